@@ -1,0 +1,251 @@
+"""The call flow as a pure state machine: `handle(call, event, rules) -> (call, actions)`.
+
+No I/O and no clocks here. The agent feeds events in (from the hook, the dial, the audio
+and its timers) and carries the actions out. Every event that belongs to one call carries
+that call's number, so a late event from a caller who already hung up can never leak into
+the next caller's call.
+"""
+
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+
+
+class Phase(StrEnum):
+    IDLE = "idle"
+    GREETING = "greeting"  # explaining what happens to a message
+    CONSENT = "consent"  # waiting for the consent key
+    CHOOSING = "choosing"  # waiting for a theme digit
+    PROMPT = "prompt"  # the theme's question
+    BEEP = "beep"
+    RECORDING = "recording"
+    THANKS = "thanks"  # thank-you and receipt code
+    OUT_OF_ORDER = "out_of_order"
+    FINISHED = "finished"  # nothing more to say; waiting for the hang-up
+
+
+class Sound(StrEnum):
+    GREETING = "greeting"
+    CHOOSE_THEME = "choose_theme"
+    THEME_PROMPT = "theme_prompt"
+    BEEP = "beep"
+    THANKS = "thanks"
+    GOODBYE = "goodbye"
+    OUT_OF_ORDER = "out_of_order"
+
+
+class Timer(StrEnum):
+    CONSENT = "consent"
+    CHOICE = "choice"
+    MAX_RECORDING = "max_recording"
+
+
+class StopReason(StrEnum):
+    HUNG_UP = "hung_up"
+    MAX_LENGTH = "max_length"
+    SILENCE = "silence"
+
+
+# Events ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Lifted:
+    pass
+
+
+@dataclass(frozen=True)
+class HungUp:
+    pass
+
+
+@dataclass(frozen=True)
+class KeyPressed:
+    key: str  # "0".."9", "#", "*"; always meant for the call in progress
+
+
+@dataclass(frozen=True)
+class PlaybackDone:
+    call: int
+
+
+@dataclass(frozen=True)
+class TimerFired:
+    timer: Timer
+    call: int
+
+
+@dataclass(frozen=True)
+class SilenceDetected:
+    """The recorder heard speech, then a long silence."""
+
+    call: int
+
+
+Event = Lifted | HungUp | KeyPressed | PlaybackDone | TimerFired | SilenceDetected
+
+
+# Actions ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Play:
+    sound: Sound
+    theme: str | None = None
+
+
+@dataclass(frozen=True)
+class StopPlayback:
+    pass
+
+
+@dataclass(frozen=True)
+class StartRecording:
+    theme: str
+
+
+@dataclass(frozen=True)
+class StopRecording:
+    reason: StopReason
+
+
+@dataclass(frozen=True)
+class StartTimer:
+    timer: Timer
+    seconds: float
+
+
+@dataclass(frozen=True)
+class CancelTimers:
+    pass
+
+
+Action = Play | StopPlayback | StartRecording | StopRecording | StartTimer | CancelTimers
+
+
+# State -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rules:
+    """What the booth's current config says about calls."""
+
+    default_theme: str
+    theme_digits: dict[str, str] = field(default_factory=dict)  # digit -> theme slug
+    consent_key: str = "#"
+    consent_timeout_s: float = 20.0
+    choice_timeout_s: float = 6.0
+    max_recording_s: float = 180.0
+    out_of_order: bool = False
+
+
+@dataclass(frozen=True)
+class Call:
+    phase: Phase = Phase.IDLE
+    number: int = 0  # counts calls since start; tags events to their call
+    theme: str | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.phase is not Phase.IDLE
+
+
+Transition = tuple[Call, list[Action]]
+
+
+def handle(call: Call, event: Event, rules: Rules) -> Transition:
+    if isinstance(event, Lifted):
+        return _lifted(call, rules)
+    if isinstance(event, HungUp):
+        return _hung_up(call)
+    if call.phase is Phase.IDLE:
+        return call, []
+    if isinstance(event, KeyPressed):
+        return _key(call, event.key, rules)
+    if event.call != call.number:
+        return call, []  # stale: belongs to a call that already ended
+    if isinstance(event, PlaybackDone):
+        return _playback_done(call, rules)
+    if isinstance(event, TimerFired):
+        return _timer(call, event.timer, rules)
+    return _silence(call)
+
+
+def _lifted(call: Call, rules: Rules) -> Transition:
+    if call.active:
+        return call, []  # a bouncing hook switch; the debounce should have caught it
+    number = call.number + 1
+    if rules.out_of_order:
+        return Call(Phase.OUT_OF_ORDER, number), [Play(Sound.OUT_OF_ORDER)]
+    return Call(Phase.GREETING, number), [Play(Sound.GREETING)]
+
+
+def _hung_up(call: Call) -> Transition:
+    if not call.active:
+        return call, []
+    actions: list[Action] = [CancelTimers(), StopPlayback()]
+    if call.phase is Phase.RECORDING:
+        actions.append(StopRecording(StopReason.HUNG_UP))
+    return Call(Phase.IDLE, call.number), actions
+
+
+def _key(call: Call, key: str, rules: Rules) -> Transition:
+    if call.phase is Phase.CONSENT and key == rules.consent_key:
+        if len(set(rules.theme_digits.values())) > 1:
+            return replace(call, phase=Phase.CHOOSING), [CancelTimers(), Play(Sound.CHOOSE_THEME)]
+        return _prompt(call, rules.default_theme)
+    if call.phase is Phase.CHOOSING and key in rules.theme_digits:
+        return _prompt(call, rules.theme_digits[key], stop_playback=True)
+    return call, []
+
+
+def _prompt(call: Call, theme: str, *, stop_playback: bool = False) -> Transition:
+    actions: list[Action] = [CancelTimers()]
+    if stop_playback:
+        actions.append(StopPlayback())
+    actions.append(Play(Sound.THEME_PROMPT, theme))
+    return replace(call, phase=Phase.PROMPT, theme=theme), actions
+
+
+def _playback_done(call: Call, rules: Rules) -> Transition:
+    match call.phase:
+        case Phase.GREETING:
+            return replace(call, phase=Phase.CONSENT), [
+                StartTimer(Timer.CONSENT, rules.consent_timeout_s)
+            ]
+        case Phase.CHOOSING:
+            return call, [StartTimer(Timer.CHOICE, rules.choice_timeout_s)]
+        case Phase.PROMPT:
+            return replace(call, phase=Phase.BEEP), [Play(Sound.BEEP)]
+        case Phase.BEEP:
+            theme = call.theme or rules.default_theme
+            return replace(call, phase=Phase.RECORDING), [
+                StartRecording(theme),
+                StartTimer(Timer.MAX_RECORDING, rules.max_recording_s),
+            ]
+        case Phase.THANKS | Phase.OUT_OF_ORDER:
+            return replace(call, phase=Phase.FINISHED), []
+    return call, []
+
+
+def _timer(call: Call, timer: Timer, rules: Rules) -> Transition:
+    if call.phase is Phase.CONSENT and timer is Timer.CONSENT:
+        return replace(call, phase=Phase.FINISHED), [Play(Sound.GOODBYE)]
+    if call.phase is Phase.CHOOSING and timer is Timer.CHOICE:
+        return _prompt(call, rules.default_theme, stop_playback=True)
+    if call.phase is Phase.RECORDING and timer is Timer.MAX_RECORDING:
+        return _thanks(call, StopReason.MAX_LENGTH)
+    return call, []
+
+
+def _silence(call: Call) -> Transition:
+    if call.phase is Phase.RECORDING:
+        return _thanks(call, StopReason.SILENCE)
+    return call, []
+
+
+def _thanks(call: Call, reason: StopReason) -> Transition:
+    return replace(call, phase=Phase.THANKS), [
+        CancelTimers(),
+        StopRecording(reason),
+        Play(Sound.THANKS),
+    ]

@@ -1,0 +1,140 @@
+"""The booth's switches and lamp, on gpiozero (its MockFactory stands in for pins in tests).
+
+Each device turns pin changes into call events through the `post` callable it is given.
+"""
+
+import threading
+from collections.abc import Callable
+
+from gpiozero import LED, Button, Device
+
+from booth.call import Event, HungUp, KeyPressed, Lifted
+
+Post = Callable[[Event], None]
+
+
+class Hook:
+    """The cradle switch. Polarity differs between booths: `lifted_when_high` says which."""
+
+    def __init__(
+        self, pin: int, post: Post, *, lifted_when_high: bool = False, bounce_s: float = 0.05
+    ) -> None:
+        # pull_up=True: the switch pulls the pin low when closed.
+        self.button = Button(pin, pull_up=True, bounce_time=bounce_s)
+        # A closed switch reads "pressed". With lifted_when_high the handset lifts the
+        # contact open, so "released" means lifted.
+        lift, hang = (
+            ("when_released", "when_pressed")
+            if lifted_when_high
+            else (
+                "when_pressed",
+                "when_released",
+            )
+        )
+        setattr(self.button, lift, lambda: post(Lifted()))
+        setattr(self.button, hang, lambda: post(HungUp()))
+        self._lifted_when_high = lifted_when_high
+
+    @property
+    def lifted(self) -> bool:
+        pressed = bool(self.button.is_pressed)
+        return not pressed if self._lifted_when_high else pressed
+
+    def close(self) -> None:
+        self.button.close()
+
+
+class Keypad:
+    """Push buttons, one pin per key ("0"-"9", "#", "*")."""
+
+    def __init__(self, pins: dict[str, int], post: Post, bounce_s: float = 0.03) -> None:
+        self.buttons: dict[str, Button] = {}
+        for key, pin in pins.items():
+            button = Button(pin, pull_up=True, bounce_time=bounce_s)
+            button.when_pressed = lambda k=key: post(KeyPressed(k))
+            self.buttons[key] = button
+
+    def close(self) -> None:
+        for button in self.buttons.values():
+            button.close()
+
+
+class RotaryDial:
+    """Counts the pulses of a rotary dial's pulse contact into digits.
+
+    A dial sends 8-12 breaks per second; ten pulses mean 0. A gap longer than `digit_gap_s`
+    after the last pulse ends the digit. Bounce on each pulse is filtered in software, since
+    gpiozero's own bounce time would also swallow real pulses at 12/s.
+    """
+
+    def __init__(
+        self,
+        pin: int,
+        post: Post,
+        *,
+        digit_gap_s: float = 0.3,
+        min_pulse_gap_s: float = 0.03,
+        clock: Callable[[], float] | None = None,
+    ) -> None:
+        import time
+
+        self._clock = clock or time.monotonic
+        self._post = post
+        self._gap = digit_gap_s
+        self._min_gap = min_pulse_gap_s
+        self._pulses = 0
+        self._last: float | None = None
+        self._lock = threading.Lock()
+        self._timer: threading.Timer | None = None
+        self.button = Button(pin, pull_up=True)
+        self.button.when_released = self._pulse  # each pulse opens the normally closed contact
+
+    def _pulse(self) -> None:
+        now = self._clock()
+        with self._lock:
+            if self._last is not None and now - self._last < self._min_gap:
+                return  # contact bounce
+            self._last = now
+            self._pulses += 1
+            if self._timer is not None:
+                self._timer.cancel()
+            self._timer = threading.Timer(self._gap, self._end_digit)
+            self._timer.daemon = True
+            self._timer.start()
+
+    def _end_digit(self) -> None:
+        with self._lock:
+            pulses, self._pulses, self._last = self._pulses, 0, None
+        if 1 <= pulses <= 10:
+            self._post(KeyPressed(str(pulses % 10)))
+
+    def close(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+        self.button.close()
+
+
+class StatusLed:
+    """Lit while the booth is ready, blinking while it records, off when out of order."""
+
+    def __init__(self, pin: int) -> None:
+        self.led = LED(pin)
+
+    def ready(self) -> None:
+        self.led.on()
+
+    def recording(self) -> None:
+        self.led.blink(on_time=0.5, off_time=0.5)
+
+    def out_of_order(self) -> None:
+        self.led.off()
+
+    def close(self) -> None:
+        self.led.close()
+
+
+def use_mock_pins() -> None:
+    """Switch gpiozero to its MockFactory: simulated booths and tests."""
+    from gpiozero.pins.mock import MockFactory
+
+    Device.pin_factory = MockFactory()

@@ -1,0 +1,76 @@
+"""Settings of the booth agent: a TOML file (default /etc/booth/booth.toml), then `BOOTH_*`
+environment variables on top."""
+
+import os
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from booth.codec import Codec
+from shared.topics import DEFAULT_PREFIX
+
+DEFAULT_CONFIG_FILE = Path("/etc/booth/booth.toml")
+
+
+class BoothSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="BOOTH_", extra="ignore")
+
+    id: str = Field(default="booth-dev", pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")
+    neighborhood: str = Field(default="center", pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")
+    theme: str = Field(default="general", pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")
+    theme_digits: dict[str, str] = Field(
+        default_factory=dict,
+        description='digit -> theme until remote config arrives, {"1": "parks"}',
+    )
+
+    mqtt_url: str = "mqtt://127.0.0.1:1883"
+    mqtt_ca_file: Path | None = None
+    topic_prefix: str = DEFAULT_PREFIX
+    ack_timeout_s: float = 30.0
+    send_window: int = 4
+
+    spool_dir: Path = Path("/var/lib/booth/spool")
+    spool_budget_bytes: int = 500_000_000
+    prompt_cache_dir: Path | None = None
+
+    codec: Codec = Codec.OPUS
+    consent_key: str = "#"
+    consent_timeout_s: float = 20.0
+    choice_timeout_s: float = 6.0
+    max_recording_s: float = 180.0
+    silence_timeout_s: float = 5.0
+    min_speech_s: float = 0.5
+    receipt_digits: int = 6
+
+    # Hardware (BCM pin numbers).
+    hook_pin: int = 17
+    hook_lifted_when_high: bool = False
+    hook_bounce_s: float = 0.05
+    keypad_pins: dict[str, int] = Field(
+        default_factory=dict, description='key -> pin for push buttons, {"#": 22, "1": 5}'
+    )
+    dial_pulse_pin: int | None = None
+    led_pin: int | None = None
+    output_device: str | None = None
+    input_device: str | None = None
+
+    heartbeat_s: float = 60.0
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        config_file = Path(os.environ.get("BOOTH_CONFIG_FILE", DEFAULT_CONFIG_FILE))
+        toml = TomlConfigSettingsSource(settings_cls, toml_file=config_file)
+        return (init_settings, env_settings, toml, file_secret_settings)

@@ -1,0 +1,178 @@
+"""A booth with simulated hardware: gpiozero MockFactory pins for the hook and keys, audio in
+memory. The simulated caller lifts, listens, consents, speaks a file, and hangs up; the rest
+of the booth (call machine, VAD, encoder, spool, uplink) is the real thing."""
+
+import json
+import logging
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from gpiozero import Device
+
+from booth.agent import Agent
+from booth.audio import MemoryAudio
+from booth.call import Phase
+from booth.hardware import Hook, Keypad, use_mock_pins
+from booth.settings import BoothSettings
+from booth.sounds import RATE, Samples
+from booth.spool import Spool
+from booth.uplink import Uplink
+
+log = logging.getLogger(__name__)
+
+KEYPAD_PINS = {"#": 22, "*": 23, **{str(d): 5 + d for d in range(10)}}
+
+
+@dataclass(frozen=True)
+class CallScript:
+    audio: Samples
+    digit: str | None = None
+    consent: bool = True
+    hang_up_while_talking: bool = False
+
+
+class SimulatedBooth:
+    def __init__(self, settings: BoothSettings, speed: float = 1.0) -> None:
+        use_mock_pins()
+        self.settings = settings
+        self.audio = MemoryAudio(speed=speed)
+        self.spool = Spool(settings.spool_dir, settings.spool_budget_bytes)
+        self.uplink = Uplink(settings, self.spool)
+        self.agent = Agent(settings, self.audio, self.spool, self.uplink)
+        self.hook = Hook(
+            settings.hook_pin,
+            self.agent.post,
+            lifted_when_high=settings.hook_lifted_when_high,
+            bounce_s=settings.hook_bounce_s,
+        )
+        self.keypad = Keypad(KEYPAD_PINS, self.agent.post)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self.agent.run, args=(self._stop,), name="agent")
+
+    def __enter__(self) -> "SimulatedBooth":
+        self.uplink.start()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=10)
+        self.uplink.stop()
+        self.hook.close()
+        self.keypad.close()
+
+    # The caller's hands ---------------------------------------------------------------
+
+    def lift(self) -> None:
+        self._drive_hook(lifted=True)
+
+    def hang_up(self) -> None:
+        self._drive_hook(lifted=False)
+
+    def _drive_hook(self, *, lifted: bool) -> None:
+        # With pull-ups, a closed switch reads low; which state is closed depends on polarity.
+        pin = Device.pin_factory.pin(self.settings.hook_pin)
+        if lifted != self.settings.hook_lifted_when_high:
+            pin.drive_low()
+        else:
+            pin.drive_high()
+
+    def press(self, key: str) -> None:
+        pin = Device.pin_factory.pin(KEYPAD_PINS[key])
+        pin.drive_low()
+        pin.drive_high()
+
+    # A whole call ---------------------------------------------------------------------
+
+    def place_call(self, script: CallScript, timeout: float = 120.0) -> None:
+        agent = self.agent
+        if not agent.wait_for([Phase.IDLE], timeout):
+            raise TimeoutError("booth never became idle")
+        self.lift()
+        self._expect([Phase.CONSENT], timeout)
+        if not script.consent:
+            self._expect([Phase.FINISHED], timeout)
+            self.hang_up()
+            return
+        self.press(self.settings.consent_key)
+        if script.digit is not None:
+            self._expect([Phase.CHOOSING, Phase.PROMPT], timeout)
+            self.press(script.digit)
+        self._expect([Phase.RECORDING], timeout)
+        self.audio.say(script.audio)
+        if script.hang_up_while_talking:
+            self.audio.said_all.wait(timeout)
+        else:
+            self._expect([Phase.FINISHED], timeout)
+        self.hang_up()
+        self._expect([Phase.IDLE], timeout)
+
+    def _expect(self, phases: Sequence[Phase], timeout: float) -> None:
+        if not self.agent.wait_for(phases, timeout):
+            raise TimeoutError(f"booth stuck in {self.agent.call.phase}, expected {list(phases)}")
+
+
+def run(
+    settings: BoothSettings,
+    audio_files: list[Path],
+    *,
+    digit: str | None = None,
+    speed: float = 1.0,
+    timeout: float = 120.0,
+) -> int:
+    clips = [load_speech(path) for path in audio_files]
+    with SimulatedBooth(settings, speed=speed) as booth:
+        known = {str(c.meta.clip_id) for c in booth.spool.pending()}
+        for n, samples in enumerate(clips, 1):
+            booth.place_call(CallScript(samples, digit=digit), timeout)
+            log.info("call %d of %d placed", n, len(clips))
+        if not booth.agent.wait_idle_processing(timeout):
+            print("error: the booth did not finish processing the calls", flush=True)
+            return 1
+        spooled = [c for c in booth.agent.spooled if str(c.meta.clip_id) not in known]
+        for clip in spooled:
+            print(
+                json.dumps(
+                    {
+                        "clip_id": str(clip.meta.clip_id),
+                        "theme": clip.meta.theme,
+                        "duration_ms": clip.meta.duration_ms,
+                        "receipt": clip.receipt,
+                    }
+                ),
+                flush=True,
+            )
+        delivered = booth.uplink.wait_until_empty(timeout)
+        counts = booth.uplink.counts
+        quarantined = booth.spool.quarantined()
+    if not delivered:
+        print(
+            f"error: {booth.spool.depth()} clip(s) still unacked after {timeout:.0f} s; "
+            f"they stay in {settings.spool_dir} and go out on the next run",
+            flush=True,
+        )
+        return 1
+    if counts["rejected"]:
+        print(f"error: ingest rejected {counts['rejected']} clip(s); see {quarantined}", flush=True)
+        return 1
+    if len(spooled) < len(clips):
+        print(f"error: {len(clips) - len(spooled)} call(s) kept no message (no speech?)")
+        return 1
+    print(f"{len(spooled)} call(s) recorded and stored by ingest", flush=True)
+    return 0
+
+
+def load_speech(path: Path) -> Samples:
+    """Any soundfile-readable file; resampled crudely to 16 kHz mono if it is not."""
+    import soundfile as sf
+
+    data, rate = sf.read(path, dtype="int16", always_2d=True)
+    mono: Samples = data.mean(axis=1).astype(np.int16)
+    if rate == RATE:
+        return mono
+    positions = np.arange(0, len(mono), rate / RATE)
+    resampled: Samples = np.interp(positions, np.arange(len(mono)), mono).astype(np.int16)
+    return resampled

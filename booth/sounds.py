@@ -1,0 +1,86 @@
+"""What the caller hears: built-in prompts, theme prompts from the cache, tones."""
+
+import logging
+from pathlib import Path
+
+import numpy as np
+import soundfile as sf
+
+from booth.call import Sound
+
+log = logging.getLogger(__name__)
+
+RATE = 16_000
+BUILT_IN = Path(__file__).parent / "sounds"
+
+Samples = np.ndarray  # int16, mono, 16 kHz
+
+
+def tone(freq_hz: float, seconds: float, volume: float = 0.3) -> Samples:
+    t = np.arange(int(RATE * seconds)) / RATE
+    wave = np.sin(2 * np.pi * freq_hz * t) * volume
+    fade = min(len(wave) // 2, RATE // 100)  # 10 ms ramps, so the handset does not click
+    if fade:
+        ramp = np.linspace(0.0, 1.0, fade)
+        wave[:fade] *= ramp
+        wave[-fade:] *= ramp[::-1]
+    return (wave * 32767).astype(np.int16)
+
+
+BEEP = tone(1000, 0.4)
+FALLBACK = np.concatenate([tone(660, 0.25), np.zeros(RATE // 10, np.int16), tone(440, 0.35)])
+
+
+def load(path: Path) -> Samples:
+    """Read any file soundfile knows as 16 kHz mono int16; raises on anything else."""
+    data, rate = sf.read(path, dtype="int16", always_2d=True)
+    if rate != RATE:
+        raise ValueError(f"{path} is {rate} Hz, prompts must be {RATE} Hz")
+    return np.ascontiguousarray(data[:, 0])
+
+
+class PromptLibrary:
+    """Prompts by name. The cache (filled by remote config) wins over the built-in voices;
+    a missing or unreadable prompt gives the fallback tone and a log line, never a crash."""
+
+    def __init__(self, cache_dir: Path | None = None) -> None:
+        self.cache_dir = cache_dir
+        self._loaded: dict[str, Samples] = {}
+
+    def sound(self, sound: Sound, theme: str | None = None, receipt: str | None = None) -> Samples:
+        if sound is Sound.BEEP:
+            return BEEP
+        if sound is Sound.THEME_PROMPT:
+            return self.named(f"theme_{theme}")
+        if sound is Sound.THANKS and receipt:
+            digits = [self.named(f"digit_{d}") for d in receipt]
+            pause = np.zeros(RATE // 5, np.int16)
+            parts = [self.named("thanks"), pause]
+            for digit in digits:
+                parts += [digit, pause]
+            return np.concatenate(parts)
+        return self.named(sound.value)
+
+    def named(self, name: str) -> Samples:
+        if name not in self._loaded:
+            self._loaded[name] = self._read(name)
+        return self._loaded[name]
+
+    def forget(self) -> None:
+        """Drop what was read, after the cache changed."""
+        self._loaded.clear()
+
+    def _read(self, name: str) -> Samples:
+        for folder in (self.cache_dir, BUILT_IN):
+            if folder is None:
+                continue
+            for ext in ("wav", "ogg", "flac"):
+                path = folder / f"{name}.{ext}"
+                if path.exists():
+                    try:
+                        return load(path)
+                    except (sf.LibsndfileError, ValueError, RuntimeError) as exc:
+                        log.error("prompt %s unreadable (%s); playing the fallback tone", path, exc)
+                        return FALLBACK
+        log.warning("prompt %s missing; playing the fallback tone", name)
+        return FALLBACK

@@ -1,0 +1,159 @@
+"""The durable outbox: every finished clip is on disk before anyone tries to send it.
+
+Layout under the spool directory:
+    outbox/{clip_id}.{ext}        the audio
+    outbox/{clip_id}.json         its metadata, written last: the clip exists once this exists
+    quarantine/{clip_id}.*        clips ingest rejected or that cannot be read, with the reason
+
+Files are written to a temporary name, fsynced, renamed, and the directory fsynced, so a
+power cut leaves either the whole clip or nothing that counts.
+"""
+
+import contextlib
+import json
+import logging
+import os
+import shutil
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from booth.errors import SpoolCorrupt, SpoolFull
+from shared.clip import CONTENT_TYPES, ClipMeta
+from shared.errors import ProtocolError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SpooledClip:
+    meta: ClipMeta
+    audio_path: Path
+    receipt: str | None = None
+
+    @property
+    def size(self) -> int:
+        return self.audio_path.stat().st_size
+
+
+class Spool:
+    def __init__(self, root: Path, budget_bytes: int = 500_000_000) -> None:
+        self.outbox = root / "outbox"
+        self.quarantine_dir = root / "quarantine"
+        self.budget_bytes = budget_bytes
+        self._lock = threading.Lock()
+        self.outbox.mkdir(parents=True, exist_ok=True)
+        self.quarantine_dir.mkdir(parents=True, exist_ok=True)
+        self.recover()
+
+    # Writing -------------------------------------------------------------------------
+
+    def put(self, meta: ClipMeta, audio: bytes, receipt: str | None = None) -> SpooledClip:
+        """Store a finished clip durably; raises SpoolFull when the budget would be exceeded."""
+        with self._lock:
+            if self.used_bytes() + len(audio) > self.budget_bytes:
+                raise SpoolFull(f"spool holds {self.used_bytes()} of {self.budget_bytes} bytes")
+            audio_path = self.outbox / f"{meta.clip_id}.{meta.extension}"
+            _write_atomic(audio_path, audio)
+            record = {**meta.to_dict(), "receipt": receipt}
+            _write_atomic(self.outbox / f"{meta.clip_id}.json", json.dumps(record).encode())
+            _fsync_dir(self.outbox)
+        return SpooledClip(meta, audio_path, receipt)
+
+    # Reading -------------------------------------------------------------------------
+
+    def pending(self) -> list[SpooledClip]:
+        """Clips waiting to be sent, oldest recording first. Unreadable ones are quarantined."""
+        clips = []
+        for meta_path in self.outbox.glob("*.json"):
+            try:
+                clips.append(self._load(meta_path))
+            except SpoolCorrupt as exc:
+                log.error("quarantining corrupt spool entry %s: %s", meta_path.name, exc)
+                self._move_to_quarantine(meta_path.stem, f"corrupt in spool: {exc}")
+        return sorted(clips, key=lambda c: (c.meta.recorded_at, str(c.meta.clip_id)))
+
+    def read_audio(self, clip: SpooledClip) -> bytes:
+        return clip.audio_path.read_bytes()
+
+    def used_bytes(self) -> int:
+        return sum(p.stat().st_size for p in self.outbox.iterdir() if p.is_file())
+
+    def depth(self) -> int:
+        return sum(1 for _ in self.outbox.glob("*.json"))
+
+    @property
+    def full(self) -> bool:
+        # Room for at least one more long message (3 min Opus is under 1 MB).
+        return self.used_bytes() + 1_000_000 > self.budget_bytes
+
+    # Settling ------------------------------------------------------------------------
+
+    def delete(self, clip_id: str) -> None:
+        """Ingest stored it: the clip may go. The metadata goes first, so a cut leaves an
+        orphan audio file (cleaned up by `recover`) and never metadata without audio."""
+        with self._lock:
+            for path in self._files(clip_id, meta_first=True):
+                with contextlib.suppress(FileNotFoundError):
+                    path.unlink()
+            _fsync_dir(self.outbox)
+
+    def quarantine(self, clip_id: str, reason: str) -> None:
+        with self._lock:
+            self._move_to_quarantine(clip_id, reason)
+
+    def quarantined(self) -> list[str]:
+        return sorted(p.stem for p in self.quarantine_dir.glob("*.reason"))
+
+    def recover(self) -> None:
+        """After a crash: drop half-written temporaries and audio whose metadata never landed."""
+        for path in self.outbox.iterdir():
+            if path.name.startswith(".") and path.name.endswith(".tmp"):
+                log.warning("removing partial spool write %s", path.name)
+                path.unlink()
+            elif path.suffix != ".json" and not (self.outbox / f"{path.stem}.json").exists():
+                log.warning("removing audio %s whose metadata never landed", path.name)
+                path.unlink()
+
+    # Internals -----------------------------------------------------------------------
+
+    def _load(self, meta_path: Path) -> SpooledClip:
+        try:
+            record = json.loads(meta_path.read_text())
+            receipt = record.pop("receipt", None)
+            meta = ClipMeta.from_dict({k: str(v) for k, v in record.items() if v is not None})
+        except (OSError, ValueError, ProtocolError, AttributeError) as exc:
+            raise SpoolCorrupt(str(exc)) from exc
+        audio_path = self.outbox / f"{meta.clip_id}.{meta.extension}"
+        if not audio_path.exists():
+            raise SpoolCorrupt("audio file missing")
+        return SpooledClip(meta, audio_path, receipt)
+
+    def _files(self, clip_id: str, *, meta_first: bool = False) -> list[Path]:
+        meta = self.outbox / f"{clip_id}.json"
+        audio = [self.outbox / f"{clip_id}.{ext}" for ext in CONTENT_TYPES.values()]
+        return [meta, *audio] if meta_first else [*audio, meta]
+
+    def _move_to_quarantine(self, clip_id: str, reason: str) -> None:
+        for path in self._files(clip_id):
+            if path.exists():
+                shutil.move(path, self.quarantine_dir / path.name)
+        _write_atomic(self.quarantine_dir / f"{clip_id}.reason", reason.encode())
+        _fsync_dir(self.outbox)
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    with open(tmp, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+
+
+def _fsync_dir(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -1,0 +1,182 @@
+"""Store-and-forward to ingest: sends spooled clips, settles them on ingest's acks.
+
+A clip leaves the spool only when ingest acked it `stored` (deleted) or `rejected`
+(quarantined with the reason). A clip whose ack does not come in time is sent again;
+ingest is idempotent on the clip id, so a resend never makes a second copy.
+"""
+
+import logging
+import queue
+import threading
+import time
+from collections import Counter
+from typing import Any
+
+import paho.mqtt.client as mqtt
+from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.properties import Properties
+from paho.mqtt.reasoncodes import ReasonCode
+
+from booth.settings import BoothSettings
+from booth.spool import Spool
+from shared.broker import BrokerAddress, make_client
+from shared.errors import ProtocolError
+from shared.messages import Ack, AckStatus, BoothState, BoothStatus
+from shared.topics import Channel, Topics
+
+log = logging.getLogger(__name__)
+
+SESSION_EXPIRY_S = 7 * 86_400  # acks that arrive while the booth is offline wait at the broker
+
+
+class Uplink:
+    def __init__(self, settings: BoothSettings, spool: Spool) -> None:
+        self.settings = settings
+        self.spool = spool
+        self.topics = Topics(settings.topic_prefix)
+        self.address = BrokerAddress.from_url(settings.mqtt_url)
+        self.client = make_client(self.address, settings.id, ca_file=settings.mqtt_ca_file)
+        self.client.will_set(
+            self.topics.booth(settings.id, Channel.STATUS),
+            BoothStatus(state=BoothState.OFFLINE).encode(),
+            qos=1,
+            retain=True,
+        )
+        self.client.on_connect = self._on_connect
+        self.client.on_disconnect = self._on_disconnect
+        self.client.message_callback_add(
+            self.topics.booth(settings.id, Channel.ACKS), self._on_ack_message
+        )
+        self.connected = threading.Event()
+        self.counts: Counter[str] = Counter()  # sent, resent, stored, rejected
+        self.last_error: str | None = None
+        self._acks: queue.Queue[Ack] = queue.Queue()
+        self._inflight: dict[str, float] = {}  # clip id -> when sent
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="uplink", daemon=True)
+        self.settled = threading.Condition()
+
+    def start(self) -> None:
+        props = Properties(PacketTypes.CONNECT)  # type: ignore[no-untyped-call]
+        props.SessionExpiryInterval = SESSION_EXPIRY_S
+        self.client.connect_async(
+            self.address.host, self.address.port, keepalive=30, clean_start=False, properties=props
+        )
+        self.client.loop_start()
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        self._thread.join(timeout=5)
+        self.client.disconnect()
+        self.client.loop_stop()
+
+    def wake(self) -> None:
+        """Something new is in the spool."""
+        self._wake.set()
+
+    def publish_status(self, status: BoothStatus) -> None:
+        if self.connected.is_set():
+            self.client.publish(
+                self.topics.booth(self.settings.id, Channel.STATUS),
+                status.encode(),
+                qos=1,
+                retain=True,
+            )
+
+    def wait_until_empty(self, timeout: float) -> bool:
+        """Block until the spool holds nothing more to send (tests and simulations)."""
+        deadline = time.monotonic() + timeout
+        with self.settled:
+            while self.spool.depth():
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self.settled.wait(min(left, 0.5))
+        return True
+
+    # paho's thread ---------------------------------------------------------------------
+
+    def _on_connect(
+        self, client: mqtt.Client, _userdata: Any, _flags: Any, reason: ReasonCode, _props: Any
+    ) -> None:
+        if reason.is_failure:
+            self.last_error = f"broker refused connection: {reason}"
+            log.error("%s", self.last_error)
+            return
+        client.subscribe(self.topics.booth(self.settings.id, Channel.ACKS), qos=1)
+        self.connected.set()
+        self._wake.set()
+        log.info("connected to %s", self.address)
+
+    def _on_disconnect(self, *_args: Any) -> None:
+        self.connected.clear()
+        if not self._stop.is_set():
+            log.warning("lost the broker; clips wait in the spool")
+
+    def _on_ack_message(self, _client: mqtt.Client, _userdata: Any, message: Any) -> None:
+        try:
+            self._acks.put(Ack.decode(message.payload))
+        except ProtocolError as exc:
+            log.error("ignoring malformed ack: %s", exc)
+        self._wake.set()
+
+    # our thread ------------------------------------------------------------------------
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self._settle_acks()
+                if self.connected.is_set():
+                    self._send_due()
+            except Exception as exc:
+                self.last_error = str(exc)
+                log.exception("uplink error; going on")
+            self._wake.wait(0.5)
+            self._wake.clear()
+
+    def _settle_acks(self) -> None:
+        while True:
+            try:
+                ack = self._acks.get_nowait()
+            except queue.Empty:
+                return
+            clip_id = str(ack.clip_id) if ack.clip_id else None
+            if clip_id is None:
+                log.error("rejection without clip id: %s %s", ack.reason, ack.detail)
+                continue
+            self._inflight.pop(clip_id, None)
+            if ack.status is AckStatus.STORED:
+                self.spool.delete(clip_id)
+                self.counts["stored"] += 1
+                log.info("clip %s stored by ingest", clip_id)
+            else:
+                self.spool.quarantine(clip_id, f"{ack.reason}: {ack.detail}")
+                self.counts["rejected"] += 1
+                self.last_error = f"clip {clip_id} rejected: {ack.reason}"
+                log.error("clip %s rejected (%s: %s); quarantined", clip_id, ack.reason, ack.detail)
+            with self.settled:
+                self.settled.notify_all()
+
+    def _send_due(self) -> None:
+        now = time.monotonic()
+        for clip in self.spool.pending():
+            clip_id = str(clip.meta.clip_id)
+            sent_at = self._inflight.get(clip_id)
+            if sent_at is not None and now - sent_at < self.settings.ack_timeout_s:
+                continue
+            fresh = sum(1 for t in self._inflight.values() if now - t < self.settings.ack_timeout_s)
+            if fresh >= self.settings.send_window:
+                return
+            info = self.client.publish(
+                self.topics.booth(self.settings.id, Channel.CLIPS),
+                self.spool.read_audio(clip),
+                qos=1,
+                properties=clip.meta.to_properties(),
+            )
+            if info.rc != mqtt.MQTT_ERR_SUCCESS:
+                return  # disconnected meanwhile; try again once connected
+            self.counts["resent" if sent_at is not None else "sent"] += 1
+            self._inflight[clip_id] = now

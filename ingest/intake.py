@@ -1,0 +1,194 @@
+"""Turns one inbound MQTT message into a stored clip or a reasoned rejection."""
+
+import io
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import soundfile as sf
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from ingest import metrics
+from ingest.models import Booth, Clip, ClipStatus, Rejection
+from ingest.settings import IngestSettings
+from ingest.storage import AudioStore, audio_key
+from shared.clip import ClipMeta, sha256_hex
+from shared.errors import ProtocolError, RejectReason
+from shared.messages import Ack, AckStatus
+from shared.topics import Channel, Topics
+
+log = logging.getLogger(__name__)
+
+# A decoded clip may differ a little from the length the booth measured (codec padding).
+_DURATION_TOLERANCE_MS = 250
+
+
+@dataclass(frozen=True)
+class InboundClip:
+    """A clip message as it came off the broker, free of paho types."""
+
+    topic: str
+    payload: bytes
+    properties: Any
+
+
+class Intake:
+    def __init__(
+        self,
+        settings: IngestSettings,
+        sessions: sessionmaker[Session],
+        store: AudioStore,
+    ) -> None:
+        self.settings = settings
+        self.sessions = sessions
+        self.store = store
+        self.topics = Topics(settings.topic_prefix)
+
+    def accept(self, inbound: InboundClip) -> Ack:
+        """Validate, store durably, and answer. Raises only for faults that are not the clip's
+        (disk, database): then no ack is sent and the booth, which still holds the clip, resends."""
+        try:
+            meta = self._validate(inbound)
+        except ProtocolError as exc:
+            return self._reject(inbound, exc)
+        if self._already_stored(meta):
+            metrics.CLIPS_DUPLICATE.inc()
+            log.info("clip %s already stored, acking again", meta.clip_id)
+            return Ack(clip_id=meta.clip_id, status=AckStatus.STORED)
+        key = audio_key(meta)
+        self.store.put(key, inbound.payload)
+        try:
+            with self.sessions.begin() as session:
+                session.add(_clip_row(meta, key, len(inbound.payload)))
+        except IntegrityError:
+            # Another receiver stored the same clip between our check and our insert.
+            metrics.CLIPS_DUPLICATE.inc()
+            return Ack(clip_id=meta.clip_id, status=AckStatus.STORED)
+        metrics.CLIPS_STORED.inc()
+        log.info("stored clip %s from %s at %s", meta.clip_id, meta.booth_id, key)
+        return Ack(clip_id=meta.clip_id, status=AckStatus.STORED)
+
+    def _validate(self, inbound: InboundClip) -> ClipMeta:
+        booth_id, channel = self.topics.parse(inbound.topic)
+        if channel is not Channel.CLIPS:
+            raise ProtocolError(RejectReason.MALFORMED_METADATA, f"not a clips topic: {channel}")
+        size = len(inbound.payload)
+        if size == 0:
+            raise ProtocolError(RejectReason.EMPTY_PAYLOAD, "payload is empty")
+        if size > self.settings.max_clip_bytes:
+            raise ProtocolError(
+                RejectReason.OVERSIZE, f"{size} bytes > {self.settings.max_clip_bytes}"
+            )
+        meta = ClipMeta.from_properties(inbound.properties)
+        if meta.booth_id != booth_id:
+            raise ProtocolError(
+                RejectReason.BOOTH_MISMATCH,
+                f"metadata says {meta.booth_id!r}, topic says {booth_id!r}",
+            )
+        if not self.settings.open_registration and not self._booth_known(booth_id):
+            raise ProtocolError(RejectReason.UNKNOWN_BOOTH, f"booth {booth_id!r} not registered")
+        if sha256_hex(inbound.payload) != meta.sha256:
+            raise ProtocolError(RejectReason.CHECKSUM_MISMATCH, "sha256 does not match payload")
+        self._check_audio(inbound.payload, meta)
+        self._check_time(meta)
+        return meta
+
+    def _check_audio(self, payload: bytes, meta: ClipMeta) -> None:
+        try:
+            with sf.SoundFile(io.BytesIO(payload)) as audio:
+                expected = meta.extension.upper()
+                if audio.format != expected:
+                    raise ProtocolError(
+                        RejectReason.UNSUPPORTED_CONTENT_TYPE,
+                        f"payload is {audio.format}, content type says {expected}",
+                    )
+                frames = len(audio.read(dtype="int16"))
+                rate = audio.samplerate
+        except (sf.LibsndfileError, RuntimeError, TypeError) as exc:
+            raise ProtocolError(RejectReason.UNDECODABLE_AUDIO, str(exc)) from exc
+        decoded_ms = frames * 1000 // rate
+        if abs(decoded_ms - meta.duration_ms) > _DURATION_TOLERANCE_MS:
+            raise ProtocolError(
+                RejectReason.UNDECODABLE_AUDIO,
+                f"decoded {decoded_ms} ms, metadata says {meta.duration_ms} ms (truncated?)",
+            )
+        if not self.settings.min_duration_ms <= decoded_ms <= self.settings.max_duration_ms:
+            raise ProtocolError(
+                RejectReason.DURATION_OUT_OF_BOUNDS,
+                f"{decoded_ms} ms outside {self.settings.min_duration_ms}"
+                f"..{self.settings.max_duration_ms} ms",
+            )
+
+    def _check_time(self, meta: ClipMeta) -> None:
+        now = datetime.now(UTC)
+        if meta.recorded_at > now + timedelta(minutes=5):
+            raise ProtocolError(RejectReason.BAD_TIMESTAMP, "recorded in the future")
+        if meta.recorded_at < now - timedelta(seconds=self.settings.max_clock_skew_s):
+            raise ProtocolError(RejectReason.BAD_TIMESTAMP, "recorded too long ago")
+
+    def _booth_known(self, booth_id: str) -> bool:
+        with self.sessions() as session:
+            return session.get(Booth, booth_id) is not None
+
+    def _already_stored(self, meta: ClipMeta) -> bool:
+        with self.sessions() as session:
+            found = session.scalar(select(Clip.id).where(Clip.id == str(meta.clip_id)))
+            return found is not None
+
+    def _reject(self, inbound: InboundClip, exc: ProtocolError) -> Ack:
+        clip_id = _clip_id_hint(inbound.properties)
+        metrics.CLIPS_REJECTED.labels(reason=exc.reason.value).inc()
+        log.warning("rejected clip %s on %s: %s", clip_id, inbound.topic, exc)
+        with self.sessions.begin() as session:
+            session.add(
+                Rejection(
+                    at=datetime.now(UTC),
+                    topic=inbound.topic[:300],
+                    clip_id=clip_id,
+                    reason=exc.reason.value,
+                    detail=exc.detail[:2000],
+                    size_bytes=len(inbound.payload),
+                )
+            )
+        parsed_id = _as_uuid(clip_id)
+        return Ack(
+            clip_id=parsed_id, status=AckStatus.REJECTED, reason=exc.reason.value, detail=exc.detail
+        )
+
+
+def _clip_row(meta: ClipMeta, key: str, size: int) -> Clip:
+    return Clip(
+        id=str(meta.clip_id),
+        booth_id=meta.booth_id,
+        neighborhood=meta.neighborhood,
+        theme=meta.theme,
+        recorded_at=meta.recorded_at,
+        received_at=datetime.now(UTC),
+        duration_ms=meta.duration_ms,
+        content_type=meta.content_type,
+        sha256=meta.sha256,
+        size_bytes=size,
+        audio_key=key,
+        config_version=meta.config_version,
+        status=ClipStatus.RECEIVED,
+        attempts=0,
+    )
+
+
+def _clip_id_hint(properties: Any) -> str | None:
+    """The clip id a rejected message claimed, if any, so the booth can match the ack."""
+    for pair in getattr(properties, "UserProperty", None) or []:
+        if isinstance(pair, tuple) and len(pair) == 2 and pair[0] == "clip_id":
+            return str(pair[1])[:64]
+    return None
+
+
+def _as_uuid(text: str | None) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(text) if text else None
+    except ValueError:
+        return None

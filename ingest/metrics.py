@@ -1,0 +1,22 @@
+"""Prometheus metrics of the ingest service, served at `/metrics`."""
+
+from prometheus_client import Counter, Gauge, Histogram
+
+CLIPS_STORED = Counter("ingest_clips_stored_total", "Clips stored and acked")
+CLIPS_DUPLICATE = Counter("ingest_clips_duplicate_total", "Clips received again and re-acked")
+CLIPS_REJECTED = Counter("ingest_clips_rejected_total", "Clips rejected", ["reason"])
+CLIPS_DEFERRED = Counter(
+    "ingest_clips_deferred_total", "Clips not acked for a fault of ours; the booth resends"
+)
+QUEUE_DEPTH = Gauge("ingest_transcription_queue_depth", "Clips waiting for transcription")
+TRANSCRIPTIONS = Counter("ingest_transcriptions_total", "Transcriptions finished", ["outcome"])
+TRANSCRIPTION_SECONDS = Histogram(
+    "ingest_transcription_seconds",
+    "Wall time spent transcribing one clip",
+    buckets=(0.1, 0.25, 0.5, 1, 2, 4, 8, 16, 32, 64),
+)
+REAL_TIME_FACTOR = Histogram(
+    "ingest_real_time_factor",
+    "Audio seconds transcribed per wall second",
+    buckets=(0.5, 1, 2, 4, 8, 16, 32, 64),
+)

@@ -1,0 +1,111 @@
+"""Database tables of the ingest service (SQLAlchemy 2, typed mappings)."""
+
+from datetime import datetime
+
+from sqlalchemy import JSON, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class ClipStatus:
+    """Transcription states: `received -> transcribing -> transcribed | no_speech | failed`."""
+
+    RECEIVED = "received"
+    TRANSCRIBING = "transcribing"
+    TRANSCRIBED = "transcribed"
+    NO_SPEECH = "no_speech"
+    FAILED = "failed"
+    ALL = (RECEIVED, TRANSCRIBING, TRANSCRIBED, NO_SPEECH, FAILED)
+
+
+class Moderation:
+    PENDING = "pending"
+    APPROVED = "approved"
+    HIDDEN = "hidden"
+    FLAGGED = "flagged"
+    ALL = (PENDING, APPROVED, HIDDEN, FLAGGED)
+
+
+class Booth(Base):
+    __tablename__ = "booths"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    neighborhood: Mapped[str] = mapped_column(String(64))
+    location: Mapped[str | None] = mapped_column(String(200))
+    notes: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_seen_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    status: Mapped[dict[str, object] | None] = mapped_column(JSON)
+
+
+class Clip(Base):
+    __tablename__ = "clips"
+    __table_args__ = (
+        Index("ix_clips_queue", "status", "next_attempt_at"),
+        Index("ix_clips_place", "neighborhood", "theme", "recorded_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    booth_id: Mapped[str] = mapped_column(String(64), index=True)
+    neighborhood: Mapped[str] = mapped_column(String(64))
+    theme: Mapped[str] = mapped_column(String(64))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    duration_ms: Mapped[int] = mapped_column(Integer)
+    content_type: Mapped[str] = mapped_column(String(64))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    audio_key: Mapped[str | None] = mapped_column(String(300))
+    config_version: Mapped[int] = mapped_column(Integer, default=0)
+
+    status: Mapped[str] = mapped_column(String(16), default=ClipStatus.RECEIVED)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    error: Mapped[str | None] = mapped_column(Text)
+
+    language: Mapped[str | None] = mapped_column(String(8))
+    language_probability: Mapped[float | None] = mapped_column(Float)
+    text: Mapped[str | None] = mapped_column(Text)
+    model: Mapped[str | None] = mapped_column(String(200))
+    processing_s: Mapped[float | None] = mapped_column(Float)
+    transcribed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    moderation: Mapped[str] = mapped_column(String(16), default=Moderation.PENDING)
+
+    segments: Mapped[list["Segment"]] = relationship(
+        back_populates="clip", cascade="all, delete-orphan", order_by="Segment.idx"
+    )
+
+
+class Segment(Base):
+    __tablename__ = "segments"
+
+    clip_id: Mapped[str] = mapped_column(
+        ForeignKey("clips.id", ondelete="CASCADE"), primary_key=True
+    )
+    idx: Mapped[int] = mapped_column(Integer, primary_key=True)
+    start_s: Mapped[float] = mapped_column(Float)
+    end_s: Mapped[float] = mapped_column(Float)
+    text: Mapped[str] = mapped_column(Text)
+    avg_logprob: Mapped[float | None] = mapped_column(Float)
+    no_speech_prob: Mapped[float | None] = mapped_column(Float)
+
+    clip: Mapped[Clip] = relationship(back_populates="segments")
+
+
+class Rejection(Base):
+    """Every refused clip leaves a row, so nothing is dropped without a trace."""
+
+    __tablename__ = "rejections"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    topic: Mapped[str] = mapped_column(String(300))
+    clip_id: Mapped[str | None] = mapped_column(String(64))
+    reason: Mapped[str] = mapped_column(String(64), index=True)
+    detail: Mapped[str] = mapped_column(Text)
+    size_bytes: Mapped[int] = mapped_column(Integer)

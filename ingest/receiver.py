@@ -1,0 +1,85 @@
+"""MQTT side of ingest: joins the shared clips subscription, hands clips to the intake, acks."""
+
+import logging
+import threading
+from typing import Any
+
+import paho.mqtt.client as mqtt
+from paho.mqtt.reasoncodes import ReasonCode
+
+from ingest import metrics
+from ingest.intake import InboundClip, Intake
+from ingest.settings import IngestSettings
+from shared.broker import BrokerAddress, make_client
+from shared.topics import Channel, Topics
+
+log = logging.getLogger(__name__)
+
+
+class Receiver:
+    """Runs in paho's network thread; every clip is handled there, one at a time, in order."""
+
+    def __init__(self, settings: IngestSettings, intake: Intake) -> None:
+        self.settings = settings
+        self.intake = intake
+        self.topics = Topics(settings.topic_prefix)
+        self.connected = threading.Event()
+        self._stopping = False
+        # The broker's PUBACK waits until the clip is durable (manual ack), so a receiver that
+        # dies mid-clip leaves the message with the broker for redelivery.
+        self.client = make_client(
+            BrokerAddress.from_url(settings.mqtt_url),
+            settings.mqtt_client_id,
+            ca_file=settings.mqtt_ca_file,
+            manual_ack=True,
+        )
+        self.client.on_connect = self._on_connect
+        self.client.on_disconnect = self._on_disconnect
+        self.client.on_message = self._on_message
+
+    def start(self) -> None:
+        address = BrokerAddress.from_url(self.settings.mqtt_url)
+        self.client.connect_async(address.host, address.port, keepalive=30)
+        self.client.loop_start()
+
+    def stop(self) -> None:
+        self._stopping = True
+        self.client.disconnect()
+        self.client.loop_stop()
+
+    def _on_connect(
+        self, client: mqtt.Client, _userdata: Any, _flags: Any, reason: ReasonCode, _props: Any
+    ) -> None:
+        if reason.is_failure:
+            log.error("broker refused ingest: %s", reason)
+            return
+        client.subscribe(self.topics.shared_clips(), qos=1)
+        self.connected.set()
+        log.info("receiving on %s", self.topics.shared_clips())
+
+    def _on_disconnect(self, *_args: Any) -> None:
+        self.connected.clear()
+        if not self._stopping:
+            log.warning("disconnected from broker; paho reconnects")
+
+    def _on_message(self, client: mqtt.Client, _userdata: Any, message: mqtt.MQTTMessage) -> None:
+        inbound = InboundClip(
+            topic=message.topic,
+            payload=bytes(message.payload),
+            properties=getattr(message, "properties", None),
+        )
+        try:
+            ack = self.intake.accept(inbound)
+        except Exception:
+            # Disk full, database down: the clip is fine, we are not. No ack: the booth keeps
+            # the clip and resends it. The PUBACK still goes out so the session does not stall.
+            metrics.CLIPS_DEFERRED.inc()
+            log.exception("could not store clip from %s; the booth will resend", message.topic)
+        else:
+            try:
+                booth_id, _ = self.topics.parse(message.topic)
+            except ValueError:
+                log.warning("no ack possible on malformed topic %s", message.topic)
+            else:
+                client.publish(self.topics.booth(booth_id, Channel.ACKS), ack.encode(), qos=1)
+        client.ack(message.mid, message.qos)

@@ -1,0 +1,159 @@
+"""Transcription workers: take clips from the database-backed queue, store their transcripts."""
+
+import logging
+import threading
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from ingest import metrics
+from ingest.models import Clip, ClipStatus, Segment
+from ingest.settings import IngestSettings
+from ingest.storage import AudioStore
+from ingest.transcriber import Transcriber, Transcript
+
+log = logging.getLogger(__name__)
+
+# A claim older than this belongs to a worker that died; the clip is taken up again.
+LEASE = timedelta(minutes=10)
+
+
+class TranscriptionWorker:
+    def __init__(
+        self,
+        settings: IngestSettings,
+        sessions: sessionmaker[Session],
+        store: AudioStore,
+        transcriber: Transcriber,
+    ) -> None:
+        self.settings = settings
+        self.sessions = sessions
+        self.store = store
+        self.transcriber = transcriber
+        self.wakeup = threading.Event()
+
+    def run(self, stop: threading.Event, idle_wait_s: float = 1.0) -> None:
+        while not stop.is_set():
+            try:
+                worked = self.work_once()
+            except Exception:
+                log.exception("transcription worker hit an error; going on")
+                worked = False
+            if not worked:
+                self.wakeup.wait(idle_wait_s)
+                self.wakeup.clear()
+
+    def work_once(self) -> bool:
+        """Transcribe one waiting clip; False when the queue is empty."""
+        claimed = self.claim()
+        if claimed is None:
+            return False
+        try:
+            transcript = self.transcriber.transcribe(
+                self.store.path(claimed.audio_key or ""), self.language_for(claimed)
+            )
+        except Exception as exc:
+            self._fail(claimed, exc)
+        else:
+            self._finish(claimed, transcript)
+        return True
+
+    def claim(self) -> Clip | None:
+        now = datetime.now(UTC)
+        waiting = or_(
+            (Clip.status == ClipStatus.RECEIVED)
+            & or_(Clip.next_attempt_at.is_(None), Clip.next_attempt_at <= now),
+            (Clip.status == ClipStatus.TRANSCRIBING) & (Clip.claimed_at < now - LEASE),
+        )
+        with self.sessions.begin() as session:
+            candidates = session.scalars(
+                select(Clip.id)
+                .where(waiting)
+                .order_by(Clip.received_at)
+                .limit(4)
+                .with_for_update(skip_locked=True)
+            ).all()
+            metrics.QUEUE_DEPTH.set(_queue_depth(session))
+            for clip_id in candidates:
+                # The conditional update makes the claim safe where SKIP LOCKED is unknown (SQLite).
+                taken = session.execute(
+                    update(Clip)
+                    .where(Clip.id == clip_id, waiting)
+                    .values(
+                        status=ClipStatus.TRANSCRIBING, claimed_at=now, attempts=Clip.attempts + 1
+                    )
+                )
+                if taken.rowcount == 1:  # type: ignore[attr-defined]
+                    return session.get(Clip, clip_id)
+        return None
+
+    def language_for(self, clip: Clip) -> str | None:
+        languages = self.settings.languages
+        return languages.get(clip.theme) or languages.get(clip.neighborhood)
+
+    def _finish(self, claimed: Clip, transcript: Transcript) -> None:
+        status = ClipStatus.TRANSCRIBED if transcript.is_speech else ClipStatus.NO_SPEECH
+        with self.sessions.begin() as session:
+            clip = session.get(Clip, claimed.id)
+            if clip is None:  # erased while we worked
+                return
+            clip.status = status
+            clip.text = transcript.text
+            clip.language = transcript.language
+            clip.language_probability = transcript.language_probability
+            clip.model = transcript.model
+            clip.processing_s = transcript.processing_s
+            clip.transcribed_at = datetime.now(UTC)
+            clip.error = None
+            clip.segments = [
+                Segment(
+                    idx=i,
+                    start_s=s.start_s,
+                    end_s=s.end_s,
+                    text=s.text,
+                    avg_logprob=s.avg_logprob,
+                    no_speech_prob=s.no_speech_prob,
+                )
+                for i, s in enumerate(transcript.segments)
+            ]
+        metrics.TRANSCRIPTIONS.labels(outcome=status).inc()
+        metrics.TRANSCRIPTION_SECONDS.observe(transcript.processing_s)
+        if transcript.processing_s > 0:
+            metrics.REAL_TIME_FACTOR.observe(transcript.audio_s / transcript.processing_s)
+        log.info(
+            "clip %s %s in %.2f s: %r", claimed.id, status, transcript.processing_s, transcript.text
+        )
+
+    def _fail(self, claimed: Clip, exc: Exception) -> None:
+        with self.sessions.begin() as session:
+            clip = session.get(Clip, claimed.id)
+            if clip is None:
+                return
+            clip.error = f"{type(exc).__name__}: {exc}"[:2000]
+            if clip.attempts >= self.settings.transcribe_max_attempts:
+                clip.status = ClipStatus.FAILED
+                metrics.TRANSCRIPTIONS.labels(outcome=ClipStatus.FAILED).inc()
+                log.error(
+                    "clip %s failed for good after %d attempts: %s", clip.id, clip.attempts, exc
+                )
+            else:
+                delay = self.settings.transcribe_retry_s * 2 ** (clip.attempts - 1)
+                clip.status = ClipStatus.RECEIVED
+                clip.next_attempt_at = datetime.now(UTC) + timedelta(seconds=delay)
+                log.warning(
+                    "clip %s attempt %d failed (%s); retry in %.0f s",
+                    clip.id,
+                    clip.attempts,
+                    exc,
+                    delay,
+                )
+
+
+def _queue_depth(session: Session) -> int:
+    return (
+        session.scalar(
+            select(func.count()).select_from(Clip).where(Clip.status == ClipStatus.RECEIVED)
+        )
+        or 0
+    )

@@ -1,0 +1,142 @@
+"""Clip metadata, carried as MQTT 5 properties beside the raw audio payload."""
+
+import hashlib
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.properties import Properties
+
+from shared.errors import ProtocolError, RejectReason
+from shared.topics import check_slug
+
+CLIP_SCHEMA = "dn.clip/1"
+
+OGG_OPUS = "audio/ogg; codecs=opus"
+FLAC = "audio/flac"
+CONTENT_TYPES = {OGG_OPUS: "ogg", FLAC: "flac"}
+
+_FIELDS = (
+    "schema",
+    "clip_id",
+    "booth_id",
+    "neighborhood",
+    "theme",
+    "recorded_at",
+    "duration_ms",
+    "sha256",
+    "config_version",
+)
+
+
+def sha256_hex(payload: bytes) -> str:
+    return hashlib.sha256(payload).hexdigest()
+
+
+def format_time(moment: datetime) -> str:
+    """RFC 3339 in UTC with millisecond precision and a `Z` suffix."""
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def parse_time(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise ProtocolError(RejectReason.MALFORMED_METADATA, f"bad timestamp {text!r}") from exc
+    if moment.tzinfo is None:
+        raise ProtocolError(RejectReason.MALFORMED_METADATA, f"timestamp without zone {text!r}")
+    return moment.astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class ClipMeta:
+    """Everything ingest needs to know about a clip, besides the audio itself."""
+
+    clip_id: uuid.UUID
+    booth_id: str
+    neighborhood: str
+    theme: str
+    recorded_at: datetime
+    duration_ms: int
+    sha256: str
+    content_type: str = OGG_OPUS
+    config_version: int = 0
+
+    @property
+    def extension(self) -> str:
+        return CONTENT_TYPES[self.content_type]
+
+    def to_dict(self) -> dict[str, str]:
+        return {
+            "schema": CLIP_SCHEMA,
+            "clip_id": str(self.clip_id),
+            "booth_id": self.booth_id,
+            "neighborhood": self.neighborhood,
+            "theme": self.theme,
+            "recorded_at": format_time(self.recorded_at),
+            "duration_ms": str(self.duration_ms),
+            "sha256": self.sha256,
+            "config_version": str(self.config_version),
+            "content_type": self.content_type,
+        }
+
+    @classmethod
+    def from_dict(cls, fields: dict[str, str]) -> "ClipMeta":
+        """Validate and build from string fields; raise ProtocolError on anything off."""
+        schema = fields.get("schema")
+        if schema != CLIP_SCHEMA:
+            raise ProtocolError(RejectReason.UNSUPPORTED_SCHEMA, f"schema {schema!r}")
+        missing = [name for name in _FIELDS if not fields.get(name)]
+        if missing:
+            raise ProtocolError(RejectReason.MALFORMED_METADATA, f"missing {', '.join(missing)}")
+        content_type = fields.get("content_type", "")
+        if content_type not in CONTENT_TYPES:
+            raise ProtocolError(
+                RejectReason.UNSUPPORTED_CONTENT_TYPE, f"content type {content_type!r}"
+            )
+        try:
+            clip_id = uuid.UUID(fields["clip_id"])
+            duration_ms = int(fields["duration_ms"])
+            config_version = int(fields["config_version"])
+        except ValueError as exc:
+            raise ProtocolError(RejectReason.MALFORMED_METADATA, str(exc)) from exc
+        digest = fields["sha256"].lower()
+        if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+            raise ProtocolError(RejectReason.MALFORMED_METADATA, "sha256 is not 64 hex digits")
+        if duration_ms < 0 or config_version < 0:
+            raise ProtocolError(RejectReason.MALFORMED_METADATA, "negative number")
+        return cls(
+            clip_id=clip_id,
+            booth_id=check_slug(fields["booth_id"], "booth id"),
+            neighborhood=check_slug(fields["neighborhood"], "neighborhood"),
+            theme=check_slug(fields["theme"], "theme"),
+            recorded_at=parse_time(fields["recorded_at"]),
+            duration_ms=duration_ms,
+            sha256=digest,
+            content_type=content_type,
+            config_version=config_version,
+        )
+
+    def to_properties(self) -> Properties:
+        props = Properties(PacketTypes.PUBLISH)  # type: ignore[no-untyped-call]
+        fields = self.to_dict()
+        props.ContentType = fields.pop("content_type")
+        props.UserProperty = list(fields.items())
+        return props
+
+    @classmethod
+    def from_properties(cls, props: Any) -> "ClipMeta":
+        """Decode paho's PUBLISH properties (or None) into validated metadata."""
+        pairs = getattr(props, "UserProperty", None) or []
+        fields: dict[str, str] = {}
+        for pair in pairs:
+            if not (isinstance(pair, tuple) and len(pair) == 2):
+                raise ProtocolError(RejectReason.MALFORMED_METADATA, "bad user property")
+            key, value = pair
+            if key in fields:
+                raise ProtocolError(RejectReason.MALFORMED_METADATA, f"{key} given twice")
+            fields[str(key)] = str(value)
+        fields["content_type"] = str(getattr(props, "ContentType", "") or "")
+        return cls.from_dict(fields)

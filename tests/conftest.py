@@ -1,0 +1,28 @@
+"""Fixtures: a real broker per test, real speech, and settings for both halves."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.support.broker import Mosquitto
+from tests.support.speech import speak
+
+BOOTH = "booth-test"
+
+
+@pytest.fixture
+def broker(tmp_path: Path) -> Iterator[Mosquitto]:
+    mosquitto = Mosquitto(tmp_path / "broker", users=["ingest", BOOTH]).start()
+    yield mosquitto
+    mosquitto.stop()
+
+
+SENTENCE = "We need more benches and trees in the park near the school"
+
+
+@pytest.fixture(scope="session")
+def speech_wav(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A spoken sentence with a second of silence on each side, as a caller would leave it."""
+    out = tmp_path_factory.mktemp("speech") / "sentence.wav"
+    return speak(SENTENCE, out, lead_s=1.0, tail_s=1.0)

@@ -1,0 +1,99 @@
+"""A real mosquitto, started on a free loopback port with the project's ACL and fresh users."""
+
+import getpass
+import secrets
+import shutil
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+ACL = ROOT / "deploy" / "mosquitto" / "acl"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class Mosquitto:
+    def __init__(self, workdir: Path, users: list[str], port: int | None = None) -> None:
+        self.workdir = workdir
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        self.port = port or free_port()
+        self.passwords = {user: secrets.token_urlsafe(12) for user in users}
+        self.process: subprocess.Popen[bytes] | None = None
+        self.log = self.workdir / "mosquitto.log"
+
+    def url(self, user: str, password: str | None = None) -> str:
+        secret = password if password is not None else self.passwords[user]
+        return f"mqtt://{user}:{secret}@127.0.0.1:{self.port}"
+
+    def add_user(self, user: str) -> str:
+        self.passwords[user] = secrets.token_urlsafe(12)
+        self._write_passwords()
+        if self.process is not None:
+            self.process.send_signal(1)  # SIGHUP reloads the password file
+            time.sleep(0.3)
+        return self.passwords[user]
+
+    def _write_passwords(self) -> None:
+        password_file = self.workdir / "passwords"
+        password_file.write_text("")
+        for user, secret in self.passwords.items():
+            subprocess.run(
+                ["mosquitto_passwd", "-b", str(password_file), user, secret],
+                check=True,
+                capture_output=True,
+            )
+        password_file.chmod(0o600)
+
+    def start(self) -> "Mosquitto":
+        if shutil.which("mosquitto") is None and not Path("/usr/sbin/mosquitto").exists():
+            raise RuntimeError("mosquitto is not installed (apt-get install mosquitto)")
+        self._write_passwords()
+        shutil.copy(ACL, self.workdir / "acl")
+        (self.workdir / "mosquitto.conf").write_text(
+            f"""# Run as whoever started the test; as root mosquitto would switch to a user that
+# cannot read the test's private temporary directory.
+user {getpass.getuser()}
+per_listener_settings false
+allow_anonymous false
+password_file {self.workdir / "passwords"}
+acl_file {self.workdir / "acl"}
+persistence true
+persistence_location {self.workdir}/
+max_queued_messages 100000
+max_inflight_messages 100
+log_dest stderr
+log_type error
+log_type warning
+log_type notice
+listener {self.port} 127.0.0.1
+"""
+        )
+        binary = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
+        with open(self.log, "ab") as log:
+            self.process = subprocess.Popen(
+                [binary, "-c", str(self.workdir / "mosquitto.conf")],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return self
+            except OSError:
+                if self.process.poll() is not None:
+                    raise RuntimeError(f"mosquitto exited: {self.log.read_text()}") from None
+                time.sleep(0.05)
+        raise RuntimeError("mosquitto did not start listening")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None

@@ -1,0 +1,97 @@
+"""The real ingest service and booth simulator as subprocesses, the way an operator runs them."""
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from tests.support.broker import free_port
+
+
+def run_cli(
+    program: str, args: list[str], env: dict[str, str], timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", f"{program}.cli", *args],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+class IngestProcess:
+    def __init__(self, env: dict[str, str], log_path: Path) -> None:
+        self.port = free_port()
+        self.env = {**os.environ, **env}
+        self.log_path = log_path
+        self.process: subprocess.Popen[bytes] | None = None
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        self.headers: dict[str, str] = {}
+
+    def start(self, timeout: float = 60) -> "IngestProcess":
+        with open(self.log_path, "ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "ingest.cli", "serve", "--port", str(self.port)],
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"ingest exited early:\n{self.log_path.read_text()}")
+            try:
+                if httpx.get(f"{self.base_url}/readyz", timeout=1).status_code == 200:
+                    return self
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        raise RuntimeError(f"ingest not ready in {timeout} s:\n{self.log_path.read_text()}")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+            self.process = None
+
+    def kill(self) -> None:
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait()
+            self.process = None
+
+    def get(self, path: str, **params: Any) -> Any:
+        response = httpx.get(
+            f"{self.base_url}{path}", params=params, headers=self.headers, timeout=10
+        )
+        response.raise_for_status()
+        return response.json()
+
+    def wait_for_clip(self, clip_id: str, timeout: float = 120) -> dict[str, Any]:
+        """Poll until the clip's transcription settled (transcribed, no_speech or failed)."""
+        deadline = time.monotonic() + timeout
+        clip: dict[str, Any] = {}
+        while time.monotonic() < deadline:
+            response = httpx.get(
+                f"{self.base_url}/api/clips/{clip_id}", headers=self.headers, timeout=10
+            )
+            if response.status_code == 200:
+                clip = response.json()
+                if clip["status"] in ("transcribed", "no_speech", "failed"):
+                    return clip
+            time.sleep(0.3)
+        raise TimeoutError(f"clip {clip_id} not transcribed in {timeout} s: {clip}")
+
+
+def printed_clips(stdout: str) -> list[dict[str, Any]]:
+    """The JSON lines `booth simulate` prints, one per recorded call."""
+    return [json.loads(line) for line in stdout.splitlines() if line.startswith("{")]

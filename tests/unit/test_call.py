@@ -1,0 +1,139 @@
+"""The call machine, over every (phase, event) pair, from a table."""
+
+import pytest
+
+from booth.call import (
+    Call,
+    CancelTimers,
+    Event,
+    HungUp,
+    KeyPressed,
+    Lifted,
+    Phase,
+    Play,
+    PlaybackDone,
+    Rules,
+    SilenceDetected,
+    Sound,
+    StartRecording,
+    StartTimer,
+    StopPlayback,
+    StopReason,
+    StopRecording,
+    Timer,
+    TimerFired,
+    handle,
+)
+
+RULES = Rules(
+    default_theme="parks",
+    theme_digits={"1": "parks", "2": "traffic"},
+    consent_timeout_s=20,
+    choice_timeout_s=6,
+    max_recording_s=180,
+)
+N = 7  # the call in progress
+EVENTS: dict[str, Event] = {
+    "lift": Lifted(),
+    "hang_up": HungUp(),
+    "consent_key": KeyPressed("#"),
+    "digit_2": KeyPressed("2"),
+    "digit_9": KeyPressed("9"),  # no theme on 9
+    "played": PlaybackDone(N),
+    "played_stale": PlaybackDone(N - 1),
+    "consent_timer": TimerFired(Timer.CONSENT, N),
+    "choice_timer": TimerFired(Timer.CHOICE, N),
+    "max_timer": TimerFired(Timer.MAX_RECORDING, N),
+    "max_timer_stale": TimerFired(Timer.MAX_RECORDING, N - 1),
+    "silence": SilenceDetected(N),
+    "silence_stale": SilenceDetected(N - 1),
+}
+
+HANG_UP = [CancelTimers(), StopPlayback()]
+THANKS = [CancelTimers(), Play(Sound.THANKS)]
+
+# (phase, event) -> (next phase, theme after, actions). Pairs not listed leave the call as it
+# is and do nothing; the test walks every pair, so "not listed" is asserted too.
+TABLE: dict[tuple[Phase, str], tuple[Phase, str | None, list[object]]] = {
+    (Phase.IDLE, "lift"): (Phase.GREETING, None, [Play(Sound.GREETING)]),
+    (Phase.GREETING, "played"): (Phase.CONSENT, None, [StartTimer(Timer.CONSENT, 20)]),
+    (Phase.CONSENT, "consent_key"): (Phase.CHOOSING, None, [CancelTimers(), Play(Sound.CHOOSE_THEME)]),
+    (Phase.CONSENT, "consent_timer"): (Phase.FINISHED, None, [Play(Sound.GOODBYE)]),
+    (Phase.CHOOSING, "played"): (Phase.CHOOSING, None, [StartTimer(Timer.CHOICE, 6)]),
+    (Phase.CHOOSING, "digit_2"): (
+        Phase.PROMPT, "traffic", [CancelTimers(), StopPlayback(), Play(Sound.THEME_PROMPT, "traffic")]
+    ),
+    (Phase.CHOOSING, "choice_timer"): (
+        Phase.PROMPT, "parks", [CancelTimers(), StopPlayback(), Play(Sound.THEME_PROMPT, "parks")]
+    ),
+    (Phase.PROMPT, "played"): (Phase.BEEP, "traffic", [Play(Sound.BEEP)]),
+    (Phase.BEEP, "played"): (
+        Phase.RECORDING, "traffic", [StartRecording("traffic"), StartTimer(Timer.MAX_RECORDING, 180)]
+    ),
+    (Phase.RECORDING, "max_timer"): (
+        Phase.THANKS, "traffic", [CancelTimers(), StopRecording(StopReason.MAX_LENGTH), Play(Sound.THANKS)]
+    ),
+    (Phase.RECORDING, "silence"): (
+        Phase.THANKS, "traffic", [CancelTimers(), StopRecording(StopReason.SILENCE), Play(Sound.THANKS)]
+    ),
+    (Phase.RECORDING, "hang_up"): (Phase.IDLE, None, [*HANG_UP, StopRecording(StopReason.HUNG_UP)]),
+    (Phase.THANKS, "played"): (Phase.FINISHED, "traffic", []),
+    (Phase.OUT_OF_ORDER, "played"): (Phase.FINISHED, None, []),
+}
+for phase in Phase:
+    if phase not in (Phase.IDLE, Phase.RECORDING):
+        TABLE[(phase, "hang_up")] = (Phase.IDLE, None, HANG_UP)
+
+
+def start(phase: Phase) -> Call:
+    theme = "traffic" if phase in (Phase.PROMPT, Phase.BEEP, Phase.RECORDING, Phase.THANKS) else None
+    return Call(phase, N if phase is not Phase.IDLE else N - 1, theme)
+
+
+@pytest.mark.parametrize("phase", list(Phase))
+@pytest.mark.parametrize("event_name", list(EVENTS))
+def test_every_phase_and_event(phase: Phase, event_name: str) -> None:
+    call = start(phase)
+    after, actions = handle(call, EVENTS[event_name], RULES)
+    expected_phase, expected_theme, expected_actions = TABLE.get(
+        (phase, event_name), (phase, call.theme, [])
+    )
+    assert (after.phase, after.theme, actions) == (expected_phase, expected_theme, expected_actions)
+    new_call = phase is Phase.IDLE and event_name == "lift"
+    assert after.number == call.number + (1 if new_call else 0)
+
+
+def test_lift_starts_a_new_numbered_call() -> None:
+    call, _ = handle(Call(Phase.IDLE, 3), Lifted(), RULES)
+    assert call.number == 4
+
+
+def test_one_theme_skips_the_choice() -> None:
+    rules = Rules(default_theme="parks", theme_digits={})
+    call, actions = handle(Call(Phase.CONSENT, 1), KeyPressed("#"), rules)
+    assert call.phase is Phase.PROMPT and call.theme == "parks"
+    assert actions == [CancelTimers(), Play(Sound.THEME_PROMPT, "parks")]
+
+
+def test_out_of_order_booth_says_so_and_records_nothing() -> None:
+    rules = Rules(default_theme="parks", out_of_order=True)
+    call, actions = handle(Call(), Lifted(), rules)
+    assert call.phase is Phase.OUT_OF_ORDER and actions == [Play(Sound.OUT_OF_ORDER)]
+    call, actions = handle(call, KeyPressed("#"), rules)
+    assert call.phase is Phase.OUT_OF_ORDER and actions == []
+
+
+def test_quick_hang_up_and_relift_never_merges_two_callers() -> None:
+    """Caller A hangs up during the beep and B lifts at once: A's late beep-done event must
+    not start a recording in B's call."""
+    call = Call(Phase.BEEP, 5, "parks")
+    call, _ = handle(call, HungUp(), RULES)
+    call, _ = handle(call, Lifted(), RULES)
+    assert (call.phase, call.number) == (Phase.GREETING, 6)
+    call, actions = handle(call, PlaybackDone(5), RULES)  # A's beep finishing late
+    assert call.phase is Phase.GREETING and actions == []
+
+
+def test_keys_before_the_explanation_ends_do_not_count_as_consent() -> None:
+    call, actions = handle(Call(Phase.GREETING, 1), KeyPressed("#"), RULES)
+    assert call.phase is Phase.GREETING and actions == []

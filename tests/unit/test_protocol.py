@@ -1,0 +1,155 @@
+"""Wire protocol v1: topics, clip metadata through real MQTT 5 property encoding, messages."""
+
+import json
+import uuid
+from datetime import UTC, datetime
+
+import pytest
+from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.properties import Properties
+
+from shared.clip import FLAC, OGG_OPUS, ClipMeta, sha256_hex
+from shared.errors import ProtocolError, RejectReason
+from shared.messages import Ack, AckStatus, BoothConfig, BoothState, BoothStatus
+from shared.topics import Channel, Topics
+
+
+def meta(**changes: object) -> ClipMeta:
+    fields: dict[str, object] = {
+        "clip_id": uuid.UUID("12345678-1234-5678-1234-567812345678"),
+        "booth_id": "booth-7",
+        "neighborhood": "gellerup",
+        "theme": "green-spaces",
+        "recorded_at": datetime(2026, 3, 1, 12, 30, 5, 123000, tzinfo=UTC),
+        "duration_ms": 6400,
+        "sha256": sha256_hex(b"audio"),
+        "content_type": OGG_OPUS,
+        "config_version": 3,
+    }
+    fields.update(changes)
+    return ClipMeta(**fields)  # type: ignore[arg-type]
+
+
+def over_the_wire(props: Properties) -> Properties:
+    """Pack and unpack as paho does on the wire, so the test sees what a receiver sees."""
+    received = Properties(PacketTypes.PUBLISH)
+    received.unpack(props.pack())
+    return received
+
+
+def test_topics_build_and_parse() -> None:
+    topics = Topics()
+    topic = topics.booth("booth-7", Channel.CLIPS)
+    assert topic == "dn/v1/booths/booth-7/clips"
+    assert topics.parse(topic) == ("booth-7", Channel.CLIPS)
+    assert topics.shared_clips() == "$share/ingest/dn/v1/booths/+/clips"
+    assert Topics("city/x").parse("city/x/booths/b1/acks") == ("b1", Channel.ACKS)
+
+
+@pytest.mark.parametrize(
+    "topic",
+    [
+        "dn/v1/booths/booth-7",
+        "dn/v1/booths/booth-7/clips/extra",
+        "dn/v1/booths/Booth 7/clips",
+        "dn/v1/booths/../clips",
+        "dn/v1/booths/booth-7/nonsense",
+        "other/v1/booths/booth-7/clips",
+    ],
+)
+def test_bad_topics_raise(topic: str) -> None:
+    with pytest.raises(ProtocolError):
+        Topics().parse(topic)
+
+
+@pytest.mark.parametrize("content_type", [OGG_OPUS, FLAC])
+def test_clip_meta_round_trips_through_mqtt5_properties(content_type: str) -> None:
+    original = meta(content_type=content_type)
+    decoded = ClipMeta.from_properties(over_the_wire(original.to_properties()))
+    assert decoded == original
+    assert decoded.extension == ("ogg" if content_type == OGG_OPUS else "flac")
+
+
+def props_with(**overrides: str | None) -> Properties:
+    fields = meta().to_dict()
+    content_type = fields.pop("content_type")
+    for key, value in overrides.items():
+        if value is None:
+            fields.pop(key, None)
+        else:
+            fields[key] = value
+    props = Properties(PacketTypes.PUBLISH)
+    props.ContentType = overrides.get("content_type", content_type) or ""
+    props.UserProperty = [(k, v) for k, v in fields.items() if k != "content_type"]
+    return over_the_wire(props)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "reason"),
+    [
+        ({"schema": "dn.clip/2"}, RejectReason.UNSUPPORTED_SCHEMA),
+        ({"schema": None}, RejectReason.UNSUPPORTED_SCHEMA),
+        ({"clip_id": None}, RejectReason.MALFORMED_METADATA),
+        ({"clip_id": "not-a-uuid"}, RejectReason.MALFORMED_METADATA),
+        ({"duration_ms": "six"}, RejectReason.MALFORMED_METADATA),
+        ({"duration_ms": "-1"}, RejectReason.MALFORMED_METADATA),
+        ({"sha256": "abc"}, RejectReason.MALFORMED_METADATA),
+        ({"recorded_at": "yesterday"}, RejectReason.MALFORMED_METADATA),
+        ({"recorded_at": "2026-03-01T12:00:00"}, RejectReason.MALFORMED_METADATA),
+        ({"theme": "../../etc"}, RejectReason.MALFORMED_METADATA),
+        ({"neighborhood": "Gellerup Øst"}, RejectReason.MALFORMED_METADATA),
+        ({"content_type": "audio/wav"}, RejectReason.UNSUPPORTED_CONTENT_TYPE),
+    ],
+)
+def test_bad_metadata_raises_with_reason(overrides: dict[str, str | None], reason: str) -> None:
+    with pytest.raises(ProtocolError) as caught:
+        ClipMeta.from_properties(props_with(**overrides))
+    assert caught.value.reason == reason
+
+
+def test_missing_properties_raise() -> None:
+    with pytest.raises(ProtocolError) as caught:
+        ClipMeta.from_properties(None)
+    assert caught.value.reason == RejectReason.UNSUPPORTED_SCHEMA
+
+
+def test_a_key_given_twice_is_refused() -> None:
+    props = meta().to_properties()
+    props.UserProperty = [*props.UserProperty, ("theme", "other")]
+    with pytest.raises(ProtocolError, match="twice"):
+        ClipMeta.from_properties(over_the_wire(props))
+
+
+def test_ack_round_trip_and_garbage() -> None:
+    ack = Ack(clip_id=uuid.uuid4(), status=AckStatus.REJECTED, reason="oversize", detail="big")
+    assert Ack.decode(ack.encode()) == ack
+    with pytest.raises(ProtocolError):
+        Ack.decode(b"{not json")
+    with pytest.raises(ProtocolError):
+        Ack.decode(b'{"clip_id": null, "status": "maybe"}')
+
+
+def test_status_last_will_is_minimal() -> None:
+    assert BoothStatus(state=BoothState.OFFLINE).encode() == b'{"state":"offline"}'
+
+
+def test_config_validates_themes() -> None:
+    good = {
+        "version": 4,
+        "neighborhood": "gellerup",
+        "default_theme": "parks",
+        "themes": [{"slug": "parks", "title": "Parks", "digit": "1"},
+                   {"slug": "traffic", "title": "Traffic", "digit": "2"}],
+    }
+    config = BoothConfig.decode(BoothConfig.model_validate(good).encode())
+    assert config.theme_for_digit("2") == "traffic"
+    assert config.theme_for_digit("9") is None
+    for bad in (
+        {**good, "default_theme": "missing"},
+        {**good, "themes": []},
+        {**good, "themes": [{"slug": "a", "title": "A", "digit": "1"},
+                            {"slug": "b", "title": "B", "digit": "1"}], "default_theme": "a"},
+        {**good, "version": -1},
+    ):
+        with pytest.raises(ProtocolError):
+            BoothConfig.decode(json.dumps(bad))
