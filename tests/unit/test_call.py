@@ -57,24 +57,38 @@ THANKS = [CancelTimers(), Play(Sound.THANKS)]
 TABLE: dict[tuple[Phase, str], tuple[Phase, str | None, list[object]]] = {
     (Phase.IDLE, "lift"): (Phase.GREETING, None, [Play(Sound.GREETING)]),
     (Phase.GREETING, "played"): (Phase.CONSENT, None, [StartTimer(Timer.CONSENT, 20)]),
-    (Phase.CONSENT, "consent_key"): (Phase.CHOOSING, None, [CancelTimers(), Play(Sound.CHOOSE_THEME)]),
+    (Phase.CONSENT, "consent_key"): (
+        Phase.CHOOSING,
+        None,
+        [CancelTimers(), Play(Sound.CHOOSE_THEME)],
+    ),
     (Phase.CONSENT, "consent_timer"): (Phase.FINISHED, None, [Play(Sound.GOODBYE)]),
     (Phase.CHOOSING, "played"): (Phase.CHOOSING, None, [StartTimer(Timer.CHOICE, 6)]),
     (Phase.CHOOSING, "digit_2"): (
-        Phase.PROMPT, "traffic", [CancelTimers(), StopPlayback(), Play(Sound.THEME_PROMPT, "traffic")]
+        Phase.PROMPT,
+        "traffic",
+        [CancelTimers(), StopPlayback(), Play(Sound.THEME_PROMPT, "traffic")],
     ),
     (Phase.CHOOSING, "choice_timer"): (
-        Phase.PROMPT, "parks", [CancelTimers(), StopPlayback(), Play(Sound.THEME_PROMPT, "parks")]
+        Phase.PROMPT,
+        "parks",
+        [CancelTimers(), StopPlayback(), Play(Sound.THEME_PROMPT, "parks")],
     ),
     (Phase.PROMPT, "played"): (Phase.BEEP, "traffic", [Play(Sound.BEEP)]),
     (Phase.BEEP, "played"): (
-        Phase.RECORDING, "traffic", [StartRecording("traffic"), StartTimer(Timer.MAX_RECORDING, 180)]
+        Phase.RECORDING,
+        "traffic",
+        [StartRecording("traffic"), StartTimer(Timer.MAX_RECORDING, 180)],
     ),
     (Phase.RECORDING, "max_timer"): (
-        Phase.THANKS, "traffic", [CancelTimers(), StopRecording(StopReason.MAX_LENGTH), Play(Sound.THANKS)]
+        Phase.THANKS,
+        "traffic",
+        [CancelTimers(), StopRecording(StopReason.MAX_LENGTH), Play(Sound.THANKS)],
     ),
     (Phase.RECORDING, "silence"): (
-        Phase.THANKS, "traffic", [CancelTimers(), StopRecording(StopReason.SILENCE), Play(Sound.THANKS)]
+        Phase.THANKS,
+        "traffic",
+        [CancelTimers(), StopRecording(StopReason.SILENCE), Play(Sound.THANKS)],
     ),
     (Phase.RECORDING, "hang_up"): (Phase.IDLE, None, [*HANG_UP, StopRecording(StopReason.HUNG_UP)]),
     (Phase.THANKS, "played"): (Phase.FINISHED, "traffic", []),
@@ -86,7 +100,9 @@ for phase in Phase:
 
 
 def start(phase: Phase) -> Call:
-    theme = "traffic" if phase in (Phase.PROMPT, Phase.BEEP, Phase.RECORDING, Phase.THANKS) else None
+    theme = (
+        "traffic" if phase in (Phase.PROMPT, Phase.BEEP, Phase.RECORDING, Phase.THANKS) else None
+    )
     return Call(phase, N if phase is not Phase.IDLE else N - 1, theme)
 
 

@@ -138,8 +138,10 @@ def test_config_validates_themes() -> None:
         "version": 4,
         "neighborhood": "gellerup",
         "default_theme": "parks",
-        "themes": [{"slug": "parks", "title": "Parks", "digit": "1"},
-                   {"slug": "traffic", "title": "Traffic", "digit": "2"}],
+        "themes": [
+            {"slug": "parks", "title": "Parks", "digit": "1"},
+            {"slug": "traffic", "title": "Traffic", "digit": "2"},
+        ],
     }
     config = BoothConfig.decode(BoothConfig.model_validate(good).encode())
     assert config.theme_for_digit("2") == "traffic"
@@ -147,8 +149,14 @@ def test_config_validates_themes() -> None:
     for bad in (
         {**good, "default_theme": "missing"},
         {**good, "themes": []},
-        {**good, "themes": [{"slug": "a", "title": "A", "digit": "1"},
-                            {"slug": "b", "title": "B", "digit": "1"}], "default_theme": "a"},
+        {
+            **good,
+            "themes": [
+                {"slug": "a", "title": "A", "digit": "1"},
+                {"slug": "b", "title": "B", "digit": "1"},
+            ],
+            "default_theme": "a",
+        },
         {**good, "version": -1},
     ):
         with pytest.raises(ProtocolError):
