@@ -261,8 +261,9 @@ class Agent:
                 sha256=sha256_hex(audio),
                 content_type=self.settings.codec.content_type,
                 config_version=self.config_version,
+                receipt=recording.receipt,
             )
-            self.spooled.append(self.spool.put(meta, audio, recording.receipt))
+            self.spooled.append(self.spool.put(meta, audio))
             self.counts["spooled"] += 1
             log.info(
                 "call %d: clip %s spooled (%d bytes)", recording.call, meta.clip_id, len(audio)

@@ -46,7 +46,7 @@ class BoothSettings(BaseSettings):
     max_recording_s: float = 180.0
     silence_timeout_s: float = 5.0
     min_speech_s: float = 0.5
-    receipt_digits: int = 6
+    receipt_digits: int = Field(default=8, ge=4, le=12)
 
     # Hardware (BCM pin numbers).
     hook_pin: int = 17

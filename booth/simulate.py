@@ -140,7 +140,7 @@ def run(
                         "clip_id": str(clip.meta.clip_id),
                         "theme": clip.meta.theme,
                         "duration_ms": clip.meta.duration_ms,
-                        "receipt": clip.receipt,
+                        "receipt": clip.meta.receipt,
                     }
                 ),
                 flush=True,

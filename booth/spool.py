@@ -29,7 +29,6 @@ log = logging.getLogger(__name__)
 class SpooledClip:
     meta: ClipMeta
     audio_path: Path
-    receipt: str | None = None
 
     @property
     def size(self) -> int:
@@ -48,17 +47,17 @@ class Spool:
 
     # Writing -------------------------------------------------------------------------
 
-    def put(self, meta: ClipMeta, audio: bytes, receipt: str | None = None) -> SpooledClip:
+    def put(self, meta: ClipMeta, audio: bytes) -> SpooledClip:
         """Store a finished clip durably; raises SpoolFull when the budget would be exceeded."""
         with self._lock:
             if self.used_bytes() + len(audio) > self.budget_bytes:
                 raise SpoolFull(f"spool holds {self.used_bytes()} of {self.budget_bytes} bytes")
             audio_path = self.outbox / f"{meta.clip_id}.{meta.extension}"
             _write_atomic(audio_path, audio)
-            record = {**meta.to_dict(), "receipt": receipt}
-            _write_atomic(self.outbox / f"{meta.clip_id}.json", json.dumps(record).encode())
+            record = json.dumps(meta.to_dict()).encode()
+            _write_atomic(self.outbox / f"{meta.clip_id}.json", record)
             _fsync_dir(self.outbox)
-        return SpooledClip(meta, audio_path, receipt)
+        return SpooledClip(meta, audio_path)
 
     # Reading -------------------------------------------------------------------------
 
@@ -120,14 +119,13 @@ class Spool:
     def _load(self, meta_path: Path) -> SpooledClip:
         try:
             record = json.loads(meta_path.read_text())
-            receipt = record.pop("receipt", None)
             meta = ClipMeta.from_dict({k: str(v) for k, v in record.items() if v is not None})
         except (OSError, ValueError, ProtocolError, AttributeError) as exc:
             raise SpoolCorrupt(str(exc)) from exc
         audio_path = self.outbox / f"{meta.clip_id}.{meta.extension}"
         if not audio_path.exists():
             raise SpoolCorrupt("audio file missing")
-        return SpooledClip(meta, audio_path, receipt)
+        return SpooledClip(meta, audio_path)
 
     def _files(self, clip_id: str, *, meta_first: bool = False) -> list[Path]:
         meta = self.outbox / f"{clip_id}.json"

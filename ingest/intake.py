@@ -16,7 +16,7 @@ from ingest import metrics
 from ingest.models import Booth, Clip, ClipStatus, Rejection
 from ingest.settings import IngestSettings
 from ingest.storage import AudioStore, audio_key
-from shared.clip import ClipMeta, sha256_hex
+from shared.clip import ClipMeta, receipt_hash, sha256_hex
 from shared.errors import ProtocolError, RejectReason
 from shared.messages import Ack, AckStatus
 from shared.topics import Channel, Topics
@@ -174,6 +174,7 @@ def _clip_row(meta: ClipMeta, key: str, size: int) -> Clip:
         size_bytes=size,
         audio_key=key,
         config_version=meta.config_version,
+        receipt_hash=receipt_hash(meta.receipt) if meta.receipt else None,
         status=ClipStatus.RECEIVED,
         attempts=0,
     )

@@ -75,6 +75,8 @@ class Clip(Base):
     transcribed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     moderation: Mapped[str] = mapped_column(String(16), default=Moderation.PENDING)
+    receipt_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    audio_deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     segments: Mapped[list["Segment"]] = relationship(
         back_populates="clip", cascade="all, delete-orphan", order_by="Segment.idx"
@@ -109,3 +111,44 @@ class Rejection(Base):
     reason: Mapped[str] = mapped_column(String(64), index=True)
     detail: Mapped[str] = mapped_column(Text)
     size_bytes: Mapped[int] = mapped_column(Integer)
+
+
+class TranscriptVersion(Base):
+    """Every text a clip ever had: each model run and each planner's correction."""
+
+    __tablename__ = "transcript_versions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    clip_id: Mapped[str] = mapped_column(ForeignKey("clips.id", ondelete="CASCADE"), index=True)
+    source: Mapped[str] = mapped_column(String(16))  # "model" or "correction"
+    model: Mapped[str | None] = mapped_column(String(200))
+    author: Mapped[str | None] = mapped_column(String(100))
+    text: Mapped[str] = mapped_column(Text)
+    language: Mapped[str | None] = mapped_column(String(8))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ApiToken(Base):
+    """Bearer tokens; only a hash is kept, the token itself is shown once at creation."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(16))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class AuditEntry(Base):
+    """Who did what to which clip, and when: moderation, corrections, erasures."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    actor: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(32))
+    clip_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    detail: Mapped[dict[str, object] | None] = mapped_column(JSON)

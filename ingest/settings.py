@@ -39,6 +39,9 @@ class IngestSettings(BaseSettings):
     transcribe_workers: int = 1
     transcribe_max_attempts: int = 3
     transcribe_retry_s: float = 5.0
+    transcribe_lease_s: float = Field(
+        default=600.0, description="a claim older than this belongs to a dead worker"
+    )
     languages: dict[str, str] = Field(
         default_factory=dict,
         description='language per theme or neighborhood, e.g. {"budget": "da"}',

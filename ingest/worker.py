@@ -8,15 +8,14 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from ingest import metrics
-from ingest.models import Clip, ClipStatus, Segment
+from ingest.errors import IngestError
+from ingest.models import Clip, ClipStatus
 from ingest.settings import IngestSettings
 from ingest.storage import AudioStore
 from ingest.transcriber import Transcriber, Transcript
+from ingest.transcripts import record_transcript
 
 log = logging.getLogger(__name__)
-
-# A claim older than this belongs to a worker that died; the clip is taken up again.
-LEASE = timedelta(minutes=10)
 
 
 class TranscriptionWorker:
@@ -64,7 +63,8 @@ class TranscriptionWorker:
         waiting = or_(
             (Clip.status == ClipStatus.RECEIVED)
             & or_(Clip.next_attempt_at.is_(None), Clip.next_attempt_at <= now),
-            (Clip.status == ClipStatus.TRANSCRIBING) & (Clip.claimed_at < now - LEASE),
+            (Clip.status == ClipStatus.TRANSCRIBING)
+            & (Clip.claimed_at < now - timedelta(seconds=self.settings.transcribe_lease_s)),
         )
         with self.sessions.begin() as session:
             candidates = session.scalars(
@@ -93,30 +93,11 @@ class TranscriptionWorker:
         return languages.get(clip.theme) or languages.get(clip.neighborhood)
 
     def _finish(self, claimed: Clip, transcript: Transcript) -> None:
-        status = ClipStatus.TRANSCRIBED if transcript.is_speech else ClipStatus.NO_SPEECH
         with self.sessions.begin() as session:
             clip = session.get(Clip, claimed.id)
             if clip is None:  # erased while we worked
                 return
-            clip.status = status
-            clip.text = transcript.text
-            clip.language = transcript.language
-            clip.language_probability = transcript.language_probability
-            clip.model = transcript.model
-            clip.processing_s = transcript.processing_s
-            clip.transcribed_at = datetime.now(UTC)
-            clip.error = None
-            clip.segments = [
-                Segment(
-                    idx=i,
-                    start_s=s.start_s,
-                    end_s=s.end_s,
-                    text=s.text,
-                    avg_logprob=s.avg_logprob,
-                    no_speech_prob=s.no_speech_prob,
-                )
-                for i, s in enumerate(transcript.segments)
-            ]
+            status = record_transcript(session, clip, transcript)
         metrics.TRANSCRIPTIONS.labels(outcome=status).inc()
         metrics.TRANSCRIPTION_SECONDS.observe(transcript.processing_s)
         if transcript.processing_s > 0:
@@ -130,7 +111,8 @@ class TranscriptionWorker:
             clip = session.get(Clip, claimed.id)
             if clip is None:
                 return
-            clip.error = f"{type(exc).__name__}: {exc}"[:2000]
+            reason = str(exc) if isinstance(exc, IngestError) else f"{type(exc).__name__}: {exc}"
+            clip.error = reason[:2000]
             if clip.attempts >= self.settings.transcribe_max_attempts:
                 clip.status = ClipStatus.FAILED
                 metrics.TRANSCRIPTIONS.labels(outcome=ClipStatus.FAILED).inc()

@@ -35,6 +35,11 @@ def sha256_hex(payload: bytes) -> str:
     return hashlib.sha256(payload).hexdigest()
 
 
+def receipt_hash(receipt: str) -> str:
+    """What ingest keeps of a receipt code: enough to find the clip, not the code itself."""
+    return hashlib.sha256(f"dn-receipt:{receipt}".encode()).hexdigest()
+
+
 def format_time(moment: datetime) -> str:
     """RFC 3339 in UTC with millisecond precision and a `Z` suffix."""
     return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
@@ -63,6 +68,7 @@ class ClipMeta:
     sha256: str
     content_type: str = OGG_OPUS
     config_version: int = 0
+    receipt: str | None = None  # optional: the code the caller heard, for erasure on request
 
     @property
     def extension(self) -> str:
@@ -80,6 +86,7 @@ class ClipMeta:
             "sha256": self.sha256,
             "config_version": str(self.config_version),
             "content_type": self.content_type,
+            **({"receipt": self.receipt} if self.receipt else {}),
         }
 
     @classmethod
@@ -107,6 +114,9 @@ class ClipMeta:
             raise ProtocolError(RejectReason.MALFORMED_METADATA, "sha256 is not 64 hex digits")
         if duration_ms < 0 or config_version < 0:
             raise ProtocolError(RejectReason.MALFORMED_METADATA, "negative number")
+        receipt = fields.get("receipt") or None
+        if receipt is not None and not (receipt.isdigit() and 4 <= len(receipt) <= 12):
+            raise ProtocolError(RejectReason.MALFORMED_METADATA, "receipt must be 4-12 digits")
         return cls(
             clip_id=clip_id,
             booth_id=check_slug(fields["booth_id"], "booth id"),
@@ -117,6 +127,7 @@ class ClipMeta:
             sha256=digest,
             content_type=content_type,
             config_version=config_version,
+            receipt=receipt,
         )
 
     def to_properties(self) -> Properties:

@@ -31,7 +31,7 @@ class AckStatus(StrEnum):
 class Ack(_Message):
     """Ingest's answer to one clip: the booth deletes on `stored`, quarantines on `rejected`."""
 
-    clip_id: uuid.UUID | None
+    clip_id: uuid.UUID | None = None
     status: AckStatus
     reason: str | None = None
     detail: str | None = None

@@ -1,0 +1,44 @@
+"""Writing a transcript onto a clip, keeping every earlier text in its history."""
+
+from datetime import UTC, datetime
+
+from sqlalchemy.orm import Session
+
+from ingest.models import Clip, ClipStatus, Segment, TranscriptVersion
+from ingest.transcriber import Transcript
+
+
+def record_transcript(session: Session, clip: Clip, transcript: Transcript) -> str:
+    """Make `transcript` the clip's current text; return the clip's new status."""
+    status = ClipStatus.TRANSCRIBED if transcript.is_speech else ClipStatus.NO_SPEECH
+    now = datetime.now(UTC)
+    clip.status = status
+    clip.text = transcript.text
+    clip.language = transcript.language
+    clip.language_probability = transcript.language_probability
+    clip.model = transcript.model
+    clip.processing_s = transcript.processing_s
+    clip.transcribed_at = now
+    clip.error = None
+    clip.segments = [
+        Segment(
+            idx=i,
+            start_s=s.start_s,
+            end_s=s.end_s,
+            text=s.text,
+            avg_logprob=s.avg_logprob,
+            no_speech_prob=s.no_speech_prob,
+        )
+        for i, s in enumerate(transcript.segments)
+    ]
+    session.add(
+        TranscriptVersion(
+            clip_id=clip.id,
+            source="model",
+            model=transcript.model,
+            text=transcript.text,
+            language=transcript.language,
+            created_at=now,
+        )
+    )
+    return status

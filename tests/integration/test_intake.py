@@ -1,0 +1,178 @@
+"""Bad input through a real broker: each gets a reasoned `rejected` ack, the receiver keeps
+running, and good clips keep flowing."""
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from paho.mqtt.properties import Properties
+from sqlalchemy import func, select
+
+from ingest.models import Clip, ClipStatus, Rejection
+from ingest.service import IngestService
+from shared.clip import FLAC, ClipMeta, sha256_hex
+from shared.messages import AckStatus
+from tests.conftest import BOOTH
+from tests.support.broker import Mosquitto
+from tests.support.clips import encode_file, meta_for, properties_from
+from tests.support.mqtt import RawBooth
+
+pytestmark = pytest.mark.slow
+
+Case = Callable[[bytes, int], tuple[bytes, Properties | None]]
+
+
+def props(meta: ClipMeta) -> Properties:
+    return meta.to_properties()
+
+
+def case_random_bytes(good: bytes, ms: int) -> tuple[bytes, Properties | None]:
+    junk = os.urandom(5000)
+    return junk, props(meta_for(junk, BOOTH, ms))
+
+
+def case_truncated_ogg(good: bytes, ms: int) -> tuple[bytes, Properties | None]:
+    cut = good[: len(good) // 2]
+    return cut, props(meta_for(cut, BOOTH, ms))
+
+
+def case_flac_label_on_ogg(good: bytes, ms: int) -> tuple[bytes, Properties | None]:
+    return good, props(meta_for(good, BOOTH, ms, content_type=FLAC))
+
+
+def case_wav_content_type(good: bytes, ms: int) -> tuple[bytes, Properties | None]:
+    fields = meta_for(good, BOOTH, ms).to_dict()
+    return good, properties_from({**fields, "content_type": "audio/wav"})
+
+
+def case_oversize(good: bytes, ms: int) -> tuple[bytes, Properties | None]:
+    big = good + os.urandom(2_100_000)
+    return big, props(meta_for(big, BOOTH, ms))
+
+
+def case_checksum_mismatch(good: bytes, ms: int) -> tuple[bytes, Properties | None]:
+    return good, props(meta_for(good, BOOTH, ms, sha256=sha256_hex(b"other")))
+
+
+def case_spoofed_booth(good: bytes, ms: int) -> tuple[bytes, Properties | None]:
+    return good, props(meta_for(good, "booth-other", ms))
+
+
+def case_no_properties(good: bytes, ms: int) -> tuple[bytes, Properties | None]:
+    return good, None
+
+
+def case_malformed_clip_id(good: bytes, ms: int) -> tuple[bytes, Properties | None]:
+    fields = meta_for(good, BOOTH, ms).to_dict()
+    return good, properties_from({**fields, "clip_id": "not-a-uuid"})
+
+
+def case_zero_length(good: bytes, ms: int) -> tuple[bytes, Properties | None]:
+    return b"", props(meta_for(b"", BOOTH, ms))
+
+
+def case_unknown_schema(good: bytes, ms: int) -> tuple[bytes, Properties | None]:
+    fields = meta_for(good, BOOTH, ms).to_dict()
+    return good, properties_from({**fields, "schema": "dn.clip/9"})
+
+
+def case_future_timestamp(good: bytes, ms: int) -> tuple[bytes, Properties | None]:
+    later = datetime.now(UTC) + timedelta(days=2)
+    return good, props(meta_for(good, BOOTH, ms, recorded_at=later))
+
+
+def case_wrong_duration(good: bytes, ms: int) -> tuple[bytes, Properties | None]:
+    return good, props(meta_for(good, BOOTH, ms * 3))
+
+
+CASES: dict[str, tuple[Case, str]] = {
+    "random bytes": (case_random_bytes, "undecodable_audio"),
+    "truncated ogg": (case_truncated_ogg, "undecodable_audio"),
+    "flac label on ogg": (case_flac_label_on_ogg, "unsupported_content_type"),
+    "wav content type": (case_wav_content_type, "unsupported_content_type"),
+    "oversize": (case_oversize, "oversize"),
+    "checksum mismatch": (case_checksum_mismatch, "checksum_mismatch"),
+    "spoofed booth id": (case_spoofed_booth, "booth_mismatch"),
+    "no properties": (case_no_properties, "unsupported_schema"),
+    "malformed clip id": (case_malformed_clip_id, "malformed_metadata"),
+    "zero length": (case_zero_length, "empty_payload"),
+    "unknown schema version": (case_unknown_schema, "unsupported_schema"),
+    "future timestamp": (case_future_timestamp, "bad_timestamp"),
+    "duration disagrees": (case_wrong_duration, "undecodable_audio"),
+}
+
+
+def wait_status(service: IngestService, clip_id: str, timeout: float = 60) -> Clip:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with service.sessions() as session:
+            clip = session.get(Clip, clip_id)
+            if clip and clip.status in (
+                ClipStatus.TRANSCRIBED,
+                ClipStatus.NO_SPEECH,
+                ClipStatus.FAILED,
+            ):
+                return clip
+        time.sleep(0.1)
+    raise TimeoutError(clip_id)
+
+
+def test_every_bad_input_is_rejected_with_its_reason_and_good_clips_still_flow(
+    broker: Mosquitto, ingest: IngestService, speech_wav: Path
+) -> None:
+    good, ms = encode_file(speech_wav)
+    with RawBooth(broker.url(BOOTH), BOOTH) as booth:
+        for name, (make, reason) in CASES.items():
+            payload, properties = make(good, ms)
+            booth.publish(payload, properties)
+            ack = booth.next_ack()
+            assert (ack.status, ack.reason) == (AckStatus.REJECTED, reason), name
+
+        valid = meta_for(good, BOOTH, ms)
+        booth.publish(good, props(valid))
+        ack = booth.next_ack()
+        assert (ack.status, ack.clip_id) == (AckStatus.STORED, valid.clip_id)
+
+        # The same clip again (a booth that missed the ack): acked again, stored once.
+        booth.publish(good, props(valid))
+        again = booth.next_ack()
+        assert (again.status, again.clip_id) == (AckStatus.STORED, valid.clip_id)
+
+    clip = wait_status(ingest, str(valid.clip_id))
+    assert clip.status == ClipStatus.TRANSCRIBED and "benches" in (clip.text or "")
+    with ingest.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Clip)) == 1
+        reasons = sorted(session.scalars(select(Rejection.reason)))
+    assert reasons == sorted(reason for _, reason in CASES.values())
+
+
+def test_unknown_booth_is_rejected(
+    broker: Mosquitto, ingest: IngestService, speech_wav: Path
+) -> None:
+    broker.add_user("booth-stranger")
+    good, ms = encode_file(speech_wav)
+    with RawBooth(broker.url("booth-stranger"), "booth-stranger") as stranger:
+        stranger.publish(good, props(meta_for(good, "booth-stranger", ms)))
+        ack = stranger.next_ack()
+    assert (ack.status, ack.reason) == (AckStatus.REJECTED, "unknown_booth")
+
+
+def test_broker_stops_a_booth_publishing_as_another(
+    broker: Mosquitto, ingest: IngestService, speech_wav: Path
+) -> None:
+    broker.add_user("booth-b")
+    good, ms = encode_file(speech_wav)
+    meta = meta_for(good, "booth-b", ms)
+    with RawBooth(broker.url(BOOTH), BOOTH) as booth:
+        info = booth.publish(good, props(meta), topic="dn/v1/booths/booth-b/clips")
+        assert booth.puback_codes[info.mid] == 135  # MQTT 5 "Not authorized"
+        # Nor may it read another booth's acks: the subscription is refused silently.
+        booth.publish(good, props(replace(meta, booth_id=BOOTH)))
+        assert booth.next_ack().status is AckStatus.STORED
+    with ingest.sessions() as session:
+        booths = session.scalars(select(Clip.booth_id)).all()
+    assert booths == [BOOTH]

@@ -1,0 +1,148 @@
+"""Transcription through the database queue with the real model: no invented words on
+silence, retries, failures that keep the audio, crash recovery, safe claims."""
+
+import concurrent.futures
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from ingest.intake import InboundClip
+from ingest.models import Clip, ClipStatus, TranscriptVersion
+from ingest.service import IngestService
+from ingest.settings import IngestSettings
+from ingest.worker import TranscriptionWorker
+from shared.topics import Channel, Topics
+from tests.conftest import BOOTH
+from tests.integration.conftest import register
+from tests.support.clips import encode_file, encode_samples, meta_for, room_tone
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def service(tmp_path: Path) -> Iterator[IngestService]:
+    """Ingest without a broker and with no worker threads: the test drives the worker."""
+    settings = IngestSettings(
+        data_dir=tmp_path / "ingest", transcribe_workers=0, transcribe_retry_s=0.05
+    )
+    svc = IngestService(settings, receive=False)
+    svc.start()
+    register(svc, BOOTH)
+    yield svc
+    svc.stop()
+
+
+def worker(service: IngestService) -> TranscriptionWorker:
+    assert service.transcriber is not None
+    return TranscriptionWorker(
+        service.settings, service.sessions, service.store, service.transcriber
+    )
+
+
+def receive(service: IngestService, payload: bytes, ms: int, **meta: object) -> str:
+    clip = meta_for(payload, BOOTH, ms, **meta)
+    topic = Topics().booth(BOOTH, Channel.CLIPS)
+    ack = service.intake.accept(InboundClip(topic, payload, clip.to_properties()))
+    assert ack.status == "stored", ack
+    return str(clip.clip_id)
+
+
+def get(service: IngestService, clip_id: str) -> Clip:
+    with service.sessions() as session:
+        clip = session.get(Clip, clip_id)
+        assert clip is not None
+        return clip
+
+
+def test_speech_is_transcribed_with_segments_and_history(
+    service: IngestService, speech_wav: Path
+) -> None:
+    clip_id = receive(service, *encode_file(speech_wav))
+    assert worker(service).work_once()
+    clip = get(service, clip_id)
+    assert clip.status == ClipStatus.TRANSCRIBED
+    assert clip.language == "en" and clip.model == "tiny.en"
+    assert clip.processing_s is not None and clip.processing_s > 0
+    with service.sessions() as session:
+        versions = session.query(TranscriptVersion).filter_by(clip_id=clip_id).all()
+        segments = session.get(Clip, clip_id).segments  # type: ignore[union-attr]
+        assert [v.text for v in versions] == [clip.text]
+        # The sentence starts after 1 s of silence and ends 1 s before the clip does.
+        assert segments and 0.3 <= segments[0].start_s <= 1.5
+        assert segments[-1].end_s <= clip.duration_ms / 1000
+
+
+@pytest.mark.parametrize(
+    "samples",
+    [
+        room_tone(8.0),  # an empty booth
+        (np.random.default_rng(3).normal(0, 2500, 16000 * 6)).astype(np.int16),  # street noise
+        np.zeros(16000 * 5, np.int16),  # dead line
+    ],
+    ids=["room tone", "loud noise", "digital silence"],
+)
+def test_no_speech_never_becomes_text(service: IngestService, samples: np.ndarray) -> None:
+    clip_id = receive(service, *encode_samples(samples))
+    assert worker(service).work_once()
+    clip = get(service, clip_id)
+    assert (clip.status, clip.text) == (ClipStatus.NO_SPEECH, "")
+
+
+def test_unreadable_audio_fails_after_retries_and_keeps_audio_and_error(
+    service: IngestService, speech_wav: Path
+) -> None:
+    clip_id = receive(service, *encode_file(speech_wav))
+    path = service.store.path(get(service, clip_id).audio_key or "")
+    path.write_bytes(b"bit rot" * 100)  # the disk under the store went bad
+    w = worker(service)
+    deadline = time.monotonic() + 30
+    while get(service, clip_id).status != ClipStatus.FAILED and time.monotonic() < deadline:
+        w.work_once()
+        time.sleep(0.05)
+    clip = get(service, clip_id)
+    assert clip.status == ClipStatus.FAILED
+    assert clip.attempts == service.settings.transcribe_max_attempts
+    assert clip.error is not None and clip.error.startswith("EOFError")  # the decoder's word
+    assert path.exists(), "a failed clip keeps its audio for a later try"
+
+
+def test_a_clip_a_crashed_worker_left_is_taken_up_again(
+    service: IngestService, speech_wav: Path
+) -> None:
+    stale = receive(service, *encode_file(speech_wav))
+    fresh = receive(service, *encode_file(speech_wav))
+    lease = timedelta(seconds=service.settings.transcribe_lease_s)
+    with service.sessions.begin() as session:
+        for clip_id, claimed in (
+            (stale, datetime.now(UTC) - 2 * lease),
+            (fresh, datetime.now(UTC)),
+        ):
+            clip = session.get(Clip, clip_id)
+            assert clip is not None
+            clip.status, clip.claimed_at, clip.attempts = ClipStatus.TRANSCRIBING, claimed, 1
+    w = worker(service)
+    assert w.work_once()
+    assert not w.work_once(), "a live worker's claim must not be taken"
+    assert get(service, stale).status == ClipStatus.TRANSCRIBED
+    assert get(service, fresh).status == ClipStatus.TRANSCRIBING
+
+
+def test_concurrent_claims_never_share_a_clip(service: IngestService, speech_wav: Path) -> None:
+    payload, ms = encode_file(speech_wav)
+    ids = {receive(service, payload, ms) for _ in range(8)}
+    workers = [worker(service) for _ in range(4)]
+
+    def claim_all(w: TranscriptionWorker) -> list[str]:
+        taken = []
+        while (clip := w.claim()) is not None:
+            taken.append(clip.id)
+        return taken
+
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(claim_all, workers))
+    claimed = [clip_id for taken in results for clip_id in taken]
+    assert sorted(claimed) == sorted(ids)
