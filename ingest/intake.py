@@ -57,7 +57,7 @@ class Intake:
             return self._reject(inbound, exc)
         if self._already_stored(meta):
             metrics.CLIPS_DUPLICATE.inc()
-            log.info("clip %s already stored, acking again", meta.clip_id)
+            log.info("clip %s already stored, acking again", meta.clip_id, extra=_ids(meta))
             return Ack(clip_id=meta.clip_id, status=AckStatus.STORED)
         key = audio_key(meta)
         self.store.put(key, inbound.payload)
@@ -69,7 +69,7 @@ class Intake:
             metrics.CLIPS_DUPLICATE.inc()
             return Ack(clip_id=meta.clip_id, status=AckStatus.STORED)
         metrics.CLIPS_STORED.inc()
-        log.info("stored clip %s from %s at %s", meta.clip_id, meta.booth_id, key)
+        log.info("stored clip %s at %s", meta.clip_id, key, extra=_ids(meta))
         return Ack(clip_id=meta.clip_id, status=AckStatus.STORED)
 
     def _validate(self, inbound: InboundClip) -> ClipMeta:
@@ -142,7 +142,13 @@ class Intake:
     def _reject(self, inbound: InboundClip, exc: ProtocolError) -> Ack:
         clip_id = _clip_id_hint(inbound.properties)
         metrics.CLIPS_REJECTED.labels(reason=exc.reason.value).inc()
-        log.warning("rejected clip %s on %s: %s", clip_id, inbound.topic, exc)
+        log.warning(
+            "rejected clip %s on %s: %s",
+            clip_id,
+            inbound.topic,
+            exc,
+            extra={"clip_id": clip_id, "reason": exc.reason.value},
+        )
         with self.sessions.begin() as session:
             session.add(
                 Rejection(
@@ -158,6 +164,10 @@ class Intake:
         return Ack(
             clip_id=parsed_id, status=AckStatus.REJECTED, reason=exc.reason.value, detail=exc.detail
         )
+
+
+def _ids(meta: ClipMeta) -> dict[str, str]:
+    return {"clip_id": str(meta.clip_id), "booth_id": meta.booth_id}
 
 
 def _clip_row(meta: ClipMeta, key: str, size: int) -> Clip:

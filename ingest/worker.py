@@ -103,7 +103,12 @@ class TranscriptionWorker:
         if transcript.processing_s > 0:
             metrics.REAL_TIME_FACTOR.observe(transcript.audio_s / transcript.processing_s)
         log.info(
-            "clip %s %s in %.2f s: %r", claimed.id, status, transcript.processing_s, transcript.text
+            "clip %s %s in %.2f s: %r",
+            claimed.id,
+            status,
+            transcript.processing_s,
+            transcript.text,
+            extra={"clip_id": claimed.id},
         )
 
     def _fail(self, claimed: Clip, exc: Exception) -> None:
@@ -117,7 +122,11 @@ class TranscriptionWorker:
                 clip.status = ClipStatus.FAILED
                 metrics.TRANSCRIPTIONS.labels(outcome=ClipStatus.FAILED).inc()
                 log.error(
-                    "clip %s failed for good after %d attempts: %s", clip.id, clip.attempts, exc
+                    "clip %s failed for good after %d attempts: %s",
+                    clip.id,
+                    clip.attempts,
+                    exc,
+                    extra={"clip_id": clip.id},
                 )
             else:
                 delay = self.settings.transcribe_retry_s * 2 ** (clip.attempts - 1)

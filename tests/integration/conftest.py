@@ -22,8 +22,8 @@ def ingest_settings(broker: Mosquitto, data: Path, **changes: object) -> IngestS
 
 
 @pytest.fixture
-def ingest(broker: Mosquitto, tmp_path: Path) -> Iterator[IngestService]:
-    service = IngestService(ingest_settings(broker, tmp_path / "ingest"))
+def ingest(broker: Mosquitto, tmp_path: Path, database_url: str | None) -> Iterator[IngestService]:
+    service = IngestService(ingest_settings(broker, tmp_path / "ingest", database_url=database_url))
     service.start()
     assert service.receiver is not None and service.receiver.connected.wait(10)
     register(service, BOOTH)

@@ -24,10 +24,14 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
-def service(tmp_path: Path) -> Iterator[IngestService]:
-    """Ingest without a broker and with no worker threads: the test drives the worker."""
+def service(tmp_path: Path, database_url: str | None) -> Iterator[IngestService]:
+    """Ingest without a broker and with no worker threads: the test drives the worker;
+    on SQLite and on PostgreSQL."""
     settings = IngestSettings(
-        data_dir=tmp_path / "ingest", transcribe_workers=0, transcribe_retry_s=0.05
+        data_dir=tmp_path / "ingest",
+        database_url=database_url,
+        transcribe_workers=0,
+        transcribe_retry_s=0.05,
     )
     svc = IngestService(settings, receive=False)
     svc.start()

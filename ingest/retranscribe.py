@@ -1,0 +1,60 @@
+"""Running stored audio through another model (a city upgrades to a better Danish model)."""
+
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from ingest.models import Clip, ClipStatus
+from ingest.storage import AudioStore
+from ingest.transcriber import Transcriber
+from ingest.transcripts import record_transcript
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Selection:
+    neighborhood: str | None = None
+    theme: str | None = None
+    booth: str | None = None
+    status: str | None = None
+
+
+def retranscribe(
+    sessions: sessionmaker[Session],
+    store: AudioStore,
+    transcriber: Transcriber,
+    selection: Selection,
+    languages: dict[str, str] | None = None,
+) -> dict[str, int]:
+    """Transcribe every selected clip that still has audio; earlier texts stay in history."""
+    query = select(Clip.id).where(Clip.audio_key.is_not(None), Clip.audio_deleted_at.is_(None))
+    for column, value in (
+        (Clip.neighborhood, selection.neighborhood),
+        (Clip.theme, selection.theme),
+        (Clip.booth_id, selection.booth),
+        (Clip.status, selection.status),
+    ):
+        if value is not None:
+            query = query.where(column == value)
+    with sessions() as session:
+        ids = list(session.scalars(query.order_by(Clip.recorded_at)))
+    counts = {"done": 0, "failed": 0, "no_speech": 0}
+    languages = languages or {}
+    for clip_id in ids:
+        with sessions.begin() as session:
+            clip = session.get(Clip, clip_id)
+            if clip is None or clip.audio_key is None:
+                continue
+            language = languages.get(clip.theme) or languages.get(clip.neighborhood)
+            try:
+                transcript = transcriber.transcribe(store.path(clip.audio_key), language)
+            except Exception as exc:
+                counts["failed"] += 1
+                log.error("clip %s: %s", clip_id, exc)
+                continue
+            status = record_transcript(session, clip, transcript)
+            counts["no_speech" if status == ClipStatus.NO_SPEECH else "done"] += 1
+    return counts
