@@ -90,6 +90,7 @@ class Agent:
         self._started = time.monotonic()
         self._phase_changed = threading.Condition()
         self.spooled: list[SpooledClip] = []
+        self.on_phase: list[Callable[[Phase], None]] = []  # called from the loop
 
     # The bridge -----------------------------------------------------------------------
 
@@ -177,6 +178,8 @@ class Agent:
                 self.last_call_at = datetime.now(UTC)
             if before.phase is Phase.IDLE or self.call.phase is Phase.IDLE:
                 self._publish_status()
+            for observer in self.on_phase:
+                observer(self.call.phase)
             with self._phase_changed:
                 self._phase_changed.notify_all()
 

@@ -155,7 +155,8 @@ class SoundDeviceAudio:
             )
             stream.start()
         except self._sd.PortAudioError as exc:
-            raise AudioDeviceError(f"cannot play on {self.output_device!r}: {exc}") from exc
+            device = self.output_device or "the default device"
+            raise AudioDeviceError(f"cannot play on {device}: {exc}") from exc
 
         def stop() -> None:
             nonlocal stopped
@@ -189,7 +190,8 @@ class SoundDeviceAudio:
             )
             stream.start()
         except self._sd.PortAudioError as exc:
-            raise AudioDeviceError(f"cannot record on {self.input_device!r}: {exc}") from exc
+            device = self.input_device or "the default device"
+            raise AudioDeviceError(f"cannot record on {device}: {exc}") from exc
         self._in = stream
 
     def stop_capture(self) -> None:

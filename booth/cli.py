@@ -1,6 +1,7 @@
 """`booth` command: run the booth, check its hardware, or simulate calls."""
 
 import argparse
+import contextlib
 import logging
 import sys
 from pathlib import Path
@@ -23,6 +24,9 @@ def main(argv: list[str] | None = None) -> int:
     sim.add_argument("--speed", type=float, default=1.0, help="run faster than real time")
     sim.add_argument("--timeout", type=float, default=120.0)
 
+    commands.add_parser("run", help="run the booth on its hardware (config: BOOTH_CONFIG_FILE)")
+    commands.add_parser("check", help="self-test: pins, sound card, broker, spool")
+
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -43,7 +47,31 @@ def main(argv: list[str] | None = None) -> int:
         return simulate.run(
             settings, args.audio, digit=args.digit, speed=args.speed, timeout=args.timeout
         )
-    return 2
+    if args.command == "check":
+        from booth import check
+
+        return check.run(settings)
+    return _run(settings)
+
+
+def _run(settings: BoothSettings) -> int:
+    import signal
+
+    from booth.audio import SoundDeviceAudio
+    from booth.errors import BoothError
+    from booth.station import Station
+
+    try:
+        station = Station(settings, SoundDeviceAudio(settings.output_device, settings.input_device))
+    except (BoothError, OSError, RuntimeError) as exc:
+        # gpiozero raises its own errors (no pin factory, pin busy): name them for the technician.
+        print(f"error: cannot start the booth: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print("run `booth check` for a full report", file=sys.stderr)
+        return 1
+    signal.signal(signal.SIGTERM, lambda *_: station.stop())
+    with station, contextlib.suppress(KeyboardInterrupt):
+        station.wait()
+    return 0
 
 
 if __name__ == "__main__":

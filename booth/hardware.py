@@ -14,33 +14,53 @@ Post = Callable[[Event], None]
 
 
 class Hook:
-    """The cradle switch. Polarity differs between booths: `lifted_when_high` says which."""
+    """The cradle switch. Polarity differs between booths: `lifted_when_high` says which.
+
+    Debounced by settling: after any edge the switch must stay put for `bounce_s` before the
+    change counts. Chatter of a worn switch gives one event, and the final state is read
+    from the pin, so a last edge lost inside a bounce window can never leave the booth
+    believing the handset is still up.
+    """
 
     def __init__(
         self, pin: int, post: Post, *, lifted_when_high: bool = False, bounce_s: float = 0.05
     ) -> None:
-        # pull_up=True: the switch pulls the pin low when closed.
-        self.button = Button(pin, pull_up=True, bounce_time=bounce_s)
-        # A closed switch reads "pressed". With lifted_when_high the handset lifts the
-        # contact open, so "released" means lifted.
-        lift, hang = (
-            ("when_released", "when_pressed")
-            if lifted_when_high
-            else (
-                "when_pressed",
-                "when_released",
-            )
-        )
-        setattr(self.button, lift, lambda: post(Lifted()))
-        setattr(self.button, hang, lambda: post(HungUp()))
+        # pull_up=True: a closed switch pulls the pin low and reads "pressed".
+        self.button = Button(pin, pull_up=True)
+        self._post = post
         self._lifted_when_high = lifted_when_high
+        self._bounce_s = bounce_s
+        self._lock = threading.Lock()
+        self._timer: threading.Timer | None = None
+        self._reported = self.lifted
+        self.button.when_pressed = self._edge
+        self.button.when_released = self._edge
 
     @property
     def lifted(self) -> bool:
         pressed = bool(self.button.is_pressed)
         return not pressed if self._lifted_when_high else pressed
 
+    def _edge(self) -> None:
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+            self._timer = threading.Timer(self._bounce_s, self._settled)
+            self._timer.daemon = True
+            self._timer.start()
+
+    def _settled(self) -> None:
+        with self._lock:
+            lifted = self.lifted
+            if lifted == self._reported:
+                return
+            self._reported = lifted
+        self._post(Lifted() if lifted else HungUp())
+
     def close(self) -> None:
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
         self.button.close()
 
 

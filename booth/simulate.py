@@ -4,7 +4,6 @@ of the booth (call machine, VAD, encoder, spool, uplink) is the real thing."""
 
 import json
 import logging
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,14 +11,12 @@ from pathlib import Path
 import numpy as np
 from gpiozero import Device
 
-from booth.agent import Agent
 from booth.audio import MemoryAudio
 from booth.call import Phase
-from booth.hardware import Hook, Keypad, use_mock_pins
+from booth.hardware import use_mock_pins
 from booth.settings import BoothSettings
 from booth.sounds import RATE, Samples
-from booth.spool import Spool
-from booth.uplink import Uplink
+from booth.station import Station
 
 log = logging.getLogger(__name__)
 
@@ -34,35 +31,18 @@ class CallScript:
     hang_up_while_talking: bool = False
 
 
-class SimulatedBooth:
+class SimulatedBooth(Station):
+    """A booth on MockFactory pins with memory audio, and a pair of hands to use it."""
+
     def __init__(self, settings: BoothSettings, speed: float = 1.0) -> None:
         use_mock_pins()
-        self.settings = settings
-        self.audio = MemoryAudio(speed=speed)
-        self.spool = Spool(settings.spool_dir, settings.spool_budget_bytes)
-        self.uplink = Uplink(settings, self.spool)
-        self.agent = Agent(settings, self.audio, self.spool, self.uplink)
-        self.hook = Hook(
-            settings.hook_pin,
-            self.agent.post,
-            lifted_when_high=settings.hook_lifted_when_high,
-            bounce_s=settings.hook_bounce_s,
-        )
-        self.keypad = Keypad(KEYPAD_PINS, self.agent.post)
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self.agent.run, args=(self._stop,), name="agent")
+        settings = settings.model_copy(update={"keypad_pins": KEYPAD_PINS})
+        self.memory_audio = MemoryAudio(speed=speed)
+        super().__init__(settings, self.memory_audio)
 
     def __enter__(self) -> "SimulatedBooth":
-        self.uplink.start()
-        self._thread.start()
+        super().__enter__()
         return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self._stop.set()
-        self._thread.join(timeout=10)
-        self.uplink.stop()
-        self.hook.close()
-        self.keypad.close()
 
     # The caller's hands ---------------------------------------------------------------
 
@@ -102,9 +82,9 @@ class SimulatedBooth:
             self._expect([Phase.CHOOSING, Phase.PROMPT], timeout)
             self.press(script.digit)
         self._expect([Phase.RECORDING], timeout)
-        self.audio.say(script.audio)
+        self.memory_audio.say(script.audio)
         if script.hang_up_while_talking:
-            self.audio.said_all.wait(timeout)
+            self.memory_audio.said_all.wait(timeout)
         else:
             self._expect([Phase.FINISHED], timeout)
         self.hang_up()
