@@ -14,7 +14,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -127,9 +127,16 @@ class Agent:
             return self._phase_changed.wait_for(lambda: self.call.phase in wanted, timeout)
 
     def wait_idle_processing(self, timeout: float) -> bool:
-        """Block until every message handed to processing so far is spooled or discarded."""
+        """Block until every event posted so far is handled and every message it handed to
+        processing is spooled or discarded."""
+        done: Future[None] = Future()
+
+        def behind_the_queue() -> None:  # runs on the loop, after the events before it
+            self._processing.submit(done.set_result, None)
+
+        self._events.put(behind_the_queue)
         try:
-            self._processing.submit(lambda: None).result(timeout)
+            done.result(timeout)
         except TimeoutError:
             return False
         return True

@@ -12,6 +12,13 @@ from booth.sounds import RATE, Samples
 
 FRAME = 480  # 30 ms
 FRAME_S = FRAME / RATE
+# WebRTC VAD takes steady hiss for speech; a handset held to the mouth is far louder than
+# this (-50 dBFS), so quieter frames count as silence whatever the VAD says.
+MIN_SPEECH_RMS = 32768 * 10 ** (-50 / 20)
+
+
+def _loud_enough(frame: np.ndarray) -> bool:
+    return float(np.sqrt(np.mean(frame.astype(np.float64) ** 2))) >= MIN_SPEECH_RMS
 
 
 def speech_frames(samples: Samples, aggressiveness: int = 2) -> np.ndarray:
@@ -19,7 +26,15 @@ def speech_frames(samples: Samples, aggressiveness: int = 2) -> np.ndarray:
     vad = webrtcvad.Vad(aggressiveness)
     usable = len(samples) - len(samples) % FRAME
     frames = np.ascontiguousarray(samples[:usable], dtype=np.int16).reshape(-1, FRAME)
-    return np.fromiter((vad.is_speech(f.tobytes(), RATE) for f in frames), bool, len(frames))
+    rms = np.sqrt(np.mean(frames.astype(np.float64) ** 2, axis=1))
+    return np.fromiter(
+        (
+            loud and vad.is_speech(f.tobytes(), RATE)
+            for f, loud in zip(frames, rms >= MIN_SPEECH_RMS, strict=True)
+        ),
+        bool,
+        len(frames),
+    )
 
 
 @dataclass(frozen=True)
@@ -31,7 +46,7 @@ class Trimmed:
 
 
 def trim(
-    samples: Samples, *, padding_s: float = 0.3, min_run_frames: int = 3, aggressiveness: int = 2
+    samples: Samples, *, padding_s: float = 0.2, min_run_frames: int = 3, aggressiveness: int = 2
 ) -> Trimmed:
     """Cut leading and trailing silence, keep `padding_s` around the speech, never cut inside.
 
@@ -79,7 +94,8 @@ class SilenceWatch:
         """True once the caller spoke and has since been quiet for the timeout."""
         if len(block) != FRAME:
             return False
-        if self._vad.is_speech(np.ascontiguousarray(block, np.int16).tobytes(), RATE):
+        frame = np.ascontiguousarray(block, np.int16)
+        if _loud_enough(frame) and self._vad.is_speech(frame.tobytes(), RATE):
             self._speech_run += 1
             if self._speech_run >= self._min_speech:
                 self._heard_speech = True

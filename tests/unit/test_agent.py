@@ -1,0 +1,210 @@
+"""The agent through every path of the call flow, on memory audio, with the real VAD,
+encoder and spool (no broker: clips stay in the spool)."""
+
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from booth.agent import Agent
+from booth.audio import MemoryAudio
+from booth.call import HungUp, KeyPressed, Lifted, Phase
+from booth.settings import BoothSettings
+from booth.sounds import BEEP, FALLBACK, PromptLibrary
+from booth.spool import Spool
+from shared.messages import BoothState
+from tests.support.clips import room_tone
+
+
+class Harness:
+    def __init__(self, tmp: Path, speed: float = 40.0, **settings: object) -> None:
+        self.settings = BoothSettings(
+            id="booth-unit",
+            spool_dir=tmp / "spool",
+            theme="parks",
+            theme_digits={"1": "parks", "2": "traffic"},
+            choice_timeout_s=0.3,
+            consent_timeout_s=0.3,
+            silence_timeout_s=2.0,
+            _env_file=None,  # type: ignore[call-arg]
+            **settings,  # type: ignore[arg-type]
+        )
+        self.audio = MemoryAudio(speed=speed)
+        self.spool = Spool(self.settings.spool_dir, self.settings.spool_budget_bytes)
+        self.agent = Agent(self.settings, self.audio, self.spool, None, PromptLibrary())
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self.agent.run, args=(self.stop,))
+        self.thread.start()
+
+    def expect(self, *phases: Phase) -> None:
+        assert self.agent.wait_for(phases, 10), f"stuck in {self.agent.call.phase}, not {phases}"
+
+    def close(self) -> None:
+        self.stop.set()
+        self.thread.join(10)
+
+
+@pytest.fixture
+def booth(tmp_path: Path) -> Iterator[Harness]:
+    harness = Harness(tmp_path)
+    yield harness
+    harness.close()
+
+
+def speech(path: Path) -> np.ndarray:
+    data, _ = sf.read(path, dtype="int16")
+    return np.asarray(data)
+
+
+def consent_and_choose(booth: Harness, digit: str | None) -> None:
+    booth.agent.post(Lifted())
+    booth.expect(Phase.CONSENT)
+    booth.agent.post(KeyPressed("#"))
+    booth.expect(Phase.CHOOSING)
+    if digit:
+        booth.agent.post(KeyPressed(digit))
+    booth.expect(Phase.RECORDING)
+
+
+def test_a_whole_call_with_a_chosen_theme(booth: Harness, speech_wav: Path) -> None:
+    consent_and_choose(booth, "2")
+    booth.audio.say(speech(speech_wav))
+    booth.expect(Phase.FINISHED)  # silence after the speech ended the recording
+    booth.agent.post(HungUp())
+    assert booth.agent.wait_idle_processing(10)
+    (clip,) = booth.spool.pending()
+    assert clip.meta.theme == "traffic" and clip.meta.booth_id == "booth-unit"
+    assert clip.meta.receipt is not None and len(clip.meta.receipt) == 8
+    audio, rate = sf.read(clip.audio_path, dtype="int16")
+    assert rate == 16000 and abs(len(audio) / rate - clip.meta.duration_ms / 1000) < 0.05
+    played = booth.audio.played
+    prompts = PromptLibrary()
+    assert np.array_equal(played[0], prompts.named("greeting"))
+    assert np.array_equal(played[1], prompts.named("choose_theme"))
+    assert np.array_equal(played[2], FALLBACK)  # no recorded prompt for "traffic" here
+    assert np.array_equal(played[3], BEEP)
+    assert len(played[4]) > len(prompts.named("thanks"))  # thanks plus the receipt digits
+
+
+def test_choice_timeout_takes_the_default_theme(booth: Harness, speech_wav: Path) -> None:
+    consent_and_choose(booth, None)
+    booth.audio.say(speech(speech_wav))
+    booth.expect(Phase.FINISHED)
+    booth.agent.post(HungUp())
+    booth.agent.wait_idle_processing(10)
+    assert [c.meta.theme for c in booth.spool.pending()] == ["parks"]
+
+
+def test_no_consent_records_nothing(booth: Harness) -> None:
+    booth.agent.post(Lifted())
+    booth.expect(Phase.FINISHED)  # consent timer ran out: goodbye
+    booth.agent.post(HungUp())
+    booth.expect(Phase.IDLE)
+    assert booth.agent.wait_idle_processing(5)
+    assert booth.spool.pending() == []
+    assert np.array_equal(booth.audio.played[-1], PromptLibrary().named("goodbye"))
+
+
+def test_hang_up_during_the_beep_keeps_nothing_and_the_next_call_is_clean(
+    tmp_path: Path, speech_wav: Path
+) -> None:
+    booth = Harness(tmp_path, speed=1.0)  # real time, so the hang-up lands inside the beep
+    try:
+        booth.agent.post(Lifted())
+        booth.agent.wait_for([Phase.GREETING], 5)
+        booth.audio.stop_playback()  # skip ahead: the caller knows the greeting
+        booth.agent.post(booth_event_played(booth))
+        booth.expect(Phase.CONSENT)
+        booth.agent.post(KeyPressed("#"))
+        booth.agent.post(KeyPressed("1"))
+        booth.expect(Phase.PROMPT)
+        booth.audio.stop_playback()
+        booth.agent.post(booth_event_played(booth))
+        booth.expect(Phase.BEEP)
+        booth.agent.post(HungUp())
+        booth.agent.post(Lifted())  # the next caller, at once
+        booth.expect(Phase.GREETING)
+        time.sleep(0.6)  # the first caller's beep would have ended by now
+        assert booth.agent.call.phase is Phase.GREETING
+        assert booth.agent.wait_idle_processing(5) and booth.spool.pending() == []
+    finally:
+        booth.close()
+
+
+def booth_event_played(booth: Harness) -> object:
+    from booth.call import PlaybackDone
+
+    return PlaybackDone(booth.agent.call.number)
+
+
+def test_max_length_ends_the_recording(tmp_path: Path, speech_wav: Path) -> None:
+    booth = Harness(tmp_path, max_recording_s=1.0, speed=1.0)
+    try:
+        booth.agent.post(Lifted())
+        booth.expect(Phase.GREETING)
+        booth.audio.stop_playback()
+        booth.agent.post(booth_event_played(booth))
+        booth.agent.post(KeyPressed("#"))
+        booth.agent.post(KeyPressed("1"))
+        booth.expect(Phase.PROMPT)
+        booth.audio.say(np.tile(speech(speech_wav)[16000:], 3))  # talks on and on, at once
+        booth.expect(Phase.THANKS)
+        booth.agent.post(HungUp())
+        assert booth.agent.wait_idle_processing(10)
+        (clip,) = booth.spool.pending()
+        assert clip.meta.duration_ms <= 1100
+    finally:
+        booth.close()
+
+
+def test_a_message_without_speech_is_discarded_and_counted(booth: Harness) -> None:
+    consent_and_choose(booth, "1")
+    booth.audio.say(room_tone(3.0))
+    time.sleep(0.2)
+    booth.agent.post(HungUp())
+    assert booth.agent.wait_idle_processing(10)
+    assert booth.spool.pending() == []
+    assert booth.agent.counts["discarded_no_speech"] == 1, booth.agent.last_error
+
+
+def test_processing_never_blocks_the_next_caller(booth: Harness, speech_wav: Path) -> None:
+    consent_and_choose(booth, "1")
+    long_message = np.tile(speech(speech_wav)[16000:-16000], 18)  # about a minute of talk
+    booth.audio.say(long_message)
+    assert booth.audio.said_all.wait(20)
+    booth.agent.post(HungUp())
+    booth.agent.post(Lifted())
+    booth.expect(Phase.GREETING)
+    in_progress = booth.agent.counts["spooled"]
+    assert booth.agent.wait_idle_processing(30)
+    assert (in_progress, booth.agent.counts["spooled"]) == (0, 1)
+
+
+def test_a_full_spool_puts_the_booth_out_of_order(tmp_path: Path) -> None:
+    booth = Harness(tmp_path, spool_budget_bytes=500_000)
+    try:
+        assert booth.agent.status().state is BoothState.OUT_OF_ORDER
+        booth.agent.post(Lifted())
+        booth.expect(Phase.FINISHED)
+        assert np.array_equal(booth.audio.played[0], PromptLibrary().named("out_of_order"))
+        booth.agent.post(KeyPressed("#"))
+        time.sleep(0.1)
+        assert booth.agent.call.phase is Phase.FINISHED
+    finally:
+        booth.close()
+
+
+def test_missing_or_broken_prompts_play_the_fallback_tone(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    cache = tmp_path / "prompts"
+    cache.mkdir()
+    (cache / "theme_parks.wav").write_bytes(b"RIFF broken")
+    library = PromptLibrary(cache)
+    assert np.array_equal(library.named("theme_parks"), FALLBACK)
+    assert np.array_equal(library.named("theme_nowhere"), FALLBACK)
+    assert "unreadable" in caplog.text and "missing" in caplog.text

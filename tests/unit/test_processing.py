@@ -1,0 +1,79 @@
+"""VAD trim and encoding on generated speech."""
+
+import io
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from booth import codec, vad
+from tests.support.clips import room_tone
+from tests.support.speech import speak
+
+
+@pytest.fixture(scope="module")
+def bare_speech(tmp_path_factory: pytest.TempPathFactory) -> np.ndarray:
+    path = speak(
+        "Please keep the library open on Sundays", tmp_path_factory.mktemp("vad") / "s.wav"
+    )
+    data, _ = sf.read(path, dtype="int16")
+    return np.asarray(data)
+
+
+@pytest.mark.parametrize(("lead_s", "tail_s"), [(0.0, 0.0), (2.0, 3.0), (5.0, 0.5)])
+def test_trim_keeps_the_speech_and_drops_the_silence(
+    bare_speech: np.ndarray, lead_s: float, tail_s: float
+) -> None:
+    spoken_s = len(bare_speech) / 16000
+    clip = np.concatenate([room_tone(lead_s, seed=1), bare_speech, room_tone(tail_s, seed=2)])
+    trimmed = vad.trim(clip)
+    assert abs(len(trimmed.samples) / 16000 - spoken_s) <= 0.5
+    # Nothing voiced is cut: every frame the VAD hears as speech lies inside what is kept.
+    voiced = np.flatnonzero(vad.speech_frames(bare_speech))
+    assert trimmed.start_s <= lead_s + voiced[0] * vad.FRAME_S
+    assert trimmed.end_s >= lead_s + (voiced[-1] + 1) * vad.FRAME_S
+    assert trimmed.speech_s > 1.0
+
+
+def test_a_pause_inside_speech_is_kept(bare_speech: np.ndarray) -> None:
+    clip = np.concatenate([bare_speech, np.zeros(16000 * 2, np.int16), bare_speech])
+    trimmed = vad.trim(clip)
+    assert len(trimmed.samples) >= len(clip) - 2 * 16000 * 0.3
+
+
+def test_clicks_and_room_tone_are_no_speech() -> None:
+    click = np.zeros(16000 * 3, np.int16)
+    click[16000:16040] = 20000  # the hook switch knocking
+    assert vad.trim(click).speech_s < 0.5
+    assert vad.trim(room_tone(4.0)).speech_s < 0.5
+
+
+def test_silence_watch_fires_after_speech_then_quiet(bare_speech: np.ndarray) -> None:
+    watch = vad.SilenceWatch(timeout_s=1.0)
+    quiet = np.zeros(16000 * 2, np.int16)
+    blocks = np.concatenate([quiet, bare_speech, quiet])
+    fired_at = None
+    for i in range(0, len(blocks) - 480, 480):
+        if watch.feed(blocks[i : i + 480]):
+            fired_at = i / 16000
+            break
+    speech_end = (2 * 16000 + len(bare_speech)) / 16000
+    assert fired_at is not None and speech_end + 0.5 < fired_at < speech_end + 1.5
+
+
+def test_three_minutes_of_opus_stay_under_a_megabyte(bare_speech: np.ndarray) -> None:
+    three_minutes = np.resize(bare_speech, 16000 * 180)
+    encoded = codec.encode(three_minutes, codec.Codec.OPUS)
+    assert len(encoded) < 1_000_000
+    decoded, rate = sf.read(io.BytesIO(encoded), dtype="int16")
+    assert rate == 16000 and abs(len(decoded) - len(three_minutes)) < 16000 * 0.05
+
+
+def test_flac_is_lossless(bare_speech: np.ndarray) -> None:
+    decoded, _ = sf.read(io.BytesIO(codec.encode(bare_speech, codec.Codec.FLAC)), dtype="int16")
+    assert np.array_equal(decoded, bare_speech)
+
+
+def test_codec_content_types() -> None:
+    assert codec.Codec.OPUS.content_type == "audio/ogg; codecs=opus"
+    assert codec.Codec.FLAC.content_type == "audio/flac"
