@@ -9,6 +9,7 @@ so the next caller can lift the receiver at once.
 import logging
 import queue
 import secrets
+import shutil
 import threading
 import time
 import uuid
@@ -42,12 +43,13 @@ from booth.call import (
     handle,
 )
 from booth.errors import SpoolFull
+from booth.remote_config import ConfigCache, ConfigRefused
 from booth.settings import BoothSettings
 from booth.sounds import PromptLibrary, Samples
 from booth.spool import Spool, SpooledClip
 from booth.uplink import Uplink
 from shared.clip import ClipMeta, format_time, sha256_hex
-from shared.messages import BoothState, BoothStatus
+from shared.messages import BoothConfig, BoothState, BoothStatus
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +58,8 @@ log = logging.getLogger(__name__)
 class Recording:
     call: int
     theme: str
+    neighborhood: str
+    config_version: int
     started_at: datetime
     receipt: str
     blocks: list[Samples] = field(default_factory=list)
@@ -76,9 +80,12 @@ class Agent:
         self.audio = audio
         self.spool = spool
         self.uplink = uplink
-        self.prompts = prompts or PromptLibrary(settings.prompt_cache_dir)
+        self.config_cache = ConfigCache(settings.config_dir)
+        self.prompts = prompts or PromptLibrary(self.config_cache.prompts)
         self.call = Call()
-        self.config_version = 0
+        self.config: BoothConfig | None = self.config_cache.load()
+        self._pending_config: BoothConfig | None = None
+        self._config_worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="config")
         self.counts: Counter[str] = Counter()  # calls, spooled, discarded_no_speech, ...
         self.last_call_at: datetime | None = None
         self.last_error: str | None = None
@@ -118,6 +125,7 @@ class Agent:
                 next_heartbeat = time.monotonic() + self.settings.heartbeat_s
         self.audio.close()
         self._processing.shutdown(wait=True)
+        self._config_worker.shutdown(wait=False, cancel_futures=True)
 
     # Observing (simulations, tests, status) --------------------------------------------
 
@@ -141,17 +149,69 @@ class Agent:
             return False
         return True
 
+    @property
+    def config_version(self) -> int:
+        return self.config.version if self.config else 0
+
+    @property
+    def neighborhood(self) -> str:
+        return self.config.neighborhood if self.config else self.settings.neighborhood
+
     def rules(self) -> Rules:
         s = self.settings
+        if self.config is not None:
+            digits = {t.digit: t.slug for t in self.config.themes if t.digit is not None}
+            default_theme, max_s = self.config.default_theme, self.config.max_recording_s
+        else:
+            digits, default_theme, max_s = dict(s.theme_digits), s.theme, s.max_recording_s
         return Rules(
-            default_theme=s.theme,
-            theme_digits=dict(s.theme_digits),
+            default_theme=default_theme,
+            theme_digits=digits,
             consent_key=s.consent_key,
             consent_timeout_s=s.consent_timeout_s,
             choice_timeout_s=s.choice_timeout_s,
-            max_recording_s=s.max_recording_s,
+            max_recording_s=max_s,
             out_of_order=self.spool.full,
         )
+
+    # Remote config ----------------------------------------------------------------------
+
+    def offer_config(self, payload: bytes) -> None:
+        """Thread-safe: a config message arrived. Checked and its prompts fetched off the
+        loop; applied by the loop once no call is in progress."""
+        self._config_worker.submit(self._check_config, payload)
+
+    def _check_config(self, payload: bytes) -> None:
+        try:
+            config = self.config_cache.accept(payload, self.config_version)
+        except ConfigRefused as exc:
+            log.error("config refused, keeping version %d: %s", self.config_version, exc)
+            reason = str(exc)
+
+            def refuse() -> None:
+                self.last_error = reason
+                self._publish_status()
+
+            self._events.put(refuse)
+            return
+        self._events.put(lambda: self._stage_config(config))
+
+    def _stage_config(self, config: BoothConfig) -> None:
+        self._pending_config = config
+        if not self.call.active:
+            self._apply_config()
+
+    def _apply_config(self) -> None:
+        config, self._pending_config = self._pending_config, None
+        if config is None:
+            return
+        self.config = config
+        self.last_error = None
+        self.prompts.forget()
+        log.info(
+            "config version %d applied: themes %s", config.version, [t.slug for t in config.themes]
+        )
+        self._publish_status()
 
     def status(self) -> BoothStatus:
         if self.spool.full:
@@ -162,6 +222,7 @@ class Agent:
             state = BoothState.IDLE
         return BoothStatus(
             state=state,
+            disk_free_bytes=shutil.disk_usage(self.spool.outbox).free,
             version=__version__,
             uptime_s=round(time.monotonic() - self._started, 1),
             spool_clips=self.spool.depth(),
@@ -183,6 +244,8 @@ class Agent:
             if self.call.number != before.number:
                 self.counts["calls"] += 1
                 self.last_call_at = datetime.now(UTC)
+            if self.call.phase is Phase.IDLE and self._pending_config is not None:
+                self._apply_config()  # between calls, never during one
             if before.phase is Phase.IDLE or self.call.phase is Phase.IDLE:
                 self._publish_status()
             for observer in self.on_phase:
@@ -215,6 +278,8 @@ class Agent:
         recording = Recording(
             call=number,
             theme=theme,
+            neighborhood=self.neighborhood,
+            config_version=self.config_version,
             started_at=datetime.now(UTC),
             receipt=self._receipt,
             silence=vad.SilenceWatch(self.settings.silence_timeout_s),
@@ -264,13 +329,13 @@ class Agent:
             meta = ClipMeta(
                 clip_id=uuid.uuid4(),
                 booth_id=self.settings.id,
-                neighborhood=self.settings.neighborhood,
+                neighborhood=recording.neighborhood,
                 theme=recording.theme,
                 recorded_at=recording.started_at,
                 duration_ms=codec.duration_ms(trimmed.samples),
                 sha256=sha256_hex(audio),
                 content_type=self.settings.codec.content_type,
-                config_version=self.config_version,
+                config_version=recording.config_version,
                 receipt=recording.receipt,
             )
             self.spooled.append(self.spool.put(meta, audio))

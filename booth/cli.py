@@ -18,7 +18,11 @@ def main(argv: list[str] | None = None) -> int:
 
     sim = commands.add_parser("simulate", help="place calls on simulated hardware")
     sim.add_argument(
-        "--audio", type=Path, action="append", required=True, help="what the caller says"
+        "--audio",
+        type=Path,
+        action="append",
+        default=[],
+        help="what a caller says (once per call); none: only deliver what the spool holds",
     )
     sim.add_argument("--digit", help="theme digit the caller dials")
     sim.add_argument("--speed", type=float, default=1.0, help="run faster than real time")

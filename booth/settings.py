@@ -37,7 +37,9 @@ class BoothSettings(BaseSettings):
 
     spool_dir: Path = Path("/var/lib/booth/spool")
     spool_budget_bytes: int = 500_000_000
-    prompt_cache_dir: Path | None = None
+    config_cache_dir: Path | None = Field(
+        default=None, description="last good remote config and its prompts; beside the spool"
+    )
 
     codec: Codec = Codec.OPUS
     consent_key: str = "#"
@@ -61,6 +63,10 @@ class BoothSettings(BaseSettings):
     input_device: str | None = None
 
     heartbeat_s: float = 60.0
+
+    @property
+    def config_dir(self) -> Path:
+        return self.config_cache_dir or self.spool_dir.parent / "config"
 
     @classmethod
     def settings_customise_sources(

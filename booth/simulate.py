@@ -141,7 +141,7 @@ def run(
     if len(spooled) < len(clips):
         print(f"error: {len(clips) - len(spooled)} call(s) kept no message (no speech?)")
         return 1
-    print(f"{len(spooled)} call(s) recorded and stored by ingest", flush=True)
+    print(f"{len(spooled)} call(s) recorded; the spool is empty: ingest stored all", flush=True)
     return 0
 
 

@@ -25,6 +25,7 @@ class Station:
         self.spool = Spool(settings.spool_dir, settings.spool_budget_bytes)
         self.uplink = Uplink(settings, self.spool)
         self.agent = Agent(settings, audio, self.spool, self.uplink)
+        self.uplink.on_config = self.agent.offer_config
         self.hook = Hook(
             settings.hook_pin,
             self.agent.post,

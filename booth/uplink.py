@@ -7,9 +7,11 @@ ingest is idempotent on the clip id, so a resend never makes a second copy.
 
 import logging
 import queue
+import random
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 import paho.mqtt.client as mqtt
@@ -36,6 +38,9 @@ class Uplink:
         self.topics = Topics(settings.topic_prefix)
         self.address = BrokerAddress.from_url(settings.mqtt_url)
         self.client = make_client(self.address, settings.id, ca_file=settings.mqtt_ca_file)
+        # A random first delay keeps a fleet from reconnecting in step after a broker restart;
+        # paho doubles it on each failure up to the cap.
+        self.client.reconnect_delay_set(min_delay=random.randint(1, 4), max_delay=60)
         self.client.will_set(
             self.topics.booth(settings.id, Channel.STATUS),
             BoothStatus(state=BoothState.OFFLINE).encode(),
@@ -47,6 +52,11 @@ class Uplink:
         self.client.message_callback_add(
             self.topics.booth(settings.id, Channel.ACKS), self._on_ack_message
         )
+        self.client.message_callback_add(
+            self.topics.booth(settings.id, Channel.CONFIG), self._on_config_message
+        )
+        # Called with each config payload (on paho's thread; must not block).
+        self.on_config: Callable[[bytes], None] = lambda _payload: None
         self.connected = threading.Event()
         self.counts: Counter[str] = Counter()  # sent, resent, stored, rejected
         self.last_error: str | None = None
@@ -106,7 +116,13 @@ class Uplink:
             self.last_error = f"broker refused connection: {reason}"
             log.error("%s", self.last_error)
             return
-        client.subscribe(self.topics.booth(self.settings.id, Channel.ACKS), qos=1)
+        client.subscribe(
+            [
+                (self.topics.booth(self.settings.id, Channel.ACKS), 1),
+                # Not shared: mosquitto sends retained messages only to normal subscriptions.
+                (self.topics.booth(self.settings.id, Channel.CONFIG), 1),
+            ]
+        )
         self.connected.set()
         self._wake.set()
         log.info("connected to %s", self.address)
@@ -122,6 +138,10 @@ class Uplink:
         except ProtocolError as exc:
             log.error("ignoring malformed ack: %s", exc)
         self._wake.set()
+
+    def _on_config_message(self, _client: mqtt.Client, _userdata: Any, message: Any) -> None:
+        if message.payload:
+            self.on_config(bytes(message.payload))
 
     # our thread ------------------------------------------------------------------------
 

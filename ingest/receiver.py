@@ -5,6 +5,8 @@ import threading
 from typing import Any
 
 import paho.mqtt.client as mqtt
+from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.properties import Properties
 from paho.mqtt.reasoncodes import ReasonCode
 
 from ingest import metrics
@@ -39,7 +41,12 @@ class Receiver:
 
     def start(self) -> None:
         address = BrokerAddress.from_url(self.settings.mqtt_url)
-        self.client.connect_async(address.host, address.port, keepalive=30)
+        # A persistent session: while ingest restarts, the broker queues clips for it.
+        props = Properties(PacketTypes.CONNECT)  # type: ignore[no-untyped-call]
+        props.SessionExpiryInterval = self.settings.mqtt_session_expiry_s
+        self.client.connect_async(
+            address.host, address.port, keepalive=30, clean_start=False, properties=props
+        )
         self.client.loop_start()
 
     def stop(self) -> None:

@@ -18,6 +18,7 @@ class IngestSettings(BaseSettings):
     mqtt_url: str = "mqtt://127.0.0.1:1883"
     mqtt_client_id: str = "ingest"
     mqtt_ca_file: Path | None = None
+    mqtt_session_expiry_s: int = 3600
     topic_prefix: str = DEFAULT_PREFIX
 
     # What a clip may be; anything outside is rejected with a reason.
