@@ -43,6 +43,7 @@ echo "broker      mqtt://127.0.0.1:$BROKER_PORT (users: ingest, $BOOTH; log $RUN
 export INGEST_DATA_DIR="$RUN/data"
 export INGEST_MQTT_URL="mqtt://ingest:$ingest_pw@127.0.0.1:$BROKER_PORT"
 "$BIN/ingest" --log-level WARNING booth add "$BOOTH" --neighborhood aarhus-c --location "Demo booth"
+token=$("$BIN/ingest" --log-level WARNING token create --role admin --name "local-$(date +%s)")
 "$BIN/ingest" serve --port "$API_PORT" >"$RUN/ingest.log" 2>&1 &
 pids+=($!)
 "$BIN/python" - "$API_PORT" <<'PY'
@@ -68,17 +69,20 @@ BOOTH_SPOOL_DIR="$RUN/spool" BOOTH_CONFIG_FILE=/nonexistent \
     | tee "$RUN/booth.out"
 
 clip_id=$("$BIN/python" -c 'import json,sys; print([json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")][-1]["clip_id"])' "$RUN/booth.out")
-"$BIN/python" - "$API_PORT" "$clip_id" <<'PY'
+"$BIN/python" - "$API_PORT" "$clip_id" "$token" <<'PY'
 import sys, time, httpx
-port, clip_id = sys.argv[1:]
+port, clip_id, token = sys.argv[1:]
+auth = {"Authorization": f"Bearer {token}"}
 for _ in range(600):
-    clip = httpx.get(f"http://127.0.0.1:{port}/api/clips/{clip_id}", timeout=5).json()
+    clip = httpx.get(f"http://127.0.0.1:{port}/api/clips/{clip_id}", headers=auth, timeout=5).json()
     if clip["status"] in ("transcribed", "no_speech", "failed"):
         break
     time.sleep(0.2)
 print(f"\ntranscript  [{clip['status']}, {clip['language']}] {clip['text']!r}")
 PY
 echo
-echo "Open http://127.0.0.1:$API_PORT/ to see what was said (API docs at /docs)."
+echo "Public page:      http://127.0.0.1:$API_PORT/"
+echo "Planners' console: http://127.0.0.1:$API_PORT/planner#token=$token"
+echo "API docs:          http://127.0.0.1:$API_PORT/docs (admin token above)"
 echo "Press Ctrl-C to stop."
 wait

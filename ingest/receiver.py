@@ -10,6 +10,7 @@ from paho.mqtt.properties import Properties
 from paho.mqtt.reasoncodes import ReasonCode
 
 from ingest import metrics
+from ingest.fleet import Fleet
 from ingest.intake import InboundClip, Intake
 from ingest.settings import IngestSettings
 from shared.broker import BrokerAddress, make_client
@@ -21,9 +22,10 @@ log = logging.getLogger(__name__)
 class Receiver:
     """Runs in paho's network thread; every clip is handled there, one at a time, in order."""
 
-    def __init__(self, settings: IngestSettings, intake: Intake) -> None:
+    def __init__(self, settings: IngestSettings, intake: Intake, fleet: Fleet) -> None:
         self.settings = settings
         self.intake = intake
+        self.fleet = fleet
         self.topics = Topics(settings.topic_prefix)
         self.connected = threading.Event()
         self._stopping = False
@@ -38,6 +40,7 @@ class Receiver:
         self.client.on_connect = self._on_connect
         self.client.on_disconnect = self._on_disconnect
         self.client.on_message = self._on_message
+        self.client.message_callback_add(self.topics.all_booths(Channel.STATUS), self._on_status)
 
     def start(self) -> None:
         address = BrokerAddress.from_url(self.settings.mqtt_url)
@@ -60,9 +63,31 @@ class Receiver:
         if reason.is_failure:
             log.error("broker refused ingest: %s", reason)
             return
-        client.subscribe(self.topics.shared_clips(), qos=1)
+        client.subscribe(
+            [(self.topics.shared_clips(), 1), (self.topics.all_booths(Channel.STATUS), 1)]
+        )
         self.connected.set()
         log.info("receiving on %s", self.topics.shared_clips())
+        threading.Thread(target=self._republish_configs, daemon=True).start()
+
+    def publish_config(self, booth_id: str, payload: bytes) -> None:
+        self.client.publish(
+            self.topics.booth(booth_id, Channel.CONFIG), payload, qos=1, retain=True
+        )
+
+    def _republish_configs(self) -> None:
+        try:
+            self.fleet.publish_configs(again=True)
+        except Exception:
+            log.exception("could not publish booth configs")
+
+    def _on_status(self, client: mqtt.Client, _userdata: Any, message: mqtt.MQTTMessage) -> None:
+        try:
+            booth_id, _ = self.topics.parse(message.topic)
+            self.fleet.record_status(booth_id, bytes(message.payload))
+        except Exception:
+            log.exception("could not record status from %s", message.topic)
+        client.ack(message.mid, message.qos)
 
     def _on_disconnect(self, *_args: Any) -> None:
         self.connected.clear()

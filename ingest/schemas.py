@@ -1,17 +1,25 @@
-"""Response bodies of the planner API."""
+"""Bodies of the planner API. Texts are redacted unless the caller may see them raw."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
-from ingest.models import Clip
+from ingest.models import Clip, Theme, TranscriptVersion
+from ingest.redact import redact
 
 
-def utc(moment: datetime | None) -> datetime | None:
+def utc(moment: datetime) -> datetime:
     """SQLite hands back naive datetimes; every time stored here is UTC."""
-    if moment is None:
-        return None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def utc_or_none(moment: datetime | None) -> datetime | None:
+    return None if moment is None else utc(moment)
+
+
+def shown(text: str | None, raw: bool) -> str | None:
+    return text if raw or text is None else redact(text)
 
 
 class SegmentOut(BaseModel):
@@ -35,30 +43,32 @@ class ClipOut(BaseModel):
     moderation: str
     language: str | None
     language_probability: float | None
-    text: str | None
+    text: str | None = Field(description="redacted, except for admins")
     model: str | None
     processing_s: float | None
     error: str | None
+    audio_available: bool
 
     @classmethod
-    def of(cls, clip: Clip) -> "ClipOut":
+    def of(cls, clip: Clip, raw: bool = False) -> "ClipOut":
         return cls(
             id=clip.id,
             booth_id=clip.booth_id,
             neighborhood=clip.neighborhood,
             theme=clip.theme,
-            recorded_at=utc(clip.recorded_at) or clip.recorded_at,
-            received_at=utc(clip.received_at) or clip.received_at,
+            recorded_at=utc(clip.recorded_at),
+            received_at=utc(clip.received_at),
             duration_ms=clip.duration_ms,
             content_type=clip.content_type,
             status=clip.status,
             moderation=clip.moderation,
             language=clip.language,
             language_probability=clip.language_probability,
-            text=clip.text,
+            text=shown(clip.text, raw),
             model=clip.model,
             processing_s=clip.processing_s,
             error=clip.error,
+            audio_available=clip.audio_key is not None and clip.audio_deleted_at is None,
         )
 
 
@@ -66,13 +76,13 @@ class ClipDetail(ClipOut):
     segments: list[SegmentOut]
 
     @classmethod
-    def of(cls, clip: Clip) -> "ClipDetail":
-        base = ClipOut.of(clip).model_dump()
+    def of(cls, clip: Clip, raw: bool = False) -> "ClipDetail":
+        base = ClipOut.of(clip, raw).model_dump()
         segments = [
             SegmentOut(
                 start_s=s.start_s,
                 end_s=s.end_s,
-                text=s.text,
+                text=shown(s.text, raw) or "",
                 avg_logprob=s.avg_logprob,
                 no_speech_prob=s.no_speech_prob,
             )
@@ -84,3 +94,67 @@ class ClipDetail(ClipOut):
 class ClipPage(BaseModel):
     items: list[ClipOut]
     next_cursor: str | None
+
+
+class TranscriptCorrection(BaseModel):
+    text: str = Field(min_length=1, max_length=20_000)
+
+
+class VersionOut(BaseModel):
+    source: str
+    model: str | None
+    author: str | None
+    text: str
+    language: str | None
+    created_at: datetime
+
+    @classmethod
+    def of(cls, version: TranscriptVersion, raw: bool) -> "VersionOut":
+        return cls(
+            source=version.source,
+            model=version.model,
+            author=version.author,
+            text=shown(version.text, raw) or "",
+            language=version.language,
+            created_at=utc(version.created_at),
+        )
+
+
+class ModerationIn(BaseModel):
+    action: Literal["approve", "hide", "flag", "reset"]
+    reason: str | None = Field(default=None, max_length=1000)
+
+
+class ThemeIn(BaseModel):
+    slug: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")
+    title: str = Field(min_length=1, max_length=200)
+    question: str = Field(min_length=1, max_length=2000)
+    language: str | None = Field(default=None, pattern=r"^[a-z]{2,3}$")
+    digit: str | None = Field(default=None, pattern=r"^[0-9]$")
+    starts_on: date | None = None
+    ends_on: date | None = None
+    neighborhoods: list[str] = Field(default_factory=list, max_length=100)
+    booths: list[str] = Field(default_factory=list, max_length=1000)
+
+
+class ThemeOut(ThemeIn):
+    prompt_sha256: str | None
+    retired_at: datetime | None
+    live: bool
+
+    @classmethod
+    def of(cls, theme: Theme, today: date) -> "ThemeOut":
+        return cls(
+            slug=theme.slug,
+            title=theme.title,
+            question=theme.question,
+            language=theme.language,
+            digit=theme.digit,
+            starts_on=theme.starts_on,
+            ends_on=theme.ends_on,
+            neighborhoods=list(theme.neighborhoods),
+            booths=list(theme.booths),
+            prompt_sha256=theme.prompt_sha256,
+            retired_at=utc_or_none(theme.retired_at),
+            live=theme.live_on(today),
+        )

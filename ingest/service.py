@@ -6,8 +6,10 @@ import threading
 from sqlalchemy import text
 
 from ingest.database import make_engine, migrate, session_factory
+from ingest.fleet import Fleet
 from ingest.intake import Intake
 from ingest.receiver import Receiver
+from ingest.retention import purge_expired_audio
 from ingest.settings import IngestSettings
 from ingest.storage import LocalAudioStore
 from ingest.transcriber import Transcriber
@@ -27,7 +29,10 @@ class IngestService:
         self.sessions = session_factory(self.engine)
         self.store = LocalAudioStore(settings.audio_dir)
         self.intake = Intake(settings, self.sessions, self.store)
-        self.receiver = Receiver(settings, self.intake) if receive else None
+        self.fleet = Fleet(self.sessions, settings.public_url)
+        self.receiver = Receiver(settings, self.intake, self.fleet) if receive else None
+        if self.receiver is not None:
+            self.fleet.publish = self.receiver.publish_config
         self.transcriber: Transcriber | None = None
         self.workers: list[TranscriptionWorker] = []
         self._transcribe = transcribe
@@ -54,6 +59,21 @@ class IngestService:
                 self._threads.append(thread)
         if self.receiver is not None:
             self.receiver.start()
+        ticker = threading.Thread(target=self._tick, name="tick", daemon=True)
+        ticker.start()
+        self._threads.append(ticker)
+
+    def _tick(self) -> None:
+        """Periodic chores: configs whose theme dates began or ended; audio past retention."""
+        while not self._stop.wait(self.settings.tick_s):
+            try:
+                self.fleet.publish_configs()
+                if self.settings.audio_retention_days is not None:
+                    purge_expired_audio(
+                        self.sessions, self.store, self.settings.audio_retention_days
+                    )
+            except Exception:
+                log.exception("periodic chores failed; trying again next tick")
 
     def stop(self) -> None:
         if self.receiver is not None:

@@ -48,7 +48,13 @@ class IngestSettings(BaseSettings):
         description='language per theme or neighborhood, e.g. {"budget": "da"}',
     )
 
-    audio_retention_days: int | None = None
+    audio_retention_days: int | None = Field(
+        default=None, ge=0, description="delete audio this many days after receipt; keep text"
+    )
+    public_url: str = Field(
+        default="http://127.0.0.1:8000", description="how booths reach this service's /prompts"
+    )
+    tick_s: float = 60.0
 
     @property
     def sqlalchemy_url(self) -> str:

@@ -1,89 +1,134 @@
-"""Planner endpoints over clips: list with filters and cursor, one clip, its audio."""
+"""Planner endpoints over clips: find, read, listen, correct, moderate."""
 
-import base64
-import binascii
-from datetime import datetime
-from typing import Annotated
+from datetime import UTC, datetime
+from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi.responses import FileResponse
-from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
 
-from ingest.models import Clip
+from ingest.audit import record
+from ingest.auth import Moderator, Planner, Reader
+from ingest.models import Clip, Moderation, TranscriptVersion
+from ingest.queries import ClipFilter, Order, after_cursor, encode_cursor, ordered
 from ingest.routes.deps import ServiceDep, SessionDep
-from ingest.schemas import ClipDetail, ClipOut, ClipPage
+from ingest.schemas import (
+    ClipDetail,
+    ClipOut,
+    ClipPage,
+    ModerationIn,
+    TranscriptCorrection,
+    VersionOut,
+)
 
 router = APIRouter(prefix="/api/clips", tags=["clips"])
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "no such clip"}}
 
 
-def _encode_cursor(clip: Clip) -> str:
-    raw = f"{clip.received_at.isoformat()}|{clip.id}"
-    return base64.urlsafe_b64encode(raw.encode()).decode()
-
-
-def _decode_cursor(cursor: str) -> tuple[datetime, str]:
-    try:
-        moment, clip_id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|", 1)
-        return datetime.fromisoformat(moment), clip_id
-    except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
-        raise HTTPException(400, "bad cursor") from exc
-
-
-@router.get("", response_model=ClipPage)
-def list_clips(
-    session: SessionDep,
-    neighborhood: str | None = None,
-    theme: str | None = None,
-    booth: str | None = None,
-    status: str | None = None,
-    cursor: str | None = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 50,
-) -> ClipPage:
-    """Newest first; pass `next_cursor` back as `cursor` for the next page."""
-    query = select(Clip)
-    for column, value in (
-        (Clip.neighborhood, neighborhood),
-        (Clip.theme, theme),
-        (Clip.booth_id, booth),
-        (Clip.status, status),
-    ):
-        if value is not None:
-            query = query.where(column == value)
-    if cursor:
-        moment, clip_id = _decode_cursor(cursor)
-        query = query.where(
-            or_(Clip.received_at < moment, and_(Clip.received_at == moment, Clip.id < clip_id))
-        )
-    rows = session.scalars(
-        query.order_by(Clip.received_at.desc(), Clip.id.desc()).limit(limit + 1)
-    ).all()
-    page = rows[:limit]
-    next_cursor = _encode_cursor(page[-1]) if len(rows) > limit else None
-    return ClipPage(items=[ClipOut.of(c) for c in page], next_cursor=next_cursor)
-
-
-@router.get("/{clip_id}", response_model=ClipDetail, responses={404: {"description": "no clip"}})
-def get_clip(clip_id: str, session: SessionDep) -> ClipDetail:
+def _clip(session: Session, clip_id: str) -> Clip:
     clip = session.scalar(
         select(Clip).where(Clip.id == clip_id).options(selectinload(Clip.segments))
     )
     if clip is None:
         raise HTTPException(404, "no such clip")
-    return ClipDetail.of(clip)
+    return clip
+
+
+@router.get("", response_model=ClipPage, responses={400: {"description": "bad cursor"}})
+def list_clips(
+    session: SessionDep,
+    who: Reader,
+    where: Annotated[ClipFilter, Depends()],
+    order: Order = "newest",
+    cursor: Annotated[str | None, Query(max_length=500)] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> ClipPage:
+    """Clips matching every filter given; pass `next_cursor` back as `cursor` for more."""
+    query = where.apply(select(Clip), session)
+    if cursor:
+        query = after_cursor(query, cursor, order)
+    rows = session.scalars(ordered(query, order).limit(limit + 1)).all()
+    page = rows[:limit]
+    next_cursor = encode_cursor(page[-1], order) if len(rows) > limit else None
+    return ClipPage(items=[ClipOut.of(c, who.is_admin) for c in page], next_cursor=next_cursor)
+
+
+@router.get("/{clip_id}", response_model=ClipDetail, responses=NOT_FOUND)
+def get_clip(clip_id: str, session: SessionDep, who: Reader) -> ClipDetail:
+    return ClipDetail.of(_clip(session, clip_id), who.is_admin)
 
 
 @router.get(
     "/{clip_id}/audio",
     response_class=FileResponse,
-    responses={404: {"description": "no clip or no audio"}},
+    responses={404: {"description": "no clip, or its audio is no longer kept"}},
 )
-def get_audio(clip_id: str, session: SessionDep, service: ServiceDep) -> FileResponse:
-    """The stored audio; range requests are honoured so players can seek."""
+def get_audio(clip_id: str, session: SessionDep, service: ServiceDep, who: Reader) -> FileResponse:
+    """The recorded audio; range requests are honoured so players can seek."""
     clip = session.get(Clip, clip_id)
-    if clip is None or clip.audio_key is None:
+    if clip is None or clip.audio_key is None or clip.audio_deleted_at is not None:
         raise HTTPException(404, "no audio for this clip")
     path = service.store.path(clip.audio_key)
     if not path.exists():
-        raise HTTPException(404, "audio no longer kept")
+        raise HTTPException(404, "no audio for this clip")
     return FileResponse(path, media_type=clip.content_type.split(";")[0])
+
+
+@router.put("/{clip_id}/transcript", response_model=ClipDetail, responses=NOT_FOUND)
+def correct_transcript(
+    clip_id: str, body: TranscriptCorrection, session: SessionDep, who: Planner
+) -> ClipDetail:
+    """A planner's correction. The model's text and every earlier correction stay in the
+    history."""
+    clip = _clip(session, clip_id)
+    session.add(
+        TranscriptVersion(
+            clip_id=clip.id,
+            source="correction",
+            author=who.name,
+            text=body.text,
+            language=clip.language,
+            created_at=datetime.now(UTC),
+        )
+    )
+    clip.text = body.text
+    record(session, who, "correct", clip.id, {"length": len(body.text)})
+    session.commit()
+    return ClipDetail.of(clip, who.is_admin)
+
+
+@router.get("/{clip_id}/history", response_model=list[VersionOut], responses=NOT_FOUND)
+def transcript_history(clip_id: str, session: SessionDep, who: Reader) -> list[VersionOut]:
+    clip = _clip(session, clip_id)
+    versions = session.scalars(
+        select(TranscriptVersion)
+        .where(TranscriptVersion.clip_id == clip.id)
+        .order_by(TranscriptVersion.id)
+    )
+    return [VersionOut.of(v, who.is_admin) for v in versions]
+
+
+_STATES = {
+    "approve": Moderation.APPROVED,
+    "hide": Moderation.HIDDEN,
+    "flag": Moderation.FLAGGED,
+    "reset": Moderation.PENDING,
+}
+
+
+@router.post("/{clip_id}/moderation", response_model=ClipOut, responses=NOT_FOUND)
+def moderate(clip_id: str, body: ModerationIn, session: SessionDep, who: Moderator) -> ClipOut:
+    """Approve (public, redacted), hide, flag for a second look, or reset; audited."""
+    clip = _clip(session, clip_id)
+    before = clip.moderation
+    clip.moderation = _STATES[body.action]
+    record(
+        session,
+        who,
+        body.action,
+        clip.id,
+        {"from": before, "to": clip.moderation, "reason": body.reason},
+    )
+    session.commit()
+    return ClipOut.of(clip, who.is_admin)

@@ -23,7 +23,9 @@ def test_a_call_becomes_a_transcript_under_its_neighborhood_and_theme(
     }
     added = run_cli("ingest", ["booth", "add", BOOTH, "--neighborhood", "gellerup"], ingest_env)
     assert added.returncode == 0, added.stderr
-    ingest = IngestProcess(ingest_env, tmp_path / "ingest.log").start()
+    ingest = IngestProcess(ingest_env, tmp_path / "ingest.log")
+    ingest.create_token("planner")
+    ingest.start()
     try:
         booth_env = {
             "BOOTH_ID": BOOTH,

@@ -34,6 +34,18 @@ class IngestProcess:
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.headers: dict[str, str] = {}
 
+    def create_token(self, role: str = "admin", name: str = "tests") -> str:
+        result = subprocess.run(
+            [sys.executable, "-m", "ingest.cli", "token", "create", "--role", role, "--name", name],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        token = result.stdout.strip()
+        self.headers = {"Authorization": f"Bearer {token}"}
+        return token
+
     def start(self, timeout: float = 60) -> "IngestProcess":
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(

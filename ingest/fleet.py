@@ -1,0 +1,112 @@
+"""The booths as ingest sees them: their live status, and the config each one should run.
+
+Each booth's config is derived from the registry and the themes live for it today. Only a
+config that changed is published (retained, with a new version), so booths are not woken
+for nothing; a periodic tick catches themes whose dates begin or end.
+"""
+
+import hashlib
+import json
+import logging
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from ingest.models import Booth, Theme
+from shared.errors import ProtocolError
+from shared.messages import BoothConfig, BoothStatus, ThemeConfig
+
+log = logging.getLogger(__name__)
+
+Publish = Callable[[str, bytes], None]  # (booth id, config payload), retained
+
+
+def prompt_url(base_url: str, sha256: str) -> str:
+    return f"{base_url.rstrip('/')}/prompts/{sha256}.wav"
+
+
+def config_for(booth: Booth, themes: list[Theme], today: date, base_url: str) -> BoothConfig | None:
+    """The config `booth` should run today; None when no theme is live for it."""
+    live = [t for t in themes if t.live_on(today) and t.applies_to(booth)]
+    if not live:
+        return None
+    # The default theme: the one with the lowest dial digit, else the oldest.
+    live.sort(key=lambda t: (t.digit is None, t.digit or "", t.created_at, t.slug))
+    digits_taken: set[str] = set()
+    entries = []
+    for theme in live:
+        digit = theme.digit if theme.digit not in digits_taken else None
+        if digit:
+            digits_taken.add(digit)
+        entries.append(
+            ThemeConfig(
+                slug=theme.slug,
+                title=theme.title,
+                digit=digit,
+                prompt_url=prompt_url(base_url, theme.prompt_sha256)
+                if theme.prompt_sha256
+                else None,
+                prompt_sha256=theme.prompt_sha256,
+                language=theme.language,
+            )
+        )
+    return BoothConfig(
+        version=0,  # set on publishing
+        neighborhood=booth.neighborhood,
+        themes=entries,
+        default_theme=entries[0].slug,
+    )
+
+
+def _digest(config: BoothConfig) -> str:
+    body = config.model_dump(mode="json", exclude={"version"})
+    return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+
+
+class Fleet:
+    def __init__(self, sessions: sessionmaker[Session], base_url: str) -> None:
+        self.sessions = sessions
+        self.base_url = base_url
+        self.publish: Publish | None = None  # set once a broker connection exists
+
+    def publish_configs(self, today: date | None = None, *, again: bool = False) -> list[str]:
+        """Publish every booth's config that changed (with `again`, also those that did not,
+        under their current version: after the broker may have lost retained messages).
+        Returns the booth ids published."""
+        if self.publish is None:
+            return []
+        today = today or datetime.now(UTC).date()
+        published = []
+        with self.sessions.begin() as session:
+            themes = list(session.scalars(select(Theme)))
+            for booth in session.scalars(select(Booth)):
+                config = config_for(booth, themes, today, self.base_url)
+                if config is None:
+                    continue
+                digest = _digest(config)
+                if digest == booth.config_hash and not again:
+                    continue
+                if digest != booth.config_hash:
+                    booth.config_version += 1
+                    booth.config_hash = digest
+                versioned = config.model_copy(update={"version": booth.config_version})
+                self.publish(booth.id, versioned.encode())
+                published.append(booth.id)
+                log.info("published config v%d to %s", booth.config_version, booth.id)
+        return published
+
+    def record_status(self, booth_id: str, payload: bytes) -> None:
+        """A booth's retained status; kept for registered booths only."""
+        try:
+            status = BoothStatus.decode(payload)
+        except ProtocolError as exc:
+            log.warning("malformed status from %s: %s", booth_id, exc)
+            return
+        with self.sessions.begin() as session:
+            booth = session.get(Booth, booth_id)
+            if booth is None:
+                return
+            booth.status = status.model_dump(mode="json", exclude_none=True)
+            booth.last_seen_at = datetime.now(UTC)

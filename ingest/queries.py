@@ -1,0 +1,105 @@
+"""Selecting clips: the filters every planner view shares, full-text search, cursors."""
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal, TypeVar
+
+from fastapi import HTTPException, Query
+from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from ingest.models import Clip
+
+Status = Literal["received", "transcribing", "transcribed", "no_speech", "failed"]
+ModerationState = Literal["pending", "approved", "hidden", "flagged"]
+Order = Literal["newest", "oldest"]
+Slug = Annotated[str | None, Query(max_length=64)]
+AnySelect = TypeVar("AnySelect", bound=Select[*tuple[Any, ...]])
+
+
+def to_utc(moment: datetime | None) -> datetime | None:
+    """Times compare in UTC; a time given without a zone is taken as UTC."""
+    if moment is None:
+        return None
+    try:
+        aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        return aware.astimezone(UTC)
+    except (OverflowError, ValueError) as exc:
+        raise HTTPException(422, f"time out of range: {moment}") from exc
+
+
+@dataclass
+class ClipFilter:
+    neighborhood: Slug = None
+    theme: Slug = None
+    booth: Slug = None
+    status: Status | None = None
+    moderation: ModerationState | None = None
+    language: Annotated[str | None, Query(max_length=8)] = None
+    recorded_from: Annotated[datetime | None, Query(description="inclusive, RFC 3339")] = None
+    recorded_to: Annotated[datetime | None, Query(description="exclusive, RFC 3339")] = None
+    q: Annotated[str | None, Query(max_length=200, description="words to find in transcripts")] = (
+        None
+    )
+
+    def apply(self, query: AnySelect, session: Session) -> AnySelect:
+        for column, value in (
+            (Clip.neighborhood, self.neighborhood),
+            (Clip.theme, self.theme),
+            (Clip.booth_id, self.booth),
+            (Clip.status, self.status),
+            (Clip.moderation, self.moderation),
+            (Clip.language, self.language),
+        ):
+            if value is not None:
+                query = query.where(column == value)
+        if (start := to_utc(self.recorded_from)) is not None:
+            query = query.where(Clip.recorded_at >= start)
+        if (end := to_utc(self.recorded_to)) is not None:
+            query = query.where(Clip.recorded_at < end)
+        if self.q and self.q.strip():
+            query = query.where(_matches(self.q, session))
+        return query
+
+
+def _matches(words: str, session: Session) -> Any:
+    if session.get_bind().dialect.name == "postgresql":
+        vector = func.to_tsvector("simple", func.coalesce(Clip.text, ""))
+        return vector.op("@@")(func.plainto_tsquery("simple", words))
+    from sqlalchemy import text
+
+    # Each word quoted: the caller's text is data, never FTS5 query syntax.
+    quoted = " ".join('"' + word.replace('"', '""') + '"' for word in words.split())
+    found = select(text("clip_id")).select_from(text("clips_fts")).where(text("clips_fts MATCH :q"))
+    return Clip.id.in_(found.params(q=quoted))
+
+
+def ordered(query: Select[Any], order: Order) -> Select[Any]:
+    if order == "oldest":
+        return query.order_by(Clip.recorded_at.asc(), Clip.id.asc())
+    return query.order_by(Clip.recorded_at.desc(), Clip.id.desc())
+
+
+def encode_cursor(clip: Clip, order: Order) -> str:
+    raw = json.dumps([clip.recorded_at.isoformat(), clip.id, order])
+    return base64.urlsafe_b64encode(raw.encode()).decode()
+
+
+def after_cursor(query: Select[Any], cursor: str, order: Order) -> Select[Any]:
+    try:
+        moment_text, clip_id, cursor_order = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        moment = datetime.fromisoformat(moment_text)
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError) as exc:
+        raise HTTPException(400, "bad cursor") from exc
+    if cursor_order != order or not isinstance(clip_id, str):
+        raise HTTPException(400, "cursor belongs to another ordering")
+    if order == "oldest":
+        return query.where(
+            or_(Clip.recorded_at > moment, and_(Clip.recorded_at == moment, Clip.id > clip_id))
+        )
+    return query.where(
+        or_(Clip.recorded_at < moment, and_(Clip.recorded_at == moment, Clip.id < clip_id))
+    )

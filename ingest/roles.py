@@ -1,0 +1,23 @@
+"""Who may do what: the roles API tokens carry."""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    ADMIN = "admin"  # everything, raw transcripts, erasure, booths
+    PLANNER = "planner"  # read, search, export, correct, manage themes
+    MODERATOR = "moderator"  # read and moderate
+
+
+@dataclass(frozen=True)
+class Principal:
+    name: str
+    role: Role
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role is Role.ADMIN
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.role})"

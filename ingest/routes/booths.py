@@ -1,0 +1,96 @@
+"""The booth registry, joined with each booth's live status."""
+
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Response
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+
+from ingest.auth import Admin, Reader
+from ingest.models import Booth
+from ingest.routes.deps import ServiceDep, SessionDep
+from ingest.schemas import utc_or_none
+
+router = APIRouter(prefix="/api/booths", tags=["booths"])
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "no such booth"}}
+SLUG = r"^[a-z0-9][a-z0-9_-]{0,63}$"
+
+
+class BoothIn(BaseModel):
+    neighborhood: str = Field(pattern=SLUG)
+    location: str | None = Field(default=None, max_length=200)
+    notes: str | None = Field(default=None, max_length=5000)
+
+
+class BoothNew(BoothIn):
+    id: str = Field(pattern=SLUG)
+
+
+class BoothOut(BoothNew):
+    last_seen_at: datetime | None
+    state: str | None
+    spool_clips: int | None
+    version: str | None
+    config_version: int
+    status: dict[str, Any] | None
+
+    @classmethod
+    def of(cls, booth: Booth) -> "BoothOut":
+        status = booth.status or {}
+        return cls(
+            id=booth.id,
+            neighborhood=booth.neighborhood,
+            location=booth.location,
+            notes=booth.notes,
+            last_seen_at=utc_or_none(booth.last_seen_at),
+            state=status.get("state"),  # type: ignore[arg-type]
+            spool_clips=status.get("spool_clips"),  # type: ignore[arg-type]
+            version=status.get("version"),  # type: ignore[arg-type]
+            config_version=booth.config_version,
+            status=booth.status,
+        )
+
+
+@router.get("", response_model=list[BoothOut])
+def list_booths(session: SessionDep, _who: Reader) -> list[BoothOut]:
+    return [BoothOut.of(b) for b in session.scalars(select(Booth).order_by(Booth.id))]
+
+
+@router.post(
+    "", response_model=BoothOut, status_code=201, responses={409: {"description": "exists"}}
+)
+def add_booth(body: BoothNew, session: SessionDep, service: ServiceDep, _who: Admin) -> BoothOut:
+    if session.get(Booth, body.id) is not None:
+        raise HTTPException(409, "booth already registered")
+    booth = Booth(**body.model_dump(), created_at=datetime.now(UTC), config_version=0)
+    session.add(booth)
+    session.commit()
+    service.fleet.publish_configs()
+    return BoothOut.of(booth)
+
+
+@router.put("/{booth_id}", response_model=BoothOut, responses=NOT_FOUND)
+def update_booth(
+    booth_id: str, body: BoothIn, session: SessionDep, service: ServiceDep, _who: Admin
+) -> BoothOut:
+    booth = session.get(Booth, booth_id)
+    if booth is None:
+        raise HTTPException(404, "no such booth")
+    for key, value in body.model_dump().items():
+        setattr(booth, key, value)
+    session.commit()
+    service.fleet.publish_configs()
+    session.refresh(booth)
+    return BoothOut.of(booth)
+
+
+@router.delete("/{booth_id}", status_code=204, responses=NOT_FOUND)
+def remove_booth(booth_id: str, session: SessionDep, _who: Admin) -> Response:
+    """Its clips stay; new clips from it are rejected as `unknown_booth`."""
+    booth = session.get(Booth, booth_id)
+    if booth is None:
+        raise HTTPException(404, "no such booth")
+    session.delete(booth)
+    session.commit()
+    return Response(status_code=204)

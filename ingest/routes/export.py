@@ -1,0 +1,113 @@
+"""Exports of any filtered selection: CSV, JSON or NDJSON, streamed.
+
+By default only approved clips, with redacted text. Admins may ask for everything
+(`include=all`) and for raw text (`raw=true`).
+"""
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, HTTPException
+from fastapi.responses import StreamingResponse
+from sqlalchemy import select
+
+from ingest.auth import Planner
+from ingest.models import Clip, Moderation
+from ingest.queries import ClipFilter, ordered
+from ingest.routes.deps import ServiceDep
+from ingest.schemas import shown, utc
+
+router = APIRouter(prefix="/api/export", tags=["export"])
+
+FIELDS = (
+    "id",
+    "booth_id",
+    "neighborhood",
+    "theme",
+    "recorded_at",
+    "duration_s",
+    "language",
+    "status",
+    "moderation",
+    "text",
+)
+MEDIA = {"csv": "text/csv", "json": "application/json", "ndjson": "application/x-ndjson"}
+
+
+def row(clip: Clip, raw: bool) -> dict[str, Any]:
+    return {
+        "id": clip.id,
+        "booth_id": clip.booth_id,
+        "neighborhood": clip.neighborhood,
+        "theme": clip.theme,
+        "recorded_at": utc(clip.recorded_at).isoformat(),
+        "duration_s": clip.duration_ms / 1000,
+        "language": clip.language,
+        "status": clip.status,
+        "moderation": clip.moderation,
+        "text": shown(clip.text, raw) or "",
+    }
+
+
+@router.get(
+    "",
+    response_class=StreamingResponse,
+    responses={
+        200: {"content": {m: {} for m in MEDIA.values()}, "description": "the selection"},
+        403: {"description": "only admins may export unapproved clips or raw text"},
+    },
+)
+def export(
+    service: ServiceDep,
+    who: Planner,
+    where: Annotated[ClipFilter, Depends()],
+    format: Literal["csv", "json", "ndjson"] = "csv",
+    include: Literal["approved", "all"] = "approved",
+    raw: bool = False,
+) -> StreamingResponse:
+    if (include == "all" or raw) and not who.is_admin:
+        raise HTTPException(403, "only admins may export unapproved clips or raw text")
+
+    def rows() -> Iterator[dict[str, Any]]:
+        # A session of its own: the stream outlives the request's dependencies.
+        with service.sessions() as session:
+            query = where.apply(select(Clip), session)
+            if include == "approved":
+                query = query.where(Clip.moderation == Moderation.APPROVED)
+            for clip in session.scalars(ordered(query, "oldest").execution_options(yield_per=500)):
+                yield row(clip, raw)
+
+    body = {"csv": _csv, "json": _json, "ndjson": _ndjson}[format](rows())
+    filename = f"clips.{format}"
+    return StreamingResponse(
+        body,
+        media_type=MEDIA[format],
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+def _csv(rows: Iterator[dict[str, Any]]) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=FIELDS)
+    writer.writeheader()
+    for item in rows:
+        writer.writerow(item)
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    yield buffer.getvalue()
+
+
+def _ndjson(rows: Iterator[dict[str, Any]]) -> Iterator[str]:
+    for item in rows:
+        yield json.dumps(item, ensure_ascii=False) + "\n"
+
+
+def _json(rows: Iterator[dict[str, Any]]) -> Iterator[str]:
+    yield "["
+    for n, item in enumerate(rows):
+        yield ("," if n else "") + json.dumps(item, ensure_ascii=False)
+    yield "]"

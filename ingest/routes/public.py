@@ -1,0 +1,117 @@
+"""What anyone may see: approved, redacted text and aggregates. No audio, no raw text."""
+
+from collections import Counter
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel
+from sqlalchemy import func, select
+
+from ingest.models import Clip, ClipStatus, Moderation, Theme
+from ingest.queries import Order, Slug, after_cursor, encode_cursor, ordered
+from ingest.redact import redact
+from ingest.routes.deps import SessionDep
+from ingest.schemas import utc
+
+router = APIRouter(prefix="/public", tags=["public"])
+
+
+class PublicClip(BaseModel):
+    id: str
+    neighborhood: str
+    theme: str
+    recorded_at: datetime
+    text: str
+
+
+class PublicPage(BaseModel):
+    items: list[PublicClip]
+    next_cursor: str | None
+
+
+class PublicCount(BaseModel):
+    neighborhood: str
+    theme: str
+    messages: int
+    published: int
+
+
+class PublicStats(BaseModel):
+    counts: list[PublicCount]
+    total_messages: int
+
+
+class PublicTheme(BaseModel):
+    slug: str
+    title: str
+    question: str
+
+
+@router.get("/clips", response_model=PublicPage, responses={400: {"description": "bad cursor"}})
+def public_clips(
+    session: SessionDep,
+    neighborhood: Slug = None,
+    theme: Slug = None,
+    order: Order = "newest",
+    cursor: Annotated[str | None, Query(max_length=500)] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> PublicPage:
+    """Approved messages, redacted."""
+    query = select(Clip).where(
+        Clip.moderation == Moderation.APPROVED, Clip.status == ClipStatus.TRANSCRIBED
+    )
+    if neighborhood:
+        query = query.where(Clip.neighborhood == neighborhood)
+    if theme:
+        query = query.where(Clip.theme == theme)
+    if cursor:
+        query = after_cursor(query, cursor, order)
+    rows = session.scalars(ordered(query, order).limit(limit + 1)).all()
+    page = rows[:limit]
+    items = [
+        PublicClip(
+            id=c.id,
+            neighborhood=c.neighborhood,
+            theme=c.theme,
+            recorded_at=utc(c.recorded_at),
+            text=redact(c.text or ""),
+        )
+        for c in page
+    ]
+    next_cursor = encode_cursor(page[-1], order) if len(rows) > limit else None
+    return PublicPage(items=items, next_cursor=next_cursor)
+
+
+@router.get("/stats", response_model=PublicStats)
+def public_stats(session: SessionDep) -> PublicStats:
+    """How many messages each neighborhood left on each theme (speech only)."""
+    spoken = Clip.status == ClipStatus.TRANSCRIBED
+    rows = session.execute(
+        select(Clip.neighborhood, Clip.theme, Clip.moderation, func.count())
+        .where(spoken)
+        .group_by(Clip.neighborhood, Clip.theme, Clip.moderation)
+    ).all()
+    messages: Counter[tuple[str, str]] = Counter()
+    published: Counter[tuple[str, str]] = Counter()
+    for neighborhood, theme, moderation, count in rows:
+        messages[(neighborhood, theme)] += count
+        if moderation == Moderation.APPROVED:
+            published[(neighborhood, theme)] += count
+    counts = [
+        PublicCount(neighborhood=n, theme=t, messages=c, published=published[(n, t)])
+        for (n, t), c in sorted(messages.items())
+    ]
+    return PublicStats(counts=counts, total_messages=sum(messages.values()))
+
+
+@router.get("/themes", response_model=list[PublicTheme])
+def public_themes(session: SessionDep) -> list[PublicTheme]:
+    """The questions asked today."""
+    today = datetime.now(UTC).date()
+    themes = session.scalars(select(Theme).order_by(Theme.slug))
+    return [
+        PublicTheme(slug=t.slug, title=t.title, question=t.question)
+        for t in themes
+        if t.live_on(today)
+    ]

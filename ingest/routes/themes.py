@@ -1,0 +1,147 @@
+"""Themes: the questions put to citizens. Every change republishes the affected booths'
+configs. Prompt audio is uploaded here and served to booths under /prompts."""
+
+import io
+import os
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+import soundfile as sf
+from fastapi import APIRouter, Body, HTTPException
+from fastapi.responses import FileResponse
+from sqlalchemy import select
+
+from ingest.audit import record
+from ingest.auth import Planner, Reader
+from ingest.models import Theme
+from ingest.routes.deps import ServiceDep, SessionDep
+from ingest.schemas import ThemeIn, ThemeOut
+from shared.clip import sha256_hex
+
+router = APIRouter(prefix="/api/themes", tags=["themes"])
+prompts = APIRouter(tags=["booths"])
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "no such theme"}}
+MAX_PROMPT_BYTES = 5_000_000
+
+
+def _today() -> Any:
+    return datetime.now(UTC).date()
+
+
+def _check_dates(body: ThemeIn) -> None:
+    if body.starts_on and body.ends_on and body.ends_on < body.starts_on:
+        raise HTTPException(422, "ends_on is before starts_on")
+
+
+@router.get("", response_model=list[ThemeOut])
+def list_themes(session: SessionDep, _who: Reader) -> list[ThemeOut]:
+    today = _today()
+    return [ThemeOut.of(t, today) for t in session.scalars(select(Theme).order_by(Theme.slug))]
+
+
+@router.post(
+    "", response_model=ThemeOut, status_code=201, responses={409: {"description": "exists"}}
+)
+def create_theme(body: ThemeIn, session: SessionDep, service: ServiceDep, who: Planner) -> ThemeOut:
+    _check_dates(body)
+    if session.get(Theme, body.slug) is not None:
+        raise HTTPException(409, "theme already exists")
+    now = datetime.now(UTC)
+    theme = Theme(**body.model_dump(), created_at=now, updated_at=now)
+    session.add(theme)
+    record(session, who, "theme_create", None, {"theme": body.slug})
+    session.commit()
+    service.fleet.publish_configs()
+    return ThemeOut.of(theme, _today())
+
+
+@router.put("/{slug}", response_model=ThemeOut, responses=NOT_FOUND)
+def update_theme(
+    slug: str, body: ThemeIn, session: SessionDep, service: ServiceDep, who: Planner
+) -> ThemeOut:
+    _check_dates(body)
+    theme = session.get(Theme, slug)
+    if theme is None or body.slug != slug:
+        raise HTTPException(404 if theme is None else 422, "no such theme or slug changed")
+    for key, value in body.model_dump().items():
+        setattr(theme, key, value)
+    theme.updated_at = datetime.now(UTC)
+    record(session, who, "theme_update", None, {"theme": slug})
+    session.commit()
+    service.fleet.publish_configs()
+    return ThemeOut.of(theme, _today())
+
+
+@router.delete("/{slug}", response_model=ThemeOut, responses=NOT_FOUND)
+def retire_theme(slug: str, session: SessionDep, service: ServiceDep, who: Planner) -> ThemeOut:
+    """Retire: booths stop offering it; its clips stay."""
+    theme = session.get(Theme, slug)
+    if theme is None:
+        raise HTTPException(404, "no such theme")
+    theme.retired_at = theme.retired_at or datetime.now(UTC)
+    record(session, who, "theme_retire", None, {"theme": slug})
+    session.commit()
+    service.fleet.publish_configs()
+    return ThemeOut.of(theme, _today())
+
+
+@router.put(
+    "/{slug}/prompt",
+    response_model=ThemeOut,
+    responses={**NOT_FOUND, 422: {"description": "not 16 kHz audio"}},
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"audio/wav": {"schema": {"type": "string", "format": "binary"}}},
+        }
+    },
+)
+def upload_prompt(
+    slug: str,
+    session: SessionDep,
+    service: ServiceDep,
+    who: Planner,
+    audio: Annotated[bytes, Body(media_type="audio/wav")] = b"",
+) -> ThemeOut:
+    """The recorded question, as a 16 kHz mono (or stereo: first channel used) audio file."""
+    theme = session.get(Theme, slug)
+    if theme is None:
+        raise HTTPException(404, "no such theme")
+    if not audio or len(audio) > MAX_PROMPT_BYTES:
+        raise HTTPException(422, f"prompt must be 1..{MAX_PROMPT_BYTES} bytes of audio")
+    try:
+        samples, rate = sf.read(io.BytesIO(audio), dtype="int16", always_2d=True)
+    except (sf.LibsndfileError, RuntimeError, TypeError) as exc:
+        raise HTTPException(422, f"not audio: {exc}") from exc
+    if rate != 16000 or len(samples) == 0:
+        raise HTTPException(422, f"prompt must be 16 kHz audio, not {rate} Hz")
+    wav = io.BytesIO()
+    sf.write(wav, samples[:, 0], 16000, format="WAV", subtype="PCM_16")
+    data = wav.getvalue()
+    digest = sha256_hex(data)
+    folder = service.settings.data_dir / "prompts"
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = folder / f".{digest}.tmp"
+    tmp.write_bytes(data)
+    os.replace(tmp, folder / f"{digest}.wav")
+    theme.prompt_sha256 = digest
+    theme.updated_at = datetime.now(UTC)
+    record(session, who, "theme_prompt", None, {"theme": slug, "sha256": digest})
+    session.commit()
+    service.fleet.publish_configs()
+    return ThemeOut.of(theme, _today())
+
+
+@prompts.get(
+    "/prompts/{sha256}.wav",
+    response_class=FileResponse,
+    responses={404: {"description": "no such prompt"}},
+)
+def get_prompt(sha256: str, service: ServiceDep) -> FileResponse:
+    """Theme prompt audio, fetched by booths (public: it is what every caller hears)."""
+    if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
+        raise HTTPException(404, "no such prompt")
+    path = service.settings.data_dir / "prompts" / f"{sha256}.wav"
+    if not path.exists():
+        raise HTTPException(404, "no such prompt")
+    return FileResponse(path, media_type="audio/wav")

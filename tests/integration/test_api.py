@@ -1,0 +1,326 @@
+"""The planner and public API on the real app (SQLite and PostgreSQL), with clips received
+through the real intake and transcripts set as the workers would."""
+
+import csv
+import io
+import json
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from ingest.app import create_app
+from ingest.auth import Role, create_token
+from ingest.intake import InboundClip
+from ingest.models import Clip, ClipStatus
+from ingest.retention import purge_expired_audio
+from ingest.service import IngestService
+from ingest.settings import IngestSettings
+from shared.topics import Channel, Topics
+from tests.conftest import BOOTH
+from tests.integration.conftest import register
+from tests.support.clips import encode_file, meta_for
+
+
+class Api:
+    def __init__(self, client: TestClient, service: IngestService, speech: Path) -> None:
+        self.client = client
+        self.service = service
+        self.payload, self.ms = encode_file(speech)
+        self.tokens: dict[Role, str] = {}
+        with service.sessions.begin() as session:
+            for role in Role:
+                self.tokens[role] = create_token(session, f"{role}-user", role)
+
+    def as_(self, role: Role | None) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.tokens[role]}"} if role else {}
+
+    def get(self, path: str, role: Role | None = Role.PLANNER, **params: Any) -> Any:
+        response = self.client.get(path, params=params, headers=self.as_(role))
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    def add_clip(self, text: str, *, status: str = ClipStatus.TRANSCRIBED, **meta: Any) -> str:
+        clip = meta_for(self.payload, BOOTH, self.ms, **meta)
+        inbound = InboundClip(
+            Topics().booth(BOOTH, Channel.CLIPS), self.payload, clip.to_properties()
+        )
+        assert self.service.intake.accept(inbound).status == "stored"
+        with self.service.sessions.begin() as session:
+            row = session.get(Clip, str(clip.clip_id))
+            assert row is not None
+            row.text, row.status, row.language = text, status, "en"
+        return str(clip.clip_id)
+
+
+@pytest.fixture
+def api(tmp_path: Path, database_url: str | None, speech_wav: Path) -> Iterator[Api]:
+    settings = IngestSettings(data_dir=tmp_path / "ingest", database_url=database_url)
+    app = create_app(settings, receive=False, transcribe=False)
+    with TestClient(app) as client:
+        service: IngestService = app.state.service
+        register(service, BOOTH)
+        yield Api(client, service, speech_wav)
+
+
+def test_tokens_and_roles(api: Api) -> None:
+    c = api.client
+    assert c.get("/api/clips").status_code == 401
+    assert c.get("/api/clips", headers={"Authorization": "Bearer nope"}).status_code == 401
+    assert c.get("/api/clips", headers=api.as_(Role.MODERATOR)).status_code == 200
+    assert c.get("/api/export", headers=api.as_(Role.MODERATOR)).status_code == 403
+    clip_id = api.add_clip("hello")
+    moderate = {"action": "approve"}
+    path = f"/api/clips/{clip_id}/moderation"
+    assert c.post(path, json=moderate, headers=api.as_(Role.PLANNER)).status_code == 403
+    assert c.post(path, json=moderate, headers=api.as_(Role.MODERATOR)).status_code == 200
+    erasure = {"receipt": "12345678"}
+    assert c.post("/api/erasures", json=erasure, headers=api.as_(Role.PLANNER)).status_code == 403
+    with api.service.sessions.begin() as session:
+        from ingest.auth import revoke_token
+
+        assert revoke_token(session, "planner-user") == 1
+    assert c.get("/api/clips", headers=api.as_(Role.PLANNER)).status_code == 401
+
+
+def test_filters_search_and_a_stable_cursor(api: Api) -> None:
+    start = datetime(2026, 5, 1, 12, tzinfo=UTC)
+    ids = [
+        api.add_clip(
+            f"message {n} about {'trees' if n % 2 else 'buses'}",
+            recorded_at=start + timedelta(hours=n),
+            theme="parks" if n < 5 else "traffic",
+        )
+        for n in range(7)
+    ]
+    seen: list[str] = []
+    cursor = None
+    while True:
+        page = api.get(
+            "/api/clips", limit=3, order="oldest", **({"cursor": cursor} if cursor else {})
+        )
+        seen += [item["id"] for item in page["items"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert seen == ids  # every clip once, oldest first
+    newest = api.get("/api/clips", limit=2)
+    assert [i["id"] for i in newest["items"]] == ids[::-1][:2]
+
+    trees = api.get("/api/clips", q="trees")["items"]
+    assert sorted(i["id"] for i in trees) == sorted(ids[1::2])
+    assert api.get("/api/clips", q='trees" OR "buses')["items"] == []  # words, not syntax
+    parks_trees = api.get("/api/clips", q="trees", theme="parks")["items"]
+    assert sorted(i["id"] for i in parks_trees) == sorted([ids[1], ids[3]])
+    window = api.get(
+        "/api/clips",
+        recorded_from=(start + timedelta(hours=2)).isoformat(),
+        recorded_to=(start + timedelta(hours=4)).isoformat(),
+    )["items"]
+    assert sorted(i["id"] for i in window) == sorted(ids[2:4])
+    assert (
+        api.client.get(
+            "/api/clips", params={"cursor": "garbage"}, headers=api.as_(Role.PLANNER)
+        ).status_code
+        == 400
+    )
+
+
+def test_planners_see_redacted_text_admins_raw(api: Api) -> None:
+    clip_id = api.add_clip("Call me on 23456789 about the park")
+    assert api.get(f"/api/clips/{clip_id}")["text"] == "Call me on [phone] about the park"
+    assert (
+        api.get(f"/api/clips/{clip_id}", Role.ADMIN)["text"] == "Call me on 23456789 about the park"
+    )
+
+
+def test_audio_is_streamed_with_ranges(api: Api) -> None:
+    clip_id = api.add_clip("x")
+    whole = api.client.get(f"/api/clips/{clip_id}/audio", headers=api.as_(Role.PLANNER))
+    assert whole.status_code == 200 and whole.content == api.payload
+    part = api.client.get(
+        f"/api/clips/{clip_id}/audio", headers={**api.as_(Role.PLANNER), "Range": "bytes=100-199"}
+    )
+    assert part.status_code == 206 and part.content == api.payload[100:200]
+    assert part.headers["content-range"] == f"bytes 100-199/{len(api.payload)}"
+
+
+def test_a_correction_keeps_the_original_and_the_history(api: Api) -> None:
+    clip_id = api.add_clip("we need more benches")
+    with api.service.sessions.begin() as session:
+        from ingest.models import TranscriptVersion
+
+        session.add(
+            TranscriptVersion(
+                clip_id=clip_id,
+                source="model",
+                model="tiny.en",
+                text="we need more benches",
+                created_at=datetime.now(UTC),
+            )
+        )
+    response = api.client.put(
+        f"/api/clips/{clip_id}/transcript",
+        json={"text": "We need more benches by the lake."},
+        headers=api.as_(Role.PLANNER),
+    )
+    assert response.status_code == 200 and response.json()["text"].endswith("lake.")
+    history = api.get(f"/api/clips/{clip_id}/history")
+    assert [(v["source"], v["text"]) for v in history] == [
+        ("model", "we need more benches"),
+        ("correction", "We need more benches by the lake."),
+    ]
+    assert history[1]["author"] == "planner-user"
+    assert api.get("/api/clips", q="lake")["items"][0]["id"] == clip_id
+
+
+def test_moderation_is_audited(api: Api) -> None:
+    clip_id = api.add_clip("x")
+    for action in ("flag", "approve"):
+        api.client.post(
+            f"/api/clips/{clip_id}/moderation",
+            json={"action": action, "reason": "ok"},
+            headers=api.as_(Role.MODERATOR),
+        )
+    assert api.get(f"/api/clips/{clip_id}")["moderation"] == "approved"
+    trail = api.get("/api/audit", Role.ADMIN, clip_id=clip_id)
+    assert [(e["action"], e["actor"], e["detail"]["to"]) for e in trail] == [
+        ("approve", "moderator-user (moderator)", "approved"),
+        ("flag", "moderator-user (moderator)", "flagged"),
+    ]
+
+
+def test_stats_count_by_neighborhood_theme_and_week(api: Api) -> None:
+    monday = datetime(2026, 6, 1, 9, tzinfo=UTC)  # a Monday
+    for days, theme in ((0, "parks"), (2, "parks"), (8, "parks"), (1, "traffic")):
+        api.add_clip("x", recorded_at=monday + timedelta(days=days), theme=theme)
+    api.add_clip("", status=ClipStatus.NO_SPEECH, recorded_at=monday, theme="parks")
+    stats = api.get("/api/stats", period="week")
+    groups = {(g["theme"], g["period"]): g["clips"] for g in stats["groups"]}
+    assert groups == {
+        ("parks", "2026-06-01"): 3,
+        ("parks", "2026-06-08"): 1,
+        ("traffic", "2026-06-01"): 1,
+    }
+    assert stats["total_clips"] == 5 and stats["no_speech_share"] == 0.2
+    assert stats["languages"] == {"en": 5}
+
+
+def test_exports_leave_out_unapproved_and_redact_by_default(api: Api) -> None:
+    approved = api.add_clip("write to anna@example.dk")
+    api.add_clip("pending one")
+    hidden = api.add_clip("hidden one")
+    for clip_id, action in ((approved, "approve"), (hidden, "hide")):
+        api.client.post(
+            f"/api/clips/{clip_id}/moderation",
+            json={"action": action},
+            headers=api.as_(Role.MODERATOR),
+        )
+    rows = list(
+        csv.DictReader(
+            io.StringIO(api.client.get("/api/export", headers=api.as_(Role.PLANNER)).text)
+        )
+    )
+    assert [(r["id"], r["text"]) for r in rows] == [(approved, "write to [email]")]
+    lines = api.client.get(
+        "/api/export",
+        params={"format": "ndjson", "include": "all", "raw": "true"},
+        headers=api.as_(Role.ADMIN),
+    ).text.splitlines()
+    assert len(lines) == 3 and json.loads(lines[0])["text"] == "write to anna@example.dk"
+    as_json = api.client.get(
+        "/api/export", params={"format": "json"}, headers=api.as_(Role.PLANNER)
+    )
+    assert [r["id"] for r in as_json.json()] == [approved]
+    refused = api.client.get(
+        "/api/export", params={"include": "all"}, headers=api.as_(Role.PLANNER)
+    )
+    assert refused.status_code == 403
+
+
+def test_public_endpoints_show_only_approved_redacted_text(api: Api) -> None:
+    approved = api.add_clip("My number is 87654321 and I love the park")
+    api.add_clip("not yet moderated, my CPR is 010203-1234")
+    api.client.post(
+        f"/api/clips/{approved}/moderation",
+        json={"action": "approve"},
+        headers=api.as_(Role.MODERATOR),
+    )
+    page = api.get("/public/clips", None)
+    assert [(i["id"], i["text"]) for i in page["items"]] == [
+        (approved, "My number is [phone] and I love the park")
+    ]
+    assert set(page["items"][0]) == {"id", "neighborhood", "theme", "recorded_at", "text"}
+    stats = api.get("/public/stats", None)
+    assert stats["counts"] == [
+        {"neighborhood": "gellerup", "theme": "parks", "messages": 2, "published": 1}
+    ]
+    assert api.client.get(f"/api/clips/{approved}/audio").status_code == 401
+
+
+def test_erasure_by_receipt(api: Api) -> None:
+    mine = api.add_clip("please forget this", receipt="48213377")
+    other = api.add_clip("keep this", receipt="11112222")
+    path = api.service.store.path(api.service.sessions().get(Clip, mine).audio_key)  # type: ignore[union-attr]
+    assert path.exists()
+    response = api.client.post(
+        "/api/erasures", json={"receipt": "48213377"}, headers=api.as_(Role.ADMIN)
+    )
+    assert response.status_code == 200 and response.json() == {"erased": [mine]}
+    assert not path.exists()
+    assert api.client.get(f"/api/clips/{mine}", headers=api.as_(Role.ADMIN)).status_code == 404
+    assert api.get(f"/api/clips/{other}")["text"] == "keep this"
+    assert [e["action"] for e in api.get("/api/audit", Role.ADMIN, clip_id=mine)] == ["erase"]
+    again = api.client.post(
+        "/api/erasures", json={"receipt": "48213377"}, headers=api.as_(Role.ADMIN)
+    )
+    assert again.status_code == 404
+
+
+def test_audio_retention_keeps_the_text(api: Api) -> None:
+    old = api.add_clip("old words")
+    with api.service.sessions.begin() as session:
+        clip = session.get(Clip, old)
+        assert clip is not None
+        clip.received_at = datetime.now(UTC) - timedelta(days=40)
+    new = api.add_clip("new words")
+    assert purge_expired_audio(api.service.sessions, api.service.store, days=30) == 1
+    assert (
+        api.client.get(f"/api/clips/{old}/audio", headers=api.as_(Role.PLANNER)).status_code == 404
+    )
+    assert api.get(f"/api/clips/{old}")["text"] == "old words"
+    assert api.get(f"/api/clips/{old}")["audio_available"] is False
+    assert (
+        api.client.get(f"/api/clips/{new}/audio", headers=api.as_(Role.PLANNER)).status_code == 200
+    )
+
+
+def test_themes_are_managed_by_planners(api: Api) -> None:
+    theme = {
+        "slug": "harbour",
+        "title": "The harbour",
+        "question": "What should the harbour become?",
+        "digit": "3",
+        "neighborhoods": ["gellerup"],
+        "starts_on": "2026-01-01",
+    }
+    created = api.client.post("/api/themes", json=theme, headers=api.as_(Role.PLANNER))
+    assert created.status_code == 201 and created.json()["live"] is True
+    assert (
+        api.client.post("/api/themes", json=theme, headers=api.as_(Role.PLANNER)).status_code == 409
+    )
+    bad = {**theme, "slug": "x", "starts_on": "2026-02-01", "ends_on": "2026-01-01"}
+    assert (
+        api.client.post("/api/themes", json=bad, headers=api.as_(Role.PLANNER)).status_code == 422
+    )
+    retired = api.client.delete("/api/themes/harbour", headers=api.as_(Role.PLANNER))
+    assert retired.json()["live"] is False
+    assert api.get("/public/themes", None) == []
+    unused = uuid.uuid4()
+    assert (
+        api.client.delete(f"/api/themes/{unused}", headers=api.as_(Role.PLANNER)).status_code == 404
+    )
