@@ -4,8 +4,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI
-from fastapi.responses import HTMLResponse
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.routing import APIRoute
+from starlette.routing import Match
 
 from ingest import __version__
 from ingest.routes import admin, booths, clips, export, health, public, stats, themes
@@ -34,6 +36,21 @@ def create_app(
         summary="What citizens said in the booths, transcribed, by neighborhood and theme.",
         lifespan=lifespan,
     )
+
+    @app.exception_handler(405)
+    async def method_not_allowed(request: Request, exc: Exception) -> Response:
+        # Starlette names only the first route's methods; a path served by several routes
+        # (GET and POST /api/themes) must list them all.
+        allowed = sorted(
+            method
+            for route in app.router.routes
+            if isinstance(route, APIRoute) and route.matches(request.scope)[0] is not Match.NONE
+            for method in route.methods or ()
+        )
+        return JSONResponse(
+            {"detail": "Method Not Allowed"}, status_code=405, headers={"Allow": ", ".join(allowed)}
+        )
+
     for module in (health, clips, stats, export, themes, booths, admin, public):
         app.include_router(module.router)
     app.include_router(themes.prompts)

@@ -1,7 +1,16 @@
 """API tokens with roles. Only a hash of each token is stored; the token is shown once."""
 
 # Role and Principal live in ingest.roles; re-exported here for the routes.
-__all__ = ["Admin", "Moderator", "Planner", "Principal", "Reader", "Role", "create_token"]
+__all__ = [
+    "AUTH_ERRORS",
+    "Admin",
+    "Moderator",
+    "Planner",
+    "Principal",
+    "Reader",
+    "Role",
+    "create_token",
+]
 
 import hashlib
 import secrets
@@ -76,6 +85,13 @@ def require(*roles: Role) -> Callable[[Principal], Principal]:
 
     return check
 
+
+# What any endpoint behind a token may answer besides its own responses.
+AUTH_ERRORS: dict[int | str, dict[str, object]] = {
+    400: {"description": "the request body is not valid JSON"},
+    401: {"description": "no token, or an unknown or revoked one"},
+    403: {"description": "the token's role may not do this"},
+}
 
 Reader = Annotated[Principal, Depends(require(Role.PLANNER, Role.MODERATOR))]
 Planner = Annotated[Principal, Depends(require(Role.PLANNER))]

@@ -3,11 +3,13 @@
 import base64
 import binascii
 import json
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import HTTPException, Query
+from pydantic import BeforeValidator
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
@@ -31,6 +33,16 @@ def to_utc(moment: datetime | None) -> datetime | None:
         raise HTTPException(422, f"time out of range: {moment}") from exc
 
 
+def _rfc3339(value: object) -> object:
+    # pydantic would take "0.5" for a Unix time; the API speaks RFC 3339 only.
+    if isinstance(value, str) and not re.match(r"^\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("expected an RFC 3339 date-time such as 2026-05-01T12:00:00Z")
+    return value
+
+
+Moment = Annotated[datetime, BeforeValidator(_rfc3339)]
+
+
 @dataclass
 class ClipFilter:
     neighborhood: Slug = None
@@ -39,8 +51,8 @@ class ClipFilter:
     status: Status | None = None
     moderation: ModerationState | None = None
     language: Annotated[str | None, Query(max_length=8)] = None
-    recorded_from: Annotated[datetime | None, Query(description="inclusive, RFC 3339")] = None
-    recorded_to: Annotated[datetime | None, Query(description="exclusive, RFC 3339")] = None
+    recorded_from: Annotated[Moment | None, Query(description="inclusive, RFC 3339")] = None
+    recorded_to: Annotated[Moment | None, Query(description="exclusive, RFC 3339")] = None
     q: Annotated[str | None, Query(max_length=200, description="words to find in transcripts")] = (
         None
     )

@@ -1,9 +1,9 @@
 """Bodies of the planner API. Texts are redacted unless the caller may see them raw."""
 
 from datetime import UTC, date, datetime
-from typing import Literal
+from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, Field, model_validator
 
 from ingest.models import Clip, Theme, TranscriptVersion
 from ingest.redact import redact
@@ -125,19 +125,38 @@ class ModerationIn(BaseModel):
     reason: str | None = Field(default=None, max_length=1000)
 
 
+def _date_text(value: object) -> object:
+    # pydantic would read the number 0 as 1970-01-01; dates here are written "2026-03-01".
+    if not isinstance(value, str | date):
+        raise ValueError("expected a date such as 2026-03-01")
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(_date_text)]
+
+
 class ThemeIn(BaseModel):
-    slug: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")
     title: str = Field(min_length=1, max_length=200)
     question: str = Field(min_length=1, max_length=2000)
     language: str | None = Field(default=None, pattern=r"^[a-z]{2,3}$")
     digit: str | None = Field(default=None, pattern=r"^[0-9]$")
-    starts_on: date | None = None
-    ends_on: date | None = None
+    starts_on: IsoDate | None = None
+    ends_on: IsoDate | None = None
     neighborhoods: list[str] = Field(default_factory=list, max_length=100)
     booths: list[str] = Field(default_factory=list, max_length=1000)
 
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> Self:
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValueError("ends_on is before starts_on")
+        return self
 
-class ThemeOut(ThemeIn):
+
+class ThemeNew(ThemeIn):
+    slug: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")
+
+
+class ThemeOut(ThemeNew):
     prompt_sha256: str | None
     retired_at: datetime | None
     live: bool

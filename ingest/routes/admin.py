@@ -7,13 +7,13 @@ from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
-from ingest.auth import Admin
+from ingest.auth import AUTH_ERRORS, Admin
 from ingest.models import AuditEntry
 from ingest.retention import erase, find_by_receipt
 from ingest.routes.deps import ServiceDep, SessionDep
 from ingest.schemas import utc
 
-router = APIRouter(prefix="/api", tags=["admin"])
+router = APIRouter(prefix="/api", tags=["admin"], responses=AUTH_ERRORS)
 
 
 class ErasureIn(BaseModel):

@@ -7,12 +7,12 @@ from fastapi import APIRouter, HTTPException, Response
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
-from ingest.auth import Admin, Reader
+from ingest.auth import AUTH_ERRORS, Admin, Reader
 from ingest.models import Booth
 from ingest.routes.deps import ServiceDep, SessionDep
 from ingest.schemas import utc_or_none
 
-router = APIRouter(prefix="/api/booths", tags=["booths"])
+router = APIRouter(prefix="/api/booths", tags=["booths"], responses=AUTH_ERRORS)
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "no such booth"}}
 SLUG = r"^[a-z0-9][a-z0-9_-]{0,63}$"
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from ingest.audit import record
-from ingest.auth import Moderator, Planner, Reader
+from ingest.auth import AUTH_ERRORS, Moderator, Planner, Reader
 from ingest.models import Clip, Moderation, TranscriptVersion
 from ingest.queries import ClipFilter, Order, after_cursor, encode_cursor, ordered
 from ingest.routes.deps import ServiceDep, SessionDep
@@ -22,7 +22,7 @@ from ingest.schemas import (
     VersionOut,
 )
 
-router = APIRouter(prefix="/api/clips", tags=["clips"])
+router = APIRouter(prefix="/api/clips", tags=["clips"], responses=AUTH_ERRORS)
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "no such clip"}}
 
 

@@ -14,13 +14,13 @@ from fastapi import APIRouter, Depends, HTTPException
 from fastapi.responses import StreamingResponse
 from sqlalchemy import select
 
-from ingest.auth import Planner
+from ingest.auth import AUTH_ERRORS, Planner
 from ingest.models import Clip, Moderation
 from ingest.queries import ClipFilter, ordered
 from ingest.routes.deps import ServiceDep
 from ingest.schemas import shown, utc
 
-router = APIRouter(prefix="/api/export", tags=["export"])
+router = APIRouter(prefix="/api/export", tags=["export"], responses=AUTH_ERRORS)
 
 FIELDS = (
     "id",

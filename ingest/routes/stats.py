@@ -8,12 +8,12 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 from sqlalchemy import select
 
-from ingest.auth import Reader
+from ingest.auth import AUTH_ERRORS, Reader
 from ingest.models import Clip, ClipStatus
 from ingest.queries import ClipFilter
 from ingest.routes.deps import SessionDep
 
-router = APIRouter(prefix="/api/stats", tags=["stats"])
+router = APIRouter(prefix="/api/stats", tags=["stats"], responses=AUTH_ERRORS)
 
 
 class Group(BaseModel):

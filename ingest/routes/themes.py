@@ -12,13 +12,13 @@ from fastapi.responses import FileResponse
 from sqlalchemy import select
 
 from ingest.audit import record
-from ingest.auth import Planner, Reader
+from ingest.auth import AUTH_ERRORS, Planner, Reader
 from ingest.models import Theme
 from ingest.routes.deps import ServiceDep, SessionDep
-from ingest.schemas import ThemeIn, ThemeOut
+from ingest.schemas import ThemeIn, ThemeNew, ThemeOut
 from shared.clip import sha256_hex
 
-router = APIRouter(prefix="/api/themes", tags=["themes"])
+router = APIRouter(prefix="/api/themes", tags=["themes"], responses=AUTH_ERRORS)
 prompts = APIRouter(tags=["booths"])
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "no such theme"}}
 MAX_PROMPT_BYTES = 5_000_000
@@ -26,11 +26,6 @@ MAX_PROMPT_BYTES = 5_000_000
 
 def _today() -> Any:
     return datetime.now(UTC).date()
-
-
-def _check_dates(body: ThemeIn) -> None:
-    if body.starts_on and body.ends_on and body.ends_on < body.starts_on:
-        raise HTTPException(422, "ends_on is before starts_on")
 
 
 @router.get("", response_model=list[ThemeOut])
@@ -42,8 +37,9 @@ def list_themes(session: SessionDep, _who: Reader) -> list[ThemeOut]:
 @router.post(
     "", response_model=ThemeOut, status_code=201, responses={409: {"description": "exists"}}
 )
-def create_theme(body: ThemeIn, session: SessionDep, service: ServiceDep, who: Planner) -> ThemeOut:
-    _check_dates(body)
+def create_theme(
+    body: ThemeNew, session: SessionDep, service: ServiceDep, who: Planner
+) -> ThemeOut:
     if session.get(Theme, body.slug) is not None:
         raise HTTPException(409, "theme already exists")
     now = datetime.now(UTC)
@@ -59,10 +55,9 @@ def create_theme(body: ThemeIn, session: SessionDep, service: ServiceDep, who: P
 def update_theme(
     slug: str, body: ThemeIn, session: SessionDep, service: ServiceDep, who: Planner
 ) -> ThemeOut:
-    _check_dates(body)
     theme = session.get(Theme, slug)
-    if theme is None or body.slug != slug:
-        raise HTTPException(404 if theme is None else 422, "no such theme or slug changed")
+    if theme is None:
+        raise HTTPException(404, "no such theme")
     for key, value in body.model_dump().items():
         setattr(theme, key, value)
     theme.updated_at = datetime.now(UTC)
@@ -92,7 +87,9 @@ def retire_theme(slug: str, session: SessionDep, service: ServiceDep, who: Plann
     openapi_extra={
         "requestBody": {
             "required": True,
-            "content": {"audio/wav": {"schema": {"type": "string", "format": "binary"}}},
+            "content": {
+                "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+            },
         }
     },
 )
@@ -101,7 +98,7 @@ def upload_prompt(
     session: SessionDep,
     service: ServiceDep,
     who: Planner,
-    audio: Annotated[bytes, Body(media_type="audio/wav")] = b"",
+    audio: Annotated[bytes, Body(media_type="application/octet-stream")] = b"",
 ) -> ThemeOut:
     """The recorded question, as a 16 kHz mono (or stereo: first channel used) audio file."""
     theme = session.get(Theme, slug)
