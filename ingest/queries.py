@@ -14,11 +14,11 @@ from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from ingest.models import Clip
+from ingest.params import LanguageFilter, SlugFilter, Words
 
 Status = Literal["received", "transcribing", "transcribed", "no_speech", "failed"]
 ModerationState = Literal["pending", "approved", "hidden", "flagged"]
 Order = Literal["newest", "oldest"]
-Slug = Annotated[str | None, Query(max_length=64)]
 AnySelect = TypeVar("AnySelect", bound=Select[*tuple[Any, ...]])
 
 
@@ -45,17 +45,15 @@ Moment = Annotated[datetime, BeforeValidator(_rfc3339)]
 
 @dataclass
 class ClipFilter:
-    neighborhood: Slug = None
-    theme: Slug = None
-    booth: Slug = None
+    neighborhood: SlugFilter = None
+    theme: SlugFilter = None
+    booth: SlugFilter = None
     status: Status | None = None
     moderation: ModerationState | None = None
-    language: Annotated[str | None, Query(max_length=8)] = None
+    language: LanguageFilter = None
     recorded_from: Annotated[Moment | None, Query(description="inclusive, RFC 3339")] = None
     recorded_to: Annotated[Moment | None, Query(description="exclusive, RFC 3339")] = None
-    q: Annotated[str | None, Query(max_length=200, description="words to find in transcripts")] = (
-        None
-    )
+    q: Words = None
 
     def apply(self, query: AnySelect, session: Session) -> AnySelect:
         for column, value in (

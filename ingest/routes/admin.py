@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from ingest.auth import AUTH_ERRORS, Admin
 from ingest.models import AuditEntry
+from ingest.params import CLIP_ID_PATTERN, SLUG_PATTERN
 from ingest.retention import erase, find_by_receipt
 from ingest.routes.deps import ServiceDep, SessionDep
 from ingest.schemas import utc
@@ -19,7 +20,7 @@ router = APIRouter(prefix="/api", tags=["admin"], responses=AUTH_ERRORS)
 class ErasureIn(BaseModel):
     receipt: str = Field(pattern=r"^[0-9]{4,12}$", description="the code the caller heard")
     booth_id: str | None = Field(
-        default=None, max_length=64, description="needed when two clips share a receipt"
+        default=None, pattern=SLUG_PATTERN, description="needed when two clips share a receipt"
     )
 
 
@@ -64,7 +65,7 @@ def erase_by_receipt(
 def audit(
     session: SessionDep,
     _who: Admin,
-    clip_id: Annotated[str | None, Query(max_length=36)] = None,
+    clip_id: Annotated[str | None, Query(pattern=CLIP_ID_PATTERN)] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[AuditOut]:
     query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)

@@ -9,12 +9,13 @@ from sqlalchemy import select
 
 from ingest.auth import AUTH_ERRORS, Admin, Reader
 from ingest.models import Booth
+from ingest.params import SLUG_PATTERN, BoothId
 from ingest.routes.deps import ServiceDep, SessionDep
 from ingest.schemas import utc_or_none
 
 router = APIRouter(prefix="/api/booths", tags=["booths"], responses=AUTH_ERRORS)
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "no such booth"}}
-SLUG = r"^[a-z0-9][a-z0-9_-]{0,63}$"
+SLUG = SLUG_PATTERN
 
 
 class BoothIn(BaseModel):
@@ -72,7 +73,7 @@ def add_booth(body: BoothNew, session: SessionDep, service: ServiceDep, _who: Ad
 
 @router.put("/{booth_id}", response_model=BoothOut, responses=NOT_FOUND)
 def update_booth(
-    booth_id: str, body: BoothIn, session: SessionDep, service: ServiceDep, _who: Admin
+    booth_id: BoothId, body: BoothIn, session: SessionDep, service: ServiceDep, _who: Admin
 ) -> BoothOut:
     booth = session.get(Booth, booth_id)
     if booth is None:
@@ -86,7 +87,7 @@ def update_booth(
 
 
 @router.delete("/{booth_id}", status_code=204, responses=NOT_FOUND)
-def remove_booth(booth_id: str, session: SessionDep, _who: Admin) -> Response:
+def remove_booth(booth_id: BoothId, session: SessionDep, _who: Admin) -> Response:
     """Its clips stay; new clips from it are rejected as `unknown_booth`."""
     booth = session.get(Booth, booth_id)
     if booth is None:

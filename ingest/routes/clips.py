@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 from ingest.audit import record
 from ingest.auth import AUTH_ERRORS, Moderator, Planner, Reader
 from ingest.models import Clip, Moderation, TranscriptVersion
+from ingest.params import ClipId, Cursor
 from ingest.queries import ClipFilter, Order, after_cursor, encode_cursor, ordered
 from ingest.routes.deps import ServiceDep, SessionDep
 from ingest.schemas import (
@@ -41,7 +42,7 @@ def list_clips(
     who: Reader,
     where: Annotated[ClipFilter, Depends()],
     order: Order = "newest",
-    cursor: Annotated[str | None, Query(max_length=500)] = None,
+    cursor: Cursor = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> ClipPage:
     """Clips matching every filter given; pass `next_cursor` back as `cursor` for more."""
@@ -55,7 +56,7 @@ def list_clips(
 
 
 @router.get("/{clip_id}", response_model=ClipDetail, responses=NOT_FOUND)
-def get_clip(clip_id: str, session: SessionDep, who: Reader) -> ClipDetail:
+def get_clip(clip_id: ClipId, session: SessionDep, who: Reader) -> ClipDetail:
     return ClipDetail.of(_clip(session, clip_id), who.is_admin)
 
 
@@ -64,7 +65,9 @@ def get_clip(clip_id: str, session: SessionDep, who: Reader) -> ClipDetail:
     response_class=FileResponse,
     responses={404: {"description": "no clip, or its audio is no longer kept"}},
 )
-def get_audio(clip_id: str, session: SessionDep, service: ServiceDep, who: Reader) -> FileResponse:
+def get_audio(
+    clip_id: ClipId, session: SessionDep, service: ServiceDep, who: Reader
+) -> FileResponse:
     """The recorded audio; range requests are honoured so players can seek."""
     clip = session.get(Clip, clip_id)
     if clip is None or clip.audio_key is None or clip.audio_deleted_at is not None:
@@ -77,7 +80,7 @@ def get_audio(clip_id: str, session: SessionDep, service: ServiceDep, who: Reade
 
 @router.put("/{clip_id}/transcript", response_model=ClipDetail, responses=NOT_FOUND)
 def correct_transcript(
-    clip_id: str, body: TranscriptCorrection, session: SessionDep, who: Planner
+    clip_id: ClipId, body: TranscriptCorrection, session: SessionDep, who: Planner
 ) -> ClipDetail:
     """A planner's correction. The model's text and every earlier correction stay in the
     history."""
@@ -99,7 +102,7 @@ def correct_transcript(
 
 
 @router.get("/{clip_id}/history", response_model=list[VersionOut], responses=NOT_FOUND)
-def transcript_history(clip_id: str, session: SessionDep, who: Reader) -> list[VersionOut]:
+def transcript_history(clip_id: ClipId, session: SessionDep, who: Reader) -> list[VersionOut]:
     clip = _clip(session, clip_id)
     versions = session.scalars(
         select(TranscriptVersion)
@@ -118,7 +121,7 @@ _STATES = {
 
 
 @router.post("/{clip_id}/moderation", response_model=ClipOut, responses=NOT_FOUND)
-def moderate(clip_id: str, body: ModerationIn, session: SessionDep, who: Moderator) -> ClipOut:
+def moderate(clip_id: ClipId, body: ModerationIn, session: SessionDep, who: Moderator) -> ClipOut:
     """Approve (public, redacted), hide, flag for a second look, or reset; audited."""
     clip = _clip(session, clip_id)
     before = clip.moderation

@@ -9,7 +9,8 @@ from pydantic import BaseModel
 from sqlalchemy import func, select
 
 from ingest.models import Clip, ClipStatus, Moderation, Theme
-from ingest.queries import Order, Slug, after_cursor, encode_cursor, ordered
+from ingest.params import Cursor, SlugFilter
+from ingest.queries import Order, after_cursor, encode_cursor, ordered
 from ingest.redact import redact
 from ingest.routes.deps import SessionDep
 from ingest.schemas import utc
@@ -51,10 +52,10 @@ class PublicTheme(BaseModel):
 @router.get("/clips", response_model=PublicPage, responses={400: {"description": "bad cursor"}})
 def public_clips(
     session: SessionDep,
-    neighborhood: Slug = None,
-    theme: Slug = None,
+    neighborhood: SlugFilter = None,
+    theme: SlugFilter = None,
     order: Order = "newest",
-    cursor: Annotated[str | None, Query(max_length=500)] = None,
+    cursor: Cursor = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> PublicPage:
     """Approved messages, redacted."""

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from ingest.audit import record
 from ingest.auth import AUTH_ERRORS, Planner, Reader
 from ingest.models import Theme
+from ingest.params import ThemeSlug
 from ingest.routes.deps import ServiceDep, SessionDep
 from ingest.schemas import ThemeIn, ThemeNew, ThemeOut
 from shared.clip import sha256_hex
@@ -53,7 +54,7 @@ def create_theme(
 
 @router.put("/{slug}", response_model=ThemeOut, responses=NOT_FOUND)
 def update_theme(
-    slug: str, body: ThemeIn, session: SessionDep, service: ServiceDep, who: Planner
+    slug: ThemeSlug, body: ThemeIn, session: SessionDep, service: ServiceDep, who: Planner
 ) -> ThemeOut:
     theme = session.get(Theme, slug)
     if theme is None:
@@ -68,7 +69,9 @@ def update_theme(
 
 
 @router.delete("/{slug}", response_model=ThemeOut, responses=NOT_FOUND)
-def retire_theme(slug: str, session: SessionDep, service: ServiceDep, who: Planner) -> ThemeOut:
+def retire_theme(
+    slug: ThemeSlug, session: SessionDep, service: ServiceDep, who: Planner
+) -> ThemeOut:
     """Retire: booths stop offering it; its clips stay."""
     theme = session.get(Theme, slug)
     if theme is None:
@@ -94,7 +97,7 @@ def retire_theme(slug: str, session: SessionDep, service: ServiceDep, who: Plann
     },
 )
 def upload_prompt(
-    slug: str,
+    slug: ThemeSlug,
     session: SessionDep,
     service: ServiceDep,
     who: Planner,
