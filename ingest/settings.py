@@ -35,7 +35,10 @@ class IngestSettings(BaseSettings):
     )
     whisper_compute_type: str = "int8"
     whisper_threads: int = 2
-    whisper_beam_size: int = 1
+    whisper_beam_size: int = Field(default=2, ge=1, le=10)
+    whisper_batch_size: int = Field(
+        default=8, ge=1, le=64, description="clips transcribed together (docs/performance.md)"
+    )
     whisper_no_speech_threshold: float = 0.6
     transcribe_workers: int = 1
     transcribe_max_attempts: int = 3

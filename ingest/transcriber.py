@@ -4,6 +4,7 @@ import logging
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ingest.errors import TranscriptionError
 
@@ -78,6 +79,83 @@ class Transcriber:
     @property
     def multilingual(self) -> bool:
         return bool(self._model.model.is_multilingual)
+
+    def transcribe_many(
+        self, clips: list[tuple[Path, str | None]], batch_size: int = 8
+    ) -> list[Transcript | TranscriptionError]:
+        """Transcribe several clips in batches (see ingest.batching); one result per clip, in
+        order. A clip that fails to decode, or whose batched text looks like a decoding
+        loop, is done on its own; only its own failure is returned for it."""
+        from ingest import batching
+
+        started = time.perf_counter()
+        results: list[Transcript | TranscriptionError | None] = [None] * len(clips)
+        pieces: list[batching.Piece] = []
+        seconds: dict[int, float] = {}
+        for index, (path, language) in enumerate(clips):
+            try:
+                audio = batching.load(str(path))
+            except Exception as exc:
+                results[index] = TranscriptionError(f"{type(exc).__name__}: {exc}")
+                continue
+            seconds[index] = len(audio) / batching.RATE
+            pieces += batching.cut(audio, index, language if self.multilingual else None)
+        try:
+            batching.decode_pieces(self._model, pieces, self.beam_size, batch_size)
+        except Exception as exc:  # the batch as a whole failed: fall back clip by clip
+            log.warning("batched transcription failed (%s); one clip at a time", exc)
+            pieces = []
+        elapsed = time.perf_counter() - started
+        total_s = sum(seconds.values()) or 1.0
+        for index in seconds:
+            mine = [p for p in pieces if p.clip == index]
+            if not pieces or any(p.compression_ratio > 2.4 for p in mine):
+                results[index] = self._single(clips[index])
+                continue
+            results[index] = self._assemble(
+                mine, seconds[index], elapsed * seconds[index] / total_s
+            )
+        return [r if r is not None else TranscriptionError("no result") for r in results]
+
+    def _single(self, clip: tuple[Path, str | None]) -> Transcript | TranscriptionError:
+        try:
+            return self.transcribe(*clip)
+        except TranscriptionError as exc:
+            return exc
+
+    def _assemble(self, pieces: list[Any], audio_s: float, processing_s: float) -> Transcript:
+        spoken = [
+            p
+            for p in pieces
+            if p.text and not (p.no_speech_prob > self.no_speech_threshold and p.avg_logprob < -1.0)
+        ]
+        segments = tuple(
+            TranscriptSegment(
+                start_s=round(p.start_s, 3),
+                end_s=round(p.start_s + len(p.audio) / 16000, 3),
+                text=p.text,
+                avg_logprob=p.avg_logprob,
+                no_speech_prob=p.no_speech_prob,
+            )
+            for p in spoken
+        )
+        language, probability = "en", 1.0
+        if self.multilingual:
+            forced = next((p.language for p in pieces if p.language), None)
+            detected = [p.detected for p in pieces if p.detected]
+            if forced:
+                language, probability = forced, 1.0
+            elif detected:
+                language, probability = max(detected, key=lambda d: d[1])
+        return Transcript(
+            text=" ".join(s.text for s in segments),
+            language=language,
+            language_probability=probability,
+            segments=segments,
+            model=self.model_name,
+            processing_s=processing_s,
+            audio_s=audio_s,
+        )
 
     def transcribe(self, audio: Path, language: str | None = None) -> Transcript:
         started = time.perf_counter()

@@ -44,18 +44,26 @@ class TranscriptionWorker:
                 self.wakeup.clear()
 
     def work_once(self) -> bool:
-        """Transcribe one waiting clip; False when the queue is empty."""
-        claimed = self.claim()
-        if claimed is None:
+        """Transcribe what waits, up to a batch; False when the queue is empty."""
+        claimed: list[Clip] = []
+        while len(claimed) < self.settings.whisper_batch_size and (clip := self.claim()):
+            claimed.append(clip)
+        if not claimed:
             return False
-        try:
-            transcript = self.transcriber.transcribe(
-                self.store.path(claimed.audio_key or ""), self.language_for(claimed)
-            )
-        except Exception as exc:
-            self._fail(claimed, exc)
+        jobs = [(self.store.path(c.audio_key or ""), self.language_for(c)) for c in claimed]
+        if len(claimed) == 1:
+            try:
+                results: list[Transcript | Exception] = [self.transcriber.transcribe(*jobs[0])]
+            except Exception as exc:
+                results = [exc]
         else:
-            self._finish(claimed, transcript)
+            batch = self.transcriber.transcribe_many(jobs, self.settings.whisper_batch_size)
+            results = list(batch)
+        for clip, result in zip(claimed, results, strict=True):
+            if isinstance(result, Exception):
+                self._fail(clip, result)
+            else:
+                self._finish(clip, result)
         return True
 
     def claim(self) -> Clip | None:

@@ -19,6 +19,7 @@ from shared.topics import Channel, Topics
 from tests.conftest import BOOTH
 from tests.integration.conftest import register
 from tests.support.clips import encode_file, encode_samples, meta_for, room_tone
+from tests.support.speech import speak, word_error_rate
 
 pytestmark = pytest.mark.slow
 
@@ -150,3 +151,43 @@ def test_concurrent_claims_never_share_a_clip(service: IngestService, speech_wav
         results = list(pool.map(claim_all, workers))
     claimed = [clip_id for taken in results for clip_id in taken]
     assert sorted(claimed) == sorted(ids)
+
+
+def test_a_batch_transcribes_speech_keeps_silence_empty_and_isolates_a_broken_clip(
+    service: IngestService, speech_wav: Path, tmp_path: Path
+) -> None:
+    assert service.transcriber is not None
+    quiet = tmp_path / "quiet.ogg"
+    quiet.write_bytes(encode_samples(room_tone(6.0))[0])
+    broken = tmp_path / "broken.ogg"
+    broken.write_bytes(b"OggS" + b"\x00" * 100)
+    long_talk = speak(LONG_TALK, tmp_path / "long.wav", lead_s=0.5, tail_s=0.5)  # ~ 40 s
+    results = service.transcriber.transcribe_many(
+        [(speech_wav, None), (quiet, None), (broken, None), (long_talk, None)]
+    )
+    speech, silence, failure, long_result = results
+    assert not isinstance(speech, Exception) and "benches" in speech.text
+    assert not isinstance(silence, Exception) and silence.text == ""
+    assert isinstance(failure, Exception)
+    assert not isinstance(long_result, Exception)
+    assert word_error_rate(LONG_TALK, long_result.text) <= 0.25, long_result.text
+    assert len(long_result.segments) >= 2  # more than one 30 s window's worth
+    assert long_result.segments[-1].end_s <= long_result.audio_s
+
+
+LONG_TALK = (
+    "The bus to the city center should come every ten minutes in the morning. "
+    "Please keep the library open on Sundays, it is the only quiet place for students. "
+    "The bicycle lane on the main road ends suddenly and that is dangerous for children. "
+    "I would like a playground for older kids with a basketball court. "
+    "There is too much litter around the shopping center after the weekend. "
+    "Our neighborhood needs a place where young and old people can meet. "
+    "The street lights in the tunnel under the railway are broken again. "
+    "Make the harbour front a place for swimming in the summer."
+)
+
+
+def test_the_worker_takes_a_batch_from_the_queue(service: IngestService, speech_wav: Path) -> None:
+    ids = [receive(service, *encode_file(speech_wav)) for _ in range(3)]
+    assert worker(service).work_once()
+    assert [get(service, clip_id).status for clip_id in ids] == [ClipStatus.TRANSCRIBED] * 3
