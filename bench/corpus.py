@@ -58,9 +58,24 @@ def build(out: Path, count: int = 24, seed: int = 2026) -> list[Message]:
 def _speak(text: str, voice: str, speed: int, lead: float, tail: float, path: Path) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         raw = Path(tmp) / "raw.wav"
-        subprocess.run(["espeak-ng", "-v", voice, "-s", str(speed), "-w", str(raw), text], check=True)
         subprocess.run(
-            ["sox", str(raw), "-r", "16000", "-c", "1", "-b", "16", str(path), "pad", str(lead), str(tail)],
+            ["espeak-ng", "-v", voice, "-s", str(speed), "-w", str(raw), text], check=True
+        )
+        subprocess.run(
+            [
+                "sox",
+                str(raw),
+                "-r",
+                "16000",
+                "-c",
+                "1",
+                "-b",
+                "16",
+                str(path),
+                "pad",
+                str(lead),
+                str(tail),
+            ],
             check=True,
         )
 

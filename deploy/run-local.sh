@@ -33,6 +33,7 @@ allow_anonymous false
 password_file $PWD/$RUN/broker/passwords
 acl_file $PWD/$RUN/broker/acl
 max_queued_messages 100000
+set_tcp_nodelay true
 listener $BROKER_PORT 127.0.0.1
 CONF
 MOSQUITTO=$(command -v mosquitto || echo /usr/sbin/mosquitto)

@@ -18,11 +18,17 @@ WEB = Path(__file__).parent / "web"
 
 
 def create_app(
-    settings: IngestSettings, *, receive: bool = True, transcribe: bool = True
+    settings: IngestSettings,
+    *,
+    receive: bool = True,
+    transcribe: bool = True,
+    worker_process: bool = False,
 ) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        service = IngestService(settings, receive=receive, transcribe=transcribe)
+        service = IngestService(
+            settings, receive=receive, transcribe=transcribe, worker_process=worker_process
+        )
         service.start()
         app.state.service = service
         try:

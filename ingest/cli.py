@@ -22,9 +22,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--log-format", choices=("text", "json"), default="text")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    serve = commands.add_parser("serve", help="API, MQTT receiver and transcription in one process")
+    serve = commands.add_parser("serve", help="API and MQTT receiver, with a transcription worker")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument(
+        "--no-worker", action="store_true", help="do not start a worker (they run elsewhere)"
+    )
+    commands.add_parser("worker", help="transcription worker only (scale out: run several)")
 
     booth = commands.add_parser("booth", help="the registry of booths allowed to send clips")
     booth_commands = booth.add_subparsers(dest="booth_command", required=True)
@@ -60,7 +64,9 @@ def main(argv: list[str] | None = None) -> int:
     logs.configure(args.log_level, args.log_format)
     settings = IngestSettings()
     if args.command == "serve":
-        return _serve(settings, args.host, args.port)
+        return _serve(settings, args.host, args.port, worker=not args.no_worker)
+    if args.command == "worker":
+        return _worker(settings)
     if args.command == "model":
         from ingest.whisper_models import join_base_model
 
@@ -123,12 +129,29 @@ def _retranscribe(settings: IngestSettings, args: argparse.Namespace) -> int:
     return 1 if counts["failed"] else 0
 
 
-def _serve(settings: IngestSettings, host: str, port: int) -> int:
+def _serve(settings: IngestSettings, host: str, port: int, *, worker: bool) -> int:
     import uvicorn
 
     from ingest.app import create_app
 
-    uvicorn.run(create_app(settings), host=host, port=port, log_config=None)
+    app = create_app(settings, transcribe=False, worker_process=worker)
+    uvicorn.run(app, host=host, port=port, log_config=None)
+    return 0
+
+
+def _worker(settings: IngestSettings) -> int:
+    import signal
+    import threading
+
+    from ingest.service import IngestService
+
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    service = IngestService(settings, receive=False, transcribe=True)
+    service.start()
+    stop.wait()
+    service.stop()
     return 0
 
 

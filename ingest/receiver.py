@@ -1,7 +1,9 @@
 """MQTT side of ingest: joins the shared clips subscription, hands clips to the intake, acks."""
 
 import logging
+import queue
 import threading
+from dataclasses import dataclass
 from typing import Any
 
 import paho.mqtt.client as mqtt
@@ -19,8 +21,20 @@ from shared.topics import Channel, Topics
 log = logging.getLogger(__name__)
 
 
+# Clips taken off the inbox together share one database commit.
+GROUP_COMMIT_MAX = 64
+
+
+@dataclass(frozen=True)
+class Delivery:
+    clip: InboundClip
+    mid: int
+    qos: int
+
+
 class Receiver:
-    """Runs in paho's network thread; every clip is handled there, one at a time, in order."""
+    """paho's network thread only queues clips (the one bridge from paho's thread); the
+    intake thread takes whatever has queued, stores it with one commit, then acks each."""
 
     def __init__(self, settings: IngestSettings, intake: Intake, fleet: Fleet) -> None:
         self.settings = settings
@@ -40,6 +54,8 @@ class Receiver:
         self.client.on_connect = self._on_connect
         self.client.on_disconnect = self._on_disconnect
         self.client.on_message = self._on_message
+        self._inbox: queue.Queue[Delivery | None] = queue.Queue()
+        self._intake_thread = threading.Thread(target=self._intake_loop, name="intake")
         self.client.message_callback_add(self.topics.all_booths(Channel.STATUS), self._on_status)
 
     def start(self) -> None:
@@ -51,10 +67,14 @@ class Receiver:
             address.host, address.port, keepalive=30, clean_start=False, properties=props
         )
         self.client.loop_start()
+        self._intake_thread.start()
 
     def stop(self) -> None:
         self._stopping = True
         self.client.disconnect()
+        self._inbox.put(None)
+        if self._intake_thread.is_alive():
+            self._intake_thread.join(timeout=30)
         self.client.loop_stop()
 
     def _on_connect(
@@ -94,24 +114,43 @@ class Receiver:
         if not self._stopping:
             log.warning("disconnected from broker; paho reconnects")
 
-    def _on_message(self, client: mqtt.Client, _userdata: Any, message: mqtt.MQTTMessage) -> None:
-        inbound = InboundClip(
+    def _on_message(self, _client: mqtt.Client, _userdata: Any, message: mqtt.MQTTMessage) -> None:
+        clip = InboundClip(
             topic=message.topic,
             payload=bytes(message.payload),
             properties=getattr(message, "properties", None),
         )
+        self._inbox.put(Delivery(clip, message.mid, message.qos))
+
+    def _intake_loop(self) -> None:
+        while (first := self._inbox.get()) is not None:
+            batch = [first]
+            while len(batch) < GROUP_COMMIT_MAX:
+                try:
+                    item = self._inbox.get_nowait()
+                except queue.Empty:
+                    break
+                if item is None:
+                    self._inbox.put(None)  # stop after this batch
+                    break
+                batch.append(item)
+            self._settle(batch)
+
+    def _settle(self, batch: list[Delivery]) -> None:
         try:
-            ack = self.intake.accept(inbound)
+            acks = self.intake.accept_many([d.clip for d in batch])
         except Exception:
-            # Disk full, database down: the clip is fine, we are not. No ack: the booth keeps
-            # the clip and resends it. The PUBACK still goes out so the session does not stall.
-            metrics.CLIPS_DEFERRED.inc()
-            log.exception("could not store clip from %s; the booth will resend", message.topic)
-        else:
+            # Disk full, database down: the clips are fine, we are not. No ack: the booths
+            # keep the clips and resend. The PUBACKs still go out so sessions do not stall.
+            metrics.CLIPS_DEFERRED.inc(len(batch))
+            log.exception("could not store %d clip(s); the booths will resend", len(batch))
+            acks = []
+        for delivery, ack in zip(batch, acks, strict=False):
             try:
-                booth_id, _ = self.topics.parse(message.topic)
+                booth_id, _ = self.topics.parse(delivery.clip.topic)
             except ValueError:
-                log.warning("no ack possible on malformed topic %s", message.topic)
+                log.warning("no ack possible on malformed topic %s", delivery.clip.topic)
             else:
-                client.publish(self.topics.booth(booth_id, Channel.ACKS), ack.encode(), qos=1)
-        client.ack(message.mid, message.qos)
+                self.client.publish(self.topics.booth(booth_id, Channel.ACKS), ack.encode(), qos=1)
+        for delivery in batch:
+            self.client.ack(delivery.mid, delivery.qos)

@@ -1,6 +1,7 @@
 """Wires the parts of one ingest process: database, audio store, intake, receiver, workers."""
 
 import logging
+import os
 import threading
 
 from sqlalchemy import text
@@ -14,14 +15,32 @@ from ingest.settings import IngestSettings
 from ingest.storage import LocalAudioStore
 from ingest.transcriber import Transcriber
 from ingest.worker import TranscriptionWorker
+from ingest.worker_process import WorkerProcess
 
 log = logging.getLogger(__name__)
+
+TRANSCRIPTION_NICENESS = 10
+
+
+def _lower_priority_of_this_thread() -> None:
+    # On Linux the nice value belongs to each thread, and new threads inherit it.
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), TRANSCRIPTION_NICENESS)
+    except (AttributeError, OSError) as exc:
+        log.info("transcription runs at normal priority (%s)", exc)
 
 
 class IngestService:
     def __init__(
-        self, settings: IngestSettings, *, receive: bool = True, transcribe: bool = True
+        self,
+        settings: IngestSettings,
+        *,
+        receive: bool = True,
+        transcribe: bool = True,
+        worker_process: bool = False,
     ) -> None:
+        """`transcribe`: run workers on threads here; `worker_process`: in a child process
+        (what `ingest serve` does, so acks never wait behind Whisper)."""
         self.settings = settings
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         self.engine = make_engine(settings.sqlalchemy_url)
@@ -36,12 +55,38 @@ class IngestService:
         self.transcriber: Transcriber | None = None
         self.workers: list[TranscriptionWorker] = []
         self._transcribe = transcribe
+        self.worker_process = WorkerProcess() if worker_process else None
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
 
     def start(self) -> None:
+        if self.worker_process is not None:
+            self.worker_process.start()
         if self._transcribe:
-            s = self.settings
+            loaded = threading.Event()
+            failure: list[BaseException] = []
+            loader = threading.Thread(
+                target=self._transcription, args=(loaded, failure), name="transcription"
+            )
+            loader.start()
+            self._threads.append(loader)
+            loaded.wait()
+            if failure:
+                raise failure[0]
+        if self.receiver is not None:
+            self.receiver.start()
+        if self.receiver is not None:  # chores belong to the serving process, not to workers
+            ticker = threading.Thread(target=self._tick, name="tick", daemon=True)
+            ticker.start()
+            self._threads.append(ticker)
+
+    def _transcription(self, loaded: threading.Event, failure: list[BaseException]) -> None:
+        """Load the model and run the workers on threads of lower priority: receiving and
+        acking clips must never wait behind Whisper for a core. Threads made here, the
+        model's own included, inherit the priority."""
+        _lower_priority_of_this_thread()
+        s = self.settings
+        try:
             self.transcriber = Transcriber(
                 s.whisper_model,
                 compute_type=s.whisper_compute_type,
@@ -49,19 +94,20 @@ class IngestService:
                 beam_size=s.whisper_beam_size,
                 no_speech_threshold=s.whisper_no_speech_threshold,
             )
-            for n in range(s.transcribe_workers):
-                worker = TranscriptionWorker(s, self.sessions, self.store, self.transcriber)
-                thread = threading.Thread(
-                    target=worker.run, args=(self._stop,), name=f"transcribe-{n}", daemon=True
-                )
-                thread.start()
-                self.workers.append(worker)
-                self._threads.append(thread)
-        if self.receiver is not None:
-            self.receiver.start()
-        ticker = threading.Thread(target=self._tick, name="tick", daemon=True)
-        ticker.start()
-        self._threads.append(ticker)
+        except BaseException as exc:
+            failure.append(exc)
+            loaded.set()
+            return
+        loaded.set()
+        threads = []
+        for n in range(s.transcribe_workers):
+            worker = TranscriptionWorker(s, self.sessions, self.store, self.transcriber)
+            self.workers.append(worker)
+            thread = threading.Thread(target=worker.run, args=(self._stop,), name=f"transcribe-{n}")
+            thread.start()
+            threads.append(thread)
+        for thread in threads:
+            thread.join()
 
     def _tick(self) -> None:
         """Periodic chores: configs whose theme dates began or ended; audio past retention."""
@@ -78,6 +124,8 @@ class IngestService:
     def stop(self) -> None:
         if self.receiver is not None:
             self.receiver.stop()
+        if self.worker_process is not None:
+            self.worker_process.stop()
         self._stop.set()
         for worker in self.workers:
             worker.wakeup.set()
@@ -95,5 +143,6 @@ class IngestService:
         return {
             "database": database,
             "broker": self.receiver is None or self.receiver.connected.is_set(),
-            "model": not self._transcribe or self.transcriber is not None,
+            "model": (not self._transcribe or self.transcriber is not None)
+            and (self.worker_process is None or self.worker_process.alive),
         }

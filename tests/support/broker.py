@@ -67,6 +67,7 @@ persistence true
 persistence_location {self.workdir}/
 max_queued_messages 100000
 max_inflight_messages 100
+set_tcp_nodelay true
 log_dest stderr
 log_type error
 log_type warning

@@ -1,0 +1,192 @@
+"""Ingest's receive path under load: many booths sending clips as fast as acks allow, against
+the real mosquitto and a real `ingest serve` that transcribes at the same time."""
+
+import io
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import soundfile as sf
+from sqlalchemy import func, select
+
+from ingest.database import make_engine, migrate, session_factory
+from ingest.models import Booth, Clip, ClipStatus
+from shared.broker import BrokerAddress, make_client
+from shared.clip import ClipMeta, sha256_hex
+from shared.messages import Ack
+from shared.topics import Channel, Topics
+from tests.support.broker import Mosquitto, free_port
+
+
+class LoadBooth:
+    """One booth that sends a clip, waits for its ack, and sends the next."""
+
+    def __init__(self, url: str, booth_id: str, payload: bytes, duration_ms: int) -> None:
+        self.booth_id = booth_id
+        self.payload = payload
+        self.digest = sha256_hex(payload)
+        self.duration_ms = duration_ms
+        self.topics = Topics()
+        self.address = BrokerAddress.from_url(url)
+        self.client = make_client(self.address, f"load-{booth_id}")
+        self.client.on_message = self._on_ack
+        self.acked = threading.Event()
+        self.latencies: list[float] = []
+        self.stored = 0
+        self._sent_at = 0.0
+
+    def _on_ack(self, _c: Any, _u: Any, message: Any) -> None:
+        ack = Ack.decode(message.payload)
+        if ack.status == "stored":
+            self.stored += 1
+            self.latencies.append(time.perf_counter() - self._sent_at)
+        self.acked.set()
+
+    def run(self, start: float, until: float, interval: float) -> None:
+        """Send from `start` to `until`; with `interval` > 0 no faster than one clip per
+        interval (a paced, city-like load), else as fast as the acks come back."""
+        self.client.connect(self.address.host, self.address.port)
+        self.client.subscribe(self.topics.booth(self.booth_id, Channel.ACKS), qos=1)
+        self.client.loop_start()
+        next_send = start
+        while (now := time.perf_counter()) < until:
+            if now < next_send:
+                time.sleep(next_send - now)
+            next_send += interval
+            meta = ClipMeta(
+                uuid.uuid4(),
+                self.booth_id,
+                "gellerup",
+                "parks",
+                datetime.now(UTC),
+                self.duration_ms,
+                self.digest,
+            )
+            self.acked.clear()
+            self._sent_at = time.perf_counter()
+            self.client.publish(
+                self.topics.booth(self.booth_id, Channel.CLIPS),
+                self.payload,
+                qos=1,
+                properties=meta.to_properties(),
+            )
+            self.acked.wait(10)
+        self.client.disconnect()
+        self.client.loop_stop()
+
+
+def run(
+    speech: Path, booths: int = 50, seconds: float = 30.0, offered_per_s: float | None = None
+) -> dict[str, Any]:
+    """`offered_per_s` None: saturate (each booth sends again as soon as it is acked)."""
+    data, rate = sf.read(speech, dtype="int16")
+    buffer = io.BytesIO()
+    sf.write(buffer, data, rate, format="OGG", subtype="OPUS")
+    payload, duration_ms = buffer.getvalue(), len(data) * 1000 // rate
+    ids = [f"booth-{n:03d}" for n in range(booths)]
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        broker = Mosquitto(tmp / "broker", users=["ingest", *ids]).start()
+        data_dir = tmp / "ingest"
+        data_dir.mkdir()
+        engine = make_engine(f"sqlite:///{data_dir / 'ingest.sqlite3'}")
+        migrate(engine)
+        with session_factory(engine).begin() as session:
+            for booth_id in ids:
+                session.add(
+                    Booth(id=booth_id, neighborhood="gellerup", created_at=datetime.now(UTC))
+                )
+        engine.dispose()
+        port = free_port()
+        env = {
+            **os.environ,
+            "INGEST_DATA_DIR": str(data_dir),
+            "INGEST_MQTT_URL": broker.url("ingest"),
+        }
+        with open(tmp / "ingest.log", "wb") as log:
+            service = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "ingest.cli",
+                    "--log-level",
+                    "WARNING",
+                    "serve",
+                    "--port",
+                    str(port),
+                ],
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        try:
+            _wait_ready(port)
+            clients = [LoadBooth(broker.url(b), b, payload, duration_ms) for b in ids]
+            interval = booths / offered_per_s if offered_per_s else 0.0
+            start = time.perf_counter() + 1.0  # all connected first
+            until = start + seconds
+            threads = [
+                # Staggered, so a paced load arrives evenly rather than in bursts of 50.
+                threading.Thread(
+                    target=c.run, args=(start + n * interval / booths, until, interval)
+                )
+                for n, c in enumerate(clients)
+            ]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+        finally:
+            service.terminate()
+            service.wait(60)
+            broker.stop()
+        transcribed = _count_transcribed(data_dir)
+    latencies = sorted(x for c in clients for x in c.latencies)
+    stored = sum(c.stored for c in clients)
+    return {
+        "booths": booths,
+        "seconds": seconds,
+        "offered_per_s": offered_per_s or "as fast as acks allow",
+        "clip_bytes": len(payload),
+        "clip_seconds": duration_ms / 1000,
+        "stored": stored,
+        "stored_per_s": round(stored / seconds, 1),
+        "ack_latency_ms": {
+            "p50": round(1000 * statistics.median(latencies), 1) if latencies else None,
+            "p99": round(1000 * latencies[int(0.99 * (len(latencies) - 1))], 1)
+            if latencies
+            else None,
+        },
+        "transcribed_during_run": transcribed,
+    }
+
+
+def _wait_ready(port: int) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError("ingest did not become ready")
+
+
+def _count_transcribed(data_dir: Path) -> int:
+    engine = make_engine(f"sqlite:///{data_dir / 'ingest.sqlite3'}")
+    with engine.connect() as connection:
+        count = connection.execute(
+            select(func.count()).select_from(Clip).where(Clip.status == ClipStatus.TRANSCRIBED)
+        ).scalar_one()
+    engine.dispose()
+    return int(count)
