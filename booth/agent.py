@@ -325,7 +325,11 @@ class Agent:
                     trimmed.speech_s,
                 )
                 return
-            audio = codec.encode(trimmed.samples, self.settings.codec)
+            audio = codec.encode(
+                trimmed.samples,
+                self.settings.codec,
+                prefer_pyav=self.settings.opus_encoder == "pyav",
+            )
             meta = ClipMeta(
                 clip_id=uuid.uuid4(),
                 booth_id=self.settings.id,

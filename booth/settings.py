@@ -3,6 +3,7 @@ environment variables on top."""
 
 import os
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import (
@@ -42,6 +43,10 @@ class BoothSettings(BaseSettings):
     )
 
     codec: Codec = Codec.OPUS
+    opus_encoder: Literal["pyav", "libsndfile"] = Field(
+        default="pyav",
+        description="pyav: 3x less CPU, 16 MB more memory; libsndfile: the reverse",
+    )
     consent_key: str = "#"
     consent_timeout_s: float = 20.0
     choice_timeout_s: float = 6.0

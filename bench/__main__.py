@@ -1,0 +1,154 @@
+"""`make bench`: every benchmark, figures to bench/results.json, results.md, throughput.png.
+
+Figures swing by about ±30% from run to run on a shared 2-core machine: compare only
+figures from the same run (each baseline is measured beside what it is compared with).
+"""
+
+import json
+import platform
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bench import booth, corpus, ingest_load, transcription
+from tests.support.broker import Mosquitto
+from tests.support.speech import speak
+
+HERE = Path(__file__).parent
+OUT = HERE / "out"  # the generated corpus; not kept in git
+
+TARGETS = {
+    "transcription_speedup": 2.0,
+    "transcription_wer_margin": 0.02,
+    "ingest_stored_per_s": 100,
+    "ingest_p99_ms": 100,
+    "booth_lift_to_prompt_ms": 100,
+    "booth_hangup_to_ready_ms": 50,
+    "booth_vad_encode_s_per_min": 1.0,
+    "booth_rss_mb": 80,
+}
+
+
+def main() -> None:
+    started = time.monotonic()
+    OUT.mkdir(exist_ok=True)
+    messages = corpus.build(OUT / "corpus")
+    sentence = speak(corpus.SENTENCES[0], OUT / "sentence.wav")
+    print(f"corpus: {len(messages)} clips, {sum(m.seconds for m in messages):.0f} s", flush=True)
+
+    results: dict[str, Any] = {
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": f"{platform.machine()}, {platform.processor() or 'cpu'}, 2 cores",
+    }
+    print("transcription ...", flush=True)
+    results["transcription"] = transcription.run(messages)
+    transcription.plot(results["transcription"], HERE / "throughput.png")
+    print("ingest under load ...", flush=True)
+    results["ingest_saturated"] = ingest_load.run(sentence, booths=50, seconds=30)
+    results["ingest_paced"] = ingest_load.run(sentence, booths=50, seconds=30, offered_per_s=100)
+    print("booth ...", flush=True)
+    broker = Mosquitto(OUT / "broker", users=["booth-bench"]).start()
+    try:
+        results["booth"] = booth.run(sentence, broker.url("booth-bench"))
+    finally:
+        broker.stop()
+    results["verdicts"] = verdicts(results)
+    results["bench_seconds"] = round(time.monotonic() - started)
+    (HERE / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    (HERE / "results.md").write_text(markdown(results))
+    print(markdown(results))
+
+
+def verdicts(r: dict[str, Any]) -> dict[str, bool]:
+    t, s, p, b = r["transcription"], r["ingest_saturated"], r["ingest_paced"], r["booth"]
+    return {
+        "transcription >= 2.0x baseline": t["speedup"] >= TARGETS["transcription_speedup"],
+        "transcription WER <= baseline + 0.02": t["project"]["wer"]
+        <= t["baseline"]["wer"] + TARGETS["transcription_wer_margin"],
+        "ingest >= 100 clips/s stored": s["stored_per_s"] >= TARGETS["ingest_stored_per_s"],
+        "ingest p99 ack < 100 ms at 100 clips/s": p["ack_latency_ms"]["p99"] is not None
+        and p["ack_latency_ms"]["p99"] < TARGETS["ingest_p99_ms"],
+        "booth lift->prompt < 100 ms": b["lift_to_prompt_ms_max"]
+        < TARGETS["booth_lift_to_prompt_ms"],
+        "booth hang-up->ready < 50 ms": b["hangup_to_ready_ms_max"]
+        < TARGETS["booth_hangup_to_ready_ms"],
+        "booth VAD+encode of 60 s < 1 s": b["vad_and_encode_s_per_audio_minute"]
+        < TARGETS["booth_vad_encode_s_per_min"],
+        "booth RSS < 80 MB": b["agent_peak_rss_mb"] < TARGETS["booth_rss_mb"],
+    }
+
+
+def markdown(r: dict[str, Any]) -> str:
+    t, s, p, b = r["transcription"], r["ingest_saturated"], r["ingest_paced"], r["booth"]
+    lines = [
+        f"# Benchmark results ({r['when']}, {r['machine']})",
+        "",
+        "| what | figure | target | met |",
+        "|---|---|---|---|",
+    ]
+    v = r["verdicts"]
+
+    def row(what: str, figure: str, target: str, key: str) -> None:
+        lines.append(f"| {what} | {figure} | {target} | {'yes' if v[key] else 'no'} |")
+
+    row(
+        f"transcription, {t['clips']} clips / {t['audio_seconds']} s",
+        f"{t['project']['audio_s_per_wall_s']}x real time vs baseline "
+        f"{t['baseline']['audio_s_per_wall_s']}x: **{t['speedup']}x**",
+        ">= 2.0x",
+        "transcription >= 2.0x baseline",
+    )
+    row(
+        "word error rate",
+        f"{t['project']['wer']} vs baseline {t['baseline']['wer']}",
+        "<= baseline + 0.02",
+        "transcription WER <= baseline + 0.02",
+    )
+    row(
+        "ingest, 50 booths as fast as acks allow",
+        f"{s['stored_per_s']} clips/s (p50 {s['ack_latency_ms']['p50']} ms, "
+        f"p99 {s['ack_latency_ms']['p99']} ms)",
+        ">= 100 clips/s",
+        "ingest >= 100 clips/s stored",
+    )
+    row(
+        "ingest, 50 booths at 100 clips/s",
+        f"p50 {p['ack_latency_ms']['p50']} ms, p99 {p['ack_latency_ms']['p99']} ms "
+        f"({p['stored_per_s']} clips/s)",
+        "p99 < 100 ms",
+        "ingest p99 ack < 100 ms at 100 clips/s",
+    )
+    row(
+        "booth lift -> prompt",
+        f"median {b['lift_to_prompt_ms_median']} ms, max {b['lift_to_prompt_ms_max']} ms",
+        "< 100 ms",
+        "booth lift->prompt < 100 ms",
+    )
+    row(
+        "booth hang-up -> ready",
+        f"median {b['hangup_to_ready_ms_median']} ms, max {b['hangup_to_ready_ms_max']} ms",
+        "< 50 ms",
+        "booth hang-up->ready < 50 ms",
+    )
+    row(
+        "booth VAD + encode, 60 s of audio, one core",
+        f"{b['vad_and_encode_s_per_audio_minute']} s",
+        "< 1 s",
+        "booth VAD+encode of 60 s < 1 s",
+    )
+    row("booth agent peak RSS", f"{b['agent_peak_rss_mb']} MB", "< 80 MB", "booth RSS < 80 MB")
+    sweep = ", ".join(f"{k}: {v}x" for k, v in t["throughput_by_batch_size"].items())
+    lines += [
+        "",
+        f"Transcription throughput by batch size (audio s per wall s): {sweep}.",
+        "",
+        f"The whole run took {r['bench_seconds']} s. Figures: `bench/results.json`; "
+        "plot: `bench/throughput.png`; analysis: `docs/performance.md`.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,134 @@
+"""The booth's footprint: how fast it answers the caller, how much CPU a message costs it,
+and how much memory the agent takes."""
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import soundfile as sf
+
+from booth import codec, vad
+from booth.agent import Agent
+from booth.audio import MemoryAudio
+from booth.call import HungUp, KeyPressed, Lifted, Phase
+from booth.settings import BoothSettings
+from booth.sounds import PromptLibrary, Samples
+from booth.spool import Spool
+
+
+class TimedAudio(MemoryAudio):
+    """Memory audio that notes when playback was asked for."""
+
+    def __init__(self) -> None:
+        super().__init__(speed=50)
+        self.play_times: list[float] = []
+
+    def play(self, samples: Samples, done: Any) -> None:
+        self.play_times.append(time.perf_counter())
+        super().play(samples, done)
+
+
+def latencies(speech: Samples, calls: int = 40) -> dict[str, float]:
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = BoothSettings(
+            id="bench",
+            spool_dir=Path(tmp) / "spool",
+            theme="parks",
+            consent_timeout_s=5,
+            _env_file=None,  # type: ignore[call-arg]
+        )
+        audio = TimedAudio()
+        agent = Agent(settings, audio, Spool(settings.spool_dir), None, PromptLibrary())
+        stop = threading.Event()
+        thread = threading.Thread(target=agent.run, args=(stop,))
+        thread.start()
+        lift_to_prompt, hangup_to_ready = [], []
+        try:
+            for _ in range(calls):
+                played = len(audio.play_times)
+                lifted = time.perf_counter()
+                agent.post(Lifted())
+                agent.wait_for([Phase.GREETING], 5)
+                while len(audio.play_times) == played:
+                    time.sleep(0.0001)
+                lift_to_prompt.append(audio.play_times[played] - lifted)
+                agent.wait_for([Phase.CONSENT], 10)
+                agent.post(KeyPressed("#"))
+                agent.wait_for([Phase.RECORDING], 10)
+                audio.say(speech)
+                audio.said_all.wait(30)
+                hung = time.perf_counter()
+                agent.post(HungUp())
+                agent.wait_for([Phase.IDLE], 5)
+                hangup_to_ready.append(time.perf_counter() - hung)
+            agent.wait_idle_processing(60)
+        finally:
+            stop.set()
+            thread.join()
+    return {
+        "calls": calls,
+        "lift_to_prompt_ms_median": round(1000 * statistics.median(lift_to_prompt), 2),
+        "lift_to_prompt_ms_max": round(1000 * max(lift_to_prompt), 2),
+        "hangup_to_ready_ms_median": round(1000 * statistics.median(hangup_to_ready), 2),
+        "hangup_to_ready_ms_max": round(1000 * max(hangup_to_ready), 2),
+    }
+
+
+def processing_cost(speech: Samples, repeats: int = 5) -> dict[str, float]:
+    """CPU seconds on one core to VAD-trim and encode one minute of recorded audio."""
+    minute = np.resize(np.concatenate([np.zeros(16000, np.int16), speech]), 16000 * 60)
+    costs = []
+    for _ in range(repeats):
+        started = time.process_time()
+        trimmed = vad.trim(minute)
+        codec.encode(trimmed.samples, codec.Codec.OPUS)
+        costs.append(time.process_time() - started)
+    return {"vad_and_encode_s_per_audio_minute": round(statistics.median(costs), 3)}
+
+
+RSS_SCRIPT = """
+import sys, json, resource
+from pathlib import Path
+import numpy as np, soundfile as sf
+from booth.settings import BoothSettings
+from booth.simulate import CallScript, SimulatedBooth
+speech, _ = sf.read(sys.argv[2], dtype="int16")
+settings = BoothSettings(id="booth-bench", spool_dir=Path(sys.argv[1]), mqtt_url=sys.argv[3],
+                         silence_timeout_s=1.0, _env_file=None)
+with SimulatedBooth(settings, speed=20) as booth:
+    for _ in range(3):
+        booth.place_call(CallScript(np.tile(speech, 4)))
+    booth.agent.wait_idle_processing(60)
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def peak_rss(speech_path: Path, mqtt_url: str) -> dict[str, float]:
+    """The whole agent (call machine, VAD, encoder, spool, MQTT uplink) placing 3 calls."""
+    with tempfile.TemporaryDirectory() as tmp:
+        done = subprocess.run(
+            [sys.executable, "-c", RSS_SCRIPT, tmp, str(speech_path), mqtt_url],
+            check=True,
+            env={**os.environ, "BOOTH_CONFIG_FILE": "/nonexistent"},
+            capture_output=True,
+            text=True,
+        )
+    kib = int(done.stdout.split()[-1])  # the agent's own peak, reported by itself
+    return {"agent_peak_rss_mb": round(kib / 1024, 1)}
+
+
+def run(speech_path: Path, mqtt_url: str) -> dict[str, Any]:
+    speech, _ = sf.read(speech_path, dtype="int16")
+    return {**latencies(speech), **processing_cost(speech), **peak_rss(speech_path, mqtt_url)}
+
+
+if __name__ == "__main__":
+    print(json.dumps(run(Path(sys.argv[1]), sys.argv[2]), indent=1))
