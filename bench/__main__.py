@@ -138,6 +138,11 @@ def markdown(r: dict[str, Any]) -> str:
         "booth VAD+encode of 60 s < 1 s",
     )
     row("booth agent peak RSS", f"{b['agent_peak_rss_mb']} MB", "< 80 MB", "booth RSS < 80 MB")
+    lines.append(
+        f"| same with `BOOTH_OPUS_ENCODER=libsndfile` | VAD + encode "
+        f"{b['libsndfile_vad_and_encode_s_per_audio_minute']} s, RSS "
+        f"{b['libsndfile_agent_peak_rss_mb']} MB | | |"
+    )
     sweep = ", ".join(f"{k}: {v}x" for k, v in t["throughput_by_batch_size"].items())
     lines += [
         "",
