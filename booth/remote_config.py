@@ -6,9 +6,9 @@ the config written to the cache (atomically) and handed to the agent. Anything w
 the old config stays, with the reason in the booth's status.
 """
 
+import io
 import json
 import logging
-import os
 import urllib.request
 from pathlib import Path
 
@@ -16,6 +16,7 @@ from booth.errors import BoothError
 from booth.sounds import load
 from shared.clip import sha256_hex
 from shared.errors import ProtocolError
+from shared.files import write_atomic
 from shared.messages import BoothConfig
 
 log = logging.getLogger(__name__)
@@ -55,7 +56,7 @@ class ConfigCache:
         for theme in config.themes:
             if theme.prompt_url:
                 self._fetch_prompt(theme.slug, theme.prompt_url, theme.prompt_sha256)
-        _write_atomic(self.file, json.dumps(config.model_dump(mode="json")).encode())
+        write_atomic(self.file, json.dumps(config.model_dump(mode="json")).encode())
         return config
 
     def _fetch_prompt(self, slug: str, url: str, sha256: str | None) -> None:
@@ -73,22 +74,8 @@ class ConfigCache:
             raise ConfigRefused(f"prompt for {slug}: larger than {MAX_PROMPT_BYTES} bytes")
         if sha256 and sha256_hex(data) != sha256:
             raise ConfigRefused(f"prompt for {slug}: sha256 mismatch")
-        tmp = target.with_name(f".{target.name}.tmp")
-        tmp.write_bytes(data)
         try:
-            load(tmp)  # must be 16 kHz audio we can play
+            load(io.BytesIO(data))  # must be 16 kHz audio we can play
         except Exception as exc:
-            tmp.unlink()
             raise ConfigRefused(f"prompt for {slug}: not playable: {exc}") from exc
-        with open(tmp, "rb+") as handle:
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    with open(tmp, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
+        write_atomic(target, data)

@@ -2,6 +2,7 @@
 
 import logging
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 import soundfile as sf
@@ -31,7 +32,7 @@ BEEP = tone(1000, 0.4)
 FALLBACK = np.concatenate([tone(660, 0.25), np.zeros(RATE // 10, np.int16), tone(440, 0.35)])
 
 
-def load(path: Path) -> Samples:
+def load(path: Path | BinaryIO) -> Samples:
     """Read any file soundfile knows as 16 kHz mono int16; raises on anything else."""
     data, rate = sf.read(path, dtype="int16", always_2d=True)
     if rate != RATE:

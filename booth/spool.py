@@ -12,7 +12,6 @@ power cut leaves either the whole clip or nothing that counts.
 import contextlib
 import json
 import logging
-import os
 import shutil
 import threading
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from pathlib import Path
 from booth.errors import SpoolCorrupt, SpoolFull
 from shared.clip import CONTENT_TYPES, ClipMeta
 from shared.errors import ProtocolError
+from shared.files import fsync_dir, write_atomic
 
 log = logging.getLogger(__name__)
 
@@ -53,10 +53,10 @@ class Spool:
             if self.used_bytes() + len(audio) > self.budget_bytes:
                 raise SpoolFull(f"spool holds {self.used_bytes()} of {self.budget_bytes} bytes")
             audio_path = self.outbox / f"{meta.clip_id}.{meta.extension}"
-            _write_atomic(audio_path, audio)
+            write_atomic(audio_path, audio)
             record = json.dumps(meta.to_dict()).encode()
-            _write_atomic(self.outbox / f"{meta.clip_id}.json", record)
-            _fsync_dir(self.outbox)
+            write_atomic(self.outbox / f"{meta.clip_id}.json", record)
+            fsync_dir(self.outbox)
         return SpooledClip(meta, audio_path)
 
     # Reading -------------------------------------------------------------------------
@@ -95,7 +95,7 @@ class Spool:
             for path in self._files(clip_id, meta_first=True):
                 with contextlib.suppress(FileNotFoundError):
                     path.unlink()
-            _fsync_dir(self.outbox)
+            fsync_dir(self.outbox)
 
     def quarantine(self, clip_id: str, reason: str) -> None:
         with self._lock:
@@ -136,22 +136,5 @@ class Spool:
         for path in self._files(clip_id):
             if path.exists():
                 shutil.move(path, self.quarantine_dir / path.name)
-        _write_atomic(self.quarantine_dir / f"{clip_id}.reason", reason.encode())
-        _fsync_dir(self.outbox)
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    with open(tmp, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
-
-
-def _fsync_dir(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+        write_atomic(self.quarantine_dir / f"{clip_id}.reason", reason.encode())
+        fsync_dir(self.outbox)

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from ingest.models import Clip, ClipStatus
+from ingest.queries import ClipFilter
 from ingest.storage import AudioStore
 from ingest.transcriber import Transcriber
 from ingest.transcripts import record_transcript
@@ -31,16 +32,14 @@ def retranscribe(
 ) -> dict[str, int]:
     """Transcribe every selected clip that still has audio; earlier texts stay in history."""
     query = select(Clip.id).where(Clip.audio_key.is_not(None), Clip.audio_deleted_at.is_(None))
-    for column, value in (
-        (Clip.neighborhood, selection.neighborhood),
-        (Clip.theme, selection.theme),
-        (Clip.booth_id, selection.booth),
-        (Clip.status, selection.status),
-    ):
-        if value is not None:
-            query = query.where(column == value)
+    where = ClipFilter(
+        neighborhood=selection.neighborhood,
+        theme=selection.theme,
+        booth=selection.booth,
+        status=selection.status,  # type: ignore[arg-type]
+    )
     with sessions() as session:
-        ids = list(session.scalars(query.order_by(Clip.recorded_at)))
+        ids = list(session.scalars(where.apply(query, session).order_by(Clip.recorded_at)))
     counts = {"done": 0, "failed": 0, "no_speech": 0}
     languages = languages or {}
     for clip_id in ids:

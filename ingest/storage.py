@@ -1,12 +1,12 @@
 """Where clip audio lives: a small interface, with the local filesystem behind it."""
 
 import contextlib
-import os
 from pathlib import Path
 from typing import Protocol
 
 from ingest.errors import StorageError
 from shared.clip import ClipMeta
+from shared.files import write_atomic
 
 
 def audio_key(meta: ClipMeta) -> str:
@@ -37,28 +37,12 @@ class LocalAudioStore:
 
     def put(self, key: str, payload: bytes) -> None:
         target = self.path(key)
-        tmp = target.with_name(f".{target.name}.tmp")
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            with open(tmp, "wb") as handle:
-                handle.write(payload)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, target)
-            _fsync_dir(target.parent)
+            write_atomic(target, payload)
         except OSError as exc:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
             raise StorageError(f"cannot store {key}: {exc.strerror or exc}") from exc
 
     def delete(self, key: str) -> None:
         with contextlib.suppress(FileNotFoundError):
             self.path(key).unlink()
-
-
-def _fsync_dir(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
