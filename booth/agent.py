@@ -85,6 +85,7 @@ class Agent:
         self.call = Call()
         self.config: BoothConfig | None = self.config_cache.load()
         self._pending_config: BoothConfig | None = None
+        self.config_applied = threading.Event()  # set each time a remote config takes effect
         self._config_worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="config")
         self.counts: Counter[str] = Counter()  # calls, spooled, discarded_no_speech, ...
         self.last_call_at: datetime | None = None
@@ -208,6 +209,7 @@ class Agent:
         self.config = config
         self.last_error = None
         self.prompts.forget()
+        self.config_applied.set()
         log.info(
             "config version %d applied: themes %s", config.version, [t.slug for t in config.themes]
         )

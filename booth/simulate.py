@@ -44,6 +44,11 @@ class SimulatedBooth(Station):
         super().__enter__()
         return self
 
+    def settle_in(self, timeout: float = 5.0) -> None:
+        """Like a booth after boot: connect, and take the retained config if there is one."""
+        if self.uplink.connected.wait(timeout):
+            self.agent.config_applied.wait(min(timeout, 2.0))
+
     # The caller's hands ---------------------------------------------------------------
 
     def lift(self) -> None:
@@ -105,6 +110,7 @@ def run(
 ) -> int:
     clips = [load_speech(path) for path in audio_files]
     with SimulatedBooth(settings, speed=speed) as booth:
+        booth.settle_in()
         known = {str(c.meta.clip_id) for c in booth.spool.pending()}
         for n, samples in enumerate(clips, 1):
             booth.place_call(CallScript(samples, digit=digit), timeout)

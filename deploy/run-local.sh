@@ -43,6 +43,7 @@ echo "broker      mqtt://127.0.0.1:$BROKER_PORT (users: ingest, $BOOTH; log $RUN
 
 export INGEST_DATA_DIR="$RUN/data"
 export INGEST_MQTT_URL="mqtt://ingest:$ingest_pw@127.0.0.1:$BROKER_PORT"
+export INGEST_PUBLIC_URL="http://127.0.0.1:$API_PORT"
 "$BIN/ingest" --log-level WARNING booth add "$BOOTH" --neighborhood aarhus-c --location "Demo booth"
 token=$("$BIN/ingest" --log-level WARNING token create --role admin --name "local-$(date +%s)")
 "$BIN/ingest" serve --port "$API_PORT" >"$RUN/ingest.log" 2>&1 &
@@ -62,6 +63,20 @@ else:
 PY
 echo "ingest      http://127.0.0.1:$API_PORT (log $RUN/ingest.log)"
 
+# A planner opens a theme with a recorded question; ingest publishes it to the booth.
+"$BIN/python" - "$API_PORT" "$token" <<'PY'
+import sys, httpx
+port, token = sys.argv[1:]
+api = httpx.Client(base_url=f"http://127.0.0.1:{port}", headers={"Authorization": f"Bearer {token}"})
+theme = {"slug": "city-life", "title": "Life in the city",
+         "question": "What would make life in the city better?", "neighborhoods": ["aarhus-c"]}
+if api.post("/api/themes", json=theme).status_code not in (201, 409):
+    sys.exit("could not create the demo theme")
+with open("deploy/samples/prompt-city-life.wav", "rb") as prompt:
+    api.put("/api/themes/city-life/prompt", content=prompt.read()).raise_for_status()
+print("theme       city-life, with its spoken question, published to the booth")
+PY
+
 echo "booth       $BOOTH lifts the receiver, consents with #, speaks deploy/samples/sample-call.wav"
 BOOTH_ID=$BOOTH BOOTH_NEIGHBORHOOD=aarhus-c BOOTH_THEME=city-life \
 BOOTH_MQTT_URL="mqtt://$BOOTH:$booth_pw@127.0.0.1:$BROKER_PORT" \
@@ -80,6 +95,9 @@ for _ in range(600):
         break
     time.sleep(0.2)
 print(f"\ntranscript  [{clip['status']}, {clip['language']}] {clip['text']!r}")
+# Published only after moderation; the demo's admin approves its own sample message.
+httpx.post(f"http://127.0.0.1:{port}/api/clips/{clip_id}/moderation", headers=auth,
+           json={"action": "approve", "reason": "make run demo"}, timeout=5)
 PY
 echo
 echo "Public page:      http://127.0.0.1:$API_PORT/"
