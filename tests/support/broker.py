@@ -19,7 +19,10 @@ def free_port() -> int:
 
 
 class Mosquitto:
-    def __init__(self, workdir: Path, users: list[str], port: int | None = None) -> None:
+    def __init__(
+        self, workdir: Path, users: list[str], port: int | None = None, tls: bool = False
+    ) -> None:
+        self.tls = tls
         self.workdir = workdir
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.port = port or free_port()
@@ -29,7 +32,69 @@ class Mosquitto:
 
     def url(self, user: str, password: str | None = None) -> str:
         secret = password if password is not None else self.passwords[user]
-        return f"mqtt://{user}:{secret}@127.0.0.1:{self.port}"
+        scheme = "mqtts" if self.tls else "mqtt"
+        return f"{scheme}://{user}:{secret}@127.0.0.1:{self.port}"
+
+    @property
+    def ca_file(self) -> Path:
+        return self.workdir / "ca.crt"
+
+    def _make_certificates(self) -> str:
+        """A throwaway CA and a server certificate for 127.0.0.1; the listener lines."""
+        d = self.workdir
+        run = lambda *args: subprocess.run(args, check=True, capture_output=True)  # noqa: E731
+        run(
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=test CA",
+            "-keyout",
+            str(d / "ca.key"),
+            "-out",
+            str(self.ca_file),
+        )
+        run(
+            "openssl",
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-keyout",
+            str(d / "server.key"),
+            "-out",
+            str(d / "server.csr"),
+        )
+        (d / "san.ext").write_text("subjectAltName=IP:127.0.0.1\n")
+        run(
+            "openssl",
+            "x509",
+            "-req",
+            "-in",
+            str(d / "server.csr"),
+            "-CA",
+            str(self.ca_file),
+            "-CAkey",
+            str(d / "ca.key"),
+            "-CAcreateserial",
+            "-days",
+            "1",
+            "-extfile",
+            str(d / "san.ext"),
+            "-out",
+            str(d / "server.crt"),
+        )
+        return (
+            f"cafile {self.ca_file}\ncertfile {d / 'server.crt'}\nkeyfile {d / 'server.key'}\n"
+            "tls_version tlsv1.2\n"
+        )
 
     def add_user(self, user: str) -> str:
         self.passwords[user] = secrets.token_urlsafe(12)
@@ -55,6 +120,10 @@ class Mosquitto:
             raise RuntimeError("mosquitto is not installed (apt-get install mosquitto)")
         self._write_passwords()
         shutil.copy(ACL, self.workdir / "acl")
+        tls_lines = self._make_certificates() if self.tls and not self.ca_file.exists() else ""
+        if self.tls and not tls_lines:
+            tls_lines = (self.workdir / "tls.conf").read_text()
+        (self.workdir / "tls.conf").write_text(tls_lines)
         (self.workdir / "mosquitto.conf").write_text(
             f"""# Run as whoever started the test; as root mosquitto would switch to a user that
 # cannot read the test's private temporary directory.
@@ -73,7 +142,7 @@ log_type error
 log_type warning
 log_type notice
 listener {self.port} 127.0.0.1
-"""
+{tls_lines}"""
         )
         binary = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
         with open(self.log, "ab") as log:
