@@ -16,6 +16,17 @@ log = logging.getLogger(__name__)
 NICENESS = 10
 
 
+def _prepare_child() -> None:
+    os.nice(NICENESS)
+    # Die with the parent, even a SIGKILLed one, rather than work on as an orphan.
+    if sys.platform == "linux":
+        import ctypes
+        import signal
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
 class WorkerProcess:
     def __init__(self) -> None:
         self._process: subprocess.Popen[bytes] | None = None
@@ -44,7 +55,7 @@ class WorkerProcess:
         # The child inherits the environment, so it reads the same INGEST_* settings.
         self._process = subprocess.Popen(
             [sys.executable, "-m", "ingest.cli", "worker"],
-            preexec_fn=lambda: os.nice(NICENESS),
+            preexec_fn=_prepare_child,  # runs in the child before exec
         )
         log.info("transcription worker started (pid %d)", self._process.pid)
 

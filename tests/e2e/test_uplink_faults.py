@@ -16,7 +16,7 @@ from shared.topics import Channel
 from tests.conftest import BOOTH
 from tests.e2e.conftest import simulated_booth, start_ingest, stored_ids, words
 from tests.support.broker import Mosquitto
-from tests.support.services import printed_clips
+from tests.support.services import IngestProcess, printed_clips, run_cli
 
 pytestmark = pytest.mark.slow
 
@@ -164,3 +164,29 @@ def test_a_corrupt_spool_file_is_quarantined_and_the_rest_go_on(
         ingest.stop()
     assert quarantined == [corrupt]
     assert set(stored) == made and len(stored) == 2
+
+
+def test_ingest_killed_mid_stream_loses_nothing_and_stores_nothing_twice(
+    broker: Mosquitto, tmp_path: Path, speech_wav: Path
+) -> None:
+    env = {"INGEST_DATA_DIR": str(tmp_path / "ingest"), "INGEST_MQTT_URL": broker.url("ingest")}
+    added = run_cli("ingest", ["booth", "add", BOOTH, "--neighborhood", "gellerup"], env)
+    assert added.returncode == 0
+    ingest = IngestProcess(env, tmp_path / "ingest.log")
+    ingest.create_token("admin")
+    ingest.start()
+    try:
+        with simulated_booth(broker, tmp_path) as booth:
+            for _ in range(6):
+                booth.place_call(CallScript(words(speech_wav)))
+                if booth.uplink.counts["stored"] >= 1 and ingest.process is not None:
+                    ingest.kill()  # SIGKILL: no shutdown, mid-stream
+            assert booth.agent.wait_idle_processing(30)
+            made = {str(c.meta.clip_id) for c in booth.agent.spooled}
+            ingest.start()
+            assert booth.uplink.wait_until_empty(90)
+        stored = [c["id"] for c in ingest.get("/api/clips", limit=100)["items"]]
+    finally:
+        ingest.stop()
+    assert len(made) == 6
+    assert sorted(stored) == sorted(made)  # lost = 0, stored twice = 0
