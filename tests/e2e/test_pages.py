@@ -11,7 +11,7 @@ from tests.conftest import BOOTH
 from tests.support.broker import Mosquitto
 from tests.support.clips import encode_file, meta_for
 from tests.support.mqtt import RawBooth
-from tests.support.services import IngestProcess, run_cli
+from tests.support.services import start_ingest_process
 from tests.support.speech import speak
 
 pytestmark = pytest.mark.slow
@@ -45,14 +45,7 @@ def rendered(url: str, profile: Path) -> str:
 def test_the_public_page_shows_only_approved_redacted_messages(
     broker: Mosquitto, tmp_path: Path
 ) -> None:
-    env = {"INGEST_DATA_DIR": str(tmp_path / "ingest"), "INGEST_MQTT_URL": broker.url("ingest")}
-    assert (
-        run_cli("ingest", ["booth", "add", BOOTH, "--neighborhood", "gellerup"], env).returncode
-        == 0
-    )
-    ingest = IngestProcess(env, tmp_path / "ingest.log")
-    ingest.create_token("admin")
-    ingest.start()
+    ingest = start_ingest_process(broker.url("ingest"), BOOTH, tmp_path / "ingest")
     try:
         said = {
             "approved": "Please call me on 23 45 67 89 about the new playground",

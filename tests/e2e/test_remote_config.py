@@ -14,7 +14,7 @@ from tests.conftest import BOOTH
 from tests.e2e.conftest import simulated_booth, words
 from tests.support.broker import Mosquitto
 from tests.support.mqtt import RawBooth
-from tests.support.services import IngestProcess, run_cli
+from tests.support.services import start_ingest_process
 from tests.support.speech import speak
 
 pytestmark = pytest.mark.slow
@@ -32,16 +32,7 @@ def wait_until(condition: object, timeout: float = 30) -> None:
 def test_a_new_theme_reaches_a_running_booth(
     broker: Mosquitto, tmp_path: Path, speech_wav: Path
 ) -> None:
-    env = {"INGEST_DATA_DIR": str(tmp_path / "ingest"), "INGEST_MQTT_URL": broker.url("ingest")}
-    assert (
-        run_cli("ingest", ["booth", "add", BOOTH, "--neighborhood", "gellerup"], env).returncode
-        == 0
-    )
-    ingest = IngestProcess(env, tmp_path / "ingest.log")
-    env["INGEST_PUBLIC_URL"] = ingest.base_url
-    ingest.env["INGEST_PUBLIC_URL"] = ingest.base_url
-    ingest.create_token("planner")
-    ingest.start()
+    ingest = start_ingest_process(broker.url("ingest"), BOOTH, tmp_path / "ingest", "planner")
     api = httpx.Client(base_url=ingest.base_url, headers=ingest.headers, timeout=10)
     try:
         with simulated_booth(broker, tmp_path, theme="general") as booth:

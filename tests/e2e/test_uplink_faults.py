@@ -16,7 +16,7 @@ from shared.topics import Channel
 from tests.conftest import BOOTH
 from tests.e2e.conftest import simulated_booth, start_ingest, stored_ids, words
 from tests.support.broker import Mosquitto
-from tests.support.services import IngestProcess, printed_clips, run_cli
+from tests.support.services import printed_clips, start_ingest_process
 
 pytestmark = pytest.mark.slow
 
@@ -169,12 +169,7 @@ def test_a_corrupt_spool_file_is_quarantined_and_the_rest_go_on(
 def test_ingest_killed_mid_stream_loses_nothing_and_stores_nothing_twice(
     broker: Mosquitto, tmp_path: Path, speech_wav: Path
 ) -> None:
-    env = {"INGEST_DATA_DIR": str(tmp_path / "ingest"), "INGEST_MQTT_URL": broker.url("ingest")}
-    added = run_cli("ingest", ["booth", "add", BOOTH, "--neighborhood", "gellerup"], env)
-    assert added.returncode == 0
-    ingest = IngestProcess(env, tmp_path / "ingest.log")
-    ingest.create_token("admin")
-    ingest.start()
+    ingest = start_ingest_process(broker.url("ingest"), BOOTH, tmp_path / "ingest")
     try:
         with simulated_booth(broker, tmp_path) as booth:
             for _ in range(6):

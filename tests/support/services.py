@@ -107,3 +107,18 @@ class IngestProcess:
 def printed_clips(stdout: str) -> list[dict[str, Any]]:
     """The JSON lines `booth simulate` prints, one per recorded call."""
     return [json.loads(line) for line in stdout.splitlines() if line.startswith("{")]
+
+
+def start_ingest_process(
+    broker_url: str, booth_id: str, data: Path, role: str = "admin"
+) -> IngestProcess:
+    """`ingest serve` as an operator starts it: the booth registered, a token made (the
+    process's `headers` carry it), the service up and ready."""
+    env = {"INGEST_DATA_DIR": str(data), "INGEST_MQTT_URL": broker_url}
+    added = run_cli("ingest", ["booth", "add", booth_id, "--neighborhood", "gellerup"], env)
+    if added.returncode != 0:
+        raise RuntimeError(added.stderr)
+    ingest = IngestProcess(env, data.parent / f"{data.name}.log")
+    ingest.env["INGEST_PUBLIC_URL"] = ingest.base_url
+    ingest.create_token(role)
+    return ingest.start()
