@@ -48,6 +48,7 @@ from booth.settings import BoothSettings
 from booth.sounds import PromptLibrary, Samples
 from booth.spool import Spool, SpooledClip
 from booth.uplink import Uplink
+from booth.watchdog import Watchdog
 from shared.clip import ClipMeta, format_time, sha256_hex
 from shared.messages import BoothConfig, BoothState, BoothStatus
 
@@ -98,6 +99,7 @@ class Agent:
         self._started = time.monotonic()
         self._phase_changed = threading.Condition()
         self.spooled: list[SpooledClip] = []
+        self.watchdog = Watchdog()
         self.on_phase: list[Callable[[Phase], None]] = []  # called from the loop
 
     # The bridge -----------------------------------------------------------------------
@@ -108,8 +110,10 @@ class Agent:
 
     def run(self, stop: threading.Event) -> None:
         self._publish_status()
+        self.watchdog.ready()
         next_heartbeat = time.monotonic() + self.settings.heartbeat_s
         while not stop.is_set():
+            self.watchdog.ping()
             timeout = min(self._next_deadline(), next_heartbeat, time.monotonic() + 0.2)
             try:
                 item = self._events.get(timeout=max(0.0, timeout - time.monotonic()))
@@ -124,6 +128,7 @@ class Agent:
             if time.monotonic() >= next_heartbeat:
                 self._publish_status()
                 next_heartbeat = time.monotonic() + self.settings.heartbeat_s
+        self.watchdog.stopping()
         self.audio.close()
         self._processing.shutdown(wait=True)
         self._config_worker.shutdown(wait=False, cancel_futures=True)

@@ -208,3 +208,24 @@ def test_missing_or_broken_prompts_play_the_fallback_tone(
     assert np.array_equal(library.named("theme_parks"), FALLBACK)
     assert np.array_equal(library.named("theme_nowhere"), FALLBACK)
     assert "unreadable" in caplog.text and "missing" in caplog.text
+
+
+def test_the_loop_tells_systemd_it_is_ready_and_alive(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import socket
+
+    address = str(tmp_path / "notify")
+    with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as listener:
+        listener.bind(address)
+        listener.settimeout(5)
+        monkeypatch.setenv("NOTIFY_SOCKET", address)
+        monkeypatch.setenv("WATCHDOG_USEC", "200000")  # ping at least every 0.1 s
+        booth = Harness(tmp_path)
+        try:
+            messages = [listener.recv(64).decode() for _ in range(3)]
+        finally:
+            booth.close()
+        last = listener.recv(64).decode()
+    assert messages[0] == "READY=1" and messages[1:] == ["WATCHDOG=1", "WATCHDOG=1"]
+    assert last in ("WATCHDOG=1", "STOPPING=1")
