@@ -55,6 +55,7 @@ class Receiver:
         self.client.on_disconnect = self._on_disconnect
         self.client.on_message = self._on_message
         self._inbox: queue.Queue[Delivery | None] = queue.Queue()
+        self.received = 0  # clips this receiver was handed by the broker
         self._intake_thread = threading.Thread(target=self._intake_loop, name="intake")
         self.client.message_callback_add(self.topics.all_booths(Channel.STATUS), self._on_status)
 
@@ -120,6 +121,7 @@ class Receiver:
             payload=bytes(message.payload),
             properties=getattr(message, "properties", None),
         )
+        self.received += 1
         self._inbox.put(Delivery(clip, message.mid, message.qos))
 
     def _intake_loop(self) -> None:

@@ -17,6 +17,7 @@ from ingest.service import IngestService
 from shared.clip import FLAC, ClipMeta, sha256_hex
 from shared.messages import AckStatus
 from tests.conftest import BOOTH
+from tests.integration.conftest import ingest_settings, register
 from tests.support.broker import Mosquitto
 from tests.support.clips import encode_file, meta_for, properties_from
 from tests.support.mqtt import RawBooth
@@ -176,3 +177,33 @@ def test_broker_stops_a_booth_publishing_as_another(
     with ingest.sessions() as session:
         booths = session.scalars(select(Clip.booth_id)).all()
     assert booths == [BOOTH]
+
+
+def test_two_receivers_share_the_clips_and_store_each_once(
+    broker: Mosquitto, tmp_path: Path, speech_wav: Path, database_url: str | None
+) -> None:
+    """Scale-out: a second `ingest serve --no-worker` joins the shared subscription."""
+    settings = ingest_settings(broker, tmp_path / "ingest", database_url=database_url)
+    first = IngestService(settings, transcribe=False)
+    second = IngestService(
+        settings.model_copy(update={"mqtt_client_id": "ingest-2"}), transcribe=False
+    )
+    for service in (first, second):
+        service.start()
+        assert service.receiver is not None and service.receiver.connected.wait(10)
+    register(first, BOOTH)
+    good, ms = encode_file(speech_wav)
+    try:
+        with RawBooth(broker.url(BOOTH), BOOTH) as booth:
+            for _ in range(40):
+                booth.publish(good, props(meta_for(good, BOOTH, ms)))
+            acks = [booth.next_ack() for _ in range(40)]
+        with first.sessions() as session:
+            rows = session.scalar(select(func.count()).select_from(Clip))
+    finally:
+        for service in (first, second):
+            service.stop()
+    assert all(ack.status is AckStatus.STORED for ack in acks)
+    assert len({ack.clip_id for ack in acks}) == 40 and rows == 40
+    shares = [s.receiver.received for s in (first, second) if s.receiver is not None]
+    assert sum(shares) == 40 and min(shares) > 0, f"the broker did not share the load: {shares}"
