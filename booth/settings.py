@@ -14,7 +14,7 @@ from pydantic_settings import (
 )
 
 from booth.codec import Codec
-from shared.topics import DEFAULT_PREFIX
+from shared.topics import DEFAULT_PREFIX, SLUG_PATTERN
 
 DEFAULT_CONFIG_FILE = Path("/etc/booth/booth.toml")
 
@@ -22,9 +22,9 @@ DEFAULT_CONFIG_FILE = Path("/etc/booth/booth.toml")
 class BoothSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="BOOTH_", extra="ignore")
 
-    id: str = Field(default="booth-dev", pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")
-    neighborhood: str = Field(default="center", pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")
-    theme: str = Field(default="general", pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")
+    id: str = Field(default="booth-dev", pattern=SLUG_PATTERN)
+    neighborhood: str = Field(default="center", pattern=SLUG_PATTERN)
+    theme: str = Field(default="general", pattern=SLUG_PATTERN)
     theme_digits: dict[str, str] = Field(
         default_factory=dict,
         description='digit -> theme until remote config arrives, {"1": "parks"}',

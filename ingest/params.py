@@ -8,7 +8,8 @@ from typing import Annotated
 
 from fastapi import Path, Query
 
-SLUG_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}$"
+from shared.topics import SLUG_PATTERN
+
 CLIP_ID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 PRINTABLE_PATTERN = r"^[^\x00-\x1f\x7f]*$"
 

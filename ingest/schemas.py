@@ -7,6 +7,7 @@ from pydantic import BaseModel, BeforeValidator, Field, model_validator
 
 from ingest.models import Clip, Theme, TranscriptVersion
 from ingest.redact import redact
+from shared.topics import SLUG_PATTERN
 
 
 def utc(moment: datetime) -> datetime:
@@ -153,7 +154,7 @@ class ThemeIn(BaseModel):
 
 
 class ThemeNew(ThemeIn):
-    slug: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")
+    slug: str = Field(pattern=SLUG_PATTERN)
 
 
 class ThemeOut(ThemeNew):

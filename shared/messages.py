@@ -7,6 +7,7 @@ from typing import Self
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from shared.errors import ProtocolError, RejectReason
+from shared.topics import SLUG_PATTERN
 
 
 class _Message(BaseModel):
@@ -59,7 +60,7 @@ class BoothStatus(_Message):
 
 
 class ThemeConfig(_Message):
-    slug: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")
+    slug: str = Field(pattern=SLUG_PATTERN)
     title: str
     digit: str | None = Field(default=None, pattern=r"^[0-9]$")
     prompt_url: str | None = None
@@ -71,7 +72,7 @@ class BoothConfig(_Message):
     """Retained on the config topic; applied by the booth between calls."""
 
     version: int = Field(ge=0)
-    neighborhood: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")
+    neighborhood: str = Field(pattern=SLUG_PATTERN)
     themes: list[ThemeConfig] = Field(min_length=1)
     default_theme: str
     max_recording_s: float = Field(default=180.0, gt=0, le=600)

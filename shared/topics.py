@@ -9,8 +9,10 @@ from shared.errors import ProtocolError, RejectReason
 DEFAULT_PREFIX = "dn/v1"
 SHARED_GROUP = "ingest"
 
-# Booth ids are broker usernames and path parts on disk: keep them to a safe alphabet.
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+# Booth ids are broker usernames, and ids, neighborhoods and themes become path parts on
+# disk: every such slug keeps to this safe alphabet.
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}$"
+_SLUG = re.compile(SLUG_PATTERN)
 
 
 class Channel(StrEnum):

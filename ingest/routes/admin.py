@@ -9,10 +9,11 @@ from sqlalchemy import select
 
 from ingest.auth import AUTH_ERRORS, Admin
 from ingest.models import AuditEntry
-from ingest.params import CLIP_ID_PATTERN, SLUG_PATTERN
+from ingest.params import CLIP_ID_PATTERN
 from ingest.retention import erase, find_by_receipt
 from ingest.routes.deps import ServiceDep, SessionDep
 from ingest.schemas import utc
+from shared.topics import SLUG_PATTERN
 
 router = APIRouter(prefix="/api", tags=["admin"], responses=AUTH_ERRORS)
 

@@ -9,23 +9,23 @@ from sqlalchemy import select
 
 from ingest.auth import AUTH_ERRORS, Admin, Reader
 from ingest.models import Booth
-from ingest.params import SLUG_PATTERN, BoothId
+from ingest.params import BoothId
 from ingest.routes.deps import ServiceDep, SessionDep
 from ingest.schemas import utc_or_none
+from shared.topics import SLUG_PATTERN
 
 router = APIRouter(prefix="/api/booths", tags=["booths"], responses=AUTH_ERRORS)
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "no such booth"}}
-SLUG = SLUG_PATTERN
 
 
 class BoothIn(BaseModel):
-    neighborhood: str = Field(pattern=SLUG)
+    neighborhood: str = Field(pattern=SLUG_PATTERN)
     location: str | None = Field(default=None, max_length=200)
     notes: str | None = Field(default=None, max_length=5000)
 
 
 class BoothNew(BoothIn):
-    id: str = Field(pattern=SLUG)
+    id: str = Field(pattern=SLUG_PATTERN)
 
 
 class BoothOut(BoothNew):
