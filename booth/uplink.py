@@ -15,13 +15,11 @@ from collections.abc import Callable
 from typing import Any
 
 import paho.mqtt.client as mqtt
-from paho.mqtt.packettypes import PacketTypes
-from paho.mqtt.properties import Properties
 from paho.mqtt.reasoncodes import ReasonCode
 
 from booth.settings import BoothSettings
 from booth.spool import Spool
-from shared.broker import BrokerAddress, make_client
+from shared.broker import BrokerAddress, make_client, start_persistent
 from shared.errors import ProtocolError
 from shared.messages import Ack, AckStatus, BoothState, BoothStatus
 from shared.topics import Channel, Topics
@@ -68,12 +66,7 @@ class Uplink:
         self.settled = threading.Condition()
 
     def start(self) -> None:
-        props = Properties(PacketTypes.CONNECT)  # type: ignore[no-untyped-call]
-        props.SessionExpiryInterval = SESSION_EXPIRY_S
-        self.client.connect_async(
-            self.address.host, self.address.port, keepalive=30, clean_start=False, properties=props
-        )
-        self.client.loop_start()
+        start_persistent(self.client, self.address, SESSION_EXPIRY_S)
         self._thread.start()
 
     def stop(self) -> None:

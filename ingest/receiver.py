@@ -7,15 +7,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import paho.mqtt.client as mqtt
-from paho.mqtt.packettypes import PacketTypes
-from paho.mqtt.properties import Properties
 from paho.mqtt.reasoncodes import ReasonCode
 
 from ingest import metrics
 from ingest.fleet import Fleet
 from ingest.intake import InboundClip, Intake
 from ingest.settings import IngestSettings
-from shared.broker import BrokerAddress, make_client
+from shared.broker import BrokerAddress, make_client, start_persistent
 from shared.topics import Channel, Topics
 
 log = logging.getLogger(__name__)
@@ -45,8 +43,9 @@ class Receiver:
         self._stopping = False
         # The broker's PUBACK waits until the clip is durable (manual ack), so a receiver that
         # dies mid-clip leaves the message with the broker for redelivery.
+        self.address = BrokerAddress.from_url(settings.mqtt_url)
         self.client = make_client(
-            BrokerAddress.from_url(settings.mqtt_url),
+            self.address,
             settings.mqtt_client_id,
             ca_file=settings.mqtt_ca_file,
             manual_ack=True,
@@ -60,14 +59,8 @@ class Receiver:
         self.client.message_callback_add(self.topics.all_booths(Channel.STATUS), self._on_status)
 
     def start(self) -> None:
-        address = BrokerAddress.from_url(self.settings.mqtt_url)
         # A persistent session: while ingest restarts, the broker queues clips for it.
-        props = Properties(PacketTypes.CONNECT)  # type: ignore[no-untyped-call]
-        props.SessionExpiryInterval = self.settings.mqtt_session_expiry_s
-        self.client.connect_async(
-            address.host, address.port, keepalive=30, clean_start=False, properties=props
-        )
-        self.client.loop_start()
+        start_persistent(self.client, self.address, self.settings.mqtt_session_expiry_s)
         self._intake_thread.start()
 
     def stop(self) -> None:

@@ -7,6 +7,8 @@ from urllib.parse import unquote, urlsplit
 
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
+from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.properties import Properties
 
 
 @dataclass(frozen=True)
@@ -62,3 +64,15 @@ def make_client(
     client.max_inflight_messages_set(max_inflight)
     client.reconnect_delay_set(min_delay=1, max_delay=30)
     return client
+
+
+def start_persistent(client: mqtt.Client, address: BrokerAddress, session_expiry_s: int) -> None:
+    """Connect in the background with a session the broker keeps for `session_expiry_s`
+    after a disconnect, so messages for this client queue up while it is away; paho
+    reconnects by itself."""
+    props = Properties(PacketTypes.CONNECT)  # type: ignore[no-untyped-call]
+    props.SessionExpiryInterval = session_expiry_s
+    client.connect_async(
+        address.host, address.port, keepalive=30, clean_start=False, properties=props
+    )
+    client.loop_start()
