@@ -113,3 +113,15 @@ def after_cursor(query: Select[Any], cursor: str, order: Order) -> Select[Any]:
     return query.where(
         or_(Clip.recorded_at < moment, and_(Clip.recorded_at == moment, Clip.id < clip_id))
     )
+
+
+def page_of(
+    session: Session, query: Select[Any], order: Order, cursor: str | None, limit: int
+) -> tuple[list[Clip], str | None]:
+    """One page of `query` in `order` after `cursor`, and the cursor of the page after it
+    (None on the last page)."""
+    if cursor:
+        query = after_cursor(query, cursor, order)
+    rows = list(session.scalars(ordered(query, order).limit(limit + 1)))
+    page = rows[:limit]
+    return page, encode_cursor(page[-1], order) if len(rows) > limit else None

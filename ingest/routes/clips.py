@@ -12,7 +12,7 @@ from ingest.audit import record
 from ingest.auth import AUTH_ERRORS, Moderator, Planner, Reader
 from ingest.models import Clip, Moderation, TranscriptVersion
 from ingest.params import ClipId, Cursor
-from ingest.queries import ClipFilter, Order, after_cursor, encode_cursor, ordered
+from ingest.queries import ClipFilter, Order, page_of
 from ingest.routes.deps import ServiceDep, SessionDep
 from ingest.schemas import (
     ClipDetail,
@@ -46,12 +46,7 @@ def list_clips(
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> ClipPage:
     """Clips matching every filter given; pass `next_cursor` back as `cursor` for more."""
-    query = where.apply(select(Clip), session)
-    if cursor:
-        query = after_cursor(query, cursor, order)
-    rows = session.scalars(ordered(query, order).limit(limit + 1)).all()
-    page = rows[:limit]
-    next_cursor = encode_cursor(page[-1], order) if len(rows) > limit else None
+    page, next_cursor = page_of(session, where.apply(select(Clip), session), order, cursor, limit)
     return ClipPage(items=[ClipOut.of(c, who.is_admin) for c in page], next_cursor=next_cursor)
 
 

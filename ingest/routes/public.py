@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from ingest.models import Clip, ClipStatus, Moderation, Theme
 from ingest.params import Cursor, SlugFilter
-from ingest.queries import Order, after_cursor, encode_cursor, ordered
+from ingest.queries import ClipFilter, Order, page_of
 from ingest.redact import redact
 from ingest.routes.deps import SessionDep
 from ingest.schemas import utc
@@ -59,17 +59,10 @@ def public_clips(
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> PublicPage:
     """Approved messages, redacted."""
-    query = select(Clip).where(
-        Clip.moderation == Moderation.APPROVED, Clip.status == ClipStatus.TRANSCRIBED
+    where = ClipFilter(
+        neighborhood=neighborhood, theme=theme, status="transcribed", moderation="approved"
     )
-    if neighborhood:
-        query = query.where(Clip.neighborhood == neighborhood)
-    if theme:
-        query = query.where(Clip.theme == theme)
-    if cursor:
-        query = after_cursor(query, cursor, order)
-    rows = session.scalars(ordered(query, order).limit(limit + 1)).all()
-    page = rows[:limit]
+    page, next_cursor = page_of(session, where.apply(select(Clip), session), order, cursor, limit)
     items = [
         PublicClip(
             id=c.id,
@@ -80,7 +73,6 @@ def public_clips(
         )
         for c in page
     ]
-    next_cursor = encode_cursor(page[-1], order) if len(rows) > limit else None
     return PublicPage(items=items, next_cursor=next_cursor)
 
 
