@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
 
 from ingest import logs
 from ingest.auth import Role, create_token, revoke_token
@@ -83,11 +84,16 @@ def main(argv: list[str] | None = None) -> int:
     return _booth(settings, args)
 
 
-def _token(settings: IngestSettings, args: argparse.Namespace) -> int:
+def _sessions(settings: IngestSettings) -> sessionmaker[Session]:
+    """The service's database, brought up to date, for a command that runs once."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.sqlalchemy_url)
     migrate(engine)
-    with session_factory(engine).begin() as session:
+    return session_factory(engine)
+
+
+def _token(settings: IngestSettings, args: argparse.Namespace) -> int:
+    with _sessions(settings).begin() as session:
         if args.token_command == "create":
             print(create_token(session, args.name, Role(args.role)))
         elif args.token_command == "revoke":
@@ -108,22 +114,14 @@ def _retranscribe(settings: IngestSettings, args: argparse.Namespace) -> int:
     from ingest.storage import LocalAudioStore
     from ingest.transcriber import Transcriber
 
-    engine = make_engine(settings.sqlalchemy_url)
-    migrate(engine)
-    transcriber = Transcriber(
-        args.model,
-        compute_type=settings.whisper_compute_type,
-        threads=settings.whisper_threads,
-        beam_size=settings.whisper_beam_size,
-        no_speech_threshold=settings.whisper_no_speech_threshold,
-    )
+    sessions = _sessions(settings)
     selection = Selection(args.neighborhood, args.theme, args.booth, args.status)
     counts = retranscribe(
-        session_factory(engine),
+        sessions,
         LocalAudioStore(settings.audio_dir),
-        transcriber,
+        Transcriber.from_settings(settings, model=args.model),
         selection,
-        settings.languages,
+        settings.language_for,
     )
     print(", ".join(f"{n} {k}" for k, n in counts.items()))
     return 1 if counts["failed"] else 0
@@ -156,11 +154,7 @@ def _worker(settings: IngestSettings) -> int:
 
 
 def _booth(settings: IngestSettings, args: argparse.Namespace) -> int:
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(settings.sqlalchemy_url)
-    migrate(engine)
-    sessions = session_factory(engine)
-    with sessions.begin() as session:
+    with _sessions(settings).begin() as session:
         if args.booth_command == "add":
             try:
                 booth_id = check_slug(args.booth_id, "booth id")

@@ -1,6 +1,7 @@
 """Running stored audio through another model (a city upgrades to a better Danish model)."""
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -28,7 +29,7 @@ def retranscribe(
     store: AudioStore,
     transcriber: Transcriber,
     selection: Selection,
-    languages: dict[str, str] | None = None,
+    language_for: Callable[[str, str], str | None] = lambda _theme, _neighborhood: None,
 ) -> dict[str, int]:
     """Transcribe every selected clip that still has audio; earlier texts stay in history."""
     query = select(Clip.id).where(Clip.audio_key.is_not(None), Clip.audio_deleted_at.is_(None))
@@ -41,13 +42,12 @@ def retranscribe(
     with sessions() as session:
         ids = list(session.scalars(where.apply(query, session).order_by(Clip.recorded_at)))
     counts = {"done": 0, "failed": 0, "no_speech": 0}
-    languages = languages or {}
     for clip_id in ids:
         with sessions.begin() as session:
             clip = session.get(Clip, clip_id)
             if clip is None or clip.audio_key is None:
                 continue
-            language = languages.get(clip.theme) or languages.get(clip.neighborhood)
+            language = language_for(clip.theme, clip.neighborhood)
             try:
                 transcript = transcriber.transcribe(store.path(clip.audio_key), language)
             except Exception as exc:

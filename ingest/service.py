@@ -87,13 +87,7 @@ class IngestService:
         _lower_priority_of_this_thread()
         s = self.settings
         try:
-            self.transcriber = Transcriber(
-                s.whisper_model,
-                compute_type=s.whisper_compute_type,
-                threads=s.whisper_threads,
-                beam_size=s.whisper_beam_size,
-                no_speech_threshold=s.whisper_no_speech_threshold,
-            )
+            self.transcriber = Transcriber.from_settings(s)
         except BaseException as exc:
             failure.append(exc)
             loaded.set()

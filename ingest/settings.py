@@ -59,6 +59,11 @@ class IngestSettings(BaseSettings):
     )
     tick_s: float = 60.0
 
+    def language_for(self, theme: str, neighborhood: str) -> str | None:
+        """The language to transcribe in: the theme's, else the neighborhood's, else none
+        (Whisper detects it)."""
+        return self.languages.get(theme) or self.languages.get(neighborhood)
+
     @property
     def sqlalchemy_url(self) -> str:
         if self.database_url:

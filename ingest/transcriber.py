@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest.errors import TranscriptionError
+from ingest.settings import IngestSettings
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +76,17 @@ class Transcriber:
         self.beam_size = beam_size
         self.no_speech_threshold = no_speech_threshold
         log.info("loaded model %s in %.1f s", self.model_ref, time.perf_counter() - started)
+
+    @classmethod
+    def from_settings(cls, settings: IngestSettings, model: str | None = None) -> "Transcriber":
+        """The model the settings name (or `model` instead), with their decoding options."""
+        return cls(
+            model or settings.whisper_model,
+            compute_type=settings.whisper_compute_type,
+            threads=settings.whisper_threads,
+            beam_size=settings.whisper_beam_size,
+            no_speech_threshold=settings.whisper_no_speech_threshold,
+        )
 
     @property
     def multilingual(self) -> bool:

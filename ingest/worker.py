@@ -97,8 +97,7 @@ class TranscriptionWorker:
         return None
 
     def language_for(self, clip: Clip) -> str | None:
-        languages = self.settings.languages
-        return languages.get(clip.theme) or languages.get(clip.neighborhood)
+        return self.settings.language_for(clip.theme, clip.neighborhood)
 
     def _finish(self, claimed: Clip, transcript: Transcript) -> None:
         with self.sessions.begin() as session:
