@@ -4,6 +4,7 @@ Each device turns pin changes into call events through the `post` callable it is
 """
 
 import threading
+import time
 from collections.abc import Callable
 
 from gpiozero import LED, Button, Device
@@ -96,8 +97,6 @@ class RotaryDial:
         min_pulse_gap_s: float = 0.03,
         clock: Callable[[], float] | None = None,
     ) -> None:
-        import time
-
         self._clock = clock or time.monotonic
         self._post = post
         self._gap = digit_gap_s

@@ -56,7 +56,6 @@ class Spool:
             write_atomic(audio_path, audio)
             record = json.dumps(meta.to_dict()).encode()
             write_atomic(self.outbox / f"{meta.clip_id}.json", record)
-            fsync_dir(self.outbox)
         return SpooledClip(meta, audio_path)
 
     # Reading -------------------------------------------------------------------------

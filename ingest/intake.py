@@ -1,5 +1,6 @@
 """Turns one inbound MQTT message into a stored clip or a reasoned rejection."""
 
+import contextlib
 import io
 import logging
 import uuid
@@ -59,9 +60,10 @@ class Intake:
         acks: list[Ack | None] = [None] * len(inbounds)
         valid: dict[uuid.UUID, tuple[int, ClipMeta]] = {}
         rejections: list[Rejection] = []
+        registered = self._registered_booths(inbounds)
         for index, inbound in enumerate(inbounds):
             try:
-                meta = self._validate(inbound)
+                meta = self._validate(inbound, registered)
             except ProtocolError as exc:
                 acks[index] = self._rejection(inbound, exc, rejections)
                 continue
@@ -94,7 +96,8 @@ class Intake:
             log.info("stored clip %s at %s", row.id, row.audio_key, extra={"clip_id": row.id})
         return [a for a in acks if a is not None]
 
-    def _validate(self, inbound: InboundClip) -> ClipMeta:
+    def _validate(self, inbound: InboundClip, registered: set[str] | None) -> ClipMeta:
+        """`registered`: the booths allowed to send, or None in open registration."""
         booth_id, channel = self.topics.parse(inbound.topic)
         if channel is not Channel.CLIPS:
             raise ProtocolError(RejectReason.MALFORMED_METADATA, f"not a clips topic: {channel}")
@@ -111,7 +114,7 @@ class Intake:
                 RejectReason.BOOTH_MISMATCH,
                 f"metadata says {meta.booth_id!r}, topic says {booth_id!r}",
             )
-        if not self.settings.open_registration and not self._booth_known(booth_id):
+        if registered is not None and booth_id not in registered:
             raise ProtocolError(RejectReason.UNKNOWN_BOOTH, f"booth {booth_id!r} not registered")
         if sha256_hex(inbound.payload) != meta.sha256:
             raise ProtocolError(RejectReason.CHECKSUM_MISMATCH, "sha256 does not match payload")
@@ -161,9 +164,18 @@ class Intake:
         if meta.recorded_at < now - timedelta(seconds=self.settings.max_clock_skew_s):
             raise ProtocolError(RejectReason.BAD_TIMESTAMP, "recorded too long ago")
 
-    def _booth_known(self, booth_id: str) -> bool:
+    def _registered_booths(self, inbounds: list[InboundClip]) -> set[str] | None:
+        """Which of the batch's booths are in the registry: one query for the batch."""
+        if self.settings.open_registration:
+            return None
+        booth_ids = set()
+        for inbound in inbounds:
+            with contextlib.suppress(ProtocolError):  # a bad topic is rejected in _validate
+                booth_ids.add(self.topics.parse(inbound.topic)[0])
+        if not booth_ids:
+            return set()
         with self.sessions() as session:
-            return session.get(Booth, booth_id) is not None
+            return set(session.scalars(select(Booth.id).where(Booth.id.in_(booth_ids))))
 
     def _stored_ids(self, clip_ids: list[str]) -> set[str]:
         if not clip_ids:

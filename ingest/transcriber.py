@@ -136,6 +136,8 @@ class Transcriber:
             return exc
 
     def _assemble(self, pieces: list[Any], audio_s: float, processing_s: float) -> Transcript:
+        from ingest import batching
+
         spoken = [
             p
             for p in pieces
@@ -144,7 +146,7 @@ class Transcriber:
         segments = tuple(
             TranscriptSegment(
                 start_s=round(p.start_s, 3),
-                end_s=round(p.start_s + len(p.audio) / 16000, 3),
+                end_s=round(p.start_s + len(p.audio) / batching.RATE, 3),
                 text=p.text,
                 avg_logprob=p.avg_logprob,
                 no_speech_prob=p.no_speech_prob,

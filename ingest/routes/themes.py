@@ -3,7 +3,7 @@ configs. Prompt audio is uploaded here and served to booths under /prompts."""
 
 import io
 import os
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 import soundfile as sf
@@ -25,7 +25,7 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "no such them
 MAX_PROMPT_BYTES = 5_000_000
 
 
-def _today() -> Any:
+def _today() -> date:
     return datetime.now(UTC).date()
 
 
