@@ -1,4 +1,4 @@
-"""Writing a transcript onto a clip, keeping every earlier text in its history."""
+"""Changing a clip's text, by a model or a planner; every text it had stays in its history."""
 
 from datetime import UTC, datetime
 
@@ -42,3 +42,18 @@ def record_transcript(session: Session, clip: Clip, transcript: Transcript) -> s
         )
     )
     return status
+
+
+def record_correction(session: Session, clip: Clip, text: str, author: str) -> None:
+    """A planner's correction becomes the clip's text; the model's stays in the history."""
+    clip.text = text
+    session.add(
+        TranscriptVersion(
+            clip_id=clip.id,
+            source="correction",
+            author=author,
+            text=text,
+            language=clip.language,
+            created_at=datetime.now(UTC),
+        )
+    )

@@ -1,6 +1,5 @@
 """Planner endpoints over clips: find, read, listen, correct, moderate."""
 
-from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query
@@ -22,6 +21,7 @@ from ingest.schemas import (
     TranscriptCorrection,
     VersionOut,
 )
+from ingest.transcripts import record_correction
 
 router = APIRouter(prefix="/api/clips", tags=["clips"], responses=AUTH_ERRORS)
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "no such clip"}}
@@ -80,17 +80,7 @@ def correct_transcript(
     """A planner's correction. The model's text and every earlier correction stay in the
     history."""
     clip = _clip(session, clip_id)
-    session.add(
-        TranscriptVersion(
-            clip_id=clip.id,
-            source="correction",
-            author=who.name,
-            text=body.text,
-            language=clip.language,
-            created_at=datetime.now(UTC),
-        )
-    )
-    clip.text = body.text
+    record_correction(session, clip, body.text, who.name)
     record(session, who, "correct", clip.id, {"length": len(body.text)})
     session.commit()
     return ClipDetail.of(clip, who.is_admin)
