@@ -27,6 +27,7 @@ TARGETS = {
     "booth_hangup_to_ready_ms": 50,
     "booth_vad_encode_s_per_min": 1.0,
     "booth_rss_mb": 80,
+    "booth_long_message_rss_growth_mb": 10,
 }
 
 
@@ -76,6 +77,9 @@ def verdicts(r: dict[str, Any]) -> dict[str, bool]:
         "booth VAD+encode of 60 s < 1 s": b["vad_and_encode_s_per_audio_minute"]
         < TARGETS["booth_vad_encode_s_per_min"],
         "booth RSS < 80 MB": b["agent_peak_rss_mb"] < TARGETS["booth_rss_mb"],
+        "booth 600 s message within 10 MB of 30 s": b["agent_peak_rss_mb_600s_message"]
+        - b["agent_peak_rss_mb_30s_message"]
+        < TARGETS["booth_long_message_rss_growth_mb"],
     }
 
 
@@ -138,6 +142,12 @@ def markdown(r: dict[str, Any]) -> str:
         "booth VAD+encode of 60 s < 1 s",
     )
     row("booth agent peak RSS", f"{b['agent_peak_rss_mb']} MB", "< 80 MB", "booth RSS < 80 MB")
+    row(
+        "booth peak RSS, one 600 s message vs one 30 s message",
+        f"{b['agent_peak_rss_mb_600s_message']} MB vs {b['agent_peak_rss_mb_30s_message']} MB",
+        "within 10 MB",
+        "booth 600 s message within 10 MB of 30 s",
+    )
     lines.append(
         f"| same with `BOOTH_OPUS_ENCODER=libsndfile` | VAD + encode "
         f"{b['libsndfile_vad_and_encode_s_per_audio_minute']} s, RSS "

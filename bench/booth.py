@@ -126,6 +126,76 @@ def peak_rss(speech_path: Path, mqtt_url: str, encoder: str) -> float:
     return round(kib / 1024, 1)
 
 
+LONG_MESSAGE_SCRIPT = """
+import sys, threading, time
+from pathlib import Path
+import numpy as np, soundfile as sf
+from booth.audio import BLOCK, MemoryAudio
+from booth.call import Phase
+from booth.settings import BoothSettings
+from booth.simulate import SimulatedBooth
+
+speech, _ = sf.read(sys.argv[2], dtype="int16")
+seconds = float(sys.argv[4])
+
+
+class Talker(MemoryAudio):
+    # A caller talking for `seconds` without a pause, then quiet, block by block as a sound
+    # card delivers it: the bench measures the agent, not a caller held in memory.
+    def start_capture(self, on_block):
+        self.capturing = True
+        def feed():
+            start = 0
+            while self.capturing:
+                if start < seconds * 16000:
+                    on_block(speech[np.arange(start, start + BLOCK) % len(speech)])
+                else:
+                    on_block(np.zeros(BLOCK, np.int16))
+                start += BLOCK
+                if start % (BLOCK * 50) == 0:
+                    time.sleep(0.001)
+        threading.Thread(target=feed, daemon=True).start()
+
+    def stop_capture(self):
+        self.capturing = False
+
+
+settings = BoothSettings(id="booth-bench", spool_dir=Path(sys.argv[1]), mqtt_url=sys.argv[3],
+                         max_recording_s=seconds + 60, _env_file=None)
+with SimulatedBooth(settings, speed=60) as booth:
+    booth.memory_audio.__class__ = Talker
+    booth.lift()
+    booth.agent.wait_for([Phase.CONSENT], 60)
+    booth.press("#")
+    booth.agent.wait_for([Phase.THANKS, Phase.FINISHED], 600)
+    booth.hang_up()
+    booth.agent.wait_idle_processing(120)
+    assert booth.agent.counts["spooled"] == 1, booth.agent.counts
+print(next(l.split()[1] for l in open("/proc/self/status") if l.startswith("VmHWM")))
+"""
+
+
+def message_rss(speech_path: Path, mqtt_url: str, seconds: float) -> float:
+    """MB: the agent's peak while recording and processing one message of `seconds`."""
+    with tempfile.TemporaryDirectory() as tmp:
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                LONG_MESSAGE_SCRIPT,
+                tmp,
+                str(speech_path),
+                mqtt_url,
+                str(seconds),
+            ],
+            check=True,
+            env={**os.environ, "BOOTH_CONFIG_FILE": "/nonexistent"},
+            capture_output=True,
+            text=True,
+        )
+    return round(int(done.stdout.split()[-1]) / 1024, 1)
+
+
 def run(speech_path: Path, mqtt_url: str) -> dict[str, Any]:
     """With both Opus encoders the booth can use (`BOOTH_OPUS_ENCODER`)."""
     speech, _ = sf.read(speech_path, dtype="int16")
@@ -135,6 +205,8 @@ def run(speech_path: Path, mqtt_url: str) -> dict[str, Any]:
         "agent_peak_rss_mb": peak_rss(speech_path, mqtt_url, "pyav"),
         "libsndfile_vad_and_encode_s_per_audio_minute": processing_cost(speech, pyav=False),
         "libsndfile_agent_peak_rss_mb": peak_rss(speech_path, mqtt_url, "libsndfile"),
+        "agent_peak_rss_mb_30s_message": message_rss(speech_path, mqtt_url, 30),
+        "agent_peak_rss_mb_600s_message": message_rss(speech_path, mqtt_url, 600),
     }
 
 

@@ -16,16 +16,16 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
-import numpy as np
-
-from booth import __version__, codec, vad
+from booth import __version__, vad
 from booth.audio import AudioPort
 from booth.call import (
     Action,
+    AudioFailed,
     Call,
+    CancelTimer,
     CancelTimers,
     Event,
     Phase,
@@ -34,37 +34,39 @@ from booth.call import (
     Rules,
     SilenceDetected,
     Sound,
+    SpeechHeard,
     StartRecording,
     StartTimer,
     StopPlayback,
+    StopReason,
     StopRecording,
     Timer,
     TimerFired,
     handle,
 )
-from booth.errors import SpoolFull
+from booth.errors import AudioDeviceError, SpoolFull
+from booth.processing import Message, Processor
 from booth.remote_config import ConfigCache, ConfigRefused
 from booth.settings import BoothSettings
-from booth.sounds import PromptLibrary, Samples
-from booth.spool import Spool, SpooledClip
+from booth.sounds import RATE, PromptLibrary, Samples
+from booth.spool import Spool
+from booth.tape import Tape
 from booth.uplink import Uplink
 from booth.watchdog import Watchdog
-from shared.clip import ClipMeta, format_time, sha256_hex
+from shared.clip import format_time
 from shared.messages import BoothConfig, BoothState, BoothStatus
 
 log = logging.getLogger(__name__)
 
+PLAYBACK_GRACE_S = 2.0  # a prompt not done this long after its length: the card is gone
+
 
 @dataclass
 class Recording:
-    call: int
-    theme: str
-    neighborhood: str
-    config_version: int
-    started_at: datetime
-    receipt: str
-    blocks: list[Samples] = field(default_factory=list)
-    silence: vad.SilenceWatch | None = None
+    message: Message
+    silence: vad.SilenceWatch
+    last_block_at: float  # when the card last delivered sound (the card's thread writes)
+    speech_posted: bool = False
     silence_posted: bool = False
 
 
@@ -83,6 +85,9 @@ class Agent:
         self.uplink = uplink
         self.config_cache = ConfigCache(settings.config_dir)
         self.prompts = prompts or PromptLibrary(self.config_cache.prompts)
+        self.prompts.consent_key = settings.consent_key
+        self.processor = Processor(settings, spool)
+        self.tapes = settings.state_dir / "tapes"
         self.call = Call()
         self.config: BoothConfig | None = self.config_cache.load()
         self._pending_config: BoothConfig | None = None
@@ -91,6 +96,10 @@ class Agent:
         self.counts: Counter[str] = Counter()  # calls, spooled, discarded_no_speech, ...
         self.last_call_at: datetime | None = None
         self.last_error: str | None = None
+        self.audio_fault: str | None = None  # the card failed; retried with backoff
+        self._audio_retry_at = 0.0
+        self._audio_backoff = 1.0
+        self._playback_deadline: float | None = None
         self._events: queue.Queue[Event | Callable[[], None]] = queue.Queue()
         self._timers: dict[Timer, tuple[float, int]] = {}
         self._recording: Recording | None = None
@@ -98,9 +107,9 @@ class Agent:
         self._processing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="process")
         self._started = time.monotonic()
         self._phase_changed = threading.Condition()
-        self.spooled: list[SpooledClip] = []
         self.watchdog = Watchdog()
-        self.on_phase: list[Callable[[Phase], None]] = []  # called from the loop
+        # Called from the loop with the call's phase and the booth's state (the LED).
+        self.on_change: list[Callable[[Phase, BoothState], None]] = []
 
     # The bridge -----------------------------------------------------------------------
 
@@ -109,29 +118,37 @@ class Agent:
         self._events.put(event)
 
     def run(self, stop: threading.Event) -> None:
+        self._forget_old_tapes()
+        try:
+            self.audio.probe()
+        except AudioDeviceError as exc:  # no card at boot: out of order until it comes
+            self._audio_failed(str(exc))
         self._publish_status()
         self.watchdog.ready()
         next_heartbeat = time.monotonic() + self.settings.heartbeat_s
-        while not stop.is_set():
-            self.watchdog.ping()
-            timeout = min(self._next_deadline(), next_heartbeat, time.monotonic() + 0.2)
-            try:
-                item = self._events.get(timeout=max(0.0, timeout - time.monotonic()))
-            except queue.Empty:
-                pass
-            else:
-                if callable(item):
-                    item()
+        try:
+            while not stop.is_set():
+                self.watchdog.ping()
+                timeout = min(self._next_deadline(), next_heartbeat, time.monotonic() + 0.2)
+                try:
+                    item = self._events.get(timeout=max(0.0, timeout - time.monotonic()))
+                except queue.Empty:
+                    pass
                 else:
-                    self._dispatch(item)
-            self._fire_due_timers()
-            if time.monotonic() >= next_heartbeat:
-                self._publish_status()
-                next_heartbeat = time.monotonic() + self.settings.heartbeat_s
-        self.watchdog.stopping()
-        self.audio.close()
-        self._processing.shutdown(wait=True)
-        self._config_worker.shutdown(wait=False, cancel_futures=True)
+                    if callable(item):
+                        item()
+                    else:
+                        self._dispatch(item)
+                self._fire_due_timers()
+                self._watch_audio()
+                if time.monotonic() >= next_heartbeat:
+                    self._publish_status()
+                    next_heartbeat = time.monotonic() + self.settings.heartbeat_s
+        finally:
+            self.watchdog.stopping()
+            self.audio.close()
+            self._processing.shutdown(wait=True)
+            self._config_worker.shutdown(wait=False, cancel_futures=True)
 
     # Observing (simulations, tests, status) --------------------------------------------
 
@@ -163,6 +180,10 @@ class Agent:
     def neighborhood(self) -> str:
         return self.config.neighborhood if self.config else self.settings.neighborhood
 
+    @property
+    def out_of_order(self) -> bool:
+        return self.spool.full or self.audio_fault is not None
+
     def rules(self) -> Rules:
         s = self.settings
         if self.config is not None:
@@ -177,7 +198,9 @@ class Agent:
             consent_timeout_s=s.consent_timeout_s,
             choice_timeout_s=s.choice_timeout_s,
             max_recording_s=max_s,
-            out_of_order=self.spool.full,
+            no_speech_timeout_s=s.no_speech_timeout_s,
+            off_hook_after_s=s.off_hook_after_s,
+            out_of_order=self.out_of_order,
         )
 
     # Remote config ----------------------------------------------------------------------
@@ -212,7 +235,7 @@ class Agent:
         if config is None:
             return
         self.config = config
-        self.last_error = None
+        self.last_error = self.audio_fault
         self.prompts.forget()
         self.config_applied.set()
         log.info(
@@ -220,15 +243,16 @@ class Agent:
         )
         self._publish_status()
 
+    def state(self) -> BoothState:
+        if self.out_of_order:
+            return BoothState.OUT_OF_ORDER
+        if self.call.phase is Phase.OFF_HOOK:
+            return BoothState.OFF_HOOK
+        return BoothState.IN_CALL if self.call.active else BoothState.IDLE
+
     def status(self) -> BoothStatus:
-        if self.spool.full:
-            state = BoothState.OUT_OF_ORDER
-        elif self.call.active:
-            state = BoothState.IN_CALL
-        else:
-            state = BoothState.IDLE
         return BoothStatus(
-            state=state,
+            state=self.state(),
             disk_free_bytes=shutil.disk_usage(self.spool.outbox).free,
             version=__version__,
             uptime_s=round(time.monotonic() - self._started, 1),
@@ -244,8 +268,15 @@ class Agent:
     def _dispatch(self, event: Event) -> None:
         before = self.call
         self.call, actions = handle(self.call, event, self.rules())
+        if isinstance(event, PlaybackDone) and event.call == self.call.number:
+            self._playback_deadline = None
+        failure = None
         for action in actions:
-            self._do(action)
+            try:
+                self._do(action)
+            except AudioDeviceError as exc:
+                failure = str(exc)
+                break
         if self.call.phase is not before.phase:
             log.debug("call %d: %s -> %s", self.call.number, before.phase, self.call.phase)
             if self.call.number != before.number:
@@ -253,12 +284,14 @@ class Agent:
                 self.last_call_at = datetime.now(UTC)
             if self.call.phase is Phase.IDLE and self._pending_config is not None:
                 self._apply_config()  # between calls, never during one
-            if before.phase is Phase.IDLE or self.call.phase is Phase.IDLE:
+            if Phase.IDLE in (before.phase, self.call.phase) or self.call.phase is Phase.OFF_HOOK:
                 self._publish_status()
-            for observer in self.on_phase:
-                observer(self.call.phase)
+            else:
+                self._indicate()
             with self._phase_changed:
                 self._phase_changed.notify_all()
+        if failure is not None:
+            self._audio_failed(failure)
 
     def _do(self, action: Action) -> None:
         number = self.call.number
@@ -266,15 +299,19 @@ class Agent:
             case Play(sound=sound, theme=theme):
                 receipt = self._receipt if sound is Sound.THANKS else None
                 samples = self.prompts.sound(sound, theme, receipt)
+                self._playback_deadline = time.monotonic() + len(samples) / RATE + PLAYBACK_GRACE_S
                 self.audio.play(samples, lambda: self.post(PlaybackDone(number)))
             case StopPlayback():
+                self._playback_deadline = None
                 self.audio.stop_playback()
             case StartRecording(theme=theme):
                 self._start_recording(number, theme)
-            case StopRecording():
-                self._stop_recording()
+            case StopRecording(reason=reason):
+                self._stop_recording(keep=reason is not StopReason.NO_SPEECH)
             case StartTimer(timer=timer, seconds=seconds):
                 self._timers[timer] = (time.monotonic() + seconds, number)
+            case CancelTimer(timer=timer):
+                self._timers.pop(timer, None)
             case CancelTimers():
                 self._timers.clear()
 
@@ -282,33 +319,59 @@ class Agent:
         self._receipt = "".join(
             secrets.choice("0123456789") for _ in range(self.settings.receipt_digits)
         )
-        recording = Recording(
+        message = Message(
             call=number,
             theme=theme,
             neighborhood=self.neighborhood,
             config_version=self.config_version,
             started_at=datetime.now(UTC),
             receipt=self._receipt,
-            silence=vad.SilenceWatch(self.settings.silence_timeout_s),
+            tape=Tape(self.tapes / f"{uuid.uuid4()}.raw"),
+        )
+        recording = Recording(
+            message, vad.SilenceWatch(self.settings.silence_timeout_s), time.monotonic()
         )
         self._recording = recording
 
-        def on_block(block: Samples) -> None:  # the audio backend's thread
-            recording.blocks.append(block)
-            if recording.silence and recording.silence.feed(block) and not recording.silence_posted:
+        def on_block(block: Samples) -> None:  # the sound card's thread
+            recording.last_block_at = time.monotonic()
+            message.tape.append(block)
+            ended = recording.silence.feed(block)
+            if recording.silence.heard_speech and not recording.speech_posted:
+                recording.speech_posted = True
+                self.post(SpeechHeard(number))
+            if ended and not recording.silence_posted:
                 recording.silence_posted = True
-                self.post(SilenceDetected(recording.call))
+                self.post(SilenceDetected(number))
 
-        self.audio.start_capture(on_block)
+        try:
+            self.audio.start_capture(on_block)
+        except AudioDeviceError:
+            self._recording = None
+            message.tape.discard()
+            raise
 
-    def _stop_recording(self) -> None:
+    def _stop_recording(self, *, keep: bool) -> None:
         self.audio.stop_capture()
         recording, self._recording = self._recording, None
-        if recording is not None:
-            self._processing.submit(self._process, recording)
+        if recording is None:
+            return
+        if keep:
+            self._processing.submit(self._process, recording.message)
+        else:
+            recording.message.tape.discard()
+            self.counts["discarded_no_speech"] += 1
+            log.info("call %d: the caller said nothing; nothing kept", recording.message.call)
 
     def _next_deadline(self) -> float:
-        return min((deadline for deadline, _ in self._timers.values()), default=float("inf"))
+        deadlines = [deadline for deadline, _ in self._timers.values()]
+        if self._playback_deadline is not None:
+            deadlines.append(self._playback_deadline)
+        if self._recording is not None:
+            deadlines.append(self._recording.last_block_at + self.settings.audio_stall_s)
+        if self.audio_fault is not None:
+            deadlines.append(self._audio_retry_at)
+        return min(deadlines, default=float("inf"))
 
     def _fire_due_timers(self) -> None:
         now = time.monotonic()
@@ -317,53 +380,70 @@ class Agent:
                 del self._timers[timer]
                 self._dispatch(TimerFired(timer, number))
 
+    # The sound card's health ------------------------------------------------------------
+
+    def _watch_audio(self) -> None:
+        """Notice a card that stopped mid-stream; reopen a failed one with backoff."""
+        now = time.monotonic()
+        recording = self._recording
+        if recording is not None and now - recording.last_block_at > self.settings.audio_stall_s:
+            self._audio_failed(f"no sound from the microphone for {self.settings.audio_stall_s} s")
+        elif self._playback_deadline is not None and now > self._playback_deadline:
+            self._audio_failed("playback stopped before the end")
+        elif self.audio_fault is not None and now >= self._audio_retry_at:
+            try:
+                self.audio.probe()
+            except AudioDeviceError as exc:
+                self._audio_backoff = min(self._audio_backoff * 2, self.settings.audio_retry_max_s)
+                self._audio_retry_at = now + self._audio_backoff
+                wait = self._audio_backoff
+                log.info("sound card still failing (%s); next try in %.0f s", exc, wait)
+                return
+            log.warning("sound card back (%s); the booth is in order again", self.audio_fault)
+            self.audio_fault = self.last_error = None
+            self._audio_backoff = 1.0
+            self._publish_status()
+
+    def _audio_failed(self, reason: str) -> None:
+        first = self.audio_fault is None
+        self.audio_fault = self.last_error = f"sound card failed: {reason}"
+        self._playback_deadline = None
+        self._audio_retry_at = time.monotonic() + self._audio_backoff
+        if first:
+            log.error("%s; the booth is out of order until it is back", self.audio_fault)
+        self._dispatch(AudioFailed())  # ends the call; keeps what was recorded
+        self._publish_status()
+
+    def _forget_old_tapes(self) -> None:
+        """Tapes left by a crash or power cut mid-call: never consented to as a whole."""
+        for stale in self.tapes.glob("*.raw") if self.tapes.exists() else []:
+            stale.unlink(missing_ok=True)
+
     # Off the call path ----------------------------------------------------------------
 
-    def _process(self, recording: Recording) -> None:
-        """Trim, encode and spool one message. Runs on the processing thread."""
+    def _process(self, message: Message) -> None:
+        """Runs on the processing thread."""
         try:
-            raw = np.concatenate(recording.blocks) if recording.blocks else np.zeros(0, np.int16)
-            trimmed = vad.trim(raw)
-            if trimmed.speech_s < self.settings.min_speech_s:
+            if self.processor.process(message) is None:
                 self.counts["discarded_no_speech"] += 1
-                log.info(
-                    "call %d: %.2f s of speech is too little; nothing kept",
-                    recording.call,
-                    trimmed.speech_s,
-                )
-                return
-            audio = codec.encode(
-                trimmed.samples,
-                self.settings.codec,
-                prefer_pyav=self.settings.opus_encoder == "pyav",
-            )
-            meta = ClipMeta(
-                clip_id=uuid.uuid4(),
-                booth_id=self.settings.id,
-                neighborhood=recording.neighborhood,
-                theme=recording.theme,
-                recorded_at=recording.started_at,
-                duration_ms=codec.duration_ms(trimmed.samples),
-                sha256=sha256_hex(audio),
-                content_type=self.settings.codec.content_type,
-                config_version=recording.config_version,
-                receipt=recording.receipt,
-            )
-            self.spooled.append(self.spool.put(meta, audio))
-            self.counts["spooled"] += 1
-            log.info(
-                "call %d: clip %s spooled (%d bytes)", recording.call, meta.clip_id, len(audio)
-            )
+            else:
+                self.counts["spooled"] += 1
         except SpoolFull as exc:
             self.last_error = str(exc)
             log.error("spool full, booth out of order: %s", exc)
         except Exception as exc:
             self.last_error = f"processing failed: {exc}"
-            log.exception("call %d: processing failed", recording.call)
+            log.exception("call %d: processing failed", message.call)
         if self.uplink is not None:
             self.uplink.wake()
         self._events.put(self._publish_status)
 
     def _publish_status(self) -> None:
+        self._indicate()
         if self.uplink is not None:
             self.uplink.publish_status(self.status())
+
+    def _indicate(self) -> None:
+        state = self.state()
+        for observer in self.on_change:
+            observer(self.call.phase, state)

@@ -21,6 +21,7 @@ class Phase(StrEnum):
     THANKS = "thanks"  # thank-you and receipt code
     OUT_OF_ORDER = "out_of_order"
     FINISHED = "finished"  # nothing more to say; waiting for the hang-up
+    OFF_HOOK = "off_hook"  # finished long ago and still not hung up: the booth reports it
 
 
 class Sound(StrEnum):
@@ -37,12 +38,16 @@ class Timer(StrEnum):
     CONSENT = "consent"
     CHOICE = "choice"
     MAX_RECORDING = "max_recording"
+    NO_SPEECH = "no_speech"  # the beep sounded and the caller has said nothing yet
+    OFF_HOOK = "off_hook"  # the call is over and the handset is still up
 
 
 class StopReason(StrEnum):
     HUNG_UP = "hung_up"
     MAX_LENGTH = "max_length"
     SILENCE = "silence"
+    NO_SPEECH = "no_speech"  # nothing said after the beep: nothing is kept
+    AUDIO_FAILED = "audio_failed"
 
 
 # Events ----------------------------------------------------------------------------------
@@ -75,13 +80,34 @@ class TimerFired:
 
 
 @dataclass(frozen=True)
+class SpeechHeard:
+    """The recorder heard the caller start to speak."""
+
+    call: int
+
+
+@dataclass(frozen=True)
 class SilenceDetected:
     """The recorder heard speech, then a long silence."""
 
     call: int
 
 
-Event = Lifted | HungUp | KeyPressed | PlaybackDone | TimerFired | SilenceDetected
+@dataclass(frozen=True)
+class AudioFailed:
+    """The sound card failed; whatever call is in progress cannot go on."""
+
+
+Event = (
+    Lifted
+    | HungUp
+    | KeyPressed
+    | PlaybackDone
+    | TimerFired
+    | SpeechHeard
+    | SilenceDetected
+    | AudioFailed
+)
 
 
 # Actions ---------------------------------------------------------------------------------
@@ -115,11 +141,18 @@ class StartTimer:
 
 
 @dataclass(frozen=True)
+class CancelTimer:
+    timer: Timer
+
+
+@dataclass(frozen=True)
 class CancelTimers:
     pass
 
 
-Action = Play | StopPlayback | StartRecording | StopRecording | StartTimer | CancelTimers
+Action = (
+    Play | StopPlayback | StartRecording | StopRecording | StartTimer | CancelTimer | CancelTimers
+)
 
 
 # State -----------------------------------------------------------------------------------
@@ -135,6 +168,8 @@ class Rules:
     consent_timeout_s: float = 20.0
     choice_timeout_s: float = 6.0
     max_recording_s: float = 180.0
+    no_speech_timeout_s: float = 8.0
+    off_hook_after_s: float = 60.0
     out_of_order: bool = False
 
 
@@ -159,6 +194,8 @@ def handle(call: Call, event: Event, rules: Rules) -> Transition:
         return _hung_up(call)
     if call.phase is Phase.IDLE:
         return call, []
+    if isinstance(event, AudioFailed):
+        return _audio_failed(call, rules)
     if isinstance(event, KeyPressed):
         return _key(call, event.key, rules)
     if event.call != call.number:
@@ -167,6 +204,8 @@ def handle(call: Call, event: Event, rules: Rules) -> Transition:
         return _playback_done(call, rules)
     if isinstance(event, TimerFired):
         return _timer(call, event.timer, rules)
+    if isinstance(event, SpeechHeard):
+        return call, [CancelTimer(Timer.NO_SPEECH)] if call.phase is Phase.RECORDING else []
     return _silence(call)
 
 
@@ -221,20 +260,43 @@ def _playback_done(call: Call, rules: Rules) -> Transition:
             return replace(call, phase=Phase.RECORDING), [
                 StartRecording(theme),
                 StartTimer(Timer.MAX_RECORDING, rules.max_recording_s),
+                StartTimer(Timer.NO_SPEECH, rules.no_speech_timeout_s),
             ]
         case Phase.THANKS | Phase.OUT_OF_ORDER:
-            return replace(call, phase=Phase.FINISHED), []
+            return _finished(call, rules, [])
     return call, []
 
 
 def _timer(call: Call, timer: Timer, rules: Rules) -> Transition:
     if call.phase is Phase.CONSENT and timer is Timer.CONSENT:
-        return replace(call, phase=Phase.FINISHED), [Play(Sound.GOODBYE)]
+        return _finished(call, rules, [Play(Sound.GOODBYE)])
     if call.phase is Phase.CHOOSING and timer is Timer.CHOICE:
         return _prompt(call, rules.default_theme, stop_playback=True)
     if call.phase is Phase.RECORDING and timer is Timer.MAX_RECORDING:
         return _thanks(call, StopReason.MAX_LENGTH)
+    if call.phase is Phase.RECORDING and timer is Timer.NO_SPEECH:
+        stop: list[Action] = [CancelTimers(), StopRecording(StopReason.NO_SPEECH)]
+        return _finished(call, rules, [*stop, Play(Sound.GOODBYE)])
+    if call.phase is Phase.FINISHED and timer is Timer.OFF_HOOK:
+        return replace(call, phase=Phase.OFF_HOOK), []
     return call, []
+
+
+def _finished(call: Call, rules: Rules, actions: list[Action]) -> Transition:
+    """Nothing more to say: wait for the hang-up, and report a handset left off the hook."""
+    return replace(call, phase=Phase.FINISHED), [
+        *actions,
+        StartTimer(Timer.OFF_HOOK, rules.off_hook_after_s),
+    ]
+
+
+def _audio_failed(call: Call, rules: Rules) -> Transition:
+    if call.phase in (Phase.FINISHED, Phase.OFF_HOOK):
+        return call, []
+    actions: list[Action] = [CancelTimers(), StopPlayback()]
+    if call.phase is Phase.RECORDING:
+        actions.append(StopRecording(StopReason.AUDIO_FAILED))
+    return _finished(call, rules, actions)
 
 
 def _silence(call: Call) -> Transition:

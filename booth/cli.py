@@ -8,6 +8,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from booth.pins import EX_CONFIG
 from booth.settings import BoothSettings
 
 
@@ -29,7 +30,18 @@ def main(argv: list[str] | None = None) -> int:
     sim.add_argument("--timeout", type=float, default=120.0)
 
     commands.add_parser("run", help="run the booth on its hardware (config: BOOTH_CONFIG_FILE)")
-    commands.add_parser("check", help="self-test: pins, sound card, broker, spool")
+    check_parser = commands.add_parser(
+        "check", help="self-test: config, pins, speaker, microphone, broker, clock, spool"
+    )
+    check_parser.add_argument(
+        "--interactive", action="store_true", help="also walk through the hook, keys and LED"
+    )
+    check_parser.add_argument(
+        "--boot",
+        action="store_true",
+        help="before the agent starts (systemd ExecStartPre): only what a restart cannot fix "
+        "fails; broker, sound card and clock are reported, since the booth copes without them",
+    )
 
     args = parser.parse_args(argv)
     logging.basicConfig(
@@ -39,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
         settings = BoothSettings()
     except ValidationError as exc:
         print(f"error: bad booth settings:\n{exc}", file=sys.stderr)
-        return 2
+        return EX_CONFIG
 
     if args.command == "simulate":
         from booth import simulate
@@ -54,28 +66,53 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "check":
         from booth import check
 
-        return check.run(settings)
+        return check.run(settings, interactive=args.interactive, boot=args.boot)
     return _run(settings)
 
 
 def _run(settings: BoothSettings) -> int:
     import signal
 
-    from booth.audio import SoundDeviceAudio
-    from booth.errors import BoothError
+    from booth.errors import AudioDeviceError, BoothError
+    from booth.pins import PinFactoryError, PinPlanError
+    from booth.soundcard import SoundDeviceAudio
     from booth.station import Station
 
+    if not settings.configured:
+        print(
+            f"error: no booth id: {config_file()} is missing or sets no `id`; "
+            "copy the booth's bundle there (docs/technician.md)",
+            file=sys.stderr,
+        )
+        return EX_CONFIG
     try:
-        station = Station(settings, SoundDeviceAudio(settings.output_device, settings.input_device))
+        audio = SoundDeviceAudio(
+            settings.output_device, settings.input_device, gain_db=settings.output_gain_db
+        )
+        station = Station(settings, audio)
+    except (PinPlanError, PinFactoryError, AudioDeviceError) as exc:
+        print(f"error: {exc}", file=sys.stderr)  # restarting cannot fix these
+        return EX_CONFIG
     except (BoothError, OSError, RuntimeError) as exc:
-        # gpiozero raises its own errors (no pin factory, pin busy): name them for the technician.
+        # gpiozero raises its own errors (pin busy): name them for the technician.
         print(f"error: cannot start the booth: {type(exc).__name__}: {exc}", file=sys.stderr)
         print("run `booth check` for a full report", file=sys.stderr)
         return 1
     signal.signal(signal.SIGTERM, lambda *_: station.stop())
     with station, contextlib.suppress(KeyboardInterrupt):
         station.wait()
+    if station.crashed is not None:
+        print(f"error: the booth agent stopped: {station.crashed}", file=sys.stderr)
+        return 1
     return 0
+
+
+def config_file() -> Path:
+    import os
+
+    from booth.settings import DEFAULT_CONFIG_FILE
+
+    return Path(os.environ.get("BOOTH_CONFIG_FILE", DEFAULT_CONFIG_FILE))
 
 
 if __name__ == "__main__":

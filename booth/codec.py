@@ -6,6 +6,7 @@ fallback (32-bit Raspberry Pi OS has no PyAV wheel). Both write standard Ogg Opu
 """
 
 import io
+from collections.abc import Iterable
 from enum import StrEnum
 
 import soundfile as sf
@@ -26,22 +27,28 @@ class Codec(StrEnum):
 
 
 def encode(samples: Samples, codec: Codec = Codec.OPUS, *, prefer_pyav: bool = True) -> bytes:
-    if codec is Codec.FLAC:
-        buffer = io.BytesIO()
-        sf.write(buffer, samples, RATE, format="FLAC", subtype="PCM_16")
-        return buffer.getvalue()
-    if prefer_pyav:
+    return encode_chunks([samples], codec, prefer_pyav=prefer_pyav)
+
+
+def encode_chunks(
+    chunks: Iterable[Samples], codec: Codec = Codec.OPUS, *, prefer_pyav: bool = True
+) -> bytes:
+    """Encode a message read in chunks, so no copy of the whole message is ever held."""
+    if codec is Codec.OPUS and prefer_pyav:
         try:
-            return _opus_pyav(samples)
+            return _opus_pyav(chunks)
         except ImportError:
             pass
     buffer = io.BytesIO()
     # libsndfile's default Opus setting lands near 24 kb/s for speech at 16 kHz.
-    sf.write(buffer, samples, RATE, format="OGG", subtype="OPUS")
+    fmt, subtype = ("FLAC", "PCM_16") if codec is Codec.FLAC else ("OGG", "OPUS")
+    with sf.SoundFile(buffer, "w", RATE, 1, subtype, format=fmt) as out:
+        for chunk in chunks:
+            out.write(chunk)
     return buffer.getvalue()
 
 
-def _opus_pyav(samples: Samples) -> bytes:
+def _opus_pyav(chunks: Iterable[Samples]) -> bytes:
     import av
 
     buffer = io.BytesIO()
@@ -49,12 +56,16 @@ def _opus_pyav(samples: Samples) -> bytes:
         stream = container.add_stream("libopus", rate=RATE, layout="mono")
         stream.bit_rate = OPUS_BITRATE
         stream.options = {"application": "voip"}
-        frame = av.AudioFrame.from_ndarray(
-            samples.reshape(1, -1).astype("int16"), format="s16", layout="mono"
-        )
-        frame.sample_rate = RATE
-        for packet in stream.encode(frame):
-            container.mux(packet)
+        pts = 0
+        for chunk in chunks:
+            frame = av.AudioFrame.from_ndarray(
+                chunk.reshape(1, -1).astype("int16"), format="s16", layout="mono"
+            )
+            frame.sample_rate = RATE
+            frame.pts = pts
+            pts += len(chunk)
+            for packet in stream.encode(frame):
+                container.mux(packet)
         for packet in stream.encode(None):
             container.mux(packet)
     return buffer.getvalue()

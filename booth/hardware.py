@@ -6,8 +6,9 @@ Each device turns pin changes into call events through the `post` callable it is
 import threading
 import time
 from collections.abc import Callable
+from typing import Any
 
-from gpiozero import LED, Button, Device
+from gpiozero import LED, Button
 
 from booth.call import Event, HungUp, KeyPressed, Lifted
 
@@ -24,10 +25,17 @@ class Hook:
     """
 
     def __init__(
-        self, pin: int, post: Post, *, lifted_when_high: bool = False, bounce_s: float = 0.05
+        self,
+        pin: int,
+        post: Post,
+        *,
+        lifted_when_high: bool = False,
+        bounce_s: float = 0.05,
+        pull_up: bool = True,
+        pin_factory: Any = None,
     ) -> None:
-        # pull_up=True: a closed switch pulls the pin low and reads "pressed".
-        self.button = Button(pin, pull_up=True)
+        # pull_up=True: a switch to ground pulls the pin low when closed and reads "pressed".
+        self.button = Button(pin, pull_up=pull_up, pin_factory=pin_factory)
         self._post = post
         self._lifted_when_high = lifted_when_high
         self._bounce_s = bounce_s
@@ -68,10 +76,18 @@ class Hook:
 class Keypad:
     """Push buttons, one pin per key ("0"-"9", "#", "*")."""
 
-    def __init__(self, pins: dict[str, int], post: Post, bounce_s: float = 0.03) -> None:
+    def __init__(
+        self,
+        pins: dict[str, int],
+        post: Post,
+        bounce_s: float = 0.03,
+        *,
+        pull_up: bool = True,
+        pin_factory: Any = None,
+    ) -> None:
         self.buttons: dict[str, Button] = {}
         for key, pin in pins.items():
-            button = Button(pin, pull_up=True, bounce_time=bounce_s)
+            button = Button(pin, pull_up=pull_up, bounce_time=bounce_s, pin_factory=pin_factory)
             button.when_pressed = lambda k=key: post(KeyPressed(k))
             self.buttons[key] = button
 
@@ -96,6 +112,8 @@ class RotaryDial:
         digit_gap_s: float = 0.3,
         min_pulse_gap_s: float = 0.03,
         clock: Callable[[], float] | None = None,
+        pull_up: bool = True,
+        pin_factory: Any = None,
     ) -> None:
         self._clock = clock or time.monotonic
         self._post = post
@@ -105,7 +123,7 @@ class RotaryDial:
         self._last: float | None = None
         self._lock = threading.Lock()
         self._timer: threading.Timer | None = None
-        self.button = Button(pin, pull_up=True)
+        self.button = Button(pin, pull_up=pull_up, pin_factory=pin_factory)
         self.button.when_released = self._pulse  # each pulse opens the normally closed contact
 
     def _pulse(self) -> None:
@@ -134,10 +152,11 @@ class RotaryDial:
 
 
 class StatusLed:
-    """Lit while the booth is ready, blinking while it records, off when out of order."""
+    """Lit while the booth is ready, slow blink while it records, fast blink while the handset
+    is left off the hook, off when out of order."""
 
-    def __init__(self, pin: int) -> None:
-        self.led = LED(pin)
+    def __init__(self, pin: int, pin_factory: Any = None) -> None:
+        self.led = LED(pin, pin_factory=pin_factory)
 
     def ready(self) -> None:
         self.led.on()
@@ -145,15 +164,11 @@ class StatusLed:
     def recording(self) -> None:
         self.led.blink(on_time=0.5, off_time=0.5)
 
+    def off_hook(self) -> None:
+        self.led.blink(on_time=0.1, off_time=0.1)
+
     def out_of_order(self) -> None:
         self.led.off()
 
     def close(self) -> None:
         self.led.close()
-
-
-def use_mock_pins() -> None:
-    """Switch gpiozero to its MockFactory: simulated booths and tests."""
-    from gpiozero.pins.mock import MockFactory
-
-    Device.pin_factory = MockFactory()

@@ -14,6 +14,7 @@ from pydantic_settings import (
 )
 
 from booth.codec import Codec
+from booth.pins import PinFactoryName
 from shared.topics import DEFAULT_PREFIX, SLUG_PATTERN
 
 DEFAULT_CONFIG_FILE = Path("/etc/booth/booth.toml")
@@ -47,15 +48,31 @@ class BoothSettings(BaseSettings):
         default="pyav",
         description="pyav: 3x less CPU, 16 MB more memory; libsndfile: the reverse",
     )
-    consent_key: str = "#"
+    consent_key: str = Field(
+        default="#",
+        pattern=r"^[0-9#*]$",
+        description="the key that says yes; a digit on rotary-only booths, whose dial has no #",
+    )
     consent_timeout_s: float = 20.0
     choice_timeout_s: float = 6.0
     max_recording_s: float = 180.0
     silence_timeout_s: float = 5.0
+    no_speech_timeout_s: float = Field(
+        default=8.0, gt=0, description="a caller silent this long after the beep: nothing kept"
+    )
+    off_hook_after_s: float = Field(
+        default=60.0, gt=0, description="a handset still up this long after a call is reported"
+    )
     min_speech_s: float = 0.5
     receipt_digits: int = Field(default=8, ge=4, le=12)
 
     # Hardware (BCM pin numbers).
+    pin_factory: PinFactoryName = Field(
+        default="lgpio", description="lgpio on Pi 4 and Pi 5; mock for simulations"
+    )
+    switch_pull_up: bool = Field(
+        default=True, description="switches wired to ground (pull-up) or to 3.3 V (pull-down)"
+    )
     hook_pin: int = 17
     hook_lifted_when_high: bool = False
     hook_bounce_s: float = 0.05
@@ -66,8 +83,25 @@ class BoothSettings(BaseSettings):
     led_pin: int | None = None
     output_device: str | None = None
     input_device: str | None = None
+    output_gain_db: float = Field(default=0.0, ge=-40, le=20, description="handset volume")
+    audio_stall_s: float = Field(
+        default=2.0, gt=0, description="a card silent this long mid-stream counts as failed"
+    )
+    audio_retry_max_s: float = Field(
+        default=60.0, gt=0, description="longest wait between tries to reopen a failed card"
+    )
 
     heartbeat_s: float = 60.0
+
+    @property
+    def state_dir(self) -> Path:
+        """Writable home of the spool, config cache and tapes (systemd's StateDirectory)."""
+        return self.spool_dir.parent
+
+    @property
+    def configured(self) -> bool:
+        """Was the booth given its id (in its booth.toml or BOOTH_ID), or is this a default?"""
+        return "id" in self.model_fields_set
 
     @property
     def config_dir(self) -> Path:

@@ -9,11 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from gpiozero import Device
+from gpiozero.pins.mock import MockFactory
 
 from booth.audio import MemoryAudio
 from booth.call import Phase
-from booth.hardware import use_mock_pins
 from booth.settings import BoothSettings
 from booth.sounds import RATE, Samples
 from booth.station import Station
@@ -35,10 +34,9 @@ class SimulatedBooth(Station):
     """A booth on MockFactory pins with memory audio, and a pair of hands to use it."""
 
     def __init__(self, settings: BoothSettings, speed: float = 1.0) -> None:
-        use_mock_pins()
         settings = settings.model_copy(update={"keypad_pins": KEYPAD_PINS})
         self.memory_audio = MemoryAudio(speed=speed)
-        super().__init__(settings, self.memory_audio)
+        super().__init__(settings, self.memory_audio, pin_factory=MockFactory())
 
     def __enter__(self) -> "SimulatedBooth":
         super().__enter__()
@@ -59,14 +57,14 @@ class SimulatedBooth(Station):
 
     def _drive_hook(self, *, lifted: bool) -> None:
         # With pull-ups, a closed switch reads low; which state is closed depends on polarity.
-        pin = Device.pin_factory.pin(self.settings.hook_pin)
+        pin = self.pin_factory.pin(self.settings.hook_pin)
         if lifted != self.settings.hook_lifted_when_high:
             pin.drive_low()
         else:
             pin.drive_high()
 
     def press(self, key: str) -> None:
-        pin = Device.pin_factory.pin(KEYPAD_PINS[key])
+        pin = self.pin_factory.pin(KEYPAD_PINS[key])
         pin.drive_low()
         pin.drive_high()
 
@@ -112,21 +110,25 @@ def run(
     with SimulatedBooth(settings, speed=speed) as booth:
         booth.settle_in()
         known = {str(c.meta.clip_id) for c in booth.spool.pending()}
-        for n, samples in enumerate(clips, 1):
-            booth.place_call(CallScript(samples, digit=digit), timeout)
-            log.info("call %d of %d placed", n, len(clips))
+        try:
+            for n, samples in enumerate(clips, 1):
+                booth.place_call(CallScript(samples, digit=digit), timeout)
+                log.info("call %d of %d placed", n, len(clips))
+        except TimeoutError as exc:
+            print(f"error: {exc}", flush=True)
+            return 1
         if not booth.agent.wait_idle_processing(timeout):
             print("error: the booth did not finish processing the calls", flush=True)
             return 1
-        spooled = [c for c in booth.agent.spooled if str(c.meta.clip_id) not in known]
-        for clip in spooled:
+        spooled = [m for m in booth.agent.processor.recent if str(m.clip_id) not in known]
+        for meta in spooled:
             print(
                 json.dumps(
                     {
-                        "clip_id": str(clip.meta.clip_id),
-                        "theme": clip.meta.theme,
-                        "duration_ms": clip.meta.duration_ms,
-                        "receipt": clip.meta.receipt,
+                        "clip_id": str(meta.clip_id),
+                        "theme": meta.theme,
+                        "duration_ms": meta.duration_ms,
+                        "receipt": meta.receipt,
                     }
                 ),
                 flush=True,
@@ -145,7 +147,8 @@ def run(
         print(f"error: ingest rejected {counts['rejected']} clip(s); see {quarantined}", flush=True)
         return 1
     if len(spooled) < len(clips):
-        print(f"error: {len(clips) - len(spooled)} call(s) kept no message (no speech?)")
+        silent = len(clips) - len(spooled)
+        print(f"error: {silent} call(s) kept no message: the caller said nothing", flush=True)
         return 1
     print(f"{len(spooled)} call(s) recorded; the spool is empty: ingest stored all", flush=True)
     return 0

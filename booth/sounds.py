@@ -40,12 +40,17 @@ def load(path: Path | BinaryIO) -> Samples:
     return np.ascontiguousarray(data[:, 0])
 
 
-class PromptLibrary:
-    """Prompts by name. The cache (filled by remote config) wins over the built-in voices;
-    a missing or unreadable prompt gives the fallback tone and a log line, never a crash."""
+PAUSE = np.zeros(RATE // 5, np.int16)
 
-    def __init__(self, cache_dir: Path | None = None) -> None:
+
+class PromptLibrary:
+    """Prompts by name, Danish first and English after. The cache (filled by remote config)
+    wins over the built-in voices; a missing or unreadable prompt gives the fallback tone and
+    a log line, never a crash."""
+
+    def __init__(self, cache_dir: Path | None = None, consent_key: str = "#") -> None:
         self.cache_dir = cache_dir
+        self.consent_key = consent_key
         self._loaded: dict[str, Samples] = {}
 
     def sound(self, sound: Sound, theme: str | None = None, receipt: str | None = None) -> Samples:
@@ -53,14 +58,31 @@ class PromptLibrary:
             return BEEP
         if sound is Sound.THEME_PROMPT:
             return self.named(f"theme_{theme}")
+        if sound is Sound.GREETING:
+            return self._join([self.named("greeting"), *self.consent_instruction()])
         if sound is Sound.THANKS and receipt:
-            digits = [self.named(f"digit_{d}") for d in receipt]
-            pause = np.zeros(RATE // 5, np.int16)
-            parts = [self.named("thanks"), pause]
-            for digit in digits:
-                parts += [digit, pause]
-            return np.concatenate(parts)
+            danish = [self.named("thanks"), *(self.named(f"digit_{d}") for d in receipt)]
+            english = [self.named("thanks_en"), *(self.named(f"digit_en_{d}") for d in receipt)]
+            return self._join([*danish, *english])
         return self.named(sound.value)
+
+    def consent_instruction(self) -> list[Samples]:
+        """How to say yes on this booth: the hash or star key, or a digit on a rotary dial."""
+        key = self.consent_key
+        if key == "#":
+            return [self.named("consent_hash")]
+        if key == "*":
+            return [self.named("consent_star")]
+        return [
+            self.named("consent_dial_da"),
+            self.named(f"digit_{key}"),
+            self.named("consent_dial_en"),
+            self.named(f"digit_en_{key}"),
+        ]
+
+    @staticmethod
+    def _join(parts: list[Samples]) -> Samples:
+        return np.concatenate([piece for part in parts for piece in (part, PAUSE)])
 
     def named(self, name: str) -> Samples:
         if name not in self._loaded:
@@ -75,7 +97,7 @@ class PromptLibrary:
         for folder in (self.cache_dir, BUILT_IN):
             if folder is None:
                 continue
-            for ext in ("wav", "ogg", "flac"):
+            for ext in ("flac", "wav", "ogg"):
                 path = folder / f"{name}.{ext}"
                 if path.exists():
                     try:

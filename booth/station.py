@@ -6,43 +6,74 @@ memory audio. Everything else is the same code.
 
 import logging
 import threading
+from typing import Any
 
 from booth.agent import Agent
 from booth.audio import AudioPort
 from booth.call import Phase
 from booth.hardware import Hook, Keypad, RotaryDial, StatusLed
+from booth.pins import PinPlanError, check_pin_plan, make_pin_factory, pin_plan
 from booth.settings import BoothSettings
 from booth.spool import Spool
 from booth.uplink import Uplink
+from shared.messages import BoothState
 
 log = logging.getLogger(__name__)
 
 
+def check_wiring(settings: BoothSettings) -> None:
+    """Raise PinPlanError if the pins or the consent key cannot work on this booth."""
+    s = settings
+    check_pin_plan(
+        pin_plan(s.hook_pin, s.keypad_pins, s.dial_pulse_pin, s.led_pin), pull_up=s.switch_pull_up
+    )
+    key = s.consent_key
+    dialable = key.isdigit() and s.dial_pulse_pin is not None
+    if key not in s.keypad_pins and not dialable:
+        hint = " (a rotary dial sends only digits)" if s.dial_pulse_pin is not None else ""
+        raise PinPlanError(
+            f"consent key {key!r} cannot be sent: no keypad pin for it{hint}; "
+            "set consent_key to a key the booth has"
+        )
+
+
 class Station:
-    def __init__(self, settings: BoothSettings, audio: AudioPort) -> None:
+    def __init__(self, settings: BoothSettings, audio: AudioPort, pin_factory: Any = None) -> None:
+        check_wiring(settings)
         self.settings = settings
         self.audio = audio
+        settings.state_dir.mkdir(parents=True, exist_ok=True)
+        pins = pin_factory or make_pin_factory(settings.pin_factory, settings.state_dir)
+        self.pin_factory = pins
         self.spool = Spool(settings.spool_dir, settings.spool_budget_bytes)
         self.uplink = Uplink(settings, self.spool)
         self.agent = Agent(settings, audio, self.spool, self.uplink)
         self.uplink.on_config = self.agent.offer_config
+        pull_up = settings.switch_pull_up
         self.hook = Hook(
             settings.hook_pin,
             self.agent.post,
             lifted_when_high=settings.hook_lifted_when_high,
             bounce_s=settings.hook_bounce_s,
+            pull_up=pull_up,
+            pin_factory=pins,
         )
-        self.keypad = Keypad(settings.keypad_pins, self.agent.post)
+        self.keypad = Keypad(
+            settings.keypad_pins, self.agent.post, pull_up=pull_up, pin_factory=pins
+        )
         self.dial = (
-            RotaryDial(settings.dial_pulse_pin, self.agent.post)
+            RotaryDial(settings.dial_pulse_pin, self.agent.post, pull_up=pull_up, pin_factory=pins)
             if settings.dial_pulse_pin is not None
             else None
         )
-        self.led = StatusLed(settings.led_pin) if settings.led_pin is not None else None
+        self.led = (
+            StatusLed(settings.led_pin, pin_factory=pins) if settings.led_pin is not None else None
+        )
         if self.led is not None:
-            self.agent.on_phase.append(self._show_on_led)
+            self.agent.on_change.append(self._show_on_led)
+        self.crashed: BaseException | None = None
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self.agent.run, args=(self._stop,), name="agent")
+        self._thread = threading.Thread(target=self._run_agent, name="agent")
 
     def __enter__(self) -> "Station":
         self.uplink.start()
@@ -54,9 +85,9 @@ class Station:
 
     def stop(self) -> None:
         self._stop.set()
-        if self._thread.is_alive():
+        if self._thread.is_alive() and self._thread is not threading.current_thread():
             self._thread.join(timeout=30)
-        self.uplink.stop()
+        self.uplink.stop()  # says "offline" before it disconnects
         for device in (self.hook, self.keypad, self.dial, self.led):
             if device is not None:
                 device.close()
@@ -66,11 +97,24 @@ class Station:
         while self._thread.is_alive():
             self._thread.join(timeout=1)
 
-    def _show_on_led(self, phase: Phase) -> None:
+    def _run_agent(self) -> None:
+        try:
+            self.agent.run(self._stop)
+        except BaseException as exc:
+            # Never a silent dead thread: the booth says so and `booth run` exits non-zero.
+            self.crashed = exc
+            log.exception("the booth agent stopped on an error")
+            self.agent.last_error = f"agent crashed: {type(exc).__name__}: {exc}"
+            status = self.agent.status().model_copy(update={"state": BoothState.OUT_OF_ORDER})
+            self.uplink.publish_status(status)
+
+    def _show_on_led(self, phase: Phase, state: BoothState) -> None:
         assert self.led is not None
-        if phase is Phase.RECORDING:
-            self.led.recording()
-        elif phase is Phase.OUT_OF_ORDER:
+        if state is BoothState.OUT_OF_ORDER:
             self.led.out_of_order()
-        elif phase is Phase.IDLE:
+        elif phase is Phase.RECORDING:
+            self.led.recording()
+        elif phase is Phase.OFF_HOOK:
+            self.led.off_hook()
+        else:
             self.led.ready()

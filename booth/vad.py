@@ -3,6 +3,7 @@
 WebRTC VAD, because it runs on every Raspberry Pi OS (Silero needs onnxruntime).
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,23 +19,71 @@ MIN_SPEECH_RMS = 32768 * 10 ** (-50 / 20)
 
 
 def _loud_enough(frame: np.ndarray) -> bool:
-    return float(np.sqrt(np.mean(frame.astype(np.float64) ** 2))) >= MIN_SPEECH_RMS
+    return float(np.sqrt(np.mean(np.square(frame, dtype=np.float32)))) >= MIN_SPEECH_RMS
 
 
 def speech_frames(samples: Samples, aggressiveness: int = 2) -> np.ndarray:
     """One bool per 30 ms frame: does it hold speech?"""
+    return speech_frames_of(_views(samples), aggressiveness)
+
+
+def speech_frames_of(chunks: Iterable[Samples], aggressiveness: int = 2) -> np.ndarray:
+    """The same over a message read in chunks (each a whole number of frames but the last),
+    with no float copy bigger than one chunk."""
     vad = webrtcvad.Vad(aggressiveness)
-    usable = len(samples) - len(samples) % FRAME
-    frames = np.ascontiguousarray(samples[:usable], dtype=np.int16).reshape(-1, FRAME)
-    rms = np.sqrt(np.mean(frames.astype(np.float64) ** 2, axis=1))
-    return np.fromiter(
-        (
-            loud and vad.is_speech(f.tobytes(), RATE)
-            for f, loud in zip(frames, rms >= MIN_SPEECH_RMS, strict=True)
-        ),
-        bool,
-        len(frames),
-    )
+    flags = []
+    for chunk in chunks:
+        usable = len(chunk) - len(chunk) % FRAME
+        frames = np.ascontiguousarray(chunk[:usable], dtype=np.int16).reshape(-1, FRAME)
+        rms = np.sqrt(np.mean(np.square(frames, dtype=np.float32), axis=1))
+        flags.append(
+            np.fromiter(
+                (
+                    loud and vad.is_speech(f.tobytes(), RATE)
+                    for f, loud in zip(frames, rms >= MIN_SPEECH_RMS, strict=True)
+                ),
+                bool,
+                len(frames),
+            )
+        )
+    return np.concatenate(flags) if flags else np.zeros(0, bool)
+
+
+def _views(samples: Samples, frames_per_chunk: int = 1000) -> Iterable[Samples]:
+    step = FRAME * frames_per_chunk
+    return (samples[i : i + step] for i in range(0, len(samples), step))
+
+
+@dataclass(frozen=True)
+class Speech:
+    """Where the speech of a message lies, in samples, with padding."""
+
+    start: int
+    end: int
+    speech_s: float  # seconds of frames judged speech
+
+
+def find_speech(
+    chunks: Iterable[Samples],
+    total: int,
+    *,
+    padding_s: float = 0.2,
+    min_run_frames: int = 3,
+    aggressiveness: int = 2,
+) -> Speech | None:
+    """The span to keep of a `total`-sample message: from the first speech to the last, with
+    `padding_s` around it, never cut inside. None if there is no speech.
+
+    Speech must last `min_run_frames` frames in a row to count, so a click of the hook or a
+    cough of line noise does not stretch the clip.
+    """
+    runs = _runs(speech_frames_of(chunks, aggressiveness), min_run_frames)
+    if not runs:
+        return None
+    pad = int(padding_s * RATE)
+    start = max(0, runs[0][0] * FRAME - pad)
+    end = min(total, runs[-1][1] * FRAME + pad)
+    return Speech(start, end, sum(b - a for a, b in runs) * FRAME_S)
 
 
 @dataclass(frozen=True)
@@ -48,46 +97,38 @@ class Trimmed:
 def trim(
     samples: Samples, *, padding_s: float = 0.2, min_run_frames: int = 3, aggressiveness: int = 2
 ) -> Trimmed:
-    """Cut leading and trailing silence, keep `padding_s` around the speech, never cut inside.
-
-    Speech must last `min_run_frames` frames in a row to count, so a click of the hook or a
-    cough of line noise does not stretch the clip.
-    """
-    flags = speech_frames(samples, aggressiveness)
-    runs = _runs(flags, min_run_frames)
-    if not runs:
+    """`find_speech` on a message in memory: the kept part is a view, not a copy."""
+    speech = find_speech(
+        _views(samples),
+        len(samples),
+        padding_s=padding_s,
+        min_run_frames=min_run_frames,
+        aggressiveness=aggressiveness,
+    )
+    if speech is None:
         return Trimmed(samples[:0], 0.0, 0.0, 0.0)
-    first, last = runs[0][0], runs[-1][1]
-    pad = int(padding_s * RATE)
-    start = max(0, first * FRAME - pad)
-    end = min(len(samples), last * FRAME + pad)
-    speech_s = sum(b - a for a, b in runs) * FRAME_S
-    return Trimmed(samples[start:end], speech_s, start / RATE, end / RATE)
+    return Trimmed(
+        samples[speech.start : speech.end], speech.speech_s, speech.start / RATE, speech.end / RATE
+    )
 
 
 def _runs(flags: np.ndarray, min_len: int) -> list[tuple[int, int]]:
     """(start, end) frame index pairs of speech runs at least `min_len` frames long."""
-    runs = []
-    start = None
-    for i, flag in enumerate([*flags.tolist(), False]):
-        if flag and start is None:
-            start = i
-        elif not flag and start is not None:
-            if i - start >= min_len:
-                runs.append((start, i))
-            start = None
-    return runs
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], flags.astype(np.int8), [0]])))
+    pairs = zip(edges[::2], edges[1::2], strict=True)
+    return [(int(a), int(b)) for a, b in pairs if b - a >= min_len]
 
 
 class SilenceWatch:
-    """Fed live 30 ms blocks while recording; says when speech was followed by long silence."""
+    """Fed live 30 ms blocks while recording; notes when the caller starts to speak
+    (`heard_speech`) and says when speech was followed by long silence."""
 
     def __init__(self, timeout_s: float, aggressiveness: int = 2, min_speech_frames: int = 5):
         self._vad = webrtcvad.Vad(aggressiveness)
         self._timeout_frames = int(timeout_s / FRAME_S)
         self._min_speech = min_speech_frames
         self._speech_run = 0
-        self._heard_speech = False
+        self.heard_speech = False
         self._quiet = 0
 
     def feed(self, block: Samples) -> bool:
@@ -98,9 +139,9 @@ class SilenceWatch:
         if _loud_enough(frame) and self._vad.is_speech(frame.tobytes(), RATE):
             self._speech_run += 1
             if self._speech_run >= self._min_speech:
-                self._heard_speech = True
+                self.heard_speech = True
             self._quiet = 0
         else:
             self._speech_run = 0
             self._quiet += 1
-        return self._heard_speech and self._quiet >= self._timeout_frames
+        return self.heard_speech and self._quiet >= self._timeout_frames

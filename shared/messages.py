@@ -41,6 +41,7 @@ class Ack(_Message):
 class BoothState(StrEnum):
     IDLE = "idle"
     IN_CALL = "in_call"
+    OFF_HOOK = "off_hook"  # a call ended long ago and the handset was not hung up
     OUT_OF_ORDER = "out_of_order"
     OFFLINE = "offline"
 

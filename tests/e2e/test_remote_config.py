@@ -69,7 +69,7 @@ def test_a_new_theme_reaches_a_running_booth(
 
             booth.place_call(CallScript(words(speech_wav), digit="3"))
             assert booth.uplink.wait_until_empty(30)
-            (clip,) = booth.agent.spooled
+            (clip,) = booth.agent.processor.recent
             played_prompt = booth.memory_audio.played[2]
 
             # A bad config (default theme missing) is refused; the booth keeps the good one.
@@ -89,7 +89,7 @@ def test_a_new_theme_reaches_a_running_booth(
         api.close()
         ingest.stop()
 
-    assert (clip.meta.theme, clip.meta.config_version) == ("harbour", config.version)
+    assert (clip.theme, clip.config_version) == ("harbour", config.version)
     assert np.array_equal(
         played_prompt, load(booth.agent.config_cache.prompts / "theme_harbour.wav")
     )

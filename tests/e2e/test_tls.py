@@ -31,7 +31,7 @@ def test_a_call_travels_over_tls(tmp_path: Path, speech_wav: Path) -> None:
             with simulated_booth(broker, tmp_path, mqtt_ca_file=broker.ca_file) as booth:
                 booth.place_call(CallScript(words(speech_wav)))
                 assert booth.uplink.wait_until_empty(30)
-                made = [str(c.meta.clip_id) for c in booth.agent.spooled]
+                made = [str(c.clip_id) for c in booth.agent.processor.recent]
             stored = stored_ids(service)
         finally:
             service.stop()

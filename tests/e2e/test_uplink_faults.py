@@ -32,7 +32,7 @@ def test_broker_down_while_five_calls_are_made(
             for _ in range(5):
                 booth.place_call(CallScript(words(speech_wav)))
             assert booth.agent.wait_idle_processing(30)
-            made = [str(c.meta.clip_id) for c in booth.agent.spooled]
+            made = [str(c.clip_id) for c in booth.agent.processor.recent]
             assert booth.spool.depth() == 5  # all waiting, none lost
             broker.start()
             assert booth.uplink.wait_until_empty(60)
@@ -56,7 +56,7 @@ def test_ingest_down_clips_wait_in_the_spool_and_arrive_later(
         time.sleep(3)  # more than the ack timeout: resends happen, nobody answers
         assert booth.spool.depth() == 3
         assert booth.uplink.counts["stored"] == 0
-        made = {str(c.meta.clip_id) for c in booth.agent.spooled}
+        made = {str(c.clip_id) for c in booth.agent.processor.recent}
         ingest = start_ingest(broker, tmp_path)
         try:
             assert booth.uplink.wait_until_empty(60)
@@ -148,7 +148,7 @@ def test_a_corrupt_spool_file_is_quarantined_and_the_rest_go_on(
         for _ in range(2):
             booth.place_call(CallScript(words(speech_wav)))
         assert booth.agent.wait_idle_processing(30)
-        made = {str(c.meta.clip_id) for c in booth.agent.spooled}
+        made = {str(c.clip_id) for c in booth.agent.processor.recent}
     corrupt = "0b7f3c0e-0000-4000-8000-000000000000"
     outbox = tmp_path / "booth" / "spool" / "outbox"
     (outbox / f"{corrupt}.json").write_text(
@@ -177,7 +177,7 @@ def test_ingest_killed_mid_stream_loses_nothing_and_stores_nothing_twice(
                 if booth.uplink.counts["stored"] >= 1 and ingest.process is not None:
                     ingest.kill()  # SIGKILL: no shutdown, mid-stream
             assert booth.agent.wait_idle_processing(30)
-            made = {str(c.meta.clip_id) for c in booth.agent.spooled}
+            made = {str(c.clip_id) for c in booth.agent.processor.recent}
             ingest.start()
             assert booth.uplink.wait_until_empty(90)
         stored = [c["id"] for c in ingest.get("/api/clips", limit=100)["items"]]

@@ -8,6 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from booth.check import kernel_clock_synchronised
+from booth.pins import EX_CONFIG
 from tests.conftest import BOOTH
 from tests.support.alsa import FileSoundCard
 from tests.support.broker import Mosquitto
@@ -18,7 +20,7 @@ pytestmark = pytest.mark.slow
 PLAY_AND_RECORD = """
 import sys, threading, time
 import numpy as np
-from booth.audio import SoundDeviceAudio
+from booth.soundcard import SoundDeviceAudio
 audio = SoundDeviceAudio("booth", "booth")
 done = threading.Event()
 audio.play((np.arange(4000) % 200 * 50).astype(np.int16), done.set)
@@ -54,49 +56,87 @@ def test_sounddevice_plays_and_records_through_alsa(tmp_path: Path) -> None:
 
 
 def booth_env(card: FileSoundCard | None, broker: Mosquitto, tmp_path: Path) -> dict[str, str]:
+    config = tmp_path / "booth.toml"
+    config.write_text(f'id = "{BOOTH}"\nneighborhood = "gellerup"\n')
     env = {
-        "BOOTH_ID": BOOTH,
         "BOOTH_MQTT_URL": broker.url(BOOTH),
         "BOOTH_SPOOL_DIR": str(tmp_path / "spool"),
-        "BOOTH_CONFIG_FILE": str(tmp_path / "none.toml"),
+        "BOOTH_CONFIG_FILE": str(config),
         "BOOTH_KEYPAD_PINS": '{"#": 22}',
     }
     if card is not None:
         env |= card.env() | {
-            "GPIOZERO_PIN_FACTORY": "mock",
+            "BOOTH_PIN_FACTORY": "mock",
             "BOOTH_OUTPUT_DEVICE": "booth",
             "BOOTH_INPUT_DEVICE": "booth",
         }
     else:
-        env |= {"HOME": str(tmp_path), "GPIOZERO_PIN_FACTORY": ""}
+        env |= {"HOME": str(tmp_path), "BOOTH_PIN_FACTORY": "lgpio"}
     return env
+
+
+def report(stdout: str) -> dict[str, str]:
+    return {
+        line.split()[1]: line
+        for line in stdout.splitlines()
+        if line[:4] in ("OK  ", "FAIL", "WARN")
+    }
 
 
 def test_booth_check_passes_on_a_working_booth(broker: Mosquitto, tmp_path: Path) -> None:
     card = FileSoundCard(tmp_path / "home", np.full(16000, 3000, np.int16))
     result = run_cli("booth", ["check"], booth_env(card, broker, tmp_path), timeout=60)
-    assert result.returncode == 0, result.stdout + result.stderr
-    lines = result.stdout.splitlines()
-    assert [line.split()[:2] for line in lines[:4]] == [
-        ["OK", "gpio"],
-        ["OK", "audio"],
-        ["OK", "broker"],
-        ["OK", "spool"],
-    ]
-    assert "hook (pin 17)" in lines[0] and "key # (pin 22)" in lines[0]
-    assert "-21 dBFS" in lines[1]  # 3000 / 32768 of full scale
-    assert lines[-1] == f"booth {BOOTH}: ready"
+    lines = report(result.stdout)
+    assert list(lines) == ["config", "pins", "speaker", "microphone", "broker", "clock", "spool"]
+    assert all(lines[name].startswith("OK") for name in lines if name != "clock"), result.stdout
+    assert "booth-test in gellerup" in lines["config"]
+    assert "hook (pin 17)" in lines["pins"] and "key # (pin 22)" in lines["pins"]
+    assert "-21 dBFS" in lines["microphone"]  # 3000 / 32768 of full scale
+    # This machine's kernel clock may or may not be synchronised; the report says which.
+    synced = kernel_clock_synchronised() is not False
+    assert lines["clock"].startswith("OK" if synced else "FAIL")
+    assert result.returncode == (0 if synced else 1)
+    assert "Traceback" not in result.stdout + result.stderr
 
 
-def test_booth_check_reports_each_missing_part(broker: Mosquitto, tmp_path: Path) -> None:
+def test_booth_check_reports_each_missing_part_with_a_hint(
+    broker: Mosquitto, tmp_path: Path
+) -> None:
     env = booth_env(None, broker, tmp_path)
     env["BOOTH_MQTT_URL"] = broker.url(BOOTH, password="wrong")
     env["BOOTH_SPOOL_DIR"] = "/proc/no-spool-here"
+    env["BOOTH_OUTPUT_DEVICE"] = env["BOOTH_INPUT_DEVICE"] = "USB Headset"
     result = run_cli("booth", ["check"], env, timeout=60)
+    assert result.returncode == EX_CONFIG  # the pins cannot work here: a config problem
+    lines = report(result.stdout)
+    for name in ("pins", "speaker", "microphone", "broker", "spool"):
+        assert lines[name].startswith("FAIL") and " -> " in lines[name], lines[name]
+    assert "pin factory lgpio" in lines["pins"]
+    assert "no output device USB Headset" in lines["speaker"]
+    assert "Not authorized" in lines["broker"] and "password" in lines["broker"]
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_booth_check_fails_a_dead_microphone(broker: Mosquitto, tmp_path: Path) -> None:
+    card = FileSoundCard(tmp_path / "home", np.zeros(16000, np.int16))
+    result = run_cli("booth", ["check"], booth_env(card, broker, tmp_path), timeout=60)
     assert result.returncode == 1
-    report = {line.split()[1]: line for line in result.stdout.splitlines()[:4]}
-    assert report["gpio"].startswith("FAIL") and "pin factory" in report["gpio"]
-    assert report["audio"].startswith("FAIL")
-    assert report["broker"].startswith("FAIL") and "Not authorized" in report["broker"]
-    assert report["spool"].startswith("FAIL")
-    assert "4 check(s) failed" in result.stdout
+    line = report(result.stdout)["microphone"]
+    assert line.startswith("FAIL") and "digital silence" in line and "muted" in line
+
+
+def test_booth_check_at_boot_only_fails_on_what_a_restart_cannot_fix(
+    broker: Mosquitto, tmp_path: Path
+) -> None:
+    card = FileSoundCard(tmp_path / "home", np.zeros(16000, np.int16))
+    env = booth_env(card, broker, tmp_path)
+    env["BOOTH_MQTT_URL"] = broker.url(BOOTH, password="wrong")
+    result = run_cli("booth", ["check", "--boot"], env, timeout=60)
+    assert result.returncode == 0, result.stdout  # records offline, retries the card
+    lines = report(result.stdout)
+    assert lines["microphone"].startswith("WARN") and lines["broker"].startswith("WARN")
+    env["BOOTH_CONFIG_FILE"] = str(tmp_path / "missing.toml")
+    result = run_cli("booth", ["check", "--boot"], env, timeout=60)
+    assert result.returncode == EX_CONFIG
+    assert report(result.stdout)["config"].startswith("FAIL")
+    assert "missing.toml is missing" in result.stdout

@@ -12,7 +12,7 @@ import soundfile as sf
 
 from booth.agent import Agent
 from booth.audio import MemoryAudio
-from booth.call import HungUp, KeyPressed, Lifted, Phase
+from booth.call import HungUp, KeyPressed, Lifted, Phase, Sound
 from booth.settings import BoothSettings
 from booth.sounds import BEEP, FALLBACK, PromptLibrary
 from booth.spool import Spool
@@ -83,7 +83,8 @@ def test_a_whole_call_with_a_chosen_theme(booth: Harness, speech_wav: Path) -> N
     assert rate == 16000 and abs(len(audio) / rate - clip.meta.duration_ms / 1000) < 0.05
     played = booth.audio.played
     prompts = PromptLibrary()
-    assert np.array_equal(played[0], prompts.named("greeting"))
+    assert np.array_equal(played[0], prompts.sound(Sound.GREETING))
+    assert len(played[0]) > len(prompts.named("greeting"))  # and how to say yes
     assert np.array_equal(played[1], prompts.named("choose_theme"))
     assert np.array_equal(played[2], FALLBACK)  # no recorded prompt for "traffic" here
     assert np.array_equal(played[3], BEEP)

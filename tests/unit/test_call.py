@@ -3,7 +3,9 @@
 import pytest
 
 from booth.call import (
+    AudioFailed,
     Call,
+    CancelTimer,
     CancelTimers,
     Event,
     HungUp,
@@ -15,6 +17,7 @@ from booth.call import (
     Rules,
     SilenceDetected,
     Sound,
+    SpeechHeard,
     StartRecording,
     StartTimer,
     StopPlayback,
@@ -31,6 +34,8 @@ RULES = Rules(
     consent_timeout_s=20,
     choice_timeout_s=6,
     max_recording_s=180,
+    no_speech_timeout_s=8,
+    off_hook_after_s=60,
 )
 N = 7  # the call in progress
 EVENTS: dict[str, Event] = {
@@ -47,10 +52,16 @@ EVENTS: dict[str, Event] = {
     "max_timer_stale": TimerFired(Timer.MAX_RECORDING, N - 1),
     "silence": SilenceDetected(N),
     "silence_stale": SilenceDetected(N - 1),
+    "speech": SpeechHeard(N),
+    "speech_stale": SpeechHeard(N - 1),
+    "no_speech_timer": TimerFired(Timer.NO_SPEECH, N),
+    "off_hook_timer": TimerFired(Timer.OFF_HOOK, N),
+    "off_hook_timer_stale": TimerFired(Timer.OFF_HOOK, N - 1),
+    "audio_failed": AudioFailed(),
 }
 
 HANG_UP = [CancelTimers(), StopPlayback()]
-THANKS = [CancelTimers(), Play(Sound.THANKS)]
+OFF_HOOK_TIMER = StartTimer(Timer.OFF_HOOK, 60)
 
 # (phase, event) -> (next phase, theme after, actions). Pairs not listed leave the call as it
 # is and do nothing; the test walks every pair, so "not listed" is asserted too.
@@ -62,7 +73,11 @@ TABLE: dict[tuple[Phase, str], tuple[Phase, str | None, list[object]]] = {
         None,
         [CancelTimers(), Play(Sound.CHOOSE_THEME)],
     ),
-    (Phase.CONSENT, "consent_timer"): (Phase.FINISHED, None, [Play(Sound.GOODBYE)]),
+    (Phase.CONSENT, "consent_timer"): (
+        Phase.FINISHED,
+        None,
+        [Play(Sound.GOODBYE), OFF_HOOK_TIMER],
+    ),
     (Phase.CHOOSING, "played"): (Phase.CHOOSING, None, [StartTimer(Timer.CHOICE, 6)]),
     (Phase.CHOOSING, "digit_2"): (
         Phase.PROMPT,
@@ -78,7 +93,22 @@ TABLE: dict[tuple[Phase, str], tuple[Phase, str | None, list[object]]] = {
     (Phase.BEEP, "played"): (
         Phase.RECORDING,
         "traffic",
-        [StartRecording("traffic"), StartTimer(Timer.MAX_RECORDING, 180)],
+        [
+            StartRecording("traffic"),
+            StartTimer(Timer.MAX_RECORDING, 180),
+            StartTimer(Timer.NO_SPEECH, 8),
+        ],
+    ),
+    (Phase.RECORDING, "speech"): (Phase.RECORDING, "traffic", [CancelTimer(Timer.NO_SPEECH)]),
+    (Phase.RECORDING, "no_speech_timer"): (
+        Phase.FINISHED,
+        "traffic",
+        [
+            CancelTimers(),
+            StopRecording(StopReason.NO_SPEECH),
+            Play(Sound.GOODBYE),
+            OFF_HOOK_TIMER,
+        ],
     ),
     (Phase.RECORDING, "max_timer"): (
         Phase.THANKS,
@@ -91,12 +121,21 @@ TABLE: dict[tuple[Phase, str], tuple[Phase, str | None, list[object]]] = {
         [CancelTimers(), StopRecording(StopReason.SILENCE), Play(Sound.THANKS)],
     ),
     (Phase.RECORDING, "hang_up"): (Phase.IDLE, None, [*HANG_UP, StopRecording(StopReason.HUNG_UP)]),
-    (Phase.THANKS, "played"): (Phase.FINISHED, "traffic", []),
-    (Phase.OUT_OF_ORDER, "played"): (Phase.FINISHED, None, []),
+    (Phase.THANKS, "played"): (Phase.FINISHED, "traffic", [OFF_HOOK_TIMER]),
+    (Phase.OUT_OF_ORDER, "played"): (Phase.FINISHED, None, [OFF_HOOK_TIMER]),
+    (Phase.FINISHED, "off_hook_timer"): (Phase.OFF_HOOK, None, []),
+    (Phase.RECORDING, "audio_failed"): (
+        Phase.FINISHED,
+        "traffic",
+        [*HANG_UP, StopRecording(StopReason.AUDIO_FAILED), OFF_HOOK_TIMER],
+    ),
 }
 for phase in Phase:
     if phase not in (Phase.IDLE, Phase.RECORDING):
         TABLE[(phase, "hang_up")] = (Phase.IDLE, None, HANG_UP)
+    if phase not in (Phase.IDLE, Phase.RECORDING, Phase.FINISHED, Phase.OFF_HOOK):
+        theme = "traffic" if phase in (Phase.PROMPT, Phase.BEEP, Phase.THANKS) else None
+        TABLE[(phase, "audio_failed")] = (Phase.FINISHED, theme, [*HANG_UP, OFF_HOOK_TIMER])
 
 
 def start(phase: Phase) -> Call:
@@ -148,6 +187,17 @@ def test_quick_hang_up_and_relift_never_merges_two_callers() -> None:
     assert (call.phase, call.number) == (Phase.GREETING, 6)
     call, actions = handle(call, PlaybackDone(5), RULES)  # A's beep finishing late
     assert call.phase is Phase.GREETING and actions == []
+
+
+def test_rotary_booths_consent_with_a_digit() -> None:
+    rules = Rules(default_theme="parks", consent_key="9")
+    call, actions = handle(Call(Phase.CONSENT, 1), KeyPressed("#"), rules)
+    assert call.phase is Phase.CONSENT and actions == []
+    call, actions = handle(call, KeyPressed("9"), rules)
+    assert call.phase is Phase.PROMPT and actions == [
+        CancelTimers(),
+        Play(Sound.THEME_PROMPT, "parks"),
+    ]
 
 
 def test_keys_before_the_explanation_ends_do_not_count_as_consent() -> None:

@@ -1,0 +1,202 @@
+"""The booth in the field: a sound card pulled and plugged back, no card at boot, callers who
+say nothing or leave the handset off the hook, rotary dials, and the status LED."""
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+from gpiozero.pins.mock import MockFactory
+
+from booth.agent import Agent
+from booth.audio import AudioPort, MemoryAudio
+from booth.call import HungUp, KeyPressed, Lifted, Phase
+from booth.pins import PinPlanError
+from booth.settings import BoothSettings
+from booth.soundcard import SoundDeviceAudio
+from booth.sounds import PromptLibrary, Sound
+from booth.spool import Spool
+from booth.station import Station, check_wiring
+from shared.messages import BoothState
+from tests.support.fake_sounddevice import FakeCard
+
+UNREACHABLE_BROKER = "mqtt://127.0.0.1:1"
+
+
+def settings_for(tmp: Path, **extra: object) -> BoothSettings:
+    fields: dict[str, object] = {
+        "id": "booth-field",
+        "spool_dir": tmp / "spool",
+        "theme": "parks",
+        "consent_timeout_s": 0.5,
+        "no_speech_timeout_s": 0.6,
+        "audio_stall_s": 0.3,
+        "audio_retry_max_s": 0.4,
+        "mqtt_url": UNREACHABLE_BROKER,
+    }
+    return BoothSettings(**(fields | extra))  # type: ignore[arg-type]
+
+
+class Running:
+    def __init__(self, settings: BoothSettings, audio: AudioPort) -> None:
+        self.audio = audio
+        self.spool = Spool(settings.spool_dir)
+        self.agent = Agent(settings, audio, self.spool, None, PromptLibrary())
+        self.states: list[BoothState] = []
+        self.agent.on_change.append(lambda _phase, state: self.states.append(state))
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self.agent.run, args=(self.stop,))
+        self.thread.start()
+
+    def expect(self, *phases: Phase, timeout: float = 10) -> None:
+        assert self.agent.wait_for(phases, timeout), f"stuck in {self.agent.call.phase}"
+
+    def close(self) -> None:
+        self.stop.set()
+        self.thread.join(10)
+        assert not self.thread.is_alive()
+
+
+def eventually(condition: Callable[[], bool], timeout: float = 10) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.02)
+    return condition()
+
+
+@pytest.fixture
+def card() -> FakeCard:
+    return FakeCard(rates=(48_000,), output_channels=(2,), input_channels=(2,), speed=20)
+
+
+@pytest.fixture
+def booth(tmp_path: Path, card: FakeCard) -> Iterator[Running]:
+    running = Running(settings_for(tmp_path), SoundDeviceAudio("USB", "USB", sd=card))
+    yield running
+    running.close()
+
+
+def test_a_card_pulled_mid_call_ends_it_and_the_booth_recovers_when_it_returns(
+    booth: Running, card: FakeCard
+) -> None:
+    booth.agent.post(Lifted())
+    booth.expect(Phase.CONSENT)
+    booth.agent.post(KeyPressed("#"))
+    booth.expect(Phase.RECORDING)
+    card.unplug()
+    booth.expect(Phase.FINISHED)  # the call ends; the thread lives on
+    status = booth.agent.status()
+    assert status.state is BoothState.OUT_OF_ORDER
+    assert status.last_error and "sound card failed" in status.last_error
+    booth.agent.post(HungUp())
+    booth.expect(Phase.IDLE)
+    assert booth.agent.state() is BoothState.OUT_OF_ORDER  # still, until the card is back
+
+    booth.agent.post(Lifted())  # the next caller gets no call, and nothing crashes
+    booth.expect(Phase.FINISHED)
+    booth.agent.post(HungUp())
+    booth.expect(Phase.IDLE)
+
+    card.plug_in()
+    assert eventually(lambda: booth.agent.state() is BoothState.IDLE)
+    assert booth.agent.status().last_error is None
+    assert booth.states[-1] is BoothState.IDLE and BoothState.OUT_OF_ORDER in booth.states
+    booth.agent.post(Lifted())  # and calls work again, on the same card
+    booth.expect(Phase.CONSENT)
+    assert booth.thread.is_alive()
+
+
+def test_no_card_at_boot_is_out_of_order_until_one_is_plugged_in(
+    tmp_path: Path, card: FakeCard
+) -> None:
+    card.unplug()
+    running = Running(settings_for(tmp_path), SoundDeviceAudio("USB", "USB", sd=card))
+    try:
+        assert eventually(lambda: running.agent.state() is BoothState.OUT_OF_ORDER)
+        card.plug_in()
+        assert eventually(lambda: running.agent.state() is BoothState.IDLE)
+    finally:
+        running.close()
+
+
+def test_a_caller_who_says_nothing_hears_goodbye_and_nothing_is_kept(tmp_path: Path) -> None:
+    audio = MemoryAudio(speed=40)
+    running = Running(settings_for(tmp_path, max_recording_s=120), audio)
+    try:
+        running.agent.post(Lifted())
+        running.expect(Phase.CONSENT)
+        running.agent.post(KeyPressed("#"))
+        running.expect(Phase.RECORDING)
+        running.expect(Phase.FINISHED, timeout=5)  # long before the 120 s limit
+        assert np.array_equal(audio.played[-1], PromptLibrary().named("goodbye"))
+        running.agent.post(HungUp())
+        assert running.agent.wait_idle_processing(10)
+        assert running.spool.pending() == []
+        assert running.agent.counts["discarded_no_speech"] == 1
+        assert not list((tmp_path / "tapes").glob("*"))  # the tape went too
+    finally:
+        running.close()
+
+
+def test_a_handset_left_off_the_hook_is_reported(tmp_path: Path) -> None:
+    running = Running(settings_for(tmp_path, off_hook_after_s=0.3), MemoryAudio(speed=40))
+    try:
+        running.agent.post(Lifted())
+        running.expect(Phase.OFF_HOOK)  # no consent, goodbye, and the handset stays up
+        assert running.agent.status().state is BoothState.OFF_HOOK
+        running.agent.post(HungUp())
+        running.expect(Phase.IDLE)
+        assert running.agent.status().state is BoothState.IDLE
+    finally:
+        running.close()
+
+
+def pulse(pin: object, pulses: int) -> None:
+    for _ in range(pulses):
+        pin.drive_high()  # type: ignore[attr-defined]
+        time.sleep(0.06)
+        pin.drive_low()  # type: ignore[attr-defined]
+        time.sleep(0.04)
+
+
+def test_a_rotary_booth_consents_by_dialling_its_digit(tmp_path: Path) -> None:
+    pins = MockFactory()
+    settings = settings_for(
+        tmp_path, dial_pulse_pin=27, consent_key="1", consent_timeout_s=10, led_pin=24
+    )
+    audio = MemoryAudio(speed=40)
+    with Station(settings, audio, pin_factory=pins) as station:
+        pins.pin(27).drive_low()  # the pulse contact is closed at rest
+        assert eventually(lambda: pins.pin(24).state == 1)  # lit from boot: ready
+        pins.pin(17).drive_low()  # lift
+        assert station.agent.wait_for([Phase.CONSENT], 10)
+        pulse(pins.pin(27), 1)
+        assert station.agent.wait_for([Phase.PROMPT, Phase.BEEP, Phase.RECORDING], 5)
+        greeting = PromptLibrary(consent_key="1").sound(Sound.GREETING)
+        assert np.array_equal(audio.played[0], greeting)
+        assert len(greeting) > len(PromptLibrary(consent_key="#").sound(Sound.GREETING))
+
+
+def test_the_consent_key_must_be_one_the_booth_can_send(tmp_path: Path) -> None:
+    rotary = settings_for(tmp_path, dial_pulse_pin=27)  # consent_key "#" by default
+    with pytest.raises(PinPlanError, match="rotary dial sends only digits"):
+        check_wiring(rotary)
+    check_wiring(settings_for(tmp_path, dial_pulse_pin=27, consent_key="0"))
+    check_wiring(settings_for(tmp_path, keypad_pins={"#": 22}))
+
+
+def test_the_led_goes_dark_when_the_card_fails(tmp_path: Path, card: FakeCard) -> None:
+    pins = MockFactory()
+    settings = settings_for(tmp_path, keypad_pins={"#": 22}, led_pin=24)
+    with Station(settings, SoundDeviceAudio("USB", "USB", sd=card), pin_factory=pins) as station:
+        assert eventually(lambda: pins.pin(24).state == 1)
+        card.unplug()
+        pins.pin(17).drive_low()  # a caller lifts; the greeting cannot play
+        assert station.agent.wait_for([Phase.FINISHED], 10)
+        assert eventually(lambda: pins.pin(24).state == 0)
+        card.plug_in()
+        assert eventually(lambda: pins.pin(24).state == 1)
