@@ -142,6 +142,7 @@ class Agent:
                 self._fire_due_timers()
                 self._watch_audio()
                 if time.monotonic() >= next_heartbeat:
+                    self.spool.purge_quarantine(self.settings.quarantine_keep_days * 86_400)
                     self._publish_status()
                     next_heartbeat = time.monotonic() + self.settings.heartbeat_s
         finally:

@@ -39,6 +39,9 @@ class BoothSettings(BaseSettings):
 
     spool_dir: Path = Path("/var/lib/booth/spool")
     spool_budget_bytes: int = 500_000_000
+    quarantine_keep_days: float = Field(
+        default=30, gt=0, description="rejected clips are deleted from the booth after this"
+    )
     config_cache_dir: Path | None = Field(
         default=None, description="last good remote config and its prompts; beside the spool"
     )

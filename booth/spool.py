@@ -14,6 +14,7 @@ import json
 import logging
 import shutil
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -102,6 +103,18 @@ class Spool:
 
     def quarantined(self) -> list[str]:
         return sorted(p.stem for p in self.quarantine_dir.glob("*.reason"))
+
+    def purge_quarantine(self, older_than_s: float) -> int:
+        """Delete quarantined clips older than this (a rejected message is still a voice);
+        returns how many."""
+        cutoff = time.time() - older_than_s
+        purged = 0
+        for reason in self.quarantine_dir.glob("*.reason"):
+            if reason.stat().st_mtime < cutoff:
+                for path in self.quarantine_dir.glob(f"{reason.stem}.*"):
+                    path.unlink(missing_ok=True)
+                purged += 1
+        return purged
 
     def recover(self) -> None:
         """After a crash: drop half-written temporaries and audio whose metadata never landed."""

@@ -1,5 +1,6 @@
 """The FastAPI application; heavy resources are made in its lifespan, never at import."""
 
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -10,6 +11,8 @@ from fastapi.routing import APIRoute
 from starlette.routing import Match
 
 from ingest import __version__
+from ingest.auth import SignInThrottle
+from ingest.guard import Guard, content_security_policy
 from ingest.routes import admin, booths, clips, export, health, public, stats, themes
 from ingest.service import IngestService
 from ingest.settings import IngestSettings
@@ -56,6 +59,15 @@ def create_app(
         return JSONResponse(
             {"detail": "Method Not Allowed"}, status_code=405, headers={"Allow": ", ".join(allowed)}
         )
+
+    app.state.sign_in_throttle = SignInThrottle(settings.sign_in_failures_per_minute)
+    app.add_middleware(
+        Guard,
+        max_body_bytes=settings.max_request_bytes,
+        upload_path=re.compile(r"/api/themes/[^/]+/prompt"),
+        max_upload_bytes=settings.max_prompt_bytes,
+        csp=content_security_policy(sorted(WEB.glob("*.html"))),
+    )
 
     for module in (health, clips, stats, export, themes, booths, admin, public):
         app.include_router(module.router)

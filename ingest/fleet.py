@@ -97,8 +97,14 @@ class Fleet:
                 log.info("published config v%d to %s", booth.config_version, booth.id)
         return published
 
-    def record_status(self, booth_id: str, payload: bytes) -> None:
-        """A booth's retained status; kept for registered booths only."""
+    def record_status(self, booth_id: str, payload: bytes, max_bytes: int = 4096) -> None:
+        """A booth's retained status; kept for registered booths only, and only if small:
+        a status is a few hundred bytes, and the fleet view stores what it is sent."""
+        if len(payload) > max_bytes:
+            log.warning(
+                "status from %s is %d bytes > %d; ignored", booth_id, len(payload), max_bytes
+            )
+            return
         try:
             status = BoothStatus.decode(payload)
         except ProtocolError as exc:

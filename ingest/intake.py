@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ingest import metrics
-from ingest.models import Booth, Clip, ClipStatus, Rejection
+from ingest.models import Booth, Clip, ClipStatus, ErasedClip, Rejection, Theme
 from ingest.settings import IngestSettings
 from ingest.storage import AudioStore, audio_key
 from shared.clip import ClipMeta, receipt_hash, sha256_hex
@@ -61,9 +61,11 @@ class Intake:
         valid: dict[uuid.UUID, tuple[int, ClipMeta]] = {}
         rejections: list[Rejection] = []
         registered = self._registered_booths(inbounds)
+        themes = self._known_themes()
         for index, inbound in enumerate(inbounds):
             try:
                 meta = self._validate(inbound, registered)
+                self._check_theme(meta, themes)
             except ProtocolError as exc:
                 acks[index] = self._rejection(inbound, exc, rejections)
                 continue
@@ -71,10 +73,13 @@ class Intake:
                 acks[index] = Ack(clip_id=meta.clip_id, status=AckStatus.STORED)
                 continue
             valid[meta.clip_id] = (index, meta)
-        stored_before = self._stored_ids([str(clip_id) for clip_id in valid])
+        stored_before, erased = self._known_ids([str(clip_id) for clip_id in valid])
         rows = []
         for clip_id, (index, meta) in valid.items():
             acks[index] = Ack(clip_id=clip_id, status=AckStatus.STORED)
+            if str(clip_id) in erased:  # the caller asked us to forget it: the booth may too
+                log.info("clip %s was erased; dropping it again", clip_id, extra=_ids(meta))
+                continue
             if str(clip_id) in stored_before:
                 metrics.CLIPS_DUPLICATE.inc()
                 log.info("clip %s already stored, acking again", clip_id, extra=_ids(meta))
@@ -96,8 +101,9 @@ class Intake:
             log.info("stored clip %s at %s", row.id, row.audio_key, extra={"clip_id": row.id})
         return [a for a in acks if a is not None]
 
-    def _validate(self, inbound: InboundClip, registered: set[str] | None) -> ClipMeta:
-        """`registered`: the booths allowed to send, or None in open registration."""
+    def _validate(self, inbound: InboundClip, registered: dict[str, str] | None) -> ClipMeta:
+        """`registered`: the booths allowed to send and their neighborhoods, or None in open
+        registration."""
         booth_id, channel = self.topics.parse(inbound.topic)
         if channel is not Channel.CLIPS:
             raise ProtocolError(RejectReason.MALFORMED_METADATA, f"not a clips topic: {channel}")
@@ -116,6 +122,11 @@ class Intake:
             )
         if registered is not None and booth_id not in registered:
             raise ProtocolError(RejectReason.UNKNOWN_BOOTH, f"booth {booth_id!r} not registered")
+        if registered is not None and meta.neighborhood != registered[booth_id]:
+            raise ProtocolError(
+                RejectReason.NEIGHBORHOOD_MISMATCH,
+                f"booth {booth_id!r} stands in {registered[booth_id]!r}, not {meta.neighborhood!r}",
+            )
         if sha256_hex(inbound.payload) != meta.sha256:
             raise ProtocolError(RejectReason.CHECKSUM_MISMATCH, "sha256 does not match payload")
         self._check_audio(inbound.payload, meta)
@@ -164,8 +175,9 @@ class Intake:
         if meta.recorded_at < now - timedelta(seconds=self.settings.max_clock_skew_s):
             raise ProtocolError(RejectReason.BAD_TIMESTAMP, "recorded too long ago")
 
-    def _registered_booths(self, inbounds: list[InboundClip]) -> set[str] | None:
-        """Which of the batch's booths are in the registry: one query for the batch."""
+    def _registered_booths(self, inbounds: list[InboundClip]) -> dict[str, str] | None:
+        """Which of the batch's booths are in the registry, and where they stand: one query
+        for the batch."""
         if self.settings.open_registration:
             return None
         booth_ids = set()
@@ -173,15 +185,33 @@ class Intake:
             with contextlib.suppress(ProtocolError):  # a bad topic is rejected in _validate
                 booth_ids.add(self.topics.parse(inbound.topic)[0])
         if not booth_ids:
-            return set()
+            return {}
         with self.sessions() as session:
-            return set(session.scalars(select(Booth.id).where(Booth.id.in_(booth_ids))))
+            rows = session.execute(
+                select(Booth.id, Booth.neighborhood).where(Booth.id.in_(booth_ids))
+            )
+            return {booth_id: neighborhood for booth_id, neighborhood in rows}
 
-    def _stored_ids(self, clip_ids: list[str]) -> set[str]:
-        if not clip_ids:
-            return set()
+    def _known_themes(self) -> set[str]:
         with self.sessions() as session:
-            return set(session.scalars(select(Clip.id).where(Clip.id.in_(clip_ids))))
+            return set(session.scalars(select(Theme.slug)))
+
+    def _check_theme(self, meta: ClipMeta, themes: set[str]) -> None:
+        """Once the city manages themes, a clip's theme must be one of them (retired ones
+        too: booths spool offline) or the booths' built-in default."""
+        if themes and meta.theme not in themes and meta.theme != self.settings.default_theme:
+            raise ProtocolError(RejectReason.UNKNOWN_THEME, f"no theme {meta.theme!r}")
+
+    def _known_ids(self, clip_ids: list[str]) -> tuple[set[str], set[str]]:
+        """Of these clips: those stored already, and those erased on request."""
+        if not clip_ids:
+            return set(), set()
+        with self.sessions() as session:
+            stored = set(session.scalars(select(Clip.id).where(Clip.id.in_(clip_ids))))
+            erased = set(
+                session.scalars(select(ErasedClip.clip_id).where(ErasedClip.clip_id.in_(clip_ids)))
+            )
+        return stored, erased
 
     def _rejection(
         self, inbound: InboundClip, exc: ProtocolError, rejections: list[Rejection]

@@ -77,6 +77,11 @@ class Clip(Base):
     transcribed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     moderation: Mapped[str] = mapped_column(String(16), default=Moderation.PENDING)
+    # [[start, end, kind], ...] over `text`, as a moderator left them; None: as found.
+    redactions: Mapped[list[list[object]] | None] = mapped_column(JSON)
+    published_text: Mapped[str | None] = mapped_column(Text)  # frozen at approval
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    raw_text_purged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     receipt_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     audio_deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
@@ -115,6 +120,16 @@ class Rejection(Base):
     size_bytes: Mapped[int] = mapped_column(Integer)
 
 
+class ErasedClip(Base):
+    """A tombstone: the clip was erased on request; if a booth delivers it again, it is
+    acknowledged and dropped."""
+
+    __tablename__ = "erased_clips"
+
+    clip_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    erased_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class TranscriptVersion(Base):
     """Every text a clip ever had: each model run and each planner's correction."""
 
@@ -140,6 +155,7 @@ class ApiToken(Base):
     role: Mapped[str] = mapped_column(String(16))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 

@@ -98,7 +98,9 @@ class Receiver:
     def _on_status(self, client: mqtt.Client, _userdata: Any, message: mqtt.MQTTMessage) -> None:
         try:
             booth_id, _ = self.topics.parse(message.topic)
-            self.fleet.record_status(booth_id, bytes(message.payload))
+            self.fleet.record_status(
+                booth_id, bytes(message.payload), self.settings.max_status_bytes
+            )
         except Exception:
             log.exception("could not record status from %s", message.topic)
         client.ack(message.mid, message.qos)

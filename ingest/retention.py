@@ -7,7 +7,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from ingest.audit import record
-from ingest.models import Clip
+from ingest.models import Clip, ErasedClip, TranscriptVersion
+from ingest.moderation import redacted_segments, review
+from ingest.redaction import redact
 from ingest.storage import AudioStore
 from shared.clip import receipt_hash
 
@@ -36,6 +38,38 @@ def purge_expired_audio(sessions: sessionmaker[Session], store: AudioStore, days
     return purged
 
 
+def purge_raw_text(sessions: sessionmaker[Session], days: int) -> int:
+    """Past `days`, a clip keeps only its redacted text: the raw transcript, its segments
+    and its history are redacted in place (the spans a moderator set are applied)."""
+    cutoff = datetime.now(UTC) - timedelta(days=days)
+    purged = 0
+    with sessions.begin() as session:
+        clips = session.scalars(
+            select(Clip).where(
+                Clip.received_at < cutoff,
+                Clip.text.is_not(None),
+                Clip.raw_text_purged_at.is_(None),
+            )
+        ).all()
+        for clip in clips:
+            clip.text = review(clip).published
+            clip.redactions = []
+            for segment, text in zip(
+                clip.segments, redacted_segments(list(clip.segments), clip.language), strict=True
+            ):
+                segment.text = text
+            for version in session.scalars(
+                select(TranscriptVersion).where(TranscriptVersion.clip_id == clip.id)
+            ):
+                version.text = redact(version.text, version.language)
+            clip.raw_text_purged_at = datetime.now(UTC)
+            record(session, "retention", "purge_raw_text", clip.id, {"days": days})
+            purged += 1
+    if purged:
+        log.info("kept only the redacted text of %d clip(s) older than %d days", purged, days)
+    return purged
+
+
 def find_by_receipt(session: Session, receipt: str, booth_id: str | None) -> list[Clip]:
     query = select(Clip).where(Clip.receipt_hash == receipt_hash(receipt))
     if booth_id:
@@ -44,9 +78,11 @@ def find_by_receipt(session: Session, receipt: str, booth_id: str | None) -> lis
 
 
 def erase(session: Session, store: AudioStore, clip: Clip, actor: str) -> None:
-    """Remove a clip's audio, text, segments and history; the audit keeps that it happened."""
+    """Remove a clip's audio, text, segments and history; the audit keeps that it happened,
+    and a tombstone keeps a booth that delivers it again from bringing it back."""
     if clip.audio_key:
         store.delete(clip.audio_key)
+    session.merge(ErasedClip(clip_id=clip.id, erased_at=datetime.now(UTC)))
     record(
         session,
         actor,

@@ -6,7 +6,8 @@ from typing import Annotated, Literal, Self
 from pydantic import BaseModel, BeforeValidator, Field, model_validator
 
 from ingest.models import Clip, Theme, TranscriptVersion
-from ingest.redact import redact
+from ingest.moderation import Review, redacted_segments, review
+from ingest.redaction import Kind, redact
 from shared.topics import SLUG_PATTERN
 
 
@@ -19,8 +20,15 @@ def utc_or_none(moment: datetime | None) -> datetime | None:
     return None if moment is None else utc(moment)
 
 
-def shown(text: str | None, raw: bool) -> str | None:
-    return text if raw or text is None else redact(text)
+def shown(text: str | None, raw: bool, language: str | None = None) -> str | None:
+    return text if raw or text is None else redact(text, language)
+
+
+def shown_clip_text(clip: Clip, raw: bool) -> str | None:
+    """A clip's text for planners: with the moderator's spans hidden once they set them."""
+    if raw or clip.text is None:
+        return clip.text
+    return review(clip).published
 
 
 class SegmentOut(BaseModel):
@@ -65,7 +73,7 @@ class ClipOut(BaseModel):
             moderation=clip.moderation,
             language=clip.language,
             language_probability=clip.language_probability,
-            text=shown(clip.text, raw),
+            text=shown_clip_text(clip, raw),
             model=clip.model,
             processing_s=clip.processing_s,
             error=clip.error,
@@ -79,15 +87,20 @@ class ClipDetail(ClipOut):
     @classmethod
     def of(cls, clip: Clip, raw: bool = False) -> "ClipDetail":
         base = ClipOut.of(clip, raw).model_dump()
+        texts = (
+            [s.text for s in clip.segments]
+            if raw
+            else redacted_segments(list(clip.segments), clip.language)
+        )
         segments = [
             SegmentOut(
                 start_s=s.start_s,
                 end_s=s.end_s,
-                text=shown(s.text, raw) or "",
+                text=text,
                 avg_logprob=s.avg_logprob,
                 no_speech_prob=s.no_speech_prob,
             )
-            for s in clip.segments
+            for s, text in zip(clip.segments, texts, strict=True)
         ]
         return cls(**base, segments=segments)
 
@@ -115,9 +128,51 @@ class VersionOut(BaseModel):
             source=version.source,
             model=version.model,
             author=version.author,
-            text=shown(version.text, raw) or "",
+            text=shown(version.text, raw, version.language) or "",
             language=version.language,
             created_at=utc(version.created_at),
+        )
+
+
+class SpanIn(BaseModel):
+    start: int = Field(ge=0, le=20_000)
+    end: int = Field(ge=1, le=20_000)
+    kind: Kind
+
+
+class SpanOut(SpanIn):
+    text: str = Field(description="what the span hides, from the raw transcript")
+
+
+class ReviewIn(BaseModel):
+    spans: list[SpanIn] = Field(max_length=500)
+
+
+class ReviewOut(BaseModel):
+    """What a moderator decides on: the raw transcript, what hides personal data in it,
+    and the exact text that approving publishes."""
+
+    clip_id: str
+    moderation: str
+    raw: str
+    spans: list[SpanOut]
+    published: str = Field(description="the text the public will read if approved")
+    edited: bool = Field(description="a moderator changed the spans found automatically")
+    published_text: str | None = Field(description="what the public reads now, if approved")
+
+    @classmethod
+    def of(cls, clip: Clip, seen: Review) -> "ReviewOut":
+        return cls(
+            clip_id=clip.id,
+            moderation=clip.moderation,
+            raw=seen.raw,
+            spans=[
+                SpanOut(start=s.start, end=s.end, kind=s.kind, text=seen.raw[s.start : s.end])
+                for s in seen.spans
+            ],
+            published=seen.published,
+            edited=seen.edited,
+            published_text=clip.published_text,
         )
 
 

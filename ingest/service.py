@@ -10,7 +10,7 @@ from ingest.database import make_engine, migrate, session_factory
 from ingest.fleet import Fleet
 from ingest.intake import Intake
 from ingest.receiver import Receiver
-from ingest.retention import purge_expired_audio
+from ingest.retention import purge_expired_audio, purge_raw_text
 from ingest.settings import IngestSettings
 from ingest.storage import LocalAudioStore
 from ingest.transcriber import Transcriber
@@ -104,7 +104,8 @@ class IngestService:
             thread.join()
 
     def _tick(self) -> None:
-        """Periodic chores: configs whose theme dates began or ended; audio past retention."""
+        """Periodic chores: configs whose theme dates began or ended; audio and raw text
+        past retention."""
         while not self._stop.wait(self.settings.tick_s):
             try:
                 self.fleet.publish_configs()
@@ -112,6 +113,8 @@ class IngestService:
                     purge_expired_audio(
                         self.sessions, self.store, self.settings.audio_retention_days
                     )
+                if self.settings.raw_text_retention_days is not None:
+                    purge_raw_text(self.sessions, self.settings.raw_text_retention_days)
             except Exception:
                 log.exception("periodic chores failed; trying again next tick")
 

@@ -26,6 +26,9 @@ class IngestSettings(BaseSettings):
     min_duration_ms: int = 200
     max_duration_ms: int = 600_000
     max_clock_skew_s: int = 86_400 * 365  # booths spool offline for long; reject only nonsense
+    default_theme: str = Field(
+        default="general", description="the theme a booth without remote config files under"
+    )
     open_registration: bool = Field(
         default=False, description="accept clips from booths missing in the registry (dev only)"
     )
@@ -52,7 +55,24 @@ class IngestSettings(BaseSettings):
     )
 
     audio_retention_days: int | None = Field(
-        default=None, ge=0, description="delete audio this many days after receipt; keep text"
+        default=90,
+        ge=0,
+        description="delete audio this many days after receipt, keep the text; unset: keep",
+    )
+    raw_text_retention_days: int | None = Field(
+        default=None,
+        ge=0,
+        description="after this many days keep only the redacted text; unset: keep the raw",
+    )
+
+    # What a request may be (checked before its body is read).
+    max_request_bytes: int = Field(default=1_000_000, description="any API request body")
+    max_prompt_bytes: int = Field(default=5_000_000, description="an uploaded theme prompt")
+    max_prompt_s: float = Field(default=60.0, description="an uploaded prompt's duration")
+    max_status_bytes: int = Field(default=4096, description="a booth's status message")
+    token_days: int = Field(default=90, ge=1, description="API tokens expire after this")
+    sign_in_failures_per_minute: int = Field(
+        default=10, description="failed token checks per client before it is made to wait"
     )
     public_url: str = Field(
         default="http://127.0.0.1:8000", description="how booths reach this service's /prompts"

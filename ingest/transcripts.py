@@ -4,7 +4,9 @@ from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
 
+from ingest.audit import record
 from ingest.models import Clip, ClipStatus, Segment, TranscriptVersion
+from ingest.moderation import text_changed
 from ingest.transcriber import Transcript
 
 
@@ -13,6 +15,7 @@ def record_transcript(session: Session, clip: Clip, transcript: Transcript) -> s
     status = ClipStatus.TRANSCRIBED if transcript.is_speech else ClipStatus.NO_SPEECH
     now = datetime.now(UTC)
     clip.status = status
+    _unpublish_if_changed(session, clip, transcript.text, "transcription")
     clip.text = transcript.text
     clip.language = transcript.language
     clip.language_probability = transcript.language_probability
@@ -45,7 +48,9 @@ def record_transcript(session: Session, clip: Clip, transcript: Transcript) -> s
 
 
 def record_correction(session: Session, clip: Clip, text: str, author: str) -> None:
-    """A planner's correction becomes the clip's text; the model's stays in the history."""
+    """A planner's correction becomes the clip's text; the model's stays in the history.
+    A published clip goes back to review."""
+    _unpublish_if_changed(session, clip, text, author)
     clip.text = text
     session.add(
         TranscriptVersion(
@@ -57,3 +62,10 @@ def record_correction(session: Session, clip: Clip, text: str, author: str) -> N
             created_at=datetime.now(UTC),
         )
     )
+
+
+def _unpublish_if_changed(session: Session, clip: Clip, text: str, actor: str) -> None:
+    if text == clip.text:
+        return
+    if text_changed(clip):
+        record(session, actor, "unpublish", clip.id, {"why": "the text changed; back to review"})

@@ -109,12 +109,13 @@ class TranscriptionWorker:
         metrics.TRANSCRIPTION_SECONDS.observe(transcript.processing_s)
         if transcript.processing_s > 0:
             metrics.REAL_TIME_FACTOR.observe(transcript.audio_s / transcript.processing_s)
+        # Never the text: journald keeps logs after a caller's erasure.
         log.info(
-            "clip %s %s in %.2f s: %r",
+            "clip %s %s in %.2f s: %d characters",
             claimed.id,
             status,
             transcript.processing_s,
-            transcript.text,
+            len(transcript.text),
             extra={"clip_id": claimed.id},
         )
 

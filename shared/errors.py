@@ -10,6 +10,8 @@ class RejectReason(StrEnum):
     MALFORMED_METADATA = "malformed_metadata"
     BOOTH_MISMATCH = "booth_mismatch"
     UNKNOWN_BOOTH = "unknown_booth"
+    NEIGHBORHOOD_MISMATCH = "neighborhood_mismatch"  # the registry places the booth elsewhere
+    UNKNOWN_THEME = "unknown_theme"
     UNSUPPORTED_CONTENT_TYPE = "unsupported_content_type"
     EMPTY_PAYLOAD = "empty_payload"
     OVERSIZE = "oversize"

@@ -24,7 +24,7 @@ class Channel(StrEnum):
 
 def check_slug(value: str, what: str) -> str:
     """Return `value` if it is a safe identifier (lowercase, digits, `-`, `_`), else raise."""
-    if not _SLUG.match(value):
+    if not _SLUG.fullmatch(value):  # `$` alone would let "parks\n" through
         raise ProtocolError(
             RejectReason.MALFORMED_METADATA,
             f"{what} {value!r} must match {_SLUG.pattern}",

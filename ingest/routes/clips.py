@@ -10,14 +10,18 @@ from sqlalchemy.orm import Session, selectinload
 from ingest.audit import record
 from ingest.auth import AUTH_ERRORS, Moderator, Planner, Reader
 from ingest.models import Clip, Moderation, TranscriptVersion
+from ingest.moderation import BadSpans, approve, review, set_spans, withdraw
 from ingest.params import ClipId, Cursor
 from ingest.queries import ClipFilter, Order, page_of
+from ingest.redaction import Span
 from ingest.routes.deps import ServiceDep, SessionDep
 from ingest.schemas import (
     ClipDetail,
     ClipOut,
     ClipPage,
     ModerationIn,
+    ReviewIn,
+    ReviewOut,
     TranscriptCorrection,
     VersionOut,
 )
@@ -63,13 +67,16 @@ def get_clip(clip_id: ClipId, session: SessionDep, who: Reader) -> ClipDetail:
 def get_audio(
     clip_id: ClipId, session: SessionDep, service: ServiceDep, who: Reader
 ) -> FileResponse:
-    """The recorded audio; range requests are honoured so players can seek."""
+    """The recorded audio; range requests are honoured so players can seek. Listening is
+    audited: a caller's voice is personal data."""
     clip = session.get(Clip, clip_id)
     if clip is None or clip.audio_key is None or clip.audio_deleted_at is not None:
         raise HTTPException(404, "no audio for this clip")
     path = service.store.path(clip.audio_key)
     if not path.exists():
         raise HTTPException(404, "no audio for this clip")
+    record(session, who, "listen", clip.id)
+    session.commit()
     return FileResponse(path, media_type=clip.content_type.split(";")[0])
 
 
@@ -97,20 +104,55 @@ def transcript_history(clip_id: ClipId, session: SessionDep, who: Reader) -> lis
     return [VersionOut.of(v, who.is_admin) for v in versions]
 
 
+@router.get("/{clip_id}/review", response_model=ReviewOut, responses=NOT_FOUND)
+def get_review(clip_id: ClipId, session: SessionDep, who: Moderator) -> ReviewOut:
+    """The raw transcript with its personal data marked, and the text approval publishes."""
+    clip = _clip(session, clip_id)
+    return ReviewOut.of(clip, review(clip))
+
+
+@router.put(
+    "/{clip_id}/review",
+    response_model=ReviewOut,
+    responses={**NOT_FOUND, 422: {"description": "a span lies outside the text"}},
+)
+def put_review(clip_id: ClipId, body: ReviewIn, session: SessionDep, who: Moderator) -> ReviewOut:
+    """Replace the spans to hide: add what redaction missed, remove what it over-hid."""
+    clip = _clip(session, clip_id)
+    try:
+        set_spans(clip, [Span(s.start, s.end, s.kind) for s in body.spans])
+    except BadSpans as exc:
+        raise HTTPException(422, str(exc)) from exc
+    if clip.moderation == Moderation.APPROVED:  # what is public must be what was reviewed
+        withdraw(clip, Moderation.PENDING)
+    record(session, who, "spans", clip.id, {"spans": len(body.spans)})
+    session.commit()
+    return ReviewOut.of(clip, review(clip))
+
+
 _STATES = {
-    "approve": Moderation.APPROVED,
     "hide": Moderation.HIDDEN,
     "flag": Moderation.FLAGGED,
     "reset": Moderation.PENDING,
 }
 
 
-@router.post("/{clip_id}/moderation", response_model=ClipOut, responses=NOT_FOUND)
+@router.post(
+    "/{clip_id}/moderation",
+    response_model=ClipOut,
+    responses={**NOT_FOUND, 409: {"description": "only a transcribed clip can be approved"}},
+)
 def moderate(clip_id: ClipId, body: ModerationIn, session: SessionDep, who: Moderator) -> ClipOut:
-    """Approve (public, redacted), hide, flag for a second look, or reset; audited."""
+    """Approve (publishes the reviewed text shown by GET .../review), hide, flag for a
+    second look, or reset; audited."""
     clip = _clip(session, clip_id)
     before = clip.moderation
-    clip.moderation = _STATES[body.action]
+    if body.action == "approve":
+        if not clip.text:
+            raise HTTPException(409, "only a transcribed clip can be approved")
+        approve(clip)
+    else:
+        withdraw(clip, _STATES[body.action])
     record(
         session,
         who,

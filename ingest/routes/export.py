@@ -1,7 +1,9 @@
 """Exports of any filtered selection: CSV, JSON or NDJSON, streamed.
 
-By default only approved clips, with redacted text. Admins may ask for everything
-(`include=all`) and for raw text (`raw=true`).
+By default only approved clips, with the text as approved. Admins may ask for everything
+(`include=all`) and for raw text (`raw=true`). Every export is audited. CSV cells that a
+spreadsheet would run as a formula are neutralised (OWASP: a leading ', before = + - @,
+tab or carriage return).
 """
 
 import csv
@@ -14,11 +16,12 @@ from fastapi import APIRouter, Depends, HTTPException
 from fastapi.responses import StreamingResponse
 from sqlalchemy import select
 
+from ingest.audit import record
 from ingest.auth import AUTH_ERRORS, Planner
 from ingest.models import Clip, Moderation
 from ingest.queries import ClipFilter, ordered
-from ingest.routes.deps import ServiceDep
-from ingest.schemas import shown, utc
+from ingest.routes.deps import ServiceDep, SessionDep
+from ingest.schemas import shown_clip_text, utc
 
 router = APIRouter(prefix="/api/export", tags=["export"], responses=AUTH_ERRORS)
 
@@ -48,8 +51,18 @@ def row(clip: Clip, raw: bool) -> dict[str, Any]:
         "language": clip.language,
         "status": clip.status,
         "moderation": clip.moderation,
-        "text": shown(clip.text, raw) or "",
+        "text": (clip.text if raw else clip.published_text or shown_clip_text(clip, False)) or "",
     }
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: object) -> object:
+    """A text cell that a spreadsheet would run as a formula, made plain text."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
 
 
 @router.get(
@@ -62,6 +75,7 @@ def row(clip: Clip, raw: bool) -> dict[str, Any]:
 )
 def export(
     service: ServiceDep,
+    session: SessionDep,
     who: Planner,
     where: Annotated[ClipFilter, Depends()],
     format: Literal["csv", "json", "ndjson"] = "csv",
@@ -70,6 +84,8 @@ def export(
 ) -> StreamingResponse:
     if (include == "all" or raw) and not who.is_admin:
         raise HTTPException(403, "only admins may export unapproved clips or raw text")
+    record(session, who, "export", None, {"format": format, "include": include, "raw": raw})
+    session.commit()
 
     def rows() -> Iterator[dict[str, Any]]:
         # A session of its own: the stream outlives the request's dependencies.
@@ -94,7 +110,7 @@ def _csv(rows: Iterator[dict[str, Any]]) -> Iterator[str]:
     writer = csv.DictWriter(buffer, fieldnames=FIELDS)
     writer.writeheader()
     for item in rows:
-        writer.writerow(item)
+        writer.writerow({key: spreadsheet_safe(value) for key, value in item.items()})
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()

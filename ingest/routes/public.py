@@ -1,17 +1,18 @@
-"""What anyone may see: approved, redacted text and aggregates. No audio, no raw text."""
+"""What anyone may see: the text moderators approved, as they approved it, and aggregates.
+No audio, no raw text, no booth, no time of day (with a known booth, a time can point at
+a caller)."""
 
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 
 from ingest.models import Clip, ClipStatus, Moderation, Theme
 from ingest.params import Cursor, SlugFilter
 from ingest.queries import ClipFilter, Order, page_of
-from ingest.redact import redact
 from ingest.routes.deps import SessionDep
 from ingest.schemas import utc
 
@@ -22,8 +23,8 @@ class PublicClip(BaseModel):
     id: str
     neighborhood: str
     theme: str
-    recorded_at: datetime
-    text: str
+    recorded_on: date = Field(description="the day only")
+    text: str = Field(description="as the moderator approved it, personal data hidden")
 
 
 class PublicPage(BaseModel):
@@ -34,13 +35,14 @@ class PublicPage(BaseModel):
 class PublicCount(BaseModel):
     neighborhood: str
     theme: str
-    messages: int
-    published: int
+    received: int = Field(description="spoken messages received, published or not")
+    published: int = Field(description="messages a moderator approved for this site")
 
 
 class PublicStats(BaseModel):
     counts: list[PublicCount]
-    total_messages: int
+    total_received: int
+    total_published: int
 
 
 class PublicTheme(BaseModel):
@@ -58,18 +60,19 @@ def public_clips(
     cursor: Cursor = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> PublicPage:
-    """Approved messages, redacted."""
+    """Approved messages, as approved."""
     where = ClipFilter(
         neighborhood=neighborhood, theme=theme, status="transcribed", moderation="approved"
     )
-    page, next_cursor = page_of(session, where.apply(select(Clip), session), order, cursor, limit)
+    query = where.apply(select(Clip), session).where(Clip.published_text.is_not(None))
+    page, next_cursor = page_of(session, query, order, cursor, limit)
     items = [
         PublicClip(
             id=c.id,
             neighborhood=c.neighborhood,
             theme=c.theme,
-            recorded_at=utc(c.recorded_at),
-            text=redact(c.text or ""),
+            recorded_on=utc(c.recorded_at).date(),
+            text=c.published_text or "",
         )
         for c in page
     ]
@@ -85,17 +88,21 @@ def public_stats(session: SessionDep) -> PublicStats:
         .where(spoken)
         .group_by(Clip.neighborhood, Clip.theme, Clip.moderation)
     ).all()
-    messages: Counter[tuple[str, str]] = Counter()
+    received: Counter[tuple[str, str]] = Counter()
     published: Counter[tuple[str, str]] = Counter()
     for neighborhood, theme, moderation, count in rows:
-        messages[(neighborhood, theme)] += count
+        received[(neighborhood, theme)] += count
         if moderation == Moderation.APPROVED:
             published[(neighborhood, theme)] += count
     counts = [
-        PublicCount(neighborhood=n, theme=t, messages=c, published=published[(n, t)])
-        for (n, t), c in sorted(messages.items())
+        PublicCount(neighborhood=n, theme=t, received=c, published=published[(n, t)])
+        for (n, t), c in sorted(received.items())
     ]
-    return PublicStats(counts=counts, total_messages=sum(messages.values()))
+    return PublicStats(
+        counts=counts,
+        total_received=sum(received.values()),
+        total_published=sum(published.values()),
+    )
 
 
 @router.get("/themes", response_model=list[PublicTheme])

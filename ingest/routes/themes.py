@@ -22,7 +22,6 @@ from shared.clip import sha256_hex
 router = APIRouter(prefix="/api/themes", tags=["themes"], responses=AUTH_ERRORS)
 prompts = APIRouter(tags=["booths"])
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "no such theme"}}
-MAX_PROMPT_BYTES = 5_000_000
 
 
 def _today() -> date:
@@ -91,7 +90,9 @@ def retire_theme(
         "requestBody": {
             "required": True,
             "content": {
-                "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+                "application/octet-stream": {
+                    "schema": {"type": "string", "format": "binary", "maxLength": 5_000_000}
+                }
             },
         }
     },
@@ -107,14 +108,25 @@ def upload_prompt(
     theme = session.get(Theme, slug)
     if theme is None:
         raise HTTPException(404, "no such theme")
-    if not audio or len(audio) > MAX_PROMPT_BYTES:
-        raise HTTPException(422, f"prompt must be 1..{MAX_PROMPT_BYTES} bytes of audio")
+    limit = service.settings.max_prompt_bytes
+    if not audio or len(audio) > limit:
+        raise HTTPException(422, f"prompt must be 1..{limit} bytes of audio")
+    longest = service.settings.max_prompt_s
     try:
-        samples, rate = sf.read(io.BytesIO(audio), dtype="int16", always_2d=True)
+        # The header first: a small file may decode to a huge one (FLAC of silence).
+        with sf.SoundFile(io.BytesIO(audio)) as header:
+            rate, frames, channels = header.samplerate, header.frames, header.channels
+            if rate != 16000 or frames <= 0:
+                raise HTTPException(422, f"prompt must be 16 kHz audio, not {rate} Hz")
+            if frames > longest * rate or channels > 2:
+                raise HTTPException(
+                    422, f"prompt must be at most {longest:.0f} s of mono or stereo audio"
+                )
+            samples = header.read(dtype="int16", always_2d=True)
     except (sf.LibsndfileError, RuntimeError, TypeError) as exc:
         raise HTTPException(422, f"not audio: {exc}") from exc
-    if rate != 16000 or len(samples) == 0:
-        raise HTTPException(422, f"prompt must be 16 kHz audio, not {rate} Hz")
+    if len(samples) == 0:
+        raise HTTPException(422, "prompt holds no audio")
     wav = io.BytesIO()
     sf.write(wav, samples[:, 0], 16000, format="WAV", subtype="PCM_16")
     data = wav.getvalue()

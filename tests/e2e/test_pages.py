@@ -71,6 +71,6 @@ def test_the_public_page_shows_only_approved_redacted_messages(
     finally:
         ingest.stop()
     assert "playground" in page  # the approved message, rendered by the page's script
-    assert "[phone]" in page and "23 45" not in page and "23456789" not in page
+    assert "[telefon]" in page and "23 45" not in page and "23456789" not in page
     assert "purple" not in page  # not moderated yet: not public
-    assert "2 (1 published)" in page  # the counts
+    assert "2 received (1 published)" in page  # the counts

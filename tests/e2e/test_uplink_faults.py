@@ -104,6 +104,7 @@ def test_an_agent_killed_between_publish_and_ack_resends_after_restart(
     env = {
         **os.environ,
         "BOOTH_ID": BOOTH,
+        "BOOTH_NEIGHBORHOOD": "gellerup",  # as registered: the registry decides
         "BOOTH_MQTT_URL": broker.url(BOOTH),
         "BOOTH_SPOOL_DIR": str(tmp_path / "spool"),
         "BOOTH_CONFIG_FILE": str(tmp_path / "none.toml"),

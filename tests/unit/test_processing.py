@@ -1,6 +1,7 @@
 """VAD trim and encoding on generated speech."""
 
 import io
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -81,3 +82,29 @@ def test_flac_is_lossless(bare_speech: np.ndarray) -> None:
 def test_codec_content_types() -> None:
     assert codec.Codec.OPUS.content_type == "audio/ogg; codecs=opus"
     assert codec.Codec.FLAC.content_type == "audio/flac"
+
+
+def test_quarantined_clips_are_deleted_after_their_time(tmp_path: Path) -> None:
+    import os
+    import time
+    import uuid
+    from datetime import UTC, datetime
+
+    from booth.spool import Spool
+    from shared.clip import ClipMeta, sha256_hex
+
+    spool = Spool(tmp_path / "spool")
+    for _ in range(2):
+        audio = os.urandom(1000)
+        meta = ClipMeta(
+            uuid.uuid4(), "b1", "gellerup", "parks", datetime.now(UTC), 1000, sha256_hex(audio)
+        )
+        spool.put(meta, audio)
+        spool.quarantine(str(meta.clip_id), "rejected: test")
+    old, new = spool.quarantined()
+    month_ago = time.time() - 31 * 86_400
+    for path in spool.quarantine_dir.glob(f"{old}.*"):
+        os.utime(path, (month_ago, month_ago))
+    assert spool.purge_quarantine(30 * 86_400) == 1
+    assert spool.quarantined() == [new]
+    assert not list(spool.quarantine_dir.glob(f"{old}.*"))
