@@ -40,8 +40,6 @@ from booth.call import (
     StopPlayback,
     StopReason,
     StopRecording,
-    Timer,
-    TimerFired,
     handle,
 )
 from booth.errors import AudioDeviceError, SpoolFull
@@ -51,6 +49,7 @@ from booth.settings import BoothSettings
 from booth.sounds import RATE, PromptLibrary, Samples
 from booth.spool import Spool
 from booth.tape import Tape
+from booth.timers import CallTimers
 from booth.uplink import Uplink
 from booth.watchdog import Watchdog
 from shared.clip import format_time
@@ -90,7 +89,10 @@ class Agent:
         self.tapes = settings.state_dir / "tapes"
         self.call = Call()
         self.config: BoothConfig | None = self.config_cache.load()
+        if self.config is not None:
+            self.prompts.theme_prompts = _theme_prompts(self.config)
         self._pending_config: BoothConfig | None = None
+        self._config_problems: list[str] = []
         self.config_applied = threading.Event()  # set each time a remote config takes effect
         self._config_worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="config")
         self.counts: Counter[str] = Counter()  # calls, spooled, discarded_no_speech, ...
@@ -101,7 +103,7 @@ class Agent:
         self._audio_backoff = 1.0
         self._playback_deadline: float | None = None
         self._events: queue.Queue[Event | Callable[[], None]] = queue.Queue()
-        self._timers: dict[Timer, tuple[float, int]] = {}
+        self._timers = CallTimers()
         self._recording: Recording | None = None
         self._receipt: str | None = None
         self._processing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="process")
@@ -213,7 +215,7 @@ class Agent:
 
     def _check_config(self, payload: bytes) -> None:
         try:
-            config = self.config_cache.accept(payload, self.config_version)
+            accepted = self.config_cache.accept(payload, self.config)
         except ConfigRefused as exc:
             log.error("config refused, keeping version %d: %s", self.config_version, exc)
             reason = str(exc)
@@ -224,10 +226,11 @@ class Agent:
 
             self._events.put(refuse)
             return
-        self._events.put(lambda: self._stage_config(config))
+        self._events.put(lambda: self._stage_config(accepted.config, accepted.problems))
 
-    def _stage_config(self, config: BoothConfig) -> None:
+    def _stage_config(self, config: BoothConfig, problems: list[str]) -> None:
         self._pending_config = config
+        self._config_problems = problems
         if not self.call.active:
             self._apply_config()
 
@@ -236,8 +239,10 @@ class Agent:
         if config is None:
             return
         self.config = config
-        self.last_error = self.audio_fault
+        self.last_error = self.audio_fault or "; ".join(self._config_problems) or None
+        self.prompts.theme_prompts = _theme_prompts(config)
         self.prompts.forget()
+        self.config_cache.forget_unused(config)
         self.config_applied.set()
         log.info(
             "config version %d applied: themes %s", config.version, [t.slug for t in config.themes]
@@ -310,11 +315,11 @@ class Agent:
             case StopRecording(reason=reason):
                 self._stop_recording(keep=reason is not StopReason.NO_SPEECH)
             case StartTimer(timer=timer, seconds=seconds):
-                self._timers[timer] = (time.monotonic() + seconds, number)
+                self._timers.start(timer, seconds, number)
             case CancelTimer(timer=timer):
-                self._timers.pop(timer, None)
+                self._timers.cancel(timer)
             case CancelTimers():
-                self._timers.clear()
+                self._timers.cancel_all()
 
     def _start_recording(self, number: int, theme: str) -> None:
         self._receipt = "".join(
@@ -365,7 +370,7 @@ class Agent:
             log.info("call %d: the caller said nothing; nothing kept", recording.message.call)
 
     def _next_deadline(self) -> float:
-        deadlines = [deadline for deadline, _ in self._timers.values()]
+        deadlines = [self._timers.next_deadline()]
         if self._playback_deadline is not None:
             deadlines.append(self._playback_deadline)
         if self._recording is not None:
@@ -375,11 +380,8 @@ class Agent:
         return min(deadlines, default=float("inf"))
 
     def _fire_due_timers(self) -> None:
-        now = time.monotonic()
-        for timer, (deadline, number) in list(self._timers.items()):
-            if deadline <= now:
-                del self._timers[timer]
-                self._dispatch(TimerFired(timer, number))
+        for fired in self._timers.fired():
+            self._dispatch(fired)
 
     # The sound card's health ------------------------------------------------------------
 
@@ -448,3 +450,7 @@ class Agent:
         state = self.state()
         for observer in self.on_change:
             observer(self.call.phase, state)
+
+
+def _theme_prompts(config: BoothConfig) -> dict[str, str]:
+    return {t.slug: t.prompt_sha256 for t in config.themes if t.prompt_sha256}

@@ -4,13 +4,13 @@ Each device turns pin changes into call events through the `post` callable it is
 """
 
 import threading
-import time
 from collections.abc import Callable
 from typing import Any
 
 from gpiozero import LED, Button
 
 from booth.call import Event, HungUp, KeyPressed, Lifted
+from booth.clock import Cancellable, Clock, SystemClock
 
 Post = Callable[[Event], None]
 
@@ -33,14 +33,16 @@ class Hook:
         bounce_s: float = 0.05,
         pull_up: bool = True,
         pin_factory: Any = None,
+        clock: Clock | None = None,
     ) -> None:
         # pull_up=True: a switch to ground pulls the pin low when closed and reads "pressed".
         self.button = Button(pin, pull_up=pull_up, pin_factory=pin_factory)
         self._post = post
         self._lifted_when_high = lifted_when_high
         self._bounce_s = bounce_s
+        self._clock = clock or SystemClock()
         self._lock = threading.Lock()
-        self._timer: threading.Timer | None = None
+        self._timer: Cancellable | None = None
         self._reported = self.lifted
         self.button.when_pressed = self._edge
         self.button.when_released = self._edge
@@ -54,9 +56,7 @@ class Hook:
         with self._lock:
             if self._timer is not None:
                 self._timer.cancel()
-            self._timer = threading.Timer(self._bounce_s, self._settled)
-            self._timer.daemon = True
-            self._timer.start()
+            self._timer = self._clock.call_later(self._bounce_s, self._settled)
 
     def _settled(self) -> None:
         with self._lock:
@@ -111,23 +111,23 @@ class RotaryDial:
         *,
         digit_gap_s: float = 0.3,
         min_pulse_gap_s: float = 0.03,
-        clock: Callable[[], float] | None = None,
+        clock: Clock | None = None,
         pull_up: bool = True,
         pin_factory: Any = None,
     ) -> None:
-        self._clock = clock or time.monotonic
+        self._clock = clock or SystemClock()
         self._post = post
         self._gap = digit_gap_s
         self._min_gap = min_pulse_gap_s
         self._pulses = 0
         self._last: float | None = None
         self._lock = threading.Lock()
-        self._timer: threading.Timer | None = None
+        self._timer: Cancellable | None = None
         self.button = Button(pin, pull_up=pull_up, pin_factory=pin_factory)
         self.button.when_released = self._pulse  # each pulse opens the normally closed contact
 
     def _pulse(self) -> None:
-        now = self._clock()
+        now = self._clock.now()
         with self._lock:
             if self._last is not None and now - self._last < self._min_gap:
                 return  # contact bounce
@@ -135,9 +135,7 @@ class RotaryDial:
             self._pulses += 1
             if self._timer is not None:
                 self._timer.cancel()
-            self._timer = threading.Timer(self._gap, self._end_digit)
-            self._timer.daemon = True
-            self._timer.start()
+            self._timer = self._clock.call_later(self._gap, self._end_digit)
 
     def _end_digit(self) -> None:
         with self._lock:

@@ -1,15 +1,18 @@
 """The booth's config from ingest: checked, its prompts fetched, cached, applied between calls.
 
-A config arrives retained on `dn/v1/booths/{booth}/config`. Before it counts, every theme
-prompt it names is downloaded, checked against its sha256 and made readable; only then is
-the config written to the cache (atomically) and handed to the agent. Anything wrong, and
-the old config stays, with the reason in the booth's status.
+A config arrives retained on `dn/v1/booths/{booth}/config`. Every theme prompt it names
+is downloaded, checked against its sha256, made sure to play, and kept under its content
+hash (`prompts/{sha256}.wav`), as ingest keeps it: a new file never replaces one a config
+in use points at, so a config that is refused changes nothing that plays. A prompt that
+cannot be had keeps the theme's previous one (reported in the status); the rest of the
+config applies. An invalid config is refused whole, and the old one stays.
 """
 
 import io
 import json
 import logging
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 from booth.errors import BoothError
@@ -26,6 +29,12 @@ MAX_PROMPT_BYTES = 5_000_000
 
 class ConfigRefused(BoothError):
     """A config the booth will not apply; the old one stays."""
+
+
+@dataclass(frozen=True)
+class Accepted:
+    config: BoothConfig  # every theme's prompt_sha256 names a file in the cache, or is None
+    problems: list[str]  # prompts that could not be had; the previous ones play
 
 
 class ConfigCache:
@@ -45,24 +54,44 @@ class ConfigCache:
             log.error("cached config unreadable (%s); starting from local settings", exc)
             return None
 
-    def accept(self, payload: bytes, current_version: int) -> BoothConfig:
+    def prompt_path(self, sha256: str) -> Path:
+        return self.prompts / f"{sha256}.wav"
+
+    def accept(self, payload: bytes, current: BoothConfig | None) -> Accepted:
         """Validate, fetch prompts, cache; raise ConfigRefused with the reason otherwise."""
         try:
             config = BoothConfig.decode(payload)
         except ProtocolError as exc:
             raise ConfigRefused(f"invalid config: {exc.detail}") from exc
+        current_version = current.version if current else 0
         if config.version < current_version:
             raise ConfigRefused(f"config version {config.version} older than {current_version}")
+        previous = {t.slug: t.prompt_sha256 for t in current.themes} if current else {}
+        themes, problems = [], []
         for theme in config.themes:
+            digest = None
             if theme.prompt_url:
-                self._fetch_prompt(theme.slug, theme.prompt_url, theme.prompt_sha256)
+                try:
+                    digest = self._fetch_prompt(theme.slug, theme.prompt_url, theme.prompt_sha256)
+                except ConfigRefused as exc:
+                    problems.append(str(exc))
+                    digest = previous.get(theme.slug)  # keep what played before
+            themes.append(theme.model_copy(update={"prompt_sha256": digest}))
+        config = config.model_copy(update={"themes": themes})
         write_atomic(self.file, json.dumps(config.model_dump(mode="json")).encode())
-        return config
+        return Accepted(config, problems)
 
-    def _fetch_prompt(self, slug: str, url: str, sha256: str | None) -> None:
-        target = self.prompts / f"theme_{slug}.wav"
-        if sha256 and target.exists() and sha256_hex(target.read_bytes()) == sha256:
-            return  # already have this exact prompt
+    def forget_unused(self, config: BoothConfig) -> None:
+        """Prompts no theme of the applied config points at."""
+        used = {t.prompt_sha256 for t in config.themes if t.prompt_sha256}
+        for path in self.prompts.glob("*.wav"):
+            if len(path.stem) == 64 and path.stem not in used:
+                path.unlink(missing_ok=True)
+
+    def _fetch_prompt(self, slug: str, url: str, sha256: str | None) -> str:
+        """Download (unless already here) and keep under its content hash; its hash."""
+        if sha256 and self.prompt_path(sha256).exists():
+            return sha256  # already have this exact prompt
         if not url.startswith(("https://", "http://")):
             raise ConfigRefused(f"prompt for {slug}: unsupported URL {url!r}")
         try:
@@ -72,10 +101,12 @@ class ConfigCache:
             raise ConfigRefused(f"prompt for {slug}: download failed: {exc}") from exc
         if len(data) > MAX_PROMPT_BYTES:
             raise ConfigRefused(f"prompt for {slug}: larger than {MAX_PROMPT_BYTES} bytes")
-        if sha256 and sha256_hex(data) != sha256:
+        digest = sha256_hex(data)
+        if sha256 and digest != sha256:
             raise ConfigRefused(f"prompt for {slug}: sha256 mismatch")
         try:
             load(io.BytesIO(data))  # must be 16 kHz audio we can play
         except Exception as exc:
             raise ConfigRefused(f"prompt for {slug}: not playable: {exc}") from exc
-        write_atomic(target, data)
+        write_atomic(self.prompt_path(digest), data)
+        return digest

@@ -51,13 +51,16 @@ class PromptLibrary:
     def __init__(self, cache_dir: Path | None = None, consent_key: str = "#") -> None:
         self.cache_dir = cache_dir
         self.consent_key = consent_key
+        # theme -> content hash of its prompt in the cache, from the config in use
+        self.theme_prompts: dict[str, str] = {}
         self._loaded: dict[str, Samples] = {}
 
     def sound(self, sound: Sound, theme: str | None = None, receipt: str | None = None) -> Samples:
         if sound is Sound.BEEP:
             return BEEP
         if sound is Sound.THEME_PROMPT:
-            return self.named(f"theme_{theme}")
+            digest = self.theme_prompts.get(theme or "")
+            return self.named(digest if digest else f"theme_{theme}")
         if sound is Sound.GREETING:
             return self._join([self.named("greeting"), *self.consent_instruction()])
         if sound is Sound.THANKS and receipt:

@@ -11,6 +11,7 @@ from typing import Any
 from booth.agent import Agent
 from booth.audio import AudioPort
 from booth.call import Phase
+from booth.clock import Clock
 from booth.hardware import Hook, Keypad, RotaryDial, StatusLed
 from booth.pins import PinPlanError, check_pin_plan, make_pin_factory, pin_plan
 from booth.settings import BoothSettings
@@ -38,7 +39,13 @@ def check_wiring(settings: BoothSettings) -> None:
 
 
 class Station:
-    def __init__(self, settings: BoothSettings, audio: AudioPort, pin_factory: Any = None) -> None:
+    def __init__(
+        self,
+        settings: BoothSettings,
+        audio: AudioPort,
+        pin_factory: Any = None,
+        clock: Clock | None = None,
+    ) -> None:
         check_wiring(settings)
         self.settings = settings
         self.audio = audio
@@ -57,12 +64,19 @@ class Station:
             bounce_s=settings.hook_bounce_s,
             pull_up=pull_up,
             pin_factory=pins,
+            clock=clock,
         )
         self.keypad = Keypad(
             settings.keypad_pins, self.agent.post, pull_up=pull_up, pin_factory=pins
         )
         self.dial = (
-            RotaryDial(settings.dial_pulse_pin, self.agent.post, pull_up=pull_up, pin_factory=pins)
+            RotaryDial(
+                settings.dial_pulse_pin,
+                self.agent.post,
+                pull_up=pull_up,
+                pin_factory=pins,
+                clock=clock,
+            )
             if settings.dial_pulse_pin is not None
             else None
         )

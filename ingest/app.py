@@ -1,5 +1,6 @@
 """The FastAPI application; heavy resources are made in its lifespan, never at import."""
 
+import asyncio
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -32,12 +33,13 @@ def create_app(
         service = IngestService(
             settings, receive=receive, transcribe=transcribe, worker_process=worker_process
         )
-        service.start()
+        # Start and stop block (threads, the worker child): off the event loop.
+        await asyncio.to_thread(service.start)
         app.state.service = service
         try:
             yield
         finally:
-            service.stop()
+            await asyncio.to_thread(service.stop)
 
     app = FastAPI(
         title="Digital Neighborhood ingest",

@@ -29,7 +29,12 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument(
         "--no-worker", action="store_true", help="do not start a worker (they run elsewhere)"
     )
-    commands.add_parser("worker", help="transcription worker only (scale out: run several)")
+    worker = commands.add_parser(
+        "worker", help="transcription worker only (scale out: run several)"
+    )
+    worker.add_argument(
+        "--parent", type=int, help="the pid of `ingest serve` that started it: die with it"
+    )
 
     booth = commands.add_parser("booth", help="the registry of booths allowed to send clips")
     booth_commands = booth.add_subparsers(dest="booth_command", required=True)
@@ -70,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "serve":
         return _serve(settings, args.host, args.port, worker=not args.no_worker)
     if args.command == "worker":
-        return _worker(settings)
+        return _worker(settings, args.parent)
     if args.command == "model":
         from ingest.whisper_models import join_base_model
 
@@ -146,12 +151,19 @@ def _serve(settings: IngestSettings, host: str, port: int, *, worker: bool) -> i
     return 0
 
 
-def _worker(settings: IngestSettings) -> int:
+def _worker(settings: IngestSettings, parent: int | None) -> int:
+    import os
     import signal
     import threading
 
     from ingest.service import IngestService
+    from ingest.worker_process import follow_parent
 
+    if parent is not None:
+        follow_parent(parent)
+    # Receiving and acking clips must never wait behind Whisper for a core; the model's
+    # threads, made later, inherit this.
+    os.nice(settings.worker_nice)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())

@@ -97,9 +97,13 @@ class Fleet:
                 log.info("published config v%d to %s", booth.config_version, booth.id)
         return published
 
-    def record_status(self, booth_id: str, payload: bytes, max_bytes: int = 4096) -> None:
-        """A booth's retained status; kept for registered booths only, and only if small:
-        a status is a few hundred bytes, and the fleet view stores what it is sent."""
+    def record_status(
+        self, booth_id: str, payload: bytes, *, live: bool = True, max_bytes: int = 4096
+    ) -> None:
+        """A booth's status; kept for registered booths only, and only if small: a status is
+        a few hundred bytes, and the fleet view stores what it is sent. Only a `live`
+        message moves `last_seen_at`: the broker replays the retained one on every
+        subscribe, and that says nothing of when the booth last spoke."""
         if len(payload) > max_bytes:
             log.warning(
                 "status from %s is %d bytes > %d; ignored", booth_id, len(payload), max_bytes
@@ -115,4 +119,5 @@ class Fleet:
             if booth is None:
                 return
             booth.status = status.model_dump(mode="json", exclude_none=True)
-            booth.last_seen_at = datetime.now(UTC)
+            if live:
+                booth.last_seen_at = datetime.now(UTC)

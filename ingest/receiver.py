@@ -30,9 +30,17 @@ class Delivery:
     qos: int
 
 
+@dataclass(frozen=True)
+class StatusMessage:
+    topic: str
+    payload: bytes
+    retained: bool  # replayed by the broker on subscribe, not sent just now
+
+
 class Receiver:
-    """paho's network thread only queues clips (the one bridge from paho's thread); the
-    intake thread takes whatever has queued, stores it with one commit, then acks each."""
+    """paho's network thread only queues (clips to the intake thread, statuses to the fleet
+    thread): it never waits on the database. The intake thread takes whatever has queued,
+    stores it with one commit, then acks each."""
 
     def __init__(self, settings: IngestSettings, intake: Intake, fleet: Fleet) -> None:
         self.settings = settings
@@ -56,19 +64,25 @@ class Receiver:
         self._inbox: queue.Queue[Delivery | None] = queue.Queue()
         self.received = 0  # clips this receiver was handed by the broker
         self._intake_thread = threading.Thread(target=self._intake_loop, name="intake")
+        self._statuses: queue.Queue[StatusMessage | None] = queue.Queue()
+        self._fleet_thread = threading.Thread(target=self._fleet_loop, name="fleet")
+        self.status_replayed = threading.Event()  # a retained status was recorded
         self.client.message_callback_add(self.topics.all_booths(Channel.STATUS), self._on_status)
 
     def start(self) -> None:
         # A persistent session: while ingest restarts, the broker queues clips for it.
         start_persistent(self.client, self.address, self.settings.mqtt_session_expiry_s)
         self._intake_thread.start()
+        self._fleet_thread.start()
 
     def stop(self) -> None:
         self._stopping = True
         self.client.disconnect()
         self._inbox.put(None)
-        if self._intake_thread.is_alive():
-            self._intake_thread.join(timeout=30)
+        self._statuses.put(None)
+        for thread in (self._intake_thread, self._fleet_thread):
+            if thread.is_alive():
+                thread.join(timeout=20)
         self.client.loop_stop()
 
     def _on_connect(
@@ -96,14 +110,23 @@ class Receiver:
             log.exception("could not publish booth configs")
 
     def _on_status(self, client: mqtt.Client, _userdata: Any, message: mqtt.MQTTMessage) -> None:
-        try:
-            booth_id, _ = self.topics.parse(message.topic)
-            self.fleet.record_status(
-                booth_id, bytes(message.payload), self.settings.max_status_bytes
-            )
-        except Exception:
-            log.exception("could not record status from %s", message.topic)
-        client.ack(message.mid, message.qos)
+        self._statuses.put(StatusMessage(message.topic, bytes(message.payload), message.retain))
+        client.ack(message.mid, message.qos)  # a status is never worth a redelivery
+
+    def _fleet_loop(self) -> None:
+        while (status := self._statuses.get()) is not None:
+            try:
+                booth_id, _ = self.topics.parse(status.topic)
+                self.fleet.record_status(
+                    booth_id,
+                    status.payload,
+                    live=not status.retained,
+                    max_bytes=self.settings.max_status_bytes,
+                )
+                if status.retained:
+                    self.status_replayed.set()
+            except Exception:
+                log.exception("could not record status from %s", status.topic)
 
     def _on_disconnect(self, *_args: Any) -> None:
         self.connected.clear()
@@ -142,7 +165,10 @@ class Receiver:
             metrics.CLIPS_DEFERRED.inc(len(batch))
             log.exception("could not store %d clip(s); the booths will resend", len(batch))
             acks = []
-        for delivery, ack in zip(batch, acks, strict=False):
+        if acks and len(acks) != len(batch):  # never pair an ack with the wrong clip
+            log.error("intake answered %d of %d clips; acking none", len(acks), len(batch))
+            acks = []
+        for delivery, ack in zip(batch, acks, strict=True) if acks else ():
             try:
                 booth_id, _ = self.topics.parse(delivery.clip.topic)
             except ValueError:

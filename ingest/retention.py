@@ -3,7 +3,7 @@
 import logging
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from ingest.audit import record
@@ -16,19 +16,17 @@ from shared.clip import receipt_hash
 log = logging.getLogger(__name__)
 
 
+def _received_before(session: Session, days: int, *where: ColumnElement[bool]) -> list[Clip]:
+    cutoff = datetime.now(UTC) - timedelta(days=days)
+    return list(session.scalars(select(Clip).where(Clip.received_at < cutoff, *where)))
+
+
 def purge_expired_audio(sessions: sessionmaker[Session], store: AudioStore, days: int) -> int:
     """Delete the audio of clips received more than `days` ago; transcripts stay."""
-    cutoff = datetime.now(UTC) - timedelta(days=days)
     purged = 0
     with sessions.begin() as session:
-        clips = session.scalars(
-            select(Clip).where(
-                Clip.received_at < cutoff,
-                Clip.audio_key.is_not(None),
-                Clip.audio_deleted_at.is_(None),
-            )
-        ).all()
-        for clip in clips:
+        waiting = (Clip.audio_key.is_not(None), Clip.audio_deleted_at.is_(None))
+        for clip in _received_before(session, days, *waiting):
             store.delete(clip.audio_key or "")
             clip.audio_deleted_at = datetime.now(UTC)
             record(session, "retention", "delete_audio", clip.id, {"days": days})
@@ -41,17 +39,10 @@ def purge_expired_audio(sessions: sessionmaker[Session], store: AudioStore, days
 def purge_raw_text(sessions: sessionmaker[Session], days: int) -> int:
     """Past `days`, a clip keeps only its redacted text: the raw transcript, its segments
     and its history are redacted in place (the spans a moderator set are applied)."""
-    cutoff = datetime.now(UTC) - timedelta(days=days)
     purged = 0
     with sessions.begin() as session:
-        clips = session.scalars(
-            select(Clip).where(
-                Clip.received_at < cutoff,
-                Clip.text.is_not(None),
-                Clip.raw_text_purged_at.is_(None),
-            )
-        ).all()
-        for clip in clips:
+        raw = (Clip.text.is_not(None), Clip.raw_text_purged_at.is_(None))
+        for clip in _received_before(session, days, *raw):
             clip.text = review(clip).published
             clip.redactions = []
             for segment, text in zip(

@@ -1,7 +1,6 @@
 """Wires the parts of one ingest process: database, audio store, intake, receiver, workers."""
 
 import logging
-import os
 import threading
 
 from sqlalchemy import text
@@ -19,16 +18,6 @@ from ingest.worker_process import WorkerProcess
 
 log = logging.getLogger(__name__)
 
-TRANSCRIPTION_NICENESS = 10
-
-
-def _lower_priority_of_this_thread() -> None:
-    # On Linux the nice value belongs to each thread, and new threads inherit it.
-    try:
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), TRANSCRIPTION_NICENESS)
-    except (AttributeError, OSError) as exc:
-        log.info("transcription runs at normal priority (%s)", exc)
-
 
 class IngestService:
     def __init__(
@@ -39,8 +28,8 @@ class IngestService:
         transcribe: bool = True,
         worker_process: bool = False,
     ) -> None:
-        """`transcribe`: run workers on threads here; `worker_process`: in a child process
-        (what `ingest serve` does, so acks never wait behind Whisper)."""
+        """`transcribe`: this process is an `ingest worker` (or a test): workers run on
+        threads here. `worker_process`: `ingest serve` supervising one `ingest worker`."""
         self.settings = settings
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         self.engine = make_engine(settings.sqlalchemy_url)
@@ -81,10 +70,7 @@ class IngestService:
             self._threads.append(ticker)
 
     def _transcription(self, loaded: threading.Event, failure: list[BaseException]) -> None:
-        """Load the model and run the workers on threads of lower priority: receiving and
-        acking clips must never wait behind Whisper for a core. Threads made here, the
-        model's own included, inherit the priority."""
-        _lower_priority_of_this_thread()
+        """Load the model and run the workers."""
         s = self.settings
         try:
             self.transcriber = Transcriber.from_settings(s)
@@ -119,6 +105,8 @@ class IngestService:
                 log.exception("periodic chores failed; trying again next tick")
 
     def stop(self) -> None:
+        """Within the units' TimeoutStopSec: at most 20 s for the receiver to store and ack
+        what it holds, 20 s for the worker child, then the threads' last words."""
         if self.receiver is not None:
             self.receiver.stop()
         if self.worker_process is not None:
@@ -127,7 +115,7 @@ class IngestService:
         for worker in self.workers:
             worker.wakeup.set()
         for thread in self._threads:
-            thread.join(timeout=60)
+            thread.join(timeout=10)
         self.engine.dispose()
 
     def readiness(self) -> dict[str, bool]:

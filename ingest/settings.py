@@ -36,6 +36,12 @@ class IngestSettings(BaseSettings):
     whisper_model: str | None = Field(
         default=None, description="size name or CTranslate2 directory; bundled tiny.en if unset"
     )
+    whisper_model_sha256: str | None = Field(
+        default=None,
+        pattern=r"^[0-9a-f]{64}$",
+        description="sha256 of the model directory's model.bin, checked at load; the "
+        "bundled tiny.en and the joined base are always checked against their pins",
+    )
     whisper_compute_type: str = "int8"
     whisper_threads: int = 2
     whisper_beam_size: int = Field(default=2, ge=1, le=10)
@@ -44,6 +50,9 @@ class IngestSettings(BaseSettings):
     )
     whisper_no_speech_threshold: float = 0.6
     transcribe_workers: int = 1
+    worker_nice: int = Field(
+        default=10, ge=0, le=19, description="CPU niceness of `ingest worker`: acks never wait"
+    )
     transcribe_max_attempts: int = 3
     transcribe_retry_s: float = 5.0
     transcribe_lease_s: float = Field(

@@ -8,6 +8,7 @@ from typing import Any
 
 from ingest.errors import TranscriptionError
 from ingest.settings import IngestSettings
+from ingest.whisper_models import PINNED, check_model
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +59,7 @@ class Transcriber:
         threads: int = 2,
         beam_size: int = 1,
         no_speech_threshold: float = 0.6,
+        model_sha256: str | None = None,
     ) -> None:
         from faster_whisper import WhisperModel
 
@@ -65,6 +67,10 @@ class Transcriber:
         # The bundled default is `tiny.en`; a local directory is named by its folder.
         self.model_name = Path(model).name if model and Path(model).is_dir() else model or "tiny.en"
         local = Path(self.model_ref).is_dir()
+        if model is None:
+            check_model(Path(self.model_ref), PINNED["tiny.en"])
+        elif local and model_sha256:
+            check_model(Path(self.model_ref), model_sha256)
         started = time.perf_counter()
         self._model = WhisperModel(
             self.model_ref,
@@ -86,6 +92,7 @@ class Transcriber:
             threads=settings.whisper_threads,
             beam_size=settings.whisper_beam_size,
             no_speech_threshold=settings.whisper_no_speech_threshold,
+            model_sha256=None if model else settings.whisper_model_sha256,
         )
 
     @property

@@ -1,6 +1,5 @@
 """A planner's theme reaches a running booth without a restart: config, prompt and all."""
 
-import time
 from pathlib import Path
 
 import httpx
@@ -16,17 +15,9 @@ from tests.support.broker import Mosquitto
 from tests.support.mqtt import RawBooth
 from tests.support.services import start_ingest_process
 from tests.support.speech import speak
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.slow
-
-
-def wait_until(condition: object, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():  # type: ignore[operator]
-            return
-        time.sleep(0.1)
-    raise TimeoutError("condition never held")
 
 
 def test_a_new_theme_reaches_a_running_booth(
@@ -81,9 +72,11 @@ def test_a_new_theme_reaches_a_running_booth(
                     qos=1,
                     retain=False,
                 ).wait_for_publish(5)
-            wait_until(lambda: booth.agent.last_error is not None)
+            assert wait_until(lambda: booth.agent.last_error is not None)
             assert booth.agent.config is not None and booth.agent.config.version == config.version
-            wait_until(lambda: (api.get("/api/booths").json()[0]["status"] or {}).get("last_error"))
+            assert wait_until(
+                lambda: (api.get("/api/booths").json()[0]["status"] or {}).get("last_error")
+            )
             fleet = api.get("/api/booths").json()[0]
     finally:
         api.close()
@@ -91,9 +84,16 @@ def test_a_new_theme_reaches_a_running_booth(
 
     assert (clip.theme, clip.config_version) == ("harbour", config.version)
     assert np.array_equal(
-        played_prompt, load(booth.agent.config_cache.prompts / "theme_harbour.wav")
+        played_prompt, load(booth.agent.config_cache.prompt_path(harbour_prompt(booth)))
     )
     assert len(played_prompt) > 16000  # the spoken question, not the fallback tone
     assert fleet["id"] == BOOTH and fleet["state"] == "idle"
     assert "invalid config" in fleet["status"]["last_error"]
     assert booth.agent.call.phase is Phase.IDLE
+
+
+def harbour_prompt(booth: object) -> str:
+    config = booth.agent.config  # type: ignore[attr-defined]
+    (digest,) = [t.prompt_sha256 for t in config.themes if t.slug == "harbour"]
+    assert digest is not None
+    return str(digest)

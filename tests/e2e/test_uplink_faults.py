@@ -17,6 +17,7 @@ from tests.conftest import BOOTH
 from tests.e2e.conftest import simulated_booth, start_ingest, stored_ids, words
 from tests.support.broker import Mosquitto
 from tests.support.services import printed_clips, start_ingest_process
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.slow
 
@@ -53,7 +54,8 @@ def test_ingest_down_clips_wait_in_the_spool_and_arrive_later(
         for _ in range(3):
             booth.place_call(CallScript(words(speech_wav)))
         assert booth.agent.wait_idle_processing(30)
-        time.sleep(3)  # more than the ack timeout: resends happen, nobody answers
+        # Past the ack timeout: the booth resends, and nobody answers.
+        assert wait_until(lambda: booth.uplink.counts["resent"] >= 3, 30)
         assert booth.spool.depth() == 3
         assert booth.uplink.counts["stored"] == 0
         made = {str(c.clip_id) for c in booth.agent.processor.recent}

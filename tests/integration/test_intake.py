@@ -2,7 +2,6 @@
 running, and good clips keep flowing."""
 
 import os
-import time
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -21,6 +20,7 @@ from tests.integration.conftest import ingest_settings, register
 from tests.support.broker import Mosquitto
 from tests.support.clips import encode_file, meta_for, properties_from
 from tests.support.mqtt import RawBooth
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.slow
 
@@ -108,18 +108,19 @@ CASES: dict[str, tuple[Case, str]] = {
 
 
 def wait_status(service: IngestService, clip_id: str, timeout: float = 60) -> Clip:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    settled = (ClipStatus.TRANSCRIBED, ClipStatus.NO_SPEECH, ClipStatus.FAILED)
+    found: list[Clip] = []
+
+    def done() -> bool:
         with service.sessions() as session:
             clip = session.get(Clip, clip_id)
-            if clip and clip.status in (
-                ClipStatus.TRANSCRIBED,
-                ClipStatus.NO_SPEECH,
-                ClipStatus.FAILED,
-            ):
-                return clip
-        time.sleep(0.1)
-    raise TimeoutError(clip_id)
+        if clip is not None and clip.status in settled:
+            found.append(clip)
+        return bool(found)
+
+    if not wait_until(done, timeout, every=0.1):
+        raise TimeoutError(clip_id)
+    return found[0]
 
 
 def test_every_bad_input_is_rejected_with_its_reason_and_good_clips_still_flow(

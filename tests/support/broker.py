@@ -5,8 +5,9 @@ import secrets
 import shutil
 import socket
 import subprocess
-import time
 from pathlib import Path
+
+from tests.support.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 ACL = ROOT / "deploy" / "mosquitto" / "acl"
@@ -100,8 +101,12 @@ class Mosquitto:
         self.passwords[user] = secrets.token_urlsafe(12)
         self._write_passwords()
         if self.process is not None:
+            reloads = self.log.read_text().count("Reloading config.")
             self.process.send_signal(1)  # SIGHUP reloads the password file
-            time.sleep(0.3)
+            if not wait_until(
+                lambda: self.log.read_text().count("Reloading config.") > reloads, 10
+            ):
+                raise RuntimeError("mosquitto did not reload its config")
         return self.passwords[user]
 
     def _write_passwords(self) -> None:
@@ -141,6 +146,7 @@ log_dest stderr
 log_type error
 log_type warning
 log_type notice
+log_type information
 listener {self.port} 127.0.0.1
 {tls_lines}"""
         )
@@ -151,16 +157,18 @@ listener {self.port} 127.0.0.1
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
-                return self
-            except OSError:
-                if self.process.poll() is not None:
-                    raise RuntimeError(f"mosquitto exited: {self.log.read_text()}") from None
-                time.sleep(0.05)
+        if wait_until(self._listening, 10):
+            return self
         raise RuntimeError("mosquitto did not start listening")
+
+    def _listening(self) -> bool:
+        try:
+            socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+            return True
+        except OSError:
+            if self.process is not None and self.process.poll() is not None:
+                raise RuntimeError(f"mosquitto exited: {self.log.read_text()}") from None
+            return False
 
     def stop(self) -> None:
         if self.process is not None:

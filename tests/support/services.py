@@ -4,13 +4,13 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
 import httpx
 
 from tests.support.broker import free_port
+from tests.support.waiting import wait_until
 
 
 def run_cli(
@@ -54,17 +54,18 @@ class IngestProcess:
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"ingest exited early:\n{self.log_path.read_text()}")
-            try:
-                if httpx.get(f"{self.base_url}/readyz", timeout=1).status_code == 200:
-                    return self
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.2)
+        if wait_until(self._ready, timeout, every=0.2):
+            return self
         raise RuntimeError(f"ingest not ready in {timeout} s:\n{self.log_path.read_text()}")
+
+    def _ready(self) -> bool:
+        assert self.process is not None
+        if self.process.poll() is not None:
+            raise RuntimeError(f"ingest exited early:\n{self.log_path.read_text()}")
+        try:
+            return httpx.get(f"{self.base_url}/readyz", timeout=1).status_code == 200
+        except httpx.HTTPError:
+            return False
 
     def stop(self) -> None:
         if self.process is not None:
@@ -90,17 +91,19 @@ class IngestProcess:
 
     def wait_for_clip(self, clip_id: str, timeout: float = 120) -> dict[str, Any]:
         """Poll until the clip's transcription settled (transcribed, no_speech or failed)."""
-        deadline = time.monotonic() + timeout
         clip: dict[str, Any] = {}
-        while time.monotonic() < deadline:
+
+        def settled() -> bool:
+            nonlocal clip
             response = httpx.get(
                 f"{self.base_url}/api/clips/{clip_id}", headers=self.headers, timeout=10
             )
             if response.status_code == 200:
                 clip = response.json()
-                if clip["status"] in ("transcribed", "no_speech", "failed"):
-                    return clip
-            time.sleep(0.3)
+            return clip.get("status") in ("transcribed", "no_speech", "failed")
+
+        if wait_until(settled, timeout, every=0.3):
+            return clip
         raise TimeoutError(f"clip {clip_id} not transcribed in {timeout} s: {clip}")
 
 

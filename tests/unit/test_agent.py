@@ -2,7 +2,6 @@
 encoder and spool (no broker: clips stay in the spool)."""
 
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,7 +11,7 @@ import soundfile as sf
 
 from booth.agent import Agent
 from booth.audio import MemoryAudio
-from booth.call import HungUp, KeyPressed, Lifted, Phase, Sound
+from booth.call import HungUp, KeyPressed, Lifted, Phase, PlaybackDone, Sound
 from booth.settings import BoothSettings
 from booth.sounds import BEEP, FALLBACK, PromptLibrary
 from booth.spool import Spool
@@ -126,10 +125,12 @@ def test_hang_up_during_the_beep_keeps_nothing_and_the_next_call_is_clean(
         booth.audio.stop_playback()
         booth.agent.post(booth_event_played(booth))
         booth.expect(Phase.BEEP)
+        first_call = booth.agent.call.number
         booth.agent.post(HungUp())
         booth.agent.post(Lifted())  # the next caller, at once
         booth.expect(Phase.GREETING)
-        time.sleep(0.6)  # the first caller's beep would have ended by now
+        booth.agent.post(PlaybackDone(first_call))  # the first caller's beep, ending late
+        assert booth.agent.wait_idle_processing(5)  # the loop has handled it
         assert booth.agent.call.phase is Phase.GREETING
         assert booth.agent.wait_idle_processing(5) and booth.spool.pending() == []
     finally:
@@ -165,7 +166,7 @@ def test_max_length_ends_the_recording(tmp_path: Path, speech_wav: Path) -> None
 def test_a_message_without_speech_is_discarded_and_counted(booth: Harness) -> None:
     consent_and_choose(booth, "1")
     booth.audio.say(room_tone(3.0))
-    time.sleep(0.2)
+    assert booth.audio.said_all.wait(10)
     booth.agent.post(HungUp())
     assert booth.agent.wait_idle_processing(10)
     assert booth.spool.pending() == []
@@ -193,7 +194,7 @@ def test_a_full_spool_puts_the_booth_out_of_order(tmp_path: Path) -> None:
         booth.expect(Phase.FINISHED)
         assert np.array_equal(booth.audio.played[0], PromptLibrary().named("out_of_order"))
         booth.agent.post(KeyPressed("#"))
-        time.sleep(0.1)
+        assert booth.agent.wait_idle_processing(5)  # the key was handled, and ignored
         assert booth.agent.call.phase is Phase.FINISHED
     finally:
         booth.close()

@@ -2,8 +2,7 @@
 say nothing or leave the handset off the hook, rotary dials, and the status LED."""
 
 import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -20,7 +19,9 @@ from booth.sounds import PromptLibrary, Sound
 from booth.spool import Spool
 from booth.station import Station, check_wiring
 from shared.messages import BoothState
+from tests.support.clock import ManualClock
 from tests.support.fake_sounddevice import FakeCard
+from tests.support.waiting import wait_until
 
 UNREACHABLE_BROKER = "mqtt://127.0.0.1:1"
 
@@ -59,15 +60,6 @@ class Running:
         assert not self.thread.is_alive()
 
 
-def eventually(condition: Callable[[], bool], timeout: float = 10) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.02)
-    return condition()
-
-
 @pytest.fixture
 def card() -> FakeCard:
     return FakeCard(rates=(48_000,), output_channels=(2,), input_channels=(2,), speed=20)
@@ -102,7 +94,7 @@ def test_a_card_pulled_mid_call_ends_it_and_the_booth_recovers_when_it_returns(
     booth.expect(Phase.IDLE)
 
     card.plug_in()
-    assert eventually(lambda: booth.agent.state() is BoothState.IDLE)
+    assert wait_until(lambda: booth.agent.state() is BoothState.IDLE)
     assert booth.agent.status().last_error is None
     assert booth.states[-1] is BoothState.IDLE and BoothState.OUT_OF_ORDER in booth.states
     booth.agent.post(Lifted())  # and calls work again, on the same card
@@ -116,9 +108,9 @@ def test_no_card_at_boot_is_out_of_order_until_one_is_plugged_in(
     card.unplug()
     running = Running(settings_for(tmp_path), SoundDeviceAudio("USB", "USB", sd=card))
     try:
-        assert eventually(lambda: running.agent.state() is BoothState.OUT_OF_ORDER)
+        assert wait_until(lambda: running.agent.state() is BoothState.OUT_OF_ORDER)
         card.plug_in()
-        assert eventually(lambda: running.agent.state() is BoothState.IDLE)
+        assert wait_until(lambda: running.agent.state() is BoothState.IDLE)
     finally:
         running.close()
 
@@ -155,12 +147,12 @@ def test_a_handset_left_off_the_hook_is_reported(tmp_path: Path) -> None:
         running.close()
 
 
-def pulse(pin: object, pulses: int) -> None:
+def pulse(pin: object, clock: ManualClock, pulses: int) -> None:
     for _ in range(pulses):
         pin.drive_high()  # type: ignore[attr-defined]
-        time.sleep(0.06)
+        clock.advance(0.06)
         pin.drive_low()  # type: ignore[attr-defined]
-        time.sleep(0.04)
+        clock.advance(0.04)
 
 
 def test_a_rotary_booth_consents_by_dialling_its_digit(tmp_path: Path) -> None:
@@ -169,12 +161,15 @@ def test_a_rotary_booth_consents_by_dialling_its_digit(tmp_path: Path) -> None:
         tmp_path, dial_pulse_pin=27, consent_key="1", consent_timeout_s=10, led_pin=24
     )
     audio = MemoryAudio(speed=40)
-    with Station(settings, audio, pin_factory=pins) as station:
+    clock = ManualClock()
+    with Station(settings, audio, pin_factory=pins, clock=clock) as station:
         pins.pin(27).drive_low()  # the pulse contact is closed at rest
-        assert eventually(lambda: pins.pin(24).state == 1)  # lit from boot: ready
+        assert wait_until(lambda: pins.pin(24).state == 1)  # lit from boot: ready
         pins.pin(17).drive_low()  # lift
+        clock.advance(0.1)  # past the hook's debounce
         assert station.agent.wait_for([Phase.CONSENT], 10)
-        pulse(pins.pin(27), 1)
+        pulse(pins.pin(27), clock, 1)
+        clock.advance(0.5)  # past the digit gap
         assert station.agent.wait_for([Phase.PROMPT, Phase.BEEP, Phase.RECORDING], 5)
         greeting = PromptLibrary(consent_key="1").sound(Sound.GREETING)
         assert np.array_equal(audio.played[0], greeting)
@@ -192,11 +187,14 @@ def test_the_consent_key_must_be_one_the_booth_can_send(tmp_path: Path) -> None:
 def test_the_led_goes_dark_when_the_card_fails(tmp_path: Path, card: FakeCard) -> None:
     pins = MockFactory()
     settings = settings_for(tmp_path, keypad_pins={"#": 22}, led_pin=24)
-    with Station(settings, SoundDeviceAudio("USB", "USB", sd=card), pin_factory=pins) as station:
-        assert eventually(lambda: pins.pin(24).state == 1)
+    clock = ManualClock()
+    audio = SoundDeviceAudio("USB", "USB", sd=card)
+    with Station(settings, audio, pin_factory=pins, clock=clock) as station:
+        assert wait_until(lambda: pins.pin(24).state == 1)
         card.unplug()
         pins.pin(17).drive_low()  # a caller lifts; the greeting cannot play
+        clock.advance(0.1)
         assert station.agent.wait_for([Phase.FINISHED], 10)
-        assert eventually(lambda: pins.pin(24).state == 0)
+        assert wait_until(lambda: pins.pin(24).state == 0)
         card.plug_in()
-        assert eventually(lambda: pins.pin(24).state == 1)
+        assert wait_until(lambda: pins.pin(24).state == 1)

@@ -2,9 +2,7 @@
 is not as it should be: one line that says what, an exit status systemd understands, and
 never a traceback."""
 
-import io
 import subprocess
-import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,7 +16,6 @@ from booth.audio import MemoryAudio
 from booth.pins import EX_CONFIG
 from booth.settings import BoothSettings
 from booth.station import Station
-from tests.support.fake_sounddevice import FakeCard
 from tests.support.services import run_cli
 
 
@@ -77,42 +74,23 @@ def settings(tmp_path: Path, **extra: object) -> BoothSettings:
 
 def test_check_walks_a_technician_through_hook_keys_and_led(tmp_path: Path) -> None:
     pins = MockFactory()
-    out = io.StringIO()
-    hands_done = threading.Event()
+    hands = {  # what the technician does on reading each instruction
+        "lift the handset": lambda: pins.pin(17).drive_low(),
+        "hang up": lambda: pins.pin(17).drive_high(),
+        "press or dial #": lambda: (pins.pin(22).drive_low(), pins.pin(22).drive_high()),
+        "press or dial 1": lambda: (pins.pin(6).drive_low(), pins.pin(6).drive_high()),
+    }
+    said: list[str] = []
 
-    def technician() -> None:  # follows each instruction as it is printed
-        steps = {
-            "lift the handset": lambda: pins.pin(17).drive_low(),
-            "hang up": lambda: pins.pin(17).drive_high(),
-            "press or dial #": lambda: (pins.pin(22).drive_low(), pins.pin(22).drive_high()),
-            "press or dial 1": lambda: (pins.pin(6).drive_low(), pins.pin(6).drive_high()),
-        }
-        done: set[str] = set()
-        deadline = time.monotonic() + 30
-        while len(done) < len(steps) and time.monotonic() < deadline:
-            for instruction, act in steps.items():
-                if instruction not in done and f"....  {instruction}" in out.getvalue():
-                    time.sleep(0.1)
-                    act()
-                    done.add(instruction)
-            time.sleep(0.02)
-        hands_done.set()
+    def technician_reads(text: str) -> None:
+        said.append(text)
+        instruction = text.removeprefix("....  ")
+        if instruction in hands:
+            hands[instruction]()
 
-    helper = threading.Thread(target=technician)
-    helper.start()
-    code = check.run(
-        settings(tmp_path),
-        interactive=True,
-        pin_factory=pins,
-        sd=FakeCard(speed=10),
-        out=out,
-        answer=lambda _question: "y",
-    )
-    helper.join(30)
-    lines = out.getvalue().splitlines()
-    walk = next(line for line in lines if line.split()[1:2] == ["walk"])
-    assert walk.startswith("OK") and "hook, 2 key(s), LED" in walk, out.getvalue()
-    assert code in (0, 1)  # the broker is unreachable here; the walk is what is tested
+    finding = check.walk_through(settings(tmp_path), pins, technician_reads, lambda _q: "y", 5)
+    assert finding.ok and "hook, 2 key(s), LED" in finding.detail, said
+    assert [line.removeprefix("....  ") for line in said] == list(hands)
 
 
 def test_check_names_an_inverted_hook(tmp_path: Path) -> None:

@@ -1,7 +1,6 @@
 """The sounddevice backend on fake cards that refuse what real cheap USB cards refuse."""
 
 import threading
-import time
 
 import numpy as np
 import pytest
@@ -10,6 +9,7 @@ from booth.errors import AudioDeviceError
 from booth.soundcard import Format, SoundDeviceAudio
 from booth.sounds import RATE, tone
 from tests.support.fake_sounddevice import FakeCard
+from tests.support.waiting import wait_until
 
 
 def dominant_hz(samples: np.ndarray, rate: int) -> float:
@@ -45,7 +45,7 @@ def test_a_48k_card_records_16k_mono_blocks() -> None:
     audio = SoundDeviceAudio(None, None, sd=card)
     blocks: list[np.ndarray] = []
     audio.start_capture(blocks.append)
-    time.sleep(0.4)
+    assert wait_until(lambda: len(blocks) > 20, 10)
     audio.stop_capture()
     assert card.opened == [("input", 44_100, 2)]  # the card's own default rate first
     assert len(blocks) > 10 and {len(b) for b in blocks} == {480}
@@ -101,7 +101,7 @@ def test_a_card_pulled_mid_prompt_never_reports_the_prompt_done() -> None:
     audio = SoundDeviceAudio(sd=card)
     done = threading.Event()
     audio.play(tone(500, 2.0), done.set)
-    time.sleep(0.1)
+    assert wait_until(lambda: card.played, 5)  # the prompt is playing
     card.unplug()
     assert not done.wait(0.5)
     with pytest.raises(AudioDeviceError):
