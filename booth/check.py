@@ -30,7 +30,7 @@ from booth.call import Event, HungUp, KeyPressed, Lifted
 from booth.errors import AudioDeviceError
 from booth.pins import EX_CONFIG
 from booth.settings import DEFAULT_CONFIG_FILE, BoothSettings
-from shared.broker import BrokerAddress, make_client
+from shared.broker import make_client
 
 CLOCK_FLOOR = datetime(2025, 1, 1, tzinfo=UTC)  # a Pi without RTC boots near 1970 or its image date
 TIME_ERROR = 5  # adjtimex(2): the kernel clock is not synchronised
@@ -160,10 +160,11 @@ def check_microphone(settings: BoothSettings, sd: Any = None, seconds: float = 1
 
 def check_broker(settings: BoothSettings, timeout: float = 5.0) -> Finding:
     try:
-        address = BrokerAddress.from_url(settings.mqtt_url)
+        address = settings.broker_address()
         client = make_client(address, f"{settings.id}-check", ca_file=settings.mqtt_ca_file)
-    except Exception as exc:  # a bad URL, an unreadable CA file
-        return Finding("broker", False, f"{type(exc).__name__}: {exc}", "check mqtt_url", False)
+    except Exception as exc:  # a bad URL, an unreadable CA or password file
+        hint = "check mqtt_url, mqtt_password_file and mqtt_ca_file"
+        return Finding("broker", False, f"{type(exc).__name__}: {exc}", hint, False)
     answer: list[str] = []
     done = threading.Event()
 

@@ -2,6 +2,7 @@
 environment variables on top."""
 
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Literal
 
@@ -15,6 +16,7 @@ from pydantic_settings import (
 
 from booth.codec import Codec
 from booth.pins import PinFactoryName
+from shared.broker import BrokerAddress
 from shared.topics import DEFAULT_PREFIX, SLUG_PATTERN
 
 DEFAULT_CONFIG_FILE = Path("/etc/booth/booth.toml")
@@ -31,7 +33,13 @@ class BoothSettings(BaseSettings):
         description='digit -> theme until remote config arrives, {"1": "parks"}',
     )
 
-    mqtt_url: str = "mqtt://127.0.0.1:1883"
+    mqtt_url: str = Field(
+        default="mqtt://127.0.0.1:1883", description="mqtts://BOOTH_ID@HOST:8883 in the field"
+    )
+    mqtt_password_file: Path | None = Field(
+        default=None,
+        description="the broker password, alone in a 0600 file (the bundle's), not in the URL",
+    )
     mqtt_ca_file: Path | None = None
     topic_prefix: str = DEFAULT_PREFIX
     ack_timeout_s: float = 30.0
@@ -95,6 +103,14 @@ class BoothSettings(BaseSettings):
     )
 
     heartbeat_s: float = 60.0
+
+    def broker_address(self) -> BrokerAddress:
+        """The broker URL, with the password from `mqtt_password_file` when one is set."""
+        address = BrokerAddress.from_url(self.mqtt_url)
+        if self.mqtt_password_file is not None:
+            secret = self.mqtt_password_file.read_text(encoding="utf-8").strip()
+            address = replace(address, username=address.username or self.id, password=secret)
+        return address
 
     @property
     def state_dir(self) -> Path:

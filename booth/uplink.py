@@ -19,7 +19,7 @@ from paho.mqtt.reasoncodes import ReasonCode
 
 from booth.settings import BoothSettings
 from booth.spool import Spool
-from shared.broker import BrokerAddress, make_client, start_persistent
+from shared.broker import make_client, start_persistent
 from shared.errors import ProtocolError
 from shared.messages import Ack, AckStatus, BoothState, BoothStatus
 from shared.topics import Channel, Topics
@@ -34,7 +34,7 @@ class Uplink:
         self.settings = settings
         self.spool = spool
         self.topics = Topics(settings.topic_prefix)
-        self.address = BrokerAddress.from_url(settings.mqtt_url)
+        self.address = settings.broker_address()
         self.client = make_client(self.address, settings.id, ca_file=settings.mqtt_ca_file)
         # A random first delay keeps a fleet from reconnecting in step after a broker restart;
         # paho doubles it on each failure up to the cap.

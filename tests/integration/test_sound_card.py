@@ -14,6 +14,7 @@ from tests.conftest import BOOTH
 from tests.support.alsa import FileSoundCard
 from tests.support.broker import Mosquitto
 from tests.support.services import run_cli
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.slow
 
@@ -58,8 +59,12 @@ def test_sounddevice_plays_and_records_through_alsa(tmp_path: Path) -> None:
 def booth_env(card: FileSoundCard | None, broker: Mosquitto, tmp_path: Path) -> dict[str, str]:
     config = tmp_path / "booth.toml"
     config.write_text(f'id = "{BOOTH}"\nneighborhood = "gellerup"\n')
+    secret = tmp_path / "broker-password"  # as in a booth's bundle: never in the URL
+    secret.write_text(broker.passwords[BOOTH] + "\n")
+    secret.chmod(0o600)
     env = {
-        "BOOTH_MQTT_URL": broker.url(BOOTH),
+        "BOOTH_MQTT_URL": f"mqtt://127.0.0.1:{broker.port}",
+        "BOOTH_MQTT_PASSWORD_FILE": str(secret),
         "BOOTH_SPOOL_DIR": str(tmp_path / "spool"),
         "BOOTH_CONFIG_FILE": str(config),
         "BOOTH_KEYPAD_PINS": '{"#": 22}',
@@ -103,7 +108,7 @@ def test_booth_check_reports_each_missing_part_with_a_hint(
     broker: Mosquitto, tmp_path: Path
 ) -> None:
     env = booth_env(None, broker, tmp_path)
-    env["BOOTH_MQTT_URL"] = broker.url(BOOTH, password="wrong")
+    (tmp_path / "broker-password").write_text("wrong")
     env["BOOTH_SPOOL_DIR"] = "/proc/no-spool-here"
     env["BOOTH_OUTPUT_DEVICE"] = env["BOOTH_INPUT_DEVICE"] = "USB Headset"
     result = run_cli("booth", ["check"], env, timeout=60)
@@ -130,7 +135,7 @@ def test_booth_check_at_boot_only_fails_on_what_a_restart_cannot_fix(
 ) -> None:
     card = FileSoundCard(tmp_path / "home", np.zeros(16000, np.int16))
     env = booth_env(card, broker, tmp_path)
-    env["BOOTH_MQTT_URL"] = broker.url(BOOTH, password="wrong")
+    (tmp_path / "broker-password").write_text("wrong")
     result = run_cli("booth", ["check", "--boot"], env, timeout=60)
     assert result.returncode == 0, result.stdout  # records offline, retries the card
     lines = report(result.stdout)
@@ -140,3 +145,28 @@ def test_booth_check_at_boot_only_fails_on_what_a_restart_cannot_fix(
     assert result.returncode == EX_CONFIG
     assert report(result.stdout)["config"].startswith("FAIL")
     assert "missing.toml is missing" in result.stdout
+
+
+def test_a_bundle_from_add_booth_lets_booth_check_log_in(broker: Mosquitto, tmp_path: Path) -> None:
+    """The provisioning script makes the login, the broker learns it without a restart, and
+    the booth uses the password from its bundle's file; the secret is never printed."""
+    script = Path(__file__).parents[2] / "deploy" / "mosquitto" / "add-booth.sh"
+    bundle = tmp_path / "bundle"
+    made = subprocess.run(
+        ["sh", str(script), "booth-new", str(broker.workdir / "passwords"), str(bundle)],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert made.returncode == 0, made.stderr
+    secret = (bundle / "broker-password").read_text()
+    assert secret and secret not in made.stdout + made.stderr
+    assert (bundle / "broker-password").stat().st_mode & 0o777 == 0o600
+    assert wait_until(lambda: "Reloading config." in broker.log.read_text(), 10)
+    env = booth_env(None, broker, tmp_path) | {
+        "BOOTH_ID": "booth-new",
+        "BOOTH_MQTT_PASSWORD_FILE": str(bundle / "broker-password"),
+    }
+    result = run_cli("booth", ["check"], env, timeout=60)
+    assert report(result.stdout)["broker"].startswith("OK"), result.stdout
+    assert "as booth-new" in report(result.stdout)["broker"]
