@@ -161,3 +161,12 @@ def test_config_validates_themes() -> None:
     ):
         with pytest.raises(ProtocolError):
             BoothConfig.decode(json.dumps(bad))
+
+
+@pytest.mark.parametrize("slug", ["parks\n", "parks\r\n", "Parks", "", "-x", "a" * 65])
+def test_slugs_are_matched_whole(slug: str) -> None:
+    from shared.topics import check_slug
+
+    with pytest.raises(ProtocolError):
+        check_slug(slug, "theme")
+    assert check_slug("parks", "theme") == "parks"
