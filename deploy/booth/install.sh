@@ -1,0 +1,45 @@
+#!/bin/sh
+# Installs or updates the booth agent on Raspberry Pi OS (Bookworm or Trixie, 64-bit) from
+# this source tree and a booth's bundle. Idempotent: run it again after `git pull`.
+# System parts come from apt (PortAudio, libsndfile, libopus, lgpio: Trixie's Python 3.13
+# has no lgpio wheel on PyPI); Python parts are wheels, only the booth's extra (no Whisper).
+# Usage: sudo deploy/booth/install.sh BUNDLE_DIR   (booth.toml, broker-password, ca.crt)
+set -eu
+bundle="${1:-}"
+src="$(cd "$(dirname "$0")/../.." && pwd)"
+if [ "$(id -u)" -ne 0 ]; then echo "run as root (sudo)" >&2; exit 1; fi
+if [ ! -f "$bundle/booth.toml" ]; then echo "no booth.toml in '$bundle'" >&2; exit 2; fi
+
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends \
+    python3-venv python3-pip python3-lgpio libportaudio2 libsndfile1 libopus0 >/dev/null
+
+id booth >/dev/null 2>&1 ||
+    useradd --system --home-dir /var/lib/booth --shell /usr/sbin/nologin booth
+for group in audio gpio; do
+    if getent group "$group" >/dev/null; then usermod -a -G "$group" booth; fi
+done
+
+# System site packages: python3-lgpio comes from apt.
+[ -x /opt/booth/.venv/bin/python ] || python3 -m venv --system-site-packages /opt/booth/.venv
+/opt/booth/.venv/bin/pip install --quiet --upgrade pip
+/opt/booth/.venv/bin/pip install --quiet --prefer-binary "$src[booth]"
+
+install -d -m 0750 -o root -g booth /etc/booth
+install -m 0640 -o root -g booth "$bundle/booth.toml" /etc/booth/booth.toml
+for file in broker-password ca.crt; do
+    if [ -f "$bundle/$file" ]; then install -m 0640 -o root -g booth "$bundle/$file" "/etc/booth/$file"; fi
+done
+
+install -m 0644 "$src/systemd/booth.service" /etc/systemd/system/booth.service
+if [ -d /run/systemd/system ]; then
+    systemctl daemon-reload
+    systemctl enable booth.service
+    systemctl restart booth.service
+else
+    systemctl enable booth.service 2>/dev/null || ln -sf /etc/systemd/system/booth.service \
+        /etc/systemd/system/multi-user.target.wants/booth.service
+fi
+echo "booth installed: /opt/booth/.venv, /etc/booth/booth.toml, booth.service enabled"
+echo "next: sudo -u booth /opt/booth/.venv/bin/booth check --interactive"
