@@ -12,8 +12,11 @@ if [ ! -f "$bundle/booth.toml" ]; then echo "no booth.toml in '$bundle'" >&2; ex
 
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
-apt-get install -y -qq --no-install-recommends \
-    python3-venv python3-pip python3-lgpio libportaudio2 libsndfile1 libopus0 >/dev/null
+packages="python3-venv python3-pip libportaudio2 libsndfile1 libopus0"
+# Raspberry Pi OS has python3-lgpio; elsewhere (a test root, another board) pip has lgpio.
+if apt-cache show python3-lgpio >/dev/null 2>&1; then packages="$packages python3-lgpio"; fi
+# shellcheck disable=SC2086 # a list of package names
+apt-get install -y -qq --no-install-recommends $packages >/dev/null
 
 id booth >/dev/null 2>&1 ||
     useradd --system --home-dir /var/lib/booth --shell /usr/sbin/nologin booth

@@ -41,56 +41,12 @@ class Mosquitto:
         return self.workdir / "ca.crt"
 
     def _make_certificates(self) -> str:
-        """A throwaway CA and a server certificate for 127.0.0.1; the listener lines."""
+        """A CA and a server certificate for 127.0.0.1, made by the production recipe
+        (deploy/pki/make-certs.sh); the listener lines."""
         d = self.workdir
-        run = lambda *args: subprocess.run(args, check=True, capture_output=True)  # noqa: E731
-        run(
-            "openssl",
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "1",
-            "-subj",
-            "/CN=test CA",
-            "-keyout",
-            str(d / "ca.key"),
-            "-out",
-            str(self.ca_file),
-        )
-        run(
-            "openssl",
-            "req",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-subj",
-            "/CN=127.0.0.1",
-            "-keyout",
-            str(d / "server.key"),
-            "-out",
-            str(d / "server.csr"),
-        )
-        (d / "san.ext").write_text("subjectAltName=IP:127.0.0.1\n")
-        run(
-            "openssl",
-            "x509",
-            "-req",
-            "-in",
-            str(d / "server.csr"),
-            "-CA",
-            str(self.ca_file),
-            "-CAkey",
-            str(d / "ca.key"),
-            "-CAcreateserial",
-            "-days",
-            "1",
-            "-extfile",
-            str(d / "san.ext"),
-            "-out",
-            str(d / "server.crt"),
+        script = Path(__file__).parents[2] / "deploy" / "pki" / "make-certs.sh"
+        subprocess.run(
+            ["sh", str(script), str(d), "127.0.0.1", "1"], check=True, capture_output=True
         )
         return (
             f"cafile {self.ca_file}\ncertfile {d / 'server.crt'}\nkeyfile {d / 'server.key'}\n"
