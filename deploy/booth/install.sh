@@ -12,7 +12,7 @@ if [ ! -f "$bundle/booth.toml" ]; then echo "no booth.toml in '$bundle'" >&2; ex
 
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
-packages="python3-venv python3-pip libportaudio2 libsndfile1 libopus0"
+packages="ca-certificates python3-venv python3-pip libportaudio2 libsndfile1 libopus0"
 # Raspberry Pi OS has python3-lgpio; elsewhere (a test root, another board) pip has lgpio.
 if apt-cache show python3-lgpio >/dev/null 2>&1; then packages="$packages python3-lgpio"; fi
 # shellcheck disable=SC2086 # a list of package names
@@ -40,8 +40,9 @@ if [ -d /run/systemd/system ]; then
     systemctl daemon-reload
     systemctl enable booth.service
     systemctl restart booth.service
-else
-    systemctl enable booth.service 2>/dev/null || ln -sf /etc/systemd/system/booth.service \
+else  # an image being prepared: enable for the next boot
+    mkdir -p /etc/systemd/system/multi-user.target.wants
+    ln -sf /etc/systemd/system/booth.service \
         /etc/systemd/system/multi-user.target.wants/booth.service
 fi
 echo "booth installed: /opt/booth/.venv, /etc/booth/booth.toml, booth.service enabled"
