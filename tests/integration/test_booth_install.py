@@ -30,11 +30,18 @@ def debian_root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     )
     assert made.returncode == 0, made.stdout[-3000:] + made.stderr[-3000:]
     shutil.copy("/etc/resolv.conf", root / "etc" / "resolv.conf")
+    # This machine may reach PyPI through a TLS proxy: trust what the host trusts.
+    host_bundle = os.environ.get("PIP_CERT") or os.environ.get("SSL_CERT_FILE")
+    shutil.copy(host_bundle or "/etc/ssl/certs/ca-certificates.crt", root / "etc" / "host-ca.pem")
     yield root
 
 
 def in_root(root: Path, *command: str, timeout: float = 1200) -> subprocess.CompletedProcess[str]:
-    env = {"PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME": "/root"}
+    env = {
+        "PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+        "HOME": "/root",
+        "PIP_CERT": "/etc/host-ca.pem",
+    }
     return subprocess.run(
         ["chroot", str(root), *command], capture_output=True, text=True, env=env, timeout=timeout
     )
@@ -67,6 +74,8 @@ def test_the_installer_leaves_a_booth_ready_for_its_first_boot(debian_root: Path
     assert config.stat().st_uid == 0 and config.stat().st_gid == booth_gid
     assert (debian_root / "etc" / "booth" / "broker-password").stat().st_mode & 0o777 == 0o640
     wants = debian_root / "etc" / "systemd" / "system" / "multi-user.target.wants"
-    assert (wants / "booth.service").exists()
+    enabled = wants / "booth.service"
+    assert enabled.is_symlink()  # as `systemctl enable` leaves it, pointing inside the root
+    assert (debian_root / os.readlink(enabled).lstrip("/")).is_file()
     help_text = in_root(debian_root, "/opt/booth/.venv/bin/booth", "--help")
     assert help_text.returncode == 0 and "simulate" in help_text.stdout
