@@ -56,15 +56,16 @@ def test_serve_stops_within_its_unit_timeout_with_its_worker(
     broker: Mosquitto, tmp_path: Path
 ) -> None:
     ingest = start_ingest_process(broker.url("ingest"), BOOTH, tmp_path / "ingest")
-    child = worker_child(ingest)
-    assert ingest.process is not None
-    ingest.process.send_signal(signal.SIGTERM)
     try:
-        code = ingest.process.wait(timeout=stop_timeout("ingest.service"))
-    except subprocess.TimeoutExpired:
-        code = None
+        child = worker_child(ingest)
+        assert ingest.process is not None
+        ingest.process.send_signal(signal.SIGTERM)
+        try:
+            code = ingest.process.wait(timeout=stop_timeout("ingest.service"))
+        except subprocess.TimeoutExpired:
+            code = None
     finally:
-        ingest.kill()
+        ingest.kill()  # never leave a service behind, whatever failed
     assert code is not None, "ingest serve outlived its unit's TimeoutStopSec"
     # uvicorn shuts down cleanly, then re-raises the signal it caught (0 on older ones).
     assert code in (0, -signal.SIGTERM)
@@ -74,6 +75,8 @@ def test_serve_stops_within_its_unit_timeout_with_its_worker(
 
 def test_the_worker_dies_with_a_killed_parent(broker: Mosquitto, tmp_path: Path) -> None:
     ingest = start_ingest_process(broker.url("ingest"), BOOTH, tmp_path / "ingest")
-    child = worker_child(ingest)
-    ingest.kill()  # SIGKILL: no chance to stop its child
+    try:
+        child = worker_child(ingest)
+    finally:
+        ingest.kill()  # SIGKILL: no chance to stop its child
     assert wait_until(lambda: gone(child), 30)
