@@ -21,7 +21,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any, TextIO
 
 import numpy as np
@@ -29,7 +28,7 @@ import numpy as np
 from booth.call import Event, HungUp, KeyPressed, Lifted
 from booth.errors import AudioDeviceError
 from booth.pins import EX_CONFIG
-from booth.settings import DEFAULT_CONFIG_FILE, BoothSettings
+from booth.settings import BoothSettings, config_file
 from shared.broker import make_client
 
 CLOCK_FLOOR = datetime(2025, 1, 1, tzinfo=UTC)  # a Pi without RTC boots near 1970 or its image date
@@ -48,10 +47,6 @@ class Finding:
         word = "OK  " if self.ok else ("WARN" if boot and not self.fatal else "FAIL")
         hint = f" -> {self.hint}" if self.hint and not self.ok else ""
         return f"{word}  {self.name:<10} {self.detail}{hint}"
-
-
-def config_file() -> Path:
-    return Path(os.environ.get("BOOTH_CONFIG_FILE", DEFAULT_CONFIG_FILE))
 
 
 def check_config(settings: BoothSettings) -> Finding:
@@ -295,30 +290,14 @@ def run(
 def _listening(
     settings: BoothSettings, factory: Any
 ) -> Iterator[tuple["queue.Queue[Event]", Callable[[], bool]]]:
-    from booth.hardware import Hook, Keypad, RotaryDial
+    from booth.station import make_switches
 
     events: queue.Queue[Event] = queue.Queue()
-    pull_up = settings.switch_pull_up
-    hook = Hook(
-        settings.hook_pin,
-        events.put,
-        lifted_when_high=settings.hook_lifted_when_high,
-        bounce_s=settings.hook_bounce_s,
-        pull_up=pull_up,
-        pin_factory=factory,
-    )
-    keypad = Keypad(settings.keypad_pins, events.put, pull_up=pull_up, pin_factory=factory)
-    dial = (
-        RotaryDial(settings.dial_pulse_pin, events.put, pull_up=pull_up, pin_factory=factory)
-        if settings.dial_pulse_pin is not None
-        else None
-    )
+    switches = make_switches(settings, events.put, factory)
     try:
-        yield events, lambda: hook.lifted
+        yield events, lambda: switches.hook.lifted
     finally:
-        for device in (hook, keypad, dial):
-            if device is not None:
-                device.close()
+        switches.close()
 
 
 def walk_through(

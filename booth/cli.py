@@ -9,7 +9,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from booth.pins import EX_CONFIG
-from booth.settings import BoothSettings
+from booth.settings import BoothSettings, config_file
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -105,14 +105,6 @@ def _run(settings: BoothSettings) -> int:
         print(f"error: the booth agent stopped: {station.crashed}", file=sys.stderr)
         return 1
     return 0
-
-
-def config_file() -> Path:
-    import os
-
-    from booth.settings import DEFAULT_CONFIG_FILE
-
-    return Path(os.environ.get("BOOTH_CONFIG_FILE", DEFAULT_CONFIG_FILE))
 
 
 if __name__ == "__main__":

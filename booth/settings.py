@@ -22,6 +22,11 @@ from shared.topics import DEFAULT_PREFIX, SLUG_PATTERN
 DEFAULT_CONFIG_FILE = Path("/etc/booth/booth.toml")
 
 
+def config_file() -> Path:
+    """Where the booth's settings are read from: BOOTH_CONFIG_FILE, else the default."""
+    return Path(os.environ.get("BOOTH_CONFIG_FILE", DEFAULT_CONFIG_FILE))
+
+
 class BoothSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="BOOTH_", extra="ignore")
 
@@ -135,6 +140,5 @@ class BoothSettings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        config_file = Path(os.environ.get("BOOTH_CONFIG_FILE", DEFAULT_CONFIG_FILE))
-        toml = TomlConfigSettingsSource(settings_cls, toml_file=config_file)
+        toml = TomlConfigSettingsSource(settings_cls, toml_file=config_file())
         return (init_settings, env_settings, toml, file_secret_settings)

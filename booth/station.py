@@ -6,13 +6,14 @@ memory audio. Everything else is the same code.
 
 import logging
 import threading
+from dataclasses import dataclass
 from typing import Any
 
 from booth.agent import Agent
 from booth.audio import AudioPort
 from booth.call import Phase
 from booth.clock import Clock
-from booth.hardware import Hook, Keypad, RotaryDial, StatusLed
+from booth.hardware import Hook, Keypad, Post, RotaryDial, StatusLed
 from booth.pins import PinPlanError, check_pin_plan, make_pin_factory, pin_plan
 from booth.settings import BoothSettings
 from booth.spool import Spool
@@ -38,6 +39,44 @@ def check_wiring(settings: BoothSettings) -> None:
         )
 
 
+@dataclass
+class Switches:
+    """The hook, keys and dial of one booth, wired as its settings say."""
+
+    hook: Hook
+    keypad: Keypad
+    dial: RotaryDial | None
+
+    def close(self) -> None:
+        for device in (self.hook, self.keypad, self.dial):
+            if device is not None:
+                device.close()
+
+
+def make_switches(
+    settings: BoothSettings, post: Post, pin_factory: Any, clock: Clock | None = None
+) -> Switches:
+    pull_up = settings.switch_pull_up
+    hook = Hook(
+        settings.hook_pin,
+        post,
+        lifted_when_high=settings.hook_lifted_when_high,
+        bounce_s=settings.hook_bounce_s,
+        pull_up=pull_up,
+        pin_factory=pin_factory,
+        clock=clock,
+    )
+    keypad = Keypad(settings.keypad_pins, post, pull_up=pull_up, pin_factory=pin_factory)
+    dial = (
+        RotaryDial(
+            settings.dial_pulse_pin, post, pull_up=pull_up, pin_factory=pin_factory, clock=clock
+        )
+        if settings.dial_pulse_pin is not None
+        else None
+    )
+    return Switches(hook, keypad, dial)
+
+
 class Station:
     def __init__(
         self,
@@ -56,30 +95,7 @@ class Station:
         self.uplink = Uplink(settings, self.spool)
         self.agent = Agent(settings, audio, self.spool, self.uplink)
         self.uplink.on_config = self.agent.offer_config
-        pull_up = settings.switch_pull_up
-        self.hook = Hook(
-            settings.hook_pin,
-            self.agent.post,
-            lifted_when_high=settings.hook_lifted_when_high,
-            bounce_s=settings.hook_bounce_s,
-            pull_up=pull_up,
-            pin_factory=pins,
-            clock=clock,
-        )
-        self.keypad = Keypad(
-            settings.keypad_pins, self.agent.post, pull_up=pull_up, pin_factory=pins
-        )
-        self.dial = (
-            RotaryDial(
-                settings.dial_pulse_pin,
-                self.agent.post,
-                pull_up=pull_up,
-                pin_factory=pins,
-                clock=clock,
-            )
-            if settings.dial_pulse_pin is not None
-            else None
-        )
+        self.switches = make_switches(settings, self.agent.post, pins, clock)
         self.led = (
             StatusLed(settings.led_pin, pin_factory=pins) if settings.led_pin is not None else None
         )
@@ -102,9 +118,9 @@ class Station:
         if self._thread.is_alive() and self._thread is not threading.current_thread():
             self._thread.join(timeout=30)
         self.uplink.stop()  # says "offline" before it disconnects
-        for device in (self.hook, self.keypad, self.dial, self.led):
-            if device is not None:
-                device.close()
+        self.switches.close()
+        if self.led is not None:
+            self.led.close()
 
     def wait(self) -> None:
         """Run until stopped (SIGTERM from systemd ends the process through `stop`)."""
