@@ -8,7 +8,6 @@ are resampled (soxr) and up/down-mixed here.
 
 import logging
 import math
-import threading
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
@@ -71,15 +70,21 @@ class SoundDeviceAudio:
         self.gain_db = gain_db
         self._stop_out: Any = None
         self._in: Any = None
-        self._lock = threading.Lock()
+        # Found once per direction (asking PortAudio opens the device); forgotten when the
+        # card fails, so a card plugged back is asked again.
+        self._formats: dict[str, Format] = {}
 
     # Formats ---------------------------------------------------------------------------
 
     def output_format(self) -> Format:
-        return self._negotiate("output", self.output_device)
+        if "output" not in self._formats:
+            self._formats["output"] = self._negotiate("output", self.output_device)
+        return self._formats["output"]
 
     def input_format(self) -> Format:
-        return self._negotiate("input", self.input_device)
+        if "input" not in self._formats:
+            self._formats["input"] = self._negotiate("input", self.input_device)
+        return self._formats["input"]
 
     def _negotiate(self, kind: str, device: str | None) -> Format:
         name = device or "the default device"
@@ -105,6 +110,7 @@ class SoundDeviceAudio:
 
     def probe(self) -> None:
         """Raise AudioDeviceError unless both directions can be opened now."""
+        self._formats.clear()
         self.output_format()
         self.input_format()
 
@@ -147,6 +153,7 @@ class SoundDeviceAudio:
             )
             stream.start()
         except (ValueError, self._sd.PortAudioError) as exc:
+            self._formats.pop("output", None)
             where = self._name(self.output_device)
             raise AudioDeviceError(f"cannot play on {where}: {exc}") from exc
 
@@ -200,6 +207,7 @@ class SoundDeviceAudio:
             )
             stream.start()
         except (ValueError, self._sd.PortAudioError) as exc:
+            self._formats.pop("input", None)
             where = self._name(self.input_device)
             raise AudioDeviceError(f"cannot record on {where}: {exc}") from exc
         self._in = stream
