@@ -377,7 +377,7 @@ class Agent:
             deadlines.append(self._recording.last_block_at + self.settings.audio_stall_s)
         if self.audio_fault is not None:
             deadlines.append(self._audio_retry_at)
-        return min(deadlines, default=float("inf"))
+        return min(deadlines)
 
     def _fire_due_timers(self) -> None:
         for fired in self._timers.fired():

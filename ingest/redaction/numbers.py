@@ -8,6 +8,7 @@ no modulus-11 check, which numbers issued since 2007 may fail) or 8 digits that 
 count list stays.
 """
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -87,6 +88,7 @@ def _tokens(text: str) -> list[_Token]:
     return tokens
 
 
+@functools.lru_cache(maxsize=8192)  # transcripts repeat their words; text2num is slow
 def _is_number(word: str) -> bool:
     if _DIGITS.fullmatch(word) or word in _DIGIT_WORDS or _MAGNITUDES.match(word):
         return True
