@@ -12,6 +12,7 @@ power cut leaves either the whole clip or nothing that counts.
 import contextlib
 import json
 import logging
+import os
 import shutil
 import threading
 import time
@@ -64,19 +65,29 @@ class Spool:
     def pending(self) -> list[SpooledClip]:
         """Clips waiting to be sent, oldest recording first. Unreadable ones are quarantined."""
         clips = []
-        for meta_path in self.outbox.glob("*.json"):
-            try:
-                clips.append(self._load(meta_path))
-            except SpoolCorrupt as exc:
-                log.error("quarantining corrupt spool entry %s: %s", meta_path.name, exc)
-                self._move_to_quarantine(meta_path.stem, f"corrupt in spool: {exc}")
+        # Under the lock: a clip settled meanwhile (metadata gone first, then its audio)
+        # must not look like a corrupt one.
+        with self._lock:
+            for meta_path in self.outbox.glob("*.json"):
+                try:
+                    clips.append(self._load(meta_path))
+                except SpoolCorrupt as exc:
+                    log.error("quarantining corrupt spool entry %s: %s", meta_path.name, exc)
+                    self._move_to_quarantine(meta_path.stem, f"corrupt in spool: {exc}")
         return sorted(clips, key=lambda c: (c.meta.recorded_at, str(c.meta.clip_id)))
 
     def read_audio(self, clip: SpooledClip) -> bytes:
         return clip.audio_path.read_bytes()
 
     def used_bytes(self) -> int:
-        return sum(p.stat().st_size for p in self.outbox.iterdir() if p.is_file())
+        total = 0
+        with os.scandir(self.outbox) as entries:
+            for entry in entries:
+                # A temporary file may be renamed or a settled clip deleted meanwhile.
+                with contextlib.suppress(FileNotFoundError):
+                    if entry.is_file():
+                        total += entry.stat().st_size
+        return total
 
     def depth(self) -> int:
         return sum(1 for _ in self.outbox.glob("*.json"))
