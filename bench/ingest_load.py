@@ -37,7 +37,7 @@ class LoadBooth:
         self.duration_ms = duration_ms
         self.topics = Topics()
         self.address = BrokerAddress.from_url(url)
-        self.client = make_client(self.address, f"load-{booth_id}")
+        self.client = make_client(self.address, booth_id)
         self.client.on_message = self._on_ack
         self.acked = threading.Event()
         self.latencies: list[float] = []

@@ -24,11 +24,14 @@ from datetime import UTC, datetime
 from typing import Any, TextIO
 
 import numpy as np
+from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.properties import Properties
 
 from booth.call import Event, HungUp, KeyPressed, Lifted
 from booth.errors import AudioDeviceError
 from booth.pins import EX_CONFIG
 from booth.settings import BoothSettings, config_file
+from booth.uplink import SESSION_EXPIRY_S
 from shared.broker import make_client
 
 CLOCK_FLOOR = datetime(2025, 1, 1, tzinfo=UTC)  # a Pi without RTC boots near 1970 or its image date
@@ -156,7 +159,9 @@ def check_microphone(settings: BoothSettings, sd: Any = None, seconds: float = 1
 def check_broker(settings: BoothSettings, timeout: float = 5.0) -> Finding:
     try:
         address = settings.broker_address()
-        client = make_client(address, f"{settings.id}-check", ca_file=settings.mqtt_ca_file)
+        # The broker binds a booth's login to its own client id. Resuming the agent's session
+        # (not starting a clean one) keeps the acks queued for it.
+        client = make_client(address, settings.id, ca_file=settings.mqtt_ca_file)
     except Exception as exc:  # a bad URL, an unreadable CA or password file
         hint = "check mqtt_url, mqtt_password_file and mqtt_ca_file"
         return Finding("broker", False, f"{type(exc).__name__}: {exc}", hint, False)
@@ -170,7 +175,11 @@ def check_broker(settings: BoothSettings, timeout: float = 5.0) -> Finding:
     client.on_connect = on_connect
     tls = "TLS, broker verified" if address.tls else "no TLS"
     try:
-        client.connect(address.host, address.port, keepalive=10)
+        props = Properties(PacketTypes.CONNECT)  # type: ignore[no-untyped-call]
+        props.SessionExpiryInterval = SESSION_EXPIRY_S
+        client.connect(
+            address.host, address.port, keepalive=10, clean_start=False, properties=props
+        )
     except (OSError, ValueError) as exc:
         hint = "is the network up and the broker URL right?"
         if "CERTIFICATE" in str(exc).upper():

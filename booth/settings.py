@@ -2,7 +2,6 @@
 environment variables on top."""
 
 import os
-from dataclasses import replace
 from pathlib import Path
 from typing import Literal
 
@@ -111,11 +110,9 @@ class BoothSettings(BaseSettings):
 
     def broker_address(self) -> BrokerAddress:
         """The broker URL, with the password from `mqtt_password_file` when one is set."""
-        address = BrokerAddress.from_url(self.mqtt_url)
-        if self.mqtt_password_file is not None:
-            secret = self.mqtt_password_file.read_text(encoding="utf-8").strip()
-            address = replace(address, username=address.username or self.id, password=secret)
-        return address
+        return BrokerAddress.from_url(self.mqtt_url).with_password_file(
+            self.mqtt_password_file, self.id
+        )
 
     @property
     def state_dir(self) -> Path:

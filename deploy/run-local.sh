@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The whole system on one machine: a broker with per-booth users and ACLs, the ingest service,
-# and a simulated booth placing one call. Prints the transcript and the page to open.
+# The whole system on one machine: the production broker config with per-booth logins, the
+# ingest service and a simulated booth placing one call. Prints the transcript and the page to open.
 # Ctrl-C stops everything.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,32 +19,34 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-rm -rf "$RUN/broker" && mkdir -p "$RUN/broker" "$RUN/data"
-secret() { head -c 18 /dev/urandom | base64 | tr -d '/+='; }
-ingest_pw=$(secret)
-booth_pw=$(secret)
-mosquitto_passwd -c -b "$RUN/broker/passwords" ingest "$ingest_pw" 2>/dev/null
-mosquitto_passwd -b "$RUN/broker/passwords" "$BOOTH" "$booth_pw" 2>/dev/null
-cp deploy/mosquitto/acl "$RUN/broker/acl"
-cat > "$RUN/broker/mosquitto.conf" <<CONF
-user $(id -un)
-per_listener_settings false
-allow_anonymous false
-password_file $PWD/$RUN/broker/passwords
-acl_file $PWD/$RUN/broker/acl
-max_queued_messages 100000
-set_tcp_nodelay true
-listener $BROKER_PORT 127.0.0.1
-CONF
+rm -rf "$RUN/broker" "$RUN/bundle-$BOOTH" && mkdir -p "$RUN/broker" "$RUN/data"
+umask 077
+# The production broker config (deploy/mosquitto/mosquitto.conf), pointed at $RUN, on a
+# loopback port without TLS.
+plugin=$(ls /usr/lib/*/mosquitto_dynamic_security.so | head -n 1)
+{
+    echo "user $(id -un)"
+    sed -e "s|@DYNSEC_PLUGIN@|$plugin|" -e "s|/var/lib/mosquitto/|$PWD/$RUN/broker/|" \
+        -e "s|^listener .*|listener $BROKER_PORT 127.0.0.1|" \
+        -e '/^\(certfile\|keyfile\|cafile\|tls_version\) /d' deploy/mosquitto/mosquitto.conf
+} > "$RUN/broker/mosquitto.conf"
+head -c 18 /dev/urandom | base64 | tr -d '/+=' > "$RUN/broker/admin-password"
+mosquitto_ctrl dynsec init "$RUN/broker/dn-dynsec.json" dn-admin "$(cat "$RUN/broker/admin-password")" >/dev/null
 MOSQUITTO=$(command -v mosquitto || echo /usr/sbin/mosquitto)
 "$MOSQUITTO" -c "$RUN/broker/mosquitto.conf" >"$RUN/broker.log" 2>&1 &
 pids+=($!)
-echo "broker      mqtt://127.0.0.1:$BROKER_PORT (users: ingest, $BOOTH; log $RUN/broker.log)"
+for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$BROKER_PORT") 2>/dev/null && break; sleep 0.1; done
 
+# Logins the way an operator makes them (docs/operator.md): ingest's, then the booth's.
 export INGEST_DATA_DIR="$RUN/data"
-export INGEST_MQTT_URL="mqtt://ingest:$ingest_pw@127.0.0.1:$BROKER_PORT"
-export INGEST_PUBLIC_URL="http://127.0.0.1:$API_PORT"
-"$BIN/ingest" --log-level WARNING booth add "$BOOTH" --neighborhood aarhus-c --location "Demo booth"
+export INGEST_MQTT_URL="mqtt://ingest@127.0.0.1:$BROKER_PORT"
+export INGEST_MQTT_PASSWORD_FILE="$RUN/ingest-password"
+export INGEST_BROKER_ADMIN_URL="mqtt://dn-admin@127.0.0.1:$BROKER_PORT"
+export INGEST_BROKER_ADMIN_PASSWORD_FILE="$RUN/broker/admin-password"
+"$BIN/ingest" --log-level WARNING broker init --new-password
+"$BIN/ingest" --log-level WARNING booth add "$BOOTH" --neighborhood aarhus-c --location "Demo booth" \
+    --bundle "$RUN/bundle-$BOOTH"
+echo "broker      mqtt://127.0.0.1:$BROKER_PORT (production config; log $RUN/broker.log)"
 token=$("$BIN/ingest" --log-level WARNING token create --role admin --name "local-$(date +%s)")
 "$BIN/ingest" serve --port "$API_PORT" >"$RUN/ingest.log" 2>&1 &
 pids+=($!)
@@ -78,9 +80,10 @@ print("theme       city-life, with its spoken question, published to the booth")
 PY
 
 echo "booth       $BOOTH lifts the receiver, consents with #, speaks deploy/samples/sample-call.wav"
-BOOTH_ID=$BOOTH BOOTH_NEIGHBORHOOD=aarhus-c BOOTH_THEME=city-life \
-BOOTH_MQTT_URL="mqtt://$BOOTH:$booth_pw@127.0.0.1:$BROKER_PORT" \
-BOOTH_SPOOL_DIR="$RUN/spool" BOOTH_CONFIG_FILE=/nonexistent \
+# The booth runs on its bundle, as installed on a Pi (there in /etc/booth).
+BOOTH_CONFIG_FILE="$RUN/bundle-$BOOTH/booth.toml" BOOTH_THEME=city-life \
+BOOTH_MQTT_PASSWORD_FILE="$RUN/bundle-$BOOTH/broker-password" \
+BOOTH_SPOOL_DIR="$RUN/spool" \
     "$BIN/booth" --log-level WARNING simulate --audio deploy/samples/sample-call.wav --speed 3 \
     | tee "$RUN/booth.out"
 

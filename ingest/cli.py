@@ -10,11 +10,20 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ingest import logs
 from ingest.auth import Role, create_token, revoke_token, token_state
+from ingest.broker_admin import BrokerAdmin, BrokerAdminError, check_booth_id
 from ingest.database import make_engine, migrate, session_factory
 from ingest.errors import IngestError
 from ingest.models import ApiToken, Booth
+from ingest.provisioning import (
+    PASSWORD_FILE,
+    add_booth,
+    new_secret,
+    rotate_booth,
+    write_bundle_secret,
+)
 from ingest.settings import IngestSettings
-from shared.topics import check_slug
+from shared.errors import ProtocolError
+from shared.topics import Topics, check_slug
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -36,16 +45,41 @@ def main(argv: list[str] | None = None) -> int:
         "--parent", type=int, help="the pid of `ingest serve` that started it: die with it"
     )
 
-    booth = commands.add_parser("booth", help="the registry of booths allowed to send clips")
+    booth = commands.add_parser(
+        "booth", help="booths: the registry, their broker logins and bundles"
+    )
     booth_commands = booth.add_subparsers(dest="booth_command", required=True)
-    add = booth_commands.add_parser("add")
+    add = booth_commands.add_parser(
+        "add", help="register a booth; with a broker admin set, also its login and bundle"
+    )
     add.add_argument("booth_id")
     add.add_argument("--neighborhood", required=True)
     add.add_argument("--location")
     add.add_argument("--notes")
+    rotate = booth_commands.add_parser("rotate", help="new broker credentials and bundle")
+    rotate.add_argument("booth_id")
+    for command in (add, rotate):
+        command.add_argument(
+            "--bundle", type=Path, help="folder for the booth's bundle (default ./bundle-ID)"
+        )
     booth_commands.add_parser("list")
-    remove = booth_commands.add_parser("remove")
+    revoke = booth_commands.add_parser(
+        "revoke", help="lock the booth out of the broker now (its clips stay)"
+    )
+    revoke.add_argument("booth_id")
+    remove = booth_commands.add_parser("remove", help="revoke, and drop it from the registry")
     remove.add_argument("booth_id")
+
+    broker = commands.add_parser("broker", help="the broker's logins and ACLs")
+    broker_commands = broker.add_subparsers(dest="broker_command", required=True)
+    init = broker_commands.add_parser(
+        "init", help="deny by default; ingest's login (password from INGEST_MQTT_PASSWORD_FILE)"
+    )
+    init.add_argument(
+        "--new-password",
+        action="store_true",
+        help="write a new random password into INGEST_MQTT_PASSWORD_FILE first",
+    )
 
     token = commands.add_parser("token", help="API tokens for planners, moderators, admins")
     token_commands = token.add_subparsers(dest="token_command", required=True)
@@ -89,7 +123,13 @@ def main(argv: list[str] | None = None) -> int:
         return _retranscribe(settings, args)
     if args.command == "token":
         return _token(settings, args)
-    return _booth(settings, args)
+    try:
+        if args.command == "broker":
+            return _broker_init(settings, args.new_password)
+        return _booth(settings, args)
+    except (BrokerAdminError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
 
 
 def _sessions(settings: IngestSettings) -> sessionmaker[Session]:
@@ -174,31 +214,86 @@ def _worker(settings: IngestSettings, parent: int | None) -> int:
     return 0
 
 
+def _admin(settings: IngestSettings) -> BrokerAdmin | None:
+    address = settings.admin_address()
+    if address is None:
+        return None
+    return BrokerAdmin(address, ca_file=settings.mqtt_ca_file, topics=Topics(settings.topic_prefix))
+
+
+def _broker_init(settings: IngestSettings, new_password: bool) -> int:
+    admin = _admin(settings)
+    secret_file = settings.mqtt_password_file
+    if admin is None or secret_file is None:
+        print(
+            "error: set INGEST_BROKER_ADMIN_URL (+ _PASSWORD_FILE) and INGEST_MQTT_PASSWORD_FILE",
+            file=sys.stderr,
+        )
+        return 2
+    if new_password:
+        write_bundle_secret(secret_file, new_secret())
+    with admin:
+        admin.prepare(secret_file.read_text(encoding="utf-8").strip())
+    print(f"broker ready: deny by default, ingest login from {secret_file}")
+    return 0
+
+
 def _booth(settings: IngestSettings, args: argparse.Namespace) -> int:
-    with _sessions(settings).begin() as session:
-        if args.booth_command == "add":
-            try:
-                booth_id = check_slug(args.booth_id, "booth id")
-                neighborhood = check_slug(args.neighborhood, "neighborhood")
-            except ValueError as exc:
-                print(f"error: {exc}", file=sys.stderr)
-                return 2
-            booth = session.get(Booth, booth_id) or Booth(id=booth_id, created_at=datetime.now(UTC))
-            booth.neighborhood = neighborhood
-            booth.location = args.location
-            booth.notes = args.notes
-            session.add(booth)
-            print(f"booth {booth_id} registered in {neighborhood}")
-        elif args.booth_command == "list":
+    command = args.booth_command
+    if command == "list":
+        with _sessions(settings).begin() as session:
             for booth in session.scalars(select(Booth).order_by(Booth.id)):
                 print(f"{booth.id}\t{booth.neighborhood}\t{booth.location or ''}")
+        return 0
+    try:
+        booth_id = check_booth_id(args.booth_id)
+        neighborhood = check_slug(args.neighborhood, "neighborhood") if command == "add" else ""
+    except (ProtocolError, BrokerAdminError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    admin = _admin(settings)
+    with _sessions(settings).begin() as session:
+        entry = session.get(Booth, booth_id)
+        if command == "add":
+            entry = entry or Booth(id=booth_id, created_at=datetime.now(UTC))
+            entry.neighborhood = neighborhood
+            entry.location = args.location
+            entry.notes = args.notes
+            session.add(entry)
+        elif entry is None:
+            print(f"error: no booth {booth_id}", file=sys.stderr)
+            return 1
+        elif command == "remove":
+            session.delete(entry)
+        neighborhood = entry.neighborhood
+    if admin is None:
+        print(
+            f"booth {booth_id}: registry {command} done; no INGEST_BROKER_ADMIN_URL, so no "
+            "broker login was touched"
+        )
+        return 0 if command in ("add", "remove") else 2
+    folder = (
+        args.bundle if command in ("add", "rotate") and args.bundle else Path(f"bundle-{booth_id}")
+    )
+    broker, ca_file = settings.booth_broker(), settings.mqtt_ca_file
+    with admin:
+        if command == "add":
+            add_booth(admin, folder, booth_id, neighborhood, broker, ca_file)
+        elif command == "rotate":
+            rotate_booth(admin, folder, booth_id, neighborhood, broker, ca_file)
         else:
-            found = session.get(Booth, args.booth_id)
-            if found is None:
-                print(f"error: no booth {args.booth_id}", file=sys.stderr)
-                return 1
-            session.delete(found)
-            print(f"booth {args.booth_id} removed")
+            existed = admin.revoke(booth_id)
+            print(
+                f"booth {booth_id}: broker login {'revoked' if existed else 'was already gone'}"
+                + ("; removed from the registry" if command == "remove" else "")
+            )
+            return 0
+    # The secret is in the bundle only: never on the terminal.
+    done = "made" if command == "add" else "renewed"
+    print(
+        f"booth {booth_id} ({neighborhood}): broker login {done}; bundle in {folder}/ "
+        f"(booth.toml, {PASSWORD_FILE} mode 0600" + (", ca.crt)" if ca_file else ")")
+    )
     return 0
 
 

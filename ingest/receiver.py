@@ -13,7 +13,7 @@ from ingest import metrics
 from ingest.fleet import Fleet
 from ingest.intake import InboundClip, Intake
 from ingest.settings import IngestSettings
-from shared.broker import BrokerAddress, make_client, start_persistent
+from shared.broker import make_client, start_persistent
 from shared.topics import Channel, Topics
 
 log = logging.getLogger(__name__)
@@ -51,7 +51,7 @@ class Receiver:
         self._stopping = False
         # The broker's PUBACK waits until the clip is durable (manual ack), so a receiver that
         # dies mid-clip leaves the message with the broker for redelivery.
-        self.address = BrokerAddress.from_url(settings.mqtt_url)
+        self.address = settings.broker_address()
         self.client = make_client(
             self.address,
             settings.mqtt_client_id,
@@ -102,6 +102,9 @@ class Receiver:
         self.client.publish(
             self.topics.booth(booth_id, Channel.CONFIG), payload, qos=1, retain=True
         )
+
+    def publish_prompt(self, sha256: str, wav: bytes) -> None:
+        self.client.publish(self.topics.prompt(sha256), wav, qos=1, retain=True)
 
     def _republish_configs(self) -> None:
         try:

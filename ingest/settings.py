@@ -5,6 +5,7 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from shared.broker import BrokerAddress
 from shared.topics import DEFAULT_PREFIX
 
 
@@ -16,8 +17,22 @@ class IngestSettings(BaseSettings):
         default=None, description="SQLAlchemy URL; SQLite in the data directory when unset"
     )
     mqtt_url: str = "mqtt://127.0.0.1:1883"
-    mqtt_client_id: str = "ingest"
+    mqtt_password_file: Path | None = Field(
+        default=None, description="ingest's broker password, alone in a file (not in the URL)"
+    )
+    mqtt_client_id: str = Field(default="ingest", description="one per receiver process")
     mqtt_ca_file: Path | None = None
+    broker_admin_url: str | None = Field(
+        default=None,
+        description="mqtts://dn-admin@HOST:8883: the broker's dynamic security admin, for "
+        "`ingest broker init` and `ingest booth add|rotate|revoke`",
+    )
+    broker_admin_password_file: Path | None = None
+    booth_mqtt_url: str | None = Field(
+        default=None,
+        description="the broker as booths reach it (mqtts://HOST:8883), written into bundles; "
+        "INGEST_MQTT_URL's host and port when unset",
+    )
     mqtt_session_expiry_s: int = 3600
     topic_prefix: str = DEFAULT_PREFIX
 
@@ -83,9 +98,6 @@ class IngestSettings(BaseSettings):
     sign_in_failures_per_minute: int = Field(
         default=10, description="failed token checks per client before it is made to wait"
     )
-    public_url: str = Field(
-        default="http://127.0.0.1:8000", description="how booths reach this service's /prompts"
-    )
     tick_s: float = 60.0
 
     def language_for(self, theme: str, neighborhood: str) -> str | None:
@@ -102,3 +114,16 @@ class IngestSettings(BaseSettings):
     @property
     def audio_dir(self) -> Path:
         return self.data_dir / "audio"
+
+    def broker_address(self) -> BrokerAddress:
+        return BrokerAddress.from_url(self.mqtt_url).with_password_file(self.mqtt_password_file)
+
+    def admin_address(self) -> BrokerAddress | None:
+        if self.broker_admin_url is None:
+            return None
+        return BrokerAddress.from_url(self.broker_admin_url).with_password_file(
+            self.broker_admin_password_file
+        )
+
+    def booth_broker(self) -> BrokerAddress:
+        return BrokerAddress.from_url(self.booth_mqtt_url or self.mqtt_url)

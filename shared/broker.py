@@ -1,7 +1,7 @@
 """Broker addresses and a thin, typed factory over paho-mqtt's MQTT 5 client."""
 
 import ssl
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -33,6 +33,14 @@ class BrokerAddress:
             password=unquote(parts.password) if parts.password else None,
             tls=tls,
         )
+
+    def with_password_file(self, path: Path | None, username: str | None = None) -> "BrokerAddress":
+        """The password read from `path` (a file holding only the secret), so it need not
+        sit in a URL, an environment variable or a process listing."""
+        if path is None:
+            return self
+        secret = path.read_text(encoding="utf-8").strip()
+        return replace(self, username=self.username or username, password=secret)
 
     def __str__(self) -> str:
         scheme = "mqtts" if self.tls else "mqtt"

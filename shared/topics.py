@@ -46,6 +46,16 @@ class Topics:
         """The shared subscription every ingest receiver joins, so receivers scale out."""
         return f"$share/{group}/{self.all_booths(Channel.CLIPS)}"
 
+    def prompt(self, sha256: str) -> str:
+        """A theme's spoken question, retained under its content hash, so booths that can
+        reach only the broker get it."""
+        if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
+            raise ProtocolError(RejectReason.MALFORMED_METADATA, f"not a sha256: {sha256!r}")
+        return f"{self.prefix}/prompts/{sha256}"
+
+    def prompts(self) -> str:
+        return f"{self.prefix}/prompts/+"
+
     def parse(self, topic: str) -> tuple[str, Channel]:
         """Split a booth topic into (booth id, channel); raise ProtocolError otherwise."""
         head = f"{self.prefix}/booths/"

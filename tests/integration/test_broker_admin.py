@@ -1,55 +1,202 @@
-"""Booth credentials at the broker: added without a restart, revoked within seconds."""
+"""The production broker (deploy/mosquitto/mosquitto.conf, dynamic security) trusts no
+booth, and `ingest booth add|rotate|revoke` manage booth logins while it runs."""
 
-import subprocess
+import os
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import paho.mqtt.client as mqtt
+import pytest
 from paho.mqtt.enums import CallbackAPIVersion
 
+from booth.check import check_broker
+from booth.settings import BoothSettings
+from ingest import cli
 from tests.conftest import BOOTH
-from tests.support.broker import Mosquitto
+from tests.support.broker import ADMIN, Mosquitto
+from tests.support.waiting import wait_until
 
-DEPLOY = Path(__file__).parents[2] / "deploy" / "mosquitto"
-
-
-def connected_client(
-    broker: Mosquitto, user: str, secret: str
-) -> tuple[mqtt.Client, threading.Event]:
-    client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=user, protocol=mqtt.MQTTv5)
-    client.username_pw_set(user, secret)
-    lost = threading.Event()
-    client.on_disconnect = lambda *_args: lost.set()
-    client.connect("127.0.0.1", broker.port)
-    client.loop_start()
-    return client, lost
+OTHER = "booth-other"
+CLIPS = "dn/v1/booths/{}/clips"
 
 
-def test_a_revoked_booth_is_disconnected_and_refused(broker: Mosquitto) -> None:
-    client, lost = connected_client(broker, BOOTH, broker.passwords[BOOTH])
+class Client:
+    """A plain MQTT 5 client that records what the broker answers."""
+
+    def __init__(self, broker: Mosquitto, user: str | None, secret: str | None, cid: str) -> None:
+        self.client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=cid, protocol=mqtt.MQTTv5)
+        if user is not None:
+            self.client.username_pw_set(user, secret)
+        self.connack: list[str] = []
+        self.subacks: list[str] = []
+        self.received: list[str] = []
+        self.lost = threading.Event()
+        self.client.on_connect = lambda *a: self.connack.append(str(a[3]))
+        self.client.on_subscribe = lambda *a: self.subacks.append(str(a[3][0]))
+        self.client.on_message = lambda *a: self.received.append(a[2].topic)
+        self.client.on_disconnect = lambda *_a: self.lost.set()
+        self.client.connect("127.0.0.1", broker.port)
+        self.client.loop_start()
+        assert wait_until(lambda: bool(self.connack), 10)
+
+    @property
+    def accepted(self) -> bool:
+        return self.connack[0] == "Success"
+
+    def subscribe(self, topic: str) -> str:
+        count = len(self.subacks)
+        self.client.subscribe(topic, qos=1)
+        assert wait_until(lambda: len(self.subacks) > count, 5)
+        return self.subacks[-1]
+
+    def close(self) -> None:
+        self.client.disconnect()
+        self.client.loop_stop()
+
+
+@pytest.fixture
+def two_booths(broker: Mosquitto) -> Iterator[Mosquitto]:
+    broker.add_user(OTHER)
+    yield broker
+
+
+def login(broker: Mosquitto, user: str, cid: str | None = None) -> Client:
+    return Client(broker, user, broker.passwords[user], cid or user)
+
+
+def test_a_booth_can_touch_nothing_but_its_own_topics(two_booths: Mosquitto) -> None:
+    broker = two_booths
+    ingest = login(broker, "ingest", "ingest-1")
+    booth, other = login(broker, BOOTH), login(broker, OTHER)
     try:
-        assert not lost.wait(1)  # logged in and staying
-        revoked = subprocess.run(
-            ["sh", str(DEPLOY / "revoke-booth.sh"), BOOTH, str(broker.workdir / "passwords")],
-            capture_output=True,
-            text=True,
-            timeout=30,
+        assert ingest.subscribe(f"$share/ingest/{CLIPS.format('+')}") == "Granted QoS 1"
+        # Joining ingest's shared group would make the broker hand this booth clips that it
+        # may not read, and they would be lost: refused when subscribing.
+        for topic in (
+            f"$share/ingest/{CLIPS.format('+')}",
+            f"$share/other/{CLIPS.format(OTHER)}",
+            CLIPS.format(OTHER),
+            f"dn/v1/booths/{OTHER}/acks",
+            f"dn/v1/booths/{OTHER}/config",
+            f"dn/v1/booths/{OTHER}/status",
+            "dn/v1/booths/+/acks",
+            "#",
+            "$CONTROL/dynamic-security/v1/response",
+        ):
+            assert booth.subscribe(topic) == "Not authorized", topic
+        assert booth.subscribe(f"dn/v1/booths/{BOOTH}/acks") == "Granted QoS 1"
+        assert booth.subscribe(f"dn/v1/booths/{BOOTH}/config") == "Granted QoS 1"
+        assert booth.subscribe("dn/v1/prompts/+") == "Granted QoS 1"
+
+        for _ in range(6):
+            other.client.publish(CLIPS.format(OTHER), b"clip", qos=1).wait_for_publish(5)
+        booth.client.publish(CLIPS.format(OTHER), b"forged", qos=1).wait_for_publish(5)
+        booth.client.publish(f"dn/v1/booths/{OTHER}/acks", b"{}", qos=1).wait_for_publish(5)
+        booth.client.publish(CLIPS.format(BOOTH), b"own", qos=1).wait_for_publish(5)
+        assert wait_until(lambda: len(ingest.received) >= 7, 10)
+        # Every one of the other booth's clips reached ingest; the forgery did not.
+        assert sorted(ingest.received) == sorted([CLIPS.format(BOOTH)] + [CLIPS.format(OTHER)] * 6)
+        assert booth.received == []
+    finally:
+        for client in (booth, other):
+            client.close()
+
+    # A booth cannot take ingest's client id (or another booth's) and knock it off.
+    for cid in ("ingest-1", "ingest", OTHER):
+        intruder = login(broker, BOOTH, cid)
+        assert not intruder.accepted, cid
+        intruder.close()
+    assert not ingest.lost.is_set()
+    ingest.close()
+
+    for user, secret in ((None, None), (BOOTH, "wrong"), (ADMIN, "wrong"), (OTHER, "")):
+        stranger = Client(broker, user, secret, "stranger")
+        assert not stranger.accepted, user
+        stranger.close()
+
+
+def booth_settings(bundle: Path) -> BoothSettings:
+    """The booth's settings as the installed booth would read them: booth.toml, with the
+    bundle's files where deploy/booth/install.sh puts them (here: the bundle itself)."""
+    toml = (bundle / "booth.toml").read_text().replace("/etc/booth", str(bundle))
+    (bundle / "installed.toml").write_text(toml)
+    os.environ["BOOTH_CONFIG_FILE"] = str(bundle / "installed.toml")
+    try:
+        return BoothSettings()
+    finally:
+        del os.environ["BOOTH_CONFIG_FILE"]
+
+
+def test_add_rotate_revoke_while_the_broker_runs(
+    broker: Mosquitto,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    admin_secret = tmp_path / "admin-password"
+    admin_secret.write_text(broker.admin_password)
+    monkeypatch.setenv("INGEST_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("INGEST_BROKER_ADMIN_URL", f"mqtt://{ADMIN}@127.0.0.1:{broker.port}")
+    monkeypatch.setenv("INGEST_BROKER_ADMIN_PASSWORD_FILE", str(admin_secret))
+    monkeypatch.setenv("INGEST_BOOTH_MQTT_URL", f"mqtt://127.0.0.1:{broker.port}")
+    bundle = tmp_path / "bundle"
+
+    assert cli.main(["booth", "add", "ingest", "--neighborhood", "gellerup"]) == 2
+    assert "reserved" in capsys.readouterr().err
+    assert (
+        cli.main(["booth", "add", "booth-7", "--neighborhood", "gellerup", "--bundle", str(bundle)])
+        == 0
+    )
+    secret = (bundle / "broker-password").read_text().strip()
+    printed = capsys.readouterr()
+    assert "booth-7" in printed.out and secret not in printed.out + printed.err
+    assert (bundle / "broker-password").stat().st_mode & 0o777 == 0o600
+    assert bundle.stat().st_mode & 0o777 == 0o700
+    settings = booth_settings(bundle)
+    assert (settings.id, settings.neighborhood) == ("booth-7", "gellerup")
+    assert settings.mqtt_url == f"mqtt://booth-7@127.0.0.1:{broker.port}"
+    assert check_broker(settings).ok  # the booth logs in with its bundle, as `booth check` does
+    assert (
+        cli.main(["booth", "add", "booth-7", "--neighborhood", "gellerup", "--bundle", str(bundle)])
+        == 1
+    )
+    assert "use rotate" in capsys.readouterr().err
+    assert "booth-7\tgellerup" in (cli.main(["booth", "list"]), capsys.readouterr().out)[1]
+
+    connected = Client(broker, "booth-7", secret, "booth-7")
+    assert connected.accepted
+    assert cli.main(["booth", "rotate", "booth-7", "--bundle", str(bundle)]) == 0
+    assert connected.lost.wait(10), "a booth on the old password stays connected"
+    connected.close()
+    renewed = (bundle / "broker-password").read_text().strip()
+    assert renewed != secret and renewed not in capsys.readouterr().out
+    old = Client(broker, "booth-7", secret, "booth-7")
+    assert not old.accepted
+    old.close()
+    assert check_broker(booth_settings(bundle)).ok
+
+    connected = Client(broker, "booth-7", renewed, "booth-7")
+    assert cli.main(["booth", "revoke", "booth-7"]) == 0
+    assert connected.lost.wait(10), "the revoked booth is still connected"
+    connected.close()
+    finding = check_broker(booth_settings(bundle))
+    assert not finding.ok and "revoked" in finding.hint
+    assert cli.main(["booth", "revoke", "booth-7"]) == 0
+    assert "already gone" in capsys.readouterr().out
+
+
+def test_booth_commands_say_when_the_broker_is_unreachable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.support.broker import free_port
+
+    monkeypatch.setenv("INGEST_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("INGEST_BROKER_ADMIN_URL", f"mqtt://{ADMIN}:x@127.0.0.1:{free_port()}")
+    assert (
+        cli.main(
+            ["booth", "add", "booth-9", "--neighborhood", "viby", "--bundle", str(tmp_path / "b")]
         )
-        assert revoked.returncode == 0, revoked.stderr
-        assert lost.wait(10), "the revoked booth is still connected"
-    finally:
-        client.loop_stop()
-        client.disconnect()
-    again = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=BOOTH, protocol=mqtt.MQTTv5)
-    again.username_pw_set(BOOTH, broker.passwords[BOOTH])
-    answer: list[str] = []
-    done = threading.Event()
-    again.on_connect = lambda *args: (answer.append(str(args[3])), done.set())
-    again.connect("127.0.0.1", broker.port)
-    again.loop_start()
-    try:
-        assert done.wait(10)
-    finally:
-        again.loop_stop()
-        again.disconnect()
-    assert answer == ["Not authorized"]
+        == 1
+    )
+    assert "cannot reach the broker" in capsys.readouterr().err

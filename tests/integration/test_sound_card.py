@@ -14,7 +14,6 @@ from tests.conftest import BOOTH
 from tests.support.alsa import FileSoundCard
 from tests.support.broker import Mosquitto
 from tests.support.services import run_cli
-from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.slow
 
@@ -147,26 +146,35 @@ def test_booth_check_at_boot_only_fails_on_what_a_restart_cannot_fix(
     assert "missing.toml is missing" in result.stdout
 
 
-def test_a_bundle_from_add_booth_lets_booth_check_log_in(broker: Mosquitto, tmp_path: Path) -> None:
-    """The provisioning script makes the login, the broker learns it without a restart, and
-    the booth uses the password from its bundle's file; the secret is never printed."""
-    script = Path(__file__).parents[2] / "deploy" / "mosquitto" / "add-booth.sh"
+def test_a_bundle_from_ingest_booth_add_lets_booth_check_log_in(
+    broker: Mosquitto, tmp_path: Path
+) -> None:
+    """The operator's command makes the login (the broker learns it at once) and the
+    bundle; the booth logs in with the password from its bundle's file. The secret is never
+    printed."""
+    (tmp_path / "admin-password").write_text(broker.admin_password)
     bundle = tmp_path / "bundle"
-    made = subprocess.run(
-        ["sh", str(script), "booth-new", str(broker.workdir / "passwords"), str(bundle)],
-        capture_output=True,
-        text=True,
-        timeout=30,
+    operator = {
+        "INGEST_DATA_DIR": str(tmp_path / "ingest"),
+        "INGEST_BROKER_ADMIN_URL": f"mqtt://dn-admin@127.0.0.1:{broker.port}",
+        "INGEST_BROKER_ADMIN_PASSWORD_FILE": str(tmp_path / "admin-password"),
+        "INGEST_BOOTH_MQTT_URL": f"mqtt://127.0.0.1:{broker.port}",
+    }
+    made = run_cli(
+        "ingest",
+        ["booth", "add", "booth-new", "--neighborhood", "gellerup", "--bundle", str(bundle)],
+        operator,
+        timeout=60,
     )
     assert made.returncode == 0, made.stderr
-    secret = (bundle / "broker-password").read_text()
+    secret = (bundle / "broker-password").read_text().strip()
     assert secret and secret not in made.stdout + made.stderr
     assert (bundle / "broker-password").stat().st_mode & 0o777 == 0o600
-    assert wait_until(lambda: "Reloading config." in broker.log.read_text(), 10)
     env = booth_env(None, broker, tmp_path) | {
-        "BOOTH_ID": "booth-new",
+        "BOOTH_CONFIG_FILE": str(bundle / "booth.toml"),
         "BOOTH_MQTT_PASSWORD_FILE": str(bundle / "broker-password"),
     }
+    del env["BOOTH_MQTT_URL"]  # from the bundle's booth.toml
     result = run_cli("booth", ["check"], env, timeout=60)
     assert report(result.stdout)["broker"].startswith("OK"), result.stdout
     assert "as booth-new" in report(result.stdout)["broker"]

@@ -1,16 +1,32 @@
-"""A real mosquitto, started on a free loopback port with the project's ACL and fresh users."""
+"""A real mosquitto on a free loopback port, running the production config
+(deploy/mosquitto/mosquitto.conf) with its own paths, and logins made the production way
+(ingest.broker_admin through the dynamic security plugin)."""
 
 import getpass
+import glob
 import secrets
 import shutil
 import socket
 import subprocess
 from pathlib import Path
 
+from ingest.broker_admin import INGEST_CLIENT, BrokerAdmin
+from shared.broker import BrokerAddress
 from tests.support.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
-ACL = ROOT / "deploy" / "mosquitto" / "acl"
+PRODUCTION_CONF = ROOT / "deploy" / "mosquitto" / "mosquitto.conf"
+ADMIN = "dn-admin"
+TLS_LINES = ("certfile ", "keyfile ", "cafile ", "tls_version ")
+
+
+def dynsec_plugin() -> str:
+    found = glob.glob("/usr/lib/*/mosquitto_dynamic_security.so")
+    if not found:
+        raise RuntimeError(
+            "mosquitto's dynamic security plugin is missing (apt-get install mosquitto)"
+        )
+    return found[0]
 
 
 def free_port() -> int:
@@ -30,6 +46,7 @@ class Mosquitto:
         self.passwords = {user: secrets.token_urlsafe(12) for user in users}
         self.process: subprocess.Popen[bytes] | None = None
         self.log = self.workdir / "mosquitto.log"
+        self.admin_password = secrets.token_urlsafe(12)
 
     def url(self, user: str, password: str | None = None) -> str:
         secret = password if password is not None else self.passwords[user]
@@ -40,72 +57,64 @@ class Mosquitto:
     def ca_file(self) -> Path:
         return self.workdir / "ca.crt"
 
-    def _make_certificates(self) -> str:
-        """A CA and a server certificate for 127.0.0.1, made by the production recipe
-        (deploy/pki/make-certs.sh); the listener lines."""
-        d = self.workdir
-        script = Path(__file__).parents[2] / "deploy" / "pki" / "make-certs.sh"
+    def _make_certificates(self) -> None:
+        """A CA and a server certificate for 127.0.0.1, by the production recipe."""
+        script = ROOT / "deploy" / "pki" / "make-certs.sh"
         subprocess.run(
-            ["sh", str(script), str(d), "127.0.0.1", "1"], check=True, capture_output=True
-        )
-        return (
-            f"cafile {self.ca_file}\ncertfile {d / 'server.crt'}\nkeyfile {d / 'server.key'}\n"
-            "tls_version tlsv1.2\n"
+            ["sh", str(script), str(self.workdir), "127.0.0.1", "1"],
+            check=True,
+            capture_output=True,
         )
 
     def add_user(self, user: str) -> str:
+        """A booth login, added while the broker runs (no restart, no reload)."""
         self.passwords[user] = secrets.token_urlsafe(12)
-        self._write_passwords()
         if self.process is not None:
-            reloads = self.log.read_text().count("Reloading config.")
-            self.process.send_signal(1)  # SIGHUP reloads the password file
-            if not wait_until(
-                lambda: self.log.read_text().count("Reloading config.") > reloads, 10
-            ):
-                raise RuntimeError("mosquitto did not reload its config")
+            with self.admin() as admin:
+                admin.add_booth(user, self.passwords[user])
         return self.passwords[user]
 
-    def _write_passwords(self) -> None:
-        password_file = self.workdir / "passwords"
-        password_file.write_text("")
-        for user, secret in self.passwords.items():
-            subprocess.run(
-                ["mosquitto_passwd", "-b", str(password_file), user, secret],
-                check=True,
-                capture_output=True,
-            )
-        password_file.chmod(0o600)
+    def admin(self) -> BrokerAdmin:
+        scheme = "mqtts" if self.tls else "mqtt"
+        address = BrokerAddress.from_url(
+            f"{scheme}://{ADMIN}:{self.admin_password}@127.0.0.1:{self.port}"
+        )
+        return BrokerAdmin(address, ca_file=self.ca_file if self.tls else None)
+
+    def config(self) -> str:
+        """The production config, pointed at this broker's directory and port."""
+        lines = [
+            "# Run as whoever started the test; as root mosquitto would switch to a user that",
+            "# cannot read the test's private temporary directory.",
+            f"user {getpass.getuser()}",
+            "log_dest stderr",
+            *(f"log_type {kind}" for kind in ("error", "warning", "notice", "information")),
+        ]
+        for line in PRODUCTION_CONF.read_text().splitlines():
+            if line.startswith(TLS_LINES) and not self.tls:
+                continue
+            line = line.replace("@DYNSEC_PLUGIN@", dynsec_plugin())
+            line = line.replace("/var/lib/mosquitto/", f"{self.workdir}/")
+            line = line.replace("/etc/mosquitto/dn/tls/", f"{self.workdir}/")
+            if line.startswith("listener "):
+                line = f"listener {self.port} 127.0.0.1"
+            lines.append(line)
+        return "\n".join(lines) + "\n"
 
     def start(self) -> "Mosquitto":
         if shutil.which("mosquitto") is None and not Path("/usr/sbin/mosquitto").exists():
             raise RuntimeError("mosquitto is not installed (apt-get install mosquitto)")
-        self._write_passwords()
-        shutil.copy(ACL, self.workdir / "acl")
-        tls_lines = self._make_certificates() if self.tls and not self.ca_file.exists() else ""
-        if self.tls and not tls_lines:
-            tls_lines = (self.workdir / "tls.conf").read_text()
-        (self.workdir / "tls.conf").write_text(tls_lines)
-        (self.workdir / "mosquitto.conf").write_text(
-            f"""# Run as whoever started the test; as root mosquitto would switch to a user that
-# cannot read the test's private temporary directory.
-user {getpass.getuser()}
-per_listener_settings false
-allow_anonymous false
-password_file {self.workdir / "passwords"}
-acl_file {self.workdir / "acl"}
-persistence true
-persistence_location {self.workdir}/
-max_queued_messages 100000
-max_inflight_messages 100
-set_tcp_nodelay true
-log_dest stderr
-log_type error
-log_type warning
-log_type notice
-log_type information
-listener {self.port} 127.0.0.1
-{tls_lines}"""
-        )
+        dynsec = self.workdir / "dn-dynsec.json"
+        first = not dynsec.exists()
+        if first:
+            subprocess.run(
+                ["mosquitto_ctrl", "dynsec", "init", str(dynsec), ADMIN, self.admin_password],
+                check=True,
+                capture_output=True,
+            )
+        if self.tls and not self.ca_file.exists():
+            self._make_certificates()
+        (self.workdir / "mosquitto.conf").write_text(self.config())
         binary = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(
@@ -113,9 +122,16 @@ listener {self.port} 127.0.0.1
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
-        if wait_until(self._listening, 10):
-            return self
-        raise RuntimeError("mosquitto did not start listening")
+        if not wait_until(self._listening, 10):
+            raise RuntimeError("mosquitto did not start listening")
+        if first:
+            with self.admin() as admin:
+                for user, secret in self.passwords.items():
+                    if user == INGEST_CLIENT:
+                        admin.prepare(secret)
+                    else:
+                        admin.add_booth(user, secret)
+        return self
 
     def _listening(self) -> bool:
         try:

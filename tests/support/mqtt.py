@@ -18,7 +18,7 @@ class RawBooth:
         self.booth_id = booth_id
         self.topics = Topics()
         self.address = BrokerAddress.from_url(url)
-        self.client = make_client(self.address, client_id or f"raw-{booth_id}")
+        self.client = make_client(self.address, client_id or booth_id)
         self.acks: queue.Queue[Ack] = queue.Queue()
         self.messages: queue.Queue[tuple[str, bytes]] = queue.Queue()
         self._subscribed = threading.Event()

@@ -1,0 +1,255 @@
+"""Booth logins at the broker, through Mosquitto's dynamic security plugin.
+
+Each booth is a broker client whose username and client id are its booth id, with a role
+of its own that allows exactly its topics: publish its clips and status, subscribe to its
+acks and config, and to prompts (public audio). Everything else is denied by default, and
+the plugin checks a subscription when it is made, so a booth cannot join ingest's shared
+subscription (where the broker would hand it clips it may not read, and they would be
+lost). Changes take effect at once, with no broker restart; a deleted client is
+disconnected. Commands go as JSON to `$CONTROL/dynamic-security/v1`
+(https://mosquitto.org/documentation/dynamic-security/).
+"""
+
+import json
+import threading
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import paho.mqtt.client as mqtt
+from paho.mqtt.reasoncodes import ReasonCode
+
+from shared.broker import BrokerAddress, make_client
+from shared.topics import SHARED_GROUP, Channel, Topics, check_slug
+
+CONTROL = "$CONTROL/dynamic-security/v1"
+INGEST_CLIENT = "ingest"
+INGEST_ROLE = "ingest"
+RESERVED = ("ingest", "dn-admin")  # booth ids that would shadow the service's own logins
+
+Command = dict[str, Any]
+
+
+class BrokerAdminError(Exception):
+    """The broker refused a command or could not be reached; nothing was half-done
+    beyond what the message says."""
+
+
+def booth_role(booth_id: str) -> str:
+    return f"booth:{booth_id}"
+
+
+def _acl(kind: str, topic: str) -> dict[str, Any]:
+    return {"acltype": kind, "topic": topic, "allow": True}
+
+
+def booth_acls(topics: Topics, booth_id: str) -> list[dict[str, Any]]:
+    """What one booth may do: nothing that names another booth."""
+    return [
+        _acl("publishClientSend", topics.booth(booth_id, Channel.CLIPS)),
+        _acl("publishClientSend", topics.booth(booth_id, Channel.STATUS)),
+        _acl("subscribeLiteral", topics.booth(booth_id, Channel.ACKS)),
+        _acl("subscribeLiteral", topics.booth(booth_id, Channel.CONFIG)),
+        _acl("subscribePattern", topics.prompts()),
+    ]
+
+
+def ingest_acls(topics: Topics) -> list[dict[str, Any]]:
+    return [
+        _acl("subscribePattern", topics.shared_clips()),
+        _acl("subscribePattern", topics.all_booths(Channel.STATUS)),
+        _acl("publishClientSend", topics.all_booths(Channel.ACKS)),
+        _acl("publishClientSend", topics.all_booths(Channel.CONFIG)),
+        _acl("publishClientSend", topics.prompts()),
+    ]
+
+
+def check_booth_id(booth_id: str) -> str:
+    check_slug(booth_id, "booth id")
+    if booth_id in RESERVED or booth_id.startswith(f"{SHARED_GROUP}-"):
+        raise BrokerAdminError(f"{booth_id!r} is reserved for the service's own logins")
+    return booth_id
+
+
+@dataclass
+class BrokerAdmin:
+    """A short-lived admin connection: `with BrokerAdmin(address) as admin: ...`."""
+
+    address: BrokerAddress
+    ca_file: Path | None = None
+    topics: Topics = field(default_factory=Topics)
+    timeout_s: float = 10.0
+
+    def __post_init__(self) -> None:
+        self._client = make_client(
+            self.address, f"dn-admin-{uuid.uuid4().hex[:12]}", ca_file=self.ca_file
+        )
+        self._lock = threading.Condition()
+        self._responses: dict[str, Command] = {}
+        self._ready = threading.Event()
+        self._refused: str | None = None
+        self._client.on_connect = self._on_connect
+        self._client.on_subscribe = lambda *_a: self._ready.set()
+        self._client.on_message = self._on_message
+
+    def __enter__(self) -> "BrokerAdmin":
+        try:
+            self._client.connect(self.address.host, self.address.port, keepalive=30)
+        except OSError as exc:
+            raise BrokerAdminError(f"cannot reach the broker at {self.address}: {exc}") from exc
+        self._client.loop_start()
+        if not self._ready.wait(self.timeout_s) or self._refused:
+            self.__exit__(None, None, None)
+            why = self._refused or "no answer"
+            raise BrokerAdminError(f"broker admin login at {self.address} failed: {why}")
+        return self
+
+    def __exit__(
+        self, _t: type[BaseException] | None, _e: BaseException | None, _tb: TracebackType | None
+    ) -> None:
+        self._client.disconnect()
+        self._client.loop_stop()
+
+    # Operations -----------------------------------------------------------------------
+
+    def prepare(self, ingest_password: str) -> None:
+        """Deny by default; the ingest service's login and role. Safe to run again (it
+        also brings the ingest role's ACLs up to date and sets the password)."""
+        self.run(
+            {
+                "command": "setDefaultACLAccess",
+                "acls": [
+                    {"acltype": "publishClientSend", "allow": False},
+                    {"acltype": "subscribe", "allow": False},
+                    {"acltype": "publishClientReceive", "allow": True},
+                    {"acltype": "unsubscribe", "allow": True},
+                ],
+            }
+        )
+        self._ensure_role(INGEST_ROLE, ingest_acls(self.topics))
+        created = self.run(
+            {
+                "command": "createClient",
+                "username": INGEST_CLIENT,
+                "password": ingest_password,
+                "roles": [{"rolename": INGEST_ROLE}],
+            },
+            exists_ok=True,
+        )
+        if created:
+            return
+        self.run(
+            {"command": "setClientPassword", "username": INGEST_CLIENT, "password": ingest_password}
+        )
+        client = self.run_one({"command": "getClient", "username": INGEST_CLIENT})
+        roles = [
+            r.get("rolename") for r in client.get("data", {}).get("client", {}).get("roles", [])
+        ]
+        if INGEST_ROLE not in roles:  # adding a role a client has is an "Internal error"
+            self.run(
+                {"command": "addClientRole", "username": INGEST_CLIENT, "rolename": INGEST_ROLE}
+            )
+
+    def add_booth(self, booth_id: str, password: str) -> None:
+        """A login for a new booth; BrokerAdminError if it has one (use rotate)."""
+        check_booth_id(booth_id)
+        role = booth_role(booth_id)
+        known = self.run_one({"command": "getClient", "username": booth_id}, tolerate=True)
+        if "error" not in known:
+            raise BrokerAdminError(f"booth {booth_id} already has a broker login; use rotate")
+        self._ensure_role(role, booth_acls(self.topics, booth_id))
+        created = self.run(
+            {
+                "command": "createClient",
+                "username": booth_id,
+                "clientid": booth_id,  # nobody else can take this client id, nor it another's
+                "password": password,
+                "roles": [{"rolename": role}],
+            },
+            exists_ok=True,
+        )
+        if not created:
+            raise BrokerAdminError(f"booth {booth_id} already has a broker login; use rotate")
+
+    def rotate(self, booth_id: str, password: str) -> None:
+        """A new password; the old one stops working, and a booth logged in with it is
+        disconnected."""
+        check_booth_id(booth_id)
+        self.run({"command": "setClientPassword", "username": booth_id, "password": password})
+        self.run({"command": "disableClient", "username": booth_id})
+        self.run({"command": "enableClient", "username": booth_id})
+
+    def revoke(self, booth_id: str) -> bool:
+        """Delete the booth's login and role (it is disconnected at once); False if it had
+        none."""
+        check_booth_id(booth_id)
+        existed = self.run({"command": "deleteClient", "username": booth_id}, missing_ok=True)
+        self.run({"command": "deleteRole", "rolename": booth_role(booth_id)}, missing_ok=True)
+        return existed
+
+    def _ensure_role(self, role: str, acls: list[dict[str, Any]]) -> None:
+        """The role with at least these ACLs. Never deletes a role: mosquitto 2.0.11
+        crashes when a role is deleted while a client that never connected holds it."""
+        if self.run({"command": "createRole", "rolename": role, "acls": acls}, exists_ok=True):
+            return
+        for acl in acls:
+            self.run({"command": "addRoleACL", "rolename": role, **acl}, exists_ok=True)
+
+    def clients(self) -> list[str]:
+        answer = self.run_one({"command": "listClients", "verbose": False})
+        return [str(name) for name in answer.get("data", {}).get("clients", [])]
+
+    # Plumbing -------------------------------------------------------------------------
+
+    def run(self, *commands: Command, missing_ok: bool = False, exists_ok: bool = False) -> bool:
+        """Run commands in order; True if none was a tolerated "not found"/"exists"."""
+        clean = True
+        for command in commands:
+            error = self.run_one(command, tolerate=True).get("error")
+            if error is None:
+                continue
+            text = str(error).lower()
+            if (missing_ok and "not found" in text) or (exists_ok and "already exists" in text):
+                clean = False
+                continue
+            raise BrokerAdminError(f"{command['command']}: {error}")
+        return clean
+
+    def run_one(self, command: Command, *, tolerate: bool = False) -> Command:
+        correlation = uuid.uuid4().hex
+        body = {"commands": [{**command, "correlationData": correlation}]}
+        with self._lock:
+            info = self._client.publish(CONTROL, json.dumps(body).encode(), qos=1)
+            if info.rc != mqtt.MQTT_ERR_SUCCESS:
+                raise BrokerAdminError(f"{command['command']}: not sent ({info.rc})")
+            if not self._lock.wait_for(lambda: correlation in self._responses, self.timeout_s):
+                raise BrokerAdminError(
+                    f"{command['command']}: no answer from the broker's dynamic security "
+                    "plugin (is it loaded, and is this login its admin?)"
+                )
+            response = self._responses.pop(correlation)
+        if response.get("error") and not tolerate:
+            raise BrokerAdminError(f"{command['command']}: {response['error']}")
+        return response
+
+    def _on_connect(
+        self, client: mqtt.Client, _userdata: Any, _flags: Any, reason: ReasonCode, _props: Any
+    ) -> None:
+        if reason.is_failure:
+            self._refused = str(reason)
+            self._ready.set()
+            return
+        client.subscribe(f"{CONTROL}/response", qos=1)
+
+    def _on_message(self, _client: mqtt.Client, _userdata: Any, message: mqtt.MQTTMessage) -> None:
+        try:
+            responses = json.loads(message.payload)["responses"]
+        except (ValueError, KeyError, TypeError):
+            return
+        with self._lock:
+            for response in responses:
+                if isinstance(response, dict) and "correlationData" in response:
+                    self._responses[str(response["correlationData"])] = response
+            self._lock.notify_all()
