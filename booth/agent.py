@@ -44,7 +44,7 @@ from booth.call import (
 )
 from booth.errors import AudioDeviceError, SpoolFull
 from booth.processing import Message, Processor
-from booth.remote_config import ConfigCache, ConfigRefused
+from booth.remote_config import ConfigCache, ConfigRefused, PromptUnavailable
 from booth.settings import BoothSettings
 from booth.sounds import RATE, PromptLibrary, Samples
 from booth.spool import Spool
@@ -215,7 +215,7 @@ class Agent:
 
     def _check_config(self, payload: bytes) -> None:
         try:
-            accepted = self.config_cache.accept(payload, self.config)
+            accepted = self.config_cache.accept(payload, self.config, self._fetch_prompt)
         except ConfigRefused as exc:
             log.error("config refused, keeping version %d: %s", self.config_version, exc)
             reason = str(exc)
@@ -227,6 +227,11 @@ class Agent:
             self._events.put(refuse)
             return
         self._events.put(lambda: self._stage_config(accepted.config, accepted.problems))
+
+    def _fetch_prompt(self, sha256: str) -> bytes:
+        if self.uplink is None:
+            raise PromptUnavailable("no broker connection")
+        return self.uplink.fetch_prompt(sha256)
 
     def _stage_config(self, config: BoothConfig, problems: list[str]) -> None:
         self._pending_config = config

@@ -1,8 +1,9 @@
 """The booth's config from ingest: checked, its prompts fetched, cached, applied between calls.
 
 A config arrives retained on `dn/v1/booths/{booth}/config`. Every theme prompt it names
-is downloaded, checked against its sha256, made sure to play, and kept under its content
-hash (`prompts/{sha256}.wav`), as ingest keeps it: a new file never replaces one a config
+is fetched from the broker (retained on `dn/v1/prompts/{sha256}`: a booth needs nothing but
+its MQTT connection), checked against its sha256, made sure to play, and kept under its
+content hash (`prompts/{sha256}.wav`), as ingest keeps it: a new file never replaces one a config
 in use points at, so a config that is refused changes nothing that plays. A prompt that
 cannot be had keeps the theme's previous one (reported in the status); the rest of the
 config applies. An invalid config is refused whole, and the old one stays.
@@ -11,7 +12,7 @@ config applies. An invalid config is refused whole, and the old one stays.
 import io
 import json
 import logging
-import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +30,13 @@ MAX_PROMPT_BYTES = 5_000_000
 
 class ConfigRefused(BoothError):
     """A config the booth will not apply; the old one stays."""
+
+
+class PromptUnavailable(BoothError):
+    """A prompt the broker did not hand over (not connected, not there in time)."""
+
+
+PromptFetch = Callable[[str], bytes]  # sha256 -> the prompt's bytes, or PromptUnavailable
 
 
 @dataclass(frozen=True)
@@ -57,7 +65,7 @@ class ConfigCache:
     def prompt_path(self, sha256: str) -> Path:
         return self.prompts / f"{sha256}.wav"
 
-    def accept(self, payload: bytes, current: BoothConfig | None) -> Accepted:
+    def accept(self, payload: bytes, current: BoothConfig | None, fetch: PromptFetch) -> Accepted:
         """Validate, fetch prompts, cache; raise ConfigRefused with the reason otherwise."""
         try:
             config = BoothConfig.decode(payload)
@@ -70,9 +78,9 @@ class ConfigCache:
         themes, problems = [], []
         for theme in config.themes:
             digest = None
-            if theme.prompt_url:
+            if theme.prompt_sha256:
                 try:
-                    digest = self._fetch_prompt(theme.slug, theme.prompt_url, theme.prompt_sha256)
+                    digest = self._fetch_prompt(theme.slug, theme.prompt_sha256, fetch)
                 except ConfigRefused as exc:
                     problems.append(str(exc))
                     digest = previous.get(theme.slug)  # keep what played before
@@ -88,25 +96,21 @@ class ConfigCache:
             if len(path.stem) == 64 and path.stem not in used:
                 path.unlink(missing_ok=True)
 
-    def _fetch_prompt(self, slug: str, url: str, sha256: str | None) -> str:
-        """Download (unless already here) and keep under its content hash; its hash."""
-        if sha256 and self.prompt_path(sha256).exists():
+    def _fetch_prompt(self, slug: str, sha256: str, fetch: PromptFetch) -> str:
+        """Fetch (unless already here) and keep under its content hash; its hash."""
+        if self.prompt_path(sha256).exists():
             return sha256  # already have this exact prompt
-        if not url.startswith(("https://", "http://")):
-            raise ConfigRefused(f"prompt for {slug}: unsupported URL {url!r}")
         try:
-            with urllib.request.urlopen(url, timeout=30) as response:
-                data = response.read(MAX_PROMPT_BYTES + 1)
-        except OSError as exc:
-            raise ConfigRefused(f"prompt for {slug}: download failed: {exc}") from exc
+            data = fetch(sha256)
+        except (PromptUnavailable, OSError) as exc:
+            raise ConfigRefused(f"prompt for {slug}: {exc}") from exc
         if len(data) > MAX_PROMPT_BYTES:
             raise ConfigRefused(f"prompt for {slug}: larger than {MAX_PROMPT_BYTES} bytes")
-        digest = sha256_hex(data)
-        if sha256 and digest != sha256:
+        if sha256_hex(data) != sha256:
             raise ConfigRefused(f"prompt for {slug}: sha256 mismatch")
         try:
             load(io.BytesIO(data))  # must be 16 kHz audio we can play
         except Exception as exc:
             raise ConfigRefused(f"prompt for {slug}: not playable: {exc}") from exc
-        write_atomic(self.prompt_path(digest), data)
-        return digest
+        write_atomic(self.prompt_path(sha256), data)
+        return sha256

@@ -17,6 +17,7 @@ from typing import Any
 import paho.mqtt.client as mqtt
 from paho.mqtt.reasoncodes import ReasonCode
 
+from booth.remote_config import PromptUnavailable
 from booth.settings import BoothSettings
 from booth.spool import Spool
 from shared.broker import make_client, start_persistent
@@ -27,6 +28,7 @@ from shared.topics import Channel, Topics
 log = logging.getLogger(__name__)
 
 SESSION_EXPIRY_S = 7 * 86_400  # acks that arrive while the booth is offline wait at the broker
+PROMPT_TIMEOUT_S = 30.0  # a 60-s prompt is 2 MB: seconds even on a slow mobile link
 
 
 class Uplink:
@@ -53,6 +55,9 @@ class Uplink:
         self.client.message_callback_add(
             self.topics.booth(settings.id, Channel.CONFIG), self._on_config_message
         )
+        self.client.message_callback_add(self.topics.prompts(), self._on_prompt_message)
+        self._prompt_waiters: dict[str, queue.Queue[bytes]] = {}
+        self._prompt_lock = threading.Lock()
         # Called with each config payload (on paho's thread; must not block).
         self.on_config: Callable[[bytes], None] = lambda _payload: None
         self.connected = threading.Event()
@@ -101,6 +106,27 @@ class Uplink:
                 retain=True,
             )
 
+    def fetch_prompt(self, sha256: str, timeout: float = PROMPT_TIMEOUT_S) -> bytes:
+        """A theme prompt, retained at the broker under its hash (off paho's thread)."""
+        topic = self.topics.prompt(sha256)
+        box: queue.Queue[bytes] = queue.Queue(maxsize=1)
+        with self._prompt_lock:
+            self._prompt_waiters[topic] = box
+        try:
+            if not self.connected.wait(timeout):
+                raise PromptUnavailable("not connected to the broker")
+            self.client.subscribe(topic, qos=1)
+            try:
+                return box.get(timeout=timeout)
+            except queue.Empty:
+                raise PromptUnavailable(
+                    f"not at the broker after {timeout:.0f} s ({topic})"
+                ) from None
+        finally:
+            with self._prompt_lock:
+                del self._prompt_waiters[topic]
+            self.client.unsubscribe(topic)
+
     def wait_until_empty(self, timeout: float) -> bool:
         """Block until the spool holds nothing more to send (tests and simulations)."""
         deadline = time.monotonic() + timeout
@@ -143,6 +169,12 @@ class Uplink:
         except ProtocolError as exc:
             log.error("ignoring malformed ack: %s", exc)
         self._wake.set()
+
+    def _on_prompt_message(self, _client: mqtt.Client, _userdata: Any, message: Any) -> None:
+        with self._prompt_lock:
+            box = self._prompt_waiters.get(message.topic)
+        if box is not None and message.payload and box.empty():
+            box.put_nowait(bytes(message.payload))
 
     def _on_config_message(self, _client: mqtt.Client, _userdata: Any, message: Any) -> None:
         if message.payload:

@@ -10,6 +10,7 @@ import json
 import logging
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -21,13 +22,12 @@ from shared.messages import BoothConfig, BoothStatus, ThemeConfig
 log = logging.getLogger(__name__)
 
 Publish = Callable[[str, bytes], None]  # (booth id, config payload), retained
+PublishPrompt = Callable[[str, bytes], None]  # (sha256, WAV bytes), retained
+# Under the broker's message_size_limit (2.5 MB): a 60-s prompt (INGEST_MAX_PROMPT_S) is 1.9 MB.
+MAX_PROMPT_MESSAGE = 2_400_000
 
 
-def prompt_url(base_url: str, sha256: str) -> str:
-    return f"{base_url.rstrip('/')}/prompts/{sha256}.wav"
-
-
-def config_for(booth: Booth, themes: list[Theme], today: date, base_url: str) -> BoothConfig | None:
+def config_for(booth: Booth, themes: list[Theme], today: date) -> BoothConfig | None:
     """The config `booth` should run today; None when no theme is live for it."""
     live = [t for t in themes if t.live_on(today) and t.applies_to(booth)]
     if not live:
@@ -45,9 +45,6 @@ def config_for(booth: Booth, themes: list[Theme], today: date, base_url: str) ->
                 slug=theme.slug,
                 title=theme.title,
                 digit=digit,
-                prompt_url=prompt_url(base_url, theme.prompt_sha256)
-                if theme.prompt_sha256
-                else None,
                 prompt_sha256=theme.prompt_sha256,
                 language=theme.language,
             )
@@ -66,10 +63,34 @@ def _digest(config: BoothConfig) -> str:
 
 
 class Fleet:
-    def __init__(self, sessions: sessionmaker[Session], base_url: str) -> None:
+    def __init__(self, sessions: sessionmaker[Session], prompt_folder: Path) -> None:
         self.sessions = sessions
-        self.base_url = base_url
+        self.prompt_folder = prompt_folder
         self.publish: Publish | None = None  # set once a broker connection exists
+        self.publish_prompt: PublishPrompt | None = None
+        self._prompts_sent: set[str] = set()
+
+    def _send_prompts(self, config: BoothConfig, sent_now: set[str], again: bool) -> None:
+        """Each prompt the config names, retained at the broker before the config that
+        needs it (once per process, or again after the broker may have lost them)."""
+        if self.publish_prompt is None:
+            return
+        for theme in config.themes:
+            digest = theme.prompt_sha256
+            if not digest or digest in sent_now or (digest in self._prompts_sent and not again):
+                continue
+            path = self.prompt_folder / f"{digest}.wav"
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                log.error("prompt %s for %s cannot be read: %s", digest[:12], theme.slug, exc)
+                continue
+            if len(data) > MAX_PROMPT_MESSAGE:
+                log.error("prompt %s is %d bytes: too large for the broker", digest[:12], len(data))
+                continue
+            self.publish_prompt(digest, data)
+            sent_now.add(digest)
+            self._prompts_sent.add(digest)
 
     def publish_configs(self, today: date | None = None, *, again: bool = False) -> list[str]:
         """Publish every booth's config that changed (with `again`, also those that did not,
@@ -78,11 +99,12 @@ class Fleet:
         if self.publish is None:
             return []
         today = today or datetime.now(UTC).date()
-        published = []
+        published: list[str] = []
+        prompts_sent: set[str] = set()
         with self.sessions.begin() as session:
             themes = list(session.scalars(select(Theme)))
             for booth in session.scalars(select(Booth)):
-                config = config_for(booth, themes, today, self.base_url)
+                config = config_for(booth, themes, today)
                 if config is None:
                     continue
                 digest = _digest(config)
@@ -92,6 +114,7 @@ class Fleet:
                     booth.config_version += 1
                     booth.config_hash = digest
                 versioned = config.model_copy(update={"version": booth.config_version})
+                self._send_prompts(versioned, prompts_sent, again)
                 self.publish(booth.id, versioned.encode())
                 published.append(booth.id)
                 log.info("published config v%d to %s", booth.config_version, booth.id)

@@ -37,10 +37,11 @@ class IngestService:
         self.sessions = session_factory(self.engine)
         self.store = LocalAudioStore(settings.audio_dir)
         self.intake = Intake(settings, self.sessions, self.store)
-        self.fleet = Fleet(self.sessions, settings.public_url)
+        self.fleet = Fleet(self.sessions, settings.data_dir / "prompts")
         self.receiver = Receiver(settings, self.intake, self.fleet) if receive else None
         if self.receiver is not None:
             self.fleet.publish = self.receiver.publish_config
+            self.fleet.publish_prompt = self.receiver.publish_prompt
         self.transcriber: Transcriber | None = None
         self.workers: list[TranscriptionWorker] = []
         self._transcribe = transcribe

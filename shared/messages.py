@@ -64,8 +64,7 @@ class ThemeConfig(_Message):
     slug: str = Field(pattern=SLUG_PATTERN)
     title: str
     digit: str | None = Field(default=None, pattern=r"^[0-9]$")
-    prompt_url: str | None = None
-    prompt_sha256: str | None = None
+    prompt_sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")  # dn/v1/prompts/
     language: str | None = None
 
 

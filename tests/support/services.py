@@ -122,6 +122,5 @@ def start_ingest_process(
     if added.returncode != 0:
         raise RuntimeError(added.stderr)
     ingest = IngestProcess(env, data.parent / f"{data.name}.log")
-    ingest.env["INGEST_PUBLIC_URL"] = ingest.base_url
     ingest.create_token(role)
     return ingest.start()

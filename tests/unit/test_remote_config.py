@@ -2,17 +2,14 @@
 that cannot be had changes nothing that plays."""
 
 import hashlib
-import http.server
 import io
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
 import soundfile as sf
 
-from booth.remote_config import ConfigCache, ConfigRefused
+from booth.remote_config import ConfigCache, ConfigRefused, PromptUnavailable
 from booth.sounds import PromptLibrary, Sound, load, tone
 from shared.messages import BoothConfig
 
@@ -26,29 +23,32 @@ def wav(samples: np.ndarray) -> bytes:
 FILES = {"/a.wav": wav(tone(440, 0.5)), "/b.wav": wav(tone(880, 0.5)), "/bad.wav": b"not audio"}
 
 
-@pytest.fixture
-def server() -> Iterator[str]:
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            body = FILES.get(self.path)
-            self.send_response(200 if body else 404)
-            self.end_headers()
-            self.wfile.write(body or b"")
-
-        def log_message(self, *_args: object) -> None:
-            pass
-
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+def sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
-def config(version: int, prompt_url: str, digest: str | None = None) -> bytes:
-    theme = {"slug": "parks", "title": "Parker", "prompt_url": prompt_url}
-    if digest:
-        theme["prompt_sha256"] = digest
+class Broker:
+    """What the booth's fetch sees: prompts retained by hash (the real MQTT path is in
+    tests/e2e/test_remote_config.py). `swapped` hands over other bytes than asked for."""
+
+    def __init__(self) -> None:
+        self.retained = {sha(data): data for data in FILES.values()}
+        self.swapped: dict[str, bytes] = {}
+        self.asked: list[str] = []
+
+    def fetch(self, digest: str) -> bytes:
+        self.asked.append(digest)
+        if digest in self.swapped:
+            return self.swapped[digest]
+        if digest not in self.retained:
+            raise PromptUnavailable("not at the broker after 30 s")
+        return self.retained[digest]
+
+
+def config(version: int, prompt: str) -> bytes:
+    """A config whose one theme names the prompt FILES[prompt] (or a hash of nothing)."""
+    digest = sha(FILES[prompt]) if prompt in FILES else sha(prompt.encode())
+    theme = {"slug": "parks", "title": "Parker", "prompt_sha256": digest}
     return BoothConfig.model_validate(
         {
             "version": version,
@@ -65,16 +65,16 @@ def played(cache: ConfigCache, accepted: BoothConfig) -> np.ndarray:
     return library.sound(Sound.THEME_PROMPT, "parks")
 
 
-def test_a_refused_config_changes_nothing_that_plays(tmp_path: Path, server: str) -> None:
-    cache = ConfigCache(tmp_path)
-    first = cache.accept(config(1, f"{server}/a.wav"), None).config
+def test_a_refused_config_changes_nothing_that_plays(tmp_path: Path) -> None:
+    cache, broker = ConfigCache(tmp_path), Broker()
+    first = cache.accept(config(1, "/a.wav"), None, broker.fetch).config
     before = played(cache, first)
     assert np.array_equal(before, load(io.BytesIO(FILES["/a.wav"])))
-    wrong = hashlib.sha256(b"something else").hexdigest()
     with pytest.raises(ConfigRefused):
-        cache.accept(b'{"version": 2, "themes": []}', first)
-    # A prompt with a checksum that does not match: the theme keeps its prompt.
-    second = cache.accept(config(2, f"{server}/b.wav", wrong), first)
+        cache.accept(b'{"version": 2, "themes": []}', first, broker.fetch)
+    # Bytes that do not match the hash the config names: the theme keeps its prompt.
+    broker.swapped[sha(FILES["/b.wav"])] = FILES["/a.wav"] + b"tampered"
+    second = cache.accept(config(2, "/b.wav"), first, broker.fetch)
     assert second.problems and "sha256 mismatch" in second.problems[0]
     assert np.array_equal(played(cache, second.config), before)
     assert sorted(p.name for p in cache.prompts.iterdir()) == [
@@ -82,21 +82,25 @@ def test_a_refused_config_changes_nothing_that_plays(tmp_path: Path, server: str
     ]
 
 
-def test_a_new_prompt_lives_beside_the_old_until_applied(tmp_path: Path, server: str) -> None:
-    cache = ConfigCache(tmp_path)
-    first = cache.accept(config(1, f"{server}/a.wav"), None).config
-    second = cache.accept(config(2, f"{server}/b.wav"), first).config
+def test_a_new_prompt_lives_beside_the_old_until_applied(tmp_path: Path) -> None:
+    cache, broker = ConfigCache(tmp_path), Broker()
+    first = cache.accept(config(1, "/a.wav"), None, broker.fetch).config
+    second = cache.accept(config(2, "/b.wav"), first, broker.fetch).config
     assert np.array_equal(played(cache, first), load(io.BytesIO(FILES["/a.wav"])))  # still
     cache.forget_unused(second)
     assert np.array_equal(played(cache, second), load(io.BytesIO(FILES["/b.wav"])))
     assert len(list(cache.prompts.iterdir())) == 1
+    # A prompt the booth has is never fetched again.
+    broker.asked.clear()
+    cache.accept(config(3, "/b.wav"), second, broker.fetch)
+    assert broker.asked == []
 
 
 def test_an_unplayable_or_missing_prompt_is_reported_and_the_rest_applies(
-    tmp_path: Path, server: str
+    tmp_path: Path,
 ) -> None:
-    cache = ConfigCache(tmp_path)
-    for path in ("/bad.wav", "/missing.wav"):
-        accepted = cache.accept(config(1, f"{server}{path}"), None)
-        assert accepted.config.version == 1 and accepted.problems
+    cache, broker = ConfigCache(tmp_path), Broker()
+    for prompt, why in (("/bad.wav", "not playable"), ("/missing.wav", "not at the broker")):
+        accepted = cache.accept(config(1, prompt), None, broker.fetch)
+        assert accepted.config.version == 1 and why in accepted.problems[0]
         assert accepted.config.themes[0].prompt_sha256 is None
