@@ -36,6 +36,106 @@ def debian_root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     yield root
 
 
+SSH_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGm0QfR0Xq9w0Sxd tekniker@aarhus: laptop"
+PASSWORD = "b00th-s3cret"
+
+
+def make_bundle(folder: Path) -> Path:
+    """A bundle as `ingest booth add` writes it."""
+    from ingest.provisioning import write_bundle
+    from shared.broker import BrokerAddress
+
+    broker = BrokerAddress.from_url("mqtts://broker.aarhus.example:8883")
+    write_bundle(folder, "booth-12", "gellerup", broker, PASSWORD, None)
+    return folder
+
+
+def make_kit(
+    bundle: Path, out: Path, tmp: Path, ssid: str = "", wifi_password: str = ""
+) -> subprocess.CompletedProcess[str]:
+    (tmp / "key.pub").write_text(SSH_KEY + "\n")
+    (tmp / "wifi-password").write_text(wifi_password + "\n")
+    args = [str(bundle), str(out), str(tmp / "key.pub")]
+    if ssid:
+        args += [ssid, str(tmp / "wifi-password")]
+    script = SOURCE / "deploy" / "booth" / "make-sd-kit.sh"
+    return subprocess.run(["sh", str(script), *args], capture_output=True, text=True)
+
+
+def test_the_sd_kit_for_trixie_passes_cloud_init_schema(tmp_path: Path) -> None:
+    if shutil.which("cloud-init") is None:
+        pytest.skip("needs Debian's cloud-init (make system-deps installs it)")
+    bundle = make_bundle(tmp_path / "bundle")
+    out = tmp_path / "boot"
+    made = make_kit(bundle, out, tmp_path, ssid='Café "Havn"', wifi_password="p@ss: word")
+    assert made.returncode == 0, made.stderr
+    assert "cmdline.txt" in made.stdout
+    checked = subprocess.run(
+        ["cloud-init", "schema", "--config-file", str(out / "user-data")],
+        capture_output=True,
+        text=True,
+    )
+    assert checked.returncode == 0 and "Valid" in checked.stdout, checked.stdout + checked.stderr
+    broken = tmp_path / "broken-user-data"
+    broken.write_text(
+        (out / "user-data").read_text().replace("ssh_pwauth: false", "ssh_pwauth: [1]")
+    )
+    refused = subprocess.run(
+        ["cloud-init", "schema", "--config-file", str(broken)], capture_output=True, text=True
+    )
+    assert refused.returncode != 0 and "ssh_pwauth" in refused.stdout + refused.stderr
+    # cloud-init 22.4 has no network-config schema command: its own netplan-v2 parser reads it.
+    parsed = subprocess.run(
+        [
+            "/usr/bin/python3",
+            "-c",
+            "import sys, yaml; from cloudinit.net.network_state import parse_net_config_data as p;"
+            "s = p(yaml.safe_load(open(sys.argv[1]))['network']);"
+            "print(sorted(i['name'] for i in s.iter_interfaces()), sorted(s.config['wifis']))",
+            str(out / "network-config"),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert parsed.stdout.strip() == "['eth0'] ['wlan0']", parsed.stderr
+    import yaml
+
+    user_data = yaml.safe_load((out / "user-data").read_text())
+    assert user_data["hostname"] == "booth-12"
+    assert user_data["users"][0]["ssh_authorized_keys"] == [SSH_KEY]
+    assert ["sh", "/boot/firmware/booth-kit/first-boot.sh"] in user_data["runcmd"]
+    network = yaml.safe_load((out / "network-config").read_text())["network"]
+    assert network["wifis"]["wlan0"]["access-points"] == {'Café "Havn"': {"password": "p@ss: word"}}
+    assert yaml.safe_load((out / "meta-data").read_text()) == {"instance-id": "booth-12"}
+    kit = out / "booth-kit"
+    assert (kit / "bundle" / "broker-password").read_text().strip() == PASSWORD
+    assert (kit / "src" / "pyproject.toml").exists() and (
+        kit / "src" / "booth" / "agent.py"
+    ).exists()
+    # The Bookworm settings file is read by sh exactly as written.
+    echoed = subprocess.run(
+        ["sh", "-c", f'. {kit / "firstrun.env"}; printf "%s|%s" "$WIFI_SSID" "$WIFI_PASSWORD"'],
+        capture_output=True,
+        text=True,
+    )
+    assert echoed.stdout == 'Café "Havn"|p@ss: word'
+
+
+def test_the_sd_kit_refuses_a_bundle_without_an_id_or_a_key_that_is_not_one(tmp_path: Path) -> None:
+    bundle = make_bundle(tmp_path / "bundle")
+    (tmp_path / "not-a-key").write_text("hello\n")
+    script = str(SOURCE / "deploy" / "booth" / "make-sd-kit.sh")
+    wrong_key = subprocess.run(
+        ["sh", script, str(bundle), str(tmp_path / "o"), str(tmp_path / "not-a-key")],
+        capture_output=True,
+        text=True,
+    )
+    assert wrong_key.returncode == 2 and "not an SSH public key" in wrong_key.stderr
+    (bundle / "booth.toml").write_text('neighborhood = "x"\n')
+    no_id = make_kit(bundle, tmp_path / "o", tmp_path)
+    assert no_id.returncode == 2 and "no id" in no_id.stderr
+
+
 def in_root(root: Path, *command: str, timeout: float = 1200) -> subprocess.CompletedProcess[str]:
     env = {
         "PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
@@ -47,21 +147,50 @@ def in_root(root: Path, *command: str, timeout: float = 1200) -> subprocess.Comp
     )
 
 
-def test_the_installer_leaves_a_booth_ready_for_its_first_boot(debian_root: Path) -> None:
-    src = debian_root / "opt" / "booth-src"
-    shutil.copytree(
-        SOURCE,
-        src,
-        ignore=shutil.ignore_patterns(".venv", ".git", ".run", "*.pyc", "__pycache__", ".*cache"),
+def test_first_boot_from_the_sd_kit_leaves_a_working_booth(
+    debian_root: Path, tmp_path: Path
+) -> None:
+    """Bookworm's path: firstrun.sh (from cmdline.txt) configures the system and enables
+    booth-first-boot.service, which runs the installer from the kit once the network is up."""
+    bundle = make_bundle(tmp_path / "bundle")
+    boot = debian_root / "boot" / "firmware"
+    made = make_kit(bundle, boot, tmp_path, ssid="Aarhus Gæst", wifi_password="it's $ecret")
+    assert made.returncode == 0, made.stderr
+    (boot / "cmdline.txt").write_text(
+        "console=tty1 root=PARTUUID=1234-02 rootwait systemd.run=/boot/firmware/firstrun.sh "
+        "systemd.run_success_action=reboot systemd.unit=kernel-command-line.target\n"
     )
-    bundle = debian_root / "boot" / "booth"
-    bundle.mkdir(parents=True)
-    (bundle / "booth.toml").write_text('id = "booth-12"\nneighborhood = "gellerup"\n')
-    (bundle / "broker-password").write_text("s3cret\n")
 
-    for attempt in (1, 2):  # the second run proves it idempotent
-        done = in_root(debian_root, "sh", "/opt/booth-src/deploy/booth/install.sh", "/boot/booth")
-        assert done.returncode == 0, f"run {attempt}:\n{done.stdout[-3000:]}{done.stderr[-3000:]}"
+    ran = in_root(debian_root, "sh", "/boot/firmware/firstrun.sh")
+    assert ran.returncode == 0, ran.stdout[-3000:] + ran.stderr[-3000:]
+    assert (debian_root / "etc" / "hostname").read_text().strip() == "booth-12"
+    keys = debian_root / "home" / "technician" / ".ssh" / "authorized_keys"
+    assert keys.read_text().strip() == SSH_KEY and keys.stat().st_mode & 0o777 == 0o600
+    wifi = debian_root / "etc" / "NetworkManager" / "system-connections" / "booth-wifi.nmconnection"
+    assert "ssid=Aarhus Gæst" in wifi.read_text() and "psk=it's $ecret" in wifi.read_text()
+    assert wifi.stat().st_mode & 0o777 == 0o600
+    # The passphrase leaves the boot partition, and the next boot is a normal one.
+    assert (
+        not (boot / "firstrun.sh").exists() and not (boot / "booth-kit" / "firstrun.env").exists()
+    )
+    assert (boot / "cmdline.txt").read_text() == "console=tty1 root=PARTUUID=1234-02 rootwait\n"
+    wants = debian_root / "etc" / "systemd" / "system" / "multi-user.target.wants"
+    assert (wants / "booth-first-boot.service").is_symlink()
+
+    # The unit's command, as systemd runs it on the next boot.
+    done = in_root(debian_root, "sh", "/boot/firmware/booth-kit/first-boot.sh")
+    log = (debian_root / "var" / "log" / "booth-first-boot.log").read_text()
+    assert done.returncode == 0, log[-3000:]
+    assert not (boot / "booth-kit" / "bundle" / "broker-password").exists()
+    assert (boot / "booth-kit" / "installed").exists()
+    # Again (an update from a newer kit): idempotent, and the password stays installed.
+    again = in_root(
+        debian_root,
+        "sh",
+        "/boot/firmware/booth-kit/src/deploy/booth/install.sh",
+        "/boot/firmware/booth-kit/bundle",
+    )
+    assert again.returncode == 0, again.stdout[-3000:] + again.stderr[-3000:]
 
     venv = debian_root / "opt" / "booth" / ".venv"
     listed = in_root(debian_root, "/opt/booth/.venv/bin/pip", "list", "--format=freeze").stdout
@@ -72,8 +201,8 @@ def test_the_installer_leaves_a_booth_ready_for_its_first_boot(debian_root: Path
     assert config.stat().st_mode & 0o777 == 0o640
     booth_gid = int(in_root(debian_root, "getent", "group", "booth").stdout.split(":")[2])
     assert config.stat().st_uid == 0 and config.stat().st_gid == booth_gid
-    assert (debian_root / "etc" / "booth" / "broker-password").stat().st_mode & 0o777 == 0o640
-    wants = debian_root / "etc" / "systemd" / "system" / "multi-user.target.wants"
+    secret = debian_root / "etc" / "booth" / "broker-password"
+    assert secret.stat().st_mode & 0o777 == 0o640 and secret.read_text().strip() == PASSWORD
     enabled = wants / "booth.service"
     assert enabled.is_symlink()  # as `systemctl enable` leaves it, pointing inside the root
     assert (debian_root / os.readlink(enabled).lstrip("/")).is_file()

@@ -1,0 +1,80 @@
+#!/bin/sh
+# First boot of a booth on Raspberry Pi OS Bookworm, started from cmdline.txt
+# (systemd.run=/boot/firmware/firstrun.sh), as Raspberry Pi Imager's own customisation is.
+# The network is not up yet: this sets the host name, the technician's SSH key and Wi-Fi,
+# enables booth-first-boot.service to install the booth on the next boot, removes itself
+# and its settings file (it holds the Wi-Fi passphrase) and reboots. BOOT may point elsewhere
+# for tests.
+set -eu
+BOOT="${BOOT:-/boot/firmware}"
+# BOOTH_ID, SSH_KEY, WIFI_SSID, WIFI_PASSWORD, written by make-sd-kit.sh
+. "$BOOT/booth-kit/firstrun.env"
+
+echo "$BOOTH_ID" >/etc/hostname
+touch /etc/hosts
+sed -i "s/^127\.0\.1\.1.*/127.0.1.1\t$BOOTH_ID/" /etc/hosts
+grep -q "^127.0.1.1" /etc/hosts || printf '127.0.1.1\t%s\n' "$BOOTH_ID" >>/etc/hosts
+
+id technician >/dev/null 2>&1 || useradd --create-home --shell /bin/bash technician
+for group in sudo adm audio gpio; do
+    if getent group "$group" >/dev/null; then usermod -a -G "$group" technician; fi
+done
+install -d -m 0700 -o technician -g technician /home/technician/.ssh
+printf '%s\n' "$SSH_KEY" >/home/technician/.ssh/authorized_keys
+chown technician:technician /home/technician/.ssh/authorized_keys
+chmod 0600 /home/technician/.ssh/authorized_keys
+install -d -m 0750 /etc/sudoers.d
+echo "technician ALL=(ALL) NOPASSWD:ALL" >/etc/sudoers.d/010-technician
+chmod 0440 /etc/sudoers.d/010-technician
+mkdir -p /etc/systemd/system/multi-user.target.wants
+if [ -f /lib/systemd/system/ssh.service ]; then
+    ln -sf /lib/systemd/system/ssh.service /etc/systemd/system/multi-user.target.wants/ssh.service
+fi
+
+if [ -n "$WIFI_SSID" ]; then  # NetworkManager, as on Bookworm
+    dir=/etc/NetworkManager/system-connections
+    install -d -m 0700 "$dir"
+    umask 077
+    cat >"$dir/booth-wifi.nmconnection" <<NM
+[connection]
+id=booth-wifi
+type=wifi
+autoconnect=true
+
+[wifi]
+mode=infrastructure
+ssid=$WIFI_SSID
+
+[wifi-security]
+key-mgmt=wpa-psk
+psk=$WIFI_PASSWORD
+
+[ipv4]
+method=auto
+
+[ipv6]
+method=auto
+NM
+    chmod 0600 "$dir/booth-wifi.nmconnection"
+fi
+
+cat >/etc/systemd/system/booth-first-boot.service <<UNIT
+[Unit]
+Description=Install the booth from the kit on the boot partition (once)
+Wants=network-online.target
+After=network-online.target time-sync.target
+ConditionPathExists=!$BOOT/booth-kit/installed
+
+[Service]
+Type=oneshot
+ExecStart=/bin/sh $BOOT/booth-kit/first-boot.sh
+
+[Install]
+WantedBy=multi-user.target
+UNIT
+ln -sf /etc/systemd/system/booth-first-boot.service \
+    /etc/systemd/system/multi-user.target.wants/booth-first-boot.service
+
+rm -f "$BOOT/firstrun.sh" "$BOOT/booth-kit/firstrun.env"
+sed -i 's| systemd.run.*||g' "$BOOT/cmdline.txt"
+exit 0
