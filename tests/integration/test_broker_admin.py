@@ -200,3 +200,27 @@ def test_booth_commands_say_when_the_broker_is_unreachable(
         == 1
     )
     assert "cannot reach the broker" in capsys.readouterr().err
+
+
+def test_a_booth_fetches_prompts_from_the_broker_alone(broker: Mosquitto, tmp_path: Path) -> None:
+    from booth.remote_config import PromptUnavailable
+    from booth.spool import Spool
+    from booth.uplink import Uplink
+    from shared.clip import sha256_hex
+
+    wav = b"RIFF" + bytes(range(256)) * 40
+    digest = sha256_hex(wav)
+    ingest = login(broker, "ingest", "ingest-1")
+    ingest.client.publish(f"dn/v1/prompts/{digest}", wav, qos=1, retain=True).wait_for_publish(5)
+    ingest.close()
+    settings = BoothSettings(
+        id=BOOTH, mqtt_url=broker.url(BOOTH), spool_dir=tmp_path / "spool", _env_file=None
+    )
+    uplink = Uplink(settings, Spool(settings.spool_dir))
+    uplink.start()
+    try:
+        assert uplink.fetch_prompt(digest, timeout=10) == wav
+        with pytest.raises(PromptUnavailable, match="not at the broker"):
+            uplink.fetch_prompt("0" * 64, timeout=1)
+    finally:
+        uplink.stop()
