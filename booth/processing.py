@@ -49,11 +49,7 @@ class Processor:
             if speech is None or speech_s < self.settings.min_speech_s:
                 log.info("call %d: %.2f s of speech; nothing kept", message.call, speech_s)
                 return None
-            audio = codec.encode_chunks(
-                tape.read(speech.start, speech.end),
-                self.settings.codec,
-                prefer_pyav=self.settings.opus_encoder == "pyav",
-            )
+            audio = codec.encode_chunks(tape.read(speech.start, speech.end), self.settings.codec)
         finally:
             tape.discard()
         meta = ClipMeta(

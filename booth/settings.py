@@ -3,7 +3,6 @@ environment variables on top."""
 
 import os
 from pathlib import Path
-from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import (
@@ -59,10 +58,6 @@ class BoothSettings(BaseSettings):
     )
 
     codec: Codec = Codec.OPUS
-    opus_encoder: Literal["pyav", "libsndfile"] = Field(
-        default="pyav",
-        description="pyav: 3x less CPU, 16 MB more memory; libsndfile: the reverse",
-    )
     consent_key: str = Field(
         default="#",
         pattern=r"^[0-9#*]$",

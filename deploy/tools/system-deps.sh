@@ -1,7 +1,7 @@
 #!/bin/sh
 # Installs the Debian packages the project needs, or prints the command when not root.
 set -eu
-packages="python3-venv mosquitto mosquitto-clients libportaudio2 libsndfile1 espeak-ng sox chromium openssl systemd debootstrap cloud-init caddy"
+packages="python3-venv mosquitto mosquitto-clients libportaudio2 libsndfile1 libopus0 espeak-ng sox chromium openssl systemd debootstrap cloud-init caddy"
 missing=""
 for pkg in $packages; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing="$missing $pkg"
