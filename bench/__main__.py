@@ -19,14 +19,15 @@ HERE = Path(__file__).parent
 OUT = HERE / "out"  # the generated corpus; not kept in git
 
 TARGETS = {
-    "transcription_speedup": 2.0,
+    # The second round of targets (performance issue, round 2).
+    "transcription_speedup": 2.5,
     "transcription_wer_margin": 0.02,
-    "ingest_stored_per_s": 100,
-    "ingest_p99_ms": 100,
+    "ingest_stored_per_s": 500,
+    "ingest_p99_ms": 50,
     "booth_lift_to_prompt_ms": 100,
     "booth_hangup_to_ready_ms": 50,
-    "booth_vad_encode_s_per_min": 1.0,
-    "booth_rss_mb": 80,
+    "booth_vad_encode_s_per_min": 0.5,
+    "booth_rss_mb": 60,
     "booth_long_message_rss_growth_mb": 10,
 }
 
@@ -64,19 +65,19 @@ def main() -> None:
 def verdicts(r: dict[str, Any]) -> dict[str, bool]:
     t, s, p, b = r["transcription"], r["ingest_saturated"], r["ingest_paced"], r["booth"]
     return {
-        "transcription >= 2.0x baseline": t["speedup"] >= TARGETS["transcription_speedup"],
+        "transcription >= 2.5x baseline": t["speedup"] >= TARGETS["transcription_speedup"],
         "transcription WER <= baseline + 0.02": t["project"]["wer"]
         <= t["baseline"]["wer"] + TARGETS["transcription_wer_margin"],
-        "ingest >= 100 clips/s stored": s["stored_per_s"] >= TARGETS["ingest_stored_per_s"],
-        "ingest p99 ack < 100 ms at 100 clips/s": p["ack_latency_ms"]["p99"] is not None
+        "ingest >= 500 clips/s stored": s["stored_per_s"] >= TARGETS["ingest_stored_per_s"],
+        "ingest p99 ack < 50 ms at 100 clips/s": p["ack_latency_ms"]["p99"] is not None
         and p["ack_latency_ms"]["p99"] < TARGETS["ingest_p99_ms"],
         "booth lift->prompt < 100 ms": b["lift_to_prompt_ms_max"]
         < TARGETS["booth_lift_to_prompt_ms"],
         "booth hang-up->ready < 50 ms": b["hangup_to_ready_ms_max"]
         < TARGETS["booth_hangup_to_ready_ms"],
-        "booth VAD+encode of 60 s < 1 s": b["vad_and_encode_s_per_audio_minute"]
+        "booth VAD+encode of 60 s < 0.5 s": b["vad_and_encode_s_per_audio_minute"]
         < TARGETS["booth_vad_encode_s_per_min"],
-        "booth RSS < 80 MB": b["agent_peak_rss_mb"] < TARGETS["booth_rss_mb"],
+        "booth RSS < 60 MB": b["agent_peak_rss_mb"] < TARGETS["booth_rss_mb"],
         "booth 600 s message within 10 MB of 30 s": b["agent_peak_rss_mb_600s_message"]
         - b["agent_peak_rss_mb_30s_message"]
         < TARGETS["booth_long_message_rss_growth_mb"],
@@ -100,8 +101,8 @@ def markdown(r: dict[str, Any]) -> str:
         f"transcription, {t['clips']} clips / {t['audio_seconds']} s",
         f"{t['project']['audio_s_per_wall_s']}x real time vs baseline "
         f"{t['baseline']['audio_s_per_wall_s']}x: **{t['speedup']}x**",
-        ">= 2.0x",
-        "transcription >= 2.0x baseline",
+        ">= 2.5x",
+        "transcription >= 2.5x baseline",
     )
     row(
         "word error rate",
@@ -113,15 +114,15 @@ def markdown(r: dict[str, Any]) -> str:
         "ingest, 50 booths as fast as acks allow",
         f"{s['stored_per_s']} clips/s (p50 {s['ack_latency_ms']['p50']} ms, "
         f"p99 {s['ack_latency_ms']['p99']} ms)",
-        ">= 100 clips/s",
-        "ingest >= 100 clips/s stored",
+        ">= 500 clips/s",
+        "ingest >= 500 clips/s stored",
     )
     row(
         "ingest, 50 booths at 100 clips/s",
         f"p50 {p['ack_latency_ms']['p50']} ms, p99 {p['ack_latency_ms']['p99']} ms "
         f"({p['stored_per_s']} clips/s)",
-        "p99 < 100 ms",
-        "ingest p99 ack < 100 ms at 100 clips/s",
+        "p99 < 50 ms",
+        "ingest p99 ack < 50 ms at 100 clips/s",
     )
     row(
         "booth lift -> prompt",
@@ -138,10 +139,10 @@ def markdown(r: dict[str, Any]) -> str:
     row(
         "booth VAD + encode, 60 s of audio, one core",
         f"{b['vad_and_encode_s_per_audio_minute']} s",
-        "< 1 s",
-        "booth VAD+encode of 60 s < 1 s",
+        "< 0.5 s",
+        "booth VAD+encode of 60 s < 0.5 s",
     )
-    row("booth agent peak RSS", f"{b['agent_peak_rss_mb']} MB", "< 80 MB", "booth RSS < 80 MB")
+    row("booth agent peak RSS", f"{b['agent_peak_rss_mb']} MB", "< 60 MB", "booth RSS < 60 MB")
     row(
         "booth peak RSS, one 600 s message vs one 30 s message",
         f"{b['agent_peak_rss_mb_600s_message']} MB vs {b['agent_peak_rss_mb_30s_message']} MB",
@@ -149,10 +150,16 @@ def markdown(r: dict[str, Any]) -> str:
         "booth 600 s message within 10 MB of 30 s",
     )
     lines.append(
-        f"| same with `BOOTH_OPUS_ENCODER=libsndfile` | VAD + encode "
-        f"{b['libsndfile_vad_and_encode_s_per_audio_minute']} s, RSS "
-        f"{b['libsndfile_agent_peak_rss_mb']} MB | | |"
+        f"| booth encoder, pinned to core 0 (`taskset -c 0`) / a 600-s message | "
+        f"{b['vad_and_encode_wall_s_per_audio_minute_taskset_c0']} s wall / "
+        f"{b['vad_and_encode_s_per_audio_minute_600s_message']} s CPU per audio minute | | |"
     )
+    for name, label in (("pyav", "PyAV (FFmpeg), replaced"), ("libsndfile", "libsndfile")):
+        lines.append(
+            f"| same agent with {label} Opus | VAD + encode "
+            f"{b[f'{name}_vad_and_encode_s_per_audio_minute']} s, RSS "
+            f"{b[f'{name}_agent_peak_rss_mb']} MB | | |"
+        )
     sweep = ", ".join(f"{k}: {v}x" for k, v in t["throughput_by_batch_size"].items())
     lines += [
         "",

@@ -82,28 +82,97 @@ def latencies(speech: Samples, calls: int = 40) -> dict[str, float]:
     }
 
 
-def processing_cost(speech: Samples, pyav: bool, repeats: int = 5) -> float:
+def _pyav_opus(samples: Samples) -> bytes:
+    """The encoder the booth used before: FFmpeg's libopus through PyAV (reference)."""
+    import io
+
+    import av
+
+    buffer = io.BytesIO()
+    with av.open(buffer, "w", format="ogg") as container:
+        stream = container.add_stream("libopus", rate=16000, layout="mono")
+        stream.bit_rate = codec.OPUS_BITRATE
+        stream.options = {"application": "voip"}
+        frame = av.AudioFrame.from_ndarray(samples.reshape(1, -1), format="s16", layout="mono")
+        frame.sample_rate, frame.pts = 16000, 0
+        for packet in [*stream.encode(frame), *stream.encode(None)]:
+            container.mux(packet)
+    return buffer.getvalue()
+
+
+def _libsndfile_opus(samples: Samples) -> bytes:
+    """libsndfile's Ogg Opus (reference)."""
+    import io
+
+    buffer = io.BytesIO()
+    sf.write(buffer, samples, 16000, format="OGG", subtype="OPUS")
+    return buffer.getvalue()
+
+
+ENCODERS = {
+    "booth": lambda s: codec.encode(s, codec.Codec.OPUS),
+    "pyav": _pyav_opus,
+    "libsndfile": _libsndfile_opus,
+}
+
+
+def processing_cost(speech: Samples, encoder: str, minutes: int = 1, repeats: int = 5) -> float:
     """CPU seconds on one core to VAD-trim and encode one minute of recorded audio."""
-    minute = np.resize(np.concatenate([np.zeros(16000, np.int16), speech]), 16000 * 60)
+    audio = np.resize(np.concatenate([np.zeros(16000, np.int16), speech]), 16000 * 60 * minutes)
     costs = []
     for _ in range(repeats):
         started = time.process_time()
-        trimmed = vad.trim(minute)
-        codec.encode(trimmed.samples, codec.Codec.OPUS, prefer_pyav=pyav)
-        costs.append(time.process_time() - started)
+        trimmed = vad.trim(audio)
+        ENCODERS[encoder](trimmed.samples)
+        costs.append((time.process_time() - started) / minutes)
     return round(statistics.median(costs), 3)
+
+
+PINNED_SCRIPT = """
+import sys, time, statistics
+import numpy as np, soundfile as sf
+from booth import codec, vad
+speech, _ = sf.read(sys.argv[1], dtype="int16")
+minute = np.resize(np.concatenate([np.zeros(16000, np.int16), speech]), 16000 * 60)
+walls = []
+for _ in range(5):
+    started = time.perf_counter()
+    codec.encode(vad.trim(minute).samples, codec.Codec.OPUS)
+    walls.append(time.perf_counter() - started)
+print(statistics.median(walls))
+"""
+
+
+def pinned_cost(speech_path: Path) -> float | None:
+    """Wall seconds per audio minute on core 0 alone (`taskset -c 0`), as on a busy Pi."""
+    try:
+        done = subprocess.run(
+            ["taskset", "-c", "0", sys.executable, "-c", PINNED_SCRIPT, str(speech_path)],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return round(float(done.stdout.split()[-1]), 3)
 
 
 RSS_SCRIPT = """
 import sys, json
 from pathlib import Path
 import numpy as np, soundfile as sf
+from bench.booth import ENCODERS
+from booth import codec
+if sys.argv[4] != "booth":  # the same agent with a reference encoder swapped in
+    swapped = ENCODERS[sys.argv[4]]
+    codec.encode_chunks = lambda chunks, _codec=None: swapped(np.concatenate(list(chunks)))
 from booth.settings import BoothSettings
 from booth.simulate import CallScript, SimulatedBooth
 speech, _ = sf.read(sys.argv[2], dtype="int16")
 settings = BoothSettings(id="booth-bench", spool_dir=Path(sys.argv[1]), mqtt_url=sys.argv[3],
                          silence_timeout_s=1.0, _env_file=None)
 with SimulatedBooth(settings, speed=20) as booth:
+    booth.memory_audio.keep_played = False  # a real card keeps no copy of the prompts
     for _ in range(3):
         booth.place_call(CallScript(np.tile(speech, 4)))
     booth.agent.wait_idle_processing(60)
@@ -112,13 +181,27 @@ print(next(l.split()[1] for l in open("/proc/self/status") if l.startswith("VmHW
 """
 
 
+UNIT = Path(__file__).parents[1] / "systemd" / "booth.service"
+
+
+def unit_environment() -> dict[str, str]:
+    """The MALLOC_* settings booth.service runs the agent with: the bench measures the agent
+    as it is deployed."""
+    found = {}
+    for line in UNIT.read_text().splitlines():
+        if line.startswith("Environment=MALLOC_"):
+            key, value = line.removeprefix("Environment=").split("=", 1)
+            found[key] = value
+    return found
+
+
 def peak_rss(speech_path: Path, mqtt_url: str, encoder: str) -> float:
     """MB: the whole agent (call machine, VAD, encoder, spool, MQTT uplink), 3 calls."""
     with tempfile.TemporaryDirectory() as tmp:
         done = subprocess.run(
-            [sys.executable, "-c", RSS_SCRIPT, tmp, str(speech_path), mqtt_url],
+            [sys.executable, "-c", RSS_SCRIPT, tmp, str(speech_path), mqtt_url, encoder],
             check=True,
-            env={**os.environ, "BOOTH_CONFIG_FILE": "/nonexistent", "BOOTH_OPUS_ENCODER": encoder},
+            env={**os.environ, **unit_environment(), "BOOTH_CONFIG_FILE": "/nonexistent"},
             capture_output=True,
             text=True,
         )
@@ -164,6 +247,7 @@ settings = BoothSettings(id="booth-bench", spool_dir=Path(sys.argv[1]), mqtt_url
                          max_recording_s=seconds + 60, _env_file=None)
 with SimulatedBooth(settings, speed=60) as booth:
     booth.memory_audio.__class__ = Talker
+    booth.memory_audio.keep_played = False
     booth.lift()
     booth.agent.wait_for([Phase.CONSENT], 60)
     booth.press("#")
@@ -189,7 +273,7 @@ def message_rss(speech_path: Path, mqtt_url: str, seconds: float) -> float:
                 str(seconds),
             ],
             check=True,
-            env={**os.environ, "BOOTH_CONFIG_FILE": "/nonexistent"},
+            env={**os.environ, **unit_environment(), "BOOTH_CONFIG_FILE": "/nonexistent"},
             capture_output=True,
             text=True,
         )
@@ -197,13 +281,20 @@ def message_rss(speech_path: Path, mqtt_url: str, seconds: float) -> float:
 
 
 def run(speech_path: Path, mqtt_url: str) -> dict[str, Any]:
-    """With both Opus encoders the booth can use (`BOOTH_OPUS_ENCODER`)."""
+    """The booth's encoder (libopus + our Ogg writer), and the two it replaced, measured in
+    the same run: PyAV (FFmpeg) and libsndfile."""
     speech, _ = sf.read(speech_path, dtype="int16")
     return {
         **latencies(speech),
-        "vad_and_encode_s_per_audio_minute": processing_cost(speech, pyav=True),
-        "agent_peak_rss_mb": peak_rss(speech_path, mqtt_url, "pyav"),
-        "libsndfile_vad_and_encode_s_per_audio_minute": processing_cost(speech, pyav=False),
+        "vad_and_encode_s_per_audio_minute": processing_cost(speech, "booth"),
+        "vad_and_encode_s_per_audio_minute_600s_message": processing_cost(
+            speech, "booth", minutes=10, repeats=1
+        ),
+        "vad_and_encode_wall_s_per_audio_minute_taskset_c0": pinned_cost(speech_path),
+        "agent_peak_rss_mb": peak_rss(speech_path, mqtt_url, "booth"),
+        "pyav_vad_and_encode_s_per_audio_minute": processing_cost(speech, "pyav"),
+        "pyav_agent_peak_rss_mb": peak_rss(speech_path, mqtt_url, "pyav"),
+        "libsndfile_vad_and_encode_s_per_audio_minute": processing_cost(speech, "libsndfile"),
         "libsndfile_agent_peak_rss_mb": peak_rss(speech_path, mqtt_url, "libsndfile"),
         "agent_peak_rss_mb_30s_message": message_rss(speech_path, mqtt_url, 30),
         "agent_peak_rss_mb_600s_message": message_rss(speech_path, mqtt_url, 600),

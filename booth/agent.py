@@ -246,7 +246,6 @@ class Agent:
         self.config = config
         self.last_error = self.audio_fault or "; ".join(self._config_problems) or None
         self.prompts.theme_prompts = _theme_prompts(config)
-        self.prompts.forget()
         self.config_cache.forget_unused(config)
         self.config_applied.set()
         log.info(

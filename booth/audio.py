@@ -52,8 +52,11 @@ class MemoryAudio:
     `plug_in`.
     """
 
-    def __init__(self, speed: float = 1.0) -> None:
+    def __init__(self, speed: float = 1.0, keep_played: bool = True) -> None:
         self.speed = speed
+        # What was played, for tests to listen to; a real card keeps nothing (the bench
+        # turns this off to measure the agent alone).
+        self.keep_played = keep_played
         self.played: list[Samples] = []
         self._lock = threading.Lock()
         self._play_gen = 0
@@ -84,7 +87,8 @@ class MemoryAudio:
         with self._lock:
             self._play_gen += 1
             generation = self._play_gen
-        self.played.append(samples)
+        if self.keep_played:
+            self.played.append(samples)
 
         def finish() -> None:
             time.sleep(len(samples) / RATE / self.speed)

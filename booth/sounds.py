@@ -53,7 +53,7 @@ class PromptLibrary:
         self.consent_key = consent_key
         # theme -> content hash of its prompt in the cache, from the config in use
         self.theme_prompts: dict[str, str] = {}
-        self._loaded: dict[str, Samples] = {}
+        self._greeting: tuple[str, Samples] | None = None  # (consent key, sound)
 
     def sound(self, sound: Sound, theme: str | None = None, receipt: str | None = None) -> Samples:
         if sound is Sound.BEEP:
@@ -61,8 +61,11 @@ class PromptLibrary:
         if sound is Sound.THEME_PROMPT:
             digest = self.theme_prompts.get(theme or "")
             return self.named(digest if digest else f"theme_{theme}")
-        if sound is Sound.GREETING:
-            return self._join([self.named("greeting"), *self.consent_instruction()])
+        if sound is Sound.GREETING:  # kept: the caller waits for it after lifting
+            if self._greeting is None or self._greeting[0] != self.consent_key:
+                joined = self._join([self.named("greeting"), *self.consent_instruction()])
+                self._greeting = (self.consent_key, joined)
+            return self._greeting[1]
         if sound is Sound.THANKS and receipt:
             danish = [self.named("thanks"), *(self.named(f"digit_{d}") for d in receipt)]
             english = [self.named("thanks_en"), *(self.named(f"digit_en_{d}") for d in receipt)]
@@ -88,13 +91,9 @@ class PromptLibrary:
         return np.concatenate([piece for part in parts for piece in (part, PAUSE)])
 
     def named(self, name: str) -> Samples:
-        if name not in self._loaded:
-            self._loaded[name] = self._read(name)
-        return self._loaded[name]
-
-    def forget(self) -> None:
-        """Drop what was read, after the cache changed."""
-        self._loaded.clear()
+        """Read when played, not kept: a few milliseconds of FLAC decoding per prompt
+        against 1-2 MB held for the booth's lifetime (docs/performance.md)."""
+        return self._read(name)
 
     def _read(self, name: str) -> Samples:
         for folder in (self.cache_dir, BUILT_IN):
