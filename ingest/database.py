@@ -41,3 +41,27 @@ def migrate(engine: Engine) -> None:
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
+
+
+@event.listens_for(Session, "before_flush")
+def _keep_search_terms(session: Session, _context: Any, _instances: Any) -> None:
+    """Every way a transcript changes (a model run, a correction, approval, retention)
+    goes through the ORM: the search terms follow here, in one place."""
+    from sqlalchemy import inspect
+
+    from ingest.models import Clip
+    from ingest.words import index_terms
+
+    for obj in (*session.new, *session.dirty):
+        if not isinstance(obj, Clip):
+            continue
+        state = inspect(obj)
+        new = obj in session.new
+        if (
+            new
+            or state.attrs.text.history.has_changes()
+            or state.attrs.language.history.has_changes()
+        ):
+            obj.search_terms = index_terms(obj.text, obj.language)
+        if new or state.attrs.published_text.history.has_changes():
+            obj.published_terms = index_terms(obj.published_text, obj.language)

@@ -10,11 +10,12 @@ from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import HTTPException, Query
 from pydantic import BeforeValidator
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select, text, true
 from sqlalchemy.orm import Session
 
 from ingest.models import Clip
 from ingest.params import LanguageFilter, SlugFilter, Words
+from ingest.words import query_terms
 
 Status = Literal["received", "transcribing", "transcribed", "no_speech", "failed"]
 ModerationState = Literal["pending", "approved", "hidden", "flagged"]
@@ -55,7 +56,8 @@ class ClipFilter:
     recorded_to: Annotated[Moment | None, Query(description="exclusive, RFC 3339")] = None
     q: Words = None
 
-    def apply(self, query: AnySelect, session: Session) -> AnySelect:
+    def apply(self, query: AnySelect, session: Session, *, published: bool = False) -> AnySelect:
+        """`published`: a search matches only the text the public may read."""
         for column, value in (
             (Clip.neighborhood, self.neighborhood),
             (Clip.theme, self.theme),
@@ -71,20 +73,34 @@ class ClipFilter:
         if (end := to_utc(self.recorded_to)) is not None:
             query = query.where(Clip.recorded_at < end)
         if self.q and self.q.strip():
-            query = query.where(_matches(self.q, session))
+            query = query.where(_matches(self.q, session, published=published))
         return query
 
 
-def _matches(words: str, session: Session) -> Any:
+def _matches(query: str, session: Session, published: bool = False) -> Any:
+    """Clips whose stems match every word of `query` (ingest.words: Danish and English,
+    prefixes); with `published`, only what the public may read."""
+    terms = query_terms(query)
+    if not terms:
+        return true()
+    column = Clip.published_terms if published else Clip.search_terms
     if session.get_bind().dialect.name == "postgresql":
-        vector = func.to_tsvector("simple", func.coalesce(Clip.text, ""))
-        return vector.op("@@")(func.plainto_tsquery("simple", words))
-    from sqlalchemy import text
-
-    # Each word quoted: the caller's text is data, never FTS5 query syntax.
-    quoted = " ".join('"' + word.replace('"', '""') + '"' for word in words.split())
+        # Stems are letters only (ingest.words), so they are safe inside to_tsquery.
+        expression = " & ".join(
+            "(" + " | ".join(t + (":*" if prefix else "") for t, prefix in options) + ")"
+            for options in terms
+        )
+        vector = func.to_tsvector("simple", func.coalesce(column, ""))
+        return vector.op("@@")(func.to_tsquery("simple", expression))
+    fts_column = "published" if published else "terms"
+    expression = " AND ".join(
+        "("
+        + " OR ".join(f'{fts_column} : "{t}"' + ("*" if prefix else "") for t, prefix in options)
+        + ")"
+        for options in terms
+    )
     found = select(text("clip_id")).select_from(text("clips_fts")).where(text("clips_fts MATCH :q"))
-    return Clip.id.in_(found.params(q=quoted))
+    return Clip.id.in_(found.params(q=expression))
 
 
 def ordered(query: Select[Any], order: Order) -> Select[Any]:

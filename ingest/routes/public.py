@@ -11,10 +11,11 @@ from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 
 from ingest.models import Clip, ClipStatus, Moderation, Theme
-from ingest.params import Cursor, SlugFilter
+from ingest.params import Cursor, SlugFilter, Words
 from ingest.queries import ClipFilter, Order, page_of
 from ingest.routes.deps import SessionDep
 from ingest.schemas import utc
+from ingest.words import top_words
 
 router = APIRouter(prefix="/public", tags=["public"])
 
@@ -59,12 +60,16 @@ def public_clips(
     order: Order = "newest",
     cursor: Cursor = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    q: Words = None,
 ) -> PublicPage:
-    """Approved messages, as approved."""
+    """Approved messages, as approved; `q` searches their published words (Danish and
+    English forms: "cykel" finds cyklen, cykler, cykelsti)."""
     where = ClipFilter(
-        neighborhood=neighborhood, theme=theme, status="transcribed", moderation="approved"
+        neighborhood=neighborhood, theme=theme, status="transcribed", moderation="approved", q=q
     )
-    query = where.apply(select(Clip), session).where(Clip.published_text.is_not(None))
+    query = where.apply(select(Clip), session, published=True).where(
+        Clip.published_text.is_not(None)
+    )
     page, next_cursor = page_of(session, query, order, cursor, limit)
     items = [
         PublicClip(
@@ -103,6 +108,31 @@ def public_stats(session: SessionDep) -> PublicStats:
         total_received=sum(received.values()),
         total_published=sum(published.values()),
     )
+
+
+class PublicWord(BaseModel):
+    word: str = Field(description="the form people used most")
+    count: int = Field(description="uses of all its forms (cykel, cyklen, cykler)")
+
+
+@router.get("/words", response_model=list[PublicWord])
+def public_words(
+    session: SessionDep,
+    neighborhood: SlugFilter = None,
+    theme: SlugFilter = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> list[PublicWord]:
+    """The words used most in published messages, stop words and fillers left out."""
+    where = ClipFilter(
+        neighborhood=neighborhood, theme=theme, status="transcribed", moderation="approved"
+    )
+    rows = session.execute(
+        where.apply(select(Clip.published_text, Clip.language), session).where(
+            Clip.published_text.is_not(None)
+        )
+    ).all()
+    counted = top_words(((text or "", language) for text, language in rows), limit)
+    return [PublicWord(word=word, count=count) for word, count in counted]
 
 
 @router.get("/themes", response_model=list[PublicTheme])

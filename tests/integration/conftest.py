@@ -66,7 +66,9 @@ class Api:
         assert response.status_code == 200, response.text
         return response.json()
 
-    def add_clip(self, text: str, *, status: str = ClipStatus.TRANSCRIBED, **meta: Any) -> str:
+    def add_clip(
+        self, text: str, *, status: str = ClipStatus.TRANSCRIBED, language: str = "en", **meta: Any
+    ) -> str:
         clip = meta_for(self.payload, BOOTH, self.ms, **meta)
         inbound = InboundClip(
             Topics().booth(BOOTH, Channel.CLIPS), self.payload, clip.to_properties()
@@ -75,7 +77,7 @@ class Api:
         with self.service.sessions.begin() as session:
             row = session.get(Clip, str(clip.clip_id))
             assert row is not None
-            row.text, row.status, row.language = text, status, "en"
+            row.text, row.status, row.language = text, status, language
         return str(clip.clip_id)
 
 

@@ -1,0 +1,94 @@
+"""Words of what was said, Danish first: stems for search, and the words a place used most.
+
+Stems come from Snowball (PyStemmer: Danish and English), stop words from the `stop-words`
+package, plus the fillers of speech that no list of written stop words has. Redaction
+labels ("[CPR]", "[navn]") are never words.
+
+Danish drops an unstressed e when a word is inflected (cykel, cyklen, cykler; vinter,
+vintre), and Snowball leaves the two forms with different stems (cykel, cykl). A search
+term therefore also looks for its stem without that e, and matches stems by prefix, so
+that "cykel" finds cyklen, cykler and the compound cykelsti.
+"""
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from functools import lru_cache
+
+import Stemmer  # type: ignore[import-not-found]
+from stop_words import get_stop_words  # type: ignore[import-untyped]
+
+LANGUAGES = {"da": "danish", "en": "english"}
+# Spoken fillers, and a few spoken words missing from the written stop word lists.
+_DA_FILLERS = "øh øhm øhh hmm mm altså ligesom nå jo bare lige sådan ik ikk ikke også nok så"
+_DA_SPOKEN = "ja nej okay ok gerne kan skal må lidt"
+_EN_FILLERS = "um uh uhm er erm hmm mm like yeah okay ok oh well just really actually"
+_EN_SPOKEN = "basically gonna wanna"
+FILLERS = {
+    "da": frozenset(f"{_DA_FILLERS} {_DA_SPOKEN}".split(" ")),
+    "en": frozenset(f"{_EN_FILLERS} {_EN_SPOKEN}".split(" ")),
+}
+_LABEL = re.compile(r"\[[^\]]*\]")
+_WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)?")
+_SYNCOPE = re.compile(r"([^aeiouyæøå])e([lnr])$")  # cykel -> cykl, vinter -> vintr
+
+
+@lru_cache(maxsize=4)
+def _stemmer(language: str) -> "Stemmer.Stemmer":
+    return Stemmer.Stemmer(LANGUAGES[language])
+
+
+@lru_cache(maxsize=4)
+def _ignored(language: str) -> frozenset[str]:
+    return frozenset(get_stop_words(LANGUAGES[language])) | FILLERS[language]
+
+
+def words(text: str) -> list[str]:
+    """The words of `text`, lower case, redaction labels and numbers left out."""
+    return _WORD.findall(_LABEL.sub(" ", text).lower())
+
+
+def _languages(language: str | None) -> list[str]:
+    """A clip's language; both when Whisper could not tell (or another was spoken)."""
+    return [language] if language in LANGUAGES else list(LANGUAGES)
+
+
+def index_terms(text: str | None, language: str | None) -> str:
+    """What the search index holds for a text: its stems, space separated."""
+    if not text:
+        return ""
+    found: set[str] = set()
+    tokens = words(text)
+    for lang in _languages(language):
+        found.update(_stemmer(lang).stemWords(tokens))
+    return " ".join(sorted(found))
+
+
+PREFIX_MIN = 4  # shorter stems match whole: "lan" must not find "langs"
+
+
+def query_terms(query: str) -> list[list[tuple[str, bool]]]:
+    """For each word of a search: the stems any of which may match it, and whether as a
+    prefix (compounds: cykel finds cykelsti)."""
+    terms = []
+    for word in dict.fromkeys(words(query)):
+        options = {_stemmer(lang).stemWord(word) for lang in LANGUAGES}
+        options |= {_SYNCOPE.sub(r"\1\2", stem) for stem in options}
+        terms.append(sorted((o, len(o) >= PREFIX_MIN) for o in options if o))
+    return [t for t in terms if t]
+
+
+def top_words(texts: Iterable[tuple[str, str | None]], limit: int = 20) -> list[tuple[str, int]]:
+    """The most used words in (text, language) pairs: stop words and fillers left out,
+    forms of one word counted together under the form people used most."""
+    counts: Counter[tuple[str, str]] = Counter()
+    forms: defaultdict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    for text, language in texts:
+        lang = language if language in LANGUAGES else "da"
+        ignored = _ignored(lang)
+        kept = [w for w in words(text) if len(w) > 2 and w not in ignored]
+        for word, stem in zip(kept, _stemmer(lang).stemWords(kept), strict=True):
+            counts[(lang, stem)] += 1
+            forms[(lang, stem)][word] += 1
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return [(forms[key].most_common(1)[0][0], count) for key, count in ranked[:limit]]

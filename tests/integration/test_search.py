@@ -1,0 +1,71 @@
+"""Search and word counts that understand Danish, on SQLite and PostgreSQL: planners search
+what was said, the public only what was published."""
+
+from ingest.auth import Role
+from tests.integration.conftest import Api
+
+DANISH = [
+    "Jeg vil gerne have en cykelsti langs havnen, så børnene kan cykle sikkert til skolen",
+    "Cyklen bliver stjålet hver uge ved stationen, vi mangler en overdækket parkering",
+    "Der er alt for mange cykler på fortovet, øh, altså man kan ikke gå der",
+    "Hej, jeg hedder Anna Jensen og jeg vil gerne have flere bænke og træer i parken",
+]
+
+
+def approve(api: Api, clip_id: str) -> None:
+    response = api.client.post(
+        f"/api/clips/{clip_id}/moderation",
+        json={"action": "approve"},
+        headers=api.as_(Role.MODERATOR),
+    )
+    assert response.status_code == 200, response.text
+
+
+def ids(page: dict[str, list[dict[str, str]]]) -> set[str]:
+    return {item["id"] for item in page["items"]}
+
+
+def test_cykel_finds_cyklen_cykler_and_cykelsti(api: Api) -> None:
+    path, sti, cyklen, cykler, names = [
+        api.add_clip(t, language="da") for t in (DANISH[0], DANISH[0], *DANISH[1:])
+    ]
+    english = api.add_clip("We need safer bike lanes and more benches", language="en")
+    assert ids(api.get("/api/clips", q="cykel")) == {path, sti, cyklen, cykler}
+    assert ids(api.get("/api/clips", q="Cyklerne")) == {path, sti, cyklen, cykler}
+    assert ids(api.get("/api/clips", q="cykel parkering")) == {cyklen}  # every word
+    assert ids(api.get("/api/clips", q="bænk")) == {names}
+    assert ids(api.get("/api/clips", q="bench")) == {english}
+    assert ids(api.get("/api/clips", q="lane")) == {english}
+    assert api.get("/api/clips", q="tog")["items"] == []
+    # Words, never query syntax: quotes and stars are not operators.
+    assert ids(api.get("/api/clips", q='"cykel*" (')) == {path, sti, cyklen, cykler}
+
+
+def test_the_public_searches_only_published_words(api: Api) -> None:
+    names = api.add_clip(DANISH[3], language="da")
+    bikes = api.add_clip(DANISH[1], language="da")
+    pending = api.add_clip(DANISH[2], language="da")
+    approve(api, names)
+    approve(api, bikes)
+    assert ids(api.get("/api/clips", q="Jensen")) == {names}  # planners see the raw text
+    public = api.get("/public/clips", role=None, q="Jensen")
+    assert public["items"] == []  # the name was redacted before publishing
+    assert ids(api.get("/public/clips", role=None, q="cykler")) == {bikes}
+    assert pending not in ids(api.get("/public/clips", role=None, q="fortovet"))
+    assert ids(api.get("/public/clips", role=None, q="bænkene")) == {names}
+
+
+def test_the_words_a_theme_heard_most(api: Api) -> None:
+    for text in DANISH:
+        approve(api, api.add_clip(text, language="da", theme="byliv"))
+    approve(api, api.add_clip("Flere cykler og færre biler, tak", language="da", theme="trafik"))
+    words = api.get("/public/words", role=None, neighborhood="gellerup", theme="byliv")
+    counted = {w["word"]: w["count"] for w in words}
+    # cykle, cyklen and cykler share a stem and count as one word (shown in one of its
+    # forms); the compound cykelsti is a word of its own.
+    cycling = [word for word in counted if word in ("cykle", "cyklen", "cykler")]
+    assert len(cycling) == 1 and counted[cycling[0]] == 3 and counted["cykelsti"] == 1
+    assert not {"jeg", "øh", "altså", "og", "der", "gerne", "ikke"} & counted.keys()
+    assert "jensen" not in counted and "navn" not in counted  # redacted before counting
+    assert "biler" not in counted  # another theme
+    assert [w["count"] for w in words] == sorted((w["count"] for w in words), reverse=True)

@@ -1,0 +1,68 @@
+"""Danish-first words: stems for search, counts without stop words, fillers or labels."""
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+
+from ingest.database import MIGRATIONS, make_engine
+from ingest.queries import _matches
+from ingest.words import index_terms, query_terms, top_words, words
+
+
+def test_redaction_labels_and_numbers_are_not_words() -> None:
+    assert words("Ring til [telefon], mit CPR er [CPR]; 23 bænke") == [
+        "ring", "til", "mit", "cpr", "er", "bænke",
+    ]  # fmt: skip
+
+
+def test_a_search_word_looks_for_its_stem_without_the_danish_e() -> None:
+    assert query_terms("Cykel") == [[("cykel", True), ("cykl", True)]]
+    assert query_terms("vinter") == [[("vint", True), ("vinter", True), ("vintr", True)]]
+    assert query_terms("tog tog") == [[("tog", False)]]  # short: whole, and once
+    assert query_terms("* ( ") == []
+
+
+def test_a_clip_of_unknown_language_is_indexed_both_ways() -> None:
+    assert index_terms("parking", None).split() == ["park", "parking"]
+    assert index_terms("parking", "da").split() == ["parking"]
+    assert index_terms(None, "da") == ""
+
+
+def test_forms_count_together_under_the_commonest_and_fillers_do_not_count() -> None:
+    counted = top_words(
+        [
+            ("Øh, altså, bænkene i parken og flere bænke", "da"),
+            ("Bænke! Ja, bænke, ligesom", "da"),
+            ("Like, we need trees, um, trees", "en"),
+        ]
+    )
+    assert counted[:2] == [("bænke", 4), ("trees", 2)]
+    assert not {"øh", "altså", "ja", "ligesom", "like", "um", "og"} & {w for w, _ in counted}
+
+
+def test_the_migration_gives_clips_already_stored_their_terms(tmp_path: object) -> None:
+    url = f"sqlite:///{tmp_path}/old.sqlite3"
+    engine = make_engine(url)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0004")
+        connection.execute(
+            sa.text(
+                "INSERT INTO clips (id, booth_id, neighborhood, theme, recorded_at, received_at,"
+                " duration_ms, content_type, sha256, size_bytes, config_version, status,"
+                " attempts, moderation, text, language) VALUES ('c1', 'b', 'n', 't',"
+                " '2026-01-01', '2026-01-01', 1000, 'audio/ogg', 'x', 1, 0, 'transcribed', 0,"
+                " 'pending', 'Cyklerne holder i kø', 'da')"
+            )
+        )
+        command.upgrade(config, "head")
+    from sqlalchemy.orm import Session
+
+    from ingest.models import Clip
+
+    with Session(engine) as session:
+        found = session.scalars(sa.select(Clip.id).where(_matches("cykel", session))).all()
+        assert found == ["c1"]
+        assert session.scalars(sa.select(Clip.id).where(_matches("bus", session))).all() == []
