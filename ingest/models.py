@@ -192,6 +192,8 @@ class Theme(Base):
     neighborhoods: Mapped[list[str]] = mapped_column(JSON, default=list)  # empty: everywhere
     booths: Mapped[list[str]] = mapped_column(JSON, default=list)
     prompt_sha256: Mapped[str | None] = mapped_column(String(64))
+    # "Det sagde I - det gjorde vi": what the city did with what was said, by planners.
+    we_did: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     retired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -200,6 +200,11 @@ class ThemeIn(BaseModel):
     ends_on: IsoDate | None = None
     neighborhoods: list[str] = Field(default_factory=list, max_length=100)
     booths: list[str] = Field(default_factory=list, max_length=1000)
+    we_did: str | None = Field(
+        default=None,
+        max_length=5000,
+        description='"Det sagde I - det gjorde vi": what the city did, shown with the theme',
+    )
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> Self:
@@ -229,6 +234,7 @@ class ThemeOut(ThemeNew):
             ends_on=theme.ends_on,
             neighborhoods=list(theme.neighborhoods),
             booths=list(theme.booths),
+            we_did=theme.we_did,
             prompt_sha256=theme.prompt_sha256,
             retired_at=utc_or_none(theme.retired_at),
             live=theme.live_on(today),

@@ -50,6 +50,10 @@ class PublicTheme(BaseModel):
     slug: str
     title: str
     question: str
+    live: bool = Field(description="asked in the booths today")
+    starts_on: date | None
+    ends_on: date | None
+    we_did: str | None = Field(description='"Det sagde I - det gjorde vi", by the city')
 
 
 @router.get("/clips", response_model=PublicPage, responses={400: {"description": "bad cursor"}})
@@ -137,11 +141,19 @@ def public_words(
 
 @router.get("/themes", response_model=list[PublicTheme])
 def public_themes(session: SessionDep) -> list[PublicTheme]:
-    """The questions asked today."""
+    """The questions asked today, and past ones the city has answered."""
     today = datetime.now(UTC).date()
     themes = session.scalars(select(Theme).order_by(Theme.slug))
     return [
-        PublicTheme(slug=t.slug, title=t.title, question=t.question)
+        PublicTheme(
+            slug=t.slug,
+            title=t.title,
+            question=t.question,
+            live=t.live_on(today),
+            starts_on=t.starts_on,
+            ends_on=t.ends_on,
+            we_did=t.we_did,
+        )
         for t in themes
-        if t.live_on(today)
+        if t.live_on(today) or t.we_did
     ]

@@ -117,6 +117,15 @@ def test_the_public_page_in_danish_and_english(
             headers=ingest.headers,
         )
         assert approved.status_code == 200
+        # A planner writes what the city did with what was said.
+        theme = {
+            "slug": "parks",
+            "title": "Parker",
+            "question": "Hvad skal der ske i parken?",
+            "we_did": "Vi bygger en ny legeplads i Gellerupparken til foråret.",
+        }
+        made = httpx.post(f"{ingest.base_url}/api/themes", json=theme, headers=ingest.headers)
+        assert made.status_code == 201, made.text
 
         browser.get(f"{ingest.base_url}/")
         wait_for_text(browser, "#quotes", "playground")
@@ -130,6 +139,13 @@ def test_the_public_page_in_danish_and_english(
         row = browser.find_element(By.CSS_SELECTOR, "#counts-table tbody tr").text
         assert row.split()[-2:] == ["2", "1"]  # received, published: numbers beside the bars
         assert "playground" in browser.find_element(By.ID, "words").text
+        did = browser.find_element(By.ID, "did-section").text
+        assert "Det sagde I — det gjorde vi" in did and "ny legeplads" in did
+        feeds = browser.find_element(By.ID, "feeds").find_elements(By.TAG_NAME, "a")
+        assert {a.get_attribute("href").split("/public/")[1] for a in feeds} == {
+            "feeds/neighborhood/gellerup.atom",
+            "feeds/theme/parks.atom",
+        }
         assert serious_violations(browser, axe_source) == []
 
         box = browser.find_element(By.ID, "q")
