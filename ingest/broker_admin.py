@@ -27,6 +27,7 @@ from shared.topics import SHARED_GROUP, Channel, Topics, check_slug
 CONTROL = "$CONTROL/dynamic-security/v1"
 INGEST_CLIENT = "ingest"
 INGEST_ROLE = "ingest"
+BRIDGE_ROLE = "edge-bridge"
 RESERVED = ("ingest", "dn-admin")  # booth ids that would shadow the service's own logins
 
 Command = dict[str, Any]
@@ -64,6 +65,48 @@ def ingest_acls(topics: Topics) -> list[dict[str, Any]]:
         _acl("publishClientSend", topics.all_booths(Channel.CONFIG)),
         _acl("publishClientSend", topics.prompts()),
     ]
+
+
+def bridge_acls(topics: Topics) -> list[dict[str, Any]]:
+    """An edge broker's bridge: it forwards its booths' clips and status up and brings
+    their acks, configs and prompts down. The edge broker pins each booth to its own
+    topics; the central one trusts the bridge for the booths behind it."""
+    return [
+        _acl("publishClientSend", topics.all_booths(Channel.CLIPS)),
+        _acl("publishClientSend", topics.all_booths(Channel.STATUS)),
+        _acl("subscribePattern", topics.all_booths(Channel.ACKS)),
+        _acl("subscribePattern", topics.all_booths(Channel.CONFIG)),
+        _acl("subscribePattern", topics.prompts()),
+    ]
+
+
+def edge_bridge_conf(name: str, central: BrokerAddress, password: str, topics: Topics) -> str:
+    """The bridge section for an edge broker (conf.d/bridge.conf beside the production
+    mosquitto.conf on the edge host; docs/deployment.md)."""
+    tls = ["bridge_cafile /etc/mosquitto/dn/tls/ca.crt", "bridge_insecure false"]
+    lines = [
+        "# The edge's link to the central broker, made by `ingest broker bridge`. Mode 0600:",
+        "# it holds the bridge's password.",
+        f"connection {name}",
+        f"address {central.host}:{central.port}",
+        f"remote_clientid {name}",
+        f"remote_username {name}",
+        f"remote_password {password}",
+        "# MQTT 5 end to end: a clip's metadata travels in its user properties.",
+        "bridge_protocol_version mqttv50",
+        "# Persistent sessions on both sides: acks wait at the central broker while the",
+        "# link is down, clips wait here.",
+        "cleansession false",
+        "local_cleansession false",
+        "restart_timeout 2 30",
+        *(tls if central.tls else []),
+        f"topic {topics.all_booths(Channel.CLIPS)} out 1",
+        f"topic {topics.all_booths(Channel.STATUS)} out 1",
+        f"topic {topics.all_booths(Channel.ACKS)} in 1",
+        f"topic {topics.all_booths(Channel.CONFIG)} in 1",
+        f"topic {topics.prompts()} in 1",
+    ]
+    return "\n".join(lines) + "\n"
 
 
 def check_booth_id(booth_id: str) -> str:
@@ -172,6 +215,23 @@ class BrokerAdmin:
         )
         if not created:
             raise BrokerAdminError(f"booth {booth_id} already has a broker login; use rotate")
+
+    def add_bridge(self, name: str, password: str) -> None:
+        """A login for an edge broker's bridge, bound to its own client id."""
+        check_slug(name, "bridge name")
+        self._ensure_role(BRIDGE_ROLE, bridge_acls(self.topics))
+        created = self.run(
+            {
+                "command": "createClient",
+                "username": name,
+                "clientid": name,
+                "password": password,
+                "roles": [{"rolename": BRIDGE_ROLE}],
+            },
+            exists_ok=True,
+        )
+        if not created:
+            raise BrokerAdminError(f"bridge {name} already has a login")
 
     def rotate(self, booth_id: str, password: str) -> None:
         """A new password; the old one stops working, and a booth logged in with it is

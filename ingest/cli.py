@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ingest import logs
 from ingest.auth import Role, create_token, revoke_token, token_state
-from ingest.broker_admin import BrokerAdmin, BrokerAdminError, check_booth_id
+from ingest.broker_admin import BrokerAdmin, BrokerAdminError, check_booth_id, edge_bridge_conf
 from ingest.database import make_engine, migrate, session_factory
 from ingest.errors import IngestError
 from ingest.models import ApiToken, Booth
@@ -80,6 +80,11 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="write a new random password into INGEST_MQTT_PASSWORD_FILE first",
     )
+    bridge = broker_commands.add_parser(
+        "bridge", help="a login for an edge broker's bridge, and its bridge.conf"
+    )
+    bridge.add_argument("name", help="the edge, e.g. edge-north")
+    bridge.add_argument("--out", type=Path, required=True, help="where to write bridge.conf")
 
     token = commands.add_parser("token", help="API tokens for planners, moderators, admins")
     token_commands = token.add_subparsers(dest="token_command", required=True)
@@ -124,6 +129,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "token":
         return _token(settings, args)
     try:
+        if args.command == "broker" and args.broker_command == "bridge":
+            return _broker_bridge(settings, args.name, args.out)
         if args.command == "broker":
             return _broker_init(settings, args.new_password)
         return _booth(settings, args)
@@ -235,6 +242,20 @@ def _broker_init(settings: IngestSettings, new_password: bool) -> int:
     with admin:
         admin.prepare(secret_file.read_text(encoding="utf-8").strip())
     print(f"broker ready: deny by default, ingest login from {secret_file}")
+    return 0
+
+
+def _broker_bridge(settings: IngestSettings, name: str, out: Path) -> int:
+    admin = _admin(settings)
+    if admin is None:
+        print("error: set INGEST_BROKER_ADMIN_URL (+ _PASSWORD_FILE)", file=sys.stderr)
+        return 2
+    secret = new_secret()
+    conf = edge_bridge_conf(name, settings.booth_broker(), secret, Topics(settings.topic_prefix))
+    write_bundle_secret(out, conf.rstrip("\n"))  # 0600: it holds the bridge's password
+    with admin:
+        admin.add_bridge(name, secret)
+    print(f"bridge {name}: login made at the broker; {out} (mode 0600) goes to the edge")
     return 0
 
 

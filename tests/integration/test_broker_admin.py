@@ -224,3 +224,31 @@ def test_a_booth_fetches_prompts_from_the_broker_alone(broker: Mosquitto, tmp_pa
             uplink.fetch_prompt("0" * 64, timeout=1)
     finally:
         uplink.stop()
+
+
+def test_a_bridge_login_and_its_config_for_an_edge_broker(
+    broker: Mosquitto,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    (tmp_path / "admin").write_text(broker.admin_password)
+    monkeypatch.setenv("INGEST_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("INGEST_BROKER_ADMIN_URL", f"mqtt://{ADMIN}@127.0.0.1:{broker.port}")
+    monkeypatch.setenv("INGEST_BROKER_ADMIN_PASSWORD_FILE", str(tmp_path / "admin"))
+    monkeypatch.setenv("INGEST_BOOTH_MQTT_URL", f"mqtts://broker.aarhus.example:{broker.port}")
+    conf = tmp_path / "bridge.conf"
+    assert cli.main(["broker", "bridge", "edge-north", "--out", str(conf)]) == 0
+    lines = dict(line.split(" ", 1) for line in conf.read_text().splitlines() if " " in line)
+    secret = lines["remote_password"]
+    assert conf.stat().st_mode & 0o777 == 0o600 and secret not in capsys.readouterr().out
+    assert lines["address"] == f"broker.aarhus.example:{broker.port}"
+    assert lines["bridge_cafile"] == "/etc/mosquitto/dn/tls/ca.crt"  # mqtts: verify the broker
+    bridge = Client(broker, "edge-north", secret, "edge-north")
+    assert bridge.accepted
+    assert bridge.subscribe("dn/v1/booths/+/acks") == "Granted QoS 1"
+    assert bridge.subscribe("$share/ingest/dn/v1/booths/+/clips") == "Not authorized"
+    bridge.close()
+    impostor = Client(broker, "edge-north", secret, "ingest-1")
+    assert not impostor.accepted
+    impostor.close()

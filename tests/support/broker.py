@@ -37,9 +37,15 @@ def free_port() -> int:
 
 class Mosquitto:
     def __init__(
-        self, workdir: Path, users: list[str], port: int | None = None, tls: bool = False
+        self,
+        workdir: Path,
+        users: list[str],
+        port: int | None = None,
+        tls: bool = False,
+        extra: str = "",
     ) -> None:
         self.tls = tls
+        self.extra = extra  # more configuration, e.g. a bridge (after the production file)
         self.workdir = workdir
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.port = port or free_port()
@@ -99,7 +105,7 @@ class Mosquitto:
             if line.startswith("listener "):
                 line = f"listener {self.port} 127.0.0.1"
             lines.append(line)
-        return "\n".join(lines) + "\n"
+        return "\n".join(lines) + "\n" + self.extra
 
     def start(self) -> "Mosquitto":
         if shutil.which("mosquitto") is None and not Path("/usr/sbin/mosquitto").exists():

@@ -1,0 +1,115 @@
+"""Brokers beyond one: booths on two edge brokers bridged to the central one (real
+mosquitto processes, production config on all three). Every clip is stored once and every
+ack comes back through its bridge."""
+
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from ingest.broker_admin import edge_bridge_conf
+from ingest.service import IngestService
+from shared.broker import BrokerAddress
+from shared.messages import AckStatus
+from shared.topics import Topics
+from tests.integration.conftest import ingest_settings, register
+from tests.support.broker import Mosquitto
+from tests.support.clips import encode_file, meta_for
+from tests.support.mqtt import RawBooth
+
+pytestmark = pytest.mark.slow
+
+EDGES = {"edge-north": ["booth-n1", "booth-n2"], "edge-south": ["booth-s1"]}
+
+
+def edge_config(name: str, central: Mosquitto, password: str) -> str:
+    """As `ingest broker bridge` writes it."""
+    address = BrokerAddress.from_url(f"mqtt://127.0.0.1:{central.port}")
+    return edge_bridge_conf(name, address, password, Topics())
+
+
+@pytest.fixture
+def city(tmp_path: Path) -> Iterator[tuple[Mosquitto, dict[str, Mosquitto]]]:
+    central = Mosquitto(tmp_path / "central", users=["ingest"]).start()
+    edges: dict[str, Mosquitto] = {}
+    try:
+        for name, booths in EDGES.items():
+            password = secrets.token_urlsafe(16)
+            with central.admin() as admin:
+                admin.add_bridge(name, password)
+            edges[name] = Mosquitto(
+                tmp_path / name, users=booths, extra=edge_config(name, central, password)
+            ).start()
+        yield central, edges
+    finally:
+        for edge in edges.values():
+            edge.stop()
+        central.stop()
+
+
+def test_clips_cross_the_bridges_once_and_acks_come_back(
+    city: tuple[Mosquitto, dict[str, Mosquitto]], tmp_path: Path, speech_wav: Path
+) -> None:
+    central, edges = city
+    service = IngestService(ingest_settings(central, tmp_path / "ingest"))
+    service.start()
+    try:
+        assert service.receiver is not None and service.receiver.connected.wait(10)
+        for booths in EDGES.values():
+            for booth_id in booths:
+                register(service, booth_id)
+        payload, ms = encode_file(speech_wav)
+        sent: dict[str, list[str]] = {}
+        for name, booths in EDGES.items():
+            for booth_id in booths:
+                with RawBooth(edges[name].url(booth_id), booth_id) as booth:
+                    sent[booth_id] = []
+                    for _ in range(3):
+                        meta = meta_for(payload, booth_id, ms)
+                        booth.publish(payload, meta.to_properties())
+                        ack = booth.next_ack(timeout=20)  # back through the bridge
+                        assert (ack.status, ack.clip_id) == (AckStatus.STORED, meta.clip_id)
+                        sent[booth_id].append(str(meta.clip_id))
+                    # The same clip again (a booth that missed its ack): stored once.
+                    booth.publish(payload, meta.to_properties())
+                    assert booth.next_ack(timeout=20).status == AckStatus.STORED
+        from sqlalchemy import func, select
+
+        from ingest.models import Clip
+
+        with service.sessions() as session:
+            rows = session.execute(select(Clip.booth_id, func.count()).group_by(Clip.booth_id))
+            stored = dict(rows.all())
+        assert stored == {booth_id: 3 for booth_id in sent}
+    finally:
+        service.stop()
+
+
+def test_a_booth_cannot_pass_itself_off_through_its_edge(
+    city: tuple[Mosquitto, dict[str, Mosquitto]], tmp_path: Path, speech_wav: Path
+) -> None:
+    """The edge pins each booth to its own topics, as the central broker does: a clip
+    forged for another booth never crosses the bridge."""
+    central, edges = city
+    service = IngestService(ingest_settings(central, tmp_path / "ingest"))
+    service.start()
+    try:
+        assert service.receiver is not None and service.receiver.connected.wait(10)
+        for booth_id in ("booth-n1", "booth-n2"):
+            register(service, booth_id)
+        payload, ms = encode_file(speech_wav)
+        with RawBooth(edges["edge-north"].url("booth-n1"), "booth-n1") as booth:
+            forged = meta_for(payload, "booth-n2", ms)
+            booth.publish(payload, forged.to_properties(), topic="dn/v1/booths/booth-n2/clips")
+            own = meta_for(payload, "booth-n1", ms)
+            booth.publish(payload, own.to_properties())  # after the forgery, on one link
+            assert booth.next_ack(timeout=20).clip_id == own.clip_id
+        from sqlalchemy import select
+
+        from ingest.models import Clip
+
+        with service.sessions() as session:
+            assert list(session.scalars(select(Clip.id))) == [str(own.clip_id)]
+    finally:
+        service.stop()
