@@ -38,6 +38,20 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument(
         "--no-worker", action="store_true", help="do not start a worker (they run elsewhere)"
     )
+    api = commands.add_parser("api", help="the API and pages only (no receiver, no worker)")
+    api.add_argument("--host", default="127.0.0.1")
+    api.add_argument("--port", type=int, default=8000)
+    receive = commands.add_parser(
+        "receive", help="the MQTT receiver only: store and ack clips (scale out: run several)"
+    )
+    transcribe = commands.add_parser(
+        "transcribe", help="a transcription worker with a health port (scale out: run several)"
+    )
+    for role in (receive, transcribe):
+        role.add_argument("--health-host", default="127.0.0.1")
+        role.add_argument(
+            "--health-port", type=int, default=0, help="GET /healthz and /metrics here (0: none)"
+        )
     worker = commands.add_parser(
         "worker", help="transcription worker only (scale out: run several)"
     )
@@ -113,6 +127,10 @@ def main(argv: list[str] | None = None) -> int:
     settings = IngestSettings()
     if args.command == "serve":
         return _serve(settings, args.host, args.port, worker=not args.no_worker)
+    if args.command == "api":
+        return _api(settings, args.host, args.port)
+    if args.command in ("receive", "transcribe"):
+        return _role(settings, args.command, args.health_host, args.health_port)
     if args.command == "worker":
         return _worker(settings, args.parent)
     if args.command == "model":
@@ -195,6 +213,41 @@ def _serve(settings: IngestSettings, host: str, port: int, *, worker: bool) -> i
     app = create_app(settings, transcribe=False, worker_process=worker)
     # uvicorn's access log would keep query strings (search terms); ingest.guard logs paths.
     uvicorn.run(app, host=host, port=port, log_config=None, access_log=False)
+    return 0
+
+
+def _api(settings: IngestSettings, host: str, port: int) -> int:
+    import uvicorn
+
+    from ingest.app import create_app
+
+    app = create_app(settings, receive=False, transcribe=False, worker_process=False)
+    uvicorn.run(app, host=host, port=port, log_config=None, access_log=False)
+    return 0
+
+
+def _role(settings: IngestSettings, role: str, health_host: str, health_port: int) -> int:
+    """`ingest receive` or `ingest transcribe`, alone, with health and metrics on a port."""
+    import os
+    import signal
+    import threading
+
+    from ingest.health_port import serve_health
+    from ingest.service import IngestService
+
+    receiving = role == "receive"
+    if not receiving:
+        os.nice(settings.worker_nice)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    service = IngestService(settings, receive=receiving, transcribe=not receiving)
+    service.start()
+    server = serve_health(health_host, health_port, service.problem) if health_port else None
+    stop.wait()
+    if server is not None:
+        server.shutdown()
+    service.stop()
     return 0
 
 

@@ -8,7 +8,11 @@ CLIPS_REJECTED = Counter("ingest_clips_rejected_total", "Clips rejected", ["reas
 CLIPS_DEFERRED = Counter(
     "ingest_clips_deferred_total", "Clips not acked for a fault of ours; the booth resends"
 )
+CLIPS_RECEIVED = Counter("ingest_clips_received_total", "Clip messages handed to this receiver")
 QUEUE_DEPTH = Gauge("ingest_transcription_queue_depth", "Clips waiting for transcription")
+OLDEST_WAITING_S = Gauge(
+    "ingest_transcription_oldest_waiting_seconds", "Age of the oldest clip waiting for a worker"
+)
 TRANSCRIPTIONS = Counter("ingest_transcriptions_total", "Transcriptions finished", ["outcome"])
 TRANSCRIPTION_SECONDS = Histogram(
     "ingest_transcription_seconds",

@@ -143,6 +143,7 @@ class Receiver:
             properties=getattr(message, "properties", None),
         )
         self.received += 1
+        metrics.CLIPS_RECEIVED.inc()
         self._inbox.put(Delivery(clip, message.mid, message.qos))
 
     def _intake_loop(self) -> None:

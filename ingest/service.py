@@ -132,3 +132,10 @@ class IngestService:
             "model": (not self._transcribe or self.transcriber is not None)
             and (self.worker_process is None or self.worker_process.alive),
         }
+
+    def problem(self) -> str | None:
+        """What keeps this process from doing its part (for a health port), or None."""
+        failing = [name for name, ok in self.readiness().items() if not ok]
+        if self._transcribe and self.workers and self._stop.is_set():
+            failing.append("workers stopped")
+        return ", ".join(f"{name} not ready" for name in failing) or None

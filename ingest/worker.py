@@ -83,6 +83,7 @@ class TranscriptionWorker:
                 .with_for_update(skip_locked=True)
             ).all()
             metrics.QUEUE_DEPTH.set(_queue_depth(session))
+            metrics.OLDEST_WAITING_S.set(_oldest_waiting_s(session, now))
             for clip_id in candidates:
                 # The conditional update makes the claim safe where SKIP LOCKED is unknown (SQLite).
                 taken = session.execute(
@@ -147,6 +148,16 @@ class TranscriptionWorker:
                     exc,
                     delay,
                 )
+
+
+def _oldest_waiting_s(session: Session, now: datetime) -> float:
+    oldest = session.scalar(
+        select(func.min(Clip.received_at)).where(Clip.status == ClipStatus.RECEIVED)
+    )
+    if oldest is None:
+        return 0.0
+    oldest = oldest if oldest.tzinfo else oldest.replace(tzinfo=UTC)
+    return max(0.0, (now - oldest).total_seconds())
 
 
 def _queue_depth(session: Session) -> int:

@@ -26,7 +26,11 @@ def run_cli(
 
 
 class IngestProcess:
-    def __init__(self, env: dict[str, str], log_path: Path) -> None:
+    """`ingest serve` by default; or one role alone (`api`, `receive`, `transcribe`), whose
+    `port` is then its API or health port."""
+
+    def __init__(self, env: dict[str, str], log_path: Path, role: str = "serve") -> None:
+        self.role = role
         self.port = free_port()
         self.env = {**os.environ, **env}
         self.log_path = log_path
@@ -48,8 +52,9 @@ class IngestProcess:
 
     def start(self, timeout: float = 60) -> "IngestProcess":
         with open(self.log_path, "ab") as log:
+            port_flag = "--health-port" if self.role in ("receive", "transcribe") else "--port"
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "ingest.cli", "serve", "--port", str(self.port)],
+                [sys.executable, "-m", "ingest.cli", self.role, port_flag, str(self.port)],
                 env=self.env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -63,7 +68,8 @@ class IngestProcess:
         if self.process.poll() is not None:
             raise RuntimeError(f"ingest exited early:\n{self.log_path.read_text()}")
         try:
-            return httpx.get(f"{self.base_url}/readyz", timeout=1).status_code == 200
+            path = "/healthz" if self.role in ("receive", "transcribe") else "/readyz"
+            return httpx.get(f"{self.base_url}{path}", timeout=1).status_code == 200
         except httpx.HTTPError:
             return False
 
