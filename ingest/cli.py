@@ -189,14 +189,14 @@ def _token(settings: IngestSettings, args: argparse.Namespace) -> int:
 
 def _retranscribe(settings: IngestSettings, args: argparse.Namespace) -> int:
     from ingest.retranscribe import Selection, retranscribe
-    from ingest.storage import LocalAudioStore
+    from ingest.storage import make_store
     from ingest.transcriber import Transcriber
 
     sessions = _sessions(settings)
     selection = Selection(args.neighborhood, args.theme, args.booth, args.status)
     counts = retranscribe(
         sessions,
-        LocalAudioStore(settings.audio_dir),
+        make_store(settings),
         Transcriber.from_settings(settings, model=args.model),
         selection,
         settings.language_for,

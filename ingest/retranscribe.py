@@ -49,7 +49,8 @@ def retranscribe(
                 continue
             language = language_for(clip.theme, clip.neighborhood)
             try:
-                transcript = transcriber.transcribe(store.path(clip.audio_key), language)
+                with store.local_file(clip.audio_key) as audio:
+                    transcript = transcriber.transcribe(audio, language)
             except Exception as exc:
                 counts["failed"] += 1
                 log.error("clip %s: %s", clip_id, exc)

@@ -11,7 +11,7 @@ from ingest.intake import Intake
 from ingest.receiver import Receiver
 from ingest.retention import purge_expired_audio, purge_raw_text
 from ingest.settings import IngestSettings
-from ingest.storage import LocalAudioStore
+from ingest.storage import make_store
 from ingest.transcriber import Transcriber
 from ingest.worker import TranscriptionWorker
 from ingest.worker_process import WorkerProcess
@@ -35,7 +35,7 @@ class IngestService:
         self.engine = make_engine(settings.sqlalchemy_url)
         migrate(self.engine)
         self.sessions = session_factory(self.engine)
-        self.store = LocalAudioStore(settings.audio_dir)
+        self.store = make_store(settings)
         self.intake = Intake(settings, self.sessions, self.store)
         self.fleet = Fleet(self.sessions, settings.data_dir / "prompts")
         self.receiver = Receiver(settings, self.intake, self.fleet) if receive else None

@@ -1,6 +1,7 @@
 """Settings of the ingest service, read from `INGEST_*` environment variables."""
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -13,6 +14,14 @@ class IngestSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="INGEST_", extra="ignore")
 
     data_dir: Path = Path("./data")
+    audio_store: Literal["local", "s3"] = Field(
+        default="local", description="local: under the data directory; s3: a bucket"
+    )
+    s3_bucket: str | None = None
+    s3_prefix: str = ""
+    s3_endpoint_url: str | None = Field(
+        default=None, description="MinIO, Ceph or another S3-compatible endpoint; AWS if unset"
+    )
     database_url: str | None = Field(
         default=None, description="SQLAlchemy URL; SQLite in the data directory when unset"
     )

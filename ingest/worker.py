@@ -1,5 +1,6 @@
 """Transcription workers: take clips from the database-backed queue, store their transcripts."""
 
+import contextlib
 import logging
 import threading
 from datetime import UTC, datetime, timedelta
@@ -50,15 +51,23 @@ class TranscriptionWorker:
             claimed.append(clip)
         if not claimed:
             return False
-        jobs = [(self.store.path(c.audio_key or ""), self.language_for(c)) for c in claimed]
-        if len(claimed) == 1:
+        with contextlib.ExitStack() as files:  # local copies when the audio is in a bucket
             try:
-                results: list[Transcript | Exception] = [self.transcriber.transcribe(*jobs[0])]
-            except Exception as exc:
-                results = [exc]
-        else:
-            batch = self.transcriber.transcribe_many(jobs, self.settings.whisper_batch_size)
-            results = list(batch)
+                paths = [
+                    files.enter_context(self.store.local_file(c.audio_key or "")) for c in claimed
+                ]
+            except Exception as exc:  # the store unreachable: the claims expire, tried again
+                log.error("audio store: %s", exc)
+                return False
+            jobs = [(path, self.language_for(c)) for path, c in zip(paths, claimed, strict=True)]
+            if len(claimed) == 1:
+                try:
+                    results: list[Transcript | Exception] = [self.transcriber.transcribe(*jobs[0])]
+                except Exception as exc:
+                    results = [exc]
+            else:
+                batch = self.transcriber.transcribe_many(jobs, self.settings.whisper_batch_size)
+                results = list(batch)
         for clip, result in zip(claimed, results, strict=True):
             if isinstance(result, Exception):
                 self._fail(clip, result)

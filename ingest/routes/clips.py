@@ -1,9 +1,9 @@
 """Planner endpoints over clips: find, read, listen, correct, moderate."""
 
+import re
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query
-from fastapi.responses import FileResponse
+from fastapi import APIRouter, Depends, Header, HTTPException, Query, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
@@ -61,23 +61,60 @@ def get_clip(clip_id: ClipId, session: SessionDep, who: Reader) -> ClipDetail:
 
 @router.get(
     "/{clip_id}/audio",
-    response_class=FileResponse,
-    responses={404: {"description": "no clip, or its audio is no longer kept"}},
+    response_class=Response,
+    responses={
+        200: {"content": {"audio/ogg": {}, "audio/flac": {}}},
+        206: {"description": "the byte range asked for"},
+        404: {"description": "no clip, or its audio is no longer kept"},
+        416: {"description": "a range outside the audio"},
+    },
 )
 def get_audio(
-    clip_id: ClipId, session: SessionDep, service: ServiceDep, who: Reader
-) -> FileResponse:
-    """The recorded audio; range requests are honoured so players can seek. Listening is
-    audited: a caller's voice is personal data."""
+    clip_id: ClipId,
+    session: SessionDep,
+    service: ServiceDep,
+    who: Reader,
+    range_header: Annotated[str | None, Header(alias="Range")] = None,
+) -> Response:
+    """The recorded audio, from the local store or the bucket; a range request
+    (`Range: bytes=a-b`) is honoured so players can seek. Listening is audited: a caller's
+    voice is personal data."""
     clip = session.get(Clip, clip_id)
     if clip is None or clip.audio_key is None or clip.audio_deleted_at is not None:
         raise HTTPException(404, "no audio for this clip")
-    path = service.store.path(clip.audio_key)
-    if not path.exists():
+    size = service.store.size(clip.audio_key)
+    if size is None:
         raise HTTPException(404, "no audio for this clip")
+    media = clip.content_type.split(";")[0]
+    span = _byte_range(range_header, size)
     record(session, who, "listen", clip.id)
     session.commit()
-    return FileResponse(path, media_type=clip.content_type.split(";")[0])
+    headers = {"Accept-Ranges": "bytes"}
+    if span is None:
+        return Response(service.store.read(clip.audio_key), media_type=media, headers=headers)
+    start, end = span
+    headers["Content-Range"] = f"bytes {start}-{end - 1}/{size}"
+    body = service.store.read(clip.audio_key, start, end)
+    return Response(body, status_code=206, media_type=media, headers=headers)
+
+
+def _byte_range(header: str | None, size: int) -> tuple[int, int] | None:
+    """[start, end) of a single `bytes=` range; None for the whole file. Several ranges are
+    answered with the whole file, as RFC 9110 allows."""
+    match = re.fullmatch(r"bytes=(\d*)-(\d*)", (header or "").strip())
+    if match is None or not any(match.groups()):
+        return None
+    first, last = match.groups()
+    if first:
+        start = int(first)
+        end = min(size, int(last) + 1) if last else size
+    else:  # the last N bytes
+        start, end = max(0, size - int(last)), size
+    if start >= size or end <= start:
+        raise HTTPException(
+            416, "range not satisfiable", headers={"Content-Range": f"bytes */{size}"}
+        )
+    return start, end
 
 
 @router.put("/{clip_id}/transcript", response_model=ClipDetail, responses=NOT_FOUND)
