@@ -4,6 +4,7 @@ import contextlib
 import io
 import logging
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -86,7 +87,10 @@ class Intake:
                 continue
             key = audio_key(meta)
             self.store.put(key, inbounds[index].payload)
-            rows.append(_clip_row(meta, key, len(inbounds[index].payload)))
+            wanted = themes.get(meta.theme) or self.settings.language_for(
+                meta.theme, meta.neighborhood
+            )
+            rows.append(_clip_row(meta, key, len(inbounds[index].payload), wanted))
         try:
             with self.sessions.begin() as session:
                 session.add_all([*rows, *rejections])
@@ -192,11 +196,13 @@ class Intake:
             )
             return {booth_id: neighborhood for booth_id, neighborhood in rows}
 
-    def _known_themes(self) -> set[str]:
+    def _known_themes(self) -> dict[str, str | None]:
+        """Managed themes and the language each is asked in."""
         with self.sessions() as session:
-            return set(session.scalars(select(Theme.slug)))
+            rows = session.execute(select(Theme.slug, Theme.language)).all()
+            return {slug: language for slug, language in rows}
 
-    def _check_theme(self, meta: ClipMeta, themes: set[str]) -> None:
+    def _check_theme(self, meta: ClipMeta, themes: Mapping[str, str | None]) -> None:
         """Once the city manages themes, a clip's theme must be one of them (retired ones
         too: booths spool offline) or the booths' built-in default."""
         if themes and meta.theme not in themes and meta.theme != self.settings.default_theme:
@@ -247,7 +253,7 @@ def _ids(meta: ClipMeta) -> dict[str, str]:
     return {"clip_id": str(meta.clip_id), "booth_id": meta.booth_id}
 
 
-def _clip_row(meta: ClipMeta, key: str, size: int) -> Clip:
+def _clip_row(meta: ClipMeta, key: str, size: int, wanted_language: str | None) -> Clip:
     return Clip(
         id=str(meta.clip_id),
         booth_id=meta.booth_id,
@@ -261,6 +267,7 @@ def _clip_row(meta: ClipMeta, key: str, size: int) -> Clip:
         size_bytes=size,
         audio_key=key,
         config_version=meta.config_version,
+        wanted_language=wanted_language,
         receipt_hash=receipt_hash(meta.receipt) if meta.receipt else None,
         status=ClipStatus.RECEIVED,
         attempts=0,

@@ -69,6 +69,10 @@ class Clip(Base):
     claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     error: Mapped[str | None] = mapped_column(Text)
 
+    # The language the clip should be transcribed in (its theme's, else the settings' for
+    # its theme or neighborhood), fixed at intake: workers take the languages they have
+    # models for. None: let Whisper detect it.
+    wanted_language: Mapped[str | None] = mapped_column(String(8), index=True)
     language: Mapped[str | None] = mapped_column(String(8))
     language_probability: Mapped[float | None] = mapped_column(Float)
     text: Mapped[str | None] = mapped_column(Text)

@@ -66,7 +66,16 @@ class IngestSettings(BaseSettings):
         description="sha256 of the model directory's model.bin, checked at load; the "
         "bundled tiny.en and the joined base are always checked against their pins",
     )
-    whisper_compute_type: str = "int8"
+    whisper_compute_type: str = Field(
+        default="int8", description="int8 on CPUs; int8_float16 or float16 on a GPU"
+    )
+    whisper_device: str = Field(default="cpu", pattern=r"^(cpu|cuda|auto)$")
+    transcribe_languages: list[str] | None = Field(
+        default=None,
+        description='the clip languages this worker takes, e.g. ["da"]; "any" stands for '
+        "clips of unknown language. Unset: all with a multilingual model, English and "
+        "unknown with an English-only one",
+    )
     whisper_threads: int = 2
     whisper_beam_size: int = Field(default=2, ge=1, le=10)
     whisper_batch_size: int = Field(

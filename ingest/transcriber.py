@@ -56,6 +56,7 @@ class Transcriber:
         model: str | None = None,
         *,
         compute_type: str = "int8",
+        device: str = "cpu",
         threads: int = 2,
         beam_size: int = 1,
         no_speech_threshold: float = 0.6,
@@ -74,7 +75,7 @@ class Transcriber:
         started = time.perf_counter()
         self._model = WhisperModel(
             self.model_ref,
-            device="cpu",
+            device=device,
             compute_type=compute_type,
             cpu_threads=threads,
             local_files_only=local,
@@ -89,6 +90,7 @@ class Transcriber:
         return cls(
             model or settings.whisper_model,
             compute_type=settings.whisper_compute_type,
+            device=settings.whisper_device,
             threads=settings.whisper_threads,
             beam_size=settings.whisper_beam_size,
             no_speech_threshold=settings.whisper_no_speech_threshold,

@@ -5,7 +5,7 @@ import logging
 import threading
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from ingest import metrics
@@ -17,6 +17,17 @@ from ingest.transcriber import Transcriber, Transcript
 from ingest.transcripts import record_transcript
 
 log = logging.getLogger(__name__)
+
+
+ANY = "any"  # in INGEST_TRANSCRIBE_LANGUAGES: clips whose language is not known
+
+
+def languages_taken(configured: list[str] | None, multilingual: bool) -> list[str] | None:
+    """The clip languages a worker takes; None for all. An English-only model takes English
+    and unknown clips unless told otherwise: it cannot transcribe Danish."""
+    if configured is not None:
+        return configured
+    return None if multilingual else ["en", ANY]
 
 
 class TranscriptionWorker:
@@ -32,6 +43,8 @@ class TranscriptionWorker:
         self.store = store
         self.transcriber = transcriber
         self.wakeup = threading.Event()
+        self.takes = languages_taken(settings.transcribe_languages, transcriber.multilingual)
+        log.info("transcribing clips in %s", "any language" if self.takes is None else self.takes)
 
     def run(self, stop: threading.Event, idle_wait_s: float = 1.0) -> None:
         while not stop.is_set():
@@ -83,6 +96,12 @@ class TranscriptionWorker:
             (Clip.status == ClipStatus.TRANSCRIBING)
             & (Clip.claimed_at < now - timedelta(seconds=self.settings.transcribe_lease_s)),
         )
+        if self.takes is not None:  # the others wait for a worker with their model
+            known = [code for code in self.takes if code != ANY]
+            mine = Clip.wanted_language.in_(known)
+            waiting = and_(
+                waiting, or_(mine, Clip.wanted_language.is_(None)) if ANY in self.takes else mine
+            )
         with self.sessions.begin() as session:
             candidates = session.scalars(
                 select(Clip.id)
@@ -107,7 +126,7 @@ class TranscriptionWorker:
         return None
 
     def language_for(self, clip: Clip) -> str | None:
-        return self.settings.language_for(clip.theme, clip.neighborhood)
+        return clip.wanted_language or self.settings.language_for(clip.theme, clip.neighborhood)
 
     def _finish(self, claimed: Clip, transcript: Transcript) -> None:
         with self.sessions.begin() as session:
