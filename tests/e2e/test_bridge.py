@@ -49,10 +49,14 @@ def city(tmp_path: Path) -> Iterator[tuple[Mosquitto, dict[str, Mosquitto]]]:
 
 
 def test_clips_cross_the_bridges_once_and_acks_come_back(
-    city: tuple[Mosquitto, dict[str, Mosquitto]], tmp_path: Path, speech_wav: Path
+    city: tuple[Mosquitto, dict[str, Mosquitto]],
+    tmp_path: Path,
+    speech_wav: Path,
+    database_url: str | None,
 ) -> None:
     central, edges = city
-    service = IngestService(ingest_settings(central, tmp_path / "ingest"))
+    settings = ingest_settings(central, tmp_path / "ingest", database_url=database_url)
+    service = IngestService(settings)
     service.start()
     try:
         assert service.receiver is not None and service.receiver.connected.wait(10)

@@ -5,10 +5,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import boto3
-import httpx
 import pytest
 from fastapi.testclient import TestClient
-from moto.server import ThreadedMotoServer
 
 from ingest.app import create_app
 from ingest.auth import Role, create_token
@@ -23,6 +21,7 @@ from tests.conftest import BOOTH
 from tests.integration.conftest import register
 from tests.support.broker import free_port
 from tests.support.clips import encode_file, meta_for
+from tests.support.s3 import CREDENTIALS, moto_s3
 from tests.support.waiting import wait_until
 
 BUCKET = "lyd"
@@ -30,23 +29,10 @@ BUCKET = "lyd"
 
 @pytest.fixture
 def s3(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "test",
-        "AWS_SECRET_ACCESS_KEY": "test",
-        "AWS_DEFAULT_REGION": "eu-north-1",
-    }.items():
+    for name, value in CREDENTIALS.items():
         monkeypatch.setenv(name, value)
-    port = free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port)
-    server.start()
-    endpoint = f"http://127.0.0.1:{port}"
-    # moto keeps its buckets per process, not per server: start each test empty.
-    httpx.post(f"{endpoint}/moto-api/reset", timeout=10).raise_for_status()
-    boto3.client("s3", endpoint_url=endpoint).create_bucket(
-        Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-north-1"}
-    )
-    yield endpoint
-    server.stop()
+    with moto_s3(BUCKET) as endpoint:
+        yield endpoint
 
 
 def test_put_read_ranges_and_delete(s3: str) -> None:
