@@ -165,5 +165,16 @@ def test_the_public_page_in_danish_and_english(
         assert browser.find_element(By.ID, "h-messages").text == "Published messages"
         browser.save_screenshot(str(ARTIFACTS / "public-en.png"))
         assert serious_violations(browser, axe_source) == []
+
+        # A page per theme and per neighborhood, reached from the table's links.
+        browser.find_element(By.LINK_TEXT, "parks").click()
+        wait_for_text(browser, "#scope-name", "Parker — Hvad skal der ske i parken?")
+        assert browser.current_url.endswith("/?tema=parks")
+        wait_for_text(browser, "#quotes", "playground")
+        assert "ny legeplads" in browser.find_element(By.ID, "did-section").text
+        assert serious_violations(browser, axe_source) == []
+        browser.get(f"{ingest.base_url}/?bydel=viby")
+        wait_for_text(browser, "#quotes", "No message has been published yet.")
+        assert browser.find_elements(By.CSS_SELECTOR, "#counts-table tbody a") == []
     finally:
         ingest.stop()
