@@ -203,34 +203,14 @@ class BrokerAdmin:
         if "error" not in known:
             raise BrokerAdminError(f"booth {booth_id} already has a broker login; use rotate")
         self._ensure_role(role, booth_acls(self.topics, booth_id))
-        created = self.run(
-            {
-                "command": "createClient",
-                "username": booth_id,
-                "clientid": booth_id,  # nobody else can take this client id, nor it another's
-                "password": password,
-                "roles": [{"rolename": role}],
-            },
-            exists_ok=True,
-        )
-        if not created:
+        if not self._create_bound_client(booth_id, password, role):
             raise BrokerAdminError(f"booth {booth_id} already has a broker login; use rotate")
 
     def add_bridge(self, name: str, password: str) -> None:
         """A login for an edge broker's bridge, bound to its own client id."""
         check_slug(name, "bridge name")
         self._ensure_role(BRIDGE_ROLE, bridge_acls(self.topics))
-        created = self.run(
-            {
-                "command": "createClient",
-                "username": name,
-                "clientid": name,
-                "password": password,
-                "roles": [{"rolename": BRIDGE_ROLE}],
-            },
-            exists_ok=True,
-        )
-        if not created:
+        if not self._create_bound_client(name, password, BRIDGE_ROLE):
             raise BrokerAdminError(f"bridge {name} already has a login")
 
     def rotate(self, booth_id: str, password: str) -> None:
@@ -248,6 +228,20 @@ class BrokerAdmin:
         existed = self.run({"command": "deleteClient", "username": booth_id}, missing_ok=True)
         self.run({"command": "deleteRole", "rolename": booth_role(booth_id)}, missing_ok=True)
         return existed
+
+    def _create_bound_client(self, name: str, password: str, role: str) -> bool:
+        """A login whose client id is its username: nobody else can take that client id,
+        nor it another's. False if the login exists already."""
+        return self.run(
+            {
+                "command": "createClient",
+                "username": name,
+                "clientid": name,
+                "password": password,
+                "roles": [{"rolename": role}],
+            },
+            exists_ok=True,
+        )
 
     def _ensure_role(self, role: str, acls: list[dict[str, Any]]) -> None:
         """The role with at least these ACLs. Never deletes a role: mosquitto 2.0.11

@@ -14,13 +14,7 @@ from ingest.broker_admin import BrokerAdmin, BrokerAdminError, check_booth_id, e
 from ingest.database import make_engine, migrate, session_factory
 from ingest.errors import IngestError
 from ingest.models import ApiToken, Booth
-from ingest.provisioning import (
-    PASSWORD_FILE,
-    add_booth,
-    new_secret,
-    rotate_booth,
-    write_bundle_secret,
-)
+from ingest.provisioning import PASSWORD_FILE, issue_credentials, new_secret, write_bundle_secret
 from ingest.settings import IngestSettings
 from shared.errors import ProtocolError
 from shared.topics import Topics, check_slug
@@ -132,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command in ("receive", "transcribe"):
         return _role(settings, args.command, args.health_host, args.health_port)
     if args.command == "worker":
-        return _worker(settings, args.parent)
+        return _role(settings, "transcribe", parent=args.parent)
     if args.command == "model":
         from ingest.whisper_models import join_base_model
 
@@ -226,17 +220,29 @@ def _api(settings: IngestSettings, host: str, port: int) -> int:
     return 0
 
 
-def _role(settings: IngestSettings, role: str, health_host: str, health_port: int) -> int:
-    """`ingest receive` or `ingest transcribe`, alone, with health and metrics on a port."""
+def _role(
+    settings: IngestSettings,
+    role: str,
+    health_host: str = "127.0.0.1",
+    health_port: int = 0,
+    parent: int | None = None,
+) -> int:
+    """`ingest receive` or `ingest transcribe` alone, with health and metrics on a port when
+    one is given; `ingest worker` is `transcribe` under `ingest serve` (`parent`)."""
     import os
     import signal
     import threading
 
     from ingest.health_port import serve_health
     from ingest.service import IngestService
+    from ingest.worker_process import follow_parent
 
+    if parent is not None:
+        follow_parent(parent)
     receiving = role == "receive"
     if not receiving:
+        # Receiving and acking clips must never wait behind Whisper for a core; the model's
+        # threads, made later, inherit this.
         os.nice(settings.worker_nice)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
@@ -247,29 +253,6 @@ def _role(settings: IngestSettings, role: str, health_host: str, health_port: in
     stop.wait()
     if server is not None:
         server.shutdown()
-    service.stop()
-    return 0
-
-
-def _worker(settings: IngestSettings, parent: int | None) -> int:
-    import os
-    import signal
-    import threading
-
-    from ingest.service import IngestService
-    from ingest.worker_process import follow_parent
-
-    if parent is not None:
-        follow_parent(parent)
-    # Receiving and acking clips must never wait behind Whisper for a core; the model's
-    # threads, made later, inherit this.
-    os.nice(settings.worker_nice)
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
-    service = IngestService(settings, receive=False, transcribe=True)
-    service.start()
-    stop.wait()
     service.stop()
     return 0
 
@@ -351,10 +334,9 @@ def _booth(settings: IngestSettings, args: argparse.Namespace) -> int:
     )
     broker, ca_file = settings.booth_broker(), settings.mqtt_ca_file
     with admin:
-        if command == "add":
-            add_booth(admin, folder, booth_id, neighborhood, broker, ca_file)
-        elif command == "rotate":
-            rotate_booth(admin, folder, booth_id, neighborhood, broker, ca_file)
+        if command in ("add", "rotate"):
+            renew = command == "rotate"
+            issue_credentials(admin, folder, booth_id, neighborhood, broker, ca_file, renew=renew)
         else:
             existed = admin.revoke(booth_id)
             print(

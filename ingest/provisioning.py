@@ -73,33 +73,24 @@ def write_bundle(
     return bundle
 
 
-def add_booth(
+def issue_credentials(
     admin: BrokerAdmin,
     folder: Path,
     booth_id: str,
     neighborhood: str,
     broker: BrokerAddress,
     ca_file: Path | None,
+    *,
+    renew: bool,
 ) -> Bundle:
-    """A broker login for a new booth and its bundle. The bundle is written first: a
-    login whose secret nobody has would be useless."""
+    """A new password and its bundle: a login for a new booth, or with `renew` a rotation
+    (the old password stops working at once). The bundle is written first: a login whose
+    secret nobody has would be useless."""
     check_booth_id(booth_id)
     password = new_secret()
     bundle = write_bundle(folder, booth_id, neighborhood, broker, password, ca_file)
-    admin.add_booth(booth_id, password)
-    return bundle
-
-
-def rotate_booth(
-    admin: BrokerAdmin,
-    folder: Path,
-    booth_id: str,
-    neighborhood: str,
-    broker: BrokerAddress,
-    ca_file: Path | None,
-) -> Bundle:
-    """New credentials; the old password stops working at once."""
-    password = new_secret()
-    bundle = write_bundle(folder, booth_id, neighborhood, broker, password, ca_file)
-    admin.rotate(booth_id, password)
+    if renew:
+        admin.rotate(booth_id, password)
+    else:
+        admin.add_booth(booth_id, password)
     return bundle
