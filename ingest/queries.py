@@ -77,6 +77,21 @@ class ClipFilter:
         return query
 
 
+def readable_by_public(
+    query: AnySelect,
+    session: Session,
+    neighborhood: str | None = None,
+    theme: str | None = None,
+    q: str | None = None,
+) -> AnySelect:
+    """What the public may read, in one place: approved transcripts as approved, and a
+    search over their published words only."""
+    where = ClipFilter(
+        neighborhood=neighborhood, theme=theme, status="transcribed", moderation="approved", q=q
+    )
+    return where.apply(query, session, published=True).where(Clip.published_text.is_not(None))
+
+
 def _matches(query: str, session: Session, published: bool = False) -> Any:
     """Clips whose stems match every word of `query` (ingest.words: Danish and English,
     prefixes); with `published`, only what the public may read."""

@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from ingest.models import Clip
 from ingest.params import SlugFilter
-from ingest.queries import ClipFilter, ordered
+from ingest.queries import ordered, readable_by_public
 from ingest.routes.deps import SessionDep
 from ingest.routes.export import spreadsheet_safe
 from ingest.schemas import utc
@@ -40,12 +40,7 @@ FEED_SIZE = 50
 def _published(
     session: SessionDep, neighborhood: str | None, theme: str | None, limit: int | None = None
 ) -> list[Clip]:
-    where = ClipFilter(
-        neighborhood=neighborhood, theme=theme, status="transcribed", moderation="approved"
-    )
-    query = ordered(
-        where.apply(select(Clip), session).where(Clip.published_text.is_not(None)), "newest"
-    )
+    query = ordered(readable_by_public(select(Clip), session, neighborhood, theme), "newest")
     return list(session.scalars(query.limit(limit) if limit else query))
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from ingest.models import Clip, ClipStatus, Moderation, Theme
 from ingest.params import Cursor, SlugFilter, Words
-from ingest.queries import ClipFilter, Order, page_of
+from ingest.queries import Order, page_of, readable_by_public
 from ingest.routes.deps import SessionDep
 from ingest.schemas import utc
 from ingest.words import top_words
@@ -68,12 +68,7 @@ def public_clips(
 ) -> PublicPage:
     """Approved messages, as approved; `q` searches their published words (Danish and
     English forms: "cykel" finds cyklen, cykler, cykelsti)."""
-    where = ClipFilter(
-        neighborhood=neighborhood, theme=theme, status="transcribed", moderation="approved", q=q
-    )
-    query = where.apply(select(Clip), session, published=True).where(
-        Clip.published_text.is_not(None)
-    )
+    query = readable_by_public(select(Clip), session, neighborhood, theme, q)
     page, next_cursor = page_of(session, query, order, cursor, limit)
     items = [
         PublicClip(
@@ -127,13 +122,8 @@ def public_words(
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> list[PublicWord]:
     """The words used most in published messages, stop words and fillers left out."""
-    where = ClipFilter(
-        neighborhood=neighborhood, theme=theme, status="transcribed", moderation="approved"
-    )
     rows = session.execute(
-        where.apply(select(Clip.published_text, Clip.language), session).where(
-            Clip.published_text.is_not(None)
-        )
+        readable_by_public(select(Clip.published_text, Clip.language), session, neighborhood, theme)
     ).all()
     counted = top_words(((text or "", language) for text, language in rows), limit)
     return [PublicWord(word=word, count=count) for word, count in counted]

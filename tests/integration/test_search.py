@@ -1,8 +1,8 @@
 """Search and word counts that understand Danish, on SQLite and PostgreSQL: planners search
 what was said, the public only what was published."""
 
-from ingest.auth import Role
 from tests.integration.conftest import Api
+from tests.integration.test_moderation import moderate
 
 DANISH = [
     "Jeg vil gerne have en cykelsti langs havnen, så børnene kan cykle sikkert til skolen",
@@ -13,12 +13,7 @@ DANISH = [
 
 
 def approve(api: Api, clip_id: str) -> None:
-    response = api.client.post(
-        f"/api/clips/{clip_id}/moderation",
-        json={"action": "approve"},
-        headers=api.as_(Role.MODERATOR),
-    )
-    assert response.status_code == 200, response.text
+    moderate(api, clip_id, "approve")
 
 
 def ids(page: dict[str, list[dict[str, str]]]) -> set[str]:
