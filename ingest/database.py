@@ -5,8 +5,11 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.orm import Session, sessionmaker
+
+from ingest.models import Clip
+from ingest.words import index_terms
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -47,11 +50,6 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
 def _keep_search_terms(session: Session, _context: Any, _instances: Any) -> None:
     """Every way a transcript changes (a model run, a correction, approval, retention)
     goes through the ORM: the search terms follow here, in one place."""
-    from sqlalchemy import inspect
-
-    from ingest.models import Clip
-    from ingest.words import index_terms
-
     for obj in (*session.new, *session.dirty):
         if not isinstance(obj, Clip):
             continue
