@@ -1,9 +1,10 @@
-"""The public page in a real browser (Debian's chromium through chromium-driver): Danish
-first with English beside it, approved and redacted messages only, search, and no serious
-accessibility fault by axe-core (fetched from the npm registry). Screenshots are kept in
-test-artifacts/."""
+"""The public pages and the planners' console in a real browser (Debian's chromium through
+chromium-driver): Danish first with English beside it, approved and redacted messages only,
+search, moderation, themes and the fleet, and no serious accessibility fault by axe-core
+(fetched from the npm registry). Screenshots are kept in test-artifacts/."""
 
 import json
+import re
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -14,10 +15,13 @@ import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
+from booth.simulate import CallScript
 from tests.conftest import BOOTH
+from tests.e2e.conftest import simulated_booth, words
 from tests.support.broker import Mosquitto
 from tests.support.clips import encode_file, meta_for
 from tests.support.mqtt import RawBooth
@@ -87,7 +91,7 @@ def serious_violations(driver: webdriver.Chrome, axe: str) -> list[str]:
 
 
 def wait_for_text(driver: webdriver.Chrome, selector: str, text: str) -> None:
-    WebDriverWait(driver, 15).until(
+    WebDriverWait(driver, 15, ignored_exceptions=[StaleElementReferenceException]).until(
         lambda d: text in d.find_element(By.CSS_SELECTOR, selector).text
     )
 
@@ -182,4 +186,87 @@ def test_the_public_page_in_danish_and_english(
         wait_for_text(browser, "#quotes", "No message has been published yet.")
         assert browser.find_elements(By.CSS_SELECTOR, "#counts-table tbody a") == []
     finally:
+        ingest.stop()
+
+
+def test_a_planner_moderates_answers_and_watches_the_fleet_in_the_console(
+    broker: Mosquitto, tmp_path: Path, browser: webdriver.Chrome, axe_source: str
+) -> None:
+    ingest = start_ingest_process(broker.url("ingest"), BOOTH, tmp_path / "ingest")
+    api = httpx.Client(base_url=ingest.base_url, headers=ingest.headers, timeout=10)
+    theme = {"slug": "parks", "title": "Parker", "question": "Hvad skal der ske i parken?"}
+    assert api.post("/api/themes", json=theme).status_code == 201
+    token = ingest.headers["Authorization"].removeprefix("Bearer ")
+    ARTIFACTS.mkdir(exist_ok=True)
+    try:
+        with simulated_booth(broker, tmp_path) as booth:
+            booth.settle_in()
+            said = "Call me on 23 45 67 89 about the benches in the park"
+            booth.place_call(CallScript(words(speak(said, tmp_path / "call.wav"))))
+            assert booth.uplink.wait_until_empty(30)
+            (clip,) = api.get("/api/clips").json()["items"]
+            assert ingest.wait_for_clip(clip["id"])["status"] == "transcribed"
+
+            # Signing in: the token leaves the address bar and lives in this tab only.
+            browser.get(f"{ingest.base_url}/planner#token={token}")
+            assert "token" not in browser.current_url
+            assert browser.execute_script("return sessionStorage.getItem('dn-token')") == token
+            assert browser.execute_script("return localStorage.getItem('dn-token')") is None
+            assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "da"
+
+            # The queue: the pending message, its phone number marked and hidden in what
+            # will be published, the recording to listen to.
+            wait_for_text(browser, "#will-publish", "[telefon]")
+            marked = browser.find_element(By.CSS_SELECTOR, "#raw mark").text
+            assert re.sub(r"\D", "", marked) == "23456789"
+            player = browser.find_element(By.ID, "player")
+            WebDriverWait(browser, 10).until(lambda _: player.get_attribute("src"))
+            browser.save_screenshot(str(ARTIFACTS / "console-queue-da.png"))
+            assert serious_violations(browser, axe_source) == []
+
+            # A correction: history keeps both versions; the hiding is found anew.
+            area = browser.find_element(By.CSS_SELECTOR, "#correction textarea")
+            area.clear()
+            area.send_keys("Ring til mig på 23 45 67 89 om bænkene i parken.")
+            browser.find_element(By.CSS_SELECTOR, "#correction button").click()
+            wait_for_text(browser, "#will-publish", "bænkene")
+            assert "[telefon]" in browser.find_element(By.ID, "will-publish").text
+            WebDriverWait(browser, 10).until(
+                lambda d: len(d.find_elements(By.CSS_SELECTOR, "#history li")) == 2
+            )
+            # Approved with the keyboard: the queue of pending messages is then empty.
+            browser.find_element(By.CSS_SELECTOR, "#queue button").click()
+            browser.find_element(By.TAG_NAME, "body").send_keys("a")
+            wait_for_text(browser, "#item", "Ingen beskeder her.")
+            assert api.get(f"/api/clips/{clip['id']}").json()["moderation"] == "approved"
+
+            # The theme editor: what the city did.
+            browser.find_element(By.CSS_SELECTOR, "[data-view=themes]").click()
+            wait_for_text(browser, "#themes-table", "Parker")
+            browser.find_element(By.CSS_SELECTOR, "#themes-table tbody button").click()
+            note = "Vi sætter nye bænke op i parken til foråret."
+            browser.find_element(By.NAME, "we_did").send_keys(note)
+            browser.find_element(By.CSS_SELECTOR, "#theme-form button:not([type])").click()
+            wait_for_text(browser, "#notice", "Gemt.")
+            assert api.get("/api/themes").json()[0]["we_did"] == note
+
+            # The fleet: the booth is online while it runs.
+            browser.find_element(By.CSS_SELECTOR, "[data-view=fleet]").click()
+            wait_for_text(browser, "#fleet-table", "online")
+            browser.save_screenshot(str(ARTIFACTS / "console-fleet-da.png"))
+            assert serious_violations(browser, axe_source) == []
+        # ... and offline once it stops, without reloading the page.
+        wait_for_text(browser, f"#fleet-table tr[data-booth='{BOOTH}']", "offline")
+
+        # The public theme page: the corrected, redacted quote and the note, in Danish.
+        browser.get(f"{ingest.base_url}/?tema=parks")
+        wait_for_text(browser, "#quotes", "bænkene")
+        page = browser.find_element(By.TAG_NAME, "body").text
+        assert "Ring til mig på [telefon] om bænkene i parken." in page
+        assert "23 45" not in page
+        assert note in browser.find_element(By.ID, "did-section").text
+        assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "da"
+        browser.save_screenshot(str(ARTIFACTS / "public-theme-da.png"))
+    finally:
+        api.close()
         ingest.stop()
