@@ -8,6 +8,7 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
+from ingest import aggregates
 from ingest.models import Clip
 from ingest.words import index_terms
 
@@ -63,3 +64,11 @@ def _keep_search_terms(session: Session, _context: Any, _instances: Any) -> None
             obj.search_terms = index_terms(obj.text, obj.language)
         if new or state.attrs.published_text.history.has_changes():
             obj.published_terms = index_terms(obj.published_text, obj.language)
+
+
+@event.listens_for(Session, "before_flush")
+def _keep_public_counts(session: Session, _context: Any, _instances: Any) -> None:
+    """The public pages' counts change with the clips, in the same transaction."""
+    changes = aggregates.changes_in(session)
+    if changes.weeks or changes.words:
+        aggregates.apply(session.connection(), changes)

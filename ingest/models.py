@@ -213,3 +213,29 @@ class Theme(Base):
         if not self.neighborhoods and not self.booths:
             return True
         return booth.neighborhood in self.neighborhoods or booth.id in self.booths
+
+
+class WeekCount(Base):
+    """Spoken messages received and published per neighborhood, theme and week
+    (ingest.aggregates)."""
+
+    __tablename__ = "public_week_counts"
+
+    neighborhood: Mapped[str] = mapped_column(String(64), primary_key=True)
+    theme: Mapped[str] = mapped_column(String(64), primary_key=True)
+    week: Mapped[date] = mapped_column(Date, primary_key=True)  # its Monday
+    received: Mapped[int] = mapped_column(Integer, default=0)
+    published: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class WordCount(Base):
+    """Uses of each word form in published text per neighborhood and theme (ingest.aggregates)."""
+
+    __tablename__ = "public_word_counts"
+
+    neighborhood: Mapped[str] = mapped_column(String(64), primary_key=True)
+    theme: Mapped[str] = mapped_column(String(64), primary_key=True)
+    language: Mapped[str] = mapped_column(String(8), primary_key=True)
+    stem: Mapped[str] = mapped_column(String(100), primary_key=True)
+    form: Mapped[str] = mapped_column(String(100), primary_key=True)
+    uses: Mapped[int] = mapped_column(Integer, default=0)

@@ -78,17 +78,38 @@ def query_terms(query: str) -> list[list[tuple[str, bool]]]:
     return [t for t in terms if t]
 
 
-def top_words(texts: Iterable[tuple[str, str | None]], limit: int = 20) -> list[tuple[str, int]]:
-    """The most used words in (text, language) pairs: stop words and fillers left out,
-    forms of one word counted together under the form people used most."""
+LONGEST = 40  # longer is not a word people say (and would not fit the counts table)
+
+
+def word_forms(text: str, language: str | None) -> Counter[tuple[str, str, str]]:
+    """The words of `text` that mean something, as (language, stem, form) counts: stop
+    words and fillers left out. Undetected languages count as Danish."""
+    lang = language if language in LANGUAGES else "da"
+    ignored = _ignored(lang)
+    kept = [w for w in words(text) if 2 < len(w) <= LONGEST and w not in ignored]
+    return Counter(
+        (lang, stem, word) for word, stem in zip(kept, _stemmer(lang).stemWords(kept), strict=True)
+    )
+
+
+def rank_words(
+    forms: Iterable[tuple[tuple[str, str, str], int]], limit: int
+) -> list[tuple[str, int]]:
+    """The stems used most, each under the form people used most."""
     counts: Counter[tuple[str, str]] = Counter()
-    forms: defaultdict[tuple[str, str], Counter[str]] = defaultdict(Counter)
-    for text, language in texts:
-        lang = language if language in LANGUAGES else "da"
-        ignored = _ignored(lang)
-        kept = [w for w in words(text) if len(w) > 2 and w not in ignored]
-        for word, stem in zip(kept, _stemmer(lang).stemWords(kept), strict=True):
-            counts[(lang, stem)] += 1
-            forms[(lang, stem)][word] += 1
+    by_form: defaultdict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    for (lang, stem, form), count in forms:
+        counts[(lang, stem)] += count
+        by_form[(lang, stem)][form] += count
     ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    return [(forms[key].most_common(1)[0][0], count) for key, count in ranked[:limit]]
+    return [
+        (by_form[key].most_common(1)[0][0], count) for key, count in ranked[:limit] if count > 0
+    ]
+
+
+def top_words(texts: Iterable[tuple[str, str | None]], limit: int = 20) -> list[tuple[str, int]]:
+    """The most used words in (text, language) pairs, forms of one word counted together."""
+    total: Counter[tuple[str, str, str]] = Counter()
+    for text, language in texts:
+        total.update(word_forms(text, language))
+    return rank_words(total.items(), limit)

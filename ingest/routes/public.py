@@ -8,16 +8,29 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
-from sqlalchemy import func, select
+from sqlalchemy import func, select, tuple_
 
-from ingest.models import Clip, ClipStatus, Moderation, Theme
+from ingest.models import Booth, Clip, Theme, WeekCount, WordCount
 from ingest.params import Cursor, SlugFilter, Words
-from ingest.queries import Order, page_of, readable_by_public
+from ingest.queries import AnySelect, Order, page_of, readable_by_public
 from ingest.routes.deps import SessionDep
 from ingest.schemas import utc
-from ingest.words import top_words
+from ingest.words import rank_words
 
 router = APIRouter(prefix="/public", tags=["public"])
+
+
+def scoped(
+    query: AnySelect,
+    table: type[WeekCount] | type[WordCount],
+    neighborhood: str | None,
+    theme: str | None,
+) -> AnySelect:
+    if neighborhood:
+        query = query.where(table.neighborhood == neighborhood)
+    if theme:
+        query = query.where(table.theme == theme)
+    return query
 
 
 class PublicClip(BaseModel):
@@ -40,8 +53,15 @@ class PublicCount(BaseModel):
     published: int = Field(description="messages a moderator approved for this site")
 
 
+class PublicWeek(BaseModel):
+    week: date = Field(description="its Monday")
+    received: int
+    published: int
+
+
 class PublicStats(BaseModel):
     counts: list[PublicCount]
+    weeks: list[PublicWeek] = Field(description="the trend: all counts in scope, by week")
     total_received: int
     total_published: int
 
@@ -84,26 +104,32 @@ def public_clips(
 
 
 @router.get("/stats", response_model=PublicStats)
-def public_stats(session: SessionDep) -> PublicStats:
-    """How many messages each neighborhood left on each theme (speech only)."""
-    spoken = Clip.status == ClipStatus.TRANSCRIBED
+def public_stats(
+    session: SessionDep, neighborhood: SlugFilter = None, theme: SlugFilter = None
+) -> PublicStats:
+    """How many messages each neighborhood left on each theme (speech only), and the
+    trend by week; read from counts kept as clips change (ingest.aggregates)."""
     rows = session.execute(
-        select(Clip.neighborhood, Clip.theme, Clip.moderation, func.count())
-        .where(spoken)
-        .group_by(Clip.neighborhood, Clip.theme, Clip.moderation)
-    ).all()
+        scoped(select(WeekCount), WeekCount, neighborhood, theme).order_by(WeekCount.week)
+    ).scalars()
     received: Counter[tuple[str, str]] = Counter()
     published: Counter[tuple[str, str]] = Counter()
-    for neighborhood, theme, moderation, count in rows:
-        received[(neighborhood, theme)] += count
-        if moderation == Moderation.APPROVED:
-            published[(neighborhood, theme)] += count
+    weekly: dict[date, list[int]] = {}
+    for row in rows:
+        received[(row.neighborhood, row.theme)] += row.received
+        published[(row.neighborhood, row.theme)] += row.published
+        week = weekly.setdefault(row.week, [0, 0])
+        week[0] += row.received
+        week[1] += row.published
     counts = [
         PublicCount(neighborhood=n, theme=t, received=c, published=published[(n, t)])
         for (n, t), c in sorted(received.items())
+        if c > 0
     ]
+    weeks = [PublicWeek(week=w, received=r, published=p) for w, (r, p) in weekly.items() if r > 0]
     return PublicStats(
         counts=counts,
+        weeks=weeks,
         total_received=sum(received.values()),
         total_published=sum(published.values()),
     )
@@ -121,12 +147,31 @@ def public_words(
     theme: SlugFilter = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> list[PublicWord]:
-    """The words used most in published messages, stop words and fillers left out."""
-    rows = session.execute(
-        readable_by_public(select(Clip.published_text, Clip.language), session, neighborhood, theme)
+    """The words used most in published messages, stop words and fillers left out; read
+    from counts kept as clips are approved (ingest.aggregates)."""
+    # The stems used most, then the forms of just those stems.
+    total = func.sum(WordCount.uses)
+    stems = session.execute(
+        scoped(select(WordCount.language, WordCount.stem), WordCount, neighborhood, theme)
+        .group_by(WordCount.language, WordCount.stem)
+        .having(total > 0)
+        .order_by(total.desc(), WordCount.language, WordCount.stem)
+        .limit(limit)
     ).all()
-    counted = top_words(((text or "", language) for text, language in rows), limit)
-    return [PublicWord(word=word, count=count) for word, count in counted]
+    if not stems:
+        return []
+    forms = session.execute(
+        scoped(
+            select(WordCount.language, WordCount.stem, WordCount.form, total),
+            WordCount,
+            neighborhood,
+            theme,
+        )
+        .where(tuple_(WordCount.language, WordCount.stem).in_([tuple(s) for s in stems]))
+        .group_by(WordCount.language, WordCount.stem, WordCount.form)
+    ).all()
+    ranked = rank_words((((lang, stem, form), uses) for lang, stem, form, uses in forms), limit)
+    return [PublicWord(word=word, count=count) for word, count in ranked]
 
 
 @router.get("/themes", response_model=list[PublicTheme])
@@ -147,3 +192,24 @@ def public_themes(session: SessionDep) -> list[PublicTheme]:
         for t in themes
         if t.live_on(today) or t.we_did
     ]
+
+
+class PublicPlace(BaseModel):
+    neighborhood: str
+    booths: int
+    places: list[str] = Field(description="where its booths stand, as the city describes them")
+
+
+@router.get("/places", response_model=list[PublicPlace])
+def public_places(session: SessionDep, neighborhood: SlugFilter = None) -> list[PublicPlace]:
+    """Each neighborhood's booths: how many, and where they stand (no booth ids)."""
+    query = select(Booth.neighborhood, Booth.location).order_by(Booth.neighborhood, Booth.location)
+    if neighborhood:
+        query = query.where(Booth.neighborhood == neighborhood)
+    places: dict[str, PublicPlace] = {}
+    for name, location in session.execute(query):
+        place = places.setdefault(name, PublicPlace(neighborhood=name, booths=0, places=[]))
+        place.booths += 1
+        if location and location not in place.places:
+            place.places.append(location)
+    return list(places.values())

@@ -147,6 +147,9 @@ def test_the_public_page_in_danish_and_english(
         assert "purple" not in page  # not moderated yet: not public
         row = browser.find_element(By.CSS_SELECTOR, "#counts-table tbody tr").text
         assert row.split()[-2:] == ["2", "1"]  # received, published: numbers beside the bars
+        week = browser.find_element(By.CSS_SELECTOR, "#trend-table tbody tr").text
+        assert week.startswith("uge ") and week.split()[-2:] == ["2", "1"]  # the trend's numbers
+        assert len(browser.find_elements(By.CSS_SELECTOR, "#trend-chart rect")) == 2
         assert "playground" in browser.find_element(By.ID, "words").text
         did = browser.find_element(By.ID, "did-section").text
         assert "Det sagde I — det gjorde vi" in did and "ny legeplads" in did
@@ -181,6 +184,9 @@ def test_the_public_page_in_danish_and_english(
         assert browser.current_url.endswith("/?tema=parks")
         wait_for_text(browser, "#quotes", "playground")
         assert "ny legeplads" in browser.find_element(By.ID, "did-section").text
+        assert serious_violations(browser, axe_source) == []
+        browser.get(f"{ingest.base_url}/?bydel=gellerup")  # its booths and where they stand
+        wait_for_text(browser, "#places", "1 phone booth")
         assert serious_violations(browser, axe_source) == []
         browser.get(f"{ingest.base_url}/?bydel=viby")
         wait_for_text(browser, "#quotes", "No message has been published yet.")

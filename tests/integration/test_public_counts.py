@@ -1,0 +1,131 @@
+"""The public pages read counts kept as clips change (ingest.aggregates), on SQLite and
+PostgreSQL: after every step of a random moderation session they equal the counts made the
+slow way, from every clip."""
+
+import random
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from ingest.aggregates import monday, rebuild
+from ingest.models import Clip
+from ingest.queries import readable_by_public
+from ingest.retention import erase
+from ingest.roles import Role
+from ingest.words import top_words
+from tests.integration.conftest import Api
+
+SAID = [
+    "Jeg vil gerne have en cykelsti langs havnen, så børnene kan cykle sikkert til skolen",
+    "Cyklen bliver stjålet hver uge ved stationen, vi mangler en overdækket parkering",
+    "Der er alt for mange cykler på fortovet, øh, altså man kan ikke gå der",
+    "Ring til mig på 23 45 67 89 om bænkene i parken",
+    "We need more benches and trees in the park",
+]
+
+
+def counted_from_clips(api: Api) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[Any]]:
+    with api.service.sessions() as session:
+        clips = session.scalars(select(Clip).where(Clip.status == "transcribed")).all()
+        public = {c.id for c in session.scalars(readable_by_public(select(Clip), session))}
+        texts = session.execute(
+            readable_by_public(select(Clip.published_text, Clip.language), session)
+        ).all()
+    received: Counter[tuple[str, str]] = Counter()
+    published: Counter[tuple[str, str]] = Counter()
+    weeks: Counter[tuple[str, str]] = Counter()
+    for clip in clips:
+        week = monday(clip.recorded_at).isoformat()
+        received[(clip.neighborhood, clip.theme)] += 1
+        weeks[(week, "received")] += 1
+        if clip.id in public:
+            published[(clip.neighborhood, clip.theme)] += 1
+            weeks[(week, "published")] += 1
+    counts = [
+        {"neighborhood": n, "theme": t, "received": c, "published": published[(n, t)]}
+        for (n, t), c in sorted(received.items())
+    ]
+    by_week = [
+        {"week": w, "received": weeks[(w, "received")], "published": weeks[(w, "published")]}
+        for w in sorted({w for w, _ in weeks})
+    ]
+    words = [
+        {"word": w, "count": c} for w, c in top_words(((t or "", lang) for t, lang in texts), 100)
+    ]
+    return counts, by_week, words
+
+
+def assert_counts_agree(api: Api, when: str) -> None:
+    counts, weeks, words = counted_from_clips(api)
+    stats = api.get("/public/stats", None)
+    assert stats["counts"] == counts, when
+    assert stats["weeks"] == weeks, when
+    assert stats["total_published"] == sum(c["published"] for c in counts)
+    served = api.get("/public/words", None, limit=100)
+    assert sorted(w["count"] for w in served) == sorted(w["count"] for w in words), when
+    assert {w["word"] for w in served if w["count"] > 1} == {
+        w["word"] for w in words if w["count"] > 1
+    }
+
+
+def test_public_counts_follow_every_change_of_a_clip(api: Api) -> None:
+    rng = random.Random(7)
+    now = datetime.now(UTC)
+    clips: list[str] = []
+    for step in range(60):
+        action = rng.choice(["add", "add", "approve", "approve", "hide", "flag", "reset",
+                             "correct", "erase", "no_speech"])  # fmt: skip
+        if action == "add" or not clips:
+            clips.append(
+                api.add_clip(
+                    rng.choice(SAID),
+                    language=rng.choice(["da", "en"]),
+                    theme=rng.choice(["parks", "traffic"]),
+                    recorded_at=now - timedelta(days=rng.randrange(0, 40)),
+                )
+            )
+        else:
+            clip_id = rng.choice(clips)
+            if action == "correct":
+                response = api.client.put(
+                    f"/api/clips/{clip_id}/transcript",
+                    json={"text": rng.choice(SAID)},
+                    headers=api.as_(Role.PLANNER),
+                )
+                assert response.status_code == 200, response.text
+            elif action == "erase":
+                with api.service.sessions.begin() as session:
+                    clip = session.get(Clip, clip_id)
+                    assert clip is not None
+                    erase(session, api.service.store, clip, "tests")
+                clips.remove(clip_id)
+            elif action == "no_speech":
+                with api.service.sessions.begin() as session:
+                    clip = session.get(Clip, clip_id)
+                    assert clip is not None
+                    clip.status = "no_speech"
+            else:
+                response = api.client.post(
+                    f"/api/clips/{clip_id}/moderation",
+                    json={"action": action},
+                    headers=api.as_(Role.MODERATOR),
+                )
+                assert response.status_code == 200, response.text
+        assert_counts_agree(api, f"after step {step}: {action}")
+    assert api.get("/public/stats", None)["total_published"] > 0  # the walk published some
+
+
+def test_rebuild_makes_the_same_counts(api: Api) -> None:
+    for text in SAID:
+        clip_id = api.add_clip(text, language="da")
+        api.client.post(
+            f"/api/clips/{clip_id}/moderation", json={"action": "approve"},
+            headers=api.as_(Role.MODERATOR),
+        )  # fmt: skip
+    before = api.get("/public/stats", None), api.get("/public/words", None)
+    with api.service.engine.begin() as connection:
+        rebuild(connection)
+    assert (api.get("/public/stats", None), api.get("/public/words", None)) == before
+    assert before[0]["total_published"] == len(SAID)
