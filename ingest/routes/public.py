@@ -2,7 +2,6 @@
 No audio, no raw text, no booth, no time of day (with a known booth, a time can point at
 a caller)."""
 
-from collections import Counter
 from datetime import UTC, date, datetime
 from typing import Annotated
 
@@ -109,29 +108,29 @@ def public_stats(
 ) -> PublicStats:
     """How many messages each neighborhood left on each theme (speech only), and the
     trend by week; read from counts kept as clips change (ingest.aggregates)."""
-    rows = session.execute(
-        scoped(select(WeekCount), WeekCount, neighborhood, theme).order_by(WeekCount.week)
-    ).scalars()
-    received: Counter[tuple[str, str]] = Counter()
-    published: Counter[tuple[str, str]] = Counter()
-    weekly: dict[date, list[int]] = {}
-    for row in rows:
-        received[(row.neighborhood, row.theme)] += row.received
-        published[(row.neighborhood, row.theme)] += row.published
-        week = weekly.setdefault(row.week, [0, 0])
-        week[0] += row.received
-        week[1] += row.published
+    received, published = func.sum(WeekCount.received), func.sum(WeekCount.published)
+    by_place = session.execute(
+        scoped(select(WeekCount.neighborhood, WeekCount.theme, received, published), WeekCount,
+               neighborhood, theme)
+        .group_by(WeekCount.neighborhood, WeekCount.theme)
+        .having(received > 0)
+        .order_by(WeekCount.neighborhood, WeekCount.theme)
+    ).all()  # fmt: skip
+    by_week = session.execute(
+        scoped(select(WeekCount.week, received, published), WeekCount, neighborhood, theme)
+        .group_by(WeekCount.week)
+        .having(received > 0)
+        .order_by(WeekCount.week)
+    ).all()
     counts = [
-        PublicCount(neighborhood=n, theme=t, received=c, published=published[(n, t)])
-        for (n, t), c in sorted(received.items())
-        if c > 0
+        PublicCount(neighborhood=n, theme=t, received=r, published=p) for n, t, r, p in by_place
     ]
-    weeks = [PublicWeek(week=w, received=r, published=p) for w, (r, p) in weekly.items() if r > 0]
+    weeks = [PublicWeek(week=w, received=r, published=p) for w, r, p in by_week]
     return PublicStats(
         counts=counts,
         weeks=weeks,
-        total_received=sum(received.values()),
-        total_published=sum(published.values()),
+        total_received=sum(c.received for c in counts),
+        total_published=sum(c.published for c in counts),
     )
 
 

@@ -1,4 +1,5 @@
-"""public counts per neighborhood, theme and week, and word forms, kept as clips change
+"""public counts per neighborhood, theme and week, and word forms, kept as clips change;
+an index for the newest approved and the oldest pending clips
 
 Revision ID: 0008
 Revises: 0007
@@ -33,9 +34,11 @@ def upgrade() -> None:
         sa.Column("form", sa.String(100), primary_key=True),
         sa.Column("uses", sa.Integer(), nullable=False),
     )
+    op.create_index("ix_clips_moderation", "clips", ["moderation", "recorded_at", "id"])
     rebuild(op.get_bind())  # the clips already kept
 
 
 def downgrade() -> None:
+    op.drop_index("ix_clips_moderation", table_name="clips")
     op.drop_table("public_word_counts")
     op.drop_table("public_week_counts")
