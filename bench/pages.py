@@ -72,7 +72,7 @@ def seed(settings: IngestSettings, clips: int) -> float:
     migrate(engine)
     rng = random.Random(1)
     now = datetime.now(UTC)
-    terms = {text: index_terms(text, "da") for text in SAID}
+    terms = {said: index_terms(said, "da") for said in SAID}
     with engine.begin() as connection:
         for slug in THEMES:
             connection.execute(
@@ -84,7 +84,7 @@ def seed(settings: IngestSettings, clips: int) -> float:
         for start in range(0, clips, 5000):
             rows = []
             for _ in range(start, min(start + 5000, clips)):
-                text = rng.choice(SAID)
+                said = rng.choice(SAID)
                 spoken = rng.random() < 0.8
                 approved = spoken and rng.random() < 0.5
                 recorded = now - timedelta(minutes=rng.randrange(0, 365 * 24 * 60))
@@ -104,16 +104,19 @@ def seed(settings: IngestSettings, clips: int) -> float:
                         "status": ClipStatus.TRANSCRIBED if spoken else ClipStatus.NO_SPEECH,
                         "attempts": 1,
                         "language": "da",
-                        "text": text if spoken else None,
-                        "search_terms": terms[text] if spoken else "",
+                        "text": said if spoken else None,
+                        "search_terms": terms[said] if spoken else "",
                         "moderation": Moderation.APPROVED if approved else Moderation.PENDING,
-                        "published_text": text if approved else None,
-                        "published_terms": terms[text] if approved else "",
+                        "published_text": said if approved else None,
+                        "published_terms": terms[said] if approved else "",
                         "published_at": recorded if approved else None,
                     }
                 )
             connection.execute(insert(Clip), rows)
         rebuild(connection)
+    with engine.begin() as connection:
+        # Statistics, as autovacuum would have made them by the time anyone visits.
+        connection.execute(text("ANALYZE"))
     engine.dispose()
     return time.perf_counter() - started
 
