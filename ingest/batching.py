@@ -7,6 +7,7 @@ every clip (found with the VAD that ships with faster-whisper) is cut into piece
 together. See docs/performance.md for the figures.
 """
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,44 +59,59 @@ def load(path: str) -> np.ndarray:
     return audio
 
 
-def decode_pieces(model: Any, pieces: list[Piece], beam_size: int, batch_size: int) -> None:
-    """Fill in each piece's text and scores. `model` is a faster-whisper WhisperModel."""
-    multilingual = bool(model.model.is_multilingual)
+def decode_pieces(
+    model: Any, pieces: list[Piece], beam_size: int, batch_size: int, parallel: int = 1
+) -> None:
+    """Fill in each piece's text and scores. `model` is a faster-whisper WhisperModel with
+    `parallel` replicas (num_workers): batches go to them from as many threads, and a lone
+    batch is halved so that no replica idles."""
     # Similar lengths decode in similar numbers of steps: batch them together.
     ordered = sorted(pieces, key=lambda p: (p.language or "", len(p.audio)))
-    for first in range(0, len(ordered), batch_size):
-        batch = ordered[first : first + batch_size]
-        features = np.stack([_features(model, p.audio) for p in batch])
-        encoded = model.encode(features)
-        if multilingual:
-            for piece, ranked in zip(batch, model.model.detect_language(encoded), strict=True):
-                token, probability = ranked[0]
-                piece.detected = (token.strip("<|>"), float(probability))
-        prompts = []
-        tokenizers = []
-        for piece in batch:
-            language = piece.language or (piece.detected[0] if piece.detected else "en")
-            tokenizer = Tokenizer(
-                model.hf_tokenizer, multilingual, task="transcribe", language=language
-            )
-            tokenizers.append(tokenizer)
-            prompts.append(model.get_prompt(tokenizer, previous_tokens=[], without_timestamps=True))
-        results = model.model.generate(
-            encoded,
-            prompts,
-            beam_size=beam_size,
-            max_length=model.max_length,
-            return_scores=True,
-            return_no_speech_prob=True,
-            suppress_blank=True,
-            suppress_tokens=get_suppressed_tokens(tokenizers[0], (-1,)),
+    size = batch_size
+    if parallel > 1 and len(ordered) <= batch_size * parallel:
+        size = max(1, -(-len(ordered) // parallel))  # few pieces: one batch per replica
+    batches = [ordered[first : first + size] for first in range(0, len(ordered), size)]
+    if parallel == 1 or len(batches) == 1:
+        for batch in batches:
+            _decode_batch(model, batch, beam_size)
+        return
+    with ThreadPoolExecutor(max_workers=parallel, thread_name_prefix="whisper") as pool:
+        list(pool.map(lambda batch: _decode_batch(model, batch, beam_size), batches))
+
+
+def _decode_batch(model: Any, batch: list[Piece], beam_size: int) -> None:
+    multilingual = bool(model.model.is_multilingual)
+    features = np.stack([_features(model, p.audio) for p in batch])
+    encoded = model.encode(features)
+    if multilingual:
+        for piece, ranked in zip(batch, model.model.detect_language(encoded), strict=True):
+            token, probability = ranked[0]
+            piece.detected = (token.strip("<|>"), float(probability))
+    prompts = []
+    tokenizers = []
+    for piece in batch:
+        language = piece.language or (piece.detected[0] if piece.detected else "en")
+        tokenizer = Tokenizer(
+            model.hf_tokenizer, multilingual, task="transcribe", language=language
         )
-        for piece, tokenizer, result in zip(batch, tokenizers, results, strict=True):
-            tokens = [t for t in result.sequences_ids[0] if t < tokenizer.eot]
-            piece.text = tokenizer.decode(tokens).strip()
-            piece.avg_logprob = result.scores[0] * len(tokens) / (len(tokens) + 1)
-            piece.no_speech_prob = result.no_speech_prob
-            piece.compression_ratio = get_compression_ratio(piece.text) if piece.text else 0.0
+        tokenizers.append(tokenizer)
+        prompts.append(model.get_prompt(tokenizer, previous_tokens=[], without_timestamps=True))
+    results = model.model.generate(
+        encoded,
+        prompts,
+        beam_size=beam_size,
+        max_length=model.max_length,
+        return_scores=True,
+        return_no_speech_prob=True,
+        suppress_blank=True,
+        suppress_tokens=get_suppressed_tokens(tokenizers[0], (-1,)),
+    )
+    for piece, tokenizer, result in zip(batch, tokenizers, results, strict=True):
+        tokens = [t for t in result.sequences_ids[0] if t < tokenizer.eot]
+        piece.text = tokenizer.decode(tokens).strip()
+        piece.avg_logprob = result.scores[0] * len(tokens) / (len(tokens) + 1)
+        piece.no_speech_prob = result.no_speech_prob
+        piece.compression_ratio = get_compression_ratio(piece.text) if piece.text else 0.0
 
 
 def _features(model: Any, audio: np.ndarray) -> np.ndarray:

@@ -76,7 +76,14 @@ class IngestSettings(BaseSettings):
         "clips of unknown language. Unset: all with a multilingual model, English and "
         "unknown with an English-only one",
     )
-    whisper_threads: int = 2
+    whisper_threads: int = Field(default=2, ge=1, description="CPU threads in all")
+    whisper_replicas: int = Field(
+        default=2,
+        ge=1,
+        le=16,
+        description="model copies decoding batches side by side, sharing the threads; two "
+        "single-threaded copies outrun one with two threads (docs/performance.md)",
+    )
     whisper_beam_size: int = Field(default=2, ge=1, le=10)
     whisper_batch_size: int = Field(
         default=8, ge=1, le=64, description="clips transcribed together (docs/performance.md)"

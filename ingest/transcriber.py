@@ -58,6 +58,7 @@ class Transcriber:
         compute_type: str = "int8",
         device: str = "cpu",
         threads: int = 2,
+        replicas: int = 1,
         beam_size: int = 1,
         no_speech_threshold: float = 0.6,
         model_sha256: str | None = None,
@@ -73,11 +74,15 @@ class Transcriber:
         elif local and model_sha256:
             check_model(Path(self.model_ref), model_sha256)
         started = time.perf_counter()
+        # CTranslate2 keeps `replicas` copies of the model, each on its share of the threads;
+        # transcribe_many hands them batches from as many Python threads (ingest.batching).
+        self.replicas = max(1, min(replicas, threads)) if device == "cpu" else max(1, replicas)
         self._model = WhisperModel(
             self.model_ref,
             device=device,
             compute_type=compute_type,
-            cpu_threads=threads,
+            cpu_threads=max(1, threads // self.replicas),
+            num_workers=self.replicas,
             local_files_only=local,
         )
         self.beam_size = beam_size
@@ -92,6 +97,7 @@ class Transcriber:
             compute_type=settings.whisper_compute_type,
             device=settings.whisper_device,
             threads=settings.whisper_threads,
+            replicas=settings.whisper_replicas,
             beam_size=settings.whisper_beam_size,
             no_speech_threshold=settings.whisper_no_speech_threshold,
             model_sha256=None if model else settings.whisper_model_sha256,
@@ -122,7 +128,11 @@ class Transcriber:
             seconds[index] = len(audio) / batching.RATE
             pieces += batching.cut(audio, index, language if self.multilingual else None)
         try:
-            batching.decode_pieces(self._model, pieces, self.beam_size, batch_size)
+            # `batch_size` is what is in flight: the replicas share it.
+            per_replica = max(1, batch_size // self.replicas)
+            batching.decode_pieces(
+                self._model, pieces, self.beam_size, per_replica, parallel=self.replicas
+            )
         except Exception as exc:  # the batch as a whole failed: fall back clip by clip
             log.warning("batched transcription failed (%s); one clip at a time", exc)
             pieces = []

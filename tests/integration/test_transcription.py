@@ -2,9 +2,11 @@
 silence, retries, failures that keep the audio, crash recovery, safe claims."""
 
 import concurrent.futures
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -174,6 +176,31 @@ def test_a_batch_transcribes_speech_keeps_silence_empty_and_isolates_a_broken_cl
     assert word_error_rate(LONG_TALK, long_result.text) <= 0.25, long_result.text
     assert len(long_result.segments) >= 2  # more than one 30 s window's worth
     assert long_result.segments[-1].end_s <= long_result.audio_s
+
+
+def test_two_single_threaded_replicas_hear_what_one_model_hears(
+    speech_wav: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ingest import batching
+    from ingest.transcriber import Transcriber
+
+    talk = speak(LONG_TALK, tmp_path / "long.wav", lead_s=0.5, tail_s=0.5)
+    clips: list[tuple[Path, str | None]] = [(speech_wav, None), (talk, None)] * 3
+    one = Transcriber(None, threads=2, replicas=1, beam_size=2)
+    two = Transcriber(None, threads=2, replicas=2, beam_size=2)
+    assert two.replicas == 2 and two._model.model.num_workers == 2
+    threads: set[str] = set()
+    decode = batching._decode_batch
+
+    def watched(*args: Any) -> None:
+        threads.add(threading.current_thread().name)
+        decode(*args)
+
+    monkeypatch.setattr(batching, "_decode_batch", watched)
+    heard = [r.text for r in two.transcribe_many(clips, 8)]  # type: ignore[union-attr]
+    monkeypatch.undo()
+    assert len(threads) == 2  # both replicas worked
+    assert heard == [r.text for r in one.transcribe_many(clips, 8)]  # type: ignore[union-attr]
 
 
 LONG_TALK = (
