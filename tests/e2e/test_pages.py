@@ -255,6 +255,20 @@ def test_a_planner_moderates_answers_and_watches_the_fleet_in_the_console(
             browser.find_element(By.CSS_SELECTOR, "#theme-form button:not([type])").click()
             wait_for_text(browser, "#notice", "Gemt.")
             assert api.get("/api/themes").json()[0]["we_did"] == note
+            # The spoken question: uploaded, sent to the booths, playable in the console.
+            question = speak("Hvad skal der ske i parken?", tmp_path / "q.wav", voice="da")
+            browser.find_element(By.NAME, "audio").send_keys(str(question))
+            browser.find_element(By.CSS_SELECTOR, "#prompt-form button").click()
+            wait_for_text(browser, "#notice", "Spørgsmålet er sendt til boksene.")
+            digest = api.get("/api/themes").json()[0]["prompt_sha256"]
+            player = browser.find_element(By.ID, "prompt-player")
+            assert digest and player.get_attribute("src").endswith(f"/prompts/{digest}.wav")
+            duration = browser.execute_script(
+                "const p = document.getElementById('prompt-player'); p.load();"
+                "return new Promise((done) => p.addEventListener('loadedmetadata',"
+                " () => done(p.duration), { once: true }));"
+            )
+            assert 1.0 < duration < 5.0  # the browser can play it
 
             # The fleet: the booth is online while it runs.
             browser.find_element(By.CSS_SELECTOR, "[data-view=fleet]").click()
