@@ -3,12 +3,14 @@ No audio, no raw text, no booth, no time of day (with a known booth, a time can 
 a caller)."""
 
 from datetime import UTC, date, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
 from sqlalchemy import func, select, tuple_
+from sqlalchemy.orm import Session
 
+from ingest import charts
 from ingest.models import Booth, Clip, Theme, WeekCount, WordCount
 from ingest.params import Cursor, SlugFilter, Words
 from ingest.queries import AnySelect, Order, page_of, readable_by_public
@@ -116,12 +118,7 @@ def public_stats(
         .having(received > 0)
         .order_by(WeekCount.neighborhood, WeekCount.theme)
     ).all()  # fmt: skip
-    by_week = session.execute(
-        scoped(select(WeekCount.week, received, published), WeekCount, neighborhood, theme)
-        .group_by(WeekCount.week)
-        .having(received > 0)
-        .order_by(WeekCount.week)
-    ).all()
+    by_week = _weeks(session, neighborhood, theme)
     counts = [
         PublicCount(neighborhood=n, theme=t, received=r, published=p) for n, t, r, p in by_place
     ]
@@ -132,6 +129,36 @@ def public_stats(
         total_received=sum(c.received for c in counts),
         total_published=sum(c.published for c in counts),
     )
+
+
+def _weeks(
+    session: Session, neighborhood: str | None, theme: str | None
+) -> list[tuple[date, int, int]]:
+    """(Monday, received, published) of each week with messages, oldest first."""
+    received, published = func.sum(WeekCount.received), func.sum(WeekCount.published)
+    rows = session.execute(
+        scoped(select(WeekCount.week, received, published), WeekCount, neighborhood, theme)
+        .group_by(WeekCount.week)
+        .having(received > 0)
+        .order_by(WeekCount.week)
+    ).all()
+    return [(week, int(r), int(p)) for week, r, p in rows]
+
+
+@router.get(
+    "/charts/weeks.svg",
+    response_class=Response,
+    responses={200: {"content": {"image/svg+xml": {}}, "description": "the chart"}},
+)
+def weekly_chart(
+    session: SessionDep,
+    neighborhood: SlugFilter = None,
+    theme: SlugFilter = None,
+    lang: Literal["da", "en"] = "da",
+) -> Response:
+    """The trend of /public/stats as a bar chart (SVG, drawn here; no script runs in it)."""
+    svg = charts.weekly(_weeks(session, neighborhood, theme), lang)
+    return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "no-cache"})
 
 
 class PublicWord(BaseModel):

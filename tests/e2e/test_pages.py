@@ -149,7 +149,10 @@ def test_the_public_page_in_danish_and_english(
         assert row.split()[-2:] == ["2", "1"]  # received, published: numbers beside the bars
         week = browser.find_element(By.CSS_SELECTOR, "#trend-table tbody tr").text
         assert week.startswith("uge ") and week.split()[-2:] == ["2", "1"]  # the trend's numbers
-        assert len(browser.find_elements(By.CSS_SELECTOR, "#trend-chart rect")) == 2
+        chart = browser.find_element(By.ID, "trend-img")  # drawn on the server, shown here
+        WebDriverWait(browser, 10).until(lambda _: chart.get_attribute("naturalWidth") != "0")
+        svg = httpx.get(f"{ingest.base_url}/public/charts/weeks.svg").text
+        assert f"uge {week.split()[1].rstrip(',')}" in svg  # the same week as the table
         assert "playground" in browser.find_element(By.ID, "words").text
         did = browser.find_element(By.ID, "did-section").text
         assert "Det sagde I — det gjorde vi" in did and "ny legeplads" in did

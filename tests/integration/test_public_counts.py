@@ -3,6 +3,7 @@ PostgreSQL: after every step of a random moderation session they equal the count
 slow way, from every clip."""
 
 import random
+import re
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -129,3 +130,17 @@ def test_rebuild_makes_the_same_counts(api: Api) -> None:
         rebuild(connection)
     assert (api.get("/public/stats", None), api.get("/public/words", None)) == before
     assert before[0]["total_published"] == len(SAID)
+
+
+def test_the_trend_chart_is_drawn_on_the_server_from_the_counts(api: Api) -> None:
+    long_ago = datetime.now(UTC) - timedelta(weeks=3)
+    for when in (long_ago, long_ago, datetime.now(UTC)):
+        api.add_clip(SAID[0], language="da", recorded_at=when)
+    response = api.client.get("/public/charts/weeks.svg", params={"lang": "en"})
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("image/svg+xml")
+    svg = response.text
+    assert f"week {long_ago.isocalendar().week}" in svg and "Received" in svg
+    assert 'href="http' not in svg and "src=" not in svg  # nothing fetched from elsewhere
+    danish = api.client.get("/public/charts/weeks.svg", params={"theme": "nowhere"}).text
+    assert "Modtaget" in danish and not re.search(r"uge \d", danish)  # no weeks there
