@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     try:
         settings = BoothSettings()
-    except ValidationError as exc:
+    except (ValidationError, ValueError) as exc:  # a bad file or variable, said plainly
         print(f"error: bad booth settings:\n{exc}", file=sys.stderr)
         return EX_CONFIG
 

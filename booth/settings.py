@@ -1,16 +1,18 @@
 """Settings of the booth agent: a TOML file (default /etc/booth/booth.toml), then `BOOTH_*`
-environment variables on top."""
+environment variables on top, then arguments.
 
+Read by hand rather than through pydantic-settings, which ingest uses: on the booth it cost
+5 MB of a 60 MB budget (its sources pull in asyncio and cloud providers' code) for what is
+a dozen lines here (docs/performance.md)."""
+
+import json
 import os
+import tomllib
+import typing
 from pathlib import Path
+from typing import Any
 
-from pydantic import Field
-from pydantic_settings import (
-    BaseSettings,
-    PydanticBaseSettingsSource,
-    SettingsConfigDict,
-    TomlConfigSettingsSource,
-)
+from pydantic import BaseModel, ConfigDict, Field
 
 from booth.codec import Codec
 from booth.pins import PinFactoryName
@@ -25,8 +27,42 @@ def config_file() -> Path:
     return Path(os.environ.get("BOOTH_CONFIG_FILE", DEFAULT_CONFIG_FILE))
 
 
-class BoothSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="BOOTH_", extra="ignore")
+def from_toml(path: Path) -> dict[str, Any]:
+    """The file's settings; none if there is no file."""
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except tomllib.TOMLDecodeError as exc:
+        raise ValueError(f"{path} is not valid TOML: {exc}") from exc
+
+
+def from_environment(model: type[BaseModel], prefix: str = "BOOTH_") -> dict[str, Any]:
+    """`BOOTH_<FIELD>` variables (any case); tables such as keypad_pins are JSON."""
+    found = {key.upper(): value for key, value in os.environ.items()}
+    values: dict[str, Any] = {}
+    for name, field in model.model_fields.items():
+        raw = found.get(f"{prefix}{name.upper()}")
+        if raw is None:
+            continue
+        if typing.get_origin(field.annotation) is dict:
+            try:
+                values[name] = json.loads(raw)
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"{prefix}{name.upper()} is not JSON: {exc}") from exc
+        else:
+            values[name] = raw
+    return values
+
+
+class BoothSettings(BaseModel):
+    model_config = ConfigDict(extra="ignore", validate_default=True)
+
+    def __init__(self, _env_file: object = None, **values: Any) -> None:
+        # Arguments win over the environment, which wins over the file. (`_env_file` is
+        # accepted for callers of the pydantic-settings era; no .env file is read.)
+        merged = {**from_toml(config_file()), **from_environment(type(self)), **values}
+        super().__init__(**merged)
 
     id: str = Field(default="booth-dev", pattern=SLUG_PATTERN)
     neighborhood: str = Field(default="center", pattern=SLUG_PATTERN)
@@ -122,15 +158,3 @@ class BoothSettings(BaseSettings):
     @property
     def config_dir(self) -> Path:
         return self.config_cache_dir or self.spool_dir.parent / "config"
-
-    @classmethod
-    def settings_customise_sources(
-        cls,
-        settings_cls: type[BaseSettings],
-        init_settings: PydanticBaseSettingsSource,
-        env_settings: PydanticBaseSettingsSource,
-        dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
-    ) -> tuple[PydanticBaseSettingsSource, ...]:
-        toml = TomlConfigSettingsSource(settings_cls, toml_file=config_file())
-        return (init_settings, env_settings, toml, file_secret_settings)

@@ -1,12 +1,10 @@
 """Durable file writes, for both halves: a power cut leaves the old file or the new one."""
 
+import functools
 import os
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-
-# fsyncs issued together let the file system's journal commit them as one group.
-_SYNCERS = ThreadPoolExecutor(max_workers=8, thread_name_prefix="fsync")
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -42,14 +40,21 @@ def write_many_atomic(files: Sequence[tuple[Path, bytes]]) -> None:
         for tmp, (_, data) in zip(temps, files, strict=True):
             with open(tmp, "wb") as handle:
                 handle.write(data)
-        list(_SYNCERS.map(_fsync_file, temps))
+        list(_syncers().map(_fsync_file, temps))
         for tmp, (path, _) in zip(temps, files, strict=True):
             os.replace(tmp, path)
     except BaseException:
         for tmp in temps:
             tmp.unlink(missing_ok=True)
         raise
-    list(_SYNCERS.map(fsync_dir, {path.parent for path, _ in files}))
+    list(_syncers().map(fsync_dir, {path.parent for path, _ in files}))
+
+
+@functools.cache
+def _syncers() -> ThreadPoolExecutor:
+    """fsyncs issued together let the file system's journal commit them as one group.
+    Made on first use: the booth, which writes one file at a time, never starts it."""
+    return ThreadPoolExecutor(max_workers=8, thread_name_prefix="fsync")
 
 
 def _fsync_file(path: Path) -> None:
