@@ -15,6 +15,7 @@ from typing import Any
 
 from bench import booth, corpus, ingest_load, pages, transcription
 from tests.support.broker import Mosquitto
+from tests.support.postgres import fresh_database
 from tests.support.speech import speak
 
 HERE = Path(__file__).parent
@@ -73,7 +74,7 @@ def main() -> None:
     if "pages" in parts:
         print("public pages with 100,000 clips ...", flush=True)
         results["pages"] = pages.run(100_000)
-        with pages.postgres_database() as url:
+        with fresh_database("dn_bench") as url:
             if url:
                 results["pages_postgresql"] = pages.run(100_000, url)
     results["verdicts"] = verdicts(results)

@@ -8,15 +8,13 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 import uvicorn
-from sqlalchemy import create_engine, insert, text
+from sqlalchemy import insert, text
 
 from ingest.aggregates import rebuild
 from ingest.app import create_app
@@ -24,7 +22,6 @@ from ingest.database import make_engine, migrate
 from ingest.models import Clip, ClipStatus, Moderation, Theme
 from ingest.settings import IngestSettings
 from ingest.words import index_terms
-from tests.conftest import POSTGRES_ADMIN_URL, _postgres_reachable
 from tests.support.broker import free_port
 
 NEIGHBORHOODS = ["gellerup", "aarhus-c", "viby", "trige", "risskov", "hasle", "tilst", "lisbjerg"]
@@ -191,21 +188,3 @@ def run(clips: int = 100_000, database_url: str | None = None) -> dict[str, Any]
         "seed_s": round(seconds, 1),
         **figures,
     }
-
-
-@contextmanager
-def postgres_database() -> Iterator[str | None]:
-    """A fresh PostgreSQL database on this machine's server, or None if there is none."""
-    if not _postgres_reachable():
-        yield None
-        return
-    name = f"dn_bench_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        admin.dispose()

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.broker import Mosquitto
+from tests.support.postgres import fresh_database
 from tests.support.speech import speak
 
 BOOTH = "booth-test"
@@ -28,43 +29,13 @@ def speech_wav(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return speak(SENTENCE, out, lead_s=1.0, tail_s=1.0)
 
 
-POSTGRES_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-
-
-def _postgres_reachable() -> bool:
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.exc import OperationalError
-
-    engine = create_engine(POSTGRES_ADMIN_URL, connect_args={"connect_timeout": 2})
-    try:
-        with engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
-        return True
-    except OperationalError:
-        return False
-    finally:
-        engine.dispose()
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str | None]:
     """None (SQLite in the data dir, the default) or a fresh PostgreSQL database."""
     if request.param == "sqlite":
         yield None
         return
-    if not _postgres_reachable():
-        pytest.skip("PostgreSQL is not reachable on 127.0.0.1:5432")
-    import uuid
-
-    from sqlalchemy import create_engine, text
-
-    name = f"dn_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with fresh_database("dn_test") as url:
+        if url is None:
+            pytest.skip("PostgreSQL is not reachable on 127.0.0.1:5432")
+        yield url
