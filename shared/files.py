@@ -24,7 +24,12 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 def fsync_dir(directory: Path) -> None:
     """Make renames and deletions in `directory` durable."""
-    fd = os.open(directory, os.O_RDONLY)
+    _fsync(directory)
+
+
+def _fsync(path: Path) -> None:
+    """A file's data, or a directory's entries, on disk."""
+    fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
     finally:
@@ -40,14 +45,14 @@ def write_many_atomic(files: Sequence[tuple[Path, bytes]]) -> None:
         for tmp, (_, data) in zip(temps, files, strict=True):
             with open(tmp, "wb") as handle:
                 handle.write(data)
-        list(_syncers().map(_fsync_file, temps))
+        list(_syncers().map(_fsync, temps))
         for tmp, (path, _) in zip(temps, files, strict=True):
             os.replace(tmp, path)
     except BaseException:
         for tmp in temps:
             tmp.unlink(missing_ok=True)
         raise
-    list(_syncers().map(fsync_dir, {path.parent for path, _ in files}))
+    list(_syncers().map(_fsync, {path.parent for path, _ in files}))
 
 
 @functools.cache
@@ -55,11 +60,3 @@ def _syncers() -> ThreadPoolExecutor:
     """fsyncs issued together let the file system's journal commit them as one group.
     Made on first use: the booth, which writes one file at a time, never starts it."""
     return ThreadPoolExecutor(max_workers=8, thread_name_prefix="fsync")
-
-
-def _fsync_file(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
