@@ -35,8 +35,8 @@ WEEKS: Table = WeekCount.__table__  # type: ignore[assignment]
 WORDS: Table = WordCount.__table__  # type: ignore[assignment]
 
 
-def monday(moment: datetime) -> date:
-    day = moment.date()
+def monday(day: date) -> date:
+    """The Monday of `day`'s week: how weeks are named in counts and stats."""
     return day - timedelta(days=day.weekday())
 
 
@@ -78,7 +78,7 @@ class Changes:
         return cls(Counter(), Counter())
 
     def add(self, share: Share, sign: int) -> None:
-        week = monday(share.recorded_at)
+        week = monday(share.recorded_at.date())
         for column in ("received", "published"):
             if getattr(share, column):
                 self.weeks[(share.neighborhood, share.theme, week, column)] += sign

@@ -3,7 +3,7 @@ No audio, no raw text, no booth, no time of day (with a known booth, a time can 
 a caller)."""
 
 from datetime import UTC, date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
@@ -110,14 +110,7 @@ def public_stats(
 ) -> PublicStats:
     """How many messages each neighborhood left on each theme (speech only), and the
     trend by week; read from counts kept as clips change (ingest.aggregates)."""
-    received, published = func.sum(WeekCount.received), func.sum(WeekCount.published)
-    by_place = session.execute(
-        scoped(select(WeekCount.neighborhood, WeekCount.theme, received, published), WeekCount,
-               neighborhood, theme)
-        .group_by(WeekCount.neighborhood, WeekCount.theme)
-        .having(received > 0)
-        .order_by(WeekCount.neighborhood, WeekCount.theme)
-    ).all()  # fmt: skip
+    by_place = _counted(session, [WeekCount.neighborhood, WeekCount.theme], neighborhood, theme)
     by_week = _weeks(session, neighborhood, theme)
     counts = [
         PublicCount(neighborhood=n, theme=t, received=r, published=p) for n, t, r, p in by_place
@@ -131,17 +124,27 @@ def public_stats(
     )
 
 
+def _counted(
+    session: Session, by: list[Any], neighborhood: str | None, theme: str | None
+) -> list[Any]:
+    """Received and published summed by the columns `by`, in their order; only groups
+    with messages."""
+    received, published = func.sum(WeekCount.received), func.sum(WeekCount.published)
+    return list(
+        session.execute(
+            scoped(select(*by, received, published), WeekCount, neighborhood, theme)
+            .group_by(*by)
+            .having(received > 0)
+            .order_by(*by)
+        )
+    )
+
+
 def _weeks(
     session: Session, neighborhood: str | None, theme: str | None
 ) -> list[tuple[date, int, int]]:
     """(Monday, received, published) of each week with messages, oldest first."""
-    received, published = func.sum(WeekCount.received), func.sum(WeekCount.published)
-    rows = session.execute(
-        scoped(select(WeekCount.week, received, published), WeekCount, neighborhood, theme)
-        .group_by(WeekCount.week)
-        .having(received > 0)
-        .order_by(WeekCount.week)
-    ).all()
+    rows = _counted(session, [WeekCount.week], neighborhood, theme)
     return [(week, int(r), int(p)) for week, r, p in rows]
 
 

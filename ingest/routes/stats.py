@@ -1,13 +1,14 @@
 """Counts for planners: by neighborhood, theme and day or week."""
 
 from collections import Counter, defaultdict
-from datetime import date, timedelta
+from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 from sqlalchemy import select
 
+from ingest.aggregates import monday
 from ingest.auth import AUTH_ERRORS, Reader
 from ingest.models import Clip, ClipStatus
 from ingest.queries import ClipFilter
@@ -33,7 +34,7 @@ class Stats(BaseModel):
 
 
 def period_start(day: date, period: Literal["day", "week"]) -> date:
-    return day if period == "day" else day - timedelta(days=day.weekday())
+    return day if period == "day" else monday(day)
 
 
 @router.get("", response_model=Stats)

@@ -38,7 +38,7 @@ def counted_from_clips(api: Api) -> tuple[list[dict[str, Any]], list[dict[str, A
     published: Counter[tuple[str, str]] = Counter()
     weeks: Counter[tuple[str, str]] = Counter()
     for clip in clips:
-        week = monday(clip.recorded_at).isoformat()
+        week = monday(clip.recorded_at.date()).isoformat()
         received[(clip.neighborhood, clip.theme)] += 1
         weeks[(week, "received")] += 1
         if clip.id in public:
