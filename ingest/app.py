@@ -80,6 +80,12 @@ def create_app(
         """The public page: what each neighborhood said."""
         return HTMLResponse((WEB / "public.html").read_text(encoding="utf-8"))
 
+    @app.get("/web/pages.js", include_in_schema=False)
+    def pages_script() -> Response:
+        """What both pages share (ingest/web/pages.js)."""
+        script = (WEB / "pages.js").read_text(encoding="utf-8")
+        return Response(script, media_type="text/javascript")
+
     @app.get("/planner", response_class=HTMLResponse, include_in_schema=False)
     def planner() -> HTMLResponse:
         """The planners' console (its API calls need a token)."""
