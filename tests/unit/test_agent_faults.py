@@ -96,7 +96,9 @@ def test_a_card_pulled_mid_call_ends_it_and_the_booth_recovers_when_it_returns(
     card.plug_in()
     assert wait_until(lambda: booth.agent.state() is BoothState.IDLE)
     assert booth.agent.status().last_error is None
-    assert booth.states[-1] is BoothState.IDLE and BoothState.OUT_OF_ORDER in booth.states
+    # Observers hear of it just after the state flips (the status is published next).
+    assert wait_until(lambda: booth.states[-1] is BoothState.IDLE)
+    assert BoothState.OUT_OF_ORDER in booth.states
     booth.agent.post(Lifted())  # and calls work again, on the same card
     booth.expect(Phase.CONSENT)
     assert booth.thread.is_alive()
