@@ -41,7 +41,7 @@ done
 find "$out/booth-kit/src" -name __pycache__ -type d -prune -exec rm -rf {} +
 cp "$bundle"/booth.toml "$bundle"/broker-password "$out/booth-kit/bundle/"
 if [ -f "$bundle/ca.crt" ]; then cp "$bundle/ca.crt" "$out/booth-kit/bundle/"; fi
-cp "$here/firstboot/first-boot.sh" "$out/booth-kit/first-boot.sh"
+cp "$here/firstboot/first-boot.sh" "$here/firstboot/skip-user-wizard.sh" "$out/booth-kit/"
 
 # Trixie: cloud-init.
 sed -e "s|@BOOTH_ID@|$booth_id|" "$here/firstboot/meta-data" >"$out/meta-data"

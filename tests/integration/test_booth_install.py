@@ -103,12 +103,19 @@ def test_the_sd_kit_for_trixie_passes_cloud_init_schema(tmp_path: Path) -> None:
     user_data = yaml.safe_load((out / "user-data").read_text())
     assert user_data["hostname"] == "booth-12"
     assert user_data["users"][0]["ssh_authorized_keys"] == [SSH_KEY]
-    assert ["sh", "/boot/firmware/booth-kit/first-boot.sh"] in user_data["runcmd"]
+    assert user_data["runcmd"] == [
+        ["systemctl", "enable", "--now", "ssh"],  # cloud-init writes keys, never starts sshd
+        ["sh", "/boot/firmware/booth-kit/first-boot.sh"],
+    ]
+    assert user_data["bootcmd"] == [["sh", "/boot/firmware/booth-kit/skip-user-wizard.sh"]]
     network = yaml.safe_load((out / "network-config").read_text())["network"]
     assert network["wifis"]["wlan0"]["access-points"] == {'Café "Havn"': {"password": "p@ss: word"}}
     assert yaml.safe_load((out / "meta-data").read_text()) == {"instance-id": "booth-12"}
     kit = out / "booth-kit"
     assert (kit / "bundle" / "broker-password").read_text().strip() == PASSWORD
+    assert (kit / "skip-user-wizard.sh").read_bytes() == (
+        SOURCE / "deploy" / "booth" / "firstboot" / "skip-user-wizard.sh"
+    ).read_bytes()
     assert (kit / "src" / "pyproject.toml").exists() and (
         kit / "src" / "booth" / "agent.py"
     ).exists()
@@ -147,11 +154,41 @@ def in_root(root: Path, *command: str, timeout: float = 1200) -> subprocess.Comp
     )
 
 
+def as_raspberry_pi_os_lite(root: Path) -> None:
+    """What a Raspberry Pi OS Lite image holds that Debian does not (pi-gen, userconf-pi): a
+    locked first user `pi` (uid 1000) and the wizard that waits on first boot for someone at
+    a keyboard to rename it, with tty1's login prompt switched off until then."""
+    made = in_root(root, "useradd", "--uid", "1000", "--create-home", "--groups", "audio", "pi")
+    assert made.returncode == 0, made.stderr
+    units = root / "lib" / "systemd" / "system"
+    units.mkdir(parents=True, exist_ok=True)
+    (units / "userconfig.service").write_text(
+        "[Unit]\nDescription=User configuration dialog\nAfter=systemd-user-sessions.service\n"
+        "[Service]\nType=oneshot\nExecStart=/usr/lib/userconf-pi/userconf-service\n"
+        "StandardInput=tty\nTTYPath=/dev/tty8\n[Install]\nWantedBy=multi-user.target\n"
+    )
+    if not (units / "getty@.service").exists():  # a minbase root has no systemd
+        (units / "getty@.service").write_text("[Unit]\nDescription=Getty on %I\n")
+    wants = root / "etc" / "systemd" / "system" / "multi-user.target.wants"
+    wants.mkdir(parents=True, exist_ok=True)
+    (wants / "userconfig.service").symlink_to("/lib/systemd/system/userconfig.service")
+    (root / "etc" / "systemd" / "system" / "getty.target.wants" / "getty@tty1.service").unlink(
+        missing_ok=True
+    )
+    (root / "etc" / "ssh" / "sshd_config.d").mkdir(parents=True, exist_ok=True)
+    (root / "etc" / "ssh" / "sshd_config.d" / "rename_user.conf").write_text(
+        "Banner /usr/share/userconf-pi/sshd_banner\n"
+    )
+    (root / "etc" / "sudoers.d").mkdir(exist_ok=True)
+    (root / "etc" / "sudoers.d" / "010_pi-nopasswd").write_text("pi ALL=(ALL) NOPASSWD: ALL\n")
+
+
 def test_first_boot_from_the_sd_kit_leaves_a_working_booth(
     debian_root: Path, tmp_path: Path
 ) -> None:
     """Bookworm's path: firstrun.sh (from cmdline.txt) configures the system and enables
     booth-first-boot.service, which runs the installer from the kit once the network is up."""
+    as_raspberry_pi_os_lite(debian_root)
     bundle = make_bundle(tmp_path / "bundle")
     boot = debian_root / "boot" / "firmware"
     made = make_kit(bundle, boot, tmp_path, ssid="Aarhus Gæst", wifi_password="it's $ecret")
@@ -164,6 +201,18 @@ def test_first_boot_from_the_sd_kit_leaves_a_working_booth(
     ran = in_root(debian_root, "sh", "/boot/firmware/firstrun.sh")
     assert ran.returncode == 0, ran.stdout[-3000:] + ran.stderr[-3000:]
     assert (debian_root / "etc" / "hostname").read_text().strip() == "booth-12"
+    # The image's first user is the technician now (groups kept), and no wizard holds the boot.
+    first = in_root(debian_root, "getent", "passwd", "1000").stdout
+    assert first.startswith("technician:") and ":/home/technician:" in first
+    assert "audio" in in_root(debian_root, "id", "-nG", "technician").stdout
+    assert in_root(debian_root, "id", "pi").returncode != 0
+    etc = debian_root / "etc"
+    assert not (
+        etc / "systemd" / "system" / "multi-user.target.wants" / "userconfig.service"
+    ).exists()
+    assert (etc / "systemd" / "system" / "getty.target.wants" / "getty@tty1.service").is_symlink()
+    assert not (etc / "ssh" / "sshd_config.d" / "rename_user.conf").exists()
+    assert sorted(p.name for p in (etc / "sudoers.d").glob("010*")) == ["010-technician"]
     keys = debian_root / "home" / "technician" / ".ssh" / "authorized_keys"
     assert keys.read_text().strip() == SSH_KEY and keys.stat().st_mode & 0o777 == 0o600
     wifi = debian_root / "etc" / "NetworkManager" / "system-connections" / "booth-wifi.nmconnection"

@@ -15,7 +15,20 @@ touch /etc/hosts
 sed -i "s/^127\.0\.1\.1.*/127.0.1.1\t$BOOTH_ID/" /etc/hosts
 grep -q "^127.0.1.1" /etc/hosts || printf '127.0.1.1\t%s\n' "$BOOTH_ID" >>/etc/hosts
 
-id technician >/dev/null 2>&1 || useradd --create-home --shell /bin/bash technician
+# The image's first user (pi-gen's locked "pi", uid 1000) becomes the technician, as Raspberry
+# Pi Imager's customisation does: it keeps the groups the image gave it.
+first_user=$(getent passwd 1000 | cut -d: -f1) || first_user=""
+if id technician >/dev/null 2>&1; then
+    :
+elif [ -n "$first_user" ]; then
+    usermod -l technician "$first_user"
+    usermod -m -d /home/technician technician
+    groupmod -n technician "$first_user" 2>/dev/null || true
+    rm -f /etc/sudoers.d/010_pi-nopasswd  # the technician's own rule is written below
+else
+    useradd --create-home --shell /bin/bash technician
+fi
+sh "$BOOT/booth-kit/skip-user-wizard.sh"
 for group in sudo adm audio gpio; do
     if getent group "$group" >/dev/null; then usermod -a -G "$group" technician; fi
 done
