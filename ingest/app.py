@@ -14,7 +14,18 @@ from starlette.routing import Match
 from ingest import __version__
 from ingest.auth import SignInThrottle
 from ingest.guard import Guard, content_security_policy
-from ingest.routes import admin, booths, clips, export, health, open_data, public, stats, themes
+from ingest.routes import (
+    admin,
+    booths,
+    clips,
+    export,
+    health,
+    me,
+    open_data,
+    public,
+    stats,
+    themes,
+)
 from ingest.service import IngestService
 from ingest.settings import IngestSettings
 
@@ -71,7 +82,7 @@ def create_app(
         csp=content_security_policy(sorted(WEB.glob("*.html"))),
     )
 
-    for module in (health, clips, stats, export, themes, booths, admin, public, open_data):
+    for module in (health, me, clips, stats, export, themes, booths, admin, public, open_data):
         app.include_router(module.router)
     app.include_router(themes.prompts)
 

@@ -50,10 +50,12 @@ class Clip(Base):
         Index("ix_clips_place", "neighborhood", "theme", "recorded_at"),
         # The newest approved messages (public pages) and the oldest pending (the queue).
         Index("ix_clips_moderation", "moderation", "recorded_at", "id"),
+        # Each booth's newest message (the fleet view), and a booth's clips.
+        Index("ix_clips_booth_received", "booth_id", "received_at"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    booth_id: Mapped[str] = mapped_column(String(64), index=True)
+    booth_id: Mapped[str] = mapped_column(String(64))
     neighborhood: Mapped[str] = mapped_column(String(64))
     theme: Mapped[str] = mapped_column(String(64))
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

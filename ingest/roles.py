@@ -8,6 +8,7 @@ class Role(StrEnum):
     ADMIN = "admin"  # everything, raw transcripts, erasure, booths
     PLANNER = "planner"  # read, search, export, correct, manage themes
     MODERATOR = "moderator"  # read and moderate
+    TECHNICIAN = "technician"  # the fleet: booths' state, never what callers said
 
 
 @dataclass(frozen=True)

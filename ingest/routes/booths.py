@@ -1,14 +1,14 @@
-"""The booth registry, joined with each booth's live status."""
+"""The booth registry, joined with each booth's live status and its newest message."""
 
 from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Response
 from pydantic import BaseModel, Field
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from ingest.auth import AUTH_ERRORS, Admin, Reader
-from ingest.models import Booth
+from ingest.auth import AUTH_ERRORS, Admin, FleetReader
+from ingest.models import Booth, Clip
 from ingest.params import BoothId
 from ingest.routes.deps import ServiceDep, SessionDep
 from ingest.schemas import utc_or_none
@@ -35,9 +35,12 @@ class BoothOut(BoothNew):
     version: str | None
     config_version: int
     status: dict[str, Any] | None
+    last_clip_at: datetime | None = Field(
+        default=None, description="when ingest stored this booth's newest message"
+    )
 
     @classmethod
-    def of(cls, booth: Booth) -> "BoothOut":
+    def of(cls, booth: Booth, last_clip_at: datetime | None = None) -> "BoothOut":
         status = booth.status or {}
         return cls(
             id=booth.id,
@@ -50,12 +53,22 @@ class BoothOut(BoothNew):
             version=status.get("version"),  # type: ignore[arg-type]
             config_version=booth.config_version,
             status=booth.status,
+            last_clip_at=utc_or_none(last_clip_at),
         )
 
 
 @router.get("", response_model=list[BoothOut])
-def list_booths(session: SessionDep, _who: Reader) -> list[BoothOut]:
-    return [BoothOut.of(b) for b in session.scalars(select(Booth).order_by(Booth.id))]
+def list_booths(session: SessionDep, _who: FleetReader) -> list[BoothOut]:
+    """Technicians may read this too: a booth's state and when its last message arrived,
+    never what was said."""
+    newest = (
+        select(func.max(Clip.received_at))
+        .where(Clip.booth_id == Booth.id)
+        .correlate(Booth)
+        .scalar_subquery()
+    )
+    rows = session.execute(select(Booth, newest).order_by(Booth.id))
+    return [BoothOut.of(booth, last_clip_at) for booth, last_clip_at in rows]
 
 
 @router.post(

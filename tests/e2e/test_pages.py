@@ -278,6 +278,24 @@ def test_a_planner_moderates_answers_and_watches_the_fleet_in_the_console(
             wait_for_text(browser, "#fleet-table", "online")
             browser.save_screenshot(str(ARTIFACTS / "console-fleet-da.png"))
             assert serious_violations(browser, axe_source) == []
+
+            # A technician sees the fleet only: the booth online and when its last message
+            # arrived (the test call), never what was said.
+            admin = ingest.headers
+            technician = ingest.create_token("technician", "tekniker")
+            ingest.headers = admin
+            browser.get("about:blank")
+            browser.get(f"{ingest.base_url}/planner#token={technician}")
+            row = f"#fleet-table tr[data-booth='{BOOTH}']"
+            wait_for_text(browser, row, "online")
+            shown = [b.text for b in browser.find_elements(By.CSS_SELECTOR, "#tabs button")]
+            assert [text for text in shown if text] == ["Flåde"]
+            received = browser.find_elements(By.CSS_SELECTOR, f"{row} td")[5].text
+            assert re.search(r"\d", received), received  # the test call's arrival
+            page = browser.find_element(By.TAG_NAME, "body").text
+            assert "bænkene" not in page and "Parker" not in page
+            browser.save_screenshot(str(ARTIFACTS / "console-technician-da.png"))
+            assert serious_violations(browser, axe_source) == []
         # ... and offline once it stops, without reloading the page.
         wait_for_text(browser, f"#fleet-table tr[data-booth='{BOOTH}']", "offline")
 

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from ingest.auth import Role
 from ingest.models import Clip, ClipStatus
 from ingest.retention import purge_expired_audio
+from tests.conftest import BOOTH
 from tests.integration.conftest import Api
 
 
@@ -31,6 +32,37 @@ def test_tokens_and_roles(api: Api) -> None:
 
         assert revoke_token(session, "planner-user") == 1
     assert c.get("/api/clips", headers=api.as_(Role.PLANNER)).status_code == 401
+
+
+def test_technicians_see_the_fleet_and_when_messages_arrive_never_what_was_said(
+    api: Api,
+) -> None:
+    c, tech = api.client, api.as_(Role.TECHNICIAN)
+    assert api.get("/api/me", Role.TECHNICIAN) == {"name": "technician-user", "role": "technician"}
+    (booth,) = api.get("/api/booths", Role.TECHNICIAN)
+    assert booth["id"] == BOOTH and booth["last_clip_at"] is None
+    clip_id = api.add_clip("mit nummer er 12 34 56 78")
+    (booth,) = api.get("/api/booths", Role.TECHNICIAN)
+    with api.service.sessions.begin() as session:
+        stored = session.get(Clip, clip_id)
+        assert stored is not None
+        received = stored.received_at.replace(tzinfo=stored.received_at.tzinfo or UTC)
+    assert datetime.fromisoformat(booth["last_clip_at"]) == received
+    for path in (
+        "/api/clips",
+        f"/api/clips/{clip_id}",
+        f"/api/clips/{clip_id}/audio",
+        f"/api/clips/{clip_id}/review",
+        "/api/stats",
+        "/api/export",
+        "/api/themes",
+        "/api/audit",
+    ):
+        assert c.get(path, headers=tech).status_code == 403, path
+    assert (
+        c.put(f"/api/booths/{BOOTH}", json={"neighborhood": "viby"}, headers=tech).status_code
+        == 403
+    )
 
 
 def test_filters_search_and_a_stable_cursor(api: Api) -> None:
