@@ -146,35 +146,63 @@ def test_booth_check_at_boot_only_fails_on_what_a_restart_cannot_fix(
     assert "missing.toml is missing" in result.stdout
 
 
-def test_a_bundle_from_ingest_booth_add_lets_booth_check_log_in(
-    broker: Mosquitto, tmp_path: Path
-) -> None:
-    """The operator's command makes the login (the broker learns it at once) and the
-    bundle; the booth logs in with the password from its bundle's file. The secret is never
-    printed."""
-    (tmp_path / "admin-password").write_text(broker.admin_password)
-    bundle = tmp_path / "bundle"
-    operator = {
-        "INGEST_DATA_DIR": str(tmp_path / "ingest"),
-        "INGEST_BROKER_ADMIN_URL": f"mqtt://dn-admin@127.0.0.1:{broker.port}",
-        "INGEST_BROKER_ADMIN_PASSWORD_FILE": str(tmp_path / "admin-password"),
-        "INGEST_BOOTH_MQTT_URL": f"mqtt://127.0.0.1:{broker.port}",
-    }
-    made = run_cli(
-        "ingest",
-        ["booth", "add", "booth-new", "--neighborhood", "gellerup", "--bundle", str(bundle)],
-        operator,
-        timeout=60,
-    )
-    assert made.returncode == 0, made.stderr
-    secret = (bundle / "broker-password").read_text().strip()
-    assert secret and secret not in made.stdout + made.stderr
-    assert (bundle / "broker-password").stat().st_mode & 0o777 == 0o600
-    env = booth_env(None, broker, tmp_path) | {
-        "BOOTH_CONFIG_FILE": str(bundle / "booth.toml"),
-        "BOOTH_MQTT_PASSWORD_FILE": str(bundle / "broker-password"),
-    }
-    del env["BOOTH_MQTT_URL"]  # from the bundle's booth.toml
-    result = run_cli("booth", ["check"], env, timeout=60)
-    assert report(result.stdout)["broker"].startswith("OK"), result.stdout
-    assert "as booth-new" in report(result.stdout)["broker"]
+def test_a_bundle_from_ingest_booth_add_passes_booth_check_over_tls(tmp_path: Path) -> None:
+    """The operator's command makes the login (the broker, run from the production config
+    with a CA and certificate made by deploy/pki, learns it at once) and the bundle; a booth
+    installed from that bundle passes `booth check` over TLS, verifying the broker against
+    the bundle's CA. The secret is never printed."""
+    broker = Mosquitto(tmp_path / "broker", users=["ingest"], tls=True).start()
+    try:
+        (tmp_path / "admin-password").write_text(broker.admin_password)
+        bundle = tmp_path / "bundle"
+        operator = {
+            "INGEST_DATA_DIR": str(tmp_path / "ingest"),
+            "INGEST_BROKER_ADMIN_URL": f"mqtts://dn-admin@127.0.0.1:{broker.port}",
+            "INGEST_BROKER_ADMIN_PASSWORD_FILE": str(tmp_path / "admin-password"),
+            "INGEST_MQTT_CA_FILE": str(broker.ca_file),
+            "INGEST_BOOTH_MQTT_URL": f"mqtts://127.0.0.1:{broker.port}",
+        }
+        made = run_cli(
+            "ingest",
+            ["booth", "add", "booth-new", "--neighborhood", "gellerup", "--bundle", str(bundle)],
+            operator,
+            timeout=60,
+        )
+        assert made.returncode == 0, made.stderr
+        secret = (bundle / "broker-password").read_text().strip()
+        assert secret and secret not in made.stdout + made.stderr
+        assert (bundle / "broker-password").stat().st_mode & 0o777 == 0o600
+        assert (bundle / "ca.crt").read_bytes() == broker.ca_file.read_bytes()
+        # Installed as deploy/booth/install.sh does, but with the bundle's own folder in
+        # place of /etc/booth.
+        installed = tmp_path / "installed.toml"
+        installed.write_text((bundle / "booth.toml").read_text().replace("/etc/booth", str(bundle)))
+        card = FileSoundCard(tmp_path / "home", np.full(16000, 3000, np.int16))
+        env = card.env() | {
+            "BOOTH_CONFIG_FILE": str(installed),  # broker URL, password and CA from the bundle
+            "BOOTH_SPOOL_DIR": str(tmp_path / "spool"),
+            "BOOTH_PIN_FACTORY": "mock",
+            "BOOTH_OUTPUT_DEVICE": "booth",
+            "BOOTH_INPUT_DEVICE": "booth",
+            "BOOTH_KEYPAD_PINS": '{"#": 22}',
+        }
+        result = run_cli("booth", ["check"], env, timeout=60)
+        lines = report(result.stdout)
+        assert all(lines[name].startswith("OK") for name in lines if name != "clock"), result.stdout
+        assert "booth-new in gellerup" in lines["config"]
+        assert "as booth-new (TLS, broker verified)" in lines["broker"]
+
+        # A bundle holding another CA's certificate: the booth refuses the broker.
+        other = tmp_path / "other-ca"
+        made_ca = subprocess.run(
+            ["sh", "deploy/pki/make-certs.sh", str(other), "127.0.0.1", "1"],
+            cwd=Path(__file__).parents[2],
+            capture_output=True,
+        )
+        assert made_ca.returncode == 0, made_ca.stderr
+        (bundle / "ca.crt").write_bytes((other / "ca.crt").read_bytes())
+        result = run_cli("booth", ["check"], env, timeout=60)
+        line = report(result.stdout)["broker"]
+        assert line.startswith("FAIL") and "certificate" in line, line
+    finally:
+        broker.stop()
