@@ -2,6 +2,7 @@
 moto's server mode stands in for MinIO, Ceph or a cloud bucket, over real HTTP with boto3."""
 
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import boto3
@@ -13,6 +14,7 @@ from ingest.auth import Role, create_token
 from ingest.errors import StorageError
 from ingest.intake import InboundClip
 from ingest.models import Clip
+from ingest.retention import purge_expired_audio
 from ingest.service import IngestService
 from ingest.settings import IngestSettings
 from ingest.storage import S3AudioStore
@@ -107,6 +109,22 @@ def test_clips_stored_transcribed_played_and_erased_from_the_bucket(
             f"/api/clips/{clip_id}/audio", headers=auth | {"Range": "bytes=99999999-"}
         )
         assert beyond.status_code == 416
+
+        # Retention: an older clip's audio leaves the bucket, its text stays; newer audio stays.
+        old_meta = meta_for(payload, BOOTH, ms)
+        old = InboundClip(Topics().booth(BOOTH, Channel.CLIPS), payload, old_meta.to_properties())
+        assert service.intake.accept(old).status == "stored"
+        old_id = str(old_meta.clip_id)
+        with service.sessions.begin() as session:
+            old_clip = session.get(Clip, old_id)
+            assert old_clip is not None and old_clip.audio_key is not None
+            old_key = old_clip.audio_key
+            old_clip.received_at = datetime.now(UTC) - timedelta(days=100)
+        assert bucket.head_object(Bucket=BUCKET, Key=old_key)["ContentLength"] == len(payload)
+        assert purge_expired_audio(service.sessions, service.store, days=90) == 1
+        assert [o["Key"] for o in bucket.list_objects_v2(Bucket=BUCKET)["Contents"]] == [key]
+        assert client.get(f"/api/clips/{old_id}/audio", headers=auth).status_code == 404
+        assert client.get(f"/api/clips/{old_id}", headers=auth).json()["audio_available"] is False
 
         erased = client.post("/api/erasures", json={"receipt": "48151623"}, headers=auth)
         assert erased.status_code == 200, erased.text
