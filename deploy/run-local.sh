@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
-RUN=.run
+RUN=${RUN:-.run}  # everything this run makes: broker, data, logs, model
 BROKER_PORT=${BROKER_PORT:-18830}
 API_PORT=${API_PORT:-8000}
 BOOTH=booth-demo
@@ -20,13 +20,14 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 rm -rf "$RUN/broker" "$RUN/bundle-$BOOTH" && mkdir -p "$RUN/broker" "$RUN/data"
+RUN=$(cd "$RUN" && pwd)
 umask 077
 # The production broker config (deploy/mosquitto/mosquitto.conf), pointed at $RUN, on a
 # loopback port without TLS.
 plugin=$(ls /usr/lib/*/mosquitto_dynamic_security.so | head -n 1)
 {
     echo "user $(id -un)"
-    sed -e "s|@DYNSEC_PLUGIN@|$plugin|" -e "s|/var/lib/mosquitto/|$PWD/$RUN/broker/|" \
+    sed -e "s|@DYNSEC_PLUGIN@|$plugin|" -e "s|/var/lib/mosquitto/|$RUN/broker/|" \
         -e "s|^listener .*|listener $BROKER_PORT 127.0.0.1|" \
         -e '/^\(certfile\|keyfile\|cafile\|tls_version\) /d' deploy/mosquitto/mosquitto.conf
 } > "$RUN/broker/mosquitto.conf"
@@ -54,7 +55,7 @@ if [ ! -f "$RUN/models/whisper-base/model.bin" ]; then
     "$BIN/ingest" --log-level WARNING model join-base --out "$RUN/models/whisper-base" >/dev/null
 fi
 echo "model       whisper-base, multilingual (Danish and English), in $RUN/models"
-export INGEST_WHISPER_MODEL="$PWD/$RUN/models/whisper-base"
+export INGEST_WHISPER_MODEL="$RUN/models/whisper-base"
 "$BIN/ingest" serve --port "$API_PORT" >"$RUN/ingest.log" 2>&1 &
 pids+=($!)
 "$BIN/python" - "$API_PORT" <<'PY'
@@ -68,7 +69,7 @@ for _ in range(300):
         pass
     time.sleep(0.2)
 else:
-    sys.exit("ingest did not become ready; see .run/ingest.log")
+    sys.exit("ingest did not become ready; see its log")
 PY
 echo "ingest      http://127.0.0.1:$API_PORT (log $RUN/ingest.log)"
 

@@ -1,0 +1,80 @@
+"""`make run`'s script as a newcomer runs it: the broker from the production config, ingest
+on SQLite, a planner's Danish theme with a spoken question, a simulated booth's call
+transcribed and published, the page and the console printed; Ctrl-C stops everything."""
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import threading
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.support.broker import free_port
+from tests.support.waiting import wait_until
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).parents[2]
+
+
+def listening(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+        return True
+    except OSError:
+        return False
+
+
+def test_make_run_shows_a_danish_call_from_booth_to_public_page(tmp_path: Path) -> None:
+    api_port, broker_port = free_port(), free_port()
+    env = os.environ | {
+        "RUN": str(tmp_path / "run"),
+        "API_PORT": str(api_port),
+        "BROKER_PORT": str(broker_port),
+    }
+    run = subprocess.Popen(
+        ["bash", "deploy/run-local.sh"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,  # its own process group, as a terminal's foreground job
+    )
+    lines: list[str] = []
+    assert run.stdout is not None
+    reader = threading.Thread(target=lambda: lines.extend(run.stdout or ()), daemon=True)
+    reader.start()
+    try:
+        assert wait_until(lambda: any("Ctrl-C" in line for line in lines), 300), "".join(lines)
+        said = "".join(lines)
+        assert re.search(r"transcript  \[transcribed, da\] '.+'", said), said
+        assert f"http://127.0.0.1:{api_port}/?tema=byliv" in said
+        token = re.search(r"/planner#token=(\S+)", said)
+        assert token, said
+
+        # What the printed links lead to: the message on the public page, and the console.
+        page = httpx.get(f"http://127.0.0.1:{api_port}/?tema=byliv", timeout=10)
+        assert page.status_code == 200 and 'lang="da"' in page.text
+        public = httpx.get(
+            f"http://127.0.0.1:{api_port}/public/clips", params={"theme": "byliv"}, timeout=10
+        ).json()["items"]
+        assert len(public) == 1 and public[0]["neighborhood"] == "aarhus-c" and public[0]["text"]
+        auth = {"Authorization": f"Bearer {token.group(1)}"}
+        (clip,) = httpx.get(
+            f"http://127.0.0.1:{api_port}/api/clips", headers=auth, timeout=10
+        ).json()["items"]
+        assert clip["booth_id"] == "booth-demo" and clip["language"] == "da"
+    finally:
+        os.killpg(run.pid, signal.SIGINT)  # Ctrl-C
+        run.wait(60)
+        reader.join(10)
+        run.stdout.close()
+    assert "stopped." in "".join(lines)
+    assert not listening(api_port) and not listening(broker_port)
+    with pytest.raises(ProcessLookupError):  # nothing it started is left running
+        os.killpg(run.pid, 0)
