@@ -6,7 +6,8 @@
 #
 # Usage: make-sd-kit.sh BUNDLE_DIR OUT_DIR SSH_PUBLIC_KEY_FILE [WIFI_SSID WIFI_PASSWORD_FILE]
 #   BUNDLE_DIR  from `ingest booth add` (booth.toml, broker-password, ca.crt)
-#   Without Wi-Fi the booth uses its Ethernet port.
+#   Without Wi-Fi the booth uses its Ethernet port. WIFI_COUNTRY (default DK): the radio's
+#   regulatory domain; a Raspberry Pi keeps Wi-Fi switched off (rfkill) until it has one.
 set -eu
 bundle="${1:?usage: make-sd-kit.sh BUNDLE_DIR OUT_DIR SSH_KEY_FILE [WIFI_SSID WIFI_PASSWORD_FILE]}"
 out="${2:?OUT_DIR missing}"
@@ -21,6 +22,8 @@ if [ -z "$booth_id" ]; then echo "no id in $bundle/booth.toml" >&2; exit 2; fi
 ssh_key=$(head -n 1 "$key_file")
 case "$ssh_key" in ssh-* | ecdsa-*) ;; *) echo "$key_file is not an SSH public key" >&2; exit 2 ;; esac
 wifi_password=""
+country="${WIFI_COUNTRY:-DK}"
+case "$country" in [A-Z][A-Z]) ;; *) echo "WIFI_COUNTRY must be two capital letters (DK)" >&2; exit 2 ;; esac
 if [ -n "$ssid" ]; then
     wifi_password=$(head -n 1 "${wifi_password_file:?WIFI_PASSWORD_FILE missing}")
 fi
@@ -61,6 +64,7 @@ awk -v id="$booth_id" -v key="$key_yaml" \
         echo "  wifis:"
         echo "    wlan0:"
         echo "      dhcp4: true"
+        echo "      regulatory-domain: \"$country\""
         echo "      optional: true"
         echo "      access-points:"
         echo "        $(yaml "$ssid"):"
@@ -75,6 +79,7 @@ cp "$here/firstboot/firstrun.sh" "$out/firstrun.sh"
     echo "SSH_KEY=$(sh_quote "$ssh_key")"
     echo "WIFI_SSID=$(sh_quote "$ssid")"
     echo "WIFI_PASSWORD=$(sh_quote "$wifi_password")"
+    echo "WIFI_COUNTRY=$country"
 } >"$out/booth-kit/firstrun.env"
 
 echo "SD kit for $booth_id in $out/: copy its contents onto the boot partition."

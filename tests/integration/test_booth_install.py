@@ -110,6 +110,7 @@ def test_the_sd_kit_for_trixie_passes_cloud_init_schema(tmp_path: Path) -> None:
     assert user_data["bootcmd"] == [["sh", "/boot/firmware/booth-kit/skip-user-wizard.sh"]]
     network = yaml.safe_load((out / "network-config").read_text())["network"]
     assert network["wifis"]["wlan0"]["access-points"] == {'Café "Havn"': {"password": "p@ss: word"}}
+    assert network["wifis"]["wlan0"]["regulatory-domain"] == "DK"  # else rfkill keeps it off
     assert yaml.safe_load((out / "meta-data").read_text()) == {"instance-id": "booth-12"}
     kit = out / "booth-kit"
     assert (kit / "bundle" / "broker-password").read_text().strip() == PASSWORD
@@ -138,6 +139,14 @@ def test_the_sd_kit_refuses_a_bundle_without_an_id_or_a_key_that_is_not_one(tmp_
         text=True,
     )
     assert wrong_key.returncode == 2 and "not an SSH public key" in wrong_key.stderr
+    (tmp_path / "key.pub").write_text(SSH_KEY + "\n")
+    wrong_country = subprocess.run(
+        ["sh", script, str(bundle), str(tmp_path / "o"), str(tmp_path / "key.pub")],
+        capture_output=True,
+        text=True,
+        env=os.environ | {"WIFI_COUNTRY": "Danmark"},
+    )
+    assert wrong_country.returncode == 2 and "two capital letters" in wrong_country.stderr
     (bundle / "booth.toml").write_text('neighborhood = "x"\n')
     no_id = make_kit(bundle, tmp_path / "o", tmp_path)
     assert no_id.returncode == 2 and "no id" in no_id.stderr
@@ -181,6 +190,10 @@ def as_raspberry_pi_os_lite(root: Path) -> None:
     )
     (root / "etc" / "sudoers.d").mkdir(exist_ok=True)
     (root / "etc" / "sudoers.d" / "010_pi-nopasswd").write_text("pi ALL=(ALL) NOPASSWD: ALL\n")
+    # Wi-Fi soft-blocked until a country is set, as systemd-rfkill restores it at boot.
+    rfkill = root / "var" / "lib" / "systemd" / "rfkill"
+    rfkill.mkdir(parents=True, exist_ok=True)
+    (rfkill / "platform-1001100.mmc:wlan").write_text("1\n")
 
 
 def test_first_boot_from_the_sd_kit_leaves_a_working_booth(
@@ -222,7 +235,12 @@ def test_first_boot_from_the_sd_kit_leaves_a_working_booth(
     assert (
         not (boot / "firstrun.sh").exists() and not (boot / "booth-kit" / "firstrun.env").exists()
     )
-    assert (boot / "cmdline.txt").read_text() == "console=tty1 root=PARTUUID=1234-02 rootwait\n"
+    # The radio's country (regulatory domain) on the kernel command line, its block lifted.
+    assert (boot / "cmdline.txt").read_text() == (
+        "console=tty1 root=PARTUUID=1234-02 rootwait cfg80211.ieee80211_regdom=DK\n"
+    )
+    rfkill = debian_root / "var" / "lib" / "systemd" / "rfkill" / "platform-1001100.mmc:wlan"
+    assert rfkill.read_text().strip() == "0"
     wants = debian_root / "etc" / "systemd" / "system" / "multi-user.target.wants"
     assert (wants / "booth-first-boot.service").is_symlink()
 

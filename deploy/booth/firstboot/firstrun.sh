@@ -7,7 +7,7 @@
 # for tests.
 set -eu
 BOOT="${BOOT:-/boot/firmware}"
-# BOOTH_ID, SSH_KEY, WIFI_SSID, WIFI_PASSWORD, written by make-sd-kit.sh
+# BOOTH_ID, SSH_KEY, WIFI_SSID, WIFI_PASSWORD, WIFI_COUNTRY, written by make-sd-kit.sh
 . "$BOOT/booth-kit/firstrun.env"
 
 echo "$BOOTH_ID" >/etc/hostname
@@ -69,6 +69,13 @@ method=auto
 method=auto
 NM
     chmod 0600 "$dir/booth-wifi.nmconnection"
+    # The radio stays switched off (rfkill) until the Pi has a country, as raspi-config sets
+    # it: the regulatory domain on the kernel command line, and the saved block state lifted.
+    rfkill unblock wifi 2>/dev/null || true
+    for state in /var/lib/systemd/rfkill/*:wlan; do
+        if [ -e "$state" ]; then echo 0 >"$state"; fi
+    done
+    wifi_country="cfg80211.ieee80211_regdom=$WIFI_COUNTRY"
 fi
 
 cat >/etc/systemd/system/booth-first-boot.service <<UNIT
@@ -89,5 +96,6 @@ ln -sf /etc/systemd/system/booth-first-boot.service \
     /etc/systemd/system/multi-user.target.wants/booth-first-boot.service
 
 rm -f "$BOOT/firstrun.sh" "$BOOT/booth-kit/firstrun.env"
-sed -i 's| systemd.run.*||g' "$BOOT/cmdline.txt"
+sed -i -e 's| systemd.run.*||g' -e 's| cfg80211.ieee80211_regdom=[A-Z]*||g' \
+    -e "s|\$| ${wifi_country:-}|" -e 's| *$||' "$BOOT/cmdline.txt"
 exit 0
