@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 from selenium import webdriver
-from selenium.common.exceptions import StaleElementReferenceException
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
@@ -91,9 +91,15 @@ def serious_violations(driver: webdriver.Chrome, axe: str) -> list[str]:
 
 
 def wait_for_text(driver: webdriver.Chrome, selector: str, text: str) -> None:
-    WebDriverWait(driver, 15, ignored_exceptions=[StaleElementReferenceException]).until(
-        lambda d: text in d.find_element(By.CSS_SELECTOR, selector).text
-    )
+    """Until `text` shows in `selector` (30 s: this 2-core machine runs the browser beside
+    the broker, ingest and Whisper); on timeout, says what was shown instead."""
+    try:
+        WebDriverWait(driver, 30, ignored_exceptions=[StaleElementReferenceException]).until(
+            lambda d: text in d.find_element(By.CSS_SELECTOR, selector).text
+        )
+    except TimeoutException:
+        shown = [e.text for e in driver.find_elements(By.CSS_SELECTOR, selector)]
+        raise AssertionError(f"{text!r} not in {selector}: {shown}") from None
 
 
 def test_the_public_page_in_danish_and_english(
