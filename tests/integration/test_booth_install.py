@@ -214,6 +214,7 @@ def test_first_boot_from_the_sd_kit_leaves_a_working_booth(
     ran = in_root(debian_root, "sh", "/boot/firmware/firstrun.sh")
     assert ran.returncode == 0, ran.stdout[-3000:] + ran.stderr[-3000:]
     assert (debian_root / "etc" / "hostname").read_text().strip() == "booth-12"
+    assert os.readlink(debian_root / "etc" / "localtime").endswith("/Europe/Copenhagen")
     # The image's first user is the technician now (groups kept), and no wizard holds the boot.
     first = in_root(debian_root, "getent", "passwd", "1000").stdout
     assert first.startswith("technician:") and ":/home/technician:" in first

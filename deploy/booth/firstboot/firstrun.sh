@@ -11,6 +11,8 @@ BOOT="${BOOT:-/boot/firmware}"
 . "$BOOT/booth-kit/firstrun.env"
 
 echo "$BOOTH_ID" >/etc/hostname
+ln -sf /usr/share/zoneinfo/Europe/Copenhagen /etc/localtime  # local time in logs; UTC on the wire
+echo Europe/Copenhagen >/etc/timezone
 touch /etc/hosts
 sed -i "s/^127\.0\.1\.1.*/127.0.1.1\t$BOOTH_ID/" /etc/hosts
 grep -q "^127.0.1.1" /etc/hosts || printf '127.0.1.1\t%s\n' "$BOOTH_ID" >>/etc/hosts
