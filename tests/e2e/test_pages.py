@@ -296,6 +296,7 @@ def test_a_planner_moderates_answers_and_watches_the_fleet_in_the_console(
             wait_for_text(browser, row, "online")
             shown = [b.text for b in browser.find_elements(By.CSS_SELECTOR, "#tabs button")]
             assert [text for text in shown if text] == ["Flåde"]
+            assert browser.find_element(By.TAG_NAME, "h1").text == "Boksene, for teknikere"
             received = browser.find_elements(By.CSS_SELECTOR, f"{row} td")[5].text
             assert re.search(r"\d", received), received  # the test call's arrival
             page = browser.find_element(By.TAG_NAME, "body").text
