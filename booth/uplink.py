@@ -20,7 +20,7 @@ from paho.mqtt.reasoncodes import ReasonCode
 from booth.remote_config import PromptUnavailable
 from booth.settings import BoothSettings
 from booth.spool import Spool
-from shared.broker import make_client, start_persistent
+from shared.broker import make_client, start_persistent, stop_loop
 from shared.errors import ProtocolError
 from shared.messages import Ack, AckStatus, BoothState, BoothStatus
 from shared.topics import Channel, Topics
@@ -91,7 +91,7 @@ class Uplink:
             except RuntimeError as exc:  # the connection went meanwhile; the will covers it
                 log.warning("offline status not sent: %s", exc)
         self.client.disconnect()
-        self.client.loop_stop()
+        stop_loop(self.client)
 
     def wake(self) -> None:
         """Something new is in the spool."""

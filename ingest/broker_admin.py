@@ -21,7 +21,7 @@ from typing import Any
 import paho.mqtt.client as mqtt
 from paho.mqtt.reasoncodes import ReasonCode
 
-from shared.broker import BrokerAddress, make_client
+from shared.broker import BrokerAddress, make_client, stop_loop
 from shared.topics import SHARED_GROUP, Channel, Topics, check_slug
 
 CONTROL = "$CONTROL/dynamic-security/v1"
@@ -153,7 +153,7 @@ class BrokerAdmin:
         self, _t: type[BaseException] | None, _e: BaseException | None, _tb: TracebackType | None
     ) -> None:
         self._client.disconnect()
-        self._client.loop_stop()
+        stop_loop(self._client)
 
     # Operations -----------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ from ingest import metrics
 from ingest.fleet import Fleet
 from ingest.intake import InboundClip, Intake
 from ingest.settings import IngestSettings
-from shared.broker import make_client, start_persistent
+from shared.broker import make_client, start_persistent, stop_loop
 from shared.topics import Channel, Topics
 
 log = logging.getLogger(__name__)
@@ -83,7 +83,7 @@ class Receiver:
         for thread in (self._intake_thread, self._fleet_thread):
             if thread.is_alive():
                 thread.join(timeout=20)
-        self.client.loop_stop()
+        stop_loop(self.client)
 
     def _on_connect(
         self, client: mqtt.Client, _userdata: Any, _flags: Any, reason: ReasonCode, _props: Any

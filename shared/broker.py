@@ -74,6 +74,15 @@ def make_client(
     return client
 
 
+def stop_loop(client: mqtt.Client) -> None:
+    """Stop paho's network thread and close the socket pair it wakes that thread with. paho
+    closes the pair only in `__del__`, and when the client sits in a reference cycle (its
+    callbacks point back at their owner) the collector may finalise the sockets first,
+    unclosed."""
+    client.loop_stop()
+    client._reset_sockets(sockpair_only=True)  # private, but paho offers no public way
+
+
 def start_persistent(client: mqtt.Client, address: BrokerAddress, session_expiry_s: int) -> None:
     """Connect in the background with a session the broker keeps for `session_expiry_s`
     after a disconnect, so messages for this client queue up while it is away; paho
