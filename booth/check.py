@@ -29,10 +29,11 @@ from paho.mqtt.properties import Properties
 
 from booth.call import Event, HungUp, KeyPressed, Lifted
 from booth.errors import AudioDeviceError
+from booth.lock import agent_running
 from booth.pins import EX_CONFIG
 from booth.settings import BoothSettings, config_file
 from booth.uplink import SESSION_EXPIRY_S
-from shared.broker import make_client
+from shared.broker import make_client, stop_loop
 
 CLOCK_FLOOR = datetime(2025, 1, 1, tzinfo=UTC)  # a Pi without RTC boots near 1970 or its image date
 TIME_ERROR = 5  # adjtimex(2): the kernel clock is not synchronised
@@ -191,7 +192,7 @@ def check_broker(settings: BoothSettings, timeout: float = 5.0) -> Finding:
             return Finding("broker", False, f"{address}: no answer in {timeout:.0f} s", fatal=False)
     finally:
         client.disconnect()
-        client.loop_stop()
+        stop_loop(client)
     ok = answer[0] == "Success"
     hint = "the password file from the bundle is wrong or the booth was revoked"
     detail = f"{address} as {address.username} ({tls}): {answer[0]}"
@@ -267,6 +268,19 @@ def run(
     def say(text: str) -> None:
         print(text, file=out, flush=True)
 
+    if not boot and agent_running(settings.state_dir):
+        # Its pins, sound card and broker session are taken: checking them would only report
+        # "busy", or knock the running booth off the broker.
+        say(
+            Finding(
+                "agent",
+                False,
+                "the booth service is running and holds the pins, the sound card and the "
+                "broker session",
+                "stop it for the check: sudo systemctl stop booth; start it again after",
+            ).line(boot)
+        )
+        return 1
     checks: list[tuple[str, Callable[[], Finding]]] = [
         ("config", lambda: check_config(settings)),
         ("pins", lambda: check_pins(settings, pin_factory)),

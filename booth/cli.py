@@ -74,6 +74,7 @@ def _run(settings: BoothSettings) -> int:
     import signal
 
     from booth.errors import AudioDeviceError, BoothError
+    from booth.lock import AgentLock
     from booth.pins import PinFactoryError, PinPlanError
     from booth.soundcard import SoundDeviceAudio
     from booth.station import Station
@@ -85,6 +86,14 @@ def _run(settings: BoothSettings) -> int:
             file=sys.stderr,
         )
         return EX_CONFIG
+    lock = AgentLock(settings.state_dir)
+    if not lock.acquire():
+        print(
+            f"error: another booth agent is running ({lock.path} is held): "
+            "`systemctl status booth`",
+            file=sys.stderr,
+        )
+        return 1
     try:
         audio = SoundDeviceAudio(
             settings.output_device, settings.input_device, gain_db=settings.output_gain_db

@@ -46,6 +46,32 @@ def test_run_refuses_a_pin_plan_with_a_collision(tmp_path: Path) -> None:
     ]
 
 
+def test_one_agent_per_booth_and_no_check_behind_its_back(tmp_path: Path) -> None:
+    """While the service runs (its lock held), a second `booth run` refuses, and `booth
+    check` says to stop the service rather than report its busy pins and sound card, or log
+    in as the booth and knock the running agent off the broker."""
+    from booth.lock import AgentLock
+
+    env = booth_toml(tmp_path, 'id = "b1"\npin_factory = "mock"\n')
+    running = AgentLock(tmp_path)  # the state directory: the spool's parent
+    assert running.acquire()
+    try:
+        second = run_cli("booth", ["run"], env, timeout=60)
+        assert second.returncode == 1
+        assert "another booth agent is running" in second.stderr
+        checked = run_cli("booth", ["check"], env, timeout=60)
+        assert checked.returncode == 1
+        findings = [line for line in checked.stdout.splitlines() if line[:4] in ("OK  ", "FAIL")]
+        assert len(findings) == 1 and findings[0].startswith("FAIL  agent")  # nothing else tried
+        assert "sudo systemctl stop booth" in findings[0]
+        at_boot = run_cli("booth", ["check", "--boot"], env, timeout=60)  # ExecStartPre
+        assert "FAIL  agent" not in at_boot.stdout
+    finally:
+        running.release()
+    checked = run_cli("booth", ["check"], env, timeout=60)
+    assert "FAIL  agent" not in checked.stdout and "speaker" in checked.stdout
+
+
 def test_simulate_finishes_a_silent_caller_in_seconds(tmp_path: Path) -> None:
     silence = tmp_path / "silence.wav"
     sf.write(silence, np.zeros(16000 * 3, np.int16), 16000)
