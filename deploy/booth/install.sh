@@ -46,4 +46,4 @@ else  # an image being prepared: enable for the next boot
         /etc/systemd/system/multi-user.target.wants/booth.service
 fi
 echo "booth installed: /opt/booth/.venv, /etc/booth/booth.toml, booth.service enabled"
-echo "next: sudo -u booth /opt/booth/.venv/bin/booth check --interactive"
+echo "next: sudo systemctl stop booth; sudo -u booth /opt/booth/.venv/bin/booth check --interactive; sudo systemctl start booth"
