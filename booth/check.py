@@ -10,8 +10,6 @@ pins, spool) can fail; the broker, the sound card and the clock are reported, be
 booth records offline and recovers a card that comes back.
 """
 
-import ctypes
-import ctypes.util
 import os
 import queue
 import shutil
@@ -28,6 +26,7 @@ from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
 from booth.call import Event, HungUp, KeyPressed, Lifted
+from booth.clock import kernel_clock_synchronised
 from booth.errors import AudioDeviceError
 from booth.lock import agent_running
 from booth.pins import EX_CONFIG
@@ -36,7 +35,6 @@ from booth.uplink import SESSION_EXPIRY_S
 from shared.broker import make_client, stop_loop
 
 CLOCK_FLOOR = datetime(2025, 1, 1, tzinfo=UTC)  # a Pi without RTC boots near 1970 or its image date
-TIME_ERROR = 5  # adjtimex(2): the kernel clock is not synchronised
 
 
 @dataclass(frozen=True)
@@ -197,17 +195,6 @@ def check_broker(settings: BoothSettings, timeout: float = 5.0) -> Finding:
     hint = "the password file from the bundle is wrong or the booth was revoked"
     detail = f"{address} as {address.username} ({tls}): {answer[0]}"
     return Finding("broker", ok, detail, "" if ok else hint, fatal=False)
-
-
-def kernel_clock_synchronised() -> bool | None:
-    """What adjtimex(2) says of the kernel clock (None where it cannot be asked)."""
-    libc_name = ctypes.util.find_library("c")
-    if libc_name is None:
-        return None
-    libc = ctypes.CDLL(libc_name, use_errno=True)
-    timex = ctypes.create_string_buffer(256)  # struct timex, zeroed: modes 0 only reads
-    state = libc.adjtimex(timex)
-    return None if state < 0 else state != TIME_ERROR
 
 
 def check_clock(

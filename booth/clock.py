@@ -1,9 +1,13 @@
 """Time for the booth's switches: what time it is, and calling something a little later.
 
 Production uses the monotonic clock and timer threads; tests pass a clock they advance by
-hand, so a debounce or a dial's digit gap is tested without waiting for it.
+hand, so a debounce or a dial's digit gap is tested without waiting for it. And whether the
+wall clock can be trusted: a Pi has no battery clock, so until NTP has set it, the time a
+message was recorded may be far off.
 """
 
+import ctypes
+import functools
 import threading
 import time
 from collections.abc import Callable
@@ -29,3 +33,22 @@ class SystemClock:
         timer.daemon = True
         timer.start()
         return timer
+
+
+TIME_ERROR = 5  # adjtimex(2): the kernel clock is not synchronised
+
+
+@functools.cache
+def _libc() -> ctypes.CDLL:
+    return ctypes.CDLL(None, use_errno=True)  # the process's own C library
+
+
+def kernel_clock_synchronised() -> bool | None:
+    """What adjtimex(2) says of the kernel clock (None where it cannot be asked)."""
+    try:
+        adjtimex = _libc().adjtimex
+    except AttributeError:  # not Linux
+        return None
+    timex = ctypes.create_string_buffer(256)  # struct timex, zeroed: modes 0 only reads
+    state = adjtimex(timex)
+    return None if state < 0 else bool(state != TIME_ERROR)

@@ -31,6 +31,7 @@ class Message:
     started_at: datetime
     receipt: str
     tape: Tape
+    clock_synced: bool | None = None  # was the wall clock set (NTP) when the call began?
 
 
 class Processor:
@@ -63,6 +64,7 @@ class Processor:
             content_type=self.settings.codec.content_type,
             config_version=message.config_version,
             receipt=message.receipt,
+            clock_synced=message.clock_synced,
         )
         self.spool.put(meta, audio)
         self.recent.append(meta)

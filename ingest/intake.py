@@ -5,7 +5,7 @@ import io
 import logging
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -135,8 +135,7 @@ class Intake:
         if sha256_hex(inbound.payload) != meta.sha256:
             raise ProtocolError(RejectReason.CHECKSUM_MISMATCH, "sha256 does not match payload")
         self._check_audio(inbound.payload, meta)
-        self._check_time(meta)
-        return meta
+        return self._trusted_time(meta)
 
     def _check_audio(self, payload: bytes, meta: ClipMeta) -> None:
         """The payload is audio of the declared kind and length. Ogg Opus (what booths send)
@@ -188,12 +187,29 @@ class Intake:
                 f"..{self.settings.max_duration_ms} ms",
             )
 
-    def _check_time(self, meta: ClipMeta) -> None:
+    def _trusted_time(self, meta: ClipMeta) -> ClipMeta:
+        """The clip with a recording time ingest can stand behind. A Pi has no battery clock:
+        a booth that recorded before NTP set its clock (it says so), or whose time is in the
+        future or older than any spool holds, gets the time ingest received the clip: a
+        message is never lost over its timestamp."""
         now = datetime.now(UTC)
-        if meta.recorded_at > now + timedelta(minutes=5):
-            raise ProtocolError(RejectReason.BAD_TIMESTAMP, "recorded in the future")
-        if meta.recorded_at < now - timedelta(seconds=self.settings.max_clock_skew_s):
-            raise ProtocolError(RejectReason.BAD_TIMESTAMP, "recorded too long ago")
+        if meta.clock_synced is False:
+            why = "its clock was not set"
+        elif meta.recorded_at > now + timedelta(minutes=5):
+            why = "recorded in the future"
+        elif meta.recorded_at < now - timedelta(seconds=self.settings.max_clock_skew_s):
+            why = "recorded too long ago"
+        else:
+            return meta
+        metrics.CLIPS_RETIMED.inc()
+        log.warning(
+            "clip %s: %s (booth says %s); stored at the time received",
+            meta.clip_id,
+            why,
+            meta.recorded_at.isoformat(),
+            extra=_ids(meta),
+        )
+        return replace(meta, recorded_at=now)
 
     def _registered_booths(self, inbounds: list[InboundClip]) -> dict[str, str] | None:
         """Which of the batch's booths are in the registry, and where they stand: one query

@@ -9,6 +9,10 @@ CLIPS_DEFERRED = Counter(
     "ingest_clips_deferred_total", "Clips not acked for a fault of ours; the booth resends"
 )
 CLIPS_RECEIVED = Counter("ingest_clips_received_total", "Clip messages handed to this receiver")
+CLIPS_RETIMED = Counter(
+    "ingest_clips_retimed_total",
+    "Clips stored at their receive time: the booth's clock was not set, or far off",
+)
 QUEUE_DEPTH = Gauge("ingest_transcription_queue_depth", "Clips waiting for transcription")
 OLDEST_WAITING_S = Gauge(
     "ingest_transcription_oldest_waiting_seconds", "Age of the oldest clip waiting for a worker"

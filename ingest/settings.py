@@ -49,7 +49,9 @@ class IngestSettings(BaseSettings):
     max_clip_bytes: int = 2_000_000
     min_duration_ms: int = 200
     max_duration_ms: int = 600_000
-    max_clock_skew_s: int = 86_400 * 365  # booths spool offline for long; reject only nonsense
+    # Older than this, a recording time is taken for a wrong clock (booths spool offline for
+    # long, but not for a year): the clip is stored at its receive time.
+    max_clock_skew_s: int = 86_400 * 365
     default_theme: str = Field(
         default="general", description="the theme a booth without remote config files under"
     )

@@ -69,6 +69,10 @@ class ClipMeta:
     content_type: str = OGG_OPUS
     config_version: int = 0
     receipt: str | None = None  # optional: the code the caller heard, for erasure on request
+    # Was the booth's clock set (NTP) when it recorded? False: `recorded_at` may be far off
+    # (a Pi has no battery clock), and ingest takes the time it received the clip instead.
+    # None: the booth did not say.
+    clock_synced: bool | None = None
 
     @property
     def extension(self) -> str:
@@ -87,6 +91,11 @@ class ClipMeta:
             "config_version": str(self.config_version),
             "content_type": self.content_type,
             **({"receipt": self.receipt} if self.receipt else {}),
+            **(
+                {}
+                if self.clock_synced is None
+                else {"clock_synced": str(self.clock_synced).lower()}
+            ),
         }
 
     @classmethod
@@ -115,6 +124,11 @@ class ClipMeta:
         if duration_ms < 0 or config_version < 0:
             raise ProtocolError(RejectReason.MALFORMED_METADATA, "negative number")
         receipt = fields.get("receipt") or None
+        synced = fields.get("clock_synced")
+        if synced not in (None, "true", "false"):
+            raise ProtocolError(
+                RejectReason.MALFORMED_METADATA, "clock_synced must be true or false"
+            )
         if receipt is not None and not (receipt.isdigit() and 4 <= len(receipt) <= 12):
             raise ProtocolError(RejectReason.MALFORMED_METADATA, "receipt must be 4-12 digits")
         return cls(
@@ -128,6 +142,7 @@ class ClipMeta:
             content_type=content_type,
             config_version=config_version,
             receipt=receipt,
+            clock_synced=None if synced is None else synced == "true",
         )
 
     def to_properties(self) -> Properties:

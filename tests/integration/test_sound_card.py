@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from booth.check import kernel_clock_synchronised
+from booth.clock import kernel_clock_synchronised
 from booth.pins import EX_CONFIG
 from tests.conftest import BOOTH
 from tests.support.alsa import FileSoundCard

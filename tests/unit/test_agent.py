@@ -90,6 +90,26 @@ def test_a_whole_call_with_a_chosen_theme(booth: Harness, speech_wav: Path) -> N
     assert len(played[4]) > len(prompts.named("thanks"))  # thanks plus the receipt digits
 
 
+@pytest.mark.parametrize("synced", [True, False])
+def test_a_clip_says_whether_the_clock_was_set_when_the_call_began(
+    tmp_path: Path, speech_wav: Path, monkeypatch: pytest.MonkeyPatch, synced: bool
+) -> None:
+    """A Pi has no battery clock: before NTP sets it, recorded_at may be days off, and the
+    clip says so (ingest then takes its receive time)."""
+    monkeypatch.setattr("booth.agent.kernel_clock_synchronised", lambda: synced)
+    booth = Harness(tmp_path)
+    try:
+        consent_and_choose(booth, None)
+        booth.audio.say(speech(speech_wav))
+        booth.expect(Phase.FINISHED)
+        booth.agent.post(HungUp())
+        assert booth.agent.wait_idle_processing(10)
+        (clip,) = booth.spool.pending()
+        assert clip.meta.clock_synced is synced
+    finally:
+        booth.close()
+
+
 def test_choice_timeout_takes_the_default_theme(booth: Harness, speech_wav: Path) -> None:
     consent_and_choose(booth, None)
     booth.audio.say(speech(speech_wav))

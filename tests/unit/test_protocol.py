@@ -63,10 +63,14 @@ def test_bad_topics_raise(topic: str) -> None:
 
 
 @pytest.mark.parametrize("content_type", [OGG_OPUS, FLAC])
-def test_clip_meta_round_trips_through_mqtt5_properties(content_type: str) -> None:
-    original = meta(content_type=content_type)
+@pytest.mark.parametrize("clock_synced", [True, False, None])
+def test_clip_meta_round_trips_through_mqtt5_properties(
+    content_type: str, clock_synced: bool | None
+) -> None:
+    original = meta(content_type=content_type, clock_synced=clock_synced)
     decoded = ClipMeta.from_properties(over_the_wire(original.to_properties()))
     assert decoded == original
+    assert ("clock_synced" in original.to_dict()) == (clock_synced is not None)
     assert decoded.extension == ("ogg" if content_type == OGG_OPUS else "flac")
 
 
@@ -99,6 +103,7 @@ def props_with(**overrides: str | None) -> Properties:
         ({"theme": "../../etc"}, RejectReason.MALFORMED_METADATA),
         ({"neighborhood": "Gellerup Øst"}, RejectReason.MALFORMED_METADATA),
         ({"content_type": "audio/wav"}, RejectReason.UNSUPPORTED_CONTENT_TYPE),
+        ({"clock_synced": "yes"}, RejectReason.MALFORMED_METADATA),
     ],
 )
 def test_bad_metadata_raises_with_reason(overrides: dict[str, str | None], reason: str) -> None:
