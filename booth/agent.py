@@ -42,7 +42,7 @@ from booth.call import (
     StopRecording,
     handle,
 )
-from booth.clock import kernel_clock_synchronised
+from booth.clock import clock_set_since_boot
 from booth.errors import AudioDeviceError, SpoolFull
 from booth.processing import Message, Processor
 from booth.remote_config import ConfigCache, ConfigRefused, PromptUnavailable
@@ -338,7 +338,7 @@ class Agent:
             started_at=datetime.now(UTC),
             receipt=self._receipt,
             tape=Tape(self.tapes / f"{uuid.uuid4()}.raw"),
-            clock_synced=kernel_clock_synchronised(),
+            clock_synced=clock_set_since_boot(),
         )
         recording = Recording(
             message, vad.SilenceWatch(self.settings.silence_timeout_s), time.monotonic()

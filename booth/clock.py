@@ -11,6 +11,7 @@ import functools
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Protocol
 
 
@@ -52,3 +53,17 @@ def kernel_clock_synchronised() -> bool | None:
     timex = ctypes.create_string_buffer(256)  # struct timex, zeroed: modes 0 only reads
     state = adjtimex(timex)
     return None if state < 0 else bool(state != TIME_ERROR)
+
+
+# systemd-timesyncd makes this file at its first synchronisation after boot.
+TIMESYNC_MARK = Path("/run/systemd/timesync/synchronized")
+
+
+def clock_set_since_boot() -> bool | None:
+    """Has NTP set the wall clock since this boot? Once it has, the clock stays good enough
+    to date messages even if the network then goes for days (the kernel's own flag turns to
+    "unsynchronised" after hours without NTP, which would be the wrong answer for a booth
+    spooling offline). Before, the time may be the last shutdown's, days off."""
+    if TIMESYNC_MARK.exists():
+        return True
+    return kernel_clock_synchronised()  # chrony and ntpd keep the kernel's flag

@@ -31,7 +31,7 @@ class Message:
     started_at: datetime
     receipt: str
     tape: Tape
-    clock_synced: bool | None = None  # was the wall clock set (NTP) when the call began?
+    clock_synced: bool | None = None  # had NTP set the wall clock when the call began?
 
 
 class Processor:

@@ -96,7 +96,7 @@ def test_a_clip_says_whether_the_clock_was_set_when_the_call_began(
 ) -> None:
     """A Pi has no battery clock: before NTP sets it, recorded_at may be days off, and the
     clip says so (ingest then takes its receive time)."""
-    monkeypatch.setattr("booth.agent.kernel_clock_synchronised", lambda: synced)
+    monkeypatch.setattr("booth.agent.clock_set_since_boot", lambda: synced)
     booth = Harness(tmp_path)
     try:
         consent_and_choose(booth, None)

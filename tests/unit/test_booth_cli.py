@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
+import pytest
 import soundfile as sf
 from gpiozero.pins.mock import MockFactory
 
@@ -138,6 +139,20 @@ def test_clock_check() -> None:
     assert not unsynced.ok and "not synchronised" in unsynced.detail and "NTP" in unsynced.hint
     boot_1970 = check.check_clock(s, lambda: None, lambda: datetime(1970, 1, 1, tzinfo=UTC))
     assert not boot_1970.ok and "in the past" in boot_1970.detail
+
+
+def test_a_clock_set_once_since_boot_stays_trusted_offline(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """timesyncd's mark of its first sync counts even when the kernel's own flag has turned
+    unsynchronised (hours offline); without the mark, the kernel's flag decides."""
+    from booth import clock
+
+    monkeypatch.setattr(clock, "TIMESYNC_MARK", tmp_path / "synchronized")
+    monkeypatch.setattr(clock, "kernel_clock_synchronised", lambda: False)
+    assert clock.clock_set_since_boot() is False
+    (tmp_path / "synchronized").touch()
+    assert clock.clock_set_since_boot() is True
 
 
 class BrokenAudio(MemoryAudio):
