@@ -35,10 +35,10 @@ def baseline(messages: list[Message]) -> tuple[float, list[str]]:
 
 
 def project(
-    transcriber: Transcriber, messages: list[Message], batch_size: int
+    transcriber: Transcriber, messages: list[Message], batch_size: int, language: str | None = None
 ) -> tuple[float, list[str]]:
     started = time.perf_counter()
-    results = transcriber.transcribe_many([(m.path, None) for m in messages], batch_size)
+    results = transcriber.transcribe_many([(m.path, language) for m in messages], batch_size)
     elapsed = time.perf_counter() - started
     texts = [r.text if not isinstance(r, Exception) else "" for r in results]
     return elapsed, texts
@@ -48,10 +48,7 @@ def multilingual(messages: list[Message], model_dir: Path) -> dict[str, Any]:
     """The same path with the multilingual base model (the one Danish needs here), language
     given as a clip's wanted language is: what a Danish worker's capacity is planned on."""
     transcriber = Transcriber(str(join_base_model(model_dir)), threads=THREADS, replicas=2)
-    started = time.perf_counter()
-    results = transcriber.transcribe_many([(m.path, "en") for m in messages], 8)
-    elapsed = time.perf_counter() - started
-    texts = [r.text if not isinstance(r, Exception) else "" for r in results]
+    elapsed, texts = project(transcriber, messages, 8, language="en")
     return {
         "what": "Transcriber.transcribe_many with the joined multilingual base model, "
         "language given, same settings",
