@@ -5,7 +5,6 @@ transcribed and published, the page and the console printed; Ctrl-C stops everyt
 import os
 import re
 import signal
-import socket
 import subprocess
 import threading
 from pathlib import Path
@@ -13,20 +12,12 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.support.broker import free_port
+from tests.support.broker import free_port, port_open
 from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).parents[2]
-
-
-def listening(port: int) -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-        return True
-    except OSError:
-        return False
 
 
 def test_make_run_shows_a_danish_call_from_booth_to_public_page(tmp_path: Path) -> None:
@@ -75,6 +66,6 @@ def test_make_run_shows_a_danish_call_from_booth_to_public_page(tmp_path: Path) 
         reader.join(10)
         run.stdout.close()
     assert "stopped." in "".join(lines)
-    assert not listening(api_port) and not listening(broker_port)
+    assert not port_open(api_port) and not port_open(broker_port)
     with pytest.raises(ProcessLookupError):  # nothing it started is left running
         os.killpg(run.pid, 0)

@@ -15,6 +15,7 @@ from booth.settings import BoothSettings
 from ingest import cli
 from tests.conftest import BOOTH
 from tests.support.broker import ADMIN, Mosquitto
+from tests.support.bundles import installed_config
 from tests.support.waiting import wait_until
 
 OTHER = "booth-other"
@@ -119,9 +120,7 @@ def test_a_booth_can_touch_nothing_but_its_own_topics(two_booths: Mosquitto) -> 
 def booth_settings(bundle: Path) -> BoothSettings:
     """The booth's settings as the installed booth would read them: booth.toml, with the
     bundle's files where deploy/booth/install.sh puts them (here: the bundle itself)."""
-    toml = (bundle / "booth.toml").read_text().replace("/etc/booth", str(bundle))
-    (bundle / "installed.toml").write_text(toml)
-    os.environ["BOOTH_CONFIG_FILE"] = str(bundle / "installed.toml")
+    os.environ["BOOTH_CONFIG_FILE"] = str(installed_config(bundle))
     try:
         return BoothSettings()
     finally:

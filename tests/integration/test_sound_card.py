@@ -13,6 +13,7 @@ from booth.pins import EX_CONFIG
 from tests.conftest import BOOTH
 from tests.support.alsa import FileSoundCard
 from tests.support.broker import Mosquitto
+from tests.support.bundles import installed_config
 from tests.support.services import run_cli
 
 pytestmark = pytest.mark.slow
@@ -173,10 +174,7 @@ def test_a_bundle_from_ingest_booth_add_passes_booth_check_over_tls(tmp_path: Pa
         assert secret and secret not in made.stdout + made.stderr
         assert (bundle / "broker-password").stat().st_mode & 0o777 == 0o600
         assert (bundle / "ca.crt").read_bytes() == broker.ca_file.read_bytes()
-        # Installed as deploy/booth/install.sh does, but with the bundle's own folder in
-        # place of /etc/booth.
-        installed = tmp_path / "installed.toml"
-        installed.write_text((bundle / "booth.toml").read_text().replace("/etc/booth", str(bundle)))
+        installed = installed_config(bundle)
         card = FileSoundCard(tmp_path / "home", np.full(16000, 3000, np.int16))
         env = card.env() | {
             "BOOTH_CONFIG_FILE": str(installed),  # broker URL, password and CA from the bundle

@@ -29,6 +29,15 @@ def dynsec_plugin() -> str:
     return found[0]
 
 
+def port_open(port: int) -> bool:
+    """Does something accept connections on this loopback port?"""
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+        return True
+    except OSError:
+        return False
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -140,13 +149,11 @@ class Mosquitto:
         return self
 
     def _listening(self) -> bool:
-        try:
-            socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+        if port_open(self.port):
             return True
-        except OSError:
-            if self.process is not None and self.process.poll() is not None:
-                raise RuntimeError(f"mosquitto exited: {self.log.read_text()}") from None
-            return False
+        if self.process is not None and self.process.poll() is not None:
+            raise RuntimeError(f"mosquitto exited: {self.log.read_text()}")
+        return False
 
     def stop(self) -> None:
         if self.process is not None:
