@@ -41,8 +41,11 @@ def test_make_run_shows_a_danish_call_from_booth_to_public_page(tmp_path: Path) 
     reader = threading.Thread(target=lambda: lines.extend(run.stdout or ()), daemon=True)
     reader.start()
     try:
-        assert wait_until(lambda: any("Ctrl-C" in line for line in lines), 300), "".join(lines)
+        started = wait_until(
+            lambda: any("Ctrl-C" in line for line in lines) or run.poll() is not None, 240
+        )
         said = "".join(lines)
+        assert started and run.poll() is None, explain(said, run.poll(), tmp_path / "run")
         assert re.search(r"transcript  \[transcribed, da\] '.+'", said), said
         assert f"http://127.0.0.1:{api_port}/?tema=byliv" in said
         token = re.search(r"/planner#token=(\S+)", said)
@@ -69,3 +72,15 @@ def test_make_run_shows_a_danish_call_from_booth_to_public_page(tmp_path: Path) 
     assert not port_open(api_port) and not port_open(broker_port)
     with pytest.raises(ProcessLookupError):  # nothing it started is left running
         os.killpg(run.pid, 0)
+
+
+def explain(said: str, exit_code: int | None, run_dir: Path) -> str:
+    """What a newcomer would look at when `make run` stops short: its output and its logs."""
+    state = "still running after 240 s" if exit_code is None else f"exited {exit_code}"
+    parts = [f"make run {state}; it printed:\n{said}"]
+    for log in ("broker.log", "ingest.log", "booth.out"):
+        path = run_dir / log
+        if path.exists():
+            tail = path.read_text(errors="replace").splitlines()[-40:]
+            parts.append(f"--- {log} (last lines)\n" + "\n".join(tail))
+    return "\n".join(parts)
