@@ -4,8 +4,10 @@ The transcript is cut into runs of number tokens (digits, or number words read b
 `text2num` in Danish and English), joined only by spaces, commas and spoken dashes. Each run
 becomes digit groups, and windows of groups holding 10 digits that start with a date (CPR;
 no modulus-11 check, which numbers issued since 2007 may fail) or 8 digits that start with
-2-9 (a Danish subscriber number) are hidden. What looks like an amount, a date, a year or a
-count list stays.
+2-9 (a Danish subscriber number) are hidden. In a sentence about phoning, a run of six or
+more digits that is neither is hidden too: Whisper mishears numbers ("234567A" for "23 45 67
+89") and callers break off, and part of a number still leads to its owner. What looks like an
+amount, a date, a year or a count list stays.
 """
 
 import functools
@@ -20,7 +22,7 @@ from ingest.redaction.spans import Kind, Span
 
 _TOKEN = re.compile(r"\S+")
 _EDGE = "\"'«»()[]{}"
-_DIGITS = re.compile(r"(?:\+|00)?\d+(?:[-./]\d+)*")
+_DIGITS = re.compile(r"(?:\+|00)?\d+(?:[-./]\d+)*[a-zæøå]?")  # "2a": bus 2A, or misheard
 _DIGIT_WORDS = {
     # Single digits that text2num leaves alone outside a run ("en", "et" are also articles).
     "nul": 0, "en": 1, "et": 1, "to": 2, "tre": 3, "fire": 4, "fem": 5, "seks": 6, "syv": 7,
@@ -201,6 +203,8 @@ def _windows(text: str, groups: list[Group], run: list[_Token], after: str) -> l
         start = groups[i - 1].start if i > 0 and groups[i - 1].prefix else groups[i].start
         spans.append(Span(start, groups[j].end, kind))
         i = j + 1
+    if not spans and _part_of_a_phone_number(text, groups):
+        spans.append(Span(run[0].start, run[-1].end, Kind.PHONE))
     return spans
 
 
@@ -235,19 +239,37 @@ def _cpr_like(window: list[Group]) -> bool:
 
 
 def _phone_like(text: str, window: list[Group]) -> bool:
-    digits = _digits(window)
-    if digits[0] in "01":
+    if _digits(window)[0] in "01":
         return False  # Danish subscriber numbers start with 2-9
-    sizes = [len(g.digits) for g in window]
-    if len(window) > 1 and sizes[0] <= 3 and all(s == 3 for s in sizes[1:]):
-        return False  # "12 500 000": thousands
-    if any(g.sep in "./" and g.sep for g in window[1:]):
-        return False  # "23.05.2024", "23/05/2024": a date
-    if len(window) == 2 and all(re.fullmatch(r"(19|20)\d\d", g.digits) for g in window):
-        return False  # "2019 2020": years
+    if _other_number(window):
+        return False
     if any(g.sep == "," for g in window[1:]):
         # "23, 45, 67, 89" is how Whisper writes a number read in pairs; so is a list of
         # counts. Only a word about phoning nearby tells them apart.
-        sentence_start = max(text.rfind(".", 0, window[0].start), 0)
-        return bool(_PHONE_CUES.search(text, sentence_start, window[-1].end))
+        return _about_phoning(text, window)
     return True
+
+
+def _part_of_a_phone_number(text: str, groups: list[Group]) -> bool:
+    return (
+        len(_digits(groups)) >= 6
+        and not _other_number(groups)
+        and not any(g.sep == "," for g in groups[1:])  # a list of counts
+        and _about_phoning(text, groups)
+    )
+
+
+def _other_number(window: list[Group]) -> bool:
+    """Digits that read as thousands, a date or years rather than a phone number."""
+    sizes = [len(g.digits) for g in window]
+    if len(window) > 1 and sizes[0] <= 3 and all(s == 3 for s in sizes[1:]):
+        return True  # "12 500 000": thousands
+    if any(g.sep in "./" and g.sep for g in window[1:]):
+        return True  # "23.05.2024", "23/05/2024": a date
+    return len(window) >= 2 and all(re.fullmatch(r"(19|20)\d\d", g.digits) for g in window)
+
+
+def _about_phoning(text: str, window: list[Group]) -> bool:
+    """A word about phoning earlier in the same sentence."""
+    sentence_start = max(text.rfind(".", 0, window[0].start), 0)
+    return bool(_PHONE_CUES.search(text, sentence_start, window[-1].end))
