@@ -19,6 +19,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from ingest.city_time import city_day
 from ingest.models import Clip, ClipStatus, Moderation, WeekCount, WordCount
 from ingest.words import word_forms
 
@@ -78,7 +79,7 @@ class Changes:
         return cls(Counter(), Counter())
 
     def add(self, share: Share, sign: int) -> None:
-        week = monday(share.recorded_at.date())
+        week = monday(city_day(share.recorded_at))
         for column in ("received", "published"):
             if getattr(share, column):
                 self.weeks[(share.neighborhood, share.theme, week, column)] += sign

@@ -2,6 +2,8 @@
 
 import argparse
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -111,6 +113,11 @@ def main(argv: list[str] | None = None) -> int:
     join = model_commands.add_parser("join-base", help="join the two-part multilingual base")
     join.add_argument("--out", type=Path, required=True)
 
+    counts = commands.add_parser("counts", help="the counts the public pages read")
+    counts.add_subparsers(dest="counts_command", required=True).add_parser(
+        "rebuild", help="make them again from the clips, e.g. after changing INGEST_TIME_ZONE"
+    )
+
     again = commands.add_parser("retranscribe", help="run stored audio through another model")
     again.add_argument("--model", required=True, help="size name or CTranslate2 directory")
     for name in ("neighborhood", "theme", "booth", "status"):
@@ -138,6 +145,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "retranscribe":
         return _retranscribe(settings, args)
+    if args.command == "counts":
+        return _rebuild_counts(settings)
     if args.command == "token":
         return _token(settings, args)
     try:
@@ -151,16 +160,26 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
-def _sessions(settings: IngestSettings) -> sessionmaker[Session]:
+@contextmanager
+def _database(settings: IngestSettings) -> Iterator[sessionmaker[Session]]:
     """The service's database, brought up to date, for a command that runs once."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.sqlalchemy_url)
-    migrate(engine)
-    return session_factory(engine)
+    try:
+        migrate(engine)
+        yield session_factory(engine)
+    finally:
+        engine.dispose()
+
+
+@contextmanager
+def _transaction(settings: IngestSettings) -> Iterator[Session]:
+    with _database(settings) as sessions, sessions.begin() as session:
+        yield session
 
 
 def _token(settings: IngestSettings, args: argparse.Namespace) -> int:
-    with _sessions(settings).begin() as session:
+    with _transaction(settings) as session:
         if args.token_command == "create":
             days = args.days or settings.token_days
             print(create_token(session, args.name, Role(args.role), days=days))
@@ -181,20 +200,29 @@ def _token(settings: IngestSettings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _rebuild_counts(settings: IngestSettings) -> int:
+    from ingest.aggregates import rebuild
+
+    with _transaction(settings) as session:
+        rebuild(session.connection())
+    print(f"counts rebuilt from the clips, weeks beginning Monday in {settings.time_zone}")
+    return 0
+
+
 def _retranscribe(settings: IngestSettings, args: argparse.Namespace) -> int:
     from ingest.retranscribe import Selection, retranscribe
     from ingest.storage import make_store
     from ingest.transcriber import Transcriber
 
-    sessions = _sessions(settings)
     selection = Selection(args.neighborhood, args.theme, args.booth, args.status)
-    counts = retranscribe(
-        sessions,
-        make_store(settings),
-        Transcriber.from_settings(settings, model=args.model),
-        selection,
-        settings.language_for,
-    )
+    with _database(settings) as sessions:
+        counts = retranscribe(
+            sessions,
+            make_store(settings),
+            Transcriber.from_settings(settings, model=args.model),
+            selection,
+            settings.language_for,
+        )
     print(", ".join(f"{n} {k}" for k, n in counts.items()))
     return 1 if counts["failed"] else 0
 
@@ -298,7 +326,7 @@ def _broker_bridge(settings: IngestSettings, name: str, out: Path) -> int:
 def _booth(settings: IngestSettings, args: argparse.Namespace) -> int:
     command = args.booth_command
     if command == "list":
-        with _sessions(settings).begin() as session:
+        with _transaction(settings) as session:
             for booth in session.scalars(select(Booth).order_by(Booth.id)):
                 print(f"{booth.id}\t{booth.neighborhood}\t{booth.location or ''}")
         return 0
@@ -309,7 +337,7 @@ def _booth(settings: IngestSettings, args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     admin = _admin(settings)
-    with _sessions(settings).begin() as session:
+    with _transaction(settings) as session:
         entry = session.get(Booth, booth_id)
         if command == "add":
             entry = entry or Booth(id=booth_id, created_at=datetime.now(UTC))

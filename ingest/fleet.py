@@ -15,6 +15,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from ingest.city_time import today as city_today
 from ingest.models import Booth, Theme
 from shared.errors import ProtocolError
 from shared.messages import BoothConfig, BoothStatus, ThemeConfig
@@ -98,7 +99,7 @@ class Fleet:
         Returns the booth ids published."""
         if self.publish is None:
             return []
-        today = today or datetime.now(UTC).date()
+        today = today or city_today()
         published: list[str] = []
         prompts_sent: set[str] = set()
         with self.sessions.begin() as session:

@@ -3,9 +3,10 @@
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from ingest.city_time import DEFAULT_ZONE, parse_zone
 from shared.broker import BrokerAddress
 from shared.topics import DEFAULT_PREFIX
 
@@ -126,6 +127,17 @@ class IngestSettings(BaseSettings):
         default=10, description="failed token checks per client before it is made to wait"
     )
     tick_s: float = 60.0
+    time_zone: str = Field(
+        default=DEFAULT_ZONE,
+        description="the city's zone (IANA): where its days and weeks begin, in counts, "
+        "statistics, exports and theme dates; the same on every ingest process",
+    )
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, name: str) -> str:
+        parse_zone(name)
+        return name
 
     def language_for(self, theme: str, neighborhood: str) -> str | None:
         """The language to transcribe in: the theme's, else the neighborhood's, else none

@@ -16,6 +16,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi import Path as PathParam
 from sqlalchemy import select
 
+from ingest.city_time import city_day
 from ingest.models import Clip
 from ingest.params import SlugFilter
 from ingest.queries import ordered, readable_by_public
@@ -49,7 +50,7 @@ def _record(clip: Clip) -> dict[str, Any]:
         "id": clip.id,
         "neighborhood": clip.neighborhood,
         "theme": clip.theme,
-        "recorded_on": utc(clip.recorded_at).date().isoformat(),
+        "recorded_on": city_day(clip.recorded_at).isoformat(),
         "language": clip.language,
         "text": clip.published_text or "",
     }

@@ -2,7 +2,7 @@
 No audio, no raw text, no booth, no time of day (with a known booth, a time can point at
 a caller)."""
 
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Response
@@ -11,11 +11,12 @@ from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session
 
 from ingest import charts
+from ingest.city_time import city_day
+from ingest.city_time import today as city_today
 from ingest.models import Booth, Clip, Theme, WeekCount, WordCount
 from ingest.params import Cursor, SlugFilter, Words
 from ingest.queries import AnySelect, Order, page_of, readable_by_public
 from ingest.routes.deps import SessionDep
-from ingest.schemas import utc
 from ingest.words import rank_words
 
 router = APIRouter(prefix="/public", tags=["public"])
@@ -96,7 +97,7 @@ def public_clips(
             id=c.id,
             neighborhood=c.neighborhood,
             theme=c.theme,
-            recorded_on=utc(c.recorded_at).date(),
+            recorded_on=city_day(c.recorded_at),
             text=c.published_text or "",
         )
         for c in page
@@ -206,7 +207,7 @@ def public_words(
 @router.get("/themes", response_model=list[PublicTheme])
 def public_themes(session: SessionDep) -> list[PublicTheme]:
     """The questions asked today, and past ones the city has answered."""
-    today = datetime.now(UTC).date()
+    today = city_today()
     themes = session.scalars(select(Theme).order_by(Theme.slug))
     return [
         PublicTheme(

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from ingest.aggregates import monday
 from ingest.auth import AUTH_ERRORS, Reader
+from ingest.city_time import city_day
 from ingest.models import Clip, ClipStatus
 from ingest.queries import ClipFilter
 from ingest.routes.deps import SessionDep
@@ -51,7 +52,7 @@ def stats(
     languages: Counter[str] = Counter()
     no_speech = 0
     for neighborhood, theme, recorded_at, duration_ms, language, status in rows:
-        key = (neighborhood, theme, period_start(recorded_at.date(), period))
+        key = (neighborhood, theme, period_start(city_day(recorded_at), period))
         counts[key] += 1
         durations[key] += duration_ms / 1000
         if language:

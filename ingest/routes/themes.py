@@ -3,7 +3,7 @@ configs. Prompt audio is uploaded here and served to booths under /prompts."""
 
 import io
 import os
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import soundfile as sf
@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from ingest.audit import record
 from ingest.auth import AUTH_ERRORS, Planner, Reader
+from ingest.city_time import today as city_today
 from ingest.models import Theme
 from ingest.params import ThemeSlug
 from ingest.routes.deps import ServiceDep, SessionDep
@@ -24,13 +25,9 @@ prompts = APIRouter(tags=["booths"])
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "no such theme"}}
 
 
-def _today() -> date:
-    return datetime.now(UTC).date()
-
-
 @router.get("", response_model=list[ThemeOut])
 def list_themes(session: SessionDep, _who: Reader) -> list[ThemeOut]:
-    today = _today()
+    today = city_today()
     return [ThemeOut.of(t, today) for t in session.scalars(select(Theme).order_by(Theme.slug))]
 
 
@@ -48,7 +45,7 @@ def create_theme(
     record(session, who, "theme_create", None, {"theme": body.slug})
     session.commit()
     service.fleet.publish_configs()
-    return ThemeOut.of(theme, _today())
+    return ThemeOut.of(theme, city_today())
 
 
 @router.put("/{slug}", response_model=ThemeOut, responses=NOT_FOUND)
@@ -64,7 +61,7 @@ def update_theme(
     record(session, who, "theme_update", None, {"theme": slug})
     session.commit()
     service.fleet.publish_configs()
-    return ThemeOut.of(theme, _today())
+    return ThemeOut.of(theme, city_today())
 
 
 @router.delete("/{slug}", response_model=ThemeOut, responses=NOT_FOUND)
@@ -79,7 +76,7 @@ def retire_theme(
     record(session, who, "theme_retire", None, {"theme": slug})
     session.commit()
     service.fleet.publish_configs()
-    return ThemeOut.of(theme, _today())
+    return ThemeOut.of(theme, city_today())
 
 
 @router.put(
@@ -141,7 +138,7 @@ def upload_prompt(
     record(session, who, "theme_prompt", None, {"theme": slug, "sha256": digest})
     session.commit()
     service.fleet.publish_configs()
-    return ThemeOut.of(theme, _today())
+    return ThemeOut.of(theme, city_today())
 
 
 @prompts.get(

@@ -8,9 +8,13 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
+from ingest import city_time
 from ingest.aggregates import monday, rebuild
+from ingest.city_time import city_day
+from ingest.cli import main
 from ingest.models import Clip
 from ingest.queries import readable_by_public
 from ingest.retention import erase
@@ -38,7 +42,7 @@ def counted_from_clips(api: Api) -> tuple[list[dict[str, Any]], list[dict[str, A
     published: Counter[tuple[str, str]] = Counter()
     weeks: Counter[tuple[str, str]] = Counter()
     for clip in clips:
-        week = monday(clip.recorded_at.date()).isoformat()
+        week = monday(city_day(clip.recorded_at)).isoformat()
         received[(clip.neighborhood, clip.theme)] += 1
         weeks[(week, "received")] += 1
         if clip.id in public:
@@ -74,6 +78,11 @@ def assert_counts_agree(api: Api, when: str) -> None:
 def test_public_counts_follow_every_change_of_a_clip(api: Api) -> None:
     rng = random.Random(7)
     now = datetime.now(UTC)
+    # Sunday nights, when UTC's week and the city's differ (23:30 UTC is Monday in Aarhus).
+    sunday = datetime(2026, 11, 22, 22, 30, tzinfo=UTC)
+    times = [now - timedelta(days=d) for d in range(40)] + [
+        sunday - timedelta(days=7 * w, hours=h) for w in range(3) for h in (0, -1, 1)
+    ]
     clips: list[str] = []
     for step in range(60):
         action = rng.choice(["add", "add", "approve", "approve", "hide", "flag", "reset",
@@ -84,7 +93,7 @@ def test_public_counts_follow_every_change_of_a_clip(api: Api) -> None:
                     rng.choice(SAID),
                     language=rng.choice(["da", "en"]),
                     theme=rng.choice(["parks", "traffic"]),
-                    recorded_at=now - timedelta(days=rng.randrange(0, 40)),
+                    recorded_at=rng.choice(times),
                 )
             )
         else:
@@ -144,3 +153,31 @@ def test_the_trend_chart_is_drawn_on_the_server_from_the_counts(api: Api) -> Non
     assert 'href="http' not in svg and "src=" not in svg  # nothing fetched from elsewhere
     danish = api.client.get("/public/charts/weeks.svg", params={"theme": "nowhere"}).text
     assert "Modtaget" in danish and not re.search(r"uge \d", danish)  # no weeks there
+
+
+def test_counts_follow_the_city_zone_after_a_rebuild(
+    api: Api, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sunday_night = datetime(2026, 11, 22, 23, 30, tzinfo=UTC)  # Monday 00:30 in Aarhus
+    clip_id = api.add_clip("Flere bænke på torvet", language="da", recorded_at=sunday_night)
+    api.client.post(
+        f"/api/clips/{clip_id}/moderation",
+        json={"action": "approve"},
+        headers=api.as_(Role.MODERATOR),
+    )
+    weeks = lambda: [w["week"] for w in api.get("/public/stats", None)["weeks"]]  # noqa: E731
+    assert weeks() == ["2026-11-23"]
+
+    # The operator moves the service to UTC and rebuilds, as docs/operator.md says.
+    settings = api.service.settings
+    monkeypatch.setenv("INGEST_DATA_DIR", str(settings.data_dir))
+    if settings.database_url:
+        monkeypatch.setenv("INGEST_DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("INGEST_TIME_ZONE", "UTC")
+    city_time.zone.cache_clear()
+    try:
+        assert main(["counts", "rebuild"]) == 0
+    finally:
+        city_time.zone.cache_clear()
+    assert "weeks beginning Monday in UTC" in capsys.readouterr().out
+    assert weeks() == ["2026-11-16"]

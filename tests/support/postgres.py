@@ -32,6 +32,9 @@ def fresh_database(prefix: str) -> Iterator[str | None]:
     admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
+        # As on a server installed in Denmark: Debian's initdb takes the system's zone, and
+        # PostgreSQL hands times back in it.
+        connection.execute(text(f"ALTER DATABASE \"{name}\" SET timezone TO 'Europe/Copenhagen'"))
     try:
         yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
     finally:
