@@ -18,6 +18,8 @@ cleanup() {
     echo "stopped."
 }
 trap cleanup EXIT INT TERM
+# set -e stops at the first failure; say which, so a newcomer knows where to look.
+trap 'echo "make run stopped: \"$BASH_COMMAND\" failed (line $LINENO); logs in $RUN" >&2' ERR
 
 rm -rf "$RUN/broker" "$RUN/bundle-$BOOTH" && mkdir -p "$RUN/broker" "$RUN/data"
 RUN=$(cd "$RUN" && pwd)
