@@ -26,7 +26,7 @@ from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
 from booth.call import Event, HungUp, KeyPressed, Lifted
-from booth.clock import kernel_clock_synchronised
+from booth.clock import clock_set_since_boot
 from booth.errors import AudioDeviceError
 from booth.lock import agent_running
 from booth.pins import EX_CONFIG
@@ -199,7 +199,7 @@ def check_broker(settings: BoothSettings, timeout: float = 5.0) -> Finding:
 
 def check_clock(
     settings: BoothSettings,
-    synchronised: Callable[[], bool | None] = kernel_clock_synchronised,
+    synchronised: Callable[[], bool | None] = clock_set_since_boot,
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> Finding:
     current = now()
@@ -207,12 +207,13 @@ def check_clock(
     hint = "a Pi has no battery clock: it needs NTP (`timedatectl`); TLS and recorded_at need time"
     if current < CLOCK_FLOOR:
         return Finding("clock", False, f"{shown} is in the past", hint, fatal=False)
+    # The agent's own rule (booth.clock): what the check says is how messages get dated.
     synced = synchronised()
     if synced is False:
-        return Finding("clock", False, f"{shown}, not synchronised", hint, fatal=False)
-    return Finding(
-        "clock", True, f"{shown}, {'synchronised' if synced else 'sync unknown'}", fatal=False
-    )
+        detail = f"{shown}, not set by NTP since boot: messages are dated on arrival"
+        return Finding("clock", False, detail, hint, fatal=False)
+    state = "set by NTP since boot" if synced else "NTP state unknown"
+    return Finding("clock", True, f"{shown}, {state}", fatal=False)
 
 
 def check_spool(settings: BoothSettings) -> Finding:

@@ -136,7 +136,8 @@ def test_clock_check() -> None:
     now = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
     assert check.check_clock(s, lambda: True, lambda: now).ok
     unsynced = check.check_clock(s, lambda: False, lambda: now)
-    assert not unsynced.ok and "not synchronised" in unsynced.detail and "NTP" in unsynced.hint
+    assert not unsynced.ok and "not set by NTP" in unsynced.detail and "NTP" in unsynced.hint
+    assert "dated on arrival" in unsynced.detail  # what it means for the messages
     boot_1970 = check.check_clock(s, lambda: None, lambda: datetime(1970, 1, 1, tzinfo=UTC))
     assert not boot_1970.ok and "in the past" in boot_1970.detail
 
@@ -153,6 +154,8 @@ def test_a_clock_set_once_since_boot_stays_trusted_offline(
     assert clock.clock_set_since_boot() is False
     (tmp_path / "synchronized").touch()
     assert clock.clock_set_since_boot() is True
+    # booth check says what the agent does: this clock dates messages.
+    assert check.check_clock(BoothSettings(id="b1")).ok
 
 
 class BrokenAudio(MemoryAudio):
