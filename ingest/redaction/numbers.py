@@ -13,7 +13,7 @@ amount, a date, a year or a count list stays.
 import functools
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from text_to_num import alpha2digit
@@ -53,7 +53,7 @@ class Group:
     digits: str
     start: int
     end: int
-    sep: str  # what stood before it in the run: "", " ", ",", "-", "."
+    sep: str  # what stood before it in the run: "", " ", ",", "-", ".", "|" (a full stop)
     prefix: bool = False  # +45 or 0045
 
 
@@ -67,10 +67,42 @@ class _Token:
 
 def find(text: str, language: str | None = None) -> list[Span]:
     spans = []
-    for run, after in _runs(text):
-        groups = list(_groups(text, run, language))
-        spans += _windows(text, groups, run, after)
+    for chain in _chains(text):
+        parts = [(run, after, list(_groups(text, run, language))) for run, after in chain]
+        each = [s for run, after, groups in parts for s in _windows(text, groups, run, after)]
+        if len(parts) == 1:
+            spans += each
+            continue
+        # A caller who pauses in the middle of a number gets a full stop from Whisper
+        # ("23 45. 67 89."): the runs are read again as one, the pause a separator.
+        run = [token for part in parts for token in part[0]]
+        groups = [
+            replace(group, sep="|") if n == 0 and k > 0 else group
+            for k, part in enumerate(parts)
+            for n, group in enumerate(part[2])
+        ]
+        whole = _windows(text, groups, run, parts[-1][1])
+        spans += whole + [
+            s for s in each if not any(s.start < w.end and w.start < s.end for w in whole)
+        ]
     return spans
+
+
+def _chains(text: str) -> Iterator[list[tuple[list[_Token], str]]]:
+    """Runs of number tokens, those parted only by the end of a sentence kept together."""
+    chain: list[tuple[list[_Token], str]] = []
+    for run, after in _runs(text):
+        if chain and not (chain[-1][0][-1].trailing and _only_a_full_stop(text, chain[-1][0], run)):
+            yield chain
+            chain = []
+        chain.append((run, after))
+    if chain:
+        yield chain
+
+
+def _only_a_full_stop(text: str, before: list[_Token], run: list[_Token]) -> bool:
+    between = text[before[-1].end : run[0].start]
+    return between.strip() in {".", "!", "?", ";", ":"}
 
 
 # Runs ---------------------------------------------------------------------------------------
