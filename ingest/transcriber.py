@@ -2,6 +2,7 @@
 
 import logging
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -85,6 +86,7 @@ class Transcriber:
             num_workers=self.replicas,
             local_files_only=local,
         )
+        self.threads = max(1, threads)
         self.beam_size = beam_size
         self.no_speech_threshold = no_speech_threshold
         log.info("loaded model %s in %.1f s", self.model_ref, time.perf_counter() - started)
@@ -119,14 +121,26 @@ class Transcriber:
         results: list[Transcript | TranscriptionError | None] = [None] * len(clips)
         pieces: list[batching.Piece] = []
         seconds: dict[int, float] = {}
-        for index, (path, language) in enumerate(clips):
+
+        def prepare(index: int) -> tuple[float, list[batching.Piece]] | TranscriptionError:
+            path, language = clips[index]
             try:
                 audio = batching.load(str(path))
             except Exception as exc:
-                results[index] = TranscriptionError(f"{type(exc).__name__}: {exc}")
-                continue
-            seconds[index] = len(audio) / batching.RATE
-            pieces += batching.cut(audio, index, language if self.multilingual else None)
+                return TranscriptionError(f"{type(exc).__name__}: {exc}")
+            wanted = language if self.multilingual else None
+            return len(audio) / batching.RATE, batching.cut(audio, index, wanted)
+
+        # Decoding and the VAD run single-threaded and release the GIL: the clips are
+        # prepared on as many threads as decoding will use, not on one core while the other
+        # waits (docs/performance.md).
+        with ThreadPoolExecutor(self.threads, thread_name_prefix="prepare") as pool:
+            for index, prepared in enumerate(pool.map(prepare, range(len(clips)))):
+                if isinstance(prepared, TranscriptionError):
+                    results[index] = prepared
+                else:
+                    seconds[index], clip_pieces = prepared
+                    pieces += clip_pieces
         try:
             # `batch_size` is what is in flight: the replicas share it.
             per_replica = max(1, batch_size // self.replicas)
@@ -191,12 +205,14 @@ class Transcriber:
         )
 
     def transcribe(self, audio: Path, language: str | None = None) -> Transcript:
+        from ingest import batching
+
         started = time.perf_counter()
         try:
             # VAD and no condition on previous text keep Whisper from inventing words on
             # silence ("Thank you.", ". . .") and from looping on its own output.
             segments, info = self._model.transcribe(
-                str(audio),
+                batching.load(str(audio)),
                 language=language if self.multilingual else None,
                 beam_size=self.beam_size,
                 vad_filter=True,

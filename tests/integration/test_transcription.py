@@ -219,3 +219,41 @@ def test_the_worker_takes_a_batch_from_the_queue(service: IngestService, speech_
     ids = [receive(service, *encode_file(speech_wav)) for _ in range(3)]
     assert worker(service).work_once()
     assert [get(service, clip_id).status for clip_id in ids] == [ClipStatus.TRANSCRIBED] * 3
+
+
+def test_clips_load_the_same_through_libsndfile_and_pyav(speech_wav: Path, tmp_path: Path) -> None:
+    """Booth formats take libsndfile's fast path; another rate or layout (a 48 kHz stereo
+    recording, as a USB card makes) goes through PyAV, resampled; both give Whisper the
+    same 16 kHz mono signal."""
+    import soundfile as sf
+    from faster_whisper.audio import decode_audio
+
+    from ingest.batching import RATE, load
+
+    opus = tmp_path / "clip.ogg"
+    opus.write_bytes(encode_file(speech_wav)[0])
+    fast, reference = load(str(opus)), decode_audio(str(opus), sampling_rate=RATE)
+    assert fast.dtype == np.float32 and fast.ndim == 1 and len(fast) == len(reference)
+    # PyAV decodes Opus at 48 kHz and resamples, libsndfile decodes at 16 kHz: not the same
+    # samples, the same signal.
+    assert np.corrcoef(fast, reference)[0, 1] > 0.99
+
+    mono, _ = sf.read(speech_wav, dtype="float32")
+    card = tmp_path / "card.wav"
+    sf.write(
+        card,
+        np.repeat(
+            np.interp(np.arange(0, len(mono), 1 / 3), np.arange(len(mono)), mono)[:, None],
+            2,
+            axis=1,
+        ),
+        48_000,
+    )
+    resampled = load(str(card))
+    assert resampled.ndim == 1 and abs(len(resampled) - len(mono)) <= RATE // 100
+    # The same speech after a round trip through 48 kHz stereo: the signals line up.
+    n = min(len(resampled), len(mono))
+    assert np.corrcoef(resampled[:n], mono[:n])[0, 1] > 0.95
+
+    with pytest.raises(OSError):  # neither decoder finds it: PyAV's error is the one seen
+        load(str(tmp_path / "missing.ogg"))
