@@ -8,6 +8,10 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import soundfile as sf
+
+from booth.codec import encode
+
 SENTENCES = [
     "We need more benches and trees in the park near the school.",
     "The bus to the city center should come every ten minutes in the morning.",
@@ -37,7 +41,8 @@ class Message:
 
 
 def build(out: Path, count: int = 24, seed: int = 2026) -> list[Message]:
-    """Write `count` WAV messages into `out` (reused when already there)."""
+    """Write `count` messages into `out` as booths send them, Ogg Opus (reused when already
+    there)."""
     rng = random.Random(seed)
     out.mkdir(parents=True, exist_ok=True)
     messages = []
@@ -48,7 +53,7 @@ def build(out: Path, count: int = 24, seed: int = 2026) -> list[Message]:
         voice, speed = rng.choice(VOICES), rng.randrange(135, 185, 5)
         lead, tail = rng.choice([(0.0, 0.0), (0.5, 1.0), (1.5, 2.5), (0.3, 4.0)])
         key = hashlib.sha1(f"{text}|{voice}|{speed}|{lead}|{tail}".encode()).hexdigest()[:10]
-        path = out / f"msg{n:02d}-{key}.wav"  # named by content: a changed corpus is rebuilt
+        path = out / f"msg{n:02d}-{key}.ogg"  # named by content: a changed corpus is rebuilt
         if not path.exists():
             _speak(text, voice, speed, lead, tail, path)
         messages.append(Message(path, text, _seconds(path)))
@@ -61,6 +66,7 @@ def _speak(text: str, voice: str, speed: int, lead: float, tail: float, path: Pa
         subprocess.run(
             ["espeak-ng", "-v", voice, "-s", str(speed), "-w", str(raw), text], check=True
         )
+        wav = Path(tmp) / "message.wav"
         subprocess.run(
             [
                 "sox",
@@ -71,16 +77,16 @@ def _speak(text: str, voice: str, speed: int, lead: float, tail: float, path: Pa
                 "1",
                 "-b",
                 "16",
-                str(path),
+                str(wav),
                 "pad",
                 str(lead),
                 str(tail),
             ],
             check=True,
         )
+        samples, _ = sf.read(wav, dtype="int16")
+        path.write_bytes(encode(samples))  # the booth's own encoder
 
 
 def _seconds(path: Path) -> float:
-    import soundfile as sf
-
     return float(sf.info(path).duration)
