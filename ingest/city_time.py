@@ -27,6 +27,8 @@ def parse_zone(name: str) -> ZoneInfo:
 
 @functools.cache
 def zone() -> ZoneInfo:
+    """Read from the environment, as each process reads its settings (IngestSettings checks
+    the same variable at start-up, so a wrong name stops the service instead of a request)."""
     return parse_zone(os.environ.get("INGEST_TIME_ZONE") or DEFAULT_ZONE)
 
 

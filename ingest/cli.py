@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
+from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -20,6 +21,8 @@ from ingest.provisioning import PASSWORD_FILE, issue_credentials, new_secret, wr
 from ingest.settings import IngestSettings
 from shared.errors import ProtocolError
 from shared.topics import Topics, check_slug
+
+EX_CONFIG = 78  # sysexits: configuration error; the units do not restart on it
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -125,7 +128,11 @@ def main(argv: list[str] | None = None) -> int:
 
     args = parser.parse_args(argv)
     logs.configure(args.log_level, args.log_format)
-    settings = IngestSettings()
+    try:
+        settings = IngestSettings()
+    except ValidationError as exc:  # a wrong INGEST_* variable, said plainly
+        print(f"error: bad ingest settings (INGEST_* variables):\n{exc}", file=sys.stderr)
+        return EX_CONFIG
     if args.command == "serve":
         return _serve(settings, args.host, args.port, worker=not args.no_worker)
     if args.command == "api":

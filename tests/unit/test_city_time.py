@@ -41,3 +41,15 @@ def test_the_zone_is_the_citys_setting(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_an_unknown_zone_is_refused_with_the_reason() -> None:
     with pytest.raises(ValidationError, match="unknown time zone 'Aarhus'"):
         IngestSettings(time_zone="Aarhus")
+
+
+def test_the_service_refuses_to_start_in_an_unknown_zone(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from ingest.cli import EX_CONFIG, main
+
+    monkeypatch.setenv("INGEST_TIME_ZONE", "Aarhus")
+    assert main(["token", "list"]) == EX_CONFIG  # systemd does not restart it in a loop
+    said = capsys.readouterr().err
+    assert "bad ingest settings" in said and "unknown time zone 'Aarhus'" in said
+    assert "Traceback" not in said
