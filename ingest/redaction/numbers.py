@@ -75,13 +75,14 @@ def find(text: str, language: str | None = None) -> list[Span]:
             continue
         # A caller who pauses in the middle of a number gets a full stop from Whisper
         # ("23 45. 67 89."): the runs are read again as one, the pause a separator.
-        run = [token for part in parts for token in part[0]]
+        run = [token for tokens, _, _ in parts for token in tokens]
         groups = [
             replace(group, sep="|") if n == 0 and k > 0 else group
-            for k, part in enumerate(parts)
-            for n, group in enumerate(part[2])
+            for k, (_, _, run_groups) in enumerate(parts)
+            for n, group in enumerate(run_groups)
         ]
-        whole = _windows(text, groups, run, parts[-1][1])
+        last_after = parts[-1][1]
+        whole = _windows(text, groups, run, last_after)
         spans += whole + [
             s for s in each if not any(s.start < w.end and w.start < s.end for w in whole)
         ]
