@@ -190,12 +190,18 @@ def test_stats_count_by_neighborhood_theme_and_week(api: Api) -> None:
 
 def test_stats_cut_days_and_weeks_at_the_citys_midnight(api: Api) -> None:
     # 23:30 UTC on Sunday 7 June is 01:30 on Monday 8 June in Aarhus (summer time, UTC+2).
-    api.add_clip("x", recorded_at=datetime(2026, 6, 7, 23, 30, tzinfo=UTC), theme="parks")
-    api.add_clip("y", recorded_at=datetime(2026, 6, 7, 21, 30, tzinfo=UTC), theme="parks")
+    late = datetime(2026, 6, 7, 23, 30, tzinfo=UTC)
+    api.add_clip("Flere bænke i parken", language="da", recorded_at=late, theme="parks")
+    early = datetime(2026, 6, 7, 21, 30, tzinfo=UTC)
+    api.add_clip("Cykelstien er for smal", language="da", recorded_at=early, theme="parks")
     days = {g["period"]: g["clips"] for g in api.get("/api/stats", period="day")["groups"]}
     weeks = {g["period"]: g["clips"] for g in api.get("/api/stats", period="week")["groups"]}
     assert days == {"2026-06-07": 1, "2026-06-08": 1}
     assert weeks == {"2026-06-01": 1, "2026-06-08": 1}
+    # Filters and search narrow what is counted, the days stay the city's.
+    found = api.get("/api/stats", period="day", q="bænk", language="da")
+    assert [(g["period"], g["clips"]) for g in found["groups"]] == [("2026-06-08", 1)]
+    assert found["total_clips"] == 1 and found["languages"] == {"da": 1}
 
 
 def test_exports_leave_out_unapproved_and_redact_by_default(api: Api) -> None:
