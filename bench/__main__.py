@@ -207,6 +207,13 @@ def markdown(r: dict[str, Any]) -> str:
                 "p95 < 100 ms",
                 f"{name} page p95 < 100 ms with 100,000 clips ({db})",
             )
+    for key, db in DATABASES:
+        stats = r.get(key, {}).get("planner_stats")
+        if stats:
+            lines.append(
+                f"| planners' statistics by day, all {r[key]['clips']:,} clips, {db} | "
+                f"p50 {stats['p50_ms']} ms ({stats['groups']:,} groups) | | |"
+            )
     sweep = ", ".join(f"{k}: {v}x" for k, v in t["throughput_by_batch_size"].items())
     lines += [
         "",

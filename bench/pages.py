@@ -18,8 +18,10 @@ from sqlalchemy import insert, text
 
 from ingest.aggregates import rebuild
 from ingest.app import create_app
-from ingest.database import make_engine, migrate
+from ingest.auth import create_token
+from ingest.database import make_engine, migrate, session_factory
 from ingest.models import Clip, ClipStatus, Moderation, Theme
+from ingest.roles import Role
 from ingest.settings import IngestSettings
 from ingest.words import index_terms
 from tests.support.broker import free_port
@@ -172,6 +174,29 @@ def measure(base_url: str, loads: int = 60) -> dict[str, Any]:
     return out
 
 
+def planner_token(settings: IngestSettings) -> str:
+    engine = make_engine(settings.sqlalchemy_url)
+    try:
+        with session_factory(engine).begin() as session:
+            return create_token(session, "bench", Role.PLANNER, days=1)
+    finally:
+        engine.dispose()
+
+
+def planner_stats(base_url: str, token: str, runs: int = 10) -> dict[str, Any]:
+    """The console's Statistik tab unfiltered: every clip, counted by neighborhood, theme
+    and day."""
+    headers = {"Authorization": f"Bearer {token}"}
+    with httpx.Client(base_url=base_url, timeout=60, headers=headers) as client:
+        groups = len(client.get("/api/stats").raise_for_status().json()["groups"])
+        times = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            client.get("/api/stats").raise_for_status()
+            times.append((time.perf_counter() - started) * 1000)
+    return {"p50_ms": round(statistics.median(times), 1), "groups": groups}
+
+
 def run(clips: int = 100_000, database_url: str | None = None) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="dn-pages-") as tmp:
         settings = IngestSettings(
@@ -180,8 +205,10 @@ def run(clips: int = 100_000, database_url: str | None = None) -> dict[str, Any]
             database_url=database_url,
         )
         seconds = seed(settings, clips)
+        token = planner_token(settings)
         with Server(settings) as server:
             figures = measure(f"http://127.0.0.1:{server.port}")
+            figures["planner_stats"] = planner_stats(f"http://127.0.0.1:{server.port}", token)
     return {
         "clips": clips,
         "database": "postgresql" if database_url else "sqlite",
