@@ -33,12 +33,16 @@ def test_make_run_shows_a_danish_call_from_booth_to_public_page(tmp_path: Path) 
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
-        text=True,
         start_new_session=True,  # its own process group, as a terminal's foreground job
     )
     lines: list[str] = []
-    assert run.stdout is not None
-    reader = threading.Thread(target=lambda: lines.extend(run.stdout or ()), daemon=True)
+    output = run.stdout
+    assert output is not None
+
+    def read() -> None:  # bytes, decoded leniently: no stray byte can end the reading
+        lines.extend(raw.decode("utf-8", "replace") for raw in output)
+
+    reader = threading.Thread(target=read, daemon=True)
     reader.start()
     try:
         started = wait_until(
