@@ -93,7 +93,7 @@ def _chains(text: str) -> Iterator[list[tuple[list[_Token], str]]]:
     """Runs of number tokens, those parted only by the end of a sentence kept together."""
     chain: list[tuple[list[_Token], str]] = []
     for run, after in _runs(text):
-        if chain and not (chain[-1][0][-1].trailing and _only_a_full_stop(text, chain[-1][0], run)):
+        if chain and not _only_a_full_stop(text, chain[-1][0], run):
             yield chain
             chain = []
         chain.append((run, after))
