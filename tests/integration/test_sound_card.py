@@ -62,22 +62,27 @@ def booth_env(card: FileSoundCard | None, broker: Mosquitto, tmp_path: Path) -> 
     secret = tmp_path / "broker-password"  # as in a booth's bundle: never in the URL
     secret.write_text(broker.passwords[BOOTH] + "\n")
     secret.chmod(0o600)
-    env = {
+    return hardware_env(card, tmp_path) | {
         "BOOTH_MQTT_URL": f"mqtt://127.0.0.1:{broker.port}",
         "BOOTH_MQTT_PASSWORD_FILE": str(secret),
-        "BOOTH_SPOOL_DIR": str(tmp_path / "spool"),
         "BOOTH_CONFIG_FILE": str(config),
-        "BOOTH_KEYPAD_PINS": '{"#": 22}',
     }
-    if card is not None:
-        env |= card.env() | {
+
+
+def hardware_env(card: FileSoundCard | None, tmp_path: Path) -> dict[str, str]:
+    """The booth's parts: the file sound card on mock pins, or (without a card) lgpio."""
+    env = {"BOOTH_SPOOL_DIR": str(tmp_path / "spool"), "BOOTH_KEYPAD_PINS": '{"#": 22}'}
+    if card is None:
+        return env | {"HOME": str(tmp_path), "BOOTH_PIN_FACTORY": "lgpio"}
+    return (
+        env
+        | card.env()
+        | {
             "BOOTH_PIN_FACTORY": "mock",
             "BOOTH_OUTPUT_DEVICE": "booth",
             "BOOTH_INPUT_DEVICE": "booth",
         }
-    else:
-        env |= {"HOME": str(tmp_path), "BOOTH_PIN_FACTORY": "lgpio"}
-    return env
+    )
 
 
 def report(stdout: str) -> dict[str, str]:
@@ -176,14 +181,8 @@ def test_a_bundle_from_ingest_booth_add_passes_booth_check_over_tls(tmp_path: Pa
         assert (bundle / "ca.crt").read_bytes() == broker.ca_file.read_bytes()
         installed = installed_config(bundle)
         card = FileSoundCard(tmp_path / "home", np.full(16000, 3000, np.int16))
-        env = card.env() | {
-            "BOOTH_CONFIG_FILE": str(installed),  # broker URL, password and CA from the bundle
-            "BOOTH_SPOOL_DIR": str(tmp_path / "spool"),
-            "BOOTH_PIN_FACTORY": "mock",
-            "BOOTH_OUTPUT_DEVICE": "booth",
-            "BOOTH_INPUT_DEVICE": "booth",
-            "BOOTH_KEYPAD_PINS": '{"#": 22}',
-        }
+        # Broker URL, password and CA from the bundle.
+        env = hardware_env(card, tmp_path) | {"BOOTH_CONFIG_FILE": str(installed)}
         result = run_cli("booth", ["check"], env, timeout=60)
         lines = report(result.stdout)
         assert all(lines[name].startswith("OK") for name in lines if name != "clock"), result.stdout
