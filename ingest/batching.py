@@ -63,7 +63,7 @@ def load(path: str) -> np.ndarray:
         if sf.info(path).samplerate == RATE:
             data, _ = sf.read(path, dtype="float32", always_2d=True)
             return np.ascontiguousarray(data.mean(axis=1) if data.shape[1] > 1 else data[:, 0])
-    except (sf.LibsndfileError, RuntimeError):
+    except RuntimeError:  # soundfile.LibsndfileError is one: a format or file it cannot read
         pass
     audio: np.ndarray = decode_audio(path, sampling_rate=RATE)
     return audio
