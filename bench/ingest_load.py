@@ -18,8 +18,8 @@ import httpx
 import soundfile as sf
 from sqlalchemy import func, select
 
-from ingest.database import make_engine, migrate, session_factory
-from ingest.models import Booth, Clip, ClipStatus
+from ingest.store.database import make_engine, migrate, session_factory
+from ingest.store.models import Booth, Clip, ClipStatus
 from shared.broker import BrokerAddress, make_client
 from shared.clip import ClipMeta, sha256_hex
 from shared.messages import Ack

@@ -16,14 +16,14 @@ import httpx
 import uvicorn
 from sqlalchemy import insert, text
 
-from ingest.aggregates import rebuild
-from ingest.app import create_app
-from ingest.auth import create_token
-from ingest.database import make_engine, migrate, session_factory
-from ingest.models import Clip, ClipStatus, Moderation, Theme
+from ingest.http.app import create_app
+from ingest.language.words import index_terms
+from ingest.publish.aggregates import rebuild
 from ingest.roles import Role
 from ingest.settings import IngestSettings
-from ingest.words import index_terms
+from ingest.store.database import make_engine, migrate, session_factory
+from ingest.store.models import Clip, ClipStatus, Moderation, Theme
+from ingest.store.tokens import create_token
 from tests.support.broker import free_port
 
 NEIGHBORHOODS = ["gellerup", "aarhus-c", "viby", "trige", "risskov", "hasle", "tilst", "lisbjerg"]

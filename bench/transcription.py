@@ -11,8 +11,8 @@ import jiwer
 from faster_whisper import WhisperModel
 
 from bench.corpus import Message
-from ingest.transcriber import Transcriber, resolve_model
-from ingest.whisper_models import join_base_model
+from ingest.transcribe.transcriber import Transcriber, resolve_model
+from ingest.transcribe.whisper_models import join_base_model
 
 THREADS = 2
 

@@ -12,13 +12,25 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from ingest import logs
-from ingest.auth import Role, create_token, revoke_token, token_state
-from ingest.broker_admin import BrokerAdmin, BrokerAdminError, check_booth_id, edge_bridge_conf
-from ingest.database import make_engine, migrate, session_factory
 from ingest.errors import IngestError
-from ingest.models import ApiToken, Booth
-from ingest.provisioning import PASSWORD_FILE, issue_credentials, new_secret, write_bundle_secret
+from ingest.fleet.broker_admin import (
+    BrokerAdmin,
+    BrokerAdminError,
+    check_booth_id,
+    edge_bridge_conf,
+)
+from ingest.fleet.provisioning import (
+    PASSWORD_FILE,
+    issue_credentials,
+    new_secret,
+    write_bundle_secret,
+)
+from ingest.roles import Role
+from ingest.sessions import open_sessions
 from ingest.settings import IngestSettings
+from ingest.store.database import make_engine, migrate
+from ingest.store.models import ApiToken, Booth
+from ingest.store.tokens import create_token, revoke_token, token_state
 from shared.errors import ProtocolError
 from shared.topics import Topics, check_slug
 
@@ -142,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "worker":
         return _role(settings, "transcribe", parent=args.parent)
     if args.command == "model":
-        from ingest.whisper_models import join_base_model
+        from ingest.transcribe.whisper_models import join_base_model
 
         try:
             print(join_base_model(args.out))
@@ -174,7 +186,7 @@ def _database(settings: IngestSettings) -> Iterator[sessionmaker[Session]]:
     engine = make_engine(settings.sqlalchemy_url)
     try:
         migrate(engine)
-        yield session_factory(engine)
+        yield open_sessions(engine)
     finally:
         engine.dispose()
 
@@ -208,7 +220,7 @@ def _token(settings: IngestSettings, args: argparse.Namespace) -> int:
 
 
 def _rebuild_counts(settings: IngestSettings) -> int:
-    from ingest.aggregates import rebuild
+    from ingest.publish.aggregates import rebuild
 
     with _transaction(settings) as session:
         rebuild(session.connection())
@@ -217,9 +229,9 @@ def _rebuild_counts(settings: IngestSettings) -> int:
 
 
 def _retranscribe(settings: IngestSettings, args: argparse.Namespace) -> int:
-    from ingest.retranscribe import Selection, retranscribe
-    from ingest.storage import make_store
-    from ingest.transcriber import Transcriber
+    from ingest.store.audio import make_store
+    from ingest.transcribe.retranscribe import Selection, retranscribe
+    from ingest.transcribe.transcriber import Transcriber
 
     selection = Selection(args.neighborhood, args.theme, args.booth, args.status)
     with _database(settings) as sessions:
@@ -237,10 +249,10 @@ def _retranscribe(settings: IngestSettings, args: argparse.Namespace) -> int:
 def _serve(settings: IngestSettings, host: str, port: int, *, worker: bool) -> int:
     import uvicorn
 
-    from ingest.app import create_app
+    from ingest.http.app import create_app
 
     app = create_app(settings, transcribe=False, worker_process=worker)
-    # uvicorn's access log would keep query strings (search terms); ingest.guard logs paths.
+    # uvicorn's access log would keep query strings (search terms); ingest.http.guard logs paths.
     uvicorn.run(app, host=host, port=port, log_config=None, access_log=False)
     return 0
 
@@ -248,7 +260,7 @@ def _serve(settings: IngestSettings, host: str, port: int, *, worker: bool) -> i
 def _api(settings: IngestSettings, host: str, port: int) -> int:
     import uvicorn
 
-    from ingest.app import create_app
+    from ingest.http.app import create_app
 
     app = create_app(settings, receive=False, transcribe=False, worker_process=False)
     uvicorn.run(app, host=host, port=port, log_config=None, access_log=False)
@@ -268,9 +280,9 @@ def _role(
     import signal
     import threading
 
-    from ingest.health_port import serve_health
+    from ingest.http.health_port import serve_health
     from ingest.service import IngestService
-    from ingest.worker_process import follow_parent
+    from ingest.transcribe.worker_process import follow_parent
 
     if parent is not None:
         follow_parent(parent)

@@ -5,16 +5,17 @@ import threading
 
 from sqlalchemy import text
 
-from ingest.database import make_engine, migrate, session_factory
-from ingest.fleet import Fleet
-from ingest.intake import Intake
-from ingest.receiver import Receiver
-from ingest.retention import purge_expired_audio, purge_raw_text
+from ingest.fleet.booths import Fleet
+from ingest.receive.intake import Intake
+from ingest.receive.receiver import Receiver
+from ingest.review.retention import purge_expired_audio, purge_raw_text
+from ingest.sessions import open_sessions
 from ingest.settings import IngestSettings
-from ingest.storage import make_store
-from ingest.transcriber import Transcriber
-from ingest.worker import TranscriptionWorker
-from ingest.worker_process import WorkerProcess
+from ingest.store.audio import make_store
+from ingest.store.database import make_engine, migrate
+from ingest.transcribe.transcriber import Transcriber
+from ingest.transcribe.worker import TranscriptionWorker
+from ingest.transcribe.worker_process import WorkerProcess
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +35,7 @@ class IngestService:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         self.engine = make_engine(settings.sqlalchemy_url)
         migrate(self.engine)
-        self.sessions = session_factory(self.engine)
+        self.sessions = open_sessions(self.engine)
         self.store = make_store(settings)
         self.intake = Intake(settings, self.sessions, self.store)
         self.fleet = Fleet(self.sessions, settings.data_dir / "prompts")

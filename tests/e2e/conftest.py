@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from booth.settings import BoothSettings
 from booth.simulate import SimulatedBooth
-from ingest.models import Clip
 from ingest.service import IngestService
+from ingest.store.models import Clip
 from tests.conftest import BOOTH
 from tests.integration.conftest import ingest_settings, register
 from tests.support.broker import Mosquitto

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.broker_admin import edge_bridge_conf
+from ingest.fleet.broker_admin import edge_bridge_conf
 from ingest.service import IngestService
 from shared.broker import BrokerAddress
 from shared.messages import AckStatus
@@ -80,7 +80,7 @@ def test_clips_cross_the_bridges_once_and_acks_come_back(
                     assert booth.next_ack(timeout=20).status == AckStatus.STORED
         from sqlalchemy import func, select
 
-        from ingest.models import Clip
+        from ingest.store.models import Clip
 
         with service.sessions() as session:
             rows = session.execute(select(Clip.booth_id, func.count()).group_by(Clip.booth_id))
@@ -111,7 +111,7 @@ def test_a_booth_cannot_pass_itself_off_through_its_edge(
             assert booth.next_ack(timeout=20).clip_id == own.clip_id
         from sqlalchemy import select
 
-        from ingest.models import Clip
+        from ingest.store.models import Clip
 
         with service.sessions() as session:
             assert list(session.scalars(select(Clip.id))) == [str(own.clip_id)]

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.models import Booth
 from ingest.service import IngestService
+from ingest.store.models import Booth
 from tests.conftest import BOOTH
 from tests.e2e.conftest import simulated_booth, start_ingest
 from tests.support.broker import Mosquitto

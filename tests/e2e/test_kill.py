@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 from booth.settings import BoothSettings
 from booth.spool import Spool
 from booth.uplink import Uplink
-from ingest.database import make_engine, migrate
-from ingest.models import Booth, Clip
+from ingest.store.database import make_engine, migrate
+from ingest.store.models import Booth, Clip
 from tests.support.broker import Mosquitto
 from tests.support.clips import encode_file, meta_for
 from tests.support.s3 import CREDENTIALS, moto_s3

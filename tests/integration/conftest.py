@@ -7,12 +7,13 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from ingest.app import create_app
-from ingest.auth import Role, create_token
-from ingest.intake import InboundClip
-from ingest.models import Clip, ClipStatus
+from ingest.http.app import create_app
+from ingest.receive.intake import InboundClip
+from ingest.roles import Role
 from ingest.service import IngestService
 from ingest.settings import IngestSettings
+from ingest.store.models import Clip, ClipStatus
+from ingest.store.tokens import create_token
 from shared.topics import Channel, Topics
 from tests.conftest import BOOTH
 from tests.support.broker import Mosquitto
@@ -42,7 +43,7 @@ def ingest(broker: Mosquitto, tmp_path: Path, database_url: str | None) -> Itera
 def register(service: IngestService, booth_id: str, neighborhood: str = "gellerup") -> None:
     from datetime import UTC, datetime
 
-    from ingest.models import Booth
+    from ingest.store.models import Booth
 
     with service.sessions.begin() as session:
         session.merge(Booth(id=booth_id, neighborhood=neighborhood, created_at=datetime.now(UTC)))

@@ -7,9 +7,9 @@ import json
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from ingest.auth import Role
-from ingest.models import Clip, ClipStatus
-from ingest.retention import purge_expired_audio
+from ingest.review.retention import purge_expired_audio
+from ingest.roles import Role
+from ingest.store.models import Clip, ClipStatus
 from tests.conftest import BOOTH
 from tests.integration.conftest import Api
 
@@ -28,7 +28,7 @@ def test_tokens_and_roles(api: Api) -> None:
     erasure = {"receipt": "12345678"}
     assert c.post("/api/erasures", json=erasure, headers=api.as_(Role.PLANNER)).status_code == 403
     with api.service.sessions.begin() as session:
-        from ingest.auth import revoke_token
+        from ingest.store.tokens import revoke_token
 
         assert revoke_token(session, "planner-user") == 1
     assert c.get("/api/clips", headers=api.as_(Role.PLANNER)).status_code == 401
@@ -130,7 +130,7 @@ def test_audio_is_streamed_with_ranges(api: Api) -> None:
 def test_a_correction_keeps_the_original_and_the_history(api: Api) -> None:
     clip_id = api.add_clip("we need more benches")
     with api.service.sessions.begin() as session:
-        from ingest.models import TranscriptVersion
+        from ingest.store.models import TranscriptVersion
 
         session.add(
             TranscriptVersion(

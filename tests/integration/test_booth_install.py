@@ -42,7 +42,7 @@ PASSWORD = "b00th-s3cret"
 
 def make_bundle(folder: Path) -> Path:
     """A bundle as `ingest booth add` writes it."""
-    from ingest.provisioning import write_bundle
+    from ingest.fleet.provisioning import write_bundle
     from shared.broker import BrokerAddress
 
     broker = BrokerAddress.from_url("mqtts://broker.aarhus.example:8883")

@@ -11,8 +11,8 @@ import pytest
 from paho.mqtt.properties import Properties
 from sqlalchemy import func, select
 
-from ingest.models import Clip, ClipStatus, Rejection
 from ingest.service import IngestService
+from ingest.store.models import Clip, ClipStatus, Rejection
 from shared.clip import FLAC, ClipMeta, sha256_hex
 from shared.messages import AckStatus
 from tests.conftest import BOOTH

@@ -1,10 +1,10 @@
 """Models per language: a clip keeps the language its theme is asked in, and waits for a
 worker whose model can transcribe it."""
 
-from ingest.auth import Role
-from ingest.models import Clip
-from ingest.transcriber import Transcriber
-from ingest.worker import TranscriptionWorker
+from ingest.roles import Role
+from ingest.store.models import Clip
+from ingest.transcribe.transcriber import Transcriber
+from ingest.transcribe.worker import TranscriptionWorker
 from tests.integration.conftest import Api
 
 

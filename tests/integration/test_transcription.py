@@ -11,11 +11,11 @@ from typing import Any
 import numpy as np
 import pytest
 
-from ingest.intake import InboundClip
-from ingest.models import Clip, ClipStatus, TranscriptVersion
+from ingest.receive.intake import InboundClip
 from ingest.service import IngestService
 from ingest.settings import IngestSettings
-from ingest.worker import TranscriptionWorker
+from ingest.store.models import Clip, ClipStatus, TranscriptVersion
+from ingest.transcribe.worker import TranscriptionWorker
 from shared.topics import Channel, Topics
 from tests.conftest import BOOTH
 from tests.integration.conftest import register
@@ -181,8 +181,8 @@ def test_a_batch_transcribes_speech_keeps_silence_empty_and_isolates_a_broken_cl
 def test_two_single_threaded_replicas_hear_what_one_model_hears(
     speech_wav: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from ingest import batching
-    from ingest.transcriber import Transcriber
+    from ingest.transcribe import batching
+    from ingest.transcribe.transcriber import Transcriber
 
     talk = speak(LONG_TALK, tmp_path / "long.wav", lead_s=0.5, tail_s=0.5)
     clips: list[tuple[Path, str | None]] = [(speech_wav, None), (talk, None)] * 3
@@ -228,7 +228,7 @@ def test_clips_load_the_same_through_libsndfile_and_pyav(speech_wav: Path, tmp_p
     import soundfile as sf
     from faster_whisper.audio import decode_audio
 
-    from ingest.batching import RATE, load
+    from ingest.transcribe.batching import RATE, load
 
     opus = tmp_path / "clip.ogg"
     opus.write_bytes(encode_file(speech_wav)[0])

@@ -1,6 +1,6 @@
 """A real mosquitto on a free loopback port, running the production config
 (deploy/mosquitto/mosquitto.conf) with its own paths, and logins made the production way
-(ingest.broker_admin through the dynamic security plugin)."""
+(ingest.fleet.broker_admin through the dynamic security plugin)."""
 
 import getpass
 import glob
@@ -10,7 +10,7 @@ import socket
 import subprocess
 from pathlib import Path
 
-from ingest.broker_admin import INGEST_CLIENT, BrokerAdmin
+from ingest.fleet.broker_admin import INGEST_CLIENT, BrokerAdmin
 from shared.broker import BrokerAddress
 from tests.support.waiting import wait_until
 

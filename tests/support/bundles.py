@@ -3,7 +3,7 @@ but with the bundle's own folder standing in for /etc/booth."""
 
 from pathlib import Path
 
-from ingest.provisioning import ON_BOOTH
+from ingest.fleet.provisioning import ON_BOOTH
 
 
 def installed_config(bundle: Path) -> Path:

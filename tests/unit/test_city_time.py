@@ -6,8 +6,8 @@ import pytest
 from pydantic import ValidationError
 
 from ingest import city_time
-from ingest.aggregates import monday
 from ingest.city_time import city_day
+from ingest.publish.aggregates import monday
 from ingest.settings import IngestSettings
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from ingest.errors import StorageError
-from ingest.storage import LocalAudioStore
+from ingest.store.audio import LocalAudioStore
 from shared.files import write_many_atomic
 
 

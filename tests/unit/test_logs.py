@@ -8,7 +8,7 @@ from ingest.logs import JsonFormatter
 
 def test_json_lines_carry_clip_fields() -> None:
     record = logging.LogRecord(
-        "ingest.intake", logging.WARNING, __file__, 1, "rejected %s", ("x",), None
+        "ingest.receive.intake", logging.WARNING, __file__, 1, "rejected %s", ("x",), None
     )
     record.clip_id = "c-1"
     record.reason = "oversize"

@@ -1,4 +1,4 @@
-"""Intake's Ogg Opus reader (ingest.ogg) agrees with libsndfile on every stream booths and
+"""Intake's Ogg Opus reader (ingest.receive.ogg) agrees with libsndfile on every stream booths and
 tools make, and says what is wrong with every broken one."""
 
 import io
@@ -9,7 +9,7 @@ import pytest
 import soundfile as sf
 
 from booth.ogg_opus import encode_ogg_opus
-from ingest.ogg import NotOggOpus, read_info
+from ingest.receive.ogg import NotOggOpus, read_info
 from tests.unit.test_ogg_opus import pages
 
 

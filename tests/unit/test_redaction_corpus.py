@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.redaction import apply, find_spans
+from ingest.language.redaction import apply, find_spans
 
 CORPUS = Path(__file__).parents[1] / "data" / "redaction_corpus.txt"
 MARK = re.compile(r"⟦(.*?)⟧")

@@ -4,9 +4,9 @@ import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 
-from ingest.database import MIGRATIONS, make_engine
-from ingest.queries import _matches
-from ingest.words import index_terms, query_terms, top_words, words
+from ingest.language.words import index_terms, query_terms, top_words, words
+from ingest.store.database import MIGRATIONS, make_engine
+from ingest.store.queries import _matches
 
 
 def test_redaction_labels_and_numbers_are_not_words() -> None:
@@ -60,7 +60,7 @@ def test_the_migration_gives_clips_already_stored_their_terms(tmp_path: object) 
         command.upgrade(config, "head")
     from sqlalchemy.orm import Session
 
-    from ingest.models import Clip
+    from ingest.store.models import Clip
 
     with Session(engine) as session:
         found = session.scalars(sa.select(Clip.id).where(_matches("cykel", session))).all()

@@ -1,0 +1,108 @@
+"""What routes depend on: the service, a session, and who is asking (bearer tokens, roles)."""
+
+import threading
+import time
+from collections import defaultdict, deque
+from collections.abc import Callable, Iterator
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
+
+from ingest.roles import Principal, Role
+from ingest.service import IngestService
+from ingest.store.tokens import principal_of
+
+
+def get_service(request: Request) -> IngestService:
+    service: IngestService = request.app.state.service
+    return service
+
+
+def get_session(service: Annotated[IngestService, Depends(get_service)]) -> Iterator[Session]:
+    with service.sessions() as session:
+        yield session
+
+
+ServiceDep = Annotated[IngestService, Depends(get_service)]
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+class SignInThrottle:
+    """Failed token checks per client address in the last minute; past the limit, 429."""
+
+    def __init__(self, per_minute: int) -> None:
+        self.per_minute = per_minute
+        self._failures: defaultdict[str, deque[float]] = defaultdict(deque)
+        self._lock = threading.Lock()
+
+    def check(self, client: str) -> None:
+        with self._lock:
+            recent = self._recent(client)
+            if len(recent) >= self.per_minute:
+                wait = int(60 - (time.monotonic() - recent[0])) + 1
+                raise HTTPException(
+                    429, "too many failed sign-ins; wait", {"Retry-After": str(wait)}
+                )
+
+    def failed(self, client: str) -> None:
+        with self._lock:
+            self._recent(client).append(time.monotonic())
+
+    def _recent(self, client: str) -> deque[float]:
+        failures = self._failures[client]
+        while failures and time.monotonic() - failures[0] > 60:
+            failures.popleft()
+        return failures
+
+
+_bearer = HTTPBearer(auto_error=False, description="an API token from `ingest token create`")
+
+
+def current_principal(
+    request: Request,
+    session: SessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    if credentials is None:
+        raise HTTPException(401, "a bearer token is required", {"WWW-Authenticate": "Bearer"})
+    throttle: SignInThrottle = request.app.state.sign_in_throttle
+    client = request.client.host if request.client else "unknown"
+    throttle.check(client)
+    principal = principal_of(session, credentials.credentials)
+    if principal is None:
+        throttle.failed(client)
+        raise HTTPException(
+            401, "unknown, expired or revoked token", {"WWW-Authenticate": "Bearer"}
+        )
+    return principal
+
+
+def require(*roles: Role) -> Callable[[Principal], Principal]:
+    """A dependency admitting these roles (admins always)."""
+    allowed = {Role.ADMIN, *roles}
+
+    def check(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+        if principal.role not in allowed:
+            raise HTTPException(403, f"role {principal.role} may not do this")
+        return principal
+
+    return check
+
+
+# What any endpoint behind a token may answer besides its own responses.
+AUTH_ERRORS: dict[int | str, dict[str, object]] = {
+    400: {"description": "the request body is not valid JSON"},
+    401: {"description": "no token, or an unknown, expired or revoked one"},
+    413: {"description": "the request body is too large"},
+    429: {"description": "too many failed sign-ins from this client"},
+    403: {"description": "the token's role may not do this"},
+}
+
+Reader = Annotated[Principal, Depends(require(Role.PLANNER, Role.MODERATOR))]
+Planner = Annotated[Principal, Depends(require(Role.PLANNER))]
+Moderator = Annotated[Principal, Depends(require(Role.MODERATOR))]
+Admin = Annotated[Principal, Depends(require())]
+FleetReader = Annotated[Principal, Depends(require(Role.PLANNER, Role.MODERATOR, Role.TECHNICIAN))]
+SignedIn = Annotated[Principal, Depends(current_principal)]

@@ -1,0 +1,109 @@
+"""The booth registry, joined with each booth's live status and its newest message."""
+
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Response
+from pydantic import BaseModel, Field
+from sqlalchemy import func, select
+
+from ingest.http.deps import AUTH_ERRORS, Admin, FleetReader, ServiceDep, SessionDep
+from ingest.http.params import BoothId
+from ingest.http.schemas import utc_or_none
+from ingest.store.models import Booth, Clip
+from shared.topics import SLUG_PATTERN
+
+router = APIRouter(prefix="/api/booths", tags=["booths"], responses=AUTH_ERRORS)
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "no such booth"}}
+
+
+class BoothIn(BaseModel):
+    neighborhood: str = Field(pattern=SLUG_PATTERN)
+    location: str | None = Field(default=None, max_length=200)
+    notes: str | None = Field(default=None, max_length=5000)
+
+
+class BoothNew(BoothIn):
+    id: str = Field(pattern=SLUG_PATTERN)
+
+
+class BoothOut(BoothNew):
+    last_seen_at: datetime | None
+    state: str | None
+    spool_clips: int | None
+    version: str | None
+    config_version: int
+    status: dict[str, Any] | None
+    last_clip_at: datetime | None = Field(
+        default=None, description="when ingest stored this booth's newest message"
+    )
+
+    @classmethod
+    def of(cls, booth: Booth, last_clip_at: datetime | None = None) -> "BoothOut":
+        status = booth.status or {}
+        return cls(
+            id=booth.id,
+            neighborhood=booth.neighborhood,
+            location=booth.location,
+            notes=booth.notes,
+            last_seen_at=utc_or_none(booth.last_seen_at),
+            state=status.get("state"),  # type: ignore[arg-type]
+            spool_clips=status.get("spool_clips"),  # type: ignore[arg-type]
+            version=status.get("version"),  # type: ignore[arg-type]
+            config_version=booth.config_version,
+            status=booth.status,
+            last_clip_at=utc_or_none(last_clip_at),
+        )
+
+
+@router.get("", response_model=list[BoothOut])
+def list_booths(session: SessionDep, _who: FleetReader) -> list[BoothOut]:
+    """Technicians may read this too: a booth's state and when its last message arrived,
+    never what was said."""
+    newest = (
+        select(func.max(Clip.received_at))
+        .where(Clip.booth_id == Booth.id)
+        .correlate(Booth)
+        .scalar_subquery()
+    )
+    rows = session.execute(select(Booth, newest).order_by(Booth.id))
+    return [BoothOut.of(booth, last_clip_at) for booth, last_clip_at in rows]
+
+
+@router.post(
+    "", response_model=BoothOut, status_code=201, responses={409: {"description": "exists"}}
+)
+def add_booth(body: BoothNew, session: SessionDep, service: ServiceDep, _who: Admin) -> BoothOut:
+    if session.get(Booth, body.id) is not None:
+        raise HTTPException(409, "booth already registered")
+    booth = Booth(**body.model_dump(), created_at=datetime.now(UTC), config_version=0)
+    session.add(booth)
+    session.commit()
+    service.fleet.publish_configs()
+    return BoothOut.of(booth)
+
+
+@router.put("/{booth_id}", response_model=BoothOut, responses=NOT_FOUND)
+def update_booth(
+    booth_id: BoothId, body: BoothIn, session: SessionDep, service: ServiceDep, _who: Admin
+) -> BoothOut:
+    booth = session.get(Booth, booth_id)
+    if booth is None:
+        raise HTTPException(404, "no such booth")
+    for key, value in body.model_dump().items():
+        setattr(booth, key, value)
+    session.commit()
+    service.fleet.publish_configs()
+    session.refresh(booth)
+    return BoothOut.of(booth)
+
+
+@router.delete("/{booth_id}", status_code=204, responses=NOT_FOUND)
+def remove_booth(booth_id: BoothId, session: SessionDep, _who: Admin) -> Response:
+    """Its clips stay; new clips from it are rejected as `unknown_booth`."""
+    booth = session.get(Booth, booth_id)
+    if booth is None:
+        raise HTTPException(404, "no such booth")
+    session.delete(booth)
+    session.commit()
+    return Response(status_code=204)

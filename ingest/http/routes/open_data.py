@@ -1,0 +1,141 @@
+"""Open data for anyone: the published, redacted messages as CSV and JSON under an open
+license, and Atom feeds per neighborhood and per theme.
+
+Only what the public page shows: approved messages as approved, the day they were recorded
+(not the time: fewer clues to who called) and no booth ids.
+"""
+
+import csv
+import io
+import json
+import xml.etree.ElementTree as ET
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Request, Response
+from fastapi import Path as PathParam
+from sqlalchemy import select
+
+from ingest.city_time import city_day
+from ingest.http.deps import SessionDep
+from ingest.http.params import SlugFilter
+from ingest.http.routes.export import spreadsheet_safe
+from ingest.http.schemas import utc
+from ingest.store.models import Clip
+from ingest.store.queries import ordered, readable_by_public
+from shared.topics import SLUG_PATTERN
+
+router = APIRouter(prefix="/public", tags=["open data"])
+
+LICENSE = "CC BY 4.0"
+LICENSE_URL = "https://creativecommons.org/licenses/by/4.0/"
+LICENSE_LINE = (
+    f"Digitalt Nabolag / Digital Neighborhood, {LICENSE} ({LICENSE_URL}): "
+    "published, redacted messages from the city's phone booths"
+)
+FIELDS = ("id", "neighborhood", "theme", "recorded_on", "language", "text")
+ATOM = "http://www.w3.org/2005/Atom"
+FEED_SIZE = 50
+
+
+def _published(
+    session: SessionDep, neighborhood: str | None, theme: str | None, limit: int | None = None
+) -> list[Clip]:
+    query = ordered(readable_by_public(select(Clip), session, neighborhood, theme), "newest")
+    return list(session.scalars(query.limit(limit) if limit else query))
+
+
+def _record(clip: Clip) -> dict[str, Any]:
+    return {
+        "id": clip.id,
+        "neighborhood": clip.neighborhood,
+        "theme": clip.theme,
+        "recorded_on": city_day(clip.recorded_at).isoformat(),
+        "language": clip.language,
+        "text": clip.published_text or "",
+    }
+
+
+@router.get(
+    "/open-data.{fmt}",
+    responses={200: {"content": {"text/csv": {}, "application/json": {}}}},
+    response_class=Response,
+)
+def open_data(
+    fmt: Literal["csv", "json"],
+    session: SessionDep,
+    neighborhood: SlugFilter = None,
+    theme: SlugFilter = None,
+) -> Response:
+    """Every published message (newest first), with the license it is given under."""
+    records = [_record(clip) for clip in _published(session, neighborhood, theme)]
+    headers = {
+        "Link": f'<{LICENSE_URL}>; rel="license"',
+        "Content-Disposition": f'inline; filename="digitalt-nabolag.{fmt}"',
+    }
+    if fmt == "json":
+        body = {"license": LICENSE, "license_url": LICENSE_URL, "about": LICENSE_LINE}
+        content = json.dumps({**body, "messages": records}, ensure_ascii=False, indent=1)
+        return Response(content, media_type="application/json", headers=headers)
+    out = io.StringIO()
+    out.write(f"# {LICENSE_LINE}\r\n")  # the license line; readers skip it as a comment
+    writer = csv.DictWriter(out, fieldnames=FIELDS)
+    writer.writeheader()
+    for record in records:
+        writer.writerow({k: spreadsheet_safe(v) for k, v in record.items()})
+    return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
+
+
+@router.get(
+    "/feeds/{kind}/{slug}.atom",
+    responses={200: {"content": {"application/atom+xml": {}}}},
+    response_class=Response,
+)
+def feed(
+    kind: Literal["neighborhood", "theme"],
+    slug: Annotated[str, PathParam(pattern=SLUG_PATTERN)],
+    session: SessionDep,
+    request: Request,
+) -> Response:
+    """The newest published messages of one neighborhood or one theme (Atom, RFC 4287)."""
+    clips = _published(
+        session,
+        slug if kind == "neighborhood" else None,
+        slug if kind == "theme" else None,
+        FEED_SIZE,
+    )
+    base = str(request.base_url).rstrip("/")
+    ET.register_namespace("", ATOM)
+    root = ET.Element(f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": "da"})
+    label = "Bydel" if kind == "neighborhood" else "Tema"
+    _text(root, "title", f"Digitalt Nabolag: {label} {slug}")
+    _text(root, "id", f"{base}/public/feeds/{kind}/{slug}.atom")
+    _text(root, "rights", LICENSE_LINE)
+    updated = max((utc(c.published_at or c.recorded_at) for c in clips), default=None)
+    _text(root, "updated", (updated or datetime(2026, 1, 1, tzinfo=UTC)).isoformat())
+    ET.SubElement(root, f"{{{ATOM}}}link", {"rel": "self", "href": f"{base}{request.url.path}"})
+    ET.SubElement(root, f"{{{ATOM}}}link", {"rel": "alternate", "href": f"{base}/"})
+    author = ET.SubElement(root, f"{{{ATOM}}}author")
+    _text(author, "name", "Digitalt Nabolag")
+    for clip in clips:
+        entry = ET.SubElement(root, f"{{{ATOM}}}entry")
+        text = clip.published_text or ""
+        _text(entry, "id", f"urn:uuid:{clip.id}")
+        _text(entry, "title", _title(text))
+        _text(entry, "updated", utc(clip.published_at or clip.recorded_at).isoformat())
+        _text(entry, "content", text).set("type", "text")
+        ET.SubElement(entry, f"{{{ATOM}}}category", {"term": clip.theme})
+        ET.SubElement(entry, f"{{{ATOM}}}category", {"term": clip.neighborhood})
+    body = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return Response(body, media_type="application/atom+xml; charset=utf-8")
+
+
+def _text(parent: ET.Element, tag: str, text: str) -> ET.Element:
+    node = ET.SubElement(parent, f"{{{ATOM}}}{tag}")
+    node.text = text
+    return node
+
+
+def _title(text: str, words: int = 8) -> str:
+    parts = text.split()
+    return " ".join(parts[:words]) + (" …" if len(parts) > words else "")

@@ -1,0 +1,245 @@
+"""What anyone may see: the text moderators approved, as they approved it, and aggregates.
+No audio, no raw text, no booth, no time of day (with a known booth, a time can point at
+a caller)."""
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Response
+from pydantic import BaseModel, Field
+from sqlalchemy import func, select, tuple_
+from sqlalchemy.orm import Session
+
+from ingest.city_time import city_day
+from ingest.city_time import today as city_today
+from ingest.http.deps import SessionDep
+from ingest.http.params import Cursor, SlugFilter, Words
+from ingest.language.words import rank_words
+from ingest.publish import charts
+from ingest.store.models import Booth, Clip, Theme, WeekCount, WordCount
+from ingest.store.queries import AnySelect, Order, page_of, readable_by_public
+
+router = APIRouter(prefix="/public", tags=["public"])
+
+
+def scoped(
+    query: AnySelect,
+    table: type[WeekCount] | type[WordCount],
+    neighborhood: str | None,
+    theme: str | None,
+) -> AnySelect:
+    if neighborhood:
+        query = query.where(table.neighborhood == neighborhood)
+    if theme:
+        query = query.where(table.theme == theme)
+    return query
+
+
+class PublicClip(BaseModel):
+    id: str
+    neighborhood: str
+    theme: str
+    recorded_on: date = Field(description="the day only")
+    text: str = Field(description="as the moderator approved it, personal data hidden")
+
+
+class PublicPage(BaseModel):
+    items: list[PublicClip]
+    next_cursor: str | None
+
+
+class PublicCount(BaseModel):
+    neighborhood: str
+    theme: str
+    received: int = Field(description="spoken messages received, published or not")
+    published: int = Field(description="messages a moderator approved for this site")
+
+
+class PublicWeek(BaseModel):
+    week: date = Field(description="its Monday")
+    received: int
+    published: int
+
+
+class PublicStats(BaseModel):
+    counts: list[PublicCount]
+    weeks: list[PublicWeek] = Field(description="the trend: all counts in scope, by week")
+    total_received: int
+    total_published: int
+
+
+class PublicTheme(BaseModel):
+    slug: str
+    title: str
+    question: str
+    live: bool = Field(description="asked in the booths today")
+    starts_on: date | None
+    ends_on: date | None
+    we_did: str | None = Field(description='"Det sagde I - det gjorde vi", by the city')
+
+
+@router.get("/clips", response_model=PublicPage, responses={400: {"description": "bad cursor"}})
+def public_clips(
+    session: SessionDep,
+    neighborhood: SlugFilter = None,
+    theme: SlugFilter = None,
+    order: Order = "newest",
+    cursor: Cursor = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    q: Words = None,
+) -> PublicPage:
+    """Approved messages, as approved; `q` searches their published words (Danish and
+    English forms: "cykel" finds cyklen, cykler, cykelsti)."""
+    query = readable_by_public(select(Clip), session, neighborhood, theme, q)
+    page, next_cursor = page_of(session, query, order, cursor, limit)
+    items = [
+        PublicClip(
+            id=c.id,
+            neighborhood=c.neighborhood,
+            theme=c.theme,
+            recorded_on=city_day(c.recorded_at),
+            text=c.published_text or "",
+        )
+        for c in page
+    ]
+    return PublicPage(items=items, next_cursor=next_cursor)
+
+
+@router.get("/stats", response_model=PublicStats)
+def public_stats(
+    session: SessionDep, neighborhood: SlugFilter = None, theme: SlugFilter = None
+) -> PublicStats:
+    """How many messages each neighborhood left on each theme (speech only), and the
+    trend by week; read from counts kept as clips change (ingest.publish.aggregates)."""
+    by_place = _counted(session, [WeekCount.neighborhood, WeekCount.theme], neighborhood, theme)
+    by_week = _weeks(session, neighborhood, theme)
+    counts = [
+        PublicCount(neighborhood=n, theme=t, received=r, published=p) for n, t, r, p in by_place
+    ]
+    weeks = [PublicWeek(week=w, received=r, published=p) for w, r, p in by_week]
+    return PublicStats(
+        counts=counts,
+        weeks=weeks,
+        total_received=sum(c.received for c in counts),
+        total_published=sum(c.published for c in counts),
+    )
+
+
+def _counted(
+    session: Session, by: list[Any], neighborhood: str | None, theme: str | None
+) -> list[Any]:
+    """Received and published summed by the columns `by`, in their order; only groups
+    with messages."""
+    received, published = func.sum(WeekCount.received), func.sum(WeekCount.published)
+    return list(
+        session.execute(
+            scoped(select(*by, received, published), WeekCount, neighborhood, theme)
+            .group_by(*by)
+            .having(received > 0)
+            .order_by(*by)
+        )
+    )
+
+
+def _weeks(
+    session: Session, neighborhood: str | None, theme: str | None
+) -> list[tuple[date, int, int]]:
+    """(Monday, received, published) of each week with messages, oldest first."""
+    rows = _counted(session, [WeekCount.week], neighborhood, theme)
+    return [(week, int(r), int(p)) for week, r, p in rows]
+
+
+@router.get(
+    "/charts/weeks.svg",
+    response_class=Response,
+    responses={200: {"content": {"image/svg+xml": {}}, "description": "the chart"}},
+)
+def weekly_chart(
+    session: SessionDep,
+    neighborhood: SlugFilter = None,
+    theme: SlugFilter = None,
+    lang: Literal["da", "en"] = "da",
+) -> Response:
+    """The trend of /public/stats as a bar chart (SVG, drawn here; no script runs in it)."""
+    svg = charts.weekly(_weeks(session, neighborhood, theme), lang)
+    return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "no-cache"})
+
+
+class PublicWord(BaseModel):
+    word: str = Field(description="the form people used most")
+    count: int = Field(description="uses of all its forms (cykel, cyklen, cykler)")
+
+
+@router.get("/words", response_model=list[PublicWord])
+def public_words(
+    session: SessionDep,
+    neighborhood: SlugFilter = None,
+    theme: SlugFilter = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> list[PublicWord]:
+    """The words used most in published messages, stop words and fillers left out; read
+    from counts kept as clips are approved (ingest.publish.aggregates)."""
+    # The stems used most, then the forms of just those stems.
+    total = func.sum(WordCount.uses)
+    stems = session.execute(
+        scoped(select(WordCount.language, WordCount.stem), WordCount, neighborhood, theme)
+        .group_by(WordCount.language, WordCount.stem)
+        .having(total > 0)
+        .order_by(total.desc(), WordCount.language, WordCount.stem)
+        .limit(limit)
+    ).all()
+    if not stems:
+        return []
+    forms = session.execute(
+        scoped(
+            select(WordCount.language, WordCount.stem, WordCount.form, total),
+            WordCount,
+            neighborhood,
+            theme,
+        )
+        .where(tuple_(WordCount.language, WordCount.stem).in_([tuple(s) for s in stems]))
+        .group_by(WordCount.language, WordCount.stem, WordCount.form)
+    ).all()
+    ranked = rank_words((((lang, stem, form), uses) for lang, stem, form, uses in forms), limit)
+    return [PublicWord(word=word, count=count) for word, count in ranked]
+
+
+@router.get("/themes", response_model=list[PublicTheme])
+def public_themes(session: SessionDep) -> list[PublicTheme]:
+    """The questions asked today, and past ones the city has answered."""
+    today = city_today()
+    themes = session.scalars(select(Theme).order_by(Theme.slug))
+    return [
+        PublicTheme(
+            slug=t.slug,
+            title=t.title,
+            question=t.question,
+            live=t.live_on(today),
+            starts_on=t.starts_on,
+            ends_on=t.ends_on,
+            we_did=t.we_did,
+        )
+        for t in themes
+        if t.live_on(today) or t.we_did
+    ]
+
+
+class PublicPlace(BaseModel):
+    neighborhood: str
+    booths: int
+    places: list[str] = Field(description="where its booths stand, as the city describes them")
+
+
+@router.get("/places", response_model=list[PublicPlace])
+def public_places(session: SessionDep, neighborhood: SlugFilter = None) -> list[PublicPlace]:
+    """Each neighborhood's booths: how many, and where they stand (no booth ids)."""
+    query = select(Booth.neighborhood, Booth.location).order_by(Booth.neighborhood, Booth.location)
+    if neighborhood:
+        query = query.where(Booth.neighborhood == neighborhood)
+    places: dict[str, PublicPlace] = {}
+    for name, location in session.execute(query):
+        place = places.setdefault(name, PublicPlace(neighborhood=name, booths=0, places=[]))
+        place.booths += 1
+        if location and location not in place.places:
+            place.places.append(location)
+    return list(places.values())

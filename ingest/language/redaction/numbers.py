@@ -1,0 +1,308 @@
+"""CPR and Danish phone numbers, written or spoken, in any grouping.
+
+The transcript is cut into runs of number tokens (digits, or number words read by
+`text2num` in Danish and English), joined only by spaces, commas and spoken dashes. Each run
+becomes digit groups, and windows of groups holding 10 digits that start with a date (CPR;
+no modulus-11 check, which numbers issued since 2007 may fail) or 8 digits that start with
+2-9 (a Danish subscriber number) are hidden. In a sentence about phoning, a run of six or
+more digits that is neither is hidden too: Whisper mishears numbers ("234567A" for "23 45 67
+89") and callers break off, and part of a number still leads to its owner. What looks like an
+amount, a date, a year or a count list stays.
+"""
+
+import functools
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from datetime import date
+
+from text_to_num import alpha2digit
+
+from ingest.language.redaction.spans import Kind, Span
+
+_TOKEN = re.compile(r"\S+")
+_EDGE = "\"'«»()[]{}"
+_DIGITS = re.compile(r"(?:\+|00)?\d+(?:[-./]\d+)*[a-zæøå]?")  # "2a": bus 2A, or misheard
+_DIGIT_WORDS = {
+    # Single digits that text2num leaves alone outside a run ("en", "et" are also articles).
+    "nul": 0, "en": 1, "et": 1, "to": 2, "tre": 3, "fire": 4, "fem": 5, "seks": 6, "syv": 7,
+    "otte": 8, "ni": 9, "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
+    "six": 6, "seven": 7, "eight": 8, "nine": 9,
+}  # fmt: skip
+_DASHES = {"-", "\u2013", "bindestreg", "streg", "tankestreg", "minus", "dash", "hyphen"}
+_JOINERS = {"og", "and"}  # "fem og fyrre", "one hundred and five"
+_MAGNITUDES = re.compile(
+    r"^(hundrede|hundred|tusind|tusinde|thousand|millioner|million|millions|mio|milliard\w*|billion\w*)$"
+)
+_AMOUNT_AFTER = re.compile(
+    r"^(kr|kroner|krone|dkk|euro|eur|mio|procent|pct|%|km|meter|m|minutter|min|timer|år|"
+    r"people|persons|personer|mennesker|biler|cars|dollars?|pounds?)\b",
+    re.IGNORECASE,
+)
+_PHONE_CUES = re.compile(
+    r"\b(ring\w*|telefon\w*|tlf|nummer|nummeret|mobil\w*|sms|call|phone|number|reach me|"
+    r"text me)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Group:
+    """Digits as they were spoken or written, and where they stand in the text."""
+
+    digits: str
+    start: int
+    end: int
+    sep: str  # what stood before it in the run: "", " ", ",", "-", ".", "|" (a full stop)
+    prefix: bool = False  # +45 or 0045
+
+
+@dataclass
+class _Token:
+    start: int
+    end: int
+    word: str  # lower case, edges stripped
+    trailing: str  # punctuation that followed it
+
+
+def find(text: str, language: str | None = None) -> list[Span]:
+    spans = []
+    for chain in _chains(text):
+        parts = [(run, after, list(_groups(text, run, language))) for run, after in chain]
+        each = [s for run, after, groups in parts for s in _windows(text, groups, run, after)]
+        if len(parts) == 1:
+            spans += each
+            continue
+        # A caller who pauses in the middle of a number gets a full stop from Whisper
+        # ("23 45. 67 89."): the runs are read again as one, the pause a separator.
+        run = [token for tokens, _, _ in parts for token in tokens]
+        groups = [
+            replace(group, sep="|") if n == 0 and k > 0 else group
+            for k, (_, _, run_groups) in enumerate(parts)
+            for n, group in enumerate(run_groups)
+        ]
+        last_after = parts[-1][1]
+        whole = _windows(text, groups, run, last_after)
+        spans += whole + [
+            s for s in each if not any(s.start < w.end and w.start < s.end for w in whole)
+        ]
+    return spans
+
+
+def _chains(text: str) -> Iterator[list[tuple[list[_Token], str]]]:
+    """Runs of number tokens, those parted only by the end of a sentence kept together."""
+    chain: list[tuple[list[_Token], str]] = []
+    for run, after in _runs(text):
+        if chain and not _only_a_full_stop(text, chain[-1][0], run):
+            yield chain
+            chain = []
+        chain.append((run, after))
+    if chain:
+        yield chain
+
+
+def _only_a_full_stop(text: str, before: list[_Token], run: list[_Token]) -> bool:
+    between = text[before[-1].end : run[0].start]
+    return between.strip() in {".", "!", "?", ";", ":"}
+
+
+# Runs ---------------------------------------------------------------------------------------
+
+
+def _tokens(text: str) -> list[_Token]:
+    tokens = []
+    for match in _TOKEN.finditer(text):
+        raw, start = match.group(), match.start()
+        core = raw.strip(_EDGE)
+        start += raw.index(core) if core else 0
+        trailing = ""
+        while core and core[-1] in ",.;:!?":
+            trailing, core = core[-1] + trailing, core[:-1]
+        if core:
+            tokens.append(_Token(start, start + len(core), core.lower(), trailing))
+    return tokens
+
+
+@functools.lru_cache(maxsize=8192)  # transcripts repeat their words; text2num is slow
+def _is_number(word: str) -> bool:
+    if _DIGITS.fullmatch(word) or word in _DIGIT_WORDS or _MAGNITUDES.match(word):
+        return True
+    return any(_spoken_value(word, lang) is not None for lang in ("da", "en"))
+
+
+def _spoken_value(word: str, lang: str) -> str | None:
+    converted = alpha2digit(word, lang, threshold=0)
+    return converted if converted != word and converted.isdigit() else None
+
+
+def _runs(text: str) -> Iterator[tuple[list[_Token], str]]:
+    """Runs of number tokens, with the word that follows each run."""
+    tokens = _tokens(text)
+    numeric = [_is_number(t.word) for t in tokens]
+    for i, token in enumerate(tokens):  # "oh" is zero next to other digits
+        if token.word == "oh" and (
+            (i > 0 and numeric[i - 1]) or (i + 1 < len(tokens) and numeric[i + 1])
+        ):
+            numeric[i] = True
+    run: list[_Token] = []
+    for i, token in enumerate(tokens):
+        between = (
+            0 < i < len(tokens) - 1
+            and run
+            and numeric[i + 1]
+            and (
+                token.word in _DASHES or (token.word in _JOINERS and not run[-1].word[0].isdigit())
+            )
+        )
+        if numeric[i] or between:
+            run.append(token)
+            if token.trailing and token.trailing[-1] in ".;:!?":  # the sentence ends
+                yield run, ""
+                run = []
+            continue
+        if run:
+            yield run, token.word
+        run = []
+    if run:
+        yield run, ""
+
+
+# Groups -------------------------------------------------------------------------------------
+
+
+def _groups(text: str, run: list[_Token], language: str | None) -> Iterator[Group]:
+    sep = ""
+    words: list[_Token] = []
+    for token in [*run, None]:
+        if token is not None and not _DIGITS.fullmatch(token.word) and token.word not in _DASHES:
+            words.append(token)
+            continue
+        if words:
+            yield from _spoken(text, words, sep, language)
+            sep, words = words[-1].trailing[:1] or " ", []
+        if token is None:
+            break
+        if token.word in _DASHES:
+            sep = "-"
+            continue
+        yield from _written(token, sep)
+        sep = token.trailing[:1] or " "
+
+
+def _written(token: _Token, sep: str) -> Iterator[Group]:
+    word, offset = token.word, token.start
+    prefix = re.match(r"(?:\+|00)45(?=\d{8}$|$)", word)
+    if prefix:
+        yield Group("45", offset, offset + prefix.end(), sep, prefix=True)
+        sep, word, offset = "", word[prefix.end() :], offset + prefix.end()
+    for part in re.finditer(r"\d+|[-./]", word):
+        if part.group().isdigit():
+            yield Group(part.group(), offset + part.start(), offset + part.end(), sep)
+            sep = ""
+        else:
+            sep = part.group()
+
+
+def _spoken(text: str, words: list[_Token], sep: str, language: str | None) -> Iterator[Group]:
+    """Number words become digit groups; each group spans the words it was read from."""
+    phrase = text[words[0].start : words[-1].end]
+    phrase = re.sub(r"\boh\b", "zero", phrase, flags=re.IGNORECASE)
+    best = ""
+    for lang in ([language] if language in ("da", "en") else []) + ["da", "en"]:
+        converted = alpha2digit(phrase, lang, threshold=0)
+        if len(re.findall(r"\d", converted)) > len(re.findall(r"\d", best)):
+            best = converted
+    if _MAGNITUDES.search(" ".join(w.word for w in words)):
+        best = re.sub(r"\s+", "", best) if best else best  # an amount: one number
+    for n, digits in enumerate(re.findall(r"\d+", best)):
+        yield Group(digits, words[0].start, words[-1].end, sep if n == 0 else " ")
+
+
+# Windows ------------------------------------------------------------------------------------
+
+
+def _windows(text: str, groups: list[Group], run: list[_Token], after: str) -> list[Span]:
+    spans = []
+    words = " ".join(t.word for t in run)
+    if _MAGNITUDES.search(words) or _AMOUNT_AFTER.match(after):
+        return []  # "12 500 000 kr", "tolv millioner": an amount
+    i = 0
+    while i < len(groups):
+        found = _window_at(text, groups, i)
+        if found is None:
+            i += 1
+            continue
+        j, kind = found
+        start = groups[i - 1].start if i > 0 and groups[i - 1].prefix else groups[i].start
+        spans.append(Span(start, groups[j].end, kind))
+        i = j + 1
+    if not spans and _part_of_a_phone_number(text, groups):
+        spans.append(Span(run[0].start, run[-1].end, Kind.PHONE))
+    return spans
+
+
+def _window_at(text: str, groups: list[Group], i: int) -> tuple[int, Kind] | None:
+    if groups[i].prefix:
+        return None
+    total, phone = 0, None
+    for j in range(i, len(groups)):
+        total += len(groups[j].digits)
+        window = groups[i : j + 1]
+        if total == 8 and _phone_like(text, window):
+            phone = j
+        if total == 10 and _cpr_like(window):
+            return j, Kind.CPR
+        if total >= 10:
+            break
+    return (phone, Kind.PHONE) if phone is not None else None
+
+
+def _digits(window: list[Group]) -> str:
+    return "".join(g.digits for g in window)
+
+
+def _cpr_like(window: list[Group]) -> bool:
+    digits = _digits(window)
+    day, month, year = int(digits[:2]), int(digits[2:4]), int(digits[4:6])
+    try:
+        date(2000 + year, month, day)
+    except ValueError:
+        return False
+    return all(g.sep != "." for g in window[1:])  # "01.01.1990" is a date
+
+
+def _phone_like(text: str, window: list[Group]) -> bool:
+    if _digits(window)[0] in "01":
+        return False  # Danish subscriber numbers start with 2-9
+    if _other_number(window):
+        return False
+    if any(g.sep == "," for g in window[1:]):
+        # "23, 45, 67, 89" is how Whisper writes a number read in pairs; so is a list of
+        # counts. Only a word about phoning nearby tells them apart.
+        return _about_phoning(text, window)
+    return True
+
+
+def _part_of_a_phone_number(text: str, groups: list[Group]) -> bool:
+    return (
+        len(_digits(groups)) >= 6
+        and not _other_number(groups)
+        and not any(g.sep == "," for g in groups[1:])  # a list of counts
+        and _about_phoning(text, groups)
+    )
+
+
+def _other_number(window: list[Group]) -> bool:
+    """Digits that read as thousands, a date or years rather than a phone number."""
+    sizes = [len(g.digits) for g in window]
+    if len(window) > 1 and sizes[0] <= 3 and all(s == 3 for s in sizes[1:]):
+        return True  # "12 500 000": thousands
+    if any(g.sep in "./" and g.sep for g in window[1:]):
+        return True  # "23.05.2024", "23/05/2024": a date
+    return len(window) >= 2 and all(re.fullmatch(r"(19|20)\d\d", g.digits) for g in window)
+
+
+def _about_phoning(text: str, window: list[Group]) -> bool:
+    """A word about phoning earlier in the same sentence."""
+    sentence_start = max(text.rfind(".", 0, window[0].start), 0)
+    return bool(_PHONE_CUES.search(text, sentence_start, window[-1].end))

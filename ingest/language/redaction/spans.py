@@ -1,0 +1,72 @@
+"""Spans of personal data and how they are found and applied."""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    CPR = "cpr"
+    PHONE = "phone"
+    EMAIL = "email"
+    ADDRESS = "address"
+    NAME = "name"
+
+    @property
+    def label(self) -> str:
+        """What the public reads in its place (Danish first: the public pages are)."""
+        return _LABELS[self]
+
+
+_LABELS = {
+    Kind.CPR: "[CPR]",
+    Kind.PHONE: "[telefon]",
+    Kind.EMAIL: "[e-mail]",
+    Kind.ADDRESS: "[adresse]",
+    Kind.NAME: "[navn]",
+}
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    start: int
+    end: int
+    kind: Kind
+
+
+def find_spans(text: str, language: str | None = None) -> list[Span]:
+    """Every span of personal data in `text`, sorted and without overlaps."""
+    from ingest.language.redaction import addresses, emails, names, numbers
+
+    found = [
+        *emails.find(text),
+        *addresses.find(text, language),
+        *names.find(text),
+        *numbers.find(text, language),
+    ]
+    return merge(found)
+
+
+def merge(spans: list[Span]) -> list[Span]:
+    """Overlapping spans become one, of the kind that starts first."""
+    merged: list[Span] = []
+    for span in sorted(spans):
+        if merged and span.start < merged[-1].end:
+            last = merged[-1]
+            merged[-1] = Span(last.start, max(last.end, span.end), last.kind)
+        else:
+            merged.append(span)
+    return merged
+
+
+def apply(text: str, spans: list[Span]) -> str:
+    """The text with each span replaced by its label."""
+    out, position = [], 0
+    for span in merge(spans):
+        out += [text[position : span.start], span.kind.label]
+        position = span.end
+    out.append(text[position:])
+    return "".join(out)
+
+
+def redact(text: str, language: str | None = None) -> str:
+    return apply(text, find_spans(text, language))

@@ -1,0 +1,87 @@
+"""What a moderator reviews and what the public then reads.
+
+A moderator sees the raw transcript, the spans of personal data found in it (which they may
+add to or take away) and the exact text that approval will publish. Approving freezes that
+text as the clip's `published_text`; the public pages and open exports read nothing else.
+Any later change to the text (a correction, a re-transcription) takes the clip back to
+pending review, so nothing reaches the public unseen.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from ingest.language.redaction import Kind, Span, apply, find_spans
+from ingest.store.models import Clip, Moderation, Segment
+
+
+class BadSpans(ValueError):
+    """Spans that do not fit the clip's text."""
+
+
+@dataclass(frozen=True)
+class Review:
+    raw: str
+    spans: list[Span]
+    published: str  # what approval would publish
+    edited: bool  # a moderator changed the spans found automatically
+
+
+def spans_of(clip: Clip) -> list[Span]:
+    """The moderator's spans if they set any, else those found in the text."""
+    if clip.redactions is not None:
+        return [Span(int(str(a)), int(str(b)), Kind(str(k))) for a, b, k in clip.redactions]
+    return find_spans(clip.text or "", clip.language)
+
+
+def review(clip: Clip) -> Review:
+    spans = spans_of(clip)
+    raw = clip.text or ""
+    return Review(raw, spans, apply(raw, spans), clip.redactions is not None)
+
+
+def set_spans(clip: Clip, spans: list[Span]) -> None:
+    size = len(clip.text or "")
+    for span in spans:
+        if not 0 <= span.start < span.end <= size:
+            raise BadSpans(f"span {span.start}-{span.end} lies outside the text (0-{size})")
+    clip.redactions = [[s.start, s.end, s.kind.value] for s in sorted(spans)]
+
+
+def approve(clip: Clip) -> None:
+    clip.published_text = review(clip).published
+    clip.published_at = datetime.now(UTC)
+    clip.moderation = Moderation.APPROVED
+
+
+def withdraw(clip: Clip, moderation: str) -> None:
+    """Hidden, flagged or back to pending: nothing of it stays public."""
+    clip.moderation = moderation
+    clip.published_text = None
+    clip.published_at = None
+
+
+def text_changed(clip: Clip) -> bool:
+    """The text changed: spans are found anew and the clip waits for review again.
+    True if it had been published."""
+    was_public = clip.moderation == Moderation.APPROVED
+    clip.redactions = None
+    withdraw(clip, Moderation.PENDING if was_public else clip.moderation)
+    return was_public
+
+
+def redacted_segments(segments: list[Segment], language: str | None) -> list[str]:
+    """Segment texts redacted with spans found over all of them joined, so a number that
+    Whisper split between two segments is still found."""
+    texts = [s.text for s in segments]
+    joined = " ".join(texts)
+    spans = find_spans(joined, language)
+    out, offset = [], 0
+    for text in texts:
+        inside = [
+            Span(max(s.start, offset) - offset, min(s.end, offset + len(text)) - offset, s.kind)
+            for s in spans
+            if s.start < offset + len(text) and s.end > offset
+        ]
+        out.append(apply(text, inside))
+        offset += len(text) + 1
+    return out

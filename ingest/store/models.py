@@ -1,0 +1,245 @@
+"""Database tables of the ingest service (SQLAlchemy 2, typed mappings)."""
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class ClipStatus:
+    """Transcription states: `received -> transcribing -> transcribed | no_speech | failed`."""
+
+    RECEIVED = "received"
+    TRANSCRIBING = "transcribing"
+    TRANSCRIBED = "transcribed"
+    NO_SPEECH = "no_speech"
+    FAILED = "failed"
+    ALL = (RECEIVED, TRANSCRIBING, TRANSCRIBED, NO_SPEECH, FAILED)
+
+
+class Moderation:
+    PENDING = "pending"
+    APPROVED = "approved"
+    HIDDEN = "hidden"
+    FLAGGED = "flagged"
+    ALL = (PENDING, APPROVED, HIDDEN, FLAGGED)
+
+
+class Booth(Base):
+    __tablename__ = "booths"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    neighborhood: Mapped[str] = mapped_column(String(64))
+    location: Mapped[str | None] = mapped_column(String(200))
+    notes: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_seen_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    status: Mapped[dict[str, object] | None] = mapped_column(JSON)
+    config_version: Mapped[int] = mapped_column(Integer, default=0)
+    config_hash: Mapped[str | None] = mapped_column(String(64))  # of the last published config
+
+
+class Clip(Base):
+    __tablename__ = "clips"
+    __table_args__ = (
+        Index("ix_clips_queue", "status", "next_attempt_at"),
+        Index("ix_clips_place", "neighborhood", "theme", "recorded_at"),
+        # The newest approved messages (public pages) and the oldest pending (the queue).
+        Index("ix_clips_moderation", "moderation", "recorded_at", "id"),
+        # Each booth's newest message (the fleet view), and a booth's clips.
+        Index("ix_clips_booth_received", "booth_id", "received_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    booth_id: Mapped[str] = mapped_column(String(64))
+    neighborhood: Mapped[str] = mapped_column(String(64))
+    theme: Mapped[str] = mapped_column(String(64))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    duration_ms: Mapped[int] = mapped_column(Integer)
+    content_type: Mapped[str] = mapped_column(String(64))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    audio_key: Mapped[str | None] = mapped_column(String(300))
+    config_version: Mapped[int] = mapped_column(Integer, default=0)
+
+    status: Mapped[str] = mapped_column(String(16), default=ClipStatus.RECEIVED)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    error: Mapped[str | None] = mapped_column(Text)
+
+    # The language the clip should be transcribed in (its theme's, else the settings' for
+    # its theme or neighborhood), fixed at intake: workers take the languages they have
+    # models for. None: let Whisper detect it.
+    wanted_language: Mapped[str | None] = mapped_column(String(8), index=True)
+    language: Mapped[str | None] = mapped_column(String(8))
+    language_probability: Mapped[float | None] = mapped_column(Float)
+    text: Mapped[str | None] = mapped_column(Text)
+    model: Mapped[str | None] = mapped_column(String(200))
+    processing_s: Mapped[float | None] = mapped_column(Float)
+    transcribed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    moderation: Mapped[str] = mapped_column(String(16), default=Moderation.PENDING)
+    # [[start, end, kind], ...] over `text`, as a moderator left them; None: as found.
+    redactions: Mapped[list[list[object]] | None] = mapped_column(JSON)
+    published_text: Mapped[str | None] = mapped_column(Text)  # frozen at approval
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Stems of `text` and of `published_text` (ingest.language.words), kept by a flush hook: what
+    # planners' and the public's searches match, so a public search never finds a clip by
+    # a word that was redacted.
+    search_terms: Mapped[str | None] = mapped_column(Text)
+    published_terms: Mapped[str | None] = mapped_column(Text)
+    raw_text_purged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    receipt_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    audio_deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    segments: Mapped[list["Segment"]] = relationship(
+        back_populates="clip", cascade="all, delete-orphan", order_by="Segment.idx"
+    )
+
+
+class Segment(Base):
+    __tablename__ = "segments"
+
+    clip_id: Mapped[str] = mapped_column(
+        ForeignKey("clips.id", ondelete="CASCADE"), primary_key=True
+    )
+    idx: Mapped[int] = mapped_column(Integer, primary_key=True)
+    start_s: Mapped[float] = mapped_column(Float)
+    end_s: Mapped[float] = mapped_column(Float)
+    text: Mapped[str] = mapped_column(Text)
+    avg_logprob: Mapped[float | None] = mapped_column(Float)
+    no_speech_prob: Mapped[float | None] = mapped_column(Float)
+
+    clip: Mapped[Clip] = relationship(back_populates="segments")
+
+
+class Rejection(Base):
+    """Every refused clip leaves a row, so nothing is dropped without a trace."""
+
+    __tablename__ = "rejections"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    topic: Mapped[str] = mapped_column(String(300))
+    clip_id: Mapped[str | None] = mapped_column(String(64))
+    reason: Mapped[str] = mapped_column(String(64), index=True)
+    detail: Mapped[str] = mapped_column(Text)
+    size_bytes: Mapped[int] = mapped_column(Integer)
+
+
+class ErasedClip(Base):
+    """A tombstone: the clip was erased on request; if a booth delivers it again, it is
+    acknowledged and dropped."""
+
+    __tablename__ = "erased_clips"
+
+    clip_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    erased_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class TranscriptVersion(Base):
+    """Every text a clip ever had: each model run and each planner's correction."""
+
+    __tablename__ = "transcript_versions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    clip_id: Mapped[str] = mapped_column(ForeignKey("clips.id", ondelete="CASCADE"), index=True)
+    source: Mapped[str] = mapped_column(String(16))  # "model" or "correction"
+    model: Mapped[str | None] = mapped_column(String(200))
+    author: Mapped[str | None] = mapped_column(String(100))
+    text: Mapped[str] = mapped_column(Text)
+    language: Mapped[str | None] = mapped_column(String(8))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ApiToken(Base):
+    """Bearer tokens; only a hash is kept, the token itself is shown once at creation."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(16))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class AuditEntry(Base):
+    """Who did what to which clip, and when: moderation, corrections, erasures."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    actor: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(32))
+    clip_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    detail: Mapped[dict[str, object] | None] = mapped_column(JSON)
+
+
+class Theme(Base):
+    """A question put to citizens, live in some neighborhoods or booths for some dates."""
+
+    __tablename__ = "themes"
+
+    slug: Mapped[str] = mapped_column(String(64), primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    question: Mapped[str] = mapped_column(Text)
+    language: Mapped[str | None] = mapped_column(String(8))
+    digit: Mapped[str | None] = mapped_column(String(1))
+    starts_on: Mapped[date | None] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    neighborhoods: Mapped[list[str]] = mapped_column(JSON, default=list)  # empty: everywhere
+    booths: Mapped[list[str]] = mapped_column(JSON, default=list)
+    prompt_sha256: Mapped[str | None] = mapped_column(String(64))
+    # "Det sagde I - det gjorde vi": what the city did with what was said, by planners.
+    we_did: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    retired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    def live_on(self, day: date) -> bool:
+        if self.retired_at is not None:
+            return False
+        return (self.starts_on is None or self.starts_on <= day) and (
+            self.ends_on is None or day <= self.ends_on
+        )
+
+    def applies_to(self, booth: Booth) -> bool:
+        if not self.neighborhoods and not self.booths:
+            return True
+        return booth.neighborhood in self.neighborhoods or booth.id in self.booths
+
+
+class WeekCount(Base):
+    """Spoken messages received and published per neighborhood, theme and week
+    (publish.aggregates)."""
+
+    __tablename__ = "public_week_counts"
+
+    neighborhood: Mapped[str] = mapped_column(String(64), primary_key=True)
+    theme: Mapped[str] = mapped_column(String(64), primary_key=True)
+    week: Mapped[date] = mapped_column(Date, primary_key=True)  # its Monday
+    received: Mapped[int] = mapped_column(Integer, default=0)
+    published: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class WordCount(Base):
+    """Uses of each word form in published text per neighborhood and theme (publish.aggregates)."""
+
+    __tablename__ = "public_word_counts"
+
+    neighborhood: Mapped[str] = mapped_column(String(64), primary_key=True)
+    theme: Mapped[str] = mapped_column(String(64), primary_key=True)
+    language: Mapped[str] = mapped_column(String(8), primary_key=True)
+    stem: Mapped[str] = mapped_column(String(100), primary_key=True)
+    form: Mapped[str] = mapped_column(String(100), primary_key=True)
+    uses: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,0 +1,155 @@
+"""Selecting clips: the filters every planner view shares, full-text search, cursors."""
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Literal, TypeVar
+
+from sqlalchemy import Select, and_, func, or_, select, text, true
+from sqlalchemy.orm import Session
+
+from ingest.errors import IngestError
+from ingest.language.words import query_terms
+from ingest.store.models import Clip
+
+Status = Literal["received", "transcribing", "transcribed", "no_speech", "failed"]
+ModerationState = Literal["pending", "approved", "hidden", "flagged"]
+Order = Literal["newest", "oldest"]
+AnySelect = TypeVar("AnySelect", bound=Select[*tuple[Any, ...]])
+
+
+class QueryError(IngestError):
+    """A selection that cannot be made: a time out of range."""
+
+
+class BadCursor(QueryError):
+    """A cursor this service did not make, or made for another ordering."""
+
+
+def to_utc(moment: datetime | None) -> datetime | None:
+    """Times compare in UTC; a time given without a zone is taken as UTC."""
+    if moment is None:
+        return None
+    try:
+        aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        return aware.astimezone(UTC)
+    except (OverflowError, ValueError) as exc:
+        raise QueryError(f"time out of range: {moment}") from exc
+
+
+@dataclass
+class ClipFilter:
+    """The filters every planner view shares (built from a request by ingest.http.params)."""
+
+    neighborhood: str | None = None
+    theme: str | None = None
+    booth: str | None = None
+    status: Status | None = None
+    moderation: ModerationState | None = None
+    language: str | None = None
+    recorded_from: datetime | None = None  # inclusive
+    recorded_to: datetime | None = None  # exclusive
+    q: str | None = None
+
+    def apply(self, query: AnySelect, session: Session, *, published: bool = False) -> AnySelect:
+        """`published`: a search matches only the text the public may read."""
+        for column, value in (
+            (Clip.neighborhood, self.neighborhood),
+            (Clip.theme, self.theme),
+            (Clip.booth_id, self.booth),
+            (Clip.status, self.status),
+            (Clip.moderation, self.moderation),
+            (Clip.language, self.language),
+        ):
+            if value is not None:
+                query = query.where(column == value)
+        if (start := to_utc(self.recorded_from)) is not None:
+            query = query.where(Clip.recorded_at >= start)
+        if (end := to_utc(self.recorded_to)) is not None:
+            query = query.where(Clip.recorded_at < end)
+        if self.q and self.q.strip():
+            query = query.where(_matches(self.q, session, published=published))
+        return query
+
+
+def readable_by_public(
+    query: AnySelect,
+    session: Session,
+    neighborhood: str | None = None,
+    theme: str | None = None,
+    q: str | None = None,
+) -> AnySelect:
+    """What the public may read, in one place: approved transcripts as approved, and a
+    search over their published words only."""
+    where = ClipFilter(
+        neighborhood=neighborhood, theme=theme, status="transcribed", moderation="approved", q=q
+    )
+    return where.apply(query, session, published=True).where(Clip.published_text.is_not(None))
+
+
+def _matches(query: str, session: Session, published: bool = False) -> Any:
+    """Clips whose stems match every word of `query` (ingest.language.words: Danish and English,
+    prefixes); with `published`, only what the public may read."""
+    terms = query_terms(query)
+    if not terms:
+        return true()
+    column = Clip.published_terms if published else Clip.search_terms
+    if session.get_bind().dialect.name == "postgresql":
+        # Stems are letters only (ingest.language.words), so they are safe inside to_tsquery.
+        expression = " & ".join(
+            "(" + " | ".join(t + (":*" if prefix else "") for t, prefix in options) + ")"
+            for options in terms
+        )
+        vector = func.to_tsvector("simple", func.coalesce(column, ""))
+        return vector.op("@@")(func.to_tsquery("simple", expression))
+    fts_column = "published" if published else "terms"
+    expression = " AND ".join(
+        "("
+        + " OR ".join(f'{fts_column} : "{t}"' + ("*" if prefix else "") for t, prefix in options)
+        + ")"
+        for options in terms
+    )
+    found = select(text("clip_id")).select_from(text("clips_fts")).where(text("clips_fts MATCH :q"))
+    return Clip.id.in_(found.params(q=expression))
+
+
+def ordered(query: Select[Any], order: Order) -> Select[Any]:
+    if order == "oldest":
+        return query.order_by(Clip.recorded_at.asc(), Clip.id.asc())
+    return query.order_by(Clip.recorded_at.desc(), Clip.id.desc())
+
+
+def encode_cursor(clip: Clip, order: Order) -> str:
+    raw = json.dumps([clip.recorded_at.isoformat(), clip.id, order])
+    return base64.urlsafe_b64encode(raw.encode()).decode()
+
+
+def after_cursor(query: Select[Any], cursor: str, order: Order) -> Select[Any]:
+    try:
+        moment_text, clip_id, cursor_order = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        moment = datetime.fromisoformat(moment_text)
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError) as exc:
+        raise BadCursor("bad cursor") from exc
+    if cursor_order != order or not isinstance(clip_id, str):
+        raise BadCursor("cursor belongs to another ordering")
+    if order == "oldest":
+        return query.where(
+            or_(Clip.recorded_at > moment, and_(Clip.recorded_at == moment, Clip.id > clip_id))
+        )
+    return query.where(
+        or_(Clip.recorded_at < moment, and_(Clip.recorded_at == moment, Clip.id < clip_id))
+    )
+
+
+def page_of(
+    session: Session, query: Select[Any], order: Order, cursor: str | None, limit: int
+) -> tuple[list[Clip], str | None]:
+    """One page of `query` in `order` after `cursor`, and the cursor of the page after it
+    (None on the last page)."""
+    if cursor:
+        query = after_cursor(query, cursor, order)
+    rows = list(session.scalars(ordered(query, order).limit(limit + 1)))
+    page = rows[:limit]
+    return page, encode_cursor(page[-1], order) if len(rows) > limit else None
