@@ -18,7 +18,8 @@ import httpx
 import soundfile as sf
 from sqlalchemy import func, select
 
-from ingest.store.database import make_engine, migrate, session_factory
+from ingest.sessions import migrate_database
+from ingest.store.database import make_engine, session_factory
 from ingest.store.models import Booth, Clip, ClipStatus
 from shared.broker import BrokerAddress, make_client
 from shared.clip import ClipMeta, sha256_hex
@@ -99,7 +100,7 @@ def run(
         data_dir = tmp / "ingest"
         data_dir.mkdir()
         engine = make_engine(f"sqlite:///{data_dir / 'ingest.sqlite3'}")
-        migrate(engine)
+        migrate_database(engine)
         with session_factory(engine).begin() as session:
             for booth_id in ids:
                 session.add(

@@ -20,8 +20,9 @@ from ingest.http.app import create_app
 from ingest.language.words import index_terms
 from ingest.publish.aggregates import rebuild
 from ingest.roles import Role
+from ingest.sessions import migrate_database
 from ingest.settings import IngestSettings
-from ingest.store.database import make_engine, migrate, session_factory
+from ingest.store.database import make_engine, session_factory
 from ingest.store.models import Clip, ClipStatus, Moderation, Theme
 from ingest.store.tokens import create_token
 from tests.support.broker import free_port
@@ -71,7 +72,7 @@ def seed(settings: IngestSettings, clips: int) -> float:
     """`clips` messages: 80% speech, half of that approved. Returns seconds taken."""
     started = time.perf_counter()
     engine = make_engine(settings.sqlalchemy_url)
-    migrate(engine)
+    migrate_database(engine)
     rng = random.Random(1)
     now = datetime.now(UTC)
     terms = {said: index_terms(said, "da") for said in SAID}

@@ -26,9 +26,9 @@ from ingest.fleet.provisioning import (
     write_bundle_secret,
 )
 from ingest.roles import Role
-from ingest.sessions import open_sessions
+from ingest.sessions import migrate_database, open_sessions
 from ingest.settings import IngestSettings
-from ingest.store.database import make_engine, migrate
+from ingest.store.database import make_engine
 from ingest.store.models import ApiToken, Booth
 from ingest.store.tokens import create_token, revoke_token, token_state
 from shared.errors import ProtocolError
@@ -185,7 +185,7 @@ def _database(settings: IngestSettings) -> Iterator[sessionmaker[Session]]:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.sqlalchemy_url)
     try:
-        migrate(engine)
+        migrate_database(engine)
         yield open_sessions(engine)
     finally:
         engine.dispose()

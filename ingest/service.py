@@ -9,10 +9,10 @@ from ingest.fleet.booths import Fleet
 from ingest.receive.intake import Intake
 from ingest.receive.receiver import Receiver
 from ingest.review.retention import purge_expired_audio, purge_raw_text
-from ingest.sessions import open_sessions
+from ingest.sessions import migrate_database, open_sessions
 from ingest.settings import IngestSettings
 from ingest.store.audio import make_store
-from ingest.store.database import make_engine, migrate
+from ingest.store.database import make_engine
 from ingest.transcribe.transcriber import Transcriber
 from ingest.transcribe.worker import TranscriptionWorker
 from ingest.transcribe.worker_process import WorkerProcess
@@ -34,7 +34,7 @@ class IngestService:
         self.settings = settings
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         self.engine = make_engine(settings.sqlalchemy_url)
-        migrate(self.engine)
+        migrate_database(self.engine)
         self.sessions = open_sessions(self.engine)
         self.store = make_store(settings)
         self.intake = Intake(settings, self.sessions, self.store)

@@ -1,11 +1,13 @@
 """Engine, sessions and schema migrations (Alembic, run at start-up)."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
 from ingest.language.words import index_terms
@@ -33,13 +35,38 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest revision."""
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
+@dataclass(frozen=True)
+class Derived:
+    """The rules that derived data follows, handed to the migrations that fill it in.
+
+    Migrations import nothing of the application, so that a later change of the code
+    cannot change what an old migration does to the schema; data that is derived from the
+    clips (the text approval publishes, search terms, public counts) is made by the rules
+    the caller passes here, which are today's rules, as the service would make it.
+    Counts read the clips through today's models, so a migration only asks for them
+    (`attributes["rebuild_counts"]`) and they are made once the newest revision stands."""
+
+    redact: Callable[[str, str | None], str]
+    index_terms: Callable[[str | None, str | None], str]
+    rebuild_counts: Callable[[Connection], None]
+
+
+def migrate(engine: Engine, derived: Derived) -> None:
+    """Bring the schema to the newest revision, in one transaction."""
+    config = alembic_config()
+    config.attributes["derived"] = derived
+    config.attributes["rebuild_counts"] = False
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+        if config.attributes["rebuild_counts"]:
+            derived.rebuild_counts(connection)
+
+
+def alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 from booth.settings import BoothSettings
 from booth.spool import Spool
 from booth.uplink import Uplink
-from ingest.store.database import make_engine, migrate
+from ingest.sessions import migrate_database
+from ingest.store.database import make_engine
 from ingest.store.models import Booth, Clip
 from tests.support.broker import Mosquitto
 from tests.support.clips import encode_file, meta_for
@@ -39,7 +40,7 @@ def test_nothing_is_lost_when_a_receiver_and_a_worker_die(
     assert database_url is not None
     broker = Mosquitto(tmp_path / "broker", users=["ingest", *BOOTHS]).start()
     engine = make_engine(database_url)
-    migrate(engine)
+    migrate_database(engine)
     with Session(engine) as session, session.begin():
         now = datetime.now(UTC)
         session.add_all(Booth(id=b, neighborhood="gellerup", created_at=now) for b in BOOTHS)

@@ -2,10 +2,10 @@
 
 import sqlalchemy as sa
 from alembic import command
-from alembic.config import Config
 
 from ingest.language.words import index_terms, query_terms, top_words, words
-from ingest.store.database import MIGRATIONS, make_engine
+from ingest.sessions import DERIVED
+from ingest.store.database import alembic_config, make_engine
 from ingest.store.queries import _matches
 
 
@@ -43,8 +43,8 @@ def test_forms_count_together_under_the_commonest_and_fillers_do_not_count() -> 
 def test_the_migration_gives_clips_already_stored_their_terms(tmp_path: object) -> None:
     url = f"sqlite:///{tmp_path}/old.sqlite3"
     engine = make_engine(url)
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
+    config = alembic_config()
+    config.attributes["derived"] = DERIVED
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "0004")

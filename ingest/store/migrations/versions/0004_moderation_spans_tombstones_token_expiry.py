@@ -5,7 +5,7 @@ Revises: 0003
 """
 
 import sqlalchemy as sa
-from alembic import op
+from alembic import context, op
 
 revision = "0004"
 down_revision = "0003"
@@ -34,8 +34,7 @@ def upgrade() -> None:
 
 def _publish_approved() -> None:
     """Clips approved before moderators saw spans keep being public, redacted as found."""
-    from ingest.language.redaction import redact
-
+    redact = context.config.attributes["derived"].redact
     clips = sa.table(
         "clips",
         sa.column("id", sa.String),

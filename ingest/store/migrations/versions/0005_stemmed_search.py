@@ -5,7 +5,7 @@ Revises: 0004
 """
 
 import sqlalchemy as sa
-from alembic import op
+from alembic import context, op
 
 revision = "0005"
 down_revision = "0004"
@@ -56,8 +56,7 @@ def upgrade() -> None:
 
 
 def _fill_terms() -> None:
-    from ingest.language.words import index_terms
-
+    index_terms = context.config.attributes["derived"].index_terms
     clips = sa.table(
         "clips",
         sa.column("id", sa.String),

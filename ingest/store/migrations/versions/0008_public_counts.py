@@ -6,9 +6,7 @@ Revises: 0007
 """
 
 import sqlalchemy as sa
-from alembic import op
-
-from ingest.publish.aggregates import rebuild
+from alembic import context, op
 
 revision = "0008"
 down_revision = "0007"
@@ -35,7 +33,8 @@ def upgrade() -> None:
         sa.Column("uses", sa.Integer(), nullable=False),
     )
     op.create_index("ix_clips_moderation", "clips", ["moderation", "recorded_at", "id"])
-    rebuild(op.get_bind())  # the clips already kept
+    # The clips already kept are counted once the newest revision stands (database.migrate).
+    context.config.attributes["rebuild_counts"] = True
 
 
 def downgrade() -> None:

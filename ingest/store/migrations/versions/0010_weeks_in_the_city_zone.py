@@ -4,9 +4,7 @@ Revision ID: 0010
 Revises: 0009
 """
 
-from alembic import op
-
-from ingest.publish.aggregates import rebuild
+from alembic import context
 
 revision = "0010"
 down_revision = "0009"
@@ -15,7 +13,9 @@ depends_on = None
 
 
 def upgrade() -> None:
-    rebuild(op.get_bind())  # the counts made again, each clip in its week in the city
+    # The counts made again, each clip in its week in the city, once the newest revision
+    # stands (database.migrate).
+    context.config.attributes["rebuild_counts"] = True
 
 
 def downgrade() -> None:
