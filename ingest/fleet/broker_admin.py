@@ -21,6 +21,7 @@ from typing import Any
 import paho.mqtt.client as mqtt
 from paho.mqtt.reasoncodes import ReasonCode
 
+from ingest.errors import IngestError
 from shared.broker import BrokerAddress, make_client, stop_loop
 from shared.topics import SHARED_GROUP, Channel, Topics, check_slug
 
@@ -33,7 +34,7 @@ RESERVED = ("ingest", "dn-admin")  # booth ids that would shadow the service's o
 Command = dict[str, Any]
 
 
-class BrokerAdminError(Exception):
+class BrokerAdminError(IngestError):
     """The broker refused a command or could not be reached; nothing was half-done
     beyond what the message says."""
 

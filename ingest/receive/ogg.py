@@ -13,13 +13,15 @@ where it stays for a planner to see; nothing is lost.
 import struct
 from dataclasses import dataclass
 
+from ingest.errors import IngestError
+
 OPUS_RATE = 48_000  # granule positions count 48 kHz samples, whatever the input rate
 _PAGE = struct.Struct("<4sBBqIIIB")  # capture, version, flags, granule, serial, sequence, crc, n
 _HEAD = struct.Struct("<8sBBHIhB")  # magic, version, channels, pre-skip, input rate, gain, map
 _BOS, _EOS = 0x02, 0x04
 
 
-class NotOggOpus(ValueError):
+class NotOggOpus(IngestError, ValueError):
     """The payload is not one whole Ogg Opus stream; the message says where it fails."""
 
 

@@ -10,11 +10,12 @@ pending review, so nothing reaches the public unseen.
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from ingest.errors import IngestError
 from ingest.language.redaction import Kind, Span, apply, find_spans
 from ingest.store.models import Clip, Moderation, Segment
 
 
-class BadSpans(ValueError):
+class BadSpans(IngestError, ValueError):
     """Spans that do not fit the clip's text."""
 
 
