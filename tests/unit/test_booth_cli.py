@@ -3,7 +3,6 @@ is not as it should be: one line that says what, an exit status systemd understa
 never a traceback."""
 
 import subprocess
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -73,19 +72,17 @@ def test_one_agent_per_booth_and_no_check_behind_its_back(tmp_path: Path) -> Non
     assert "FAIL  agent" not in checked.stdout and "speaker" in checked.stdout
 
 
-def test_simulate_finishes_a_silent_caller_in_seconds(tmp_path: Path) -> None:
+def test_simulate_ends_a_silent_call_keeping_nothing(tmp_path: Path) -> None:
     silence = tmp_path / "silence.wav"
     sf.write(silence, np.zeros(16000 * 3, np.int16), 16000)
     env = booth_toml(tmp_path, 'id = "b1"\n') | {"BOOTH_NO_SPEECH_TIMEOUT_S": "2"}
-    started = time.monotonic()
     result = run_cli(
         "booth", ["simulate", "--audio", str(silence), "--speed", "20"], env, timeout=120
     )
-    elapsed = time.monotonic() - started
     assert result.returncode == 1
     assert "kept no message: the caller said nothing" in result.stdout
     assert "Traceback" not in result.stdout + result.stderr
-    print(f"silent call simulated in {elapsed:.1f} s")
+    assert not any((tmp_path / "spool" / "outbox").glob("*.json")), "a silent call was kept"
 
 
 def settings(tmp_path: Path, **extra: object) -> BoothSettings:
