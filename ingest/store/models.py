@@ -1,9 +1,41 @@
 """Database tables of the ingest service (SQLAlchemy 2, typed mappings)."""
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from typing import Any
 
-from sqlalchemy import JSON, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    Dialect,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A moment in UTC, stored as such and read back aware on every database: SQLite keeps
+    no zone and hands back naive times, PostgreSQL hands them back in its session's zone."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        moment: datetime = value
+        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 class Base(DeclarativeBase):
@@ -29,6 +61,17 @@ class Moderation:
     ALL = (PENDING, APPROVED, HIDDEN, FLAGGED)
 
 
+def public(clip: Any) -> Any:
+    """What the public may read, stated once: a transcribed clip, approved, with the text
+    approval published. On the Clip class it is an SQL condition; on one clip, or anything
+    holding the same three fields, it is a bool (the operators mean both)."""
+    return (
+        (clip.status == ClipStatus.TRANSCRIBED)
+        & (clip.moderation == Moderation.APPROVED)
+        & (clip.published_text != None)  # noqa: E711 (IS NOT NULL in SQL)
+    )
+
+
 class Booth(Base):
     __tablename__ = "booths"
 
@@ -36,8 +79,8 @@ class Booth(Base):
     neighborhood: Mapped[str] = mapped_column(String(64))
     location: Mapped[str | None] = mapped_column(String(200))
     notes: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    last_seen_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     status: Mapped[dict[str, object] | None] = mapped_column(JSON)
     config_version: Mapped[int] = mapped_column(Integer, default=0)
     config_hash: Mapped[str | None] = mapped_column(String(64))  # of the last published config
@@ -58,8 +101,8 @@ class Clip(Base):
     booth_id: Mapped[str] = mapped_column(String(64))
     neighborhood: Mapped[str] = mapped_column(String(64))
     theme: Mapped[str] = mapped_column(String(64))
-    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime())
     duration_ms: Mapped[int] = mapped_column(Integer)
     content_type: Mapped[str] = mapped_column(String(64))
     sha256: Mapped[str] = mapped_column(String(64))
@@ -69,8 +112,8 @@ class Clip(Base):
 
     status: Mapped[str] = mapped_column(String(16), default=ClipStatus.RECEIVED)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     error: Mapped[str | None] = mapped_column(Text)
 
     # The language the clip should be transcribed in (its theme's, else the settings' for
@@ -82,21 +125,21 @@ class Clip(Base):
     text: Mapped[str | None] = mapped_column(Text)
     model: Mapped[str | None] = mapped_column(String(200))
     processing_s: Mapped[float | None] = mapped_column(Float)
-    transcribed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    transcribed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     moderation: Mapped[str] = mapped_column(String(16), default=Moderation.PENDING)
     # [[start, end, kind], ...] over `text`, as a moderator left them; None: as found.
     redactions: Mapped[list[list[object]] | None] = mapped_column(JSON)
     published_text: Mapped[str | None] = mapped_column(Text)  # frozen at approval
-    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Stems of `text` and of `published_text` (ingest.language.words), kept by a flush hook: what
     # planners' and the public's searches match, so a public search never finds a clip by
     # a word that was redacted.
     search_terms: Mapped[str | None] = mapped_column(Text)
     published_terms: Mapped[str | None] = mapped_column(Text)
-    raw_text_purged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    raw_text_purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     receipt_hash: Mapped[str | None] = mapped_column(String(64), index=True)
-    audio_deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    audio_deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     segments: Mapped[list["Segment"]] = relationship(
         back_populates="clip", cascade="all, delete-orphan", order_by="Segment.idx"
@@ -125,7 +168,7 @@ class Rejection(Base):
     __tablename__ = "rejections"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
     topic: Mapped[str] = mapped_column(String(300))
     clip_id: Mapped[str | None] = mapped_column(String(64))
     reason: Mapped[str] = mapped_column(String(64), index=True)
@@ -140,7 +183,7 @@ class ErasedClip(Base):
     __tablename__ = "erased_clips"
 
     clip_id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    erased_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    erased_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class TranscriptVersion(Base):
@@ -155,7 +198,7 @@ class TranscriptVersion(Base):
     author: Mapped[str | None] = mapped_column(String(100))
     text: Mapped[str] = mapped_column(Text)
     language: Mapped[str | None] = mapped_column(String(8))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class ApiToken(Base):
@@ -167,9 +210,9 @@ class ApiToken(Base):
     name: Mapped[str] = mapped_column(String(100))
     role: Mapped[str] = mapped_column(String(16))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class AuditEntry(Base):
@@ -178,7 +221,7 @@ class AuditEntry(Base):
     __tablename__ = "audit_log"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     actor: Mapped[str] = mapped_column(String(100))
     action: Mapped[str] = mapped_column(String(32))
     clip_id: Mapped[str | None] = mapped_column(String(36), index=True)
@@ -202,9 +245,9 @@ class Theme(Base):
     prompt_sha256: Mapped[str | None] = mapped_column(String(64))
     # "Det sagde I - det gjorde vi": what the city did with what was said, by planners.
     we_did: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    retired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     def live_on(self, day: date) -> bool:
         if self.retired_at is not None:
