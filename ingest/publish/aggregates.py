@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ingest.city_time import city_day
 from ingest.language.words import word_forms
-from ingest.store.models import Clip, ClipStatus, Moderation, WeekCount, WordCount
+from ingest.store.models import Clip, ClipStatus, WeekCount, WordCount, public
 
 _FIELDS = (
     "neighborhood",
@@ -60,12 +60,7 @@ class Share:
 
     @property
     def published(self) -> int:
-        # The rule of ingest.store.queries.readable_by_public, for one clip.
-        return int(
-            self.received == 1
-            and self.moderation == Moderation.APPROVED
-            and self.published_text is not None
-        )
+        return int(bool(public(self)))
 
 
 @dataclass

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from ingest.errors import IngestError
 from ingest.language.words import query_terms
-from ingest.store.models import Clip
+from ingest.store.models import Clip, public
 
 Status = Literal["received", "transcribing", "transcribed", "no_speech", "failed"]
 ModerationState = Literal["pending", "approved", "hidden", "flagged"]
@@ -83,10 +83,8 @@ def readable_by_public(
 ) -> AnySelect:
     """What the public may read, in one place: approved transcripts as approved, and a
     search over their published words only."""
-    where = ClipFilter(
-        neighborhood=neighborhood, theme=theme, status="transcribed", moderation="approved", q=q
-    )
-    return where.apply(query, session, published=True).where(Clip.published_text.is_not(None))
+    where = ClipFilter(neighborhood=neighborhood, theme=theme, q=q)
+    return where.apply(query, session, published=True).where(public(Clip))
 
 
 def _matches(query: str, session: Session, published: bool = False) -> Any:
