@@ -84,6 +84,8 @@ def check_pins(settings: BoothSettings, pin_factory: Any = None) -> Finding:
     inputs = {"hook": settings.hook_pin, **{f"key {k}": p for k, p in settings.keypad_pins.items()}}
     if settings.dial_pulse_pin is not None:
         inputs["dial"] = settings.dial_pulse_pin
+    if settings.dial_off_normal_pin is not None:
+        inputs["dial off-normal"] = settings.dial_off_normal_pin
     seen = []
     for name, pin in inputs.items():
         try:

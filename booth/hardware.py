@@ -1,4 +1,5 @@
 """The booth's switches and lamp, on gpiozero (its MockFactory stands in for pins in tests).
+The rotary dial is in `booth.dial`.
 
 Each device turns pin changes into call events through the `post` callable it is given.
 """
@@ -94,59 +95,6 @@ class Keypad:
     def close(self) -> None:
         for button in self.buttons.values():
             button.close()
-
-
-class RotaryDial:
-    """Counts the pulses of a rotary dial's pulse contact into digits.
-
-    A dial sends 8-12 breaks per second; ten pulses mean 0. A gap longer than `digit_gap_s`
-    after the last pulse ends the digit. Bounce on each pulse is filtered in software, since
-    gpiozero's own bounce time would also swallow real pulses at 12/s.
-    """
-
-    def __init__(
-        self,
-        pin: int,
-        post: Post,
-        *,
-        digit_gap_s: float = 0.3,
-        min_pulse_gap_s: float = 0.03,
-        clock: Clock | None = None,
-        pull_up: bool = True,
-        pin_factory: Any = None,
-    ) -> None:
-        self._clock = clock or SystemClock()
-        self._post = post
-        self._gap = digit_gap_s
-        self._min_gap = min_pulse_gap_s
-        self._pulses = 0
-        self._last: float | None = None
-        self._lock = threading.Lock()
-        self._timer: Cancellable | None = None
-        self.button = Button(pin, pull_up=pull_up, pin_factory=pin_factory)
-        self.button.when_released = self._pulse  # each pulse opens the normally closed contact
-
-    def _pulse(self) -> None:
-        now = self._clock.now()
-        with self._lock:
-            if self._last is not None and now - self._last < self._min_gap:
-                return  # contact bounce
-            self._last = now
-            self._pulses += 1
-            if self._timer is not None:
-                self._timer.cancel()
-            self._timer = self._clock.call_later(self._gap, self._end_digit)
-
-    def _end_digit(self) -> None:
-        with self._lock:
-            pulses, self._pulses, self._last = self._pulses, 0, None
-        if 1 <= pulses <= 10:
-            self._post(KeyPressed(str(pulses % 10)))
-
-    def close(self) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
-        self.button.close()
 
 
 class StatusLed:

@@ -13,7 +13,8 @@ from booth.agent import Agent
 from booth.audio import AudioPort
 from booth.call import Phase
 from booth.clock import Clock
-from booth.hardware import Hook, Keypad, Post, RotaryDial, StatusLed
+from booth.dial import RotaryDial
+from booth.hardware import Hook, Keypad, Post, StatusLed
 from booth.pins import PinPlanError, check_pin_plan, make_pin_factory, pin_plan
 from booth.settings import BoothSettings
 from booth.spool import Spool
@@ -26,9 +27,18 @@ log = logging.getLogger(__name__)
 def check_wiring(settings: BoothSettings) -> None:
     """Raise PinPlanError if the pins or the consent key cannot work on this booth."""
     s = settings
-    check_pin_plan(
-        pin_plan(s.hook_pin, s.keypad_pins, s.dial_pulse_pin, s.led_pin), pull_up=s.switch_pull_up
+    plan = pin_plan(
+        s.hook_pin,
+        s.keypad_pins,
+        s.dial_pulse_pin,
+        s.led_pin,
+        off_normal=s.dial_off_normal_pin,
+        rows=s.keypad_rows,
+        columns=s.keypad_columns,
     )
+    check_pin_plan(plan, pull_up=s.switch_pull_up)
+    if s.dial_off_normal_pin is not None and s.dial_pulse_pin is None:
+        raise PinPlanError("dial_off_normal_pin is set but dial_pulse_pin is not")
     key = s.consent_key
     dialable = key.isdigit() and s.dial_pulse_pin is not None
     if key not in s.keypad_pins and not dialable:
@@ -69,7 +79,12 @@ def make_switches(
     keypad = Keypad(settings.keypad_pins, post, pull_up=pull_up, pin_factory=pin_factory)
     dial = (
         RotaryDial(
-            settings.dial_pulse_pin, post, pull_up=pull_up, pin_factory=pin_factory, clock=clock
+            settings.dial_pulse_pin,
+            post,
+            off_normal_pin=settings.dial_off_normal_pin,
+            pull_up=pull_up,
+            pin_factory=pin_factory,
+            clock=clock,
         )
         if settings.dial_pulse_pin is not None
         else None

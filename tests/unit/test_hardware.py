@@ -8,7 +8,7 @@ import pytest
 from gpiozero.pins.mock import MockFactory
 
 from booth.call import Event, HungUp, KeyPressed, Lifted
-from booth.hardware import Hook, Keypad, RotaryDial
+from booth.hardware import Hook, Keypad
 from tests.support.clock import ManualClock
 
 
@@ -101,47 +101,3 @@ def test_keypad_keys(pins: MockFactory) -> None:
         pins.pin(pin).drive_high()
     assert events == [KeyPressed("#"), KeyPressed("3")]
     keypad.close()
-
-
-def dial(pin: object, clock: ManualClock, pulses: int, per_second: float, bounce: bool) -> None:
-    """A rotary dial returning: the pulse contact opens `pulses` times."""
-    period = 1 / per_second
-    for _ in range(pulses):
-        pin.drive_high()  # type: ignore[attr-defined]
-        if bounce:
-            clock.advance(0.002)
-            pin.drive_low()  # type: ignore[attr-defined]
-            pin.drive_high()  # type: ignore[attr-defined]
-        clock.advance(period * 0.6)
-        pin.drive_low()  # type: ignore[attr-defined]
-        clock.advance(period * 0.4)
-
-
-@pytest.mark.parametrize("per_second", [8.0, 10.0, 12.0])
-def test_rotary_dial_counts_pulses_into_digits(
-    pins: MockFactory, clock: ManualClock, per_second: float
-) -> None:
-    events: list[Event] = []
-    pin = pins.pin(27)
-    rotary = RotaryDial(27, events.append, digit_gap_s=0.25, pin_factory=pins, clock=clock)
-    pin.drive_low()  # the pulse contact is closed at rest
-    for digit in (3, 10, 1):
-        dial(pin, clock, digit, per_second, bounce=True)
-        clock.advance(0.4)
-    assert events == [KeyPressed("3"), KeyPressed("0"), KeyPressed("1")]
-    rotary.close()
-
-
-def test_a_pause_within_a_digit_shorter_than_the_gap_keeps_it_one_digit(
-    pins: MockFactory, clock: ManualClock
-) -> None:
-    events: list[Event] = []
-    pin = pins.pin(27)
-    rotary = RotaryDial(27, events.append, digit_gap_s=0.25, pin_factory=pins, clock=clock)
-    pin.drive_low()
-    dial(pin, clock, 2, 10.0, bounce=False)
-    clock.advance(0.1)  # a slow spring, still within the gap
-    dial(pin, clock, 2, 10.0, bounce=False)
-    clock.advance(0.3)
-    assert events == [KeyPressed("4")]
-    rotary.close()
