@@ -11,7 +11,6 @@ import queue
 import secrets
 import shutil
 import threading
-import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -42,7 +41,7 @@ from booth.call import (
     StopRecording,
     handle,
 )
-from booth.clock import clock_set_since_boot
+from booth.clock import Clock, SystemClock, clock_set_since_boot
 from booth.errors import AudioDeviceError, SpoolFull
 from booth.processing import Message, Processor
 from booth.remote_config import ConfigCache, ConfigRefused, PromptUnavailable
@@ -78,7 +77,9 @@ class Agent:
         spool: Spool,
         uplink: Uplink | None = None,
         prompts: PromptLibrary | None = None,
+        clock: Clock | None = None,
     ) -> None:
+        self.clock: Clock = clock or SystemClock()
         self.settings = settings
         self.audio = audio
         self.spool = spool
@@ -103,12 +104,13 @@ class Agent:
         self._audio_retry_at = 0.0
         self._audio_backoff = 1.0
         self._playback_deadline: float | None = None
+        self._played_at = 0.0  # when the card last took sound to play (its thread writes)
         self._events: queue.Queue[Event | Callable[[], None]] = queue.Queue()
-        self._timers = CallTimers()
+        self._timers = CallTimers(self.clock.now)
         self._recording: Recording | None = None
         self._receipt: str | None = None
         self._processing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="process")
-        self._started = time.monotonic()
+        self._started = self.clock.now()
         self._phase_changed = threading.Condition()
         self.watchdog = Watchdog()
         # Called from the loop with the call's phase and the booth's state (the LED).
@@ -128,13 +130,13 @@ class Agent:
             self._audio_failed(str(exc))
         self._publish_status()
         self.watchdog.ready()
-        next_heartbeat = time.monotonic() + self.settings.heartbeat_s
+        next_heartbeat = self.clock.now() + self.settings.heartbeat_s
         try:
             while not stop.is_set():
                 self.watchdog.ping()
-                timeout = min(self._next_deadline(), next_heartbeat, time.monotonic() + 0.2)
+                timeout = min(self._next_deadline(), next_heartbeat, self.clock.now() + 0.2)
                 try:
-                    item = self._events.get(timeout=max(0.0, timeout - time.monotonic()))
+                    item = self._events.get(timeout=max(0.0, timeout - self.clock.now()))
                 except queue.Empty:
                     pass
                 else:
@@ -144,10 +146,10 @@ class Agent:
                         self._dispatch(item)
                 self._fire_due_timers()
                 self._watch_audio()
-                if time.monotonic() >= next_heartbeat:
+                if self.clock.now() >= next_heartbeat:
                     self.spool.purge_quarantine(self.settings.quarantine_keep_days * 86_400)
                     self._publish_status()
-                    next_heartbeat = time.monotonic() + self.settings.heartbeat_s
+                    next_heartbeat = self.clock.now() + self.settings.heartbeat_s
         finally:
             self.watchdog.stopping()
             self.audio.close()
@@ -266,7 +268,7 @@ class Agent:
             state=self.state(),
             disk_free_bytes=shutil.disk_usage(self.spool.outbox).free,
             version=__version__,
-            uptime_s=round(time.monotonic() - self._started, 1),
+            uptime_s=round(self.clock.now() - self._started, 1),
             spool_clips=self.spool.depth(),
             spool_bytes=self.spool.used_bytes(),
             last_call_at=format_time(self.last_call_at) if self.last_call_at else None,
@@ -310,8 +312,10 @@ class Agent:
             case Play(sound=sound, theme=theme):
                 receipt = self._receipt if sound is Sound.THANKS else None
                 samples = self.prompts.sound(sound, theme, receipt)
-                self._playback_deadline = time.monotonic() + len(samples) / RATE + PLAYBACK_GRACE_S
-                self.audio.play(samples, lambda: self.post(PlaybackDone(number)))
+                now = self.clock.now()
+                self._playback_deadline = now + len(samples) / RATE + PLAYBACK_GRACE_S
+                self._played_at = now
+                self.audio.play(samples, lambda: self.post(PlaybackDone(number)), self._taken)
             case StopPlayback():
                 self._playback_deadline = None
                 self.audio.stop_playback()
@@ -341,12 +345,12 @@ class Agent:
             clock_synced=clock_set_since_boot(),
         )
         recording = Recording(
-            message, vad.SilenceWatch(self.settings.silence_timeout_s), time.monotonic()
+            message, vad.SilenceWatch(self.settings.silence_timeout_s), self.clock.now()
         )
         self._recording = recording
 
         def on_block(block: Samples) -> None:  # the sound card's thread
-            recording.last_block_at = time.monotonic()
+            recording.last_block_at = self.clock.now()
             message.tape.append(block)
             ended = recording.silence.feed(block)
             if recording.silence.heard_speech and not recording.speech_posted:
@@ -379,6 +383,7 @@ class Agent:
         deadlines = [self._timers.next_deadline()]
         if self._playback_deadline is not None:
             deadlines.append(self._playback_deadline)
+            deadlines.append(self._played_at + self.settings.audio_stall_s)
         if self._recording is not None:
             deadlines.append(self._recording.last_block_at + self.settings.audio_stall_s)
         if self.audio_fault is not None:
@@ -393,12 +398,15 @@ class Agent:
 
     def _watch_audio(self) -> None:
         """Notice a card that stopped mid-stream; reopen a failed one with backoff."""
-        now = time.monotonic()
+        now = self.clock.now()
+        stall = self.settings.audio_stall_s
         recording = self._recording
-        if recording is not None and now - recording.last_block_at > self.settings.audio_stall_s:
-            self._audio_failed(f"no sound from the microphone for {self.settings.audio_stall_s} s")
+        if recording is not None and now - recording.last_block_at > stall:
+            self._audio_failed(f"no sound from the microphone for {stall} s")
         elif self._playback_deadline is not None and now > self._playback_deadline:
             self._audio_failed("playback stopped before the end")
+        elif self._playback_deadline is not None and now - self._played_at > stall:
+            self._audio_failed(f"the earpiece took no sound for {stall} s")
         elif self.audio_fault is not None and now >= self._audio_retry_at:
             try:
                 self.audio.probe()
@@ -413,11 +421,15 @@ class Agent:
             self._audio_backoff = 1.0
             self._publish_status()
 
+    def _taken(self) -> None:
+        """The sound card's thread: it took more of the sound being played."""
+        self._played_at = self.clock.now()
+
     def _audio_failed(self, reason: str) -> None:
         first = self.audio_fault is None
         self.audio_fault = self.last_error = f"sound card failed: {reason}"
         self._playback_deadline = None
-        self._audio_retry_at = time.monotonic() + self._audio_backoff
+        self._audio_retry_at = self.clock.now() + self._audio_backoff
         if first:
             log.error("%s; the booth is out of order until it is back", self.audio_fault)
         self._dispatch(AudioFailed())  # ends the call; keeps what was recorded

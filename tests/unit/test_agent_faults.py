@@ -41,10 +41,12 @@ def settings_for(tmp: Path, **extra: object) -> BoothSettings:
 
 
 class Running:
-    def __init__(self, settings: BoothSettings, audio: AudioPort) -> None:
+    def __init__(
+        self, settings: BoothSettings, audio: AudioPort, clock: ManualClock | None = None
+    ) -> None:
         self.audio = audio
         self.spool = Spool(settings.spool_dir)
-        self.agent = Agent(settings, audio, self.spool, None, PromptLibrary())
+        self.agent = Agent(settings, audio, self.spool, None, PromptLibrary(), clock=clock)
         self.states: list[BoothState] = []
         self.agent.on_change.append(lambda _phase, state: self.states.append(state))
         self.stop = threading.Event()
@@ -93,7 +95,7 @@ def test_a_card_pulled_mid_call_ends_it_and_the_booth_recovers_when_it_returns(
     booth.agent.post(HungUp())
     booth.expect(Phase.IDLE)
 
-    card.plug_in()
+    card.plug_in(index=2)  # back, as hw:2: PortAudio must list the cards again to see it
     assert wait_until(lambda: booth.agent.state() is BoothState.IDLE)
     assert booth.agent.status().last_error is None
     # Observers hear of it just after the state flips (the status is published next).
@@ -104,15 +106,42 @@ def test_a_card_pulled_mid_call_ends_it_and_the_booth_recovers_when_it_returns(
     assert booth.thread.is_alive()
 
 
-def test_no_card_at_boot_is_out_of_order_until_one_is_plugged_in(
-    tmp_path: Path, card: FakeCard
-) -> None:
-    card.unplug()
+def test_no_card_at_boot_is_out_of_order_until_one_is_plugged_in(tmp_path: Path) -> None:
+    card = FakeCard(speed=20, present=False)  # not there when PortAudio started
     running = Running(settings_for(tmp_path), SoundDeviceAudio("USB", "USB", sd=card))
     try:
         assert wait_until(lambda: running.agent.state() is BoothState.OUT_OF_ORDER)
         card.plug_in()
         assert wait_until(lambda: running.agent.state() is BoothState.IDLE)
+    finally:
+        running.close()
+
+
+def test_a_card_that_dies_during_the_greeting_is_noticed_within_the_stall_time(
+    tmp_path: Path,
+) -> None:
+    """The greeting lasts half a minute; a card that stops taking sound mid-way is failed
+    `audio_stall_s` (2 s) after it last took some, not at the greeting's end."""
+    card = FakeCard(speed=1)
+    clock = ManualClock()
+    settings = settings_for(tmp_path, audio_stall_s=2.0, greeting_delay_ms=0)
+    running = Running(settings, SoundDeviceAudio("USB", "USB", sd=card), clock)
+    try:
+        running.agent.post(Lifted())
+        running.expect(Phase.GREETING)
+        for _ in range(6):  # 3 s of greeting, the card taking sound all along
+            taken = len(card.played)
+            clock.advance(0.5)
+            assert wait_until(lambda: len(card.played) > taken + 1, 5)  # noqa: B023
+        assert running.agent.state() is BoothState.IN_CALL
+        card.unplug()
+        clock.advance(1.9)
+        assert running.agent.wait_idle_processing(5)  # the loop has looked, and waits on
+        assert running.agent.call.phase is Phase.GREETING
+        clock.advance(0.2)
+        running.expect(Phase.FINISHED)
+        assert "took no sound for 2.0 s" in (running.agent.status().last_error or "")
+        assert running.agent.state() is BoothState.OUT_OF_ORDER
     finally:
         running.close()
 
