@@ -105,6 +105,7 @@ class Agent:
         self._audio_backoff = 1.0
         self._playback_deadline: float | None = None
         self._played_at = 0.0  # when the card last took sound to play (its thread writes)
+        self._plays = 0  # counts sounds started or stopped: which "done" is current
         self._events: queue.Queue[Event | Callable[[], None]] = queue.Queue()
         self._timers = CallTimers(self.clock.now)
         self._recording: Recording | None = None
@@ -315,8 +316,15 @@ class Agent:
                 now = self.clock.now()
                 self._playback_deadline = now + len(samples) / RATE + PLAYBACK_GRACE_S
                 self._played_at = now
-                self.audio.play(samples, lambda: self.post(PlaybackDone(number)), self._taken)
+                self._plays += 1
+                play = self._plays
+
+                def done() -> None:  # the card's thread
+                    self._events.put(lambda: self._played(number, play))
+
+                self.audio.play(samples, done, self._taken)
             case StopPlayback():
+                self._plays += 1  # a "done" of the stopped sound, already on its way, is void
                 self._playback_deadline = None
                 self.audio.stop_playback()
             case StartRecording(theme=theme):
@@ -420,6 +428,12 @@ class Agent:
             self.audio_fault = self.last_error = None
             self._audio_backoff = 1.0
             self._publish_status()
+
+    def _played(self, number: int, play: int) -> None:
+        """On the loop: a sound ended. A caller who barged in stopped it a moment before
+        its end; its "done" must not count for the sound that replaced it."""
+        if play == self._plays:
+            self._dispatch(PlaybackDone(number))
 
     def _taken(self) -> None:
         """The sound card's thread: it took more of the sound being played."""

@@ -228,12 +228,21 @@ def _hung_up(call: Call) -> Transition:
 
 
 def _key(call: Call, key: str, rules: Rules) -> Transition:
-    if call.phase is Phase.CONSENT and key == rules.consent_key:
+    # Barge-in: a caller who knows the booth need not sit through half a minute of
+    # explanation. The consent key counts from the first moment of the greeting (which
+    # stops at once), a theme digit from the first moment of the list of themes, and the
+    # consent key pressed again during the theme's question goes straight to the beep.
+    consent = key == rules.consent_key
+    if consent and call.phase in (Phase.GREETING, Phase.CONSENT):
+        stop: list[Action] = [StopPlayback()] if call.phase is Phase.GREETING else []
         if len(set(rules.theme_digits.values())) > 1:
-            return replace(call, phase=Phase.CHOOSING), [CancelTimers(), Play(Sound.CHOOSE_THEME)]
-        return _prompt(call, rules.default_theme)
+            actions: list[Action] = [CancelTimers(), *stop, Play(Sound.CHOOSE_THEME)]
+            return replace(call, phase=Phase.CHOOSING), actions
+        return _prompt(call, rules.default_theme, stop_playback=bool(stop))
     if call.phase is Phase.CHOOSING and key in rules.theme_digits:
         return _prompt(call, rules.theme_digits[key], stop_playback=True)
+    if consent and call.phase is Phase.PROMPT:
+        return replace(call, phase=Phase.BEEP), [StopPlayback(), Play(Sound.BEEP)]
     return call, []
 
 

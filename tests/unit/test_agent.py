@@ -2,7 +2,7 @@
 encoder and spool (no broker: clips stay in the spool)."""
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -17,24 +17,45 @@ from booth.sounds import BEEP, FALLBACK, PromptLibrary
 from booth.spool import Spool
 from shared.messages import BoothState
 from tests.support.clips import room_tone
+from tests.support.clock import ManualClock
+
+
+class HeldAudio(MemoryAudio):
+    """A card on which a sound ends only when the test says so (`dones`, in order)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.dones: list[Callable[[], None]] = []
+
+    def play(self, samples: np.ndarray, done: Callable[[], None], progress: object = None) -> None:
+        self.played.append(samples)
+        self.dones.append(done)
 
 
 class Harness:
-    def __init__(self, tmp: Path, speed: float = 40.0, **settings: object) -> None:
-        self.settings = BoothSettings(
-            id="booth-unit",
-            spool_dir=tmp / "spool",
-            theme="parks",
-            theme_digits={"1": "parks", "2": "traffic"},
-            choice_timeout_s=0.3,
-            consent_timeout_s=0.3,
-            silence_timeout_s=2.0,
-            _env_file=None,  # type: ignore[call-arg]
-            **settings,  # type: ignore[arg-type]
-        )
-        self.audio = MemoryAudio(speed=speed)
+    def __init__(
+        self,
+        tmp: Path,
+        speed: float = 40.0,
+        audio: MemoryAudio | None = None,
+        clock: ManualClock | None = None,
+        **settings: object,
+    ) -> None:
+        fields: dict[str, object] = {
+            "id": "booth-unit",
+            "spool_dir": tmp / "spool",
+            "theme": "parks",
+            "theme_digits": {"1": "parks", "2": "traffic"},
+            "choice_timeout_s": 0.3,
+            "consent_timeout_s": 0.3,
+            "silence_timeout_s": 2.0,
+        }
+        self.settings = BoothSettings(**(fields | settings))  # type: ignore[arg-type]
+        self.audio = audio or MemoryAudio(speed=speed)
         self.spool = Spool(self.settings.spool_dir, self.settings.spool_budget_bytes)
-        self.agent = Agent(self.settings, self.audio, self.spool, None, PromptLibrary())
+        self.agent = Agent(
+            self.settings, self.audio, self.spool, None, PromptLibrary(), clock=clock
+        )
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self.agent.run, args=(self.stop,))
         self.thread.start()
@@ -153,6 +174,56 @@ def test_hang_up_during_the_beep_keeps_nothing_and_the_next_call_is_clean(
         assert booth.agent.wait_idle_processing(5)  # the loop has handled it
         assert booth.agent.call.phase is Phase.GREETING
         assert booth.agent.wait_idle_processing(5) and booth.spool.pending() == []
+    finally:
+        booth.close()
+
+
+def test_a_caller_barges_in_on_the_greeting_and_the_question(tmp_path: Path) -> None:
+    """In real time, the greeting half a minute long: the key during its first second."""
+    booth = Harness(tmp_path, speed=1.0, choice_timeout_s=30, greeting_delay_ms=0)
+    try:
+        booth.agent.post(Lifted())
+        booth.expect(Phase.GREETING)
+        booth.agent.post(KeyPressed("#"))
+        booth.expect(Phase.CHOOSING)
+        booth.agent.post(KeyPressed("2"))
+        booth.expect(Phase.PROMPT)
+        booth.agent.post(KeyPressed("#"))
+        booth.expect(Phase.RECORDING)  # the beep is short
+        prompts = PromptLibrary()
+        played = booth.audio.played
+        assert [len(p) for p in played] == [
+            len(prompts.sound(Sound.GREETING)),
+            len(prompts.named("choose_theme")),
+            len(FALLBACK),
+            len(BEEP),
+        ]
+    finally:
+        booth.close()
+
+
+def test_the_end_of_a_sound_stopped_by_a_barge_in_is_not_the_next_sound_s(
+    tmp_path: Path,
+) -> None:
+    """The key stops the greeting just as it ends: its "done", already on its way, must not
+    start the wait for a theme digit while the list of themes has only begun."""
+    audio, clock = HeldAudio(), ManualClock()
+    booth = Harness(tmp_path, audio=audio, clock=clock, greeting_delay_ms=0, audio_stall_s=60)
+    try:
+        booth.agent.post(Lifted())
+        booth.expect(Phase.GREETING)
+        booth.agent.post(KeyPressed("#"))
+        audio.dones[0]()  # the greeting's own end, a moment after the key
+        booth.expect(Phase.CHOOSING)
+        assert booth.agent.wait_idle_processing(5)  # the greeting's end handled too
+        clock.advance(1.0)  # past the choice timeout (0.3 s), not the list's end
+        assert booth.agent.wait_idle_processing(5) and booth.agent.wait_idle_processing(5)
+        assert booth.agent.call.phase is Phase.CHOOSING  # still listing the themes
+        audio.dones[1]()  # the list ends: now the caller has the timeout to choose
+        clock.advance(0.1)
+        assert booth.agent.wait_idle_processing(5) and booth.agent.wait_idle_processing(5)
+        clock.advance(0.3)
+        booth.expect(Phase.PROMPT)
     finally:
         booth.close()
 

@@ -68,6 +68,11 @@ OFF_HOOK_TIMER = StartTimer(Timer.OFF_HOOK, 60)
 TABLE: dict[tuple[Phase, str], tuple[Phase, str | None, list[object]]] = {
     (Phase.IDLE, "lift"): (Phase.GREETING, None, [Play(Sound.GREETING)]),
     (Phase.GREETING, "played"): (Phase.CONSENT, None, [StartTimer(Timer.CONSENT, 20)]),
+    (Phase.GREETING, "consent_key"): (  # barge-in: the greeting stops at once
+        Phase.CHOOSING,
+        None,
+        [CancelTimers(), StopPlayback(), Play(Sound.CHOOSE_THEME)],
+    ),
     (Phase.CONSENT, "consent_key"): (
         Phase.CHOOSING,
         None,
@@ -90,6 +95,11 @@ TABLE: dict[tuple[Phase, str], tuple[Phase, str | None, list[object]]] = {
         [CancelTimers(), StopPlayback(), Play(Sound.THEME_PROMPT, "parks")],
     ),
     (Phase.PROMPT, "played"): (Phase.BEEP, "traffic", [Play(Sound.BEEP)]),
+    (Phase.PROMPT, "consent_key"): (  # barge-in over the question: the beep at once
+        Phase.BEEP,
+        "traffic",
+        [StopPlayback(), Play(Sound.BEEP)],
+    ),
     (Phase.BEEP, "played"): (
         Phase.RECORDING,
         "traffic",
@@ -200,6 +210,29 @@ def test_rotary_booths_consent_with_a_digit() -> None:
     ]
 
 
-def test_keys_before_the_explanation_ends_do_not_count_as_consent() -> None:
-    call, actions = handle(Call(Phase.GREETING, 1), KeyPressed("#"), RULES)
-    assert call.phase is Phase.GREETING and actions == []
+def test_barge_in_the_consent_key_from_the_greeting_s_first_moment_to_the_beep() -> None:
+    """A caller who presses the key when told to, while the greeting still plays (say in
+    the Danish half, before the English), is heard: the greeting stops, and with one theme
+    its question follows; the key again skips the question to the beep."""
+    rules = Rules(default_theme="parks", theme_digits={})
+    call, _ = handle(Call(), Lifted(), rules)
+    call, actions = handle(call, KeyPressed("#"), rules)
+    assert (call.phase, call.theme) == (Phase.PROMPT, "parks")
+    assert actions == [CancelTimers(), StopPlayback(), Play(Sound.THEME_PROMPT, "parks")]
+    call, actions = handle(call, KeyPressed("#"), rules)
+    assert call.phase is Phase.BEEP and actions == [StopPlayback(), Play(Sound.BEEP)]
+    call, actions = handle(call, PlaybackDone(call.number), rules)
+    assert call.phase is Phase.RECORDING and StartRecording("parks") in actions
+
+
+def test_barge_in_the_theme_digit_while_the_themes_are_listed() -> None:
+    call, _ = handle(Call(Phase.GREETING, 1), KeyPressed("#"), RULES)
+    call, actions = handle(call, KeyPressed("2"), RULES)  # the list of themes just began
+    assert (call.phase, call.theme) == (Phase.PROMPT, "traffic")
+    assert actions == [CancelTimers(), StopPlayback(), Play(Sound.THEME_PROMPT, "traffic")]
+
+
+def test_other_keys_during_the_greeting_are_no_consent() -> None:
+    for key in ("2", "*", "0"):
+        call, actions = handle(Call(Phase.GREETING, 1), KeyPressed(key), RULES)
+        assert call.phase is Phase.GREETING and actions == []
