@@ -353,7 +353,9 @@ class Agent:
             clock_synced=clock_set_since_boot(),
         )
         recording = Recording(
-            message, vad.SilenceWatch(self.settings.silence_timeout_s), self.clock.now()
+            message,
+            vad.SilenceWatch(self.settings.silence_timeout_s, self.settings.min_speech_s),
+            self.clock.now(),
         )
         self._recording = recording
 

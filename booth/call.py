@@ -81,14 +81,14 @@ class TimerFired:
 
 @dataclass(frozen=True)
 class SpeechHeard:
-    """The recorder heard the caller start to speak."""
+    """The recorder heard the caller say enough to make a message (`vad.is_message`)."""
 
     call: int
 
 
 @dataclass(frozen=True)
 class SilenceDetected:
-    """The recorder heard speech, then a long silence."""
+    """The recorder heard a message, then a long silence."""
 
     call: int
 

@@ -16,7 +16,7 @@ from booth.settings import BoothSettings
 from booth.sounds import BEEP, FALLBACK, PromptLibrary
 from booth.spool import Spool
 from shared.messages import BoothState
-from tests.support.clips import room_tone
+from tests.support.clips import room_tone, voiced_burst
 from tests.support.clock import ManualClock
 
 
@@ -262,6 +262,25 @@ def test_a_message_without_speech_is_discarded_and_counted(booth: Harness) -> No
     assert booth.agent.wait_idle_processing(10)
     assert booth.spool.pending() == []
     assert booth.agent.counts["discarded_no_speech"] == 1, booth.agent.last_error
+
+
+@pytest.mark.parametrize(("seconds", "kept"), [(0.2, False), (0.3, False), (0.6, True)])
+def test_thanks_and_a_receipt_only_for_a_message_that_is_kept(
+    tmp_path: Path, seconds: float, kept: bool
+) -> None:
+    booth = Harness(tmp_path, no_speech_timeout_s=1.5, silence_timeout_s=1.0)
+    try:
+        consent_and_choose(booth, "1")
+        booth.audio.say(np.concatenate([voiced_burst(seconds), room_tone(0.3)]))
+        booth.expect(Phase.FINISHED)
+        booth.agent.post(HungUp())
+        assert booth.agent.wait_idle_processing(10)
+        last, thanks = booth.audio.played[-1], PromptLibrary().named("thanks")
+        thanked = len(last) > len(thanks) and np.array_equal(last[: len(thanks)], thanks)
+        goodbye = np.array_equal(last, PromptLibrary().named("goodbye"))
+        assert (thanked, goodbye, len(booth.spool.pending())) == (kept, not kept, int(kept))
+    finally:
+        booth.close()
 
 
 def test_processing_never_blocks_the_next_caller(booth: Harness, speech_wav: Path) -> None:
