@@ -207,6 +207,7 @@ class Agent:
             max_recording_s=max_s,
             no_speech_timeout_s=s.no_speech_timeout_s,
             off_hook_after_s=s.off_hook_after_s,
+            greeting_delay_s=s.greeting_delay_ms / 1000,
             out_of_order=self.out_of_order,
         )
 

@@ -35,6 +35,7 @@ class Sound(StrEnum):
 
 
 class Timer(StrEnum):
+    GREETING_DELAY = "greeting_delay"  # the handset on its way from the cradle to the ear
     CONSENT = "consent"
     CHOICE = "choice"
     MAX_RECORDING = "max_recording"
@@ -170,6 +171,7 @@ class Rules:
     max_recording_s: float = 180.0
     no_speech_timeout_s: float = 8.0
     off_hook_after_s: float = 60.0
+    greeting_delay_s: float = 0.0  # from the lift to the first word
     out_of_order: bool = False
 
 
@@ -213,9 +215,14 @@ def _lifted(call: Call, rules: Rules) -> Transition:
     if call.active:
         return call, []  # a bouncing hook switch; the debounce should have caught it
     number = call.number + 1
-    if rules.out_of_order:
-        return Call(Phase.OUT_OF_ORDER, number), [Play(Sound.OUT_OF_ORDER)]
-    return Call(Phase.GREETING, number), [Play(Sound.GREETING)]
+    phase = Phase.OUT_OF_ORDER if rules.out_of_order else Phase.GREETING
+    if rules.greeting_delay_s > 0:  # the first words would be lost on the way to the ear
+        return Call(phase, number), [StartTimer(Timer.GREETING_DELAY, rules.greeting_delay_s)]
+    return Call(phase, number), [_first_words(phase)]
+
+
+def _first_words(phase: Phase) -> Play:
+    return Play(Sound.OUT_OF_ORDER if phase is Phase.OUT_OF_ORDER else Sound.GREETING)
 
 
 def _hung_up(call: Call) -> Transition:
@@ -277,6 +284,8 @@ def _playback_done(call: Call, rules: Rules) -> Transition:
 
 
 def _timer(call: Call, timer: Timer, rules: Rules) -> Transition:
+    if call.phase in (Phase.GREETING, Phase.OUT_OF_ORDER) and timer is Timer.GREETING_DELAY:
+        return call, [_first_words(call.phase)]
     if call.phase is Phase.CONSENT and timer is Timer.CONSENT:
         return _finished(call, rules, [Play(Sound.GOODBYE)])
     if call.phase is Phase.CHOOSING and timer is Timer.CHOICE:

@@ -49,6 +49,7 @@ class Harness:
             "choice_timeout_s": 0.3,
             "consent_timeout_s": 0.3,
             "silence_timeout_s": 2.0,
+            "greeting_delay_ms": 0,  # the tests that time the greeting set it
         }
         self.settings = BoothSettings(**(fields | settings))  # type: ignore[arg-type]
         self.audio = audio or MemoryAudio(speed=speed)
@@ -226,6 +227,28 @@ def test_the_end_of_a_sound_stopped_by_a_barge_in_is_not_the_next_sound_s(
         booth.expect(Phase.PROMPT)
     finally:
         booth.close()
+
+
+def test_the_greeting_starts_when_the_handset_reaches_the_ear(tmp_path: Path) -> None:
+    audio, clock = HeldAudio(), ManualClock()
+    booth = Harness(tmp_path, audio=audio, clock=clock, greeting_delay_ms=400)
+    try:
+
+        def settled() -> None:  # everything posted so far handled, and the timers after
+            assert booth.agent.wait_idle_processing(5) and booth.agent.wait_idle_processing(5)
+
+        booth.agent.post(Lifted())
+        booth.expect(Phase.GREETING)
+        clock.advance(0.39)
+        settled()
+        assert audio.played == []  # the handset is still on its way up
+        clock.advance(0.02)
+        settled()
+        assert len(audio.played) == 1
+        assert np.array_equal(audio.played[0], PromptLibrary().sound(Sound.GREETING))
+    finally:
+        booth.close()
+    assert BoothSettings(id="b1").greeting_delay_ms == 400
 
 
 def booth_event_played(booth: Harness) -> object:

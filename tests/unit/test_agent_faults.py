@@ -36,6 +36,7 @@ def settings_for(tmp: Path, **extra: object) -> BoothSettings:
         "audio_stall_s": 0.3,
         "audio_retry_max_s": 0.4,
         "mqtt_url": UNREACHABLE_BROKER,
+        "greeting_delay_ms": 0,
     }
     return BoothSettings(**(fields | extra))  # type: ignore[arg-type]
 
@@ -124,7 +125,7 @@ def test_a_card_that_dies_during_the_greeting_is_noticed_within_the_stall_time(
     `audio_stall_s` (2 s) after it last took some, not at the greeting's end."""
     card = FakeCard(speed=1)
     clock = ManualClock()
-    settings = settings_for(tmp_path, audio_stall_s=2.0, greeting_delay_ms=0)
+    settings = settings_for(tmp_path, audio_stall_s=2.0)
     running = Running(settings, SoundDeviceAudio("USB", "USB", sd=card), clock)
     try:
         running.agent.post(Lifted())

@@ -1,5 +1,7 @@
 """The call machine, over every (phase, event) pair, from a table."""
 
+from dataclasses import replace
+
 import pytest
 
 from booth.call import (
@@ -46,6 +48,7 @@ EVENTS: dict[str, Event] = {
     "digit_9": KeyPressed("9"),  # no theme on 9
     "played": PlaybackDone(N),
     "played_stale": PlaybackDone(N - 1),
+    "greeting_delay_timer": TimerFired(Timer.GREETING_DELAY, N),
     "consent_timer": TimerFired(Timer.CONSENT, N),
     "choice_timer": TimerFired(Timer.CHOICE, N),
     "max_timer": TimerFired(Timer.MAX_RECORDING, N),
@@ -134,6 +137,12 @@ TABLE: dict[tuple[Phase, str], tuple[Phase, str | None, list[object]]] = {
     (Phase.THANKS, "played"): (Phase.FINISHED, "traffic", [OFF_HOOK_TIMER]),
     (Phase.OUT_OF_ORDER, "played"): (Phase.FINISHED, None, [OFF_HOOK_TIMER]),
     (Phase.FINISHED, "off_hook_timer"): (Phase.OFF_HOOK, None, []),
+    (Phase.GREETING, "greeting_delay_timer"): (Phase.GREETING, None, [Play(Sound.GREETING)]),
+    (Phase.OUT_OF_ORDER, "greeting_delay_timer"): (
+        Phase.OUT_OF_ORDER,
+        None,
+        [Play(Sound.OUT_OF_ORDER)],
+    ),
     (Phase.RECORDING, "audio_failed"): (
         Phase.FINISHED,
         "traffic",
@@ -236,3 +245,19 @@ def test_other_keys_during_the_greeting_are_no_consent() -> None:
     for key in ("2", "*", "0"):
         call, actions = handle(Call(Phase.GREETING, 1), KeyPressed(key), RULES)
         assert call.phase is Phase.GREETING and actions == []
+
+
+def test_the_greeting_waits_for_the_handset_to_reach_the_ear() -> None:
+    rules = Rules(default_theme="parks", greeting_delay_s=0.4)
+    call, actions = handle(Call(), Lifted(), rules)
+    assert call.phase is Phase.GREETING and actions == [StartTimer(Timer.GREETING_DELAY, 0.4)]
+    after, actions = handle(call, TimerFired(Timer.GREETING_DELAY, call.number), rules)
+    assert after.phase is Phase.GREETING and actions == [Play(Sound.GREETING)]
+    # A caller who knows the booth may say yes before the first word.
+    after, actions = handle(call, KeyPressed("#"), rules)
+    assert after.phase is Phase.PROMPT and actions[0] == CancelTimers()
+    out, actions = handle(Call(), Lifted(), replace(rules, out_of_order=True))
+    assert out.phase is Phase.OUT_OF_ORDER
+    assert handle(out, TimerFired(Timer.GREETING_DELAY, out.number), rules)[1] == [
+        Play(Sound.OUT_OF_ORDER)
+    ]
