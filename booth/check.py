@@ -361,6 +361,8 @@ def walk_through(
 
     factory = pin_factory or make_pin_factory(settings.pin_factory, settings.state_dir)
     keys = sorted(settings.keypad_pins)
+    if settings.keypad_rows:
+        keys += [k for k in settings.keypad_layout if k not in keys]
     if settings.dial_pulse_pin is not None:
         keys += [d for d in "1234567890" if d not in keys]
     steps: list[tuple[str, Event]] = [("lift the handset", Lifted()), ("hang up", HungUp())]

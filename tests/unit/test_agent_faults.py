@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from gpiozero.pins.mock import MockFactory
+from gpiozero.pins.mock import MockConnectedPin, MockFactory
 
 from booth.agent import Agent
 from booth.audio import AudioPort, MemoryAudio
@@ -21,6 +21,7 @@ from booth.station import Station, check_wiring
 from shared.messages import BoothState
 from tests.support.clock import ManualClock
 from tests.support.fake_sounddevice import FakeCard
+from tests.support.keypad import COLUMNS, ROWS, Fingers
 from tests.support.waiting import wait_until
 
 UNREACHABLE_BROKER = "mqtt://127.0.0.1:1"
@@ -208,12 +209,36 @@ def test_a_rotary_booth_consents_by_dialling_its_digit(tmp_path: Path) -> None:
         assert len(greeting) > len(PromptLibrary(consent_key="#").sound(Sound.GREETING))
 
 
+def test_a_booth_with_a_key_matrix_takes_its_consent_from_it(tmp_path: Path) -> None:
+    pins = MockFactory(pin_class=MockConnectedPin)  # a pressed key joins row and column
+    settings = settings_for(
+        tmp_path, keypad_rows=ROWS, keypad_columns=COLUMNS, consent_timeout_s=10
+    )
+    clock = ManualClock()
+    finger = Fingers(pins, pull_up=True)
+    with Station(settings, MemoryAudio(speed=40), pin_factory=pins, clock=clock) as station:
+        pins.pin(17).drive_low()  # lift
+        clock.advance(0.1)
+        assert station.agent.wait_for([Phase.GREETING, Phase.CONSENT], 10)
+        finger.down("#")
+        clock.advance(0.08)
+        finger.up("#")
+        clock.advance(0.08)
+        assert station.agent.wait_for([Phase.PROMPT, Phase.BEEP, Phase.RECORDING], 5)
+
+
 def test_the_consent_key_must_be_one_the_booth_can_send(tmp_path: Path) -> None:
     rotary = settings_for(tmp_path, dial_pulse_pin=27)  # consent_key "#" by default
     with pytest.raises(PinPlanError, match="rotary dial sends only digits"):
         check_wiring(rotary)
     check_wiring(settings_for(tmp_path, dial_pulse_pin=27, consent_key="0"))
     check_wiring(settings_for(tmp_path, keypad_pins={"#": 22}))
+    matrix = {"keypad_rows": [5, 6, 13, 19], "keypad_columns": [12, 16, 20]}
+    check_wiring(settings_for(tmp_path, **matrix))  # "#" is on the 3x4 matrix
+    with pytest.raises(PinPlanError, match="keypad_layout has 10 keys"):
+        check_wiring(settings_for(tmp_path, keypad_layout="1234567890", **matrix))
+    with pytest.raises(PinPlanError, match="no keypad pin"):
+        check_wiring(settings_for(tmp_path, keypad_layout="123456789*0X", **matrix))
 
 
 def test_the_led_goes_dark_when_the_card_fails(tmp_path: Path, card: FakeCard) -> None:

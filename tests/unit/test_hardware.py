@@ -5,11 +5,12 @@ digit gap run on the test's clock, so nothing here waits for real time."""
 from collections.abc import Iterator
 
 import pytest
-from gpiozero.pins.mock import MockFactory
+from gpiozero.pins.mock import MockConnectedPin, MockFactory
 
 from booth.call import Event, HungUp, KeyPressed, Lifted
-from booth.hardware import Hook, Keypad
+from booth.hardware import Hook, Keypad, KeypadMatrix
 from tests.support.clock import ManualClock
+from tests.support.keypad import COLUMNS, LAYOUT, ROWS, Fingers
 
 
 @pytest.fixture
@@ -101,3 +102,48 @@ def test_keypad_keys(pins: MockFactory) -> None:
         pins.pin(pin).drive_high()
     assert events == [KeyPressed("#"), KeyPressed("3")]
     keypad.close()
+
+
+@pytest.mark.parametrize("pull_up", [True, False])
+def test_a_key_matrix_is_scanned_into_keys(clock: ManualClock, pull_up: bool) -> None:
+    pins = MockFactory(pin_class=MockConnectedPin)
+    events: list[Event] = []
+    matrix = KeypadMatrix(
+        ROWS, COLUMNS, LAYOUT, events.append, pull_up=pull_up, pin_factory=pins, clock=clock
+    )
+    finger = Fingers(pins, pull_up)
+    try:
+        clock.advance(0.1)
+        assert events == []  # nothing pressed, nothing read
+        for key in LAYOUT:  # every key, a firm 80 ms press each
+            finger.down(key)
+            clock.advance(0.08)
+            finger.up(key)
+            clock.advance(0.08)
+        assert events == [KeyPressed(k) for k in LAYOUT]
+        events.clear()
+        finger.down("#")  # a bouncing contact, then held a second: one key
+        clock.advance(0.003)
+        finger.up("#")
+        clock.advance(0.002)
+        finger.down("#")
+        clock.advance(1.0)
+        finger.up("#")
+        clock.advance(0.003)
+        finger.down("#")  # bounce on release
+        clock.advance(0.002)
+        finger.up("#")
+        clock.advance(0.1)
+        finger.down("5")  # a 5 ms knock is no key
+        clock.advance(0.005)
+        finger.up("5")
+        clock.advance(0.1)
+        assert events == [KeyPressed("#")]
+    finally:
+        matrix.close()
+        pins.reset()
+
+
+def test_a_matrix_layout_must_fit_its_pins() -> None:
+    with pytest.raises(ValueError, match="need 12"):
+        KeypadMatrix(ROWS, COLUMNS, "123", lambda _e: None, pin_factory=MockFactory())
