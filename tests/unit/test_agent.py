@@ -2,6 +2,7 @@
 encoder and spool (no broker: clips stay in the spool)."""
 
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -15,9 +16,10 @@ from booth.call import HungUp, KeyPressed, Lifted, Phase, PlaybackDone, Sound
 from booth.settings import BoothSettings
 from booth.sounds import BEEP, FALLBACK, PromptLibrary
 from booth.spool import Spool
-from shared.messages import BoothState
+from shared.messages import BoothConfig, BoothState
 from tests.support.clips import room_tone, voiced_burst
 from tests.support.clock import ManualClock
+from tests.support.waiting import wait_until
 
 
 class HeldAudio(MemoryAudio):
@@ -302,6 +304,61 @@ def test_thanks_and_a_receipt_only_for_a_message_that_is_kept(
         thanked = len(last) > len(thanks) and np.array_equal(last[: len(thanks)], thanks)
         goodbye = np.array_equal(last, PromptLibrary().named("goodbye"))
         assert (thanked, goodbye, len(booth.spool.pending())) == (kept, not kept, int(kept))
+    finally:
+        booth.close()
+
+
+class LoopOnlyCounts(Counter[str]):
+    """The booth's counts, noting which thread writes each."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.writers: set[str] = set()
+
+    def __setitem__(self, key: str, value: int) -> None:
+        self.writers.add(threading.current_thread().name)
+        super().__setitem__(key, value)
+
+
+def test_only_the_loop_counts_what_processing_made_of_a_message(
+    tmp_path: Path, speech_wav: Path
+) -> None:
+    """Processing runs on its own thread; it reports to the loop, which alone writes the
+    counts (once, the processing thread and the loop both added to them)."""
+    booth = Harness(tmp_path)
+    counts = booth.agent.counts = LoopOnlyCounts()  # before the first call
+    try:
+        for said in (room_tone(2.0), speech(speech_wav)):
+            consent_and_choose(booth, "1")
+            booth.audio.say(said)
+            assert booth.audio.said_all.wait(10)
+            booth.agent.post(HungUp())
+            assert booth.agent.wait_idle_processing(10)
+        assert counts["spooled"] == 1 and counts["discarded_no_speech"] == 1
+        assert counts.writers == {booth.thread.name}
+    finally:
+        booth.close()
+
+
+def test_a_config_waits_for_the_call_to_end(tmp_path: Path) -> None:
+    booth = Harness(tmp_path)
+    try:
+        booth.agent.post(Lifted())
+        booth.expect(Phase.CONSENT)
+        theme = {"slug": "trees", "title": "Træer", "digit": "3"}
+        payload = BoothConfig.model_validate(
+            {"version": 4, "neighborhood": "gellerup", "default_theme": "trees", "themes": [theme]}
+        ).encode()
+        booth.agent.offer_config(payload)
+        assert wait_until(lambda: booth.agent.staging.pending is not None)
+        assert booth.agent.wait_idle_processing(5)
+        assert booth.agent.config_version == 0  # not during a call
+        booth.agent.post(HungUp())
+        assert booth.agent.config_applied.wait(5)
+        assert (booth.agent.config_version, booth.agent.rules().default_theme) == (4, "trees")
+        booth.agent.offer_config(b"not a config")
+        assert wait_until(lambda: "invalid config" in (booth.agent.last_error or ""))
+        assert booth.agent.config_version == 4
     finally:
         booth.close()
 
