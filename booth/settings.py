@@ -146,7 +146,9 @@ class BoothSettings(BaseModel):
     input_device: str | None = None
     output_gain_db: float = Field(default=0.0, ge=-40, le=20, description="handset volume")
     audio_stall_s: float = Field(
-        default=2.0, gt=0, description="a card silent this long mid-stream counts as failed"
+        default=1.5,
+        gt=0,
+        description="a card silent this long mid-stream (or mid-prompt) counts as failed",
     )
     audio_retry_max_s: float = Field(
         default=60.0, gt=0, description="longest wait between tries to reopen a failed card"
