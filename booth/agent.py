@@ -174,6 +174,17 @@ class Agent:
         with self._phase_changed:
             return self._phase_changed.wait_for(lambda: self.call.phase in wanted, timeout)
 
+    def wait_idle(self, timeout: float) -> bool:
+        """Block until every event posted so far is handled (the timers due then are fired
+        right after; a second call waits for those too)."""
+        done: Future[None] = Future()
+        self._events.put(lambda: done.set_result(None))
+        try:
+            done.result(timeout)
+        except TimeoutError:
+            return False
+        return True
+
     def wait_idle_processing(self, timeout: float) -> bool:
         """Block until every event posted so far is handled and every message it handed to
         processing is spooled or discarded, and counted by the loop."""
