@@ -2,10 +2,8 @@
 is not as it should be: one line that says what, an exit status systemd understands, and
 never a traceback."""
 
-import io
 import subprocess
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -19,8 +17,6 @@ from booth.audio import MemoryAudio
 from booth.pins import EX_CONFIG
 from booth.settings import BoothSettings
 from booth.station import Station
-from tests.support.fake_lgpio import FakeLgpio
-from tests.support.fake_sounddevice import FakeCard
 from tests.support.services import run_cli
 
 
@@ -122,52 +118,6 @@ def test_check_walks_a_technician_through_hook_keys_and_led(tmp_path: Path) -> N
     finding = check.walk_through(settings(tmp_path), pins, technician_reads, lambda _q: "y", 5)
     assert finding.ok and "hook, 2 key(s), LED" in finding.detail, said
     assert [line.removeprefix("....  ") for line in said] == list(hands)
-
-
-@pytest.fixture
-def lgpio(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[FakeLgpio]:
-    """gpiozero's LGPIOFactory on a fake lgpio, on a Raspberry Pi 4B's board."""
-    monkeypatch.setenv("LG_WD", str(tmp_path))  # importing lgpio makes a FIFO there
-    import gpiozero.pins.lgpio as lgpio_pins
-    from gpiozero.pins.local import LocalPiFactory
-
-    fake = FakeLgpio()
-    monkeypatch.setattr(lgpio_pins, "lgpio", fake)
-    monkeypatch.setattr(lgpio_pins.LGPIOFactory, "_get_revision", lambda _self: 0xC03111)
-    yield fake
-    LocalPiFactory.pins.clear()  # gpiozero shares the pins among all its local factories
-
-
-def test_the_interactive_check_claims_the_lines_once_and_frees_them(
-    tmp_path: Path, lgpio: FakeLgpio
-) -> None:
-    hands = {
-        "lift the handset": lambda: lgpio.set_level(17, 0),
-        "hang up": lambda: lgpio.set_level(17, 1),
-        "press or dial #": lambda: (lgpio.set_level(22, 0), lgpio.set_level(22, 1)),
-        "press or dial 1": lambda: (lgpio.set_level(6, 0), lgpio.set_level(6, 1)),
-    }
-
-    class Screen(io.StringIO):
-        def write(self, text: str) -> int:
-            written = super().write(text)
-            instruction = text.strip().removeprefix("....  ")
-            if instruction in hands:
-                hands[instruction]()
-            return written
-
-    screen = Screen()
-    check.run(
-        settings(tmp_path, pin_factory="lgpio"),
-        interactive=True,
-        sd=FakeCard(speed=20),
-        out=screen,
-        answer=lambda _question: "y",
-    )
-    report = screen.getvalue()
-    assert "OK    pins" in report and "OK    walk       hook, 2 key(s), LED" in report, report
-    assert lgpio.opened == 1  # one factory for the pins check and the walk
-    assert lgpio.open_handles == set() and lgpio.owner == {}  # closed: every line free again
 
 
 def test_check_names_an_inverted_hook(tmp_path: Path) -> None:
