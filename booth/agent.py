@@ -2,8 +2,11 @@
 
 Hardware callbacks (gpiozero), audio threads (sounddevice) and timers all reach the call
 machine through `post`, the one bridge into the agent's loop; only that loop touches the
-call state. Processing a finished message (VAD trim, encode, spool) runs on a worker thread,
-so the next caller can lift the receiver at once.
+call state and the booth's counts. Processing a finished message (VAD trim, encode, spool)
+runs on a worker thread, so the next caller can lift the receiver at once, and reports its
+outcome back through the loop. The sound card's health (`booth.audio_health`) and remote
+config on its way in (`booth.config_staging`) are parts of their own; time comes from the
+`Clock` given, as for the hardware.
 """
 
 import logging
@@ -11,16 +14,17 @@ import queue
 import secrets
 import shutil
 import threading
-import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from enum import StrEnum
 
 from booth import __version__, vad
 from booth.audio import AudioPort
+from booth.audio_health import AudioHealth
 from booth.call import (
     Action,
     AudioFailed,
@@ -42,10 +46,11 @@ from booth.call import (
     StopRecording,
     handle,
 )
-from booth.clock import clock_set_since_boot
+from booth.clock import Clock, SystemClock, clock_set_since_boot
+from booth.config_staging import ConfigStaging
 from booth.errors import AudioDeviceError, SpoolFull
 from booth.processing import Message, Processor
-from booth.remote_config import ConfigCache, ConfigRefused, PromptUnavailable
+from booth.remote_config import ConfigCache, PromptUnavailable
 from booth.settings import BoothSettings
 from booth.sounds import RATE, PromptLibrary, Samples
 from booth.spool import Spool
@@ -58,16 +63,21 @@ from shared.messages import BoothConfig, BoothState, BoothStatus
 
 log = logging.getLogger(__name__)
 
-PLAYBACK_GRACE_S = 2.0  # a prompt not done this long after its length: the card is gone
-
 
 @dataclass
 class Recording:
     message: Message
     silence: vad.SilenceWatch
-    last_block_at: float  # when the card last delivered sound (the card's thread writes)
     speech_posted: bool = False
     silence_posted: bool = False
+
+
+class Outcome(StrEnum):
+    """What processing made of a message; counted by the loop."""
+
+    SPOOLED = "spooled"
+    DISCARDED_NO_SPEECH = "discarded_no_speech"
+    FAILED = "processing_failed"
 
 
 class Agent:
@@ -78,7 +88,9 @@ class Agent:
         spool: Spool,
         uplink: Uplink | None = None,
         prompts: PromptLibrary | None = None,
+        clock: Clock | None = None,
     ) -> None:
+        self.clock: Clock = clock or SystemClock()
         self.settings = settings
         self.audio = audio
         self.spool = spool
@@ -92,23 +104,24 @@ class Agent:
         self.config: BoothConfig | None = self.config_cache.load()
         if self.config is not None:
             self.prompts.theme_prompts = _theme_prompts(self.config)
-        self._pending_config: BoothConfig | None = None
-        self._config_problems: list[str] = []
+        self._events: queue.Queue[Event | Callable[[], None]] = queue.Queue()
+        self.staging = ConfigStaging(
+            self.config_cache, lambda: self.config, self._fetch_prompt, self._events.put
+        )
+        self.staging.on_staged = self._config_staged
+        self.staging.on_refused = self._config_refused
         self.config_applied = threading.Event()  # set each time a remote config takes effect
-        self._config_worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="config")
-        self.counts: Counter[str] = Counter()  # calls, spooled, discarded_no_speech, ...
+        # calls, spooled, discarded_no_speech, ...: written by the loop only
+        self.counts: Counter[str] = Counter()
         self.last_call_at: datetime | None = None
         self.last_error: str | None = None
-        self.audio_fault: str | None = None  # the card failed; retried with backoff
-        self._audio_retry_at = 0.0
-        self._audio_backoff = 1.0
-        self._playback_deadline: float | None = None
-        self._events: queue.Queue[Event | Callable[[], None]] = queue.Queue()
-        self._timers = CallTimers()
+        self.health = AudioHealth(self.clock, settings.audio_stall_s, settings.audio_retry_max_s)
+        self._plays = 0  # counts sounds started or stopped: which "done" is current
+        self._timers = CallTimers(self.clock.now)
         self._recording: Recording | None = None
         self._receipt: str | None = None
         self._processing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="process")
-        self._started = time.monotonic()
+        self._started = self.clock.now()
         self._phase_changed = threading.Condition()
         self.watchdog = Watchdog()
         # Called from the loop with the call's phase and the booth's state (the LED).
@@ -128,13 +141,13 @@ class Agent:
             self._audio_failed(str(exc))
         self._publish_status()
         self.watchdog.ready()
-        next_heartbeat = time.monotonic() + self.settings.heartbeat_s
+        next_heartbeat = self.clock.now() + self.settings.heartbeat_s
         try:
             while not stop.is_set():
                 self.watchdog.ping()
-                timeout = min(self._next_deadline(), next_heartbeat, time.monotonic() + 0.2)
+                timeout = min(self._next_deadline(), next_heartbeat, self.clock.now() + 0.2)
                 try:
-                    item = self._events.get(timeout=max(0.0, timeout - time.monotonic()))
+                    item = self._events.get(timeout=max(0.0, timeout - self.clock.now()))
                 except queue.Empty:
                     pass
                 else:
@@ -144,15 +157,15 @@ class Agent:
                         self._dispatch(item)
                 self._fire_due_timers()
                 self._watch_audio()
-                if time.monotonic() >= next_heartbeat:
+                if self.clock.now() >= next_heartbeat:
                     self.spool.purge_quarantine(self.settings.quarantine_keep_days * 86_400)
                     self._publish_status()
-                    next_heartbeat = time.monotonic() + self.settings.heartbeat_s
+                    next_heartbeat = self.clock.now() + self.settings.heartbeat_s
         finally:
             self.watchdog.stopping()
             self.audio.close()
             self._processing.shutdown(wait=True)
-            self._config_worker.shutdown(wait=False, cancel_futures=True)
+            self.staging.close()
 
     # Observing (simulations, tests, status) --------------------------------------------
 
@@ -161,13 +174,27 @@ class Agent:
         with self._phase_changed:
             return self._phase_changed.wait_for(lambda: self.call.phase in wanted, timeout)
 
+    def wait_idle(self, timeout: float) -> bool:
+        """Block until every event posted so far is handled (the timers due then are fired
+        right after; a second call waits for those too)."""
+        done: Future[None] = Future()
+        self._events.put(lambda: done.set_result(None))
+        try:
+            done.result(timeout)
+        except TimeoutError:
+            return False
+        return True
+
     def wait_idle_processing(self, timeout: float) -> bool:
         """Block until every event posted so far is handled and every message it handed to
-        processing is spooled or discarded."""
+        processing is spooled or discarded, and counted by the loop."""
         done: Future[None] = Future()
 
+        def counted() -> None:  # on the loop again, after processing's outcomes
+            done.set_result(None)
+
         def behind_the_queue() -> None:  # runs on the loop, after the events before it
-            self._processing.submit(done.set_result, None)
+            self._processing.submit(self._events.put, counted)
 
         self._events.put(behind_the_queue)
         try:
@@ -183,6 +210,11 @@ class Agent:
     @property
     def neighborhood(self) -> str:
         return self.config.neighborhood if self.config else self.settings.neighborhood
+
+    @property
+    def audio_fault(self) -> str | None:
+        """Why the sound card counts as failed (retried with backoff); None: in order."""
+        return self.health.fault
 
     @property
     def out_of_order(self) -> bool:
@@ -204,6 +236,7 @@ class Agent:
             max_recording_s=max_s,
             no_speech_timeout_s=s.no_speech_timeout_s,
             off_hook_after_s=s.off_hook_after_s,
+            greeting_delay_s=s.greeting_delay_ms / 1000,
             out_of_order=self.out_of_order,
         )
 
@@ -212,40 +245,28 @@ class Agent:
     def offer_config(self, payload: bytes) -> None:
         """Thread-safe: a config message arrived. Checked and its prompts fetched off the
         loop; applied by the loop once no call is in progress."""
-        self._config_worker.submit(self._check_config, payload)
-
-    def _check_config(self, payload: bytes) -> None:
-        try:
-            accepted = self.config_cache.accept(payload, self.config, self._fetch_prompt)
-        except ConfigRefused as exc:
-            log.error("config refused, keeping version %d: %s", self.config_version, exc)
-            reason = str(exc)
-
-            def refuse() -> None:
-                self.last_error = reason
-                self._publish_status()
-
-            self._events.put(refuse)
-            return
-        self._events.put(lambda: self._stage_config(accepted.config, accepted.problems))
+        self.staging.offer(payload)
 
     def _fetch_prompt(self, sha256: str) -> bytes:
         if self.uplink is None:
             raise PromptUnavailable("no broker connection")
         return self.uplink.fetch_prompt(sha256)
 
-    def _stage_config(self, config: BoothConfig, problems: list[str]) -> None:
-        self._pending_config = config
-        self._config_problems = problems
+    def _config_refused(self, reason: str) -> None:
+        self.last_error = reason
+        self._publish_status()
+
+    def _config_staged(self) -> None:
         if not self.call.active:
             self._apply_config()
 
     def _apply_config(self) -> None:
-        config, self._pending_config = self._pending_config, None
-        if config is None:
+        staged = self.staging.take()
+        if staged is None:
             return
+        config, problems = staged
         self.config = config
-        self.last_error = self.audio_fault or "; ".join(self._config_problems) or None
+        self.last_error = self.audio_fault or "; ".join(problems) or None
         self.prompts.theme_prompts = _theme_prompts(config)
         self.config_cache.forget_unused(config)
         self.config_applied.set()
@@ -266,7 +287,7 @@ class Agent:
             state=self.state(),
             disk_free_bytes=shutil.disk_usage(self.spool.outbox).free,
             version=__version__,
-            uptime_s=round(time.monotonic() - self._started, 1),
+            uptime_s=round(self.clock.now() - self._started, 1),
             spool_clips=self.spool.depth(),
             spool_bytes=self.spool.used_bytes(),
             last_call_at=format_time(self.last_call_at) if self.last_call_at else None,
@@ -280,7 +301,7 @@ class Agent:
         before = self.call
         self.call, actions = handle(self.call, event, self.rules())
         if isinstance(event, PlaybackDone) and event.call == self.call.number:
-            self._playback_deadline = None
+            self.health.playback_over()
         failure = None
         for action in actions:
             try:
@@ -293,7 +314,7 @@ class Agent:
             if self.call.number != before.number:
                 self.counts["calls"] += 1
                 self.last_call_at = datetime.now(UTC)
-            if self.call.phase is Phase.IDLE and self._pending_config is not None:
+            if self.call.phase is Phase.IDLE and self.staging.pending is not None:
                 self._apply_config()  # between calls, never during one
             if Phase.IDLE in (before.phase, self.call.phase) or self.call.phase is Phase.OFF_HOOK:
                 self._publish_status()
@@ -310,10 +331,17 @@ class Agent:
             case Play(sound=sound, theme=theme):
                 receipt = self._receipt if sound is Sound.THANKS else None
                 samples = self.prompts.sound(sound, theme, receipt)
-                self._playback_deadline = time.monotonic() + len(samples) / RATE + PLAYBACK_GRACE_S
-                self.audio.play(samples, lambda: self.post(PlaybackDone(number)))
+                self.health.playing(len(samples) / RATE)
+                self._plays += 1
+                play = self._plays
+
+                def done() -> None:  # the card's thread
+                    self._events.put(lambda: self._played(number, play))
+
+                self.audio.play(samples, done, self.health.sound_taken)
             case StopPlayback():
-                self._playback_deadline = None
+                self._plays += 1  # a "done" of the stopped sound, already on its way, is void
+                self.health.playback_over()
                 self.audio.stop_playback()
             case StartRecording(theme=theme):
                 self._start_recording(number, theme)
@@ -341,12 +369,13 @@ class Agent:
             clock_synced=clock_set_since_boot(),
         )
         recording = Recording(
-            message, vad.SilenceWatch(self.settings.silence_timeout_s), time.monotonic()
+            message, vad.SilenceWatch(self.settings.silence_timeout_s, self.settings.min_speech_s)
         )
         self._recording = recording
+        self.health.recording()
 
         def on_block(block: Samples) -> None:  # the sound card's thread
-            recording.last_block_at = time.monotonic()
+            self.health.block_heard()
             message.tape.append(block)
             ended = recording.silence.feed(block)
             if recording.silence.heard_speech and not recording.speech_posted:
@@ -360,11 +389,13 @@ class Agent:
             self.audio.start_capture(on_block)
         except AudioDeviceError:
             self._recording = None
+            self.health.recording_over()
             message.tape.discard()
             raise
 
     def _stop_recording(self, *, keep: bool) -> None:
         self.audio.stop_capture()
+        self.health.recording_over()
         recording, self._recording = self._recording, None
         if recording is None:
             return
@@ -372,18 +403,11 @@ class Agent:
             self._processing.submit(self._process, recording.message)
         else:
             recording.message.tape.discard()
-            self.counts["discarded_no_speech"] += 1
+            self.counts[Outcome.DISCARDED_NO_SPEECH] += 1
             log.info("call %d: the caller said nothing; nothing kept", recording.message.call)
 
     def _next_deadline(self) -> float:
-        deadlines = [self._timers.next_deadline()]
-        if self._playback_deadline is not None:
-            deadlines.append(self._playback_deadline)
-        if self._recording is not None:
-            deadlines.append(self._recording.last_block_at + self.settings.audio_stall_s)
-        if self.audio_fault is not None:
-            deadlines.append(self._audio_retry_at)
-        return min(deadlines)
+        return min(self._timers.next_deadline(), self.health.next_deadline())
 
     def _fire_due_timers(self) -> None:
         for fired in self._timers.fired():
@@ -393,33 +417,31 @@ class Agent:
 
     def _watch_audio(self) -> None:
         """Notice a card that stopped mid-stream; reopen a failed one with backoff."""
-        now = time.monotonic()
-        recording = self._recording
-        if recording is not None and now - recording.last_block_at > self.settings.audio_stall_s:
-            self._audio_failed(f"no sound from the microphone for {self.settings.audio_stall_s} s")
-        elif self._playback_deadline is not None and now > self._playback_deadline:
-            self._audio_failed("playback stopped before the end")
-        elif self.audio_fault is not None and now >= self._audio_retry_at:
+        stalled = self.health.stalled()
+        if stalled is not None:
+            self._audio_failed(stalled)
+        elif self.health.retry_due():
             try:
                 self.audio.probe()
             except AudioDeviceError as exc:
-                self._audio_backoff = min(self._audio_backoff * 2, self.settings.audio_retry_max_s)
-                self._audio_retry_at = now + self._audio_backoff
-                wait = self._audio_backoff
+                wait = self.health.retry_failed()
                 log.info("sound card still failing (%s); next try in %.0f s", exc, wait)
                 return
-            log.warning("sound card back (%s); the booth is in order again", self.audio_fault)
-            self.audio_fault = self.last_error = None
-            self._audio_backoff = 1.0
+            fault = self.health.recovered()
+            log.warning("sound card back (%s); the booth is in order again", fault)
+            self.last_error = None
             self._publish_status()
 
+    def _played(self, number: int, play: int) -> None:
+        """On the loop: a sound ended. A caller who barged in stopped it a moment before
+        its end; its "done" must not count for the sound that replaced it."""
+        if play == self._plays:
+            self._dispatch(PlaybackDone(number))
+
     def _audio_failed(self, reason: str) -> None:
-        first = self.audio_fault is None
-        self.audio_fault = self.last_error = f"sound card failed: {reason}"
-        self._playback_deadline = None
-        self._audio_retry_at = time.monotonic() + self._audio_backoff
-        if first:
-            log.error("%s; the booth is out of order until it is back", self.audio_fault)
+        if self.health.failed(reason):
+            log.error("%s; the booth is out of order until it is back", self.health.fault)
+        self.last_error = self.health.fault
         self._dispatch(AudioFailed())  # ends the call; keeps what was recorded
         self._publish_status()
 
@@ -431,21 +453,27 @@ class Agent:
     # Off the call path ----------------------------------------------------------------
 
     def _process(self, message: Message) -> None:
-        """Runs on the processing thread."""
+        """Runs on the processing thread; its outcome is counted by the loop."""
+        error = None
         try:
-            if self.processor.process(message) is None:
-                self.counts["discarded_no_speech"] += 1
-            else:
-                self.counts["spooled"] += 1
+            kept = self.processor.process(message) is not None
+            outcome = Outcome.SPOOLED if kept else Outcome.DISCARDED_NO_SPEECH
         except SpoolFull as exc:
-            self.last_error = str(exc)
+            outcome, error = Outcome.FAILED, str(exc)
             log.error("spool full, booth out of order: %s", exc)
         except Exception as exc:
-            self.last_error = f"processing failed: {exc}"
+            outcome, error = Outcome.FAILED, f"processing failed: {exc}"
             log.exception("call %d: processing failed", message.call)
         if self.uplink is not None:
             self.uplink.wake()
-        self._events.put(self._publish_status)
+        self._events.put(lambda: self._processed(outcome, error))
+
+    def _processed(self, outcome: Outcome, error: str | None) -> None:
+        """On the loop: processing reported on one message."""
+        self.counts[outcome] += 1
+        if error is not None:
+            self.last_error = error
+        self._publish_status()
 
     def _publish_status(self) -> None:
         self._indicate()

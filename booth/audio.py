@@ -27,8 +27,9 @@ OnDone = Callable[[], None]
 
 
 class AudioPort(Protocol):
-    def play(self, samples: Samples, done: OnDone) -> None:
-        """Start playing; call `done` when finished (not when stopped)."""
+    def play(self, samples: Samples, done: OnDone, progress: OnDone | None = None) -> None:
+        """Start playing; call `done` when finished (not when stopped), and `progress` each
+        time the card takes more of the sound (a card that stops taking it has died)."""
 
     def stop_playback(self) -> None: ...
 
@@ -40,7 +41,8 @@ class AudioPort(Protocol):
     def close(self) -> None: ...
 
     def probe(self) -> None:
-        """Raise AudioDeviceError unless the card can be opened now."""
+        """Raise AudioDeviceError unless the card can be opened now, looking at the cards
+        afresh (a backend that lists them once, as PortAudio does, lists them again)."""
 
 
 class MemoryAudio:
@@ -82,7 +84,7 @@ class MemoryAudio:
             self._speech.append(samples.astype(np.int16))
             self.said_all.clear()
 
-    def play(self, samples: Samples, done: OnDone) -> None:
+    def play(self, samples: Samples, done: OnDone, progress: OnDone | None = None) -> None:
         self.probe()
         with self._lock:
             self._play_gen += 1
@@ -90,12 +92,21 @@ class MemoryAudio:
         if self.keep_played:
             self.played.append(samples)
 
-        def finish() -> None:
-            time.sleep(len(samples) / RATE / self.speed)
+        def current() -> bool:
             with self._lock:
-                current = generation == self._play_gen and not self.unplugged
-            if current:
-                done()
+                return generation == self._play_gen and not self.unplugged
+
+        def finish() -> None:
+            left = len(samples) / RATE
+            while left > 0:  # in tenths of a second of sound, as a card takes it
+                step = min(left, 0.1)
+                time.sleep(step / self.speed)
+                left -= step
+                if not current():
+                    return
+                if progress is not None:
+                    progress()
+            done()
 
         threading.Thread(target=finish, name="memory-play", daemon=True).start()
 

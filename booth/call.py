@@ -35,6 +35,7 @@ class Sound(StrEnum):
 
 
 class Timer(StrEnum):
+    GREETING_DELAY = "greeting_delay"  # the handset on its way from the cradle to the ear
     CONSENT = "consent"
     CHOICE = "choice"
     MAX_RECORDING = "max_recording"
@@ -81,14 +82,14 @@ class TimerFired:
 
 @dataclass(frozen=True)
 class SpeechHeard:
-    """The recorder heard the caller start to speak."""
+    """The recorder heard the caller say enough to make a message (`vad.is_message`)."""
 
     call: int
 
 
 @dataclass(frozen=True)
 class SilenceDetected:
-    """The recorder heard speech, then a long silence."""
+    """The recorder heard a message, then a long silence."""
 
     call: int
 
@@ -170,6 +171,7 @@ class Rules:
     max_recording_s: float = 180.0
     no_speech_timeout_s: float = 8.0
     off_hook_after_s: float = 60.0
+    greeting_delay_s: float = 0.0  # from the lift to the first word
     out_of_order: bool = False
 
 
@@ -213,9 +215,14 @@ def _lifted(call: Call, rules: Rules) -> Transition:
     if call.active:
         return call, []  # a bouncing hook switch; the debounce should have caught it
     number = call.number + 1
-    if rules.out_of_order:
-        return Call(Phase.OUT_OF_ORDER, number), [Play(Sound.OUT_OF_ORDER)]
-    return Call(Phase.GREETING, number), [Play(Sound.GREETING)]
+    phase = Phase.OUT_OF_ORDER if rules.out_of_order else Phase.GREETING
+    if rules.greeting_delay_s > 0:  # the first words would be lost on the way to the ear
+        return Call(phase, number), [StartTimer(Timer.GREETING_DELAY, rules.greeting_delay_s)]
+    return Call(phase, number), [_first_words(phase)]
+
+
+def _first_words(phase: Phase) -> Play:
+    return Play(Sound.OUT_OF_ORDER if phase is Phase.OUT_OF_ORDER else Sound.GREETING)
 
 
 def _hung_up(call: Call) -> Transition:
@@ -228,12 +235,21 @@ def _hung_up(call: Call) -> Transition:
 
 
 def _key(call: Call, key: str, rules: Rules) -> Transition:
-    if call.phase is Phase.CONSENT and key == rules.consent_key:
+    # Barge-in: a caller who knows the booth need not sit through half a minute of
+    # explanation. The consent key counts from the first moment of the greeting (which
+    # stops at once), a theme digit from the first moment of the list of themes, and the
+    # consent key pressed again during the theme's question goes straight to the beep.
+    consent = key == rules.consent_key
+    if consent and call.phase in (Phase.GREETING, Phase.CONSENT):
+        stop: list[Action] = [StopPlayback()] if call.phase is Phase.GREETING else []
         if len(set(rules.theme_digits.values())) > 1:
-            return replace(call, phase=Phase.CHOOSING), [CancelTimers(), Play(Sound.CHOOSE_THEME)]
-        return _prompt(call, rules.default_theme)
+            actions: list[Action] = [CancelTimers(), *stop, Play(Sound.CHOOSE_THEME)]
+            return replace(call, phase=Phase.CHOOSING), actions
+        return _prompt(call, rules.default_theme, stop_playback=bool(stop))
     if call.phase is Phase.CHOOSING and key in rules.theme_digits:
         return _prompt(call, rules.theme_digits[key], stop_playback=True)
+    if consent and call.phase is Phase.PROMPT:
+        return replace(call, phase=Phase.BEEP), [StopPlayback(), Play(Sound.BEEP)]
     return call, []
 
 
@@ -268,6 +284,8 @@ def _playback_done(call: Call, rules: Rules) -> Transition:
 
 
 def _timer(call: Call, timer: Timer, rules: Rules) -> Transition:
+    if call.phase in (Phase.GREETING, Phase.OUT_OF_ORDER) and timer is Timer.GREETING_DELAY:
+        return call, [_first_words(call.phase)]
     if call.phase is Phase.CONSENT and timer is Timer.CONSENT:
         return _finished(call, rules, [Play(Sound.GOODBYE)])
     if call.phase is Phase.CHOOSING and timer is Timer.CHOICE:

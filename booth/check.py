@@ -65,6 +65,8 @@ def check_config(settings: BoothSettings) -> Finding:
 
 
 def check_pins(settings: BoothSettings, pin_factory: Any = None) -> Finding:
+    """Each input pin read once. `pin_factory` is the factory to use, or a callable that
+    makes (or hands out) it; None makes one of the settings' kind."""
     import warnings
 
     from gpiozero import Button, PinFactoryFallback
@@ -78,12 +80,18 @@ def check_pins(settings: BoothSettings, pin_factory: Any = None) -> Finding:
     except PinPlanError as exc:
         return Finding("pins", False, str(exc), "fix the pins in booth.toml")
     try:
-        factory = pin_factory or make_pin_factory(settings.pin_factory, settings.state_dir)
+        if callable(pin_factory):
+            factory = pin_factory()
+        else:
+            factory = pin_factory or make_pin_factory(settings.pin_factory, settings.state_dir)
     except PinFactoryError as exc:
         return Finding("pins", False, str(exc), "set pin_factory in booth.toml")
     inputs = {"hook": settings.hook_pin, **{f"key {k}": p for k, p in settings.keypad_pins.items()}}
+    inputs |= {f"keypad column {n}": p for n, p in enumerate(settings.keypad_columns, 1)}
     if settings.dial_pulse_pin is not None:
         inputs["dial"] = settings.dial_pulse_pin
+    if settings.dial_off_normal_pin is not None:
+        inputs["dial off-normal"] = settings.dial_off_normal_pin
     seen = []
     for name, pin in inputs.items():
         try:
@@ -269,9 +277,38 @@ def run(
             ).line(boot)
         )
         return 1
+    # One pin factory for the whole check: gpiozero's lgpio pins keep their lines claimed
+    # until the factory closes, and a second factory's claim of them is refused (EBUSY).
+    owned: list[Any] = []
+
+    def factory() -> Any:
+        if pin_factory is not None:
+            return pin_factory
+        if not owned:
+            from booth.pins import make_pin_factory
+
+            owned.append(make_pin_factory(settings.pin_factory, settings.state_dir))
+        return owned[0]
+
+    try:
+        return _run(settings, interactive, boot, factory, sd, say, answer)
+    finally:
+        for made in owned:
+            made.close()
+
+
+def _run(
+    settings: BoothSettings,
+    interactive: bool,
+    boot: bool,
+    factory: Callable[[], Any],
+    sd: Any,
+    say: Callable[[str], None],
+    answer: Callable[[str], str],
+) -> int:
     checks: list[tuple[str, Callable[[], Finding]]] = [
         ("config", lambda: check_config(settings)),
-        ("pins", lambda: check_pins(settings, pin_factory)),
+        ("pins", lambda: check_pins(settings, factory)),
         ("speaker", lambda: check_speaker(settings, sd)),
         ("microphone", lambda: check_microphone(settings, sd)),
         ("broker", lambda: check_broker(settings)),
@@ -284,7 +321,7 @@ def run(
         findings.append(finding)
         say(finding.line(boot))
     if interactive and all(f.ok for f in findings if f.name == "pins"):
-        walk = _guarded("walk", lambda: walk_through(settings, pin_factory, say, answer))
+        walk = _guarded("walk", lambda: walk_through(settings, factory(), say, answer))
         findings.append(walk)
         say(walk.line(boot))
     failed = [f for f in findings if not f.ok and (f.fatal or not boot)]
@@ -324,6 +361,8 @@ def walk_through(
 
     factory = pin_factory or make_pin_factory(settings.pin_factory, settings.state_dir)
     keys = sorted(settings.keypad_pins)
+    if settings.keypad_rows:
+        keys += [k for k in settings.keypad_layout if k not in keys]
     if settings.dial_pulse_pin is not None:
         keys += [d for d in "1234567890" if d not in keys]
     steps: list[tuple[str, Event]] = [("lift the handset", Lifted()), ("hang up", HungUp())]

@@ -1,4 +1,5 @@
 """The booth's switches and lamp, on gpiozero (its MockFactory stands in for pins in tests).
+The rotary dial is in `booth.dial`.
 
 Each device turns pin changes into call events through the `post` callable it is given.
 """
@@ -7,7 +8,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from gpiozero import LED, Button
+from gpiozero import LED, Button, DigitalOutputDevice
 
 from booth.call import Event, HungUp, KeyPressed, Lifted
 from booth.clock import Cancellable, Clock, SystemClock
@@ -96,57 +97,87 @@ class Keypad:
             button.close()
 
 
-class RotaryDial:
-    """Counts the pulses of a rotary dial's pulse contact into digits.
+class KeypadMatrix:
+    """A telephone keypad wired as a matrix (3x4: rows 1-2-3, 4-5-6, 7-8-9, *-0-#; a key
+    joins its row to its column), scanned every `scan_s`: each row in turn is driven to the
+    active level while the columns are read. A key counts when it has been seen down in
+    `stable_scans` scans running, once per press, and is free again after as many scans
+    up; contact bounce (a few ms) never lasts two scans.
 
-    A dial sends 8-12 breaks per second; ten pulses mean 0. A gap longer than `digit_gap_s`
-    after the last pulse ends the digit. Bounce on each pulse is filtered in software, since
-    gpiozero's own bounce time would also swallow real pulses at 12/s.
+    With `pull_up` (switches to ground) a row is driven low and a pressed key pulls its
+    column low; without, rows are driven high into pulled-down columns.
     """
 
     def __init__(
         self,
-        pin: int,
+        rows: list[int],
+        columns: list[int],
+        layout: str,
         post: Post,
         *,
-        digit_gap_s: float = 0.3,
-        min_pulse_gap_s: float = 0.03,
-        clock: Clock | None = None,
+        scan_s: float = 0.01,
+        stable_scans: int = 2,
         pull_up: bool = True,
         pin_factory: Any = None,
+        clock: Clock | None = None,
     ) -> None:
-        self._clock = clock or SystemClock()
+        if len(layout) != len(rows) * len(columns):
+            raise ValueError(
+                f"keypad_layout {layout!r} has {len(layout)} keys; "
+                f"{len(rows)} rows x {len(columns)} columns need {len(rows) * len(columns)}"
+            )
         self._post = post
-        self._gap = digit_gap_s
-        self._min_gap = min_pulse_gap_s
-        self._pulses = 0
-        self._last: float | None = None
+        self._clock = clock or SystemClock()
+        self._scan_s = scan_s
+        self._stable = stable_scans
+        self.rows = [
+            DigitalOutputDevice(
+                pin, active_high=not pull_up, initial_value=False, pin_factory=pin_factory
+            )
+            for pin in rows
+        ]
+        self.columns = [Button(pin, pull_up=pull_up, pin_factory=pin_factory) for pin in columns]
+        width = len(columns)
+        self._keys = [[layout[r * width + c] for c in range(width)] for r in range(len(rows))]
+        self._seen: dict[str, int] = {}  # key -> scans in a row down (> 0) or up (< 0)
+        self._held: set[str] = set()
         self._lock = threading.Lock()
-        self._timer: Cancellable | None = None
-        self.button = Button(pin, pull_up=pull_up, pin_factory=pin_factory)
-        self.button.when_released = self._pulse  # each pulse opens the normally closed contact
+        self._closed = False
+        self._timer: Cancellable | None = self._clock.call_later(scan_s, self._scan)
 
-    def _pulse(self) -> None:
-        now = self._clock.now()
+    def _scan(self) -> None:
         with self._lock:
-            if self._last is not None and now - self._last < self._min_gap:
-                return  # contact bounce
-            self._last = now
-            self._pulses += 1
-            if self._timer is not None:
-                self._timer.cancel()
-            self._timer = self._clock.call_later(self._gap, self._end_digit)
-
-    def _end_digit(self) -> None:
-        with self._lock:
-            pulses, self._pulses, self._last = self._pulses, 0, None
-        if 1 <= pulses <= 10:
-            self._post(KeyPressed(str(pulses % 10)))
+            if self._closed:
+                return
+            down = set()
+            for row, keys in zip(self.rows, self._keys, strict=True):
+                row.on()
+                down |= {key for key, col in zip(keys, self.columns, strict=True) if col.is_pressed}
+                row.off()
+            pressed = []
+            for key in (k for keys in self._keys for k in keys):
+                seen = self._seen.get(key, 0)
+                if key in down:
+                    seen = min(max(seen, 0) + 1, self._stable)
+                    if seen == self._stable and key not in self._held:
+                        self._held.add(key)
+                        pressed.append(key)
+                else:
+                    seen = max(min(seen, 0) - 1, -self._stable)
+                    if seen == -self._stable:
+                        self._held.discard(key)
+                self._seen[key] = seen
+            self._timer = self._clock.call_later(self._scan_s, self._scan)
+        for key in pressed:
+            self._post(KeyPressed(key))
 
     def close(self) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
-        self.button.close()
+        with self._lock:
+            self._closed = True
+            if self._timer is not None:
+                self._timer.cancel()
+        for device in [*self.rows, *self.columns]:
+            device.close()
 
 
 class StatusLed:

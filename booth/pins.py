@@ -7,6 +7,7 @@ which the unit's `RestartPreventExitStatus` keeps from restarting in a loop.
 
 import importlib
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -19,6 +20,7 @@ PinFactoryName = Literal["lgpio", "rpigpio", "native", "mock"]
 # GPIO numbers (BCM) on the 40-pin header; 0 and 1 belong to the HAT ID EEPROM.
 HEADER_PINS = range(2, 28)
 FIXED_PULL_UP = {2: "SDA1", 3: "SCL1"}  # 1.8 kΩ pull-ups soldered on the board
+OUTPUTS = {"led"}  # driven by the booth (as are keypad rows), so a pull-up does no harm
 
 _FACTORIES: dict[str, tuple[str, str, str]] = {
     # name -> (module, class, what to install when the module is missing)
@@ -38,11 +40,22 @@ class PinFactoryError(BoothError):
 
 
 def pin_plan(
-    hook: int, keys: dict[str, int], dial: int | None, led: int | None
+    hook: int,
+    keys: dict[str, int],
+    dial: int | None,
+    led: int | None,
+    *,
+    off_normal: int | None = None,
+    rows: Sequence[int] = (),
+    columns: Sequence[int] = (),
 ) -> list[tuple[str, int]]:
     plan = [("hook", hook), *((f"key {key}", pin) for key, pin in keys.items())]
+    plan += [(f"keypad row {n}", pin) for n, pin in enumerate(rows, 1)]
+    plan += [(f"keypad column {n}", pin) for n, pin in enumerate(columns, 1)]
     if dial is not None:
         plan.append(("dial", dial))
+    if off_normal is not None:
+        plan.append(("dial off-normal", off_normal))
     if led is not None:
         plan.append(("led", led))
     return plan
@@ -58,7 +71,7 @@ def check_pin_plan(plan: list[tuple[str, int]], *, pull_up: bool) -> None:
         if pin in owner:
             problems.append(f"{part} on GPIO{pin}: already used by {owner[pin]}")
         owner.setdefault(pin, part)
-        if pin in FIXED_PULL_UP and not pull_up and part != "led":
+        if pin in FIXED_PULL_UP and not pull_up and part not in OUTPUTS and "row" not in part:
             problems.append(
                 f"{part} on GPIO{pin}: {FIXED_PULL_UP[pin]} has a fixed pull-up; "
                 "switches wired to 3.3 V need another pin"

@@ -47,7 +47,7 @@ class Processor:
         try:
             speech = vad.find_speech(tape.read(), tape.samples)
             speech_s = speech.speech_s if speech else 0.0
-            if speech is None or speech_s < self.settings.min_speech_s:
+            if speech is None or not vad.is_message(speech_s, self.settings.min_speech_s):
                 log.info("call %d: %.2f s of speech; nothing kept", message.call, speech_s)
                 return None
             audio = codec.encode_chunks(tape.read(speech.start, speech.end), self.settings.codec)

@@ -125,13 +125,30 @@ class BoothSettings(BaseModel):
     keypad_pins: dict[str, int] = Field(
         default_factory=dict, description='key -> pin for push buttons, {"#": 22, "1": 5}'
     )
+    keypad_rows: list[int] = Field(
+        default_factory=list, description="a key matrix: row pins, driven low one at a time"
+    )
+    keypad_columns: list[int] = Field(
+        default_factory=list, description="a key matrix: column pins, read while a row is low"
+    )
+    keypad_layout: str = Field(
+        default="123456789*0#", description="the matrix's keys row by row (3x4 telephone pad)"
+    )
     dial_pulse_pin: int | None = None
+    dial_off_normal_pin: int | None = Field(
+        default=None, description="the dial's off-normal contact, closed while it turns"
+    )
+    greeting_delay_ms: int = Field(
+        default=400, ge=0, le=5000, description="from lift to greeting: the handset reaches the ear"
+    )
     led_pin: int | None = None
     output_device: str | None = None
     input_device: str | None = None
     output_gain_db: float = Field(default=0.0, ge=-40, le=20, description="handset volume")
     audio_stall_s: float = Field(
-        default=2.0, gt=0, description="a card silent this long mid-stream counts as failed"
+        default=1.5,
+        gt=0,
+        description="a card silent this long mid-stream (or mid-prompt) counts as failed",
     )
     audio_retry_max_s: float = Field(
         default=60.0, gt=0, description="longest wait between tries to reopen a failed card"

@@ -4,10 +4,19 @@ The booth thinks in 16 kHz mono int16. Cheap USB cards often take only 44.1/48 k
 some only stereo playback; PortAudio on an ALSA `hw:` device converts nothing. So each
 direction is opened at the first format the card accepts (16 kHz mono first), and samples
 are resampled (soxr) and up/down-mixed here.
+
+Devices are named by their ALSA card name ("USB Audio Device", as `aplay -l` shows it),
+never by ALSA index: a USB card that is pulled and plugged back, or a second card that
+appears at boot, can come back as `hw:2` where it was `hw:1`. PortAudio fixes its device
+list when it initialises and never updates it (python-sounddevice #125, PortAudio #447),
+so a card plugged in later, or back under a new index, is invisible until PortAudio is
+initialised again: `probe`, which the agent calls before each try to reopen a missing or
+failed card, does that first.
 """
 
 import logging
 import math
+import re
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
@@ -22,6 +31,7 @@ from booth.sounds import RATE, Samples
 log = logging.getLogger(__name__)
 
 RATES = (RATE, 48_000, 44_100, 32_000, 22_050)
+BY_INDEX = re.compile(r"^(plug)?hw:\d|^\d+$")  # hw:1,0 or a PortAudio number
 
 
 @dataclass(frozen=True)
@@ -65,6 +75,13 @@ class SoundDeviceAudio:
         sd: Any = None,
     ) -> None:
         self._sd = sd or _load_sounddevice()
+        for device in {output_device, input_device} - {None}:
+            if BY_INDEX.match(str(device)):
+                log.warning(
+                    "sound device %r is named by its number, which changes when the card is "
+                    "plugged again; name it by its card name (aplay -l)",
+                    device,
+                )
         self.output_device = output_device
         self.input_device = input_device
         self.gain_db = gain_db
@@ -109,14 +126,29 @@ class SoundDeviceAudio:
         raise AudioDeviceError(f"{name} accepts none of {rates} Hz in mono or stereo for {kind}")
 
     def probe(self) -> None:
-        """Raise AudioDeviceError unless both directions can be opened now."""
+        """Raise AudioDeviceError unless both directions can be opened now, as the cards are
+        now: PortAudio is initialised again first, since its device list is the one it made
+        at its start. Stops whatever this backend was playing or recording."""
+        self.close()
         self._formats.clear()
+        self.reinitialise()
         self.output_format()
         self.input_format()
 
+    def reinitialise(self) -> None:
+        """Make PortAudio read the cards again (Pa_Terminate, then Pa_Initialize)."""
+        try:
+            self._sd._terminate()
+        except self._sd.PortAudioError as exc:  # not initialised: a failed earlier attempt
+            log.debug("terminating PortAudio: %s", exc)
+        try:
+            self._sd._initialize()
+        except self._sd.PortAudioError as exc:
+            raise AudioDeviceError(f"cannot initialise PortAudio: {exc}") from exc
+
     # Playback --------------------------------------------------------------------------
 
-    def play(self, samples: Samples, done: OnDone) -> None:
+    def play(self, samples: Samples, done: OnDone, progress: OnDone | None = None) -> None:
         self.stop_playback()
         fmt = self.output_format()
         out = apply_gain(samples, self.gain_db)
@@ -132,6 +164,8 @@ class SoundDeviceAudio:
             outdata[: len(chunk)] = chunk
             outdata[len(chunk) :] = 0
             position += count
+            if progress is not None:
+                progress()
             if position >= len(frames):
                 raise self._sd.CallbackStop
 

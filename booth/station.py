@@ -13,7 +13,8 @@ from booth.agent import Agent
 from booth.audio import AudioPort
 from booth.call import Phase
 from booth.clock import Clock
-from booth.hardware import Hook, Keypad, Post, RotaryDial, StatusLed
+from booth.dial import RotaryDial
+from booth.hardware import Hook, Keypad, KeypadMatrix, Post, StatusLed
 from booth.pins import PinPlanError, check_pin_plan, make_pin_factory, pin_plan
 from booth.settings import BoothSettings
 from booth.spool import Spool
@@ -26,12 +27,30 @@ log = logging.getLogger(__name__)
 def check_wiring(settings: BoothSettings) -> None:
     """Raise PinPlanError if the pins or the consent key cannot work on this booth."""
     s = settings
-    check_pin_plan(
-        pin_plan(s.hook_pin, s.keypad_pins, s.dial_pulse_pin, s.led_pin), pull_up=s.switch_pull_up
+    plan = pin_plan(
+        s.hook_pin,
+        s.keypad_pins,
+        s.dial_pulse_pin,
+        s.led_pin,
+        off_normal=s.dial_off_normal_pin,
+        rows=s.keypad_rows,
+        columns=s.keypad_columns,
     )
+    check_pin_plan(plan, pull_up=s.switch_pull_up)
+    if s.dial_off_normal_pin is not None and s.dial_pulse_pin is None:
+        raise PinPlanError("dial_off_normal_pin is set but dial_pulse_pin is not")
+    if bool(s.keypad_rows) != bool(s.keypad_columns):
+        raise PinPlanError("a key matrix needs both keypad_rows and keypad_columns")
+    matrix_keys = len(s.keypad_rows) * len(s.keypad_columns)
+    if s.keypad_rows and len(s.keypad_layout) != matrix_keys:
+        raise PinPlanError(
+            f"keypad_layout has {len(s.keypad_layout)} keys for a {len(s.keypad_rows)}x"
+            f"{len(s.keypad_columns)} matrix of {matrix_keys}"
+        )
     key = s.consent_key
     dialable = key.isdigit() and s.dial_pulse_pin is not None
-    if key not in s.keypad_pins and not dialable:
+    in_matrix = bool(s.keypad_rows) and key in s.keypad_layout
+    if key not in s.keypad_pins and not dialable and not in_matrix:
         hint = " (a rotary dial sends only digits)" if s.dial_pulse_pin is not None else ""
         raise PinPlanError(
             f"consent key {key!r} cannot be sent: no keypad pin for it{hint}; "
@@ -46,9 +65,10 @@ class Switches:
     hook: Hook
     keypad: Keypad
     dial: RotaryDial | None
+    matrix: KeypadMatrix | None = None
 
     def close(self) -> None:
-        for device in (self.hook, self.keypad, self.dial):
+        for device in (self.hook, self.keypad, self.dial, self.matrix):
             if device is not None:
                 device.close()
 
@@ -69,12 +89,30 @@ def make_switches(
     keypad = Keypad(settings.keypad_pins, post, pull_up=pull_up, pin_factory=pin_factory)
     dial = (
         RotaryDial(
-            settings.dial_pulse_pin, post, pull_up=pull_up, pin_factory=pin_factory, clock=clock
+            settings.dial_pulse_pin,
+            post,
+            off_normal_pin=settings.dial_off_normal_pin,
+            pull_up=pull_up,
+            pin_factory=pin_factory,
+            clock=clock,
         )
         if settings.dial_pulse_pin is not None
         else None
     )
-    return Switches(hook, keypad, dial)
+    matrix = (
+        KeypadMatrix(
+            settings.keypad_rows,
+            settings.keypad_columns,
+            settings.keypad_layout,
+            post,
+            pull_up=pull_up,
+            pin_factory=pin_factory,
+            clock=clock,
+        )
+        if settings.keypad_rows
+        else None
+    )
+    return Switches(hook, keypad, dial, matrix)
 
 
 class Station:

@@ -13,6 +13,7 @@ from booth.sounds import RATE, Samples
 
 FRAME = 480  # 30 ms
 FRAME_S = FRAME / RATE
+MIN_RUN_FRAMES = 3  # speech shorter than this (90 ms) is a click or a cough of line noise
 # WebRTC VAD takes steady hiss for speech; a handset held to the mouth is far louder than
 # this (-50 dBFS), so quieter frames count as silence whatever the VAD says.
 MIN_SPEECH_RMS = 32768 * 10 ** (-50 / 20)
@@ -68,7 +69,7 @@ def find_speech(
     total: int,
     *,
     padding_s: float = 0.2,
-    min_run_frames: int = 3,
+    min_run_frames: int = MIN_RUN_FRAMES,
     aggressiveness: int = 2,
 ) -> Speech | None:
     """The span to keep of a `total`-sample message: from the first speech to the last, with
@@ -95,7 +96,11 @@ class Trimmed:
 
 
 def trim(
-    samples: Samples, *, padding_s: float = 0.2, min_run_frames: int = 3, aggressiveness: int = 2
+    samples: Samples,
+    *,
+    padding_s: float = 0.2,
+    min_run_frames: int = MIN_RUN_FRAMES,
+    aggressiveness: int = 2,
 ) -> Trimmed:
     """`find_speech` on a message in memory: the kept part is a view, not a copy."""
     speech = find_speech(
@@ -119,29 +124,50 @@ def _runs(flags: np.ndarray, min_len: int) -> list[tuple[int, int]]:
     return [(int(a), int(b)) for a, b in pairs if b - a >= min_len]
 
 
-class SilenceWatch:
-    """Fed live 30 ms blocks while recording; notes when the caller starts to speak
-    (`heard_speech`) and says when speech was followed by long silence."""
+def is_message(speech_s: float, min_speech_s: float) -> bool:
+    """The one rule for what a caller left: a message to keep, or nothing. The booth thanks
+    the caller (with a receipt) by it while recording, and processing keeps the clip by
+    it; both count `speech_s` the same way, in runs of at least MIN_RUN_FRAMES frames."""
+    return speech_s >= min_speech_s
 
-    def __init__(self, timeout_s: float, aggressiveness: int = 2, min_speech_frames: int = 5):
+
+class SilenceWatch:
+    """Fed live 30 ms blocks while recording; notes when the caller has said enough to
+    make a message (`heard_speech`, by `is_message`) and says when that was followed by
+    long silence.
+
+    It judges each frame as `find_speech` later judges the same frames on the tape (the
+    same loudness floor, a VAD of the same aggressiveness fed the same frames in order),
+    so a caller is thanked exactly when processing will keep the message.
+    """
+
+    def __init__(self, timeout_s: float, min_speech_s: float, aggressiveness: int = 2):
         self._vad = webrtcvad.Vad(aggressiveness)
         self._timeout_frames = int(timeout_s / FRAME_S)
-        self._min_speech = min_speech_frames
-        self._speech_run = 0
+        self._min_speech_s = min_speech_s
+        self._run = 0  # speech frames in a row, up to now
+        self._counted = 0  # frames in finished runs long enough to count
         self.heard_speech = False
         self._quiet = 0
 
+    @property
+    def speech_s(self) -> float:
+        current = self._run if self._run >= MIN_RUN_FRAMES else 0
+        return (self._counted + current) * FRAME_S
+
     def feed(self, block: Samples) -> bool:
-        """True once the caller spoke and has since been quiet for the timeout."""
+        """True once the caller said enough and has since been quiet for the timeout."""
         if len(block) != FRAME:
             return False
         frame = np.ascontiguousarray(block, np.int16)
         if _loud_enough(frame) and self._vad.is_speech(frame.tobytes(), RATE):
-            self._speech_run += 1
-            if self._speech_run >= self._min_speech:
-                self.heard_speech = True
+            self._run += 1
             self._quiet = 0
         else:
-            self._speech_run = 0
+            if self._run >= MIN_RUN_FRAMES:
+                self._counted += self._run
+            self._run = 0
             self._quiet += 1
+        if not self.heard_speech:
+            self.heard_speech = is_message(self.speech_s, self._min_speech_s)
         return self.heard_speech and self._quiet >= self._timeout_frames

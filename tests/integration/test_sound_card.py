@@ -56,6 +56,35 @@ def test_sounddevice_plays_and_records_through_alsa(tmp_path: Path) -> None:
     assert np.array_equal(got[:4800], caller[:4800])
 
 
+REOPEN = """
+import threading
+import numpy as np
+import sounddevice as sd
+from booth.soundcard import SoundDeviceAudio
+audio = SoundDeviceAudio("booth", "booth")
+for _ in range(3):  # as the agent does before each try to reopen a failed card
+    audio.probe()
+assert sd._initialized == 1, sd._initialized  # terminated as often as initialised
+done = threading.Event()
+audio.play((np.arange(4000) % 200 * 50).astype(np.int16), done.set)
+assert done.wait(5), "playback never finished after PortAudio was initialised again"
+audio.close()
+"""
+
+
+def test_the_real_portaudio_is_initialised_again_and_plays_on(tmp_path: Path) -> None:
+    card = FileSoundCard(tmp_path / "home", np.zeros(16000, np.int16))
+    result = subprocess.run(
+        [sys.executable, "-c", REOPEN],
+        env={**os.environ, **card.env()},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert np.any(card.played_samples())
+
+
 def booth_env(card: FileSoundCard | None, broker: Mosquitto, tmp_path: Path) -> dict[str, str]:
     config = tmp_path / "booth.toml"
     config.write_text(f'id = "{BOOTH}"\nneighborhood = "gellerup"\n')

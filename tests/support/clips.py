@@ -57,3 +57,14 @@ def room_tone(seconds: float, level: float = 30.0, seed: int = 1) -> np.ndarray:
     """Quiet noise like an empty booth's microphone."""
     rng = np.random.default_rng(seed)
     return (rng.normal(0, level, int(16000 * seconds))).astype(np.int16)
+
+
+def voiced_burst(seconds: float, pitch_hz: float = 130.0) -> np.ndarray:
+    """A sustained vowel of `seconds` (harmonics of the pitch, a little vibrato, soft edges):
+    WebRTC VAD hears it as speech from its first frame to about two frames past its end."""
+    t = np.arange(int(16000 * seconds)) / 16000
+    vibrato = 1 + 0.05 * np.sin(2 * np.pi * 5 * t)
+    harmonics = sum(np.sin(2 * np.pi * pitch_hz * k * t) / k for k in range(1, 30))
+    edges = np.minimum(1.0, np.minimum(t, seconds - t) / 0.02)
+    signal = harmonics * vibrato * edges
+    return (signal / np.abs(signal).max() * 8000).astype(np.int16)

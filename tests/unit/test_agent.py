@@ -1,8 +1,10 @@
-"""The agent through every path of the call flow, on memory audio, with the real VAD,
-encoder and spool (no broker: clips stay in the spool)."""
+"""The agent through every path of the call flow, with the real VAD, encoder and spool (no
+broker: clips stay in the spool), on the test's clock: the handset's sound and the agent's
+timers move only when the test moves time, so nothing depends on the machine's speed."""
 
 import threading
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -10,37 +12,90 @@ import pytest
 import soundfile as sf
 
 from booth.agent import Agent
-from booth.audio import MemoryAudio
 from booth.call import HungUp, KeyPressed, Lifted, Phase, PlaybackDone, Sound
 from booth.settings import BoothSettings
 from booth.sounds import BEEP, FALLBACK, PromptLibrary
 from booth.spool import Spool
-from shared.messages import BoothState
-from tests.support.clips import room_tone
+from shared.messages import BoothConfig, BoothState
+from tests.support.clips import room_tone, voiced_burst
+from tests.support.clock import ManualClock
+from tests.support.clocked_audio import ClockedAudio
+from tests.support.waiting import wait_until
+
+
+class HeldAudio(ClockedAudio):
+    """A card on which a sound ends only when the test says so (`dones`, in order)."""
+
+    def __init__(self, clock: ManualClock) -> None:
+        super().__init__(clock)
+        self.dones: list[Callable[[], None]] = []
+
+    def play(self, samples: np.ndarray, done: Callable[[], None], progress: object = None) -> None:
+        self.played.append(samples)
+        self.dones.append(done)
 
 
 class Harness:
-    def __init__(self, tmp: Path, speed: float = 40.0, **settings: object) -> None:
-        self.settings = BoothSettings(
-            id="booth-unit",
-            spool_dir=tmp / "spool",
-            theme="parks",
-            theme_digits={"1": "parks", "2": "traffic"},
-            choice_timeout_s=0.3,
-            consent_timeout_s=0.3,
-            silence_timeout_s=2.0,
-            _env_file=None,  # type: ignore[call-arg]
-            **settings,  # type: ignore[arg-type]
-        )
-        self.audio = MemoryAudio(speed=speed)
+    """One agent on the test's clock, with the handset on it too (ClockedAudio unless a
+    card is given): the test moves time, and between moves lets the loop catch up."""
+
+    STEP_S = 0.05
+
+    def __init__(
+        self,
+        tmp: Path,
+        audio: Callable[[ManualClock], ClockedAudio] = ClockedAudio,
+        **settings: object,
+    ) -> None:
+        fields: dict[str, object] = {
+            "id": "booth-unit",
+            "spool_dir": tmp / "spool",
+            "theme": "parks",
+            "theme_digits": {"1": "parks", "2": "traffic"},
+            "choice_timeout_s": 0.3,
+            "consent_timeout_s": 0.3,
+            "silence_timeout_s": 2.0,
+            "greeting_delay_ms": 0,  # the tests that time the greeting set it
+        }
+        self.settings = BoothSettings(**(fields | settings))  # type: ignore[arg-type]
+        self.clock = ManualClock()
+        self.audio = audio(self.clock)
         self.spool = Spool(self.settings.spool_dir, self.settings.spool_budget_bytes)
-        self.agent = Agent(self.settings, self.audio, self.spool, None, PromptLibrary())
+        self.agent = Agent(
+            self.settings, self.audio, self.spool, None, PromptLibrary(), clock=self.clock
+        )
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self.agent.run, args=(self.stop,))
         self.thread.start()
 
-    def expect(self, *phases: Phase) -> None:
-        assert self.agent.wait_for(phases, 10), f"stuck in {self.agent.call.phase}, not {phases}"
+    def settle(self) -> None:
+        """Let the loop handle what was posted, and fire the timers due by now."""
+        for _ in range(2):  # the timers fire right after the event that woke the loop
+            assert self.agent.wait_idle(10)
+
+    def run_for(self, seconds: float) -> None:
+        end = self.clock.now() + seconds
+        while self.clock.now() < end - 1e-9:
+            self.clock.advance(min(self.STEP_S, end - self.clock.now()))
+            self.settle()
+
+    def expect(self, *phases: Phase, within_s: float = 120.0) -> None:
+        """Move the clock until the call is in one of `phases`."""
+        until = self.clock.now() + within_s
+        while True:
+            self.settle()
+            if self.agent.call.phase in phases:
+                return
+            assert self.clock.now() < until, f"stuck in {self.agent.call.phase}, not {phases}"
+            self.clock.advance(self.STEP_S)
+
+    def until_said(self, within_s: float = 300.0) -> None:
+        """Move the clock until the caller has said all they were given to say."""
+        until = self.clock.now() + within_s
+        while not self.audio.said_all:
+            assert self.clock.now() < until, "the microphone never took it all"
+            self.clock.advance(self.STEP_S)
+            self.settle()
 
     def close(self) -> None:
         self.stop.set()
@@ -132,10 +187,10 @@ def test_no_consent_records_nothing(booth: Harness) -> None:
 def test_hang_up_during_the_beep_keeps_nothing_and_the_next_call_is_clean(
     tmp_path: Path, speech_wav: Path
 ) -> None:
-    booth = Harness(tmp_path, speed=1.0)  # real time, so the hang-up lands inside the beep
+    booth = Harness(tmp_path)
     try:
         booth.agent.post(Lifted())
-        booth.agent.wait_for([Phase.GREETING], 5)
+        booth.expect(Phase.GREETING)
         booth.audio.stop_playback()  # skip ahead: the caller knows the greeting
         booth.agent.post(booth_event_played(booth))
         booth.expect(Phase.CONSENT)
@@ -144,7 +199,7 @@ def test_hang_up_during_the_beep_keeps_nothing_and_the_next_call_is_clean(
         booth.expect(Phase.PROMPT)
         booth.audio.stop_playback()
         booth.agent.post(booth_event_played(booth))
-        booth.expect(Phase.BEEP)
+        booth.expect(Phase.BEEP)  # and the clock stands still: the hang-up is inside it
         first_call = booth.agent.call.number
         booth.agent.post(HungUp())
         booth.agent.post(Lifted())  # the next caller, at once
@@ -157,6 +212,75 @@ def test_hang_up_during_the_beep_keeps_nothing_and_the_next_call_is_clean(
         booth.close()
 
 
+def test_a_caller_barges_in_on_the_greeting_and_the_question(tmp_path: Path) -> None:
+    """The greeting half a minute long: the key before the clock has moved at all."""
+    booth = Harness(tmp_path, choice_timeout_s=30)
+    try:
+        booth.agent.post(Lifted())
+        booth.expect(Phase.GREETING)
+        booth.agent.post(KeyPressed("#"))
+        booth.expect(Phase.CHOOSING)
+        booth.agent.post(KeyPressed("2"))
+        booth.expect(Phase.PROMPT)
+        booth.agent.post(KeyPressed("#"))
+        booth.expect(Phase.RECORDING)  # the beep is short
+        prompts = PromptLibrary()
+        played = booth.audio.played
+        assert [len(p) for p in played] == [
+            len(prompts.sound(Sound.GREETING)),
+            len(prompts.named("choose_theme")),
+            len(FALLBACK),
+            len(BEEP),
+        ]
+    finally:
+        booth.close()
+
+
+def test_the_end_of_a_sound_stopped_by_a_barge_in_is_not_the_next_sound_s(
+    tmp_path: Path,
+) -> None:
+    """The key stops the greeting just as it ends: its "done", already on its way, must not
+    start the wait for a theme digit while the list of themes has only begun."""
+    booth = Harness(tmp_path, audio=HeldAudio, audio_stall_s=60)
+    audio, clock = booth.audio, booth.clock
+    assert isinstance(audio, HeldAudio)
+    try:
+        booth.agent.post(Lifted())
+        booth.expect(Phase.GREETING)
+        booth.agent.post(KeyPressed("#"))
+        audio.dones[0]()  # the greeting's own end, a moment after the key
+        booth.expect(Phase.CHOOSING)
+        assert booth.agent.wait_idle_processing(5)  # the greeting's end handled too
+        clock.advance(1.0)  # past the choice timeout (0.3 s), not the list's end
+        assert booth.agent.wait_idle_processing(5) and booth.agent.wait_idle_processing(5)
+        assert booth.agent.call.phase is Phase.CHOOSING  # still listing the themes
+        audio.dones[1]()  # the list ends: now the caller has the timeout to choose
+        clock.advance(0.1)
+        assert booth.agent.wait_idle_processing(5) and booth.agent.wait_idle_processing(5)
+        clock.advance(0.3)
+        booth.expect(Phase.PROMPT)
+    finally:
+        booth.close()
+
+
+def test_the_greeting_starts_when_the_handset_reaches_the_ear(tmp_path: Path) -> None:
+    booth = Harness(tmp_path, audio=HeldAudio, greeting_delay_ms=400)
+    audio, clock, settled = booth.audio, booth.clock, booth.settle
+    try:
+        booth.agent.post(Lifted())
+        booth.expect(Phase.GREETING)
+        clock.advance(0.39)
+        settled()
+        assert audio.played == []  # the handset is still on its way up
+        clock.advance(0.02)
+        settled()
+        assert len(audio.played) == 1
+        assert np.array_equal(audio.played[0], PromptLibrary().sound(Sound.GREETING))
+    finally:
+        booth.close()
+    assert BoothSettings(id="b1").greeting_delay_ms == 400
+
+
 def booth_event_played(booth: Harness) -> object:
     from booth.call import PlaybackDone
 
@@ -164,7 +288,7 @@ def booth_event_played(booth: Harness) -> object:
 
 
 def test_max_length_ends_the_recording(tmp_path: Path, speech_wav: Path) -> None:
-    booth = Harness(tmp_path, max_recording_s=1.0, speed=1.0)
+    booth = Harness(tmp_path, max_recording_s=1.0)
     try:
         booth.agent.post(Lifted())
         booth.expect(Phase.GREETING)
@@ -186,18 +310,92 @@ def test_max_length_ends_the_recording(tmp_path: Path, speech_wav: Path) -> None
 def test_a_message_without_speech_is_discarded_and_counted(booth: Harness) -> None:
     consent_and_choose(booth, "1")
     booth.audio.say(room_tone(3.0))
-    assert booth.audio.said_all.wait(10)
+    booth.until_said()
     booth.agent.post(HungUp())
     assert booth.agent.wait_idle_processing(10)
     assert booth.spool.pending() == []
     assert booth.agent.counts["discarded_no_speech"] == 1, booth.agent.last_error
 
 
+@pytest.mark.parametrize(("seconds", "kept"), [(0.2, False), (0.3, False), (0.6, True)])
+def test_thanks_and_a_receipt_only_for_a_message_that_is_kept(
+    tmp_path: Path, seconds: float, kept: bool
+) -> None:
+    booth = Harness(tmp_path, no_speech_timeout_s=1.5, silence_timeout_s=1.0)
+    try:
+        consent_and_choose(booth, "1")
+        booth.audio.say(np.concatenate([voiced_burst(seconds), room_tone(0.3)]))
+        booth.expect(Phase.FINISHED)
+        booth.agent.post(HungUp())
+        assert booth.agent.wait_idle_processing(10)
+        last, thanks = booth.audio.played[-1], PromptLibrary().named("thanks")
+        thanked = len(last) > len(thanks) and np.array_equal(last[: len(thanks)], thanks)
+        goodbye = np.array_equal(last, PromptLibrary().named("goodbye"))
+        assert (thanked, goodbye, len(booth.spool.pending())) == (kept, not kept, int(kept))
+    finally:
+        booth.close()
+
+
+class LoopOnlyCounts(Counter[str]):
+    """The booth's counts, noting which thread writes each."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.writers: set[str] = set()
+
+    def __setitem__(self, key: str, value: int) -> None:
+        self.writers.add(threading.current_thread().name)
+        super().__setitem__(key, value)
+
+
+def test_only_the_loop_counts_what_processing_made_of_a_message(
+    tmp_path: Path, speech_wav: Path
+) -> None:
+    """Processing runs on its own thread; it reports to the loop, which alone writes the
+    counts (once, the processing thread and the loop both added to them)."""
+    booth = Harness(tmp_path)
+    counts = booth.agent.counts = LoopOnlyCounts()  # before the first call
+    try:
+        for said in (room_tone(2.0), speech(speech_wav)):
+            consent_and_choose(booth, "1")
+            booth.audio.say(said)
+            booth.until_said()
+            booth.agent.post(HungUp())
+            assert booth.agent.wait_idle_processing(10)
+        assert counts["spooled"] == 1 and counts["discarded_no_speech"] == 1
+        assert counts.writers == {booth.thread.name}
+    finally:
+        booth.close()
+
+
+def test_a_config_waits_for_the_call_to_end(tmp_path: Path) -> None:
+    booth = Harness(tmp_path)
+    try:
+        booth.agent.post(Lifted())
+        booth.expect(Phase.CONSENT)
+        theme = {"slug": "trees", "title": "Træer", "digit": "3"}
+        payload = BoothConfig.model_validate(
+            {"version": 4, "neighborhood": "gellerup", "default_theme": "trees", "themes": [theme]}
+        ).encode()
+        booth.agent.offer_config(payload)
+        assert wait_until(lambda: booth.agent.staging.pending is not None)
+        assert booth.agent.wait_idle_processing(5)
+        assert booth.agent.config_version == 0  # not during a call
+        booth.agent.post(HungUp())
+        assert booth.agent.config_applied.wait(5)
+        assert (booth.agent.config_version, booth.agent.rules().default_theme) == (4, "trees")
+        booth.agent.offer_config(b"not a config")
+        assert wait_until(lambda: "invalid config" in (booth.agent.last_error or ""))
+        assert booth.agent.config_version == 4
+    finally:
+        booth.close()
+
+
 def test_processing_never_blocks_the_next_caller(booth: Harness, speech_wav: Path) -> None:
     consent_and_choose(booth, "1")
     long_message = np.tile(speech(speech_wav)[16000:-16000], 18)  # about a minute of talk
     booth.audio.say(long_message)
-    assert booth.audio.said_all.wait(20)
+    booth.until_said()
     booth.agent.post(HungUp())
     booth.agent.post(Lifted())
     booth.expect(Phase.GREETING)

@@ -1,5 +1,7 @@
 """The call machine, over every (phase, event) pair, from a table."""
 
+from dataclasses import replace
+
 import pytest
 
 from booth.call import (
@@ -46,6 +48,7 @@ EVENTS: dict[str, Event] = {
     "digit_9": KeyPressed("9"),  # no theme on 9
     "played": PlaybackDone(N),
     "played_stale": PlaybackDone(N - 1),
+    "greeting_delay_timer": TimerFired(Timer.GREETING_DELAY, N),
     "consent_timer": TimerFired(Timer.CONSENT, N),
     "choice_timer": TimerFired(Timer.CHOICE, N),
     "max_timer": TimerFired(Timer.MAX_RECORDING, N),
@@ -68,6 +71,11 @@ OFF_HOOK_TIMER = StartTimer(Timer.OFF_HOOK, 60)
 TABLE: dict[tuple[Phase, str], tuple[Phase, str | None, list[object]]] = {
     (Phase.IDLE, "lift"): (Phase.GREETING, None, [Play(Sound.GREETING)]),
     (Phase.GREETING, "played"): (Phase.CONSENT, None, [StartTimer(Timer.CONSENT, 20)]),
+    (Phase.GREETING, "consent_key"): (  # barge-in: the greeting stops at once
+        Phase.CHOOSING,
+        None,
+        [CancelTimers(), StopPlayback(), Play(Sound.CHOOSE_THEME)],
+    ),
     (Phase.CONSENT, "consent_key"): (
         Phase.CHOOSING,
         None,
@@ -90,6 +98,11 @@ TABLE: dict[tuple[Phase, str], tuple[Phase, str | None, list[object]]] = {
         [CancelTimers(), StopPlayback(), Play(Sound.THEME_PROMPT, "parks")],
     ),
     (Phase.PROMPT, "played"): (Phase.BEEP, "traffic", [Play(Sound.BEEP)]),
+    (Phase.PROMPT, "consent_key"): (  # barge-in over the question: the beep at once
+        Phase.BEEP,
+        "traffic",
+        [StopPlayback(), Play(Sound.BEEP)],
+    ),
     (Phase.BEEP, "played"): (
         Phase.RECORDING,
         "traffic",
@@ -124,6 +137,12 @@ TABLE: dict[tuple[Phase, str], tuple[Phase, str | None, list[object]]] = {
     (Phase.THANKS, "played"): (Phase.FINISHED, "traffic", [OFF_HOOK_TIMER]),
     (Phase.OUT_OF_ORDER, "played"): (Phase.FINISHED, None, [OFF_HOOK_TIMER]),
     (Phase.FINISHED, "off_hook_timer"): (Phase.OFF_HOOK, None, []),
+    (Phase.GREETING, "greeting_delay_timer"): (Phase.GREETING, None, [Play(Sound.GREETING)]),
+    (Phase.OUT_OF_ORDER, "greeting_delay_timer"): (
+        Phase.OUT_OF_ORDER,
+        None,
+        [Play(Sound.OUT_OF_ORDER)],
+    ),
     (Phase.RECORDING, "audio_failed"): (
         Phase.FINISHED,
         "traffic",
@@ -200,6 +219,45 @@ def test_rotary_booths_consent_with_a_digit() -> None:
     ]
 
 
-def test_keys_before_the_explanation_ends_do_not_count_as_consent() -> None:
-    call, actions = handle(Call(Phase.GREETING, 1), KeyPressed("#"), RULES)
-    assert call.phase is Phase.GREETING and actions == []
+def test_barge_in_the_consent_key_from_the_greeting_s_first_moment_to_the_beep() -> None:
+    """A caller who presses the key when told to, while the greeting still plays (say in
+    the Danish half, before the English), is heard: the greeting stops, and with one theme
+    its question follows; the key again skips the question to the beep."""
+    rules = Rules(default_theme="parks", theme_digits={})
+    call, _ = handle(Call(), Lifted(), rules)
+    call, actions = handle(call, KeyPressed("#"), rules)
+    assert (call.phase, call.theme) == (Phase.PROMPT, "parks")
+    assert actions == [CancelTimers(), StopPlayback(), Play(Sound.THEME_PROMPT, "parks")]
+    call, actions = handle(call, KeyPressed("#"), rules)
+    assert call.phase is Phase.BEEP and actions == [StopPlayback(), Play(Sound.BEEP)]
+    call, actions = handle(call, PlaybackDone(call.number), rules)
+    assert call.phase is Phase.RECORDING and StartRecording("parks") in actions
+
+
+def test_barge_in_the_theme_digit_while_the_themes_are_listed() -> None:
+    call, _ = handle(Call(Phase.GREETING, 1), KeyPressed("#"), RULES)
+    call, actions = handle(call, KeyPressed("2"), RULES)  # the list of themes just began
+    assert (call.phase, call.theme) == (Phase.PROMPT, "traffic")
+    assert actions == [CancelTimers(), StopPlayback(), Play(Sound.THEME_PROMPT, "traffic")]
+
+
+def test_other_keys_during_the_greeting_are_no_consent() -> None:
+    for key in ("2", "*", "0"):
+        call, actions = handle(Call(Phase.GREETING, 1), KeyPressed(key), RULES)
+        assert call.phase is Phase.GREETING and actions == []
+
+
+def test_the_greeting_waits_for_the_handset_to_reach_the_ear() -> None:
+    rules = Rules(default_theme="parks", greeting_delay_s=0.4)
+    call, actions = handle(Call(), Lifted(), rules)
+    assert call.phase is Phase.GREETING and actions == [StartTimer(Timer.GREETING_DELAY, 0.4)]
+    after, actions = handle(call, TimerFired(Timer.GREETING_DELAY, call.number), rules)
+    assert after.phase is Phase.GREETING and actions == [Play(Sound.GREETING)]
+    # A caller who knows the booth may say yes before the first word.
+    after, actions = handle(call, KeyPressed("#"), rules)
+    assert after.phase is Phase.PROMPT and actions[0] == CancelTimers()
+    out, actions = handle(Call(), Lifted(), replace(rules, out_of_order=True))
+    assert out.phase is Phase.OUT_OF_ORDER
+    assert handle(out, TimerFired(Timer.GREETING_DELAY, out.number), rules)[1] == [
+        Play(Sound.OUT_OF_ORDER)
+    ]

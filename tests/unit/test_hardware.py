@@ -5,11 +5,12 @@ digit gap run on the test's clock, so nothing here waits for real time."""
 from collections.abc import Iterator
 
 import pytest
-from gpiozero.pins.mock import MockFactory
+from gpiozero.pins.mock import MockConnectedPin, MockFactory
 
 from booth.call import Event, HungUp, KeyPressed, Lifted
-from booth.hardware import Hook, Keypad, RotaryDial
+from booth.hardware import Hook, Keypad, KeypadMatrix
 from tests.support.clock import ManualClock
+from tests.support.keypad import COLUMNS, LAYOUT, ROWS, Fingers
 
 
 @pytest.fixture
@@ -103,45 +104,46 @@ def test_keypad_keys(pins: MockFactory) -> None:
     keypad.close()
 
 
-def dial(pin: object, clock: ManualClock, pulses: int, per_second: float, bounce: bool) -> None:
-    """A rotary dial returning: the pulse contact opens `pulses` times."""
-    period = 1 / per_second
-    for _ in range(pulses):
-        pin.drive_high()  # type: ignore[attr-defined]
-        if bounce:
-            clock.advance(0.002)
-            pin.drive_low()  # type: ignore[attr-defined]
-            pin.drive_high()  # type: ignore[attr-defined]
-        clock.advance(period * 0.6)
-        pin.drive_low()  # type: ignore[attr-defined]
-        clock.advance(period * 0.4)
-
-
-@pytest.mark.parametrize("per_second", [8.0, 10.0, 12.0])
-def test_rotary_dial_counts_pulses_into_digits(
-    pins: MockFactory, clock: ManualClock, per_second: float
-) -> None:
+@pytest.mark.parametrize("pull_up", [True, False])
+def test_a_key_matrix_is_scanned_into_keys(clock: ManualClock, pull_up: bool) -> None:
+    pins = MockFactory(pin_class=MockConnectedPin)
     events: list[Event] = []
-    pin = pins.pin(27)
-    rotary = RotaryDial(27, events.append, digit_gap_s=0.25, pin_factory=pins, clock=clock)
-    pin.drive_low()  # the pulse contact is closed at rest
-    for digit in (3, 10, 1):
-        dial(pin, clock, digit, per_second, bounce=True)
-        clock.advance(0.4)
-    assert events == [KeyPressed("3"), KeyPressed("0"), KeyPressed("1")]
-    rotary.close()
+    matrix = KeypadMatrix(
+        ROWS, COLUMNS, LAYOUT, events.append, pull_up=pull_up, pin_factory=pins, clock=clock
+    )
+    finger = Fingers(pins, pull_up)
+    try:
+        clock.advance(0.1)
+        assert events == []  # nothing pressed, nothing read
+        for key in LAYOUT:  # every key, a firm 80 ms press each
+            finger.down(key)
+            clock.advance(0.08)
+            finger.up(key)
+            clock.advance(0.08)
+        assert events == [KeyPressed(k) for k in LAYOUT]
+        events.clear()
+        finger.down("#")  # a bouncing contact, then held a second: one key
+        clock.advance(0.003)
+        finger.up("#")
+        clock.advance(0.002)
+        finger.down("#")
+        clock.advance(1.0)
+        finger.up("#")
+        clock.advance(0.003)
+        finger.down("#")  # bounce on release
+        clock.advance(0.002)
+        finger.up("#")
+        clock.advance(0.1)
+        finger.down("5")  # a 5 ms knock is no key
+        clock.advance(0.005)
+        finger.up("5")
+        clock.advance(0.1)
+        assert events == [KeyPressed("#")]
+    finally:
+        matrix.close()
+        pins.reset()
 
 
-def test_a_pause_within_a_digit_shorter_than_the_gap_keeps_it_one_digit(
-    pins: MockFactory, clock: ManualClock
-) -> None:
-    events: list[Event] = []
-    pin = pins.pin(27)
-    rotary = RotaryDial(27, events.append, digit_gap_s=0.25, pin_factory=pins, clock=clock)
-    pin.drive_low()
-    dial(pin, clock, 2, 10.0, bounce=False)
-    clock.advance(0.1)  # a slow spring, still within the gap
-    dial(pin, clock, 2, 10.0, bounce=False)
-    clock.advance(0.3)
-    assert events == [KeyPressed("4")]
-    rotary.close()
+def test_a_matrix_layout_must_fit_its_pins() -> None:
+    with pytest.raises(ValueError, match="need 12"):
+        KeypadMatrix(ROWS, COLUMNS, "123", lambda _e: None, pin_factory=MockFactory())

@@ -22,6 +22,16 @@ def test_a_good_plan_passes() -> None:
         (pin_plan(1, {}, None, None), True, "hook on GPIO1: not a header pin"),
         (pin_plan(40, {}, None, None), True, "hook on GPIO40: not a header pin"),
         (pin_plan(3, {}, None, None), False, "hook on GPIO3: SCL1 has a fixed pull-up"),
+        (
+            pin_plan(17, {}, 27, None, off_normal=27),
+            True,
+            "dial off-normal on GPIO27: already used by dial",
+        ),
+        (
+            pin_plan(17, {}, None, None, rows=[5, 6], columns=[6]),
+            True,
+            "keypad column 1 on GPIO6: already used by keypad row 2",
+        ),
     ],
 )
 def test_a_bad_plan_names_the_problem(

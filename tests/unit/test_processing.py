@@ -1,6 +1,7 @@
 """VAD trim and encoding on generated speech."""
 
 import io
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -8,7 +9,11 @@ import pytest
 import soundfile as sf
 
 from booth import codec, vad
-from tests.support.clips import room_tone
+from booth.processing import Message, Processor
+from booth.settings import BoothSettings
+from booth.spool import Spool
+from booth.tape import Tape
+from tests.support.clips import room_tone, voiced_burst
 from tests.support.speech import speak
 
 
@@ -50,7 +55,7 @@ def test_clicks_and_room_tone_are_no_speech() -> None:
 
 
 def test_silence_watch_fires_after_speech_then_quiet(bare_speech: np.ndarray) -> None:
-    watch = vad.SilenceWatch(timeout_s=1.0)
+    watch = vad.SilenceWatch(timeout_s=1.0, min_speech_s=0.5)
     quiet = np.zeros(16000 * 2, np.int16)
     blocks = np.concatenate([quiet, bare_speech, quiet])
     fired_at = None
@@ -60,6 +65,32 @@ def test_silence_watch_fires_after_speech_then_quiet(bare_speech: np.ndarray) ->
             break
     speech_end = (2 * 16000 + len(bare_speech)) / 16000
     assert fired_at is not None and speech_end + 0.5 < fired_at < speech_end + 1.5
+
+
+BURSTS = [0.2, 0.3, 0.4, 0.45, 0.5, 0.55, 0.6]
+
+
+def test_the_caller_is_thanked_exactly_for_what_processing_keeps(tmp_path: Path) -> None:
+    """Voiced bursts of 0.2-0.6 s around the 0.5 s threshold: what the live watch calls a
+    message (the caller then hears thanks and a receipt) is what processing spools."""
+    settings = BoothSettings(id="b1", spool_dir=tmp_path / "spool", min_speech_s=0.5)
+    processor = Processor(settings, Spool(settings.spool_dir))
+    verdicts = {}
+    for seconds in BURSTS:
+        said = np.concatenate(
+            [room_tone(0.5, seed=3), voiced_burst(seconds), room_tone(1.5, seed=4)]
+        )
+        watch = vad.SilenceWatch(timeout_s=1.0, min_speech_s=settings.min_speech_s)
+        tape = Tape(tmp_path / f"{seconds}.raw")
+        for start in range(0, len(said) - 479, 480):  # as the card delivers it
+            block = said[start : start + 480]
+            watch.feed(block)
+            tape.append(block)
+        message = Message(1, "parks", "center", 0, datetime.now(UTC), "12345678", tape)
+        kept = processor.process(message) is not None
+        verdicts[seconds] = (watch.heard_speech, kept)
+    assert all(thanked == kept for thanked, kept in verdicts.values()), verdicts
+    assert not verdicts[0.2][1] and not verdicts[0.45][1] and verdicts[0.6][1], verdicts
 
 
 def test_three_minutes_of_opus_stay_under_a_megabyte(bare_speech: np.ndarray) -> None:

@@ -8,7 +8,7 @@ import pytest
 from booth.errors import AudioDeviceError
 from booth.soundcard import Format, SoundDeviceAudio
 from booth.sounds import RATE, tone
-from tests.support.fake_sounddevice import FakeCard
+from tests.support.fake_sounddevice import FakeCard, PortAudioError
 from tests.support.waiting import wait_until
 
 
@@ -108,3 +108,56 @@ def test_a_card_pulled_mid_prompt_never_reports_the_prompt_done() -> None:
         audio.probe()
     card.plug_in()
     audio.probe()
+
+
+def test_the_fake_lists_devices_as_portaudio_does_frozen_at_initialisation() -> None:
+    """The model the tests below rely on (python-sounddevice #125, PortAudio #447)."""
+    card = FakeCard(present=False)
+    with pytest.raises(ValueError, match="No device matching"):
+        card.query_devices("USB", "output")
+    card.plug_in()
+    with pytest.raises(ValueError, match="No device matching"):
+        card.query_devices("USB", "output")  # plugged in after PortAudio started
+    card._terminate()
+    card._initialize()
+    assert card.query_devices("USB", "output")["name"] == "USB Audio Device: USB Audio (hw:1,0)"
+    card.unplug()
+    card.plug_in(index=2)
+    assert "(hw:1,0)" in card.query_devices("USB", "output")["name"]  # the stale entry
+    with pytest.raises(PortAudioError, match="No such device"):
+        card.check_output_settings(device="USB", samplerate=48_000, channels=2)
+
+
+def test_a_card_plugged_in_after_the_start_is_found_by_its_name() -> None:
+    card = FakeCard(present=False)
+    audio = SoundDeviceAudio("USB Audio Device", "USB Audio Device", sd=card)
+    with pytest.raises(AudioDeviceError, match="no output device"):
+        audio.probe()
+    card.plug_in()
+    audio.probe()  # PortAudio initialised again: the card is listed now
+    done = threading.Event()
+    audio.play(tone(500, 0.1), done.set)
+    assert done.wait(5)
+
+
+def test_a_card_back_under_a_new_alsa_index_is_used_again() -> None:
+    card = FakeCard(speed=8)
+    audio = SoundDeviceAudio("USB Audio Device", "USB Audio Device", sd=card)
+    audio.probe()
+    card.unplug()
+    with pytest.raises(AudioDeviceError):
+        audio.probe()
+    card.plug_in(index=2)  # another card took hw:1 meanwhile
+    audio.probe()
+    blocks: list[np.ndarray] = []
+    audio.start_capture(blocks.append)
+    assert wait_until(lambda: len(blocks) > 2, 5)
+    audio.stop_capture()
+    assert card.initialisations == 4  # at the start, and before each of the three probes
+
+
+def test_a_device_named_by_its_alsa_number_is_warned_about(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    SoundDeviceAudio("hw:1,0", "USB Audio Device", sd=FakeCard())
+    assert "named by its number" in caplog.text and "hw:1,0" in caplog.text

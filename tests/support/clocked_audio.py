@@ -1,0 +1,105 @@
+"""The handset on the test's clock: a sound ends when the clock has moved past its length,
+and the microphone delivers a 30 ms block each time the clock moves 30 ms, of what the
+caller `say`s and then of silence, as a quiet room gives.
+
+So the agent is tested in clock time rather than in real time sped up: nothing depends on
+how fast the machine is. Callbacks run on the thread that moves the clock (the test's),
+as a sound card's run on its own thread. `unplug` behaves like pulling a USB card out:
+streams stop without a word and opening fails, until `plug_in`.
+"""
+
+import threading
+
+import numpy as np
+
+from booth.audio import BLOCK, OnBlock, OnDone
+from booth.errors import AudioDeviceError
+from booth.sounds import RATE, Samples
+from tests.support.clock import ManualClock
+
+PROGRESS_S = 0.5  # how often a playing sound reports that the card takes it
+
+
+class ClockedAudio:
+    def __init__(self, clock: ManualClock) -> None:
+        self.clock = clock
+        self.played: list[Samples] = []
+        self.unplugged = False
+        self._lock = threading.Lock()
+        self._play_gen = 0
+        self._capture_gen = 0
+        self._speech = np.zeros(0, np.int16)
+
+    # The caller and the technician -------------------------------------------------------
+
+    def say(self, samples: Samples) -> None:
+        with self._lock:
+            self._speech = np.concatenate([self._speech, samples.astype(np.int16)])
+
+    @property
+    def said_all(self) -> bool:
+        with self._lock:
+            return len(self._speech) == 0
+
+    def unplug(self) -> None:
+        self.unplugged = True
+
+    def plug_in(self) -> None:
+        self.unplugged = False
+
+    # AudioPort -----------------------------------------------------------------------------
+
+    def probe(self) -> None:
+        if self.unplugged:
+            raise AudioDeviceError("clocked card unplugged")
+
+    def play(self, samples: Samples, done: OnDone, progress: OnDone | None = None) -> None:
+        self.probe()
+        with self._lock:
+            self._play_gen += 1
+            generation = self._play_gen
+        self.played.append(samples)
+
+        def tick(left: float) -> None:
+            if generation != self._play_gen or self.unplugged:
+                return
+            if left <= 0:
+                done()
+                return
+            if progress is not None:
+                progress()
+            step = min(PROGRESS_S, left)
+            self.clock.call_later(step, lambda: tick(left - step))
+
+        tick(len(samples) / RATE)
+
+    def stop_playback(self) -> None:
+        with self._lock:
+            self._play_gen += 1
+
+    def start_capture(self, on_block: OnBlock) -> None:
+        self.probe()
+        with self._lock:
+            self._capture_gen += 1
+            generation = self._capture_gen
+
+        def deliver() -> None:
+            if generation != self._capture_gen or self.unplugged:
+                return
+            with self._lock:
+                block = np.zeros(BLOCK, np.int16)
+                said = self._speech[:BLOCK]
+                block[: len(said)] = said
+                self._speech = self._speech[BLOCK:]
+            on_block(block)
+            self.clock.call_later(BLOCK / RATE, deliver)
+
+        self.clock.call_later(BLOCK / RATE, deliver)
+
+    def stop_capture(self) -> None:
+        with self._lock:
+            self._capture_gen += 1
+
+    def close(self) -> None:
+        self.stop_playback()
+        self.stop_capture()
