@@ -26,7 +26,8 @@ class Moderation:
     APPROVED = "approved"
     HIDDEN = "hidden"
     FLAGGED = "flagged"
-    ALL = (PENDING, APPROVED, HIDDEN, FLAGGED)
+    NEEDS_CORRECTION = "needs_correction"  # the transcript is wrong: correct it, then review
+    ALL = (PENDING, APPROVED, HIDDEN, FLAGGED, NEEDS_CORRECTION)
 
 
 class Booth(Base):
