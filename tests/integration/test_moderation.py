@@ -78,7 +78,9 @@ def test_review_approve_publish_correct_and_back_to_pending(api: Api) -> None:
     # A moderator corrects the text: it leaves the public site until reviewed again.
     corrected = "Jeg hedder Anna Berg. Ring 87654321 om bænkene."
     response = api.client.put(
-        f"/api/clips/{clip_id}/transcript", json={"text": corrected}, headers=api.as_(Role.MODERATOR)
+        f"/api/clips/{clip_id}/transcript",
+        json={"text": corrected},
+        headers=api.as_(Role.MODERATOR),
     )
     assert response.status_code == 200
     assert response.json()["moderation"] == "pending"
