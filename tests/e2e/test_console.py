@@ -17,13 +17,16 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from ingest.http.app import create_app
+from ingest.receive.intake import InboundClip
 from ingest.roles import Role
 from ingest.settings import IngestSettings
-from ingest.store.models import Clip, Segment, TranscriptVersion
+from ingest.store.models import Booth, Clip, Segment, TranscriptVersion
+from shared.topics import Channel, Topics
 from tests.conftest import BOOTH
 from tests.e2e import test_pages as pages
 from tests.integration.conftest import Api, register
 from tests.support.broker import free_port
+from tests.support.clips import meta_for
 from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.slow
@@ -192,4 +195,26 @@ def test_undo_bulk_counts_and_what_each_role_sees(
         ".catch((e) => { showError(e); done(document.getElementById('error').textContent); });"
     )
     assert refused == "Your role may not do this."
+    assert serious_violations(browser, axe_source) == []
+
+
+def test_the_fleet_shows_offline_since_and_the_newest_refusal(
+    console: Console, browser: webdriver.Chrome, axe_source: str
+) -> None:
+    api = console.api
+    meta = meta_for(api.payload, BOOTH, api.ms, neighborhood="trige")  # registered: gellerup
+    topic = Topics().booth(BOOTH, Channel.CLIPS)
+    ack = api.service.intake.accept(InboundClip(topic, api.payload, meta.to_properties()))
+    assert ack.reason == "neighborhood_mismatch"
+    gone = datetime(2026, 3, 2, 8, 15, tzinfo=UTC)
+    with api.service.sessions.begin() as session:
+        booth = session.get(Booth, BOOTH)
+        assert booth is not None
+        booth.status, booth.last_seen_at = {"state": "offline"}, gone  # as the last will leaves it
+    console.sign_in(browser, Role.TECHNICIAN)
+    row = f"#fleet-table tr[data-booth='{BOOTH}']"
+    wait_for_text(browser, row, "offline siden 2.3.2026")
+    cells = [c.text for c in browser.find_elements(By.CSS_SELECTOR, f"{row} td")]
+    assert cells[-1].startswith("1 · senest ") and cells[-1].endswith("neighborhood_mismatch")
+    assert cells[-2].startswith("2.3.2026")
     assert serious_violations(browser, axe_source) == []

@@ -4,8 +4,12 @@ nothing; one moderator corrects, reviews and approves; the queue's states and co
 
 import httpx
 
+from ingest.receive.intake import InboundClip
 from ingest.roles import Role
+from shared.topics import Channel, Topics
+from tests.conftest import BOOTH
 from tests.integration.conftest import Api
+from tests.support.clips import meta_for
 
 SAID = "vi skal have flere baenke i parken"
 CORRECTED = "Vi skal have flere bænke i parken."
@@ -129,3 +133,18 @@ def test_needs_correction_and_the_queue_counts(api: Api) -> None:
     assert api.get(f"/api/clips/{ids[0]}")["moderation"] == "pending"
     trail = api.get("/api/audit", Role.ADMIN, clip_id=ids[1])
     assert trail[0]["detail"]["reason"] == "reklame"
+
+
+def test_the_fleet_shows_each_booths_refused_clips_and_the_newest_reason(api: Api) -> None:
+    topic = Topics().booth(BOOTH, Channel.CLIPS)
+    refused = []
+    for change in ({"neighborhood": "trige"}, {"theme": "no such theme!"}):
+        meta = meta_for(api.payload, BOOTH, api.ms, **change)
+        refused.append(
+            api.service.intake.accept(InboundClip(topic, api.payload, meta.to_properties()))
+        )
+    assert [a.status for a in refused] == ["rejected", "rejected"]
+    (booth,) = api.get("/api/booths", Role.TECHNICIAN)
+    assert booth["rejections"] == 2
+    assert booth["last_rejection_reason"] == refused[-1].reason
+    assert booth["last_rejection_at"] is not None
