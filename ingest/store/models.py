@@ -145,7 +145,7 @@ class ErasedClip(Base):
 
 
 class TranscriptVersion(Base):
-    """Every text a clip ever had: each model run and each planner's correction."""
+    """Every text a clip ever had: each model run and each moderator's correction."""
 
     __tablename__ = "transcript_versions"
 
