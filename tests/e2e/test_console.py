@@ -4,6 +4,7 @@ texts to choose from, the last action can be undone, a selection approved at onc
 role sees what it may do. The API runs in this process (no broker, no Whisper: the clips are
 stored through intake and given the texts a transcription would)."""
 
+import base64
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -218,3 +219,43 @@ def test_the_fleet_shows_offline_since_and_the_newest_refusal(
     assert cells[-1].startswith("1 · senest ") and cells[-1].endswith("neighborhood_mismatch")
     assert cells[-2].startswith("2.3.2026")
     assert serious_violations(browser, axe_source) == []
+
+
+def test_a_report_for_the_council_prints_the_chosen_quotes(
+    console: Console, browser: webdriver.Chrome, axe_source: str
+) -> None:
+    api = console.api
+    theme = {"slug": "parks", "title": "Grønne områder", "question": "Hvad skal der ske i parken?"}
+    theme["we_did"] = "Vi planter 40 træer i Gellerupparken."
+    made = api.client.post("/api/themes", json=theme, headers=api.as_(Role.PLANNER))
+    assert made.status_code == 201, made.text
+    said = ["Flere træer ved skolen", "En bænk ved søen", "Mere lys på stien"]
+    ids = [console.transcribed(text) for text in said]
+    for clip_id in ids:
+        console.write("POST", f"/api/clips/{clip_id}/moderation", {"action": "approve"})
+    console.sign_in(browser, Role.PLANNER)
+    wait_for_text(browser, "#tabs", "Rapport")
+    browser.find_element(By.CSS_SELECTOR, "[data-view=report]").click()
+    wait_for_text(browser, "#report-form select", "Grønne områder")
+    browser.find_element(By.CSS_SELECTOR, "#report-form button:not([type])").click()
+    wait_for_text(browser, "#report", "Det sagde borgerne: Grønne områder")
+    report = browser.find_element(By.ID, "report").text
+    assert "gellerup 3" in report  # per neighborhood, with the number beside the bar
+    assert "Vi planter 40 træer" in report
+    words = report.split("Mest brugte ord")[1].splitlines()[1]
+    assert "træer (1)" in words and "skolen (1)" in words, words
+    # One quote chosen: on paper only it, and nothing of the console around the report.
+    quote = browser.find_elements(By.CSS_SELECTOR, "#report .quotes li")
+    assert len(quote) == 3
+    quote[1].find_element(By.TAG_NAME, "input").click()
+    chosen = quote[1].find_element(By.TAG_NAME, "blockquote").text
+    assert serious_violations(browser, axe_source) == []
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    shown = [li.text for li in quote if li.is_displayed()]
+    assert [text.splitlines()[0] for text in shown] == [chosen]
+    for hidden in ("header", "#tabs", "#report-form"):
+        assert not browser.find_element(By.CSS_SELECTOR, hidden).is_displayed(), hidden
+    assert browser.find_element(By.ID, "report").is_displayed()
+    pdf = base64.b64decode(browser.print_page())
+    assert pdf.startswith(b"%PDF") and len(pdf) > 5_000
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
