@@ -144,6 +144,16 @@ def test_a_stale_correction_shows_both_texts_and_the_moderator_chooses(
     assert browser.find_element(By.ID, "conflict-saved").text == theirs
     assert console.clip(clip_id)["text"] == theirs  # nothing overwritten behind their back
     assert serious_violations(browser, axe_source) == []
+    # On a phone (390 px) the two texts stack, and nothing is wider than the screen.
+    browser.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": True},
+    )
+    width = browser.execute_script("return [innerWidth, document.documentElement.scrollWidth]")
+    assert width == [390, 390]
+    mine, saved = (browser.find_element(By.ID, i).rect for i in ("conflict-mine", "conflict-saved"))
+    assert saved["y"] > mine["y"] + mine["height"] - 1
+    assert serious_violations(browser, axe_source) == []
     browser.find_element(By.ID, "keep-mine").click()
     wait_for_text(browser, "#notice", "Gemt.")
     assert console.api.get(f"/api/clips/{clip_id}/review", Role.MODERATOR)["raw"] == CORRECTED
@@ -181,6 +191,8 @@ def test_undo_bulk_counts_and_what_each_role_sees(
     wait_for_text(browser, "#undo-bar", "Godkendt: 2 beskeder.")
     assert sorted(console.public_texts()) == [f"{WHISPER} 1", f"{WHISPER} 2"]
     assert serious_violations(browser, axe_source) == []
+    tabs = [b.text for b in browser.find_elements(By.CSS_SELECTOR, "#tabs button")]
+    assert [tab for tab in tabs if tab] == ["Moderering", "Flåde", "Statistik", "Rapport"]
 
     # A planner reads and listens: no actions, no correction box, and a refusal would be
     # in the console's language.
