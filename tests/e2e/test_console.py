@@ -34,8 +34,18 @@ pytestmark = pytest.mark.slow
 
 browser = pages.browser
 axe_source = pages.axe_source
-wait_for_text = pages.wait_for_text
 serious_violations = pages.serious_violations
+
+
+def wait_for_text(driver: webdriver.Chrome, selector: str, text: str) -> None:
+    """As the pages' tests wait, saying on a timeout what the console said and logged."""
+    try:
+        pages.wait_for_text(driver, selector, text)
+    except AssertionError as failed:
+        said = {n: [e.text for e in driver.find_elements(By.ID, n)] for n in ("error", "notice")}
+        logged = [entry["message"] for entry in driver.get_log("browser")]
+        raise AssertionError(f"{failed}; console said {said}; logged {logged}") from None
+
 
 WHISPER = "vi skal have flere baenke i parken ved skolen"
 CORRECTED = "Vi skal have flere bænke i parken ved skolen."

@@ -2,6 +2,8 @@
 stale one is refused with what the clip is now; saving the text it already has changes
 nothing; one moderator corrects, reviews and approves; the queue's states and counts."""
 
+from concurrent.futures import ThreadPoolExecutor
+
 import httpx
 
 from ingest.receive.intake import InboundClip
@@ -148,3 +150,16 @@ def test_the_fleet_shows_each_booths_refused_clips_and_the_newest_reason(api: Ap
     assert booth["rejections"] == 2
     assert booth["last_rejection_reason"] == refused[-1].reason
     assert booth["last_rejection_at"] is not None
+
+
+def test_of_simultaneous_writes_on_one_version_exactly_one_wins(api: Api) -> None:
+    clip_id = api.add_clip(SAID)
+    version = api.get(f"/api/clips/{clip_id}", Role.MODERATOR)["version"]
+    texts = [f"{CORRECTED} ({n})" for n in range(6)]
+    with ThreadPoolExecutor(len(texts)) as pool:
+        codes = list(
+            pool.map(lambda text: correct(api, clip_id, text, version=version).status_code, texts)
+        )
+    assert sorted(codes) == [200] + [409] * (len(texts) - 1)
+    history = api.get(f"/api/clips/{clip_id}/history", Role.MODERATOR)
+    assert [v["text"] for v in history] == [texts[codes.index(200)]]

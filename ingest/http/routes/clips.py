@@ -4,7 +4,7 @@ import re
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, HTTPException, Query, Response
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from ingest.http.deps import AUTH_ERRORS, Moderator, Reader, ServiceDep, SessionDep
@@ -50,6 +50,11 @@ def _clip(session: Session, clip_id: str, for_update: bool = False) -> Clip:
     """The clip; a writer holds its row until commit, so two writes based on one version
     cannot both pass the version check."""
     query = select(Clip).where(Clip.id == clip_id).options(selectinload(Clip.segments))
+    if for_update and session.get_bind().dialect.name == "sqlite":
+        # SQLite has no row locks: an update that changes nothing takes the database's write
+        # lock now, so other writers wait for this one's commit before they read the clip.
+        touch = update(Clip).where(Clip.id == clip_id).values(id=Clip.id)
+        session.execute(touch, execution_options={"synchronize_session": False})
     clip = session.scalar(query.with_for_update() if for_update else query)
     if clip is None:
         raise HTTPException(404, "no such clip")
