@@ -256,7 +256,15 @@ def test_a_report_for_the_council_prints_the_chosen_quotes(
     for clip_id in ids:
         console.write("POST", f"/api/clips/{clip_id}/moderation", {"action": "approve"})
     console.sign_in(browser, Role.PLANNER)
-    wait_for_text(browser, "#tabs", "Rapport")
+    # A refusal in the console's language: the theme exists already.
+    wait_for_text(browser, "#tabs", "Temaer")
+    browser.find_element(By.CSS_SELECTOR, "[data-view=themes]").click()
+    wait_for_text(browser, "#themes-table", "Grønne områder")
+    form = browser.find_element(By.ID, "theme-form")
+    for name, value in (("slug", "parks"), ("title", "Parker"), ("question", "Hvad nu?")):
+        form.find_element(By.NAME, name).send_keys(value)
+    form.find_element(By.CSS_SELECTOR, "button:not([type])").click()
+    wait_for_text(browser, "#error", "Der findes allerede et tema med det korte navn.")
     browser.find_element(By.CSS_SELECTOR, "[data-view=report]").click()
     wait_for_text(browser, "#report-form select", "Grønne områder")
     browser.find_element(By.CSS_SELECTOR, "#report-form button:not([type])").click()
