@@ -74,12 +74,23 @@ def test_if_match_carries_the_version_for_every_write(api: Api) -> None:
     assert decision.status_code == 409
     assert api.get(f"/api/clips/{clip_id}")["moderation"] == "flagged"
     assert public_texts(api) == []
-    fresh = {**api.as_(Role.MODERATOR), "If-Match": spans.headers["etag"]}
+    # A list holding the current tag passes, as does "*"; a weak tag never (RFC 9110 13.1.1).
+    weak = {**api.as_(Role.MODERATOR), "If-Match": f"W/{spans.headers['etag']}"}
+    refused = api.client.post(
+        f"/api/clips/{clip_id}/moderation", json={"action": "approve"}, headers=weak
+    )
+    assert refused.status_code == 409
+    listed = {**api.as_(Role.MODERATOR), "If-Match": f'"0000", {spans.headers["etag"]}'}
     again = api.client.post(
-        f"/api/clips/{clip_id}/moderation", json={"action": "approve"}, headers=fresh
+        f"/api/clips/{clip_id}/moderation", json={"action": "approve"}, headers=listed
     )
     assert again.status_code == 200, again.text
     assert again.headers["etag"] != spans.headers["etag"]
+    anything = {**api.as_(Role.MODERATOR), "If-Match": "*"}
+    hidden = api.client.post(
+        f"/api/clips/{clip_id}/moderation", json={"action": "hide"}, headers=anything
+    )
+    assert hidden.status_code == 200, hidden.text
 
 
 def test_saving_the_current_text_of_a_published_message_changes_nothing(api: Api) -> None:

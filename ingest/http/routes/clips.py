@@ -68,7 +68,8 @@ def _based_on(clip: Clip, version: str | None, if_match: str | None) -> None:
     if version is not None:
         sent = [version]
     elif if_match is not None:
-        sent = [tag.strip().removeprefix("W/").strip('"') for tag in if_match.split(",")]
+        # Strong comparison (RFC 9110 13.1.1): a weak tag never matches.
+        sent = [tag.strip().strip('"') for tag in if_match.split(",") if "W/" not in tag]
     else:
         return
     if now in sent or "*" in sent:
