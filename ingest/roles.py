@@ -6,8 +6,8 @@ from enum import StrEnum
 
 class Role(StrEnum):
     ADMIN = "admin"  # everything, raw transcripts, erasure, booths
-    PLANNER = "planner"  # read, search, export, correct, manage themes
-    MODERATOR = "moderator"  # read and moderate
+    PLANNER = "planner"  # read redacted text, search, export, manage themes
+    MODERATOR = "moderator"  # read raw text, correct it, review and moderate
     TECHNICIAN = "technician"  # the fleet: booths' state, never what callers said
 
 

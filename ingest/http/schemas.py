@@ -6,7 +6,7 @@ from typing import Annotated, Literal, Self
 from pydantic import BaseModel, BeforeValidator, Field, model_validator
 
 from ingest.language.redaction import Kind, redact
-from ingest.review.moderation import Review, redacted_segments, review
+from ingest.review.moderation import Review, redacted_segments, review, version_of
 from ingest.store.models import Clip, Theme, TranscriptVersion
 from shared.topics import SLUG_PATTERN
 
@@ -57,6 +57,7 @@ class ClipOut(BaseModel):
     processing_s: float | None
     error: str | None
     audio_available: bool
+    version: str = Field(description="what a write based on this view sends back (If-Match)")
 
     @classmethod
     def of(cls, clip: Clip, raw: bool = False) -> "ClipOut":
@@ -78,6 +79,7 @@ class ClipOut(BaseModel):
             processing_s=clip.processing_s,
             error=clip.error,
             audio_available=clip.audio_key is not None and clip.audio_deleted_at is None,
+            version=version_of(clip),
         )
 
 
@@ -110,8 +112,15 @@ class ClipPage(BaseModel):
     next_cursor: str | None
 
 
+BASED_ON = (
+    "the clip's `version` this write is based on (or send it as If-Match); "
+    "if the clip changed since, the write is refused with 409"
+)
+
+
 class TranscriptCorrection(BaseModel):
     text: str = Field(min_length=1, max_length=20_000)
+    version: str | None = Field(default=None, max_length=64, description=BASED_ON)
 
 
 class VersionOut(BaseModel):
@@ -146,6 +155,7 @@ class SpanOut(SpanIn):
 
 class ReviewIn(BaseModel):
     spans: list[SpanIn] = Field(max_length=500)
+    version: str | None = Field(default=None, max_length=64, description=BASED_ON)
 
 
 class ReviewOut(BaseModel):
@@ -159,6 +169,7 @@ class ReviewOut(BaseModel):
     published: str = Field(description="the text the public will read if approved")
     edited: bool = Field(description="a moderator changed the spans found automatically")
     published_text: str | None = Field(description="what the public reads now, if approved")
+    version: str = Field(description="what a write based on this view sends back (If-Match)")
 
     @classmethod
     def of(cls, clip: Clip, seen: Review) -> "ReviewOut":
@@ -173,12 +184,35 @@ class ReviewOut(BaseModel):
             published=seen.published,
             edited=seen.edited,
             published_text=clip.published_text,
+            version=version_of(clip),
         )
 
 
 class ModerationIn(BaseModel):
-    action: Literal["approve", "hide", "flag", "reset"]
+    action: Literal["approve", "hide", "flag", "needs_correction", "reset"]
     reason: str | None = Field(default=None, max_length=1000)
+    version: str | None = Field(default=None, max_length=64, description=BASED_ON)
+
+
+class Conflict(BaseModel):
+    """The clip changed since the version a write was based on: what it is now, so the
+    writer can compare and choose."""
+
+    message: str
+    version: str
+    text: str | None
+    moderation: str
+    published_text: str | None
+
+
+class QueueCounts(BaseModel):
+    """Messages per moderation state, for the queue's counts."""
+
+    pending: int
+    needs_correction: int
+    flagged: int
+    hidden: int
+    approved: int
 
 
 def _date_text(value: object) -> object:

@@ -7,6 +7,8 @@ Any later change to the text (a correction, a re-transcription) takes the clip b
 pending review, so nothing reaches the public unseen.
 """
 
+import hashlib
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -48,6 +50,16 @@ def set_spans(clip: Clip, spans: list[Span]) -> None:
     clip.redactions = [[s.start, s.end, s.kind.value] for s in sorted(spans)]
 
 
+def version_of(clip: Clip) -> str:
+    """What an edit is based on: a digest of everything a moderator decides on (the text,
+    the marks, the decision and what is public). Any change by anyone, a re-transcription
+    included, gives another version, so a write based on an older one is refused rather
+    than silently undoing the change."""
+    state = [clip.text, clip.redactions, clip.moderation, clip.published_text]
+    digest = hashlib.sha256(json.dumps(state, ensure_ascii=False).encode())
+    return digest.hexdigest()[:16]
+
+
 def approve(clip: Clip) -> None:
     clip.published_text = review(clip).published
     clip.published_at = datetime.now(UTC)
@@ -62,11 +74,12 @@ def withdraw(clip: Clip, moderation: str) -> None:
 
 
 def text_changed(clip: Clip) -> bool:
-    """The text changed: spans are found anew and the clip waits for review again.
-    True if it had been published."""
+    """The text changed: spans are found anew and the clip waits for review again (a clip
+    that waited for a correction has had one). True if it had been published."""
     was_public = clip.moderation == Moderation.APPROVED
     clip.redactions = None
-    withdraw(clip, Moderation.PENDING if was_public else clip.moderation)
+    back = was_public or clip.moderation == Moderation.NEEDS_CORRECTION
+    withdraw(clip, Moderation.PENDING if back else clip.moderation)
     return was_public
 
 

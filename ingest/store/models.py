@@ -58,7 +58,8 @@ class Moderation:
     APPROVED = "approved"
     HIDDEN = "hidden"
     FLAGGED = "flagged"
-    ALL = (PENDING, APPROVED, HIDDEN, FLAGGED)
+    NEEDS_CORRECTION = "needs_correction"  # the transcript is wrong: correct it, then review
+    ALL = (PENDING, APPROVED, HIDDEN, FLAGGED, NEEDS_CORRECTION)
 
 
 def public(clip: Any) -> Any:
@@ -187,7 +188,7 @@ class ErasedClip(Base):
 
 
 class TranscriptVersion(Base):
-    """Every text a clip ever had: each model run and each planner's correction."""
+    """Every text a clip ever had: each model run and each moderator's correction."""
 
     __tablename__ = "transcript_versions"
 

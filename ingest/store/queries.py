@@ -15,7 +15,7 @@ from ingest.language.words import query_terms
 from ingest.store.models import Clip, public
 
 Status = Literal["received", "transcribing", "transcribed", "no_speech", "failed"]
-ModerationState = Literal["pending", "approved", "hidden", "flagged"]
+ModerationState = Literal["pending", "approved", "hidden", "flagged", "needs_correction"]
 Order = Literal["newest", "oldest"]
 AnySelect = TypeVar("AnySelect", bound=Select[*tuple[Any, ...]])
 

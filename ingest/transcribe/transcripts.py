@@ -47,9 +47,13 @@ def record_transcript(session: Session, clip: Clip, transcript: Transcript) -> s
     return status
 
 
-def record_correction(session: Session, clip: Clip, text: str, author: str) -> None:
-    """A planner's correction becomes the clip's text; the model's stays in the history.
-    A published clip goes back to review."""
+def record_correction(session: Session, clip: Clip, text: str, author: str) -> bool:
+    """A correction becomes the clip's text; the model's stays in the history. A published
+    clip goes back to review. The same text again (bar the spaces around it) changes
+    nothing: no new version, and the clip keeps its state. True if the text changed."""
+    text = text.strip()
+    if text == (clip.text or "").strip():
+        return False
     _unpublish_if_changed(session, clip, text, author)
     clip.text = text
     session.add(
@@ -62,6 +66,7 @@ def record_correction(session: Session, clip: Clip, text: str, author: str) -> N
             created_at=datetime.now(UTC),
         )
     )
+    return True
 
 
 def _unpublish_if_changed(session: Session, clip: Clip, text: str, actor: str) -> None:

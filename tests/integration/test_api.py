@@ -144,7 +144,7 @@ def test_a_correction_keeps_the_original_and_the_history(api: Api) -> None:
     response = api.client.put(
         f"/api/clips/{clip_id}/transcript",
         json={"text": "We need more benches by the lake."},
-        headers=api.as_(Role.PLANNER),
+        headers=api.as_(Role.MODERATOR),
     )
     assert response.status_code == 200 and response.json()["text"].endswith("lake.")
     history = api.get(f"/api/clips/{clip_id}/history")
@@ -152,7 +152,7 @@ def test_a_correction_keeps_the_original_and_the_history(api: Api) -> None:
         ("model", "we need more benches"),
         ("correction", "We need more benches by the lake."),
     ]
-    assert history[1]["author"] == "planner-user"
+    assert history[1]["author"] == "moderator-user"
     assert api.get("/api/clips", q="lake")["items"][0]["id"] == clip_id
 
 

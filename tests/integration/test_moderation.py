@@ -75,10 +75,12 @@ def test_review_approve_publish_correct_and_back_to_pending(api: Api) -> None:
     planner_view = api.get(f"/api/clips/{clip_id}")["text"]
     assert planner_view == preview
 
-    # A planner corrects the text: it leaves the public site until reviewed again.
+    # A moderator corrects the text: it leaves the public site until reviewed again.
     corrected = "Jeg hedder Anna Berg. Ring 87654321 om bænkene."
     response = api.client.put(
-        f"/api/clips/{clip_id}/transcript", json={"text": corrected}, headers=api.as_(Role.PLANNER)
+        f"/api/clips/{clip_id}/transcript",
+        json={"text": corrected},
+        headers=api.as_(Role.MODERATOR),
     )
     assert response.status_code == 200
     assert response.json()["moderation"] == "pending"

@@ -10,8 +10,9 @@ from sqlalchemy import func, select
 from ingest.http.deps import AUTH_ERRORS, Admin, FleetReader, ServiceDep, SessionDep
 from ingest.http.params import BoothId
 from ingest.http.schemas import utc_or_none
-from ingest.store.models import Booth, Clip
-from shared.topics import SLUG_PATTERN
+from ingest.store.models import Booth, Clip, Rejection
+from shared.errors import ProtocolError
+from shared.topics import SLUG_PATTERN, Topics
 
 router = APIRouter(prefix="/api/booths", tags=["booths"], responses=AUTH_ERRORS)
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "no such booth"}}
@@ -37,9 +38,17 @@ class BoothOut(BoothNew):
     last_clip_at: datetime | None = Field(
         default=None, description="when ingest stored this booth's newest message"
     )
+    rejections: int = Field(default=0, description="clips from this booth ingest refused")
+    last_rejection_reason: str | None = Field(default=None, description="the newest's reason")
+    last_rejection_at: datetime | None = None
 
     @classmethod
-    def of(cls, booth: Booth, last_clip_at: datetime | None = None) -> "BoothOut":
+    def of(
+        cls,
+        booth: Booth,
+        last_clip_at: datetime | None = None,
+        refused: "Refused | None" = None,
+    ) -> "BoothOut":
         status = booth.status or {}
         return cls(
             id=booth.id,
@@ -53,13 +62,51 @@ class BoothOut(BoothNew):
             config_version=booth.config_version,
             status=booth.status,
             last_clip_at=utc_or_none(last_clip_at),
+            rejections=refused.count if refused else 0,
+            last_rejection_reason=refused.reason if refused else None,
+            last_rejection_at=utc_or_none(refused.at) if refused else None,
         )
 
 
+class Refused(BaseModel):
+    count: int
+    reason: str
+    at: datetime
+
+
+def _refused(session: SessionDep, topics: Topics) -> dict[str, Refused]:
+    """Per booth: how many of its clips were refused, and the newest refusal (the highest
+    id is the newest row)."""
+    per_topic = session.execute(
+        select(Rejection.topic, func.count(), func.max(Rejection.id)).group_by(Rejection.topic)
+    ).all()
+    newest = {
+        r.id: r
+        for r in session.scalars(
+            select(Rejection).where(Rejection.id.in_([last for _, _, last in per_topic]))
+        )
+    }
+    out: dict[str, Refused] = {}
+    for topic, count, last in per_topic:
+        try:
+            booth_id, _channel = topics.parse(topic)
+        except ProtocolError:
+            continue
+        row = newest[last]
+        seen = out.get(booth_id)
+        if seen is None or row.at > seen.at:
+            out[booth_id] = Refused(
+                count=count + (seen.count if seen else 0), reason=row.reason, at=row.at
+            )
+        else:
+            seen.count += count
+    return out
+
+
 @router.get("", response_model=list[BoothOut])
-def list_booths(session: SessionDep, _who: FleetReader) -> list[BoothOut]:
-    """Technicians may read this too: a booth's state and when its last message arrived,
-    never what was said."""
+def list_booths(session: SessionDep, service: ServiceDep, _who: FleetReader) -> list[BoothOut]:
+    """Technicians may read this too: a booth's state, when its last message arrived and
+    why ingest last refused one of its clips, never what was said."""
     newest = (
         select(func.max(Clip.received_at))
         .where(Clip.booth_id == Booth.id)
@@ -67,7 +114,8 @@ def list_booths(session: SessionDep, _who: FleetReader) -> list[BoothOut]:
         .scalar_subquery()
     )
     rows = session.execute(select(Booth, newest).order_by(Booth.id))
-    return [BoothOut.of(booth, last_clip_at) for booth, last_clip_at in rows]
+    refused = _refused(session, Topics(service.settings.topic_prefix))
+    return [BoothOut.of(booth, last_clip_at, refused.get(booth.id)) for booth, last_clip_at in rows]
 
 
 @router.post(

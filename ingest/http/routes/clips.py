@@ -4,16 +4,18 @@ import re
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, HTTPException, Query, Response
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
-from ingest.http.deps import AUTH_ERRORS, Moderator, Planner, Reader, ServiceDep, SessionDep
+from ingest.http.deps import AUTH_ERRORS, Moderator, Reader, ServiceDep, SessionDep
 from ingest.http.params import ClipId, Cursor, Filters
 from ingest.http.schemas import (
     ClipDetail,
     ClipOut,
     ClipPage,
+    Conflict,
     ModerationIn,
+    QueueCounts,
     ReviewIn,
     ReviewOut,
     TranscriptCorrection,
@@ -21,22 +23,69 @@ from ingest.http.schemas import (
 )
 from ingest.language.redaction import Span
 from ingest.review.audit import record
-from ingest.review.moderation import BadSpans, approve, review, set_spans, withdraw
+from ingest.review.moderation import (
+    BadSpans,
+    approve,
+    review,
+    set_spans,
+    version_of,
+    withdraw,
+)
 from ingest.store.models import Clip, Moderation, TranscriptVersion
 from ingest.store.queries import Order, page_of
 from ingest.transcribe.transcripts import record_correction
 
 router = APIRouter(prefix="/api/clips", tags=["clips"], responses=AUTH_ERRORS)
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "no such clip"}}
+STALE: dict[int | str, dict[str, Any]] = {
+    409: {"model": Conflict, "description": "the clip changed since the version sent"}
+}
+IfMatch = Annotated[
+    str | None,
+    Header(alias="If-Match", description="the clip's version (ETag) this write is based on"),
+]
 
 
-def _clip(session: Session, clip_id: str) -> Clip:
-    clip = session.scalar(
-        select(Clip).where(Clip.id == clip_id).options(selectinload(Clip.segments))
-    )
+def _clip(session: Session, clip_id: str, for_update: bool = False) -> Clip:
+    """The clip; a writer holds its row until commit, so two writes based on one version
+    cannot both pass the version check."""
+    query = select(Clip).where(Clip.id == clip_id).options(selectinload(Clip.segments))
+    if for_update and session.get_bind().dialect.name == "sqlite":
+        # SQLite has no row locks: an update that changes nothing takes the database's write
+        # lock now, so other writers wait for this one's commit before they read the clip.
+        touch = update(Clip).where(Clip.id == clip_id).values(id=Clip.id)
+        session.execute(touch, execution_options={"synchronize_session": False})
+    clip = session.scalar(query.with_for_update() if for_update else query)
     if clip is None:
         raise HTTPException(404, "no such clip")
     return clip
+
+
+def _based_on(clip: Clip, version: str | None, if_match: str | None) -> None:
+    """Refuse a write based on another version than the clip's (optimistic locking, RFC
+    9110 If-Match); a write naming no version is taken as meant for whatever is there."""
+    now = version_of(clip)
+    if version is not None:
+        sent = [version]
+    elif if_match is not None:
+        # Strong comparison (RFC 9110 13.1.1): a weak tag never matches.
+        sent = [tag.strip().strip('"') for tag in if_match.split(",") if "W/" not in tag]
+    else:
+        return
+    if now in sent or "*" in sent:
+        return
+    conflict = Conflict(
+        message="the message changed since you opened it",
+        version=now,
+        text=clip.text,
+        moderation=clip.moderation,
+        published_text=clip.published_text,
+    )
+    raise HTTPException(409, conflict.model_dump(), {"ETag": f'"{now}"'})
+
+
+def _tagged(response: Response, clip: Clip) -> None:
+    response.headers["ETag"] = f'"{version_of(clip)}"'
 
 
 @router.get("", response_model=ClipPage, responses={400: {"description": "bad cursor"}})
@@ -53,9 +102,20 @@ def list_clips(
     return ClipPage(items=[ClipOut.of(c, who.is_admin) for c in page], next_cursor=next_cursor)
 
 
+@router.get("/counts", response_model=QueueCounts)
+def queue_counts(session: SessionDep, _who: Reader) -> QueueCounts:
+    """How many messages wait in each moderation state."""
+    rows = session.execute(select(Clip.moderation, func.count()).group_by(Clip.moderation))
+    counts = {state: 0 for state in QueueCounts.model_fields}
+    counts.update({state: n for state, n in rows if state in counts})
+    return QueueCounts(**counts)
+
+
 @router.get("/{clip_id}", response_model=ClipDetail, responses=NOT_FOUND)
-def get_clip(clip_id: ClipId, session: SessionDep, who: Reader) -> ClipDetail:
-    return ClipDetail.of(_clip(session, clip_id), who.is_admin)
+def get_clip(clip_id: ClipId, session: SessionDep, who: Reader, response: Response) -> ClipDetail:
+    clip = _clip(session, clip_id)
+    _tagged(response, clip)
+    return ClipDetail.of(clip, who.is_admin)
 
 
 @router.get(
@@ -116,16 +176,23 @@ def _byte_range(header: str | None, size: int) -> tuple[int, int] | None:
     return start, end
 
 
-@router.put("/{clip_id}/transcript", response_model=ClipDetail, responses=NOT_FOUND)
+@router.put("/{clip_id}/transcript", response_model=ClipDetail, responses={**NOT_FOUND, **STALE})
 def correct_transcript(
-    clip_id: ClipId, body: TranscriptCorrection, session: SessionDep, who: Planner
+    clip_id: ClipId,
+    body: TranscriptCorrection,
+    session: SessionDep,
+    who: Moderator,
+    response: Response,
+    if_match: IfMatch = None,
 ) -> ClipDetail:
-    """A planner's correction. The model's text and every earlier correction stay in the
-    history."""
-    clip = _clip(session, clip_id)
-    record_correction(session, clip, body.text, who.name)
-    record(session, who, "correct", clip.id, {"length": len(body.text)})
+    """A moderator's correction: they see the raw text it rewrites. The model's text and
+    every earlier correction stay in the history; the same text again changes nothing."""
+    clip = _clip(session, clip_id, for_update=True)
+    _based_on(clip, body.version, if_match)
+    if record_correction(session, clip, body.text, who.name):
+        record(session, who, "correct", clip.id, {"length": len(body.text)})
     session.commit()
+    _tagged(response, clip)
     return ClipDetail.of(clip, who.is_admin)
 
 
@@ -141,20 +208,31 @@ def transcript_history(clip_id: ClipId, session: SessionDep, who: Reader) -> lis
 
 
 @router.get("/{clip_id}/review", response_model=ReviewOut, responses=NOT_FOUND)
-def get_review(clip_id: ClipId, session: SessionDep, who: Moderator) -> ReviewOut:
+def get_review(
+    clip_id: ClipId, session: SessionDep, who: Moderator, response: Response
+) -> ReviewOut:
     """The raw transcript with its personal data marked, and the text approval publishes."""
     clip = _clip(session, clip_id)
+    _tagged(response, clip)
     return ReviewOut.of(clip, review(clip))
 
 
 @router.put(
     "/{clip_id}/review",
     response_model=ReviewOut,
-    responses={**NOT_FOUND, 422: {"description": "a span lies outside the text"}},
+    responses={**NOT_FOUND, **STALE, 422: {"description": "a span lies outside the text"}},
 )
-def put_review(clip_id: ClipId, body: ReviewIn, session: SessionDep, who: Moderator) -> ReviewOut:
+def put_review(
+    clip_id: ClipId,
+    body: ReviewIn,
+    session: SessionDep,
+    who: Moderator,
+    response: Response,
+    if_match: IfMatch = None,
+) -> ReviewOut:
     """Replace the spans to hide: add what redaction missed, remove what it over-hid."""
-    clip = _clip(session, clip_id)
+    clip = _clip(session, clip_id, for_update=True)
+    _based_on(clip, body.version, if_match)
     try:
         set_spans(clip, [Span(s.start, s.end, s.kind) for s in body.spans])
     except BadSpans as exc:
@@ -163,12 +241,14 @@ def put_review(clip_id: ClipId, body: ReviewIn, session: SessionDep, who: Modera
         withdraw(clip, Moderation.PENDING)
     record(session, who, "spans", clip.id, {"spans": len(body.spans)})
     session.commit()
+    _tagged(response, clip)
     return ReviewOut.of(clip, review(clip))
 
 
 _STATES = {
     "hide": Moderation.HIDDEN,
     "flag": Moderation.FLAGGED,
+    "needs_correction": Moderation.NEEDS_CORRECTION,
     "reset": Moderation.PENDING,
 }
 
@@ -176,12 +256,27 @@ _STATES = {
 @router.post(
     "/{clip_id}/moderation",
     response_model=ClipOut,
-    responses={**NOT_FOUND, 409: {"description": "only a transcribed clip can be approved"}},
+    responses={
+        **NOT_FOUND,
+        409: {
+            "model": Conflict,
+            "description": "the clip changed since the version sent, or an approval of a "
+            "clip with no text",
+        },
+    },
 )
-def moderate(clip_id: ClipId, body: ModerationIn, session: SessionDep, who: Moderator) -> ClipOut:
+def moderate(
+    clip_id: ClipId,
+    body: ModerationIn,
+    session: SessionDep,
+    who: Moderator,
+    response: Response,
+    if_match: IfMatch = None,
+) -> ClipOut:
     """Approve (publishes the reviewed text shown by GET .../review), hide, flag for a
-    second look, or reset; audited."""
-    clip = _clip(session, clip_id)
+    second look, send back for a correction, or reset; audited."""
+    clip = _clip(session, clip_id, for_update=True)
+    _based_on(clip, body.version, if_match)
     before = clip.moderation
     if body.action == "approve":
         if not clip.text:
@@ -197,4 +292,5 @@ def moderate(clip_id: ClipId, body: ModerationIn, session: SessionDep, who: Mode
         {"from": before, "to": clip.moderation, "reason": body.reason},
     )
     session.commit()
+    _tagged(response, clip)
     return ClipOut.of(clip, who.is_admin)
