@@ -1,43 +1,332 @@
-"""Names that callers give themselves: "jeg hedder …", "mit navn er …", "my name is …"."""
+"""Person names: the caller's own and the third parties they mention.
+
+Hidden:
+- what follows a formula: "jeg hedder …", "mit navn er …", "efternavnet er …", "det er
+  Camilla", "Søren her", "this is Emma Clark", "hilsen Inge", "min nabo Poul Andersen",
+  "fru Larsen", "spørg efter Bente Kjær"; after "jeg hedder" any word, after the others a
+  capitalised word or a known name written in lower case ("min nabo poul");
+- letters spelled out ("det staves K-I-M", "B, R, O, D, E, R");
+- known names (data/first_names.txt, data/surnames.txt) without a formula: a first name
+  and the capitalised words after it ("Anna Berg"), or a first name alone. Names that are
+  also ordinary words ("Per", "Hans", "Mark", "Bo") need a formula or a surname.
+
+Not hidden but returned by `suspects`: other capitalised words that do not begin a sentence
+and are not public names (places, institutions, roles), for the moderator to look at.
+"""
 
 import re
+from dataclasses import dataclass
 
+from ingest.language.redaction.lists import Lists, lists
 from ingest.language.redaction.spans import Kind, Span
 
-_CUE = re.compile(
-    r"\b(?:jeg\s+hedder|mit\s+navn\s+er|navnet\s+er|my\s+name\s+is|my\s+name's|"
-    r"i'm\s+called|i\s+am\s+called)\s+",
-    re.IGNORECASE,
+_WORD = re.compile(r"[^\W\d_][\w'\u2019]*(?:-[^\W\d_][\w'\u2019]*)*")
+_OPENERS = " \t\"'«»(\u2014\u2013-"  # what may stand before the first word of a text
+_SENTENCE_END = ".!?:…"
+
+# After these, any word is the name, capitalised or not.
+_SAYS_NAME = (
+    r"jeg\s+hedder|jeg\s+hedder\s+også|mit\s+(?:for|efter|mellem)?navn\s+er|"
+    r"(?:for|efter|mellem)?navnet\s+er|my\s+(?:first\s+|last\s+|sur)?name\s+is|"
+    r"my\s+(?:first\s+|last\s+|sur)?name's|i'm\s+called|i\s+am\s+called|hedder\s+(?:hun|han)|"
+    r"(?:hun|han|de)\s+hedder|who\s+is\s+called|som\s+hedder|der\s+hedder|kaldet|named|called"
 )
-# Weaker cues: only a capitalised word after them counts ("I am Tom", not "I am happy").
+_RELATIONS = (
+    r"nabo|naboen|genbo|genboen|mand|manden|kone|konen|søn|sønnen|datter|datteren|kollega|"
+    r"kollegaen|udlejer|udlejeren|ven|vennen|veninde|veninden|kæreste|bror|broren|søster|"
+    r"søsteren|mor|moren|far|faren|svigermor|svigerfar|onkel|tante|nevø|niece|barnebarn|"
+    r"chef|chefen|lærer|læreren|vicevært|viceværten|ejer|ejeren|neighbour|neighbor|husband|"
+    r"wife|son|daughter|colleague|landlord|friend|boyfriend|girlfriend|brother|sister|"
+    r"mother|father|mum|mom|dad|partner|boss|teacher|caretaker"
+)
+_TITLES = r"fru|hr\.?|herr|frk\.?|frøken|mrs\.?|mr\.?|ms\.?|miss|dr\.?|doktor"
+# After these, a capitalised word or a known name in lower case.
+_INTRODUCES = (
+    rf"(?:(?:kærlig|venlig|mange|de\s+bedste)\s+)?hilsen(?:\s+fra)?|"
+    rf"(?:(?:kærlige|venlige)\s+)?hilsner(?:\s+fra)?|mvh\.?|vh\.?|best\s+regards|kind\s+regards|"
+    rf"regards|best\s+wishes|love\s+from|"
+    rf"(?:min|mine|vores|hans|hendes|deres|my|our|his|her|their)\s+(?:{_RELATIONS})|"
+    rf"naboen|genboen|udlejeren|viceværten|{_TITLES}|"
+    rf"spørg\s+efter|spørge\s+efter|ask\s+for|(?:tal|talte|snak|snakke|snakkede)\s+med|"
+    rf"(?:talk|talked|speak|spoke)\s+(?:to|with)"
+)
+# After these, only a known name ("det er Camilla"; "det er Letbanen" stays).
+_MAY_INTRODUCE = (
+    r"det\s+er|det\s+var|her\s+er|this\s+is|it's|it\s+is|here\s+is|kære|dear|hej|hejsa|"
+    r"hallo|hi|hello|goddag"
+)
+_TITLE = re.compile(rf"(?i:{_TITLES})$")
+_CUE = re.compile(
+    rf"\b(?i:(?P<says>{_SAYS_NAME})|(?P<intro>{_INTRODUCES})|(?P<may>{_MAY_INTRODUCE}))[,:]?\s+"
+)
+# "I am Tom", "jeg er Lise": only a capitalised word counts ("I am happy" stays).
 _WEAK_CUE = re.compile(r"\b(?i:i\s+am|i'm|jeg\s+er)\s+(?=[A-ZÆØÅ])")
-_NOT_A_NAME_CAPITALISED = {"I", "Danish", "English", "Dansk", "Danske", "Dane"}
-_CAPITALISED = re.compile(r"[A-ZÆØÅ][\wæøåÆØÅ'-]*")
-_WORD = re.compile(r"[\wæøåÆØÅ'-]+")
-_NOT_A_NAME = {"ikke", "bare", "også", "altså", "og", "not", "just", "also", "and", "a", "the"}
+# "Søren her, …": a name then "her" at the start of a message or after a greeting.
+_NAME_HERE = re.compile(
+    r"(?:^|[.!?]\s+|\b(?i:hej|hejsa|hallo|goddag|godmorgen|hi|hello)[,!]?\s+)"
+    r"(?P<name>[A-ZÆØÅ][\wæøå'-]+(?:\s+[A-ZÆØÅ][\wæøå'-]+){0,2})\s+her\b"
+)
+_SPELL_CUE = re.compile(
+    r"\b(?i:staves|stavet|staver|stavede|bogstaveret|spelled|spelt|spell\s+it|spells)"
+    r"(?:\s+(?i:med|with|som|as|det|it|:))*[,:]?\s*"
+)
+_LETTERS = r"[A-Za-zÆØÅæøå](?:(?:\s*[-,.]\s*|\s+)[A-Za-zÆØÅæøå](?![\wæøå]))"
+_SPELLED_AFTER_CUE = re.compile(rf"{_LETTERS}+")
+_SPELLED_ANYWHERE = re.compile(
+    r"\b[A-ZÆØÅ](?:(?P<sep>\s*[-,.]\s*|\s+)[A-ZÆØÅ]\b){3,}(?:(?P=sep)[A-ZÆØÅ]\b)*"
+)
+_PARTICLES = {"van", "von", "der", "den", "de", "da", "di", "du", "al", "el", "bin", "ibn", "abu"}
+_PLACE_WORDS = re.compile(
+    r"(?i:vej|vejen|gade|gaden|allé|alle|torv|torvet|plads|pladsen|boulevard|stræde|"
+    r"skole|skolen|kirke|kirken|park|parken|hus|huset|hallen|hal|center|centret|centeret|"
+    r"hospital|gymnasium|bibliotek|biblioteket|kollegium|kollegiet|street|road|lane|"
+    r"avenue|square|school|church|hall|park|college|university|universitet|museum|"
+    r"stadion|station|stationen|sø|søen|skov|skoven|bakke|bakken|have|haven|mark|marken)"
+)
+_PUBLIC_BEFORE = re.compile(
+    r"(?i:sankt|skt\.?|st\.?|kong|dronning|prins|prinsesse|king|queen|saint)$"
+)
+
+
+@dataclass(frozen=True)
+class _Word:
+    start: int
+    end: int
+    text: str
+    initial: bool  # begins a sentence
+
+    @property
+    def capitalised(self) -> bool:
+        return self.text[0].isupper()
+
+
+def _words(text: str) -> list[_Word]:
+    found, previous_end = [], 0
+    for match in _WORD.finditer(text):
+        gap = text[previous_end : match.start()]
+        initial = (previous_end == 0 and not gap.strip(_OPENERS)) or any(
+            c in _SENTENCE_END or c == "\n" for c in gap
+        )
+        found.append(_Word(match.start(), match.end(), match.group(), initial))
+        previous_end = match.end()
+    return found
+
+
+def _public_mask(text: str, names: Lists) -> list[tuple[int, int]]:
+    """Where public phrases ("Sankt Hans Torv", "Aarhus Kommune") stand in the text."""
+    return [(m.start(), m.end()) for m in names.public_phrases.finditer(text)]
+
+
+class _Reader:
+    """The words of one transcript, with what the lists say of each."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.names = lists()
+        self.words = _words(text)
+        self.at = {w.start: i for i, w in enumerate(self.words)}
+        self.masked = _public_mask(text, self.names)
+
+    def public(self, i: int) -> bool:
+        word = self.words[i]
+        if self.names.is_public(word.text) or any(a <= word.start < b for a, b in self.masked):
+            return True
+        return i > 0 and bool(_PUBLIC_BEFORE.match(self.words[i - 1].text))
+
+    def next_to(self, i: int) -> bool:
+        """Word i+1 follows word i with only a space between."""
+        return i + 1 < len(self.words) and self.text[
+            self.words[i].end : self.words[i + 1].start
+        ] in (" ", "  ")
+
+    def place_follows(self, i: int) -> bool:
+        """A street or building type after the words: "Jens Baggesens Vej", "Karen Blixens
+        Boulevard", "Sankt Lukas Kirke" name places."""
+        return self.next_to(i) and bool(_PLACE_WORDS.fullmatch(self.words[i + 1].text))
+
+    def surname_like(self, i: int) -> bool:
+        word = self.words[i].text
+        if self.public(i) or self.names.is_word(word):
+            return False
+        return word.lower() in self.names.surnames or (
+            word[0].isupper() and len(word) > 5 and word.lower().endswith("sen")
+        )
+
+    def extend(self, i: int, lower_ok: bool) -> int:
+        """The last word of a name beginning at word i: capitalised words (or known names,
+        where the transcript writes names in lower case) and particles ("van der")."""
+        j = i
+        while j - i < 3 and self.next_to(j):
+            k = j + 1
+            word = self.words[k]
+            if word.text.lower() in _PARTICLES and self.next_to(k):
+                if self.words[k + 1].capitalised and not self.public(k + 1):
+                    j = k + 1
+                    continue
+                break
+            capitalised = word.capitalised and not word.initial and not self.public(k)
+            if not (capitalised or (lower_ok and not word.capitalised and self.surname_like(k))):
+                break
+            j = k
+        return j
+
+    def span(self, i: int, j: int) -> Span | None:
+        if self.place_follows(j):
+            return None
+        return Span(self.words[i].start, self.words[j].end, Kind.NAME)
 
 
 def find(text: str) -> list[Span]:
+    reader = _Reader(text)
+    return [
+        *_after_cues(reader),
+        *_name_here(reader),
+        *_spelled(text),
+        *_known_names(reader),
+    ]
+
+
+def _after_cues(reader: _Reader) -> list[Span]:
     spans = []
-    cues = [(cue, True) for cue in _CUE.finditer(text)]
-    cues += [(cue, False) for cue in _WEAK_CUE.finditer(text)]
-    for cue, strong in cues:
-        position, end, words = cue.end(), cue.end(), 0
-        while words < 3:
-            word = _CAPITALISED.match(text, position)
-            if word is None or word.group() in _NOT_A_NAME_CAPITALISED:
-                break
-            end, words = word.end(), words + 1
-            gap = re.match(r"[ ]+", text[end:])
-            if gap is None:
-                break
-            position = end + gap.end()
-        if words == 0 and not strong:
+    text, names = reader.text, reader.names
+    cues = [(m.end(), m.lastgroup or "") for m in _CUE.finditer(text)]
+    cues += [(m.end(), "weak") for m in _WEAK_CUE.finditer(text)]
+    for position, strength in cues:
+        i = reader.at.get(position)
+        if i is None:
             continue
-        if words == 0:  # a name Whisper did not capitalise: take one word
-            word = _WORD.match(text, cue.end())
-            if word is None or word.group().lower() in _NOT_A_NAME:
-                continue
-            end = word.end()
-        spans.append(Span(cue.end(), end, Kind.NAME))
+        start = reader.words[i - 1].start if i > 0 and _title(reader, i - 1) else position
+        while _title(reader, i) and i + 1 < len(reader.words):
+            i += 1  # "min nabo fru Larsen": the title goes with the name
+        word = reader.words[i]
+        if reader.public(i):
+            continue
+        known = names.is_name(word.text)
+        if strength == "may" and not known and not (word.capitalised and _here_follows(reader, i)):
+            continue  # "det er Letbanen", "hej Aarhus"
+        if strength == "weak" and not word.capitalised:
+            continue
+        if word.capitalised:
+            reader_end = reader.extend(i, lower_ok=True)
+        elif strength == "says":
+            if names.is_word(word.text) and not names.is_name(word.text):
+                continue  # "jeg hedder ikke …"
+            reader_end = reader.extend(i, lower_ok=True)
+        elif names.is_name(word.text) and not names.is_word(word.text):
+            reader_end = reader.extend(i, lower_ok=True)  # "min nabo poul andersen"
+        else:
+            continue
+        span = reader.span(i, reader_end)
+        if span is not None:
+            spans.append(Span(min(start, span.start), span.end, Kind.NAME))
     return spans
+
+
+def _title(reader: _Reader, i: int) -> bool:
+    word = reader.words[i]
+    with_dot = reader.text[word.start : word.end + 1]
+    return bool(_TITLE.match(word.text) or _TITLE.match(with_dot))
+
+
+def _here_follows(reader: _Reader, i: int) -> bool:
+    """ "det er Mikkel her": the word "her" (here) after the name."""
+    return reader.next_to(i) and reader.words[i + 1].text.lower() == "her"
+
+
+def _name_here(reader: _Reader) -> list[Span]:
+    spans = []
+    for match in _NAME_HERE.finditer(reader.text):
+        i = reader.at.get(match.start("name"))
+        if i is None or reader.public(i):
+            continue
+        after = reader.text[match.end() : match.end() + 1]
+        if reader.names.is_name(reader.words[i].text) or after in {",", ".", "!", ""}:
+            spans.append(Span(match.start("name"), match.end("name"), Kind.NAME))
+    return spans
+
+
+def _spelled(text: str) -> list[Span]:
+    spans = []
+    for cue in _SPELL_CUE.finditer(text):
+        letters = _SPELLED_AFTER_CUE.match(text, cue.end())
+        if letters:
+            spans.append(Span(letters.start(), letters.end(), Kind.NAME))
+        # "Kim, det staves K-I-M": the name before the spelling is the same name.
+        before = re.search(
+            r"([A-ZÆØÅ][\wæøå'-]+)[,.]?\s+(?:(?i:det|it's|it\s+is)\s+)?$", text[: cue.start()]
+        )
+        if before and letters:
+            spans.append(Span(before.start(1), before.end(1), Kind.NAME))
+    spans += [Span(m.start(), m.end(), Kind.NAME) for m in _SPELLED_ANYWHERE.finditer(text)]
+    return spans
+
+
+def _known_names(reader: _Reader) -> list[Span]:
+    """First names from the list, without a formula: "Anna Berg", "… sagde Camilla"."""
+    spans = []
+    names, words = reader.names, reader.words
+    i = 0
+    while i < len(words):
+        word = words[i]
+        if (
+            word.capitalised
+            and not reader.public(i)
+            and not names.is_word(word.text)
+            and reader.next_to(i)
+            and words[i + 1].capitalised
+            and reader.surname_like(i + 1)
+        ):  # "Emre Demir": an unknown first name before a known surname
+            end = reader.extend(i, lower_ok=False)
+            span = reader.span(i, end)
+            if span is not None:
+                spans.append(span)
+                i = end + 1
+                continue
+        if not word.capitalised or not names.is_first_name(word.text) or reader.public(i):
+            i += 1
+            continue
+        end = reader.extend(i, lower_ok=False)
+        # "Per Hansen" is a name, "Per time" and "Hans cykel" are not.
+        if names.is_word(word.text) and (end == i or not reader.surname_like(i + 1)):
+            i += 1
+            continue
+        span = reader.span(i, end)
+        if span is not None:
+            spans.append(span)
+        i = end + 1
+    return spans
+
+
+def suspects(text: str, hidden: list[Span]) -> list[Span]:
+    """Capitalised words that may be names: not at a sentence start, not public, not hidden
+    already. Neighbouring ones form one suspect ("Lars Bo")."""
+    reader = _Reader(text)
+    found: list[Span] = []
+    for i, word in enumerate(reader.words):
+        if (
+            not word.capitalised
+            or word.initial
+            or word.text.isupper()  # "DSB", "I": acronyms and the pronoun
+            or reader.public(i)
+            or _is_place_name(word.text)
+            or any(s.start <= word.start < s.end for s in hidden)
+            or reader.place_follows(i)
+        ):
+            continue
+        if found and reader.text[found[-1].end : word.start] == " ":
+            found[-1] = Span(found[-1].start, word.end, Kind.NAME)
+        else:
+            found.append(Span(word.start, word.end, Kind.NAME))
+    return found
+
+
+def _is_place_name(word: str) -> bool:
+    """One word street and place names: "Toftevej", "Grøfthøjparken", "Rådhuspladsen"."""
+    return bool(
+        re.search(
+            r"(?i:vej|vejen|gade|gaden|allé|torv|torvet|plads|pladsen|parken|vænget|stræde|"
+            r"skolen|skole|kirke|kirken|hallen|huset|centret|bakken|høj|bjerg|rup|strup|"
+            r"lund|sø|søen|by|byen|holm|borg|havn|havnen)$",
+            word,
+        )
+    )
