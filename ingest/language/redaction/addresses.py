@@ -1,6 +1,8 @@
 """Street addresses: a street name and a house number ("Vestergade 12", "Grøfthøjparken
-treogtyve", "Jens Baggesens Vej 14, 2. tv", "14 Harbour Street"). A street named without a
-number is a place, not an address, and stays."""
+treogtyve", "Toftevej nummer 3", "Jens Baggesens Vej 14, 2. tv", "14 Harbour Street",
+"22 Linde Allé"), with the floor ("3. tv.", "4. sal", "4th floor") and a postcode and town
+after it ("Sønder Allé 5, 8000 Aarhus C"). A street named without a number is a place,
+not an address, and stays; so does a postcode with its town alone."""
 
 import re
 
@@ -8,24 +10,44 @@ from ingest.language.redaction.spans import Kind, Span
 
 _SUFFIX = (
     r"(?:vej|vejen|gade|gaden|allé|alle|stræde|strædet|plads|pladsen|torv|torvet|parken|"
-    r"vænget|boulevard|bakken|toften|stien|engen|haven|kvarteret|løkken|kajen|vang|vangen)"
+    r"vænget|vænge|boulevard|bakken|toften|stien|engen|haven|kvarteret|løkken|kajen|vang|"
+    r"vangen|lunden|hegnet|skrænten|højen|kæret|dalen|agrene|marken|gården|bjerget|toften)"
 )
+_STREET_TYPE = r"(?:Vej|Gade|Allé|Alle|Stræde|Plads|Torv|Boulevard|Vænge|Park|Have|Kvarter)"
 _NUMBER_WORD = (
     r"(?:en|et|to|tre|fire|fem|seks|syv|otte|ni|ti|elleve|tolv|tretten|fjorten|femten|seksten|"
     r"sytten|atten|nitten|tyve|tredive|fyrre|halvtreds|tres|halvfjerds|firs|halvfems|"
     r"\w+og(?:tyve|tredive|fyrre|halvtreds|tres|halvfjerds|firs|halvfems))"
 )
-_HOUSE = rf"(?:\d{{1,4}}(?!\d)(?:\s?[a-zA-Z]\b)?|{_NUMBER_WORD}\b)"
-_FLOOR = r"(?:,?\s*(?:\d{1,2}\.?|st\.?|stuen|kælder)\s*(?:sal\s*)?(?:th|tv|mf)\.?)?"
+_HOUSE = (
+    rf"(?:(?i:nummer|nr\.?|number|no\.?)\s+)?"
+    rf"(?:\d{{1,4}}(?!\d)(?:\s?[a-zA-Z]\b)?|{_NUMBER_WORD}\b)"
+)
+_FLOOR = (
+    r"(?:,?\s*(?:"
+    r"(?:\d{1,2}\.?|st\.?|stuen|kælder)\s*(?:sal\s*)?(?:th|tv|mf)\b\.?"
+    r"|(?:\d{1,2}\.?|første|anden|tredje|fjerde|femte|sjette)\s*sal\b"
+    r"|\d{1,2}(?:st|nd|rd|th)\s+floor\b))?"
+)
+_POSTCODE = r"(?:,?\s*\d{4}\s+[A-ZÆØÅ][\wæøå]+(?:\s+[A-ZÆØÅ]\b)?)?"
 _NOT_AFTER = r"(?!\s*(?:km|meter|m\b|minutter|min\b|procent|%|kr|kroner|gange|år|timer|km/t))"
+_CAPITALISED = r"[A-ZÆØÅ][\wæøå.-]+"
+_DANISH_STREET = (
+    rf"(?:\b(?:{_CAPITALISED}\s+){{1,3}}{_STREET_TYPE}"
+    rf"|\b(?:{_CAPITALISED}\s+){{0,2}}[\wæøåÆØÅ-]{{3,}}{_SUFFIX}"
+    rf"|\bVed\s+{_CAPITALISED})"
+)
 _DANISH = re.compile(
-    rf"(?:\b(?:[A-ZÆØÅ][\wæøå.-]+\s+){{1,3}}(?:Vej|Gade|Allé|Alle|Stræde|Plads|Torv|Boulevard)"
-    rf"|\b[\wæøåÆØÅ-]{{3,}}{_SUFFIX})\s+{_HOUSE}{_NOT_AFTER}{_FLOOR}",
+    rf"{_DANISH_STREET}\s+{_HOUSE}{_NOT_AFTER}{_FLOOR}{_POSTCODE}",
     re.UNICODE,
 )
 _ENGLISH_ROAD = r"(?:Street|St\.|Road|Rd\.|Avenue|Ave\.|Lane|Way|Drive|Close|Place|Square|Terrace)"
+_FLAT = r"(?:(?i:flat|apartment|apt\.?|lejlighed)\s+\d{1,3}[a-zA-Z]?,?\s+)?"
+_ENGLISH_FLOOR = r"(?:\d{1,2}(?:st|nd|rd|th)\s+floor,?\s+)?"
 _ENGLISH = re.compile(
-    rf"\b\d{{1,4}}[a-zA-Z]?\s+(?:[A-Z][a-z]+\s+){{1,3}}{_ENGLISH_ROAD}"
+    rf"{_FLAT}{_ENGLISH_FLOOR}\b\d{{1,4}}[a-zA-Z]?\s+"
+    rf"(?:(?:[A-Z][a-z]+\s+){{1,3}}{_ENGLISH_ROAD}"
+    rf"|(?:{_CAPITALISED}\s+){{0,2}}(?:{_STREET_TYPE}\b|[\wæøåÆØÅ-]{{3,}}{_SUFFIX}\b)){_POSTCODE}"
     rf"|\b(?:[A-Z][a-z]+\s+){{1,3}}{_ENGLISH_ROAD}\s+\d{{1,4}}\b{_NOT_AFTER}"
 )
 
