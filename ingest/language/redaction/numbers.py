@@ -30,7 +30,25 @@ _DIGIT_WORDS = {
     "six": 6, "seven": 7, "eight": 8, "nine": 9,
 }  # fmt: skip
 _DASHES = {"-", "\u2013", "bindestreg", "streg", "tankestreg", "minus", "dash", "hyphen"}
-_JOINERS = {"og", "and"}  # "fem og fyrre", "one hundred and five"
+_JOINERS = {"og", "and"}
+_PLUS = {"plus", "+"}
+# Fillers inside a number do not split it: "42 17. Øh, 90 65", "28 øh 61 øhm 45 03".
+_FILLERS = re.compile(
+    r"(?i:øh|øhm|øhh|ehm|æh|æhm|eh|hmm|mm|altså|hvad\s+er\s+det\s+nu|hvad\s+var\s+det\s+nu|"
+    r"lad\s+mig\s+se|um|umm|uh|uhm|erm|let\s+me\s+see)\b[,.]?"
+)
+_LAST_FOUR = re.compile(
+    r"\b(?i:(?:de|mine)\s+(?:sidste\s+fire|fire\s+sidste)(?:\s+cifre)?|"
+    r"(?:the|my)\s+last\s+four(?:\s+digits)?)(?:\s+(?i:er|is|are))?\s*[:,]?\s*"
+)
+_BORN = re.compile(
+    r"\b(?i:født|fødselsdag|fødselsdato|born|birthday|date\s+of\s+birth)"
+    r"(?:\s+(?i:er|is|was|den|d\.|on|the))*\s+"
+)
+# The birth date runs to the end of its clause.
+_CLAUSE_END = re.compile(
+    r",|;|\s(?i:og|and|men|but|så)\s|[.!?](?=\s+[A-ZÆØÅ]|\s*$)"
+)  # "fem og fyrre", "one hundred and five"
 _MAGNITUDES = re.compile(
     r"^(hundrede|hundred|tusind|tusinde|thousand|millioner|million|millions|mio|milliard\w*|billion\w*)$"
 )
@@ -55,6 +73,7 @@ class Group:
     end: int
     sep: str  # what stood before it in the run: "", " ", ",", "-", ".", "|" (a full stop)
     prefix: bool = False  # +45 or 0045
+    plus: bool = False  # "plus" or "+" was said or written just before it
 
 
 @dataclass
@@ -66,9 +85,10 @@ class _Token:
 
 
 def find(text: str, language: str | None = None) -> list[Span]:
-    spans = []
+    text = _without_fillers(text)
+    spans = _last_four(text, language)
     for chain in _chains(text):
-        parts = [(run, after, list(_groups(text, run, language))) for run, after in chain]
+        parts = [(run, after, _groups(text, run, language)) for run, after in chain]
         each = [s for run, after, groups in parts for s in _windows(text, groups, run, after)]
         if len(parts) == 1:
             spans += each
@@ -86,6 +106,40 @@ def find(text: str, language: str | None = None) -> list[Span]:
         spans += whole + [
             s for s in each if not any(s.start < w.end and w.start < s.end for w in whole)
         ]
+    return spans
+
+
+def _without_fillers(text: str) -> str:
+    """The text with each filler between two number words blanked out (same length, so
+    spans still point into the original)."""
+    out = text
+    for match in _FILLERS.finditer(text):
+        before = text[max(0, match.start() - 30) : match.start()].split()
+        after = text[match.end() : match.end() + 30].split()
+        if before and after and _is_number(_bare(before[-1])) and _is_number(_bare(after[0])):
+            out = out[: match.start()] + " " * (match.end() - match.start()) + out[match.end() :]
+    return out
+
+
+def _bare(word: str) -> str:
+    return word.strip(_EDGE).rstrip(",.;:!?").lower()
+
+
+def _last_four(text: str, language: str | None) -> list[Span]:
+    """ "de sidste fire (cifre) er 2231": the end of a CPR number, hidden with the birth date
+    said anywhere in the same message ("født den 9. juni 79")."""
+    spans = []
+    runs = {run[0].start: run for run, _ in _runs(text)}
+    for cue in _LAST_FOUR.finditer(text):
+        run = runs.get(cue.end())
+        if run is None or len(_digits(_groups(text, run, language))) != 4:
+            continue
+        spans.append(Span(run[0].start, run[-1].end, Kind.CPR))
+        for born in _BORN.finditer(text):
+            end = _CLAUSE_END.search(text, born.end(), born.end() + 40)
+            stop = end.start() if end else min(len(text), born.end() + 40)
+            if stop > born.end():
+                spans.append(Span(born.end(), stop, Kind.CPR))
     return spans
 
 
@@ -154,7 +208,8 @@ def _runs(text: str) -> Iterator[tuple[list[_Token], str]]:
                 token.word in _DASHES or (token.word in _JOINERS and not run[-1].word[0].isdigit())
             )
         )
-        if numeric[i] or between:
+        plus = token.word in _PLUS and i + 1 < len(tokens) and numeric[i + 1]
+        if numeric[i] or between or (plus and not run):
             run.append(token)
             if token.trailing and token.trailing[-1] in ".;:!?":  # the sentence ends
                 yield run, ""
@@ -170,23 +225,52 @@ def _runs(text: str) -> Iterator[tuple[list[_Token], str]]:
 # Groups -------------------------------------------------------------------------------------
 
 
-def _groups(text: str, run: list[_Token], language: str | None) -> Iterator[Group]:
+def _groups(text: str, run: list[_Token], language: str | None) -> list[Group]:
+    return _country_codes(list(_read_groups(text, run, language)))
+
+
+def _read_groups(text: str, run: list[_Token], language: str | None) -> Iterator[Group]:
     sep = ""
     words: list[_Token] = []
+    plus: _Token | None = None
     for token in [*run, None]:
+        if token is not None and token.word in _PLUS:
+            plus = token
+            continue
         if token is not None and not _DIGITS.fullmatch(token.word) and token.word not in _DASHES:
             words.append(token)
             continue
         if words:
-            yield from _spoken(text, words, sep, language)
-            sep, words = words[-1].trailing[:1] or " ", []
+            yield from _after_plus(_spoken(text, words, sep, language), plus)
+            sep, words, plus = words[-1].trailing[:1] or " ", [], None
         if token is None:
             break
         if token.word in _DASHES:
             sep = "-"
             continue
-        yield from _written(token, sep)
-        sep = token.trailing[:1] or " "
+        yield from _after_plus(_written(token, sep), plus)
+        sep, plus = token.trailing[:1] or " ", None
+
+
+def _after_plus(groups: Iterator[Group], plus: _Token | None) -> Iterator[Group]:
+    for n, group in enumerate(groups):
+        yield replace(group, start=plus.start, plus=True) if plus and n == 0 else group
+
+
+def _country_codes(groups: list[Group]) -> list[Group]:
+    """ "plus 45", "plus fem og fyrre", "00 45", "nul nul fire fem" before eight more digits
+    become one prefix group, so the number after it is read from its first digit."""
+    for i in range(len(groups)):
+        digits = ""
+        for k in range(i, min(i + 4, len(groups))):
+            digits += groups[k].digits
+            rest = sum(len(g.digits) for g in groups[k + 1 :])
+            if ((digits == "45" and groups[i].plus) or digits == "0045") and rest >= 8:
+                code = Group("45", groups[i].start, groups[k].end, groups[i].sep, prefix=True)
+                return [*groups[:i], code, *groups[k + 1 :]]
+            if len(digits) >= 4:
+                break
+    return groups
 
 
 def _written(token: _Token, sep: str) -> Iterator[Group]:
@@ -268,6 +352,8 @@ def _cpr_like(window: list[Group]) -> bool:
         date(2000 + year, month, day)
     except ValueError:
         return False
+    if [len(g.digits) for g in window] == [2, 2, 2, 4] and window[3].sep in "- ":
+        return True  # "04.11.88-1290": a CPR written with dots
     return all(g.sep != "." for g in window[1:])  # "01.01.1990" is a date
 
 
