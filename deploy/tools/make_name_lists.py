@@ -1,12 +1,9 @@
 """Regenerates ingest/language/redaction/data/{first_names,surnames}.txt from Faker's
 person providers (https://pypi.org/project/Faker/, MIT licence, maintained).
 
-    pip install 'faker==40.63.0' && apt-get install wdanish wamerican
-    python deploy/tools/make_name_lists.py
+    pip install 'faker==40.63.0' && python deploy/tools/make_name_lists.py
 
-also_words.txt lists the names whose lower-case form is an ordinary word in Debian's
-spelling lists (wdanish: Den store danske ordliste, GPL-2+; wamerican: SCOWL, permissive):
-"Per", "Hans", "Mark", "Bo", "Lærke", "Rose". Such a name is taken for a name only in context.
+data/also_words.txt (names that are also ordinary words) is kept by hand beside them.
 
 Danish and Nordic lists first, then the languages of Aarhus's larger immigrant groups that
 Faker writes in Latin letters (Turkish, Pakistani, Algerian, Bosnian/Croatian, Polish,
@@ -26,7 +23,6 @@ LOCALES = [
     "vi_VN", "id_ID", "en_US", "en_GB", "en_IE", "fr_FR", "es_ES", "it_IT", "pt_PT",
 ]  # fmt: skip
 LATIN = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿĀ-žǍ-ǰȘ-ț' -]+")
-DICTIONARIES = [Path("/usr/share/dict/danish"), Path("/usr/share/dict/american-english")]
 OUT = Path(__file__).parents[2] / "ingest" / "language" / "redaction" / "data"
 
 
@@ -54,20 +50,6 @@ def main() -> None:
     )
     for name, words in (("first_names.txt", first), ("surnames.txt", last - first)):
         (OUT / name).write_text(header + "\n".join(sorted(words)) + "\n", encoding="utf-8")
-    ordinary = {
-        line.strip()
-        for dictionary in DICTIONARIES
-        for line in dictionary.read_text(encoding="utf-8").splitlines()
-        if line[:1].islower()
-    }
-    also_words = sorted(n for n in first | last if n.lower() in ordinary)
-    (OUT / "also_words.txt").write_text(
-        "# Names in first_names.txt and surnames.txt that are also ordinary words, by\n"
-        "# Debian's wdanish (Den store danske ordliste, GPL-2+) and wamerican (SCOWL).\n"
-        + "\n".join(also_words)
-        + "\n",
-        encoding="utf-8",
-    )
 
 
 if __name__ == "__main__":

@@ -11,7 +11,9 @@ from ingest.language.redaction.spans import Kind, Span
 _SUFFIX = (
     r"(?:vej|vejen|gade|gaden|allé|alle|stræde|strædet|plads|pladsen|torv|torvet|parken|"
     r"vænget|vænge|boulevard|bakken|toften|stien|engen|haven|kvarteret|løkken|kajen|vang|"
-    r"vangen|lunden|hegnet|skrænten|højen|kæret|dalen|agrene|marken|gården|bjerget|toften)"
+    r"vangen|lunden|hegnet|skrænten|højen|kæret|dalen|agrene|marken|gården|bjerget|have|"
+    r"hegn|ager|kær|høj|bjerg|lund|park|sti|ringen|bakke|dal|holm|kilde|brink|krog|toft|"
+    r"tofte|eng|brygge|kaj|passage)"
 )
 _STREET_TYPE = r"(?:Vej|Gade|Allé|Alle|Stræde|Plads|Torv|Boulevard|Vænge|Park|Have|Kvarter)"
 _NUMBER_WORD = (
@@ -21,7 +23,7 @@ _NUMBER_WORD = (
 )
 _HOUSE = (
     rf"(?:(?i:nummer|nr\.?|number|no\.?)\s+)?"
-    rf"(?:\d{{1,4}}(?!\d)(?:\s?[a-zA-Z]\b)?|{_NUMBER_WORD}\b)"
+    rf"(?:(?!(?:19|20)\d\d\b)\d{{1,4}}(?!\d)(?:\s?[a-zA-Z]\b)?|{_NUMBER_WORD}\b)"
 )
 _FLOOR = (
     r"(?:,?\s*(?:"
@@ -30,7 +32,11 @@ _FLOOR = (
     r"|\d{1,2}(?:st|nd|rd|th)\s+floor\b))?"
 )
 _POSTCODE = r"(?:,?\s*\d{4}\s+[A-ZÆØÅ][\wæøå]+(?:\s+[A-ZÆØÅ]\b)?)?"
-_NOT_AFTER = r"(?!\s*(?:km|meter|m\b|minutter|min\b|procent|%|kr|kroner|gange|år|timer|km/t))"
+_NOT_AFTER = (
+    r"(?!\s*(?:km|meter|m\b|minutter|min\b|procent|%|kr|kroner|gange|år|timer|km/t|boliger|"
+    r"lejligheder|børn|elever|mennesker|personer|beboere|familier|biler|busser|huse|træer|"
+    r"bænke|pladser|stk|dage|uger|måneder|people|cars|homes|years|minutes))"
+)
 _CAPITALISED = r"[A-ZÆØÅ][\wæøå.-]+"
 _DANISH_STREET = (
     rf"(?:\b(?:{_CAPITALISED}\s+){{1,3}}{_STREET_TYPE}"

@@ -15,8 +15,13 @@ _SPOKEN_JOIN = (
 _PIECE = r"[\w+.-]*[\w+]"
 _AT = re.compile(r"\s*@\s*|\s+(?i:at|snabel[\s-]?a|snabela|snabel)\s+")
 _LOCAL = re.compile(rf"{_PIECE}(?:{_SPOKEN_JOIN}{_PIECE})*$")
-_DOMAIN = re.compile(
-    rf"[\w-]+(?:(?:{_SPOKEN_DOT}|\.)[\w-]+)*?(?:{_SPOKEN_DOT}|\.)(?i:[a-zæøå]{{2,}})\b"
+_TLD = r"(?i:d\s?k|c\s?o\s?m|[a-zæøå]{2,})"
+_DOMAIN = re.compile(rf"[\w-]+(?:(?:{_SPOKEN_DOT}|\.)[\w-]+)*?(?:{_SPOKEN_DOT}|\.){_TLD}\b")
+# "min mail er anna berg snabel a …": after such words the whole local part is taken,
+# spaces and all, since Whisper may split one spoken address into several words.
+_CUE = re.compile(
+    r"\b(?i:e-?mail(?:adresse)?|mail(?:adresse)?|skriv\s+til|write\s+to|send\s+(?:den\s+)?til|"
+    r"email\s+address)(?:\s+(?i:er|is|på|til|at|adressen))*\s*:?\s+"
 )
 _LOOK_BACK = 80  # characters before "at" that may hold the local part
 
@@ -29,6 +34,10 @@ def find(text: str) -> list[Span]:
             continue
         window = max(0, at.start() - _LOOK_BACK)
         local = _LOCAL.search(text, window, at.start())
-        if local:
-            spans.append(Span(local.start(), domain.end(), Kind.EMAIL))
+        cues = list(_CUE.finditer(text, window, at.start()))
+        start = local.start() if local else None
+        if cues and len(text[cues[-1].end() : at.start()].split()) <= 4:
+            start = min(start if start is not None else at.start(), cues[-1].end())
+        if start is not None and start < at.start():
+            spans.append(Span(start, domain.end(), Kind.EMAIL))
     return spans

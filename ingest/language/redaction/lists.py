@@ -4,7 +4,7 @@
   of Aarhus's larger immigrant groups, taken from Faker's person providers (MIT licence,
   data/LICENSE-faker.txt) by deploy/tools/make_name_lists.py;
 - data/also_words.txt: those names that are also ordinary Danish or English words ("Per",
-  "Hans", "Mark", "Bo"), which count as names only in context;
+  "Hans", "Mark", "Bo"), chosen by hand, which count as names only in context;
 - data/public_names.txt: places, institutions, public roles, days and months.
 """
 

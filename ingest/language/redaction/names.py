@@ -53,7 +53,8 @@ _INTRODUCES = (
 # After these, only a known name ("det er Camilla"; "det er Letbanen" stays).
 _MAY_INTRODUCE = (
     r"det\s+er|det\s+var|her\s+er|this\s+is|it's|it\s+is|here\s+is|kære|dear|hej|hejsa|"
-    r"hallo|hi|hello|goddag"
+    r"hallo|hi|hello|goddag|kh|knus|farvel|vi\s+ses|hej\s+hej|tak|tak\s+for\s+nu|thanks|"
+    r"cheers|bye|best|love"
 )
 _TITLE = re.compile(rf"(?i:{_TITLES})$")
 _CUE = re.compile(
@@ -64,7 +65,7 @@ _WEAK_CUE = re.compile(r"\b(?i:i\s+am|i'm|jeg\s+er)\s+(?=[A-ZÆØÅ])")
 # "Søren her, …": a name then "her" at the start of a message or after a greeting.
 _NAME_HERE = re.compile(
     r"(?:^|[.!?]\s+|\b(?i:hej|hejsa|hallo|goddag|godmorgen|hi|hello)[,!]?\s+)"
-    r"(?P<name>[A-ZÆØÅ][\wæøå'-]+(?:\s+[A-ZÆØÅ][\wæøå'-]+){0,2})\s+her\b"
+    r"(?P<name>[\wæøåÆØÅ'-]+(?:\s+[A-ZÆØÅ][\wæøå'-]+){0,2})\s+(?i:her)\b"
 )
 _SPELL_CUE = re.compile(
     r"\b(?i:staves|stavet|staver|stavede|bogstaveret|spelled|spelt|spell\s+it|spells)"
@@ -81,10 +82,14 @@ _PLACE_WORDS = re.compile(
     r"skole|skolen|kirke|kirken|park|parken|hus|huset|hallen|hal|center|centret|centeret|"
     r"hospital|gymnasium|bibliotek|biblioteket|kollegium|kollegiet|street|road|lane|"
     r"avenue|square|school|church|hall|park|college|university|universitet|museum|"
-    r"stadion|station|stationen|sø|søen|skov|skoven|bakke|bakken|have|haven|mark|marken)"
+    r"stadion|station|stationen)"
 )
+# A name after a public role belongs to a public figure ("borgmester Anders Winther").
 _PUBLIC_BEFORE = re.compile(
-    r"(?i:sankt|skt\.?|st\.?|kong|dronning|prins|prinsesse|king|queen|saint)$"
+    r"(?i:sankt|skt\.?|st\.?|kong|dronning|prins|prinsesse|king|queen|saint|borgmester|"
+    r"borgmesteren|rådmand|rådmanden|minister|ministeren|statsminister|statsministeren|"
+    r"folketingsmedlem|byrådsmedlem|formand|formanden|direktør|direktøren|mayor|"
+    r"councillor|councilor|president|præsident|biskop|professor)$"
 )
 
 
@@ -131,7 +136,8 @@ class _Reader:
         word = self.words[i]
         if self.names.is_public(word.text) or any(a <= word.start < b for a, b in self.masked):
             return True
-        return i > 0 and bool(_PUBLIC_BEFORE.match(self.words[i - 1].text))
+        # The role stands before the first name; the surname goes with it.
+        return any(k >= 0 and _PUBLIC_BEFORE.match(self.words[k].text) for k in (i - 1, i - 2))
 
     def next_to(self, i: int) -> bool:
         """Word i+1 follows word i with only a space between."""
@@ -164,6 +170,8 @@ class _Reader:
                     j = k + 1
                     continue
                 break
+            if _PLACE_WORDS.fullmatch(word.text):
+                break  # "Jens Baggesens Vej": the name of a street
             capitalised = word.capitalised and not word.initial and not self.public(k)
             if not (capitalised or (lower_ok and not word.capitalised and self.surname_like(k))):
                 break
@@ -239,8 +247,10 @@ def _name_here(reader: _Reader) -> list[Span]:
         i = reader.at.get(match.start("name"))
         if i is None or reader.public(i):
             continue
+        word = reader.words[i]
         after = reader.text[match.end() : match.end() + 1]
-        if reader.names.is_name(reader.words[i].text) or after in {",", ".", "!", ""}:
+        known = reader.names.is_name(word.text) and not reader.names.is_word(word.text)
+        if known or (word.capitalised and after in {",", ".", "!", ""}):
             spans.append(Span(match.start("name"), match.end("name"), Kind.NAME))
     return spans
 

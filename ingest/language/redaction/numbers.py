@@ -34,12 +34,16 @@ _JOINERS = {"og", "and"}
 _PLUS = {"plus", "+"}
 # Fillers inside a number do not split it: "42 17. Øh, 90 65", "28 øh 61 øhm 45 03".
 _FILLERS = re.compile(
-    r"(?i:øh|øhm|øhh|ehm|æh|æhm|eh|hmm|mm|altså|hvad\s+er\s+det\s+nu|hvad\s+var\s+det\s+nu|"
-    r"lad\s+mig\s+se|um|umm|uh|uhm|erm|let\s+me\s+see)\b[,.]?"
+    r"[-,.…]*\s*\b(?i:ø+h+m*|e+h+m*|æ+h+m*|a+h+|hm+|m{2,}|altså|hvad\s+er\s+det\s+nu|"
+    r"hvad\s+var\s+det\s+nu|lad\s+mig\s+se|vent\s+lige|vent|lige\s+et\s+øjeblik|"
+    r"jeg\s+mener|og\s+så|u+m+|u+h+m*|erm|let\s+me\s+see|i\s+mean|and\s+then|wait)"
+    r"\b[-,.…?!]*"
 )
 _LAST_FOUR = re.compile(
-    r"\b(?i:(?:de|mine)\s+(?:sidste\s+fire|fire\s+sidste)(?:\s+cifre)?|"
-    r"(?:the|my)\s+last\s+four(?:\s+digits)?)(?:\s+(?i:er|is|are))?\s*[:,]?\s*"
+    r"\b(?i:(?:de|mine|og\s+så|så)\s+(?:sidste\s+(?:fire|4)|(?:fire|4)\s+sidste)"
+    r"(?:\s+(?:cifre|tal|numre))?|resten|(?:the|my)\s+last\s+(?:four|4)"
+    r"(?:\s+(?:digits|numbers))?|the\s+rest|(?:det\s+)?(?:slutter|ender)\s+(?:med|på)|"
+    r"(?:it\s+)?ends\s+(?:with|in))(?:\s+(?i:er|is|are))?\s*[:,]?\s*"
 )
 _BORN = re.compile(
     r"\b(?i:født|fødselsdag|fødselsdato|born|birthday|date\s+of\s+birth)"
@@ -135,11 +139,31 @@ def _last_four(text: str, language: str | None) -> list[Span]:
         if run is None or len(_digits(_groups(text, run, language))) != 4:
             continue
         spans.append(Span(run[0].start, run[-1].end, Kind.CPR))
+        spans += _first_half(text, runs, language)
         for born in _BORN.finditer(text):
             end = _CLAUSE_END.search(text, born.end(), born.end() + 40)
             stop = end.start() if end else min(len(text), born.end() + 40)
             if stop > born.end():
                 spans.append(Span(born.end(), stop, Kind.CPR))
+    return spans
+
+
+_DATE = re.compile(
+    r"\b\d{1,2}\.?\s*(?i:januar|februar|marts|april|maj|juni|juli|august|september|oktober|"
+    r"november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|okt|oct|nov|dec|january|"
+    r"february|march|may|june|july|october)\.?,?\s*(?:\d{4}|\d{2})\b"
+    r"|\b\d{1,2}[./-]\d{1,2}(?:[./-]|\s+)(?:\d{4}|\d{2})\b"
+)
+
+
+def _first_half(text: str, runs: dict[int, list[_Token]], language: str | None) -> list[Span]:
+    """With the last four digits said, a date in the same message is the first half of the
+    CPR number: "090679", "9. juni 79", "9/6 1979"."""
+    spans = [Span(m.start(), m.end(), Kind.CPR) for m in _DATE.finditer(text)]
+    for run in runs.values():
+        digits = _digits(_groups(text, run, language))
+        if len(digits) == 6 and _cpr_like([Group(digits + "0000", 0, 0, "")]):
+            spans.append(Span(run[0].start, run[-1].end, Kind.CPR))
     return spans
 
 
