@@ -159,6 +159,11 @@ class ReviewOut(BaseModel):
     published: str = Field(description="the text the public will read if approved")
     edited: bool = Field(description="a moderator changed the spans found automatically")
     published_text: str | None = Field(description="what the public reads now, if approved")
+    suspects: list[SpanOut] = Field(
+        default=[],
+        description="capitalised words that may be names, not hidden: for the moderator to check",
+    )
+    suspect_count: int = Field(default=0, description='how many, as in "2 mulige navne"')
 
     @classmethod
     def of(cls, clip: Clip, seen: Review) -> "ReviewOut":
@@ -173,6 +178,11 @@ class ReviewOut(BaseModel):
             published=seen.published,
             edited=seen.edited,
             published_text=clip.published_text,
+            suspects=[
+                SpanOut(start=s.start, end=s.end, kind=s.kind, text=seen.raw[s.start : s.end])
+                for s in seen.suspects
+            ],
+            suspect_count=len(seen.suspects),
         )
 
 

@@ -142,7 +142,8 @@ def transcript_history(clip_id: ClipId, session: SessionDep, who: Reader) -> lis
 
 @router.get("/{clip_id}/review", response_model=ReviewOut, responses=NOT_FOUND)
 def get_review(clip_id: ClipId, session: SessionDep, who: Moderator) -> ReviewOut:
-    """The raw transcript with its personal data marked, and the text approval publishes."""
+    """The raw transcript with its personal data marked, the text approval publishes, and
+    the possible names left visible (`suspects`, `suspect_count`) for the moderator to check."""
     clip = _clip(session, clip_id)
     return ReviewOut.of(clip, review(clip))
 
