@@ -127,14 +127,15 @@ def measure(corpus: Path, show_lines: bool) -> Figures:
 
 
 def milliseconds_for_150_words() -> float:
-    """Printed, not asserted: speed targets belong to the benchmark."""
+    """Printed, not asserted: speed targets belong to the benchmark. CPU time of this
+    process, so that other work on a shared machine does not count."""
     text = " ".join(" ".join(case.text for case in cases(DEVELOPMENT)).split()[:150])
     find_spans(text)  # the first call loads the name lists and warms the caches
-    runs = 20
-    started = time.perf_counter()
+    runs = 50
+    started = time.process_time()
     for _ in range(runs):
         find_spans(text)
-    return (time.perf_counter() - started) / runs * 1000
+    return (time.process_time() - started) / runs * 1000
 
 
 def test_the_corpora_are_big_enough_and_danish_first() -> None:
@@ -147,7 +148,7 @@ def test_the_corpora_are_big_enough_and_danish_first() -> None:
 def test_development_corpus_recall_is_complete_and_damage_small() -> None:
     figures = measure(DEVELOPMENT, show_lines=True)
     print("\n" + figures.summary("development corpus"))
-    print(f"redaction of a 150-word transcript: {milliseconds_for_150_words():.2f} ms")
+    print(f"redaction of a 150-word transcript: {milliseconds_for_150_words():.2f} ms CPU")
     assert figures.recall == 1.0 and figures.damage <= MAX_DAMAGE, "\n".join(figures.examples)
 
 

@@ -22,14 +22,14 @@ _NUMBER_WORD = (
     r"\w+og(?:tyve|tredive|fyrre|halvtreds|tres|halvfjerds|firs|halvfems))"
 )
 _HOUSE = (
-    rf"(?:(?i:nummer|nr\.?|number|no\.?)\s+)?"
+    rf"(?:,?\s*(?i:nummer|nr\.?|number|no\.?)\s+)?"
     rf"(?:(?!(?:19|20)\d\d\b)\d{{1,4}}(?!\d)(?:\s?[a-zA-Z]\b)?|{_NUMBER_WORD}\b)"
 )
+_SIDE = r"(?:til\s+(?:højre|venstre)|midt\s+for|th\b\.?|tv\b\.?|mf\b\.?)"
+_LEVEL = r"(?:\d{1,2}\.?|første|anden|tredje|fjerde|femte|sjette|st\.?|stuen|kælder)"
 _FLOOR = (
-    r"(?:,?\s*(?:"
-    r"(?:\d{1,2}\.?|st\.?|stuen|kælder)\s*(?:sal\s*)?(?:th|tv|mf)\b\.?"
-    r"|(?:\d{1,2}\.?|første|anden|tredje|fjerde|femte|sjette)\s*sal\b"
-    r"|\d{1,2}(?:st|nd|rd|th)\s+floor\b))?"
+    rf"(?:,?\s*(?:{_LEVEL}\s*(?:sal\b\.?(?:,?\s*{_SIDE})?|{_SIDE})"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)\s+floor\b))?"
 )
 _POSTCODE = r"(?:,?\s*\d{4}\s+[A-ZÆØÅ][\wæøå]+(?:\s+[A-ZÆØÅ]\b)?)?"
 _NOT_AFTER = (
@@ -44,7 +44,7 @@ _DANISH_STREET = (
     rf"|\bVed\s+{_CAPITALISED})"
 )
 _DANISH = re.compile(
-    rf"{_DANISH_STREET}\s+{_HOUSE}{_NOT_AFTER}{_FLOOR}{_POSTCODE}",
+    rf"{_DANISH_STREET}(?:\s+|(?=,)){_HOUSE}{_NOT_AFTER}{_FLOOR}{_POSTCODE}",
     re.UNICODE,
 )
 _ENGLISH_ROAD = r"(?:Street|St\.|Road|Rd\.|Avenue|Ave\.|Lane|Way|Drive|Close|Place|Square|Terrace)"

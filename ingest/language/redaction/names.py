@@ -22,7 +22,7 @@ from ingest.language.redaction.spans import Kind, Span
 
 _WORD = re.compile(r"[^\W\d_][\w'\u2019]*(?:-[^\W\d_][\w'\u2019]*)*")
 _OPENERS = " \t\"'«»(\u2014\u2013-"  # what may stand before the first word of a text
-_SENTENCE_END = ".!?:…"
+_SENTENCE_BREAK = re.compile(r"[.!?:…\n]")
 
 # After these, any word is the name, capitalised or not.
 _SAYS_NAME = (
@@ -39,7 +39,7 @@ _RELATIONS = (
     r"wife|son|daughter|colleague|landlord|friend|boyfriend|girlfriend|brother|sister|"
     r"mother|father|mum|mom|dad|partner|boss|teacher|caretaker"
 )
-_TITLES = r"fru|hr\.?|herr|frk\.?|frøken|mrs\.?|mr\.?|ms\.?|miss|dr\.?|doktor"
+_TITLES = r"fru|hr\.?|herr|frk\.?|frøken|mrs\.?|mr\.?|ms\.?|miss|dr\.?|doktor|familien|the\s+family"
 # After these, a capitalised word or a known name in lower case.
 _INTRODUCES = (
     rf"(?:(?:kærlig|venlig|mange|de\s+bedste)\s+)?hilsen(?:\s+fra)?|"
@@ -109,8 +109,8 @@ def _words(text: str) -> list[_Word]:
     found, previous_end = [], 0
     for match in _WORD.finditer(text):
         gap = text[previous_end : match.start()]
-        initial = (previous_end == 0 and not gap.strip(_OPENERS)) or any(
-            c in _SENTENCE_END or c == "\n" for c in gap
+        initial = (previous_end == 0 and not gap.strip(_OPENERS)) or bool(
+            _SENTENCE_BREAK.search(gap)
         )
         found.append(_Word(match.start(), match.end(), match.group(), initial))
         previous_end = match.end()
@@ -150,11 +150,20 @@ class _Reader:
         Boulevard", "Sankt Lukas Kirke" name places."""
         return self.next_to(i) and bool(_PLACE_WORDS.fullmatch(self.words[i + 1].text))
 
-    def surname_like(self, i: int) -> bool:
+    def surname(self, i: int) -> bool:
+        """A surname from the list, or a Danish one in -sen ("Brodersen")."""
         word = self.words[i].text
         if self.public(i) or self.names.is_word(word):
             return False
         return word.lower() in self.names.surnames or (
+            word[0].isupper() and len(word) > 5 and word.lower().endswith("sen")
+        )
+
+    def surname_like(self, i: int) -> bool:
+        word = self.words[i].text
+        if self.public(i) or self.names.is_word(word):
+            return False
+        return self.names.is_name(word) or (
             word[0].isupper() and len(word) > 5 and word.lower().endswith("sen")
         )
 
@@ -197,7 +206,9 @@ def find(text: str) -> list[Span]:
 def _after_cues(reader: _Reader) -> list[Span]:
     spans = []
     text, names = reader.text, reader.names
-    cues = [(m.end(), m.lastgroup or "") for m in _CUE.finditer(text)]
+    # Tried at word starts only: the pattern is long, and most positions start no cue.
+    matches = [_CUE.match(text, word.start) for word in reader.words]
+    cues = [(m.end(), m.lastgroup or "") for m in matches if m is not None]
     cues += [(m.end(), "weak") for m in _WEAK_CUE.finditer(text)]
     for position, strength in cues:
         i = reader.at.get(position)
@@ -226,8 +237,24 @@ def _after_cues(reader: _Reader) -> list[Span]:
             continue
         span = reader.span(i, reader_end)
         if span is not None:
-            spans.append(Span(min(start, span.start), span.end, Kind.NAME))
+            end = max([span.end] + [s.end for s in _and_another(reader, reader_end)])
+            spans.append(Span(min(start, span.start), end, Kind.NAME))
     return spans
+
+
+def _and_another(reader: _Reader, j: int) -> list[Span]:
+    """ "hilsen Gitte og Xiulan", "min nabo Poul & Hanne": a second name joined to the first."""
+    words = reader.words
+    if not (reader.next_to(j) and j + 2 < len(words) and reader.next_to(j + 1)):
+        return []
+    joined, second = words[j + 1], words[j + 2]
+    if joined.text.lower() not in ("og", "and", "&") or reader.public(j + 2):
+        return []
+    if not second.capitalised and not reader.surname_like(j + 2):
+        return []
+    end = reader.extend(j + 2, lower_ok=True)
+    span = reader.span(j + 2, end)
+    return [span] if span is not None else []
 
 
 def _title(reader: _Reader, i: int) -> bool:
@@ -280,11 +307,12 @@ def _known_names(reader: _Reader) -> list[Span]:
         word = words[i]
         if (
             word.capitalised
+            and (not word.initial or names.is_name(word.text))
             and not reader.public(i)
             and not names.is_word(word.text)
             and reader.next_to(i)
             and words[i + 1].capitalised
-            and reader.surname_like(i + 1)
+            and reader.surname(i + 1)
         ):  # "Emre Demir": an unknown first name before a known surname
             end = reader.extend(i, lower_ok=False)
             span = reader.span(i, end)
@@ -292,6 +320,17 @@ def _known_names(reader: _Reader) -> list[Span]:
                 spans.append(span)
                 i = end + 1
                 continue
+        if (
+            not word.capitalised
+            and names.is_first_name(word.text)
+            and not names.is_word(word.text)
+            and reader.next_to(i)
+            and not words[i + 1].capitalised
+            and reader.surname_like(i + 1)
+        ):  # "poul andersen": Whisper did not capitalise the name
+            spans.append(Span(word.start, words[i + 1].end, Kind.NAME))
+            i += 2
+            continue
         if not word.capitalised or not names.is_first_name(word.text) or reader.public(i):
             i += 1
             continue

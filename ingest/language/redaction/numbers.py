@@ -36,14 +36,21 @@ _PLUS = {"plus", "+"}
 _FILLERS = re.compile(
     r"[-,.…]*\s*\b(?i:ø+h+m*|e+h+m*|æ+h+m*|a+h+|hm+|m{2,}|altså|hvad\s+er\s+det\s+nu|"
     r"hvad\s+var\s+det\s+nu|lad\s+mig\s+se|vent\s+lige|vent|lige\s+et\s+øjeblik|"
-    r"jeg\s+mener|og\s+så|u+m+|u+h+m*|erm|let\s+me\s+see|i\s+mean|and\s+then|wait)"
+    r"jeg\s+mener|og\s+så(?:\s+er\s+det)?|lad\s+mig\s+lige\s+se|hvad\s+hedder\s+det|"
+    r"hvad\s+var\s+det\s+nu\s+igen|nej\s+vent|undskyld|u+m+|u+h+m*|erm|er(?=,)|"
+    r"let\s+me\s+see|i\s+mean|and\s+then|wait|sorry)"
     r"\b[-,.…?!]*"
 )
 _LAST_FOUR = re.compile(
     r"\b(?i:(?:de|mine|og\s+så|så)\s+(?:sidste\s+(?:fire|4)|(?:fire|4)\s+sidste)"
     r"(?:\s+(?:cifre|tal|numre))?|resten|(?:the|my)\s+last\s+(?:four|4)"
     r"(?:\s+(?:digits|numbers))?|the\s+rest|(?:det\s+)?(?:slutter|ender)\s+(?:med|på)|"
-    r"(?:it\s+)?ends\s+(?:with|in))(?:\s+(?i:er|is|are))?\s*[:,]?\s*"
+    r"(?:it\s+)?ends\s+(?:with|in))(?!\s+(?i:år|uger|måneder|dage|gange|timer|years|weeks|"
+    r"months|days|times|hours|minutter|minutes|børn|huse|familier))"
+)
+_ORDINAL_DAY = (
+    r"(?:\d{1,2}\.?|(?i:første|anden|tredje|fjerde|femte|sjette|syvende|ottende|niende|"
+    r"tiende|[a-zæøå]+(?:tende|ende|te)))"
 )
 _BORN = re.compile(
     r"\b(?i:født|fødselsdag|fødselsdato|born|birthday|date\s+of\s+birth)"
@@ -90,7 +97,7 @@ class _Token:
 
 def find(text: str, language: str | None = None) -> list[Span]:
     text = _without_fillers(text)
-    spans = _last_four(text, language)
+    spans = _last_four(text, language) + _date_then_four(text, language)
     for chain in _chains(text):
         parts = [(run, after, _groups(text, run, language)) for run, after in chain]
         each = [s for run, after, groups in parts for s in _windows(text, groups, run, after)]
@@ -114,14 +121,20 @@ def find(text: str, language: str | None = None) -> list[Span]:
 
 
 def _without_fillers(text: str) -> str:
-    """The text with each filler between two number words blanked out (same length, so
-    spans still point into the original)."""
-    out = text
+    """The text with fillers between two number words blanked out (same length, so spans
+    still point into the original). Fillers in a row ("um, er,") count as one."""
+    clusters: list[list[int]] = []
     for match in _FILLERS.finditer(text):
-        before = text[max(0, match.start() - 30) : match.start()].split()
-        after = text[match.end() : match.end() + 30].split()
+        if clusters and not text[clusters[-1][1] : match.start()].strip():
+            clusters[-1][1] = match.end()
+        else:
+            clusters.append([match.start(), match.end()])
+    out = text
+    for start, end in clusters:
+        before = text[max(0, start - 30) : start].split()
+        after = text[end : end + 30].split()
         if before and after and _is_number(_bare(before[-1])) and _is_number(_bare(after[0])):
-            out = out[: match.start()] + " " * (match.end() - match.start()) + out[match.end() :]
+            out = out[:start] + " " * (end - start) + out[end:]
     return out
 
 
@@ -132,12 +145,19 @@ def _bare(word: str) -> str:
 def _last_four(text: str, language: str | None) -> list[Span]:
     """ "de sidste fire (cifre) er 2231": the end of a CPR number, hidden with the birth date
     said anywhere in the same message ("født den 9. juni 79")."""
-    spans = []
-    runs = {run[0].start: run for run, _ in _runs(text)}
-    for cue in _LAST_FOUR.finditer(text):
-        run = runs.get(cue.end())
-        if run is None or len(_digits(_groups(text, run, language))) != 4:
+    spans: list[Span] = []
+    cues = list(_LAST_FOUR.finditer(text))
+    if not cues:
+        return spans
+    all_runs = [run for run, _ in _runs(text)]
+    runs = {run[0].start: run for run in all_runs}
+    for cue in cues:
+        # The first number after the cue, not "fire" of "de sidste fire" itself.
+        after = [[t for t in r if t.start >= cue.end()] for r in all_runs]
+        near = [r for r in after if r and r[0].start <= cue.end() + 20]
+        if not near or len(_digits(_groups(text, near[0], language))) != 4:
             continue
+        run = near[0]
         spans.append(Span(run[0].start, run[-1].end, Kind.CPR))
         spans += _first_half(text, runs, language)
         for born in _BORN.finditer(text):
@@ -149,11 +169,28 @@ def _last_four(text: str, language: str | None) -> list[Span]:
 
 
 _DATE = re.compile(
-    r"\b\d{1,2}\.?\s*(?i:januar|februar|marts|april|maj|juni|juli|august|september|oktober|"
+    rf"\b{_ORDINAL_DAY}\s*(?i:januar|februar|marts|april|maj|juni|juli|august|september|oktober|"
     r"november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|okt|oct|nov|dec|january|"
-    r"february|march|may|june|july|october)\.?,?\s*(?:\d{4}|\d{2})\b"
+    r"february|march|may|june|july|october)\.?,?\s*(?:\d{4}|\d{2}\b|(?i:nitten\s+)?"
+    r"[a-zæøå]+(?:tyve|tredive|fyrre|halvtreds|tres|halvfjerds|firs|halvfems)\b)"
     r"|\b\d{1,2}[./-]\d{1,2}(?:[./-]|\s+)(?:\d{4}|\d{2})\b"
 )
+
+
+def _date_then_four(text: str, language: str | None) -> list[Span]:
+    """A date and four digits right after it are a CPR number: "9. juni 79 - 2231"."""
+    spans: list[Span] = []
+    dates = list(_DATE.finditer(text))
+    runs = [run for run, _ in _runs(text)] if dates else []
+    for date_match in dates:
+        for run in runs:
+            tail = [t for t in run if t.start >= date_match.end()]
+            gap = text[date_match.end() : tail[0].start] if tail else "x"
+            if tail and re.fullmatch(r"[\s,.:-]*(?i:bindestreg|streg|dash)?[\s,.:-]*", gap):
+                if len(_digits(_groups(text, tail, language))) == 4:
+                    spans.append(Span(date_match.start(), tail[-1].end, Kind.CPR))
+                break
+    return spans
 
 
 def _first_half(text: str, runs: dict[int, list[_Token]], language: str | None) -> list[Span]:
