@@ -13,13 +13,19 @@ _SUFFIX = (
     r"vænget|vænge|boulevard|bakken|toften|stien|engen|haven|kvarteret|løkken|kajen|vang|"
     r"vangen|lunden|hegnet|skrænten|højen|kæret|dalen|agrene|marken|gården|bjerget|have|"
     r"hegn|ager|kær|høj|bjerg|lund|park|sti|ringen|bakke|dal|holm|kilde|brink|krog|toft|"
-    r"tofte|eng|brygge|kaj|passage)"
+    r"tofte|eng|brygge|kaj|passage|svinget|løkke|krogen|tangen|gyde|gyden|passagen|kilden|"
+    r"bugten|stranden|mosen|alléen|holmen|skoven|banke|promenaden|bryggen|sletten|agre|enge|"
+    r"stykket|lyngen|toppen|lien)"
 )
-_STREET_TYPE = r"(?:Vej|Gade|Allé|Alle|Stræde|Plads|Torv|Boulevard|Vænge|Park|Have|Kvarter)"
+_STREET_TYPE = (
+    r"(?:[VvGg](?:ej|ade)|[Aa]ll[ée]|[Ss]træde|[Pp]lads|[Tt]orv|[Bb]oulevard|Vænge|Park|Have|"
+    r"Kvarter|Avenue)"
+)
 _NUMBER_WORD = (
     r"(?:en|et|to|tre|fire|fem|seks|syv|otte|ni|ti|elleve|tolv|tretten|fjorten|femten|seksten|"
     r"sytten|atten|nitten|tyve|tredive|fyrre|halvtreds|tres|halvfjerds|firs|halvfems|"
-    r"\w+og(?:tyve|tredive|fyrre|halvtreds|tres|halvfjerds|firs|halvfems))"
+    r"\w+og(?:tyve|tredive|fyrre|halvtreds|tres|halvfjerds|firs|halvfems)|"
+    r"(?:et\s+)?hundrede(?:\s+og\s+\w+)?)"
 )
 _HOUSE = (
     rf"(?:,?\s*(?i:nummer|nr\.?|number|no\.?)\s+)?"
@@ -30,6 +36,9 @@ _LEVEL = r"(?:\d{1,2}\.?|første|anden|tredje|fjerde|femte|sjette|st\.?|stuen|k�
 _FLOOR = (
     rf"(?:,?\s*(?:{_LEVEL}\s*(?:sal\b\.?(?:,?\s*{_SIDE})?|{_SIDE})"
     rf"|\d{{1,2}}(?:st|nd|rd|th)\s+floor\b))?"
+)
+_DOOR = (
+    r"(?:,?\s*(?i:lejlighed|lejl\.|dør|opgang|indgang|flat|apartment|apt\.?)\s+\d{1,3}[a-zA-Z]?\b)?"
 )
 _POSTCODE = r"(?:,?\s*\d{4}\s+[A-ZÆØÅ][\wæøå]+(?:\s+[A-ZÆØÅ]\b)?)?"
 _NOT_AFTER = (
@@ -44,7 +53,9 @@ _DANISH_STREET = (
     rf"|\bVed\s+{_CAPITALISED})"
 )
 _DANISH = re.compile(
-    rf"{_DANISH_STREET}(?:\s+|(?=,)){_HOUSE}{_NOT_AFTER}{_FLOOR}{_POSTCODE}",
+    rf"{_DANISH_STREET}(?:\s+|(?=,)){_HOUSE}{_NOT_AFTER}{_FLOOR}{_DOOR}{_POSTCODE}"
+    rf"|\b(?i:nummer|nr\.?|number)\s+{_HOUSE}{_NOT_AFTER}{_FLOOR}\s+(?i:på|i|on|in)\s+"
+    rf"{_DANISH_STREET}\b",
     re.UNICODE,
 )
 _ENGLISH_ROAD = r"(?:Street|St\.|Road|Rd\.|Avenue|Ave\.|Lane|Way|Drive|Close|Place|Square|Terrace)"
@@ -53,7 +64,8 @@ _ENGLISH_FLOOR = r"(?:\d{1,2}(?:st|nd|rd|th)\s+floor,?\s+)?"
 _ENGLISH = re.compile(
     rf"{_FLAT}{_ENGLISH_FLOOR}\b\d{{1,4}}[a-zA-Z]?\s+"
     rf"(?:(?:[A-Z][a-z]+\s+){{1,3}}{_ENGLISH_ROAD}"
-    rf"|(?:{_CAPITALISED}\s+){{0,2}}(?:{_STREET_TYPE}\b|[\wæøåÆØÅ-]{{3,}}{_SUFFIX}\b)){_POSTCODE}"
+    rf"|(?:{_CAPITALISED}\s+){{0,2}}(?:{_STREET_TYPE}\b|[\wæøåÆØÅ-]{{3,}}{_SUFFIX}\b))"
+    rf"{_FLOOR}{_POSTCODE}"
     rf"|\b(?:[A-Z][a-z]+\s+){{1,3}}{_ENGLISH_ROAD}\s+\d{{1,4}}\b{_NOT_AFTER}"
 )
 

@@ -23,7 +23,8 @@ _DATA = Path(__file__).parent / "data"
 class Lists:
     first_names: frozenset[str]  # all lower case
     surnames: frozenset[str]
-    also_words: frozenset[str]
+    also_words: frozenset[str]  # the hand-kept list and the stop words
+    stop_words: frozenset[str]
     public: frozenset[str]  # single public words
     public_phrases: re.Pattern[str]  # names of several words, any case
 
@@ -55,6 +56,7 @@ def lists() -> Lists:
         first_names=frozenset(n.lower() for n in _read("first_names.txt")),
         surnames=frozenset(n.lower() for n in _read("surnames.txt")),
         also_words=frozenset({n.lower() for n in _read("also_words.txt")} | stop),
+        stop_words=frozenset(stop),
         public=frozenset(p for p in public if " " not in p),
         public_phrases=_alternatives(p for p in public if " " in p),
     )

@@ -233,6 +233,12 @@ def _after_cues(reader: _Reader) -> list[Span]:
             reader_end = reader.extend(i, lower_ok=True)
         elif names.is_name(word.text) and not names.is_word(word.text):
             reader_end = reader.extend(i, lower_ok=True)  # "min nabo poul andersen"
+        elif (
+            strength == "intro"
+            and names.is_first_name(word.text)
+            and word.text.lower() not in _FUNCTION_WORDS
+        ):
+            reader_end = reader.extend(i, lower_ok=True)  # "min søn per"
         else:
             continue
         span = reader.span(i, reader_end)
@@ -331,6 +337,10 @@ def _known_names(reader: _Reader) -> list[Span]:
             spans.append(Span(word.start, words[i + 1].end, Kind.NAME))
             i += 2
             continue
+        if not word.capitalised and _lower_case_name_in_context(reader, i):
+            spans.append(Span(word.start, word.end, Kind.NAME))
+            i += 1
+            continue
         if not word.capitalised or not names.is_first_name(word.text) or reader.public(i):
             i += 1
             continue
@@ -344,6 +354,26 @@ def _known_names(reader: _Reader) -> list[Span]:
             spans.append(span)
         i = end + 1
     return spans
+
+
+# Stop words that the name lists also hold and that follow "min nabo" as words.
+_FUNCTION_WORDS = {"der", "den", "de", "en", "da", "om", "man", "din", "es", "la", "an", "li"}
+_FUNCTION_WORDS |= {"jo", "vi", "else", "som", "og", "i", "is", "has", "and", "who", "the"}
+_NAME_BEFORE = {"med", "og", "hos", "til", "fra", "with", "and", "from", "to"}
+_NAME_AFTER = re.compile(
+    r"\s+(?i:og\s+jeg|and\s+i|sagde|siger|says|said|ringede|called|mener|thinks|har\s+sagt|"
+    r"fra\s+nummer|fra\s+opgang|from\s+number)\b"
+)
+
+
+def _lower_case_name_in_context(reader: _Reader, i: int) -> bool:
+    """A known first name Whisper wrote in lower case, where names stand: "talte jeg med
+    camilla", "camilla og jeg", "bente sagde"."""
+    word, names = reader.words[i], reader.names
+    if not names.is_first_name(word.text) or names.is_word(word.text) or len(word.text) < 3:
+        return False
+    before = reader.words[i - 1].text.lower() if i > 0 else ""
+    return before in _NAME_BEFORE or bool(_NAME_AFTER.match(reader.text, word.end))
 
 
 def suspects(text: str, hidden: list[Span]) -> list[Span]:

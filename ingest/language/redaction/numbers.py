@@ -34,12 +34,12 @@ _JOINERS = {"og", "and"}
 _PLUS = {"plus", "+"}
 # Fillers inside a number do not split it: "42 17. Øh, 90 65", "28 øh 61 øhm 45 03".
 _FILLERS = re.compile(
-    r"[-,.…]*\s*\b(?i:ø+h+m*|e+h+m*|æ+h+m*|a+h+|hm+|m{2,}|altså|hvad\s+er\s+det\s+nu|"
-    r"hvad\s+var\s+det\s+nu|lad\s+mig\s+se|vent\s+lige|vent|lige\s+et\s+øjeblik|"
-    r"jeg\s+mener|og\s+så(?:\s+er\s+det)?|lad\s+mig\s+lige\s+se|hvad\s+hedder\s+det|"
-    r"hvad\s+var\s+det\s+nu\s+igen|nej\s+vent|undskyld|u+m+|u+h+m*|erm|er(?=,)|"
-    r"let\s+me\s+see|i\s+mean|and\s+then|wait|sorry)"
-    r"\b[-,.…?!]*"
+    r"(?:[-,.…]\s*)*\b(?i:ø+h+m*|e+h+m*|æ+h+m*|a+h+|hm+|m{2,}|altså|"
+    r"hvad\s+(?:er|var)\s+det\s+nu(?:\s+igen)?|lad\s+mig\s+(?:lige\s+)?se|vent\s+lige|vent|"
+    r"lige\s+et\s+øjeblik|jeg\s+mener|og\s+så(?:\s+er\s+det)?|hvad\s+hedder\s+det|nej\s+vent|"
+    r"undskyld|ikke|ikk|ik|ja|nå|så|okay|ok|u+m+|u+h+m*|erm|er(?=,)|let\s+me\s+see|i\s+mean|"
+    r"and\s+then|wait|sorry|like|so|you\s+know|yeah|right|well|then)"
+    r"\b(?:\s*[-,.…?!])*"
 )
 _LAST_FOUR = re.compile(
     r"\b(?i:(?:de|mine|og\s+så|så)\s+(?:sidste\s+(?:fire|4)|(?:fire|4)\s+sidste)"
