@@ -34,13 +34,13 @@ _HOUSE = (
 _SIDE = r"(?:til\s+(?:højre|venstre)|midt\s+for|th\b\.?|tv\b\.?|mf\b\.?)"
 _LEVEL = r"(?:\d{1,2}\.?|første|anden|tredje|fjerde|femte|sjette|st\.?|stuen|kælder)"
 _FLOOR = (
-    rf"(?:,?\s*(?:{_LEVEL}\s*(?:sal\b\.?(?:,?\s*{_SIDE})?|{_SIDE})"
+    rf"(?:,?\s*(?:{_LEVEL}\s*(?:sal\b\.?(?:,?\s*{_SIDE})?|{_SIDE})|,?\s*(?:stuen\b|st\.)"
     rf"|\d{{1,2}}(?:st|nd|rd|th)\s+floor\b))?"
 )
 _DOOR = (
     r"(?:,?\s*(?i:lejlighed|lejl\.|dør|opgang|indgang|flat|apartment|apt\.?)\s+\d{1,3}[a-zA-Z]?\b)?"
 )
-_POSTCODE = r"(?:,?\s*\d{4}\s+[A-ZÆØÅ][\wæøå]+(?:\s+[A-ZÆØÅ]\b)?)?"
+_POSTCODE = r"(?:,?\s*\d{4}\s+[A-ZÆØÅ][\wæøå]+(?:\s+[A-ZÆØÅ]\b)?|,\s*\d{4}\b)?"
 _NOT_AFTER = (
     r"(?!\s*(?:km|meter|m\b|minutter|min\b|procent|%|kr|kroner|gange|år|timer|km/t|boliger|"
     r"lejligheder|børn|elever|mennesker|personer|beboere|familier|biler|busser|huse|træer|"
@@ -49,6 +49,7 @@ _NOT_AFTER = (
 _CAPITALISED = r"[A-ZÆØÅ][\wæøå.-]+"
 _DANISH_STREET = (
     rf"(?:\b(?:{_CAPITALISED}\s+){{1,3}}{_STREET_TYPE}"
+    rf"|\b(?:[a-zæøå]+\s+){{0,2}}[a-zæøå]+s\s+(?:vej|gade|allé|alle|stræde|plads|torv|boulevard)"
     rf"|\b(?:{_CAPITALISED}\s+){{0,2}}[\wæøåÆØÅ-]{{3,}}{_SUFFIX}"
     rf"|\bVed\s+{_CAPITALISED})"
 )

@@ -220,6 +220,10 @@ def _after_cues(reader: _Reader) -> list[Span]:
         word = reader.words[i]
         if reader.public(i):
             continue
+        signed = _signed(reader, position, i)
+        if signed is not None:
+            spans.append(Span(min(start, word.start), reader.words[signed].end, Kind.NAME))
+            continue
         known = names.is_name(word.text)
         if strength == "may" and not known and not (word.capitalised and _here_follows(reader, i)):
             continue  # "det er Letbanen", "hej Aarhus"
@@ -246,6 +250,25 @@ def _after_cues(reader: _Reader) -> list[Span]:
             end = max([span.end] + [s.end for s in _and_another(reader, reader_end)])
             spans.append(Span(min(start, span.start), end, Kind.NAME))
     return spans
+
+
+_SIGN_OFF = re.compile(
+    r"(?i:hilsen|hilsner|mvh\.?|vh\.?|kh\.?|knus|regards|cheers|love|vi\s+ses|tak\s+for\s+nu)"
+    r"(?:\s+fra)?[,:]?\s+$"
+)
+
+
+def _signed(reader: _Reader, position: int, i: int) -> int | None:
+    """After a sign-off at the end of a message ("… hilsen xiulan."), the last words are
+    the name, known or not, capitalised or not: the last of them, or None."""
+    if not _SIGN_OFF.search(reader.text, max(0, position - 30), position):
+        return None
+    rest = reader.words[i:]
+    if not 1 <= len(rest) <= 3 or reader.text[rest[-1].end :].strip(" .!,") != "":
+        return None
+    if all(reader.names.is_word(w.text) or reader.public(i + n) for n, w in enumerate(rest)):
+        return None  # "hilsen fra os alle"
+    return len(reader.words) - 1
 
 
 def _and_another(reader: _Reader, j: int) -> list[Span]:

@@ -29,17 +29,17 @@ _DIGIT_WORDS = {
     "otte": 8, "ni": 9, "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
     "six": 6, "seven": 7, "eight": 8, "nine": 9,
 }  # fmt: skip
-_DASHES = {"-", "\u2013", "bindestreg", "streg", "tankestreg", "minus", "dash", "hyphen"}
+_DASHES = {"-", "\u2013", "\u2014", "bindestreg", "streg", "tankestreg", "minus", "dash", "hyphen"}
 _JOINERS = {"og", "and"}
 _PLUS = {"plus", "+"}
 # Fillers inside a number do not split it: "42 17. Øh, 90 65", "28 øh 61 øhm 45 03".
 _FILLERS = re.compile(
-    r"(?:[-,.…]\s*)*\b(?i:ø+h+m*|e+h+m*|æ+h+m*|a+h+|hm+|m{2,}|altså|"
+    r"(?:[-\u2013\u2014,.…]\s*)*\b(?i:ø+h+m*|e+h+m*|æ+h+m*|a+h+|hm+|m{2,}|altså|"
     r"hvad\s+(?:er|var)\s+det\s+nu(?:\s+igen)?|lad\s+mig\s+(?:lige\s+)?se|vent\s+lige|vent|"
     r"lige\s+et\s+øjeblik|jeg\s+mener|og\s+så(?:\s+er\s+det)?|hvad\s+hedder\s+det|nej\s+vent|"
-    r"undskyld|ikke|ikk|ik|ja|nå|så|okay|ok|u+m+|u+h+m*|erm|er(?=,)|let\s+me\s+see|i\s+mean|"
+    r"undskyld|ikke\s+også|ikke|ikk|ik|ja|nå|så|okay|ok|u+m+|u+h+m*|erm|er(?=,)|let\s+me\s+see|i\s+mean|"
     r"and\s+then|wait|sorry|like|so|you\s+know|yeah|right|well|then)"
-    r"\b(?:\s*[-,.…?!])*"
+    r"\b(?:\s*[-\u2013\u2014,.…?!'])*"
 )
 _LAST_FOUR = re.compile(
     r"\b(?i:(?:de|mine|og\s+så|så)\s+(?:sidste\s+(?:fire|4)|(?:fire|4)\s+sidste)"
@@ -218,7 +218,7 @@ def _chains(text: str) -> Iterator[list[tuple[list[_Token], str]]]:
 
 def _only_a_full_stop(text: str, before: list[_Token], run: list[_Token]) -> bool:
     between = text[before[-1].end : run[0].start]
-    return between.strip() in {".", "!", "?", ";", ":"}
+    return bool(re.fullmatch(r"\s*[.!?;:\u2026]+\s*", between))  # "23 45... 67 89" too
 
 
 # Runs ---------------------------------------------------------------------------------------
