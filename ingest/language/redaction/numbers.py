@@ -35,9 +35,9 @@ _PLUS = {"plus", "+"}
 # Fillers inside a number do not split it: "42 17. Øh, 90 65", "28 øh 61 øhm 45 03".
 _FILLERS = re.compile(
     r"(?:[-\u2013\u2014,.…]\s*)*\b(?i:ø+h+m*|e+h+m*|æ+h+m*|a+h+|hm+|m{2,}|altså|"
-    r"hvad\s+(?:er|var)\s+det\s+nu(?:\s+igen)?|lad\s+mig\s+(?:lige\s+)?se|vent\s+lige|vent|"
+    r"hvad\s+(?:er|var)\s+det\s+nu(?:\s+igen)?(?:\s+det\s+er)?|lad\s+mig\s+(?:lige\s+)?se|vent\s+lige|vent|"
     r"lige\s+et\s+øjeblik|jeg\s+mener|og\s+så(?:\s+er\s+det)?|hvad\s+hedder\s+det|nej\s+vent|"
-    r"undskyld|ikke\s+også|ikke|ikk|ik|ja|nå|så|okay|ok|u+m+|u+h+m*|erm|er(?=,)|let\s+me\s+see|i\s+mean|"
+    r"undskyld|nej|ikke\s+også|ikke|ikk|ik|ja|nå|så|okay|ok|u+m+|u+h+m*|erm|er(?=,)|let\s+me\s+see|i\s+mean|"
     r"and\s+then|wait|sorry|like|so|you\s+know|yeah|right|well|then)"
     r"\b(?:\s*[-\u2013\u2014,.…?!'])*"
 )
@@ -242,6 +242,8 @@ def _tokens(text: str) -> list[_Token]:
 def _is_number(word: str) -> bool:
     if _DIGITS.fullmatch(word) or word in _DIGIT_WORDS or _MAGNITUDES.match(word):
         return True
+    if "-" in word.strip("-"):  # "syv-otte": digits read in pairs, joined by Whisper
+        return all(part and _is_number(part) for part in word.split("-"))
     return any(_spoken_value(word, lang) is not None for lang in ("da", "en"))
 
 
@@ -326,7 +328,8 @@ def _country_codes(groups: list[Group]) -> list[Group]:
         for k in range(i, min(i + 4, len(groups))):
             digits += groups[k].digits
             rest = sum(len(g.digits) for g in groups[k + 1 :])
-            if ((digits == "45" and groups[i].plus) or digits == "0045") and rest >= 8:
+            said_45 = digits == "45" and (groups[i].plus or (i == 0 and rest == 8))
+            if (said_45 or digits == "0045") and rest >= 8:
                 code = Group("45", groups[i].start, groups[k].end, groups[i].sep, prefix=True)
                 return [*groups[:i], code, *groups[k + 1 :]]
             if len(digits) >= 4:
@@ -336,7 +339,7 @@ def _country_codes(groups: list[Group]) -> list[Group]:
 
 def _written(token: _Token, sep: str) -> Iterator[Group]:
     word, offset = token.word, token.start
-    prefix = re.match(r"(?:\+|00)45(?=\d{8}$|$)", word)
+    prefix = re.match(r"(?:\+|00)45[-.]?(?=\d{8}$|$)", word)
     if prefix:
         yield Group("45", offset, offset + prefix.end(), sep, prefix=True)
         sep, word, offset = "", word[prefix.end() :], offset + prefix.end()
@@ -352,6 +355,7 @@ def _spoken(text: str, words: list[_Token], sep: str, language: str | None) -> I
     """Number words become digit groups; each group spans the words it was read from."""
     phrase = text[words[0].start : words[-1].end]
     phrase = re.sub(r"\boh\b", "zero", phrase, flags=re.IGNORECASE)
+    phrase = re.sub(r"(?<=[^\W\d])-(?=[^\W\d])", " ", phrase)  # "syv-otte"
     best = ""
     for lang in ([language] if language in ("da", "en") else []) + ["da", "en"]:
         converted = alpha2digit(phrase, lang, threshold=0)
