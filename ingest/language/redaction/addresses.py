@@ -15,7 +15,7 @@ _SUFFIX = (
     r"hegn|ager|kær|høj|bjerg|lund|park|sti|ringen|bakke|dal|holm|kilde|brink|krog|toft|"
     r"tofte|eng|brygge|kaj|passage|svinget|løkke|krogen|tangen|gyde|gyden|passagen|kilden|"
     r"bugten|stranden|mosen|alléen|holmen|skoven|banke|promenaden|bryggen|sletten|agre|enge|"
-    r"stykket|lyngen|toppen|lien)"
+    r"stykket|lyngen|toppen|lien|boulevarden)"
 )
 _STREET_TYPE = (
     r"(?:[VvGg](?:ej|ade)|[Aa]ll[ée]|[Ss]træde|[Pp]lads|[Tt]orv|[Bb]oulevard|Vænge|Park|Have|"
@@ -28,14 +28,16 @@ _NUMBER_WORD = (
     r"(?:et\s+)?hundrede(?:\s+og\s+\w+)?)"
 )
 _HOUSE = (
-    rf"(?:,?\s*(?i:nummer|nr\.?|number|no\.?)\s+)?"
+    rf"(?:,?\s*(?:i\s+)?(?i:nummer|nr\.?|number|no\.?)\s+)?"
     rf"(?:(?!(?:19|20)\d\d\b)\d{{1,4}}(?!\d)(?:\s?[a-zA-Z]\b)?|{_NUMBER_WORD}\b)"
 )
 _SIDE = r"(?:til\s+(?:højre|venstre)|midt\s+for|th\b\.?|tv\b\.?|mf\b\.?)"
 _LEVEL = r"(?:\d{1,2}\.?|første|anden|tredje|fjerde|femte|sjette|st\.?|stuen|kælder)"
 _FLOOR = (
-    rf"(?:,?\s*(?:{_LEVEL}\s*(?:sal\b\.?(?:,?\s*{_SIDE})?|{_SIDE})|,?\s*(?:stuen\b|st\.)"
-    rf"|\d{{1,2}}(?:st|nd|rd|th)\s+floor\b))?"
+    rf"(?:,?\s*(?:på\s+)?{_LEVEL}\s*(?:sal\b\.?(?:,?\s*{_SIDE})?|{_SIDE})"
+    rf"|,?\s*(?:stuen\b|st\.)"
+    rf"|,\s*\d{{1,2}}\.(?=\s*$|[,;]|\s*\.\s*$)"  # "Nørre Allé 5, 1."
+    rf"|,?\s*\d{{1,2}}(?:st|nd|rd|th)\s+floor\b)?"
 )
 _DOOR = (
     r"(?:,?\s*(?i:lejlighed|lejl\.|dør|opgang|indgang|flat|apartment|apt\.?)\s+\d{1,3}[a-zA-Z]?\b)?"
@@ -50,13 +52,15 @@ _CAPITALISED = r"[A-ZÆØÅ][\wæøå.-]+"
 _DANISH_STREET = (
     rf"(?:\b(?:{_CAPITALISED}\s+){{1,3}}{_STREET_TYPE}"
     rf"|\b(?:[a-zæøå]+\s+){{0,2}}[a-zæøå]+s\s+(?:vej|gade|allé|alle|stræde|plads|torv|boulevard)"
-    rf"|\b(?:{_CAPITALISED}\s+){{0,2}}[\wæøåÆØÅ-]{{3,}}{_SUFFIX}"
+    rf"|\b(?:{_CAPITALISED}\s+){{0,2}}[\wæøåÆØÅ-]+{_SUFFIX}"
     rf"|\bVed\s+{_CAPITALISED})"
 )
 _DANISH = re.compile(
     rf"{_DANISH_STREET}(?:\s+|(?=,)){_HOUSE}{_NOT_AFTER}{_FLOOR}{_DOOR}{_POSTCODE}"
-    rf"|\b(?i:nummer|nr\.?|number)\s+{_HOUSE}{_NOT_AFTER}{_FLOOR}\s+(?i:på|i|on|in)\s+"
-    rf"{_DANISH_STREET}\b",
+    rf"|\b(?i:nummer|nr\.?|number)\s+{_HOUSE}{_NOT_AFTER}{_FLOOR},?\s+(?:(?i:på|i|on|in)\s+)?"
+    rf"{_DANISH_STREET}\b"
+    rf"|\b(?i:blok|block|opgang|bygning|building)\s+\w{{1,3}},?\s+(?i:nummer|nr\.?|number|"
+    rf"lejlighed|flat|apartment)\s+\d{{1,4}}[a-zA-Z]?\b",
     re.UNICODE,
 )
 _ENGLISH_ROAD = r"(?:Street|St\.|Road|Rd\.|Avenue|Ave\.|Lane|Way|Drive|Close|Place|Square|Terrace)"
