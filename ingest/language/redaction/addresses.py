@@ -37,7 +37,7 @@ _FLOOR = (
     rf"(?:,?\s*(?:på\s+)?{_LEVEL}\s*(?:sal\b\.?(?:,?\s*{_SIDE})?|{_SIDE})"
     rf"|,?\s*(?:stuen\b|st\.)"
     rf"|,\s*\d{{1,2}}\.(?=\s*$|[,;]|\s*\.\s*$)"  # "Nørre Allé 5, 1."
-    rf"|,?\s*\d{{1,2}}(?:st|nd|rd|th)\s+floor\b)?"
+    rf"|,?\s*(?:\d{{1,2}}(?:st|nd|rd|th)|first|second|third|fourth|fifth|ground|top)\s+floor\b)?"
 )
 _DOOR = (
     r"(?:,?\s*(?i:lejlighed|lejl\.|dør|opgang|indgang|flat|apartment|apt\.?)\s+\d{1,3}[a-zA-Z]?\b)?"
@@ -53,7 +53,7 @@ _DANISH_STREET = (
     rf"(?:\b(?:{_CAPITALISED}\s+){{1,3}}{_STREET_TYPE}"
     rf"|\b(?:[a-zæøå]+\s+){{0,2}}[a-zæøå]+s\s+(?:vej|gade|allé|alle|stræde|plads|torv|boulevard)"
     rf"|\b(?:{_CAPITALISED}\s+){{0,2}}[\wæøåÆØÅ-]+{_SUFFIX}"
-    rf"|\bVed\s+{_CAPITALISED})"
+    rf"|\b(?:Ved|Under|Over|Bag|Mellem)\s+(?:{_CAPITALISED}\s+){{0,2}}{_CAPITALISED})"
 )
 _DANISH = re.compile(
     rf"{_DANISH_STREET}(?:\s+|(?=,)){_HOUSE}{_NOT_AFTER}{_FLOOR}{_DOOR}{_POSTCODE}"
@@ -63,14 +63,18 @@ _DANISH = re.compile(
     rf"lejlighed|flat|apartment)\s+\d{{1,4}}[a-zA-Z]?\b",
     re.UNICODE,
 )
-_ENGLISH_ROAD = r"(?:Street|St\.|Road|Rd\.|Avenue|Ave\.|Lane|Way|Drive|Close|Place|Square|Terrace)"
+_ENGLISH_ROAD = (
+    r"(?:Street|St\b\.?|Road|Rd\b\.?|Avenue|Ave\b\.?|Lane|Way|Drive|Close|Place|Square|Terrace)"
+)
 _FLAT = r"(?:(?i:flat|apartment|apt\.?|lejlighed)\s+\d{1,3}[a-zA-Z]?,?\s+)?"
-_ENGLISH_FLOOR = r"(?:\d{1,2}(?:st|nd|rd|th)\s+floor,?\s+)?"
+_ENGLISH_FLOOR = (
+    r"(?:(?:\d{1,2}(?:st|nd|rd|th)|first|second|third|fourth|fifth|ground|top)\s+floor,?\s+)?"
+)
 _ENGLISH = re.compile(
-    rf"{_FLAT}{_ENGLISH_FLOOR}\b\d{{1,4}}[a-zA-Z]?\s+"
+    rf"{_FLAT}{_ENGLISH_FLOOR}(?:(?i:no\.?|number|nr\.?)\s+)?\b\d{{1,4}}[a-zA-Z]?\s+"
     rf"(?:(?:[A-Z][a-z]+\s+){{1,3}}{_ENGLISH_ROAD}"
     rf"|(?:{_CAPITALISED}\s+){{0,2}}(?:{_STREET_TYPE}\b|[\wæøåÆØÅ-]{{3,}}{_SUFFIX}\b))"
-    rf"{_FLOOR}{_POSTCODE}"
+    rf"{_FLOOR}{_DOOR}{_POSTCODE}"
     rf"|\b(?:[A-Z][a-z]+\s+){{1,3}}{_ENGLISH_ROAD}\s+\d{{1,4}}\b{_NOT_AFTER}"
 )
 

@@ -29,7 +29,7 @@ _SAYS_NAME = (
     r"jeg\s+hedder|jeg\s+hedder\s+også|mit\s+(?:for|efter|mellem)?navn\s+er|"
     r"(?:for|efter|mellem)?navnet\s+er|my\s+(?:first\s+|last\s+|sur)?name\s+is|"
     r"my\s+(?:first\s+|last\s+|sur)?name's|i'm\s+called|i\s+am\s+called|hedder\s+(?:hun|han)|"
-    r"(?:hun|han|de)\s+hedder|who\s+is\s+called|som\s+hedder|der\s+hedder|kaldet|named|called"
+    r"hedder|kaldes|kalder\s+sig|who\s+is\s+called|is\s+called|kaldet|named|called"
 )
 _RELATIONS = (
     r"nabo|naboen|genbo|genboen|mand|manden|kone|konen|søn|sønnen|datter|datteren|kollega|"
@@ -361,8 +361,9 @@ def _known_names(reader: _Reader) -> list[Span]:
             i += 2
             continue
         if not word.capitalised and _lower_case_name_in_context(reader, i):
-            spans.append(Span(word.start, word.end, Kind.NAME))
-            i += 1
+            last = i + 2 if _and_known_name(reader, i) else i  # "hanne og jens"
+            spans.append(Span(word.start, words[last].end, Kind.NAME))
+            i = last + 1
             continue
         if not word.capitalised or not names.is_first_name(word.text) or reader.public(i):
             i += 1
@@ -382,7 +383,7 @@ def _known_names(reader: _Reader) -> list[Span]:
 # Stop words that the name lists also hold and that follow "min nabo" as words.
 _FUNCTION_WORDS = {"der", "den", "de", "en", "da", "om", "man", "din", "es", "la", "an", "li"}
 _FUNCTION_WORDS |= {"jo", "vi", "else", "som", "og", "i", "is", "has", "and", "who", "the"}
-_NAME_BEFORE = {"med", "og", "hos", "til", "fra", "with", "and", "from", "to"}
+_NAME_BEFORE = {"med", "og", "hos", "til", "fra", "af", "with", "and", "from", "to", "by"}
 _NAME_AFTER = re.compile(
     r"\s+(?i:og\s+jeg|and\s+i|sagde|siger|says|said|ringede|called|mener|thinks|har\s+sagt|"
     r"fra\s+nummer|fra\s+opgang|from\s+number)\b"
@@ -396,7 +397,20 @@ def _lower_case_name_in_context(reader: _Reader, i: int) -> bool:
     if not names.is_first_name(word.text) or names.is_word(word.text) or len(word.text) < 3:
         return False
     before = reader.words[i - 1].text.lower() if i > 0 else ""
-    return before in _NAME_BEFORE or bool(_NAME_AFTER.match(reader.text, word.end))
+    if before in _NAME_BEFORE or _NAME_AFTER.match(reader.text, word.end):
+        return True
+    return _and_known_name(reader, i)
+
+
+def _and_known_name(reader: _Reader, i: int) -> bool:
+    """ "hanne og jens": another known first name joined by "og"."""
+    words, names = reader.words, reader.names
+    return (
+        i + 2 < len(words)
+        and words[i + 1].text.lower() in ("og", "and")
+        and names.is_first_name(words[i + 2].text)
+        and not names.is_word(words[i + 2].text)
+    )
 
 
 def suspects(text: str, hidden: list[Span]) -> list[Span]:
