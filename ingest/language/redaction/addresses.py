@@ -15,7 +15,7 @@ _SUFFIX = (
     r"hegn|ager|kær|høj|bjerg|lund|park|sti|ringen|bakke|dal|holm|kilde|brink|krog|toft|"
     r"tofte|eng|brygge|kaj|passage|svinget|løkke|krogen|tangen|gyde|gyden|passagen|kilden|"
     r"bugten|stranden|mosen|alléen|holmen|skoven|banke|promenaden|bryggen|sletten|agre|enge|"
-    r"stykket|lyngen|toppen|lien|boulevarden)"
+    r"stykket|lyngen|toppen|lien|boulevarden|gård|gaard|gaarden|skov|mark|strand|næs|sø)"
 )
 _STREET_TYPE = (
     r"(?:[VvGg](?:ej|ade)|[Aa]ll[ée]|[Ss]træde|[Pp]lads|[Tt]orv|[Bb]oulevard|Vænge|Park|Have|"
@@ -32,7 +32,10 @@ _HOUSE = (
     rf"(?:(?!(?:19|20)\d\d\b)\d{{1,4}}(?!\d)(?:\s?[a-zA-Z]\b)?|{_NUMBER_WORD}\b)"
 )
 _SIDE = r"(?:til\s+(?:højre|venstre)|midt\s+for|th\b\.?|tv\b\.?|mf\b\.?)"
-_LEVEL = r"(?:\d{1,2}\.?|første|anden|tredje|fjerde|femte|sjette|st\.?|stuen|kælder)"
+_LEVEL = (
+    r"(?:\d{1,2}\.?|første|anden|tredje|fjerde|femte|sjette|st\.?|stuen|kælder|en|et|to|tre|"
+    r"fire|fem|seks)"
+)
 _FLOOR = (
     rf"(?:,?\s*(?:på\s+)?{_LEVEL}\s*(?:sal\b\.?(?:,?\s*{_SIDE})?|{_SIDE})"
     rf"|,?\s*(?:stuen\b|st\.)"

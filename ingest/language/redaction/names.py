@@ -238,11 +238,11 @@ def _after_cues(reader: _Reader) -> list[Span]:
         elif names.is_name(word.text) and not names.is_word(word.text):
             reader_end = reader.extend(i, lower_ok=True)  # "min nabo poul andersen"
         elif (
-            strength == "intro"
+            (strength == "intro" or (strength == "may" and _alone(reader, i)))
             and names.is_first_name(word.text)
             and word.text.lower() not in _FUNCTION_WORDS
         ):
-            reader_end = reader.extend(i, lower_ok=True)  # "min søn per"
+            reader_end = reader.extend(i, lower_ok=True)  # "min søn per", "det er bo her"
         else:
             continue
         span = reader.span(i, reader_end)
@@ -290,6 +290,12 @@ def _title(reader: _Reader, i: int) -> bool:
     word = reader.words[i]
     with_dot = reader.text[word.start : word.end + 1]
     return bool(_TITLE.match(word.text) or _TITLE.match(with_dot))
+
+
+def _alone(reader: _Reader, i: int) -> bool:
+    """The word ends its clause or "her" follows: "det er per, jeg ringer", "det er bo her"."""
+    after = reader.text[reader.words[i].end :].lstrip(" ")
+    return not after or after[0] in ",.!?" or _here_follows(reader, i)
 
 
 def _here_follows(reader: _Reader, i: int) -> bool:
@@ -382,7 +388,7 @@ def _known_names(reader: _Reader) -> list[Span]:
 
 # Stop words that the name lists also hold and that follow "min nabo" as words.
 _FUNCTION_WORDS = {"der", "den", "de", "en", "da", "om", "man", "din", "es", "la", "an", "li"}
-_FUNCTION_WORDS |= {"jo", "vi", "else", "som", "og", "i", "is", "has", "and", "who", "the"}
+_FUNCTION_WORDS |= {"jo", "vi", "else", "som", "og", "i", "is", "has", "and", "who", "the", "hans"}
 _NAME_BEFORE = {"med", "og", "hos", "til", "fra", "af", "with", "and", "from", "to", "by"}
 _NAME_AFTER = re.compile(
     r"\s+(?i:og\s+jeg|and\s+i|sagde|siger|says|said|ringede|called|mener|thinks|har\s+sagt|"

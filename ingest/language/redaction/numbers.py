@@ -35,7 +35,9 @@ _PLUS = {"plus", "+"}
 # Fillers inside a number do not split it: "42 17. Øh, 90 65", "28 øh 61 øhm 45 03".
 _FILLERS = re.compile(
     r"(?:[-\u2013\u2014,.…]\s*)*\b(?i:ø+h+m*|e+h+m*|æ+h+m*|a+h+|hm+|m{2,}|altså|"
-    r"hvad\s+(?:er|var)\s+det\s+nu(?:\s+igen)?(?:\s+det\s+er)?|lad\s+mig\s+(?:lige\s+)?se|vent\s+lige|vent|"
+    r"hvad\s+(?:er|var)\s+det(?:\s+nu)?(?:\s+igen)?(?:\s+det\s+er)?|hvordan\s+er\s+det\s+nu|"
+    r"lad\s+mig\s+tænke|(?:vent\s+)?et\s+øjeblik|hov|(?:og\s+)?(?:så\s+)?til\s+sidst|"
+    r"let\s+me\s+think|hang\s+on|hold\s+on|one\s+moment|what(?:\s+is|'s)\s+it|lad\s+mig\s+(?:lige\s+)?se|vent\s+lige|vent|"
     r"lige\s+et\s+øjeblik|jeg\s+mener|og\s+så(?:\s+er\s+det)?|hvad\s+hedder\s+det|nej\s+vent|"
     r"undskyld|nej|ikke\s+også|ikke|ikk|ik|ja|nå|så|okay|ok|u+m+|u+h+m*|erm|er(?=,)|let\s+me\s+see|i\s+mean|"
     r"and\s+then|wait|sorry|like|so|you\s+know|yeah|right|well|then)"
