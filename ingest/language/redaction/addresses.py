@@ -45,7 +45,7 @@ _FLOOR = (
 _DOOR = (
     r"(?:,?\s*(?i:lejlighed|lejl\.|dør|opgang|indgang|flat|apartment|apt\.?)\s+\d{1,3}[a-zA-Z]?\b)?"
 )
-_POSTCODE = r"(?:,?\s*\d{4}\s+[A-ZÆØÅ][\wæøå]+(?:\s+[A-ZÆØÅ]\b)?|,\s*\d{4}\b)?"
+_POSTCODE = r"(?:,?\s*(?:i\s+)?\d{4}\s+[A-ZÆØÅ][\wæøå]+(?:\s+[A-ZÆØÅ]\b)?|,\s*\d{4}\b)?"
 _NOT_AFTER = (
     r"(?!\s*(?:km|meter|m\b|minutter|min\b|procent|%|kr|kroner|gange|år|timer|km/t|boliger|"
     r"lejligheder|børn|elever|mennesker|personer|beboere|familier|biler|busser|huse|træer|"
@@ -58,8 +58,9 @@ _DANISH_STREET = (
     rf"|\b(?:{_CAPITALISED}\s+){{0,2}}[\wæøåÆØÅ-]+{_SUFFIX}"
     rf"|\b(?:Ved|Under|Over|Bag|Mellem)\s+(?:{_CAPITALISED}\s+){{0,2}}{_CAPITALISED})"
 )
+_FLAT = r"(?:(?i:flat|apartment|apt\.?|lejlighed)\s+\d{1,3}[a-zA-Z]?,?\s+)?"
 _DANISH = re.compile(
-    rf"{_DANISH_STREET}(?:\s+|(?=,)){_HOUSE}{_NOT_AFTER}{_FLOOR}{_DOOR}{_POSTCODE}"
+    rf"{_FLAT}{_DANISH_STREET}(?:\s+|(?=,)){_HOUSE}{_NOT_AFTER}{_FLOOR}{_DOOR}{_POSTCODE}"
     rf"|\b(?i:nummer|nr\.?|number)\s+{_HOUSE}{_NOT_AFTER}{_FLOOR},?\s+(?:(?i:på|i|on|in)\s+)?"
     rf"{_DANISH_STREET}\b"
     rf"|\b(?i:blok|block|opgang|bygning|building)\s+\w{{1,3}},?\s+(?i:nummer|nr\.?|number|"
@@ -69,7 +70,6 @@ _DANISH = re.compile(
 _ENGLISH_ROAD = (
     r"(?:Street|St\b\.?|Road|Rd\b\.?|Avenue|Ave\b\.?|Lane|Way|Drive|Close|Place|Square|Terrace)"
 )
-_FLAT = r"(?:(?i:flat|apartment|apt\.?|lejlighed)\s+\d{1,3}[a-zA-Z]?,?\s+)?"
 _ENGLISH_FLOOR = (
     r"(?:(?:\d{1,2}(?:st|nd|rd|th)|first|second|third|fourth|fifth|ground|top)\s+floor,?\s+)?"
 )

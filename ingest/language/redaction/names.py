@@ -61,7 +61,7 @@ _CUE = re.compile(
     rf"\b(?i:(?P<says>{_SAYS_NAME})|(?P<intro>{_INTRODUCES})|(?P<may>{_MAY_INTRODUCE}))[,:]?\s+"
 )
 # "I am Tom", "jeg er Lise": only a capitalised word counts ("I am happy" stays).
-_WEAK_CUE = re.compile(r"\b(?i:i\s+am|i'm|jeg\s+er)\s+(?=[A-ZÆØÅ])")
+_WEAK_CUE = re.compile(r"\b(?i:i\s+am|i'm|jeg\s+er)\s+")
 # "Søren her, …": a name then "her" at the start of a message or after a greeting.
 _NAME_HERE = re.compile(
     r"(?:^|[.!?]\s+|\b(?i:hej|hejsa|hallo|goddag|godmorgen|hi|hello)[,!]?\s+)"
@@ -75,6 +75,10 @@ _LETTERS = r"[A-Za-zÆØÅæøå](?:(?:\s*[-,.]\s*|\s+)[A-Za-zÆØÅæøå](?![\
 _SPELLED_AFTER_CUE = re.compile(rf"{_LETTERS}+")
 _SPELLED_ANYWHERE = re.compile(
     r"\b[A-ZÆØÅ](?:(?P<sep>\s*[-,.]\s*|\s+)[A-ZÆØÅ]\b){3,}(?:(?P=sep)[A-ZÆØÅ]\b)*"
+)
+# "b-r-o-d-e-r", "k, i, m": lower-case letters spelled with dashes or commas.
+_SPELLED_LOWER = re.compile(
+    r"(?<![\wæøå-])[a-zæøå](?:(?P<sep>-|,\s)[a-zæøå](?![\wæøå])){3,}(?:(?P=sep)[a-zæøå]\b)*"
 )
 _PARTICLES = {"van", "von", "der", "den", "de", "da", "di", "du", "al", "el", "bin", "ibn", "abu"}
 _PLACE_WORDS = re.compile(
@@ -227,8 +231,12 @@ def _after_cues(reader: _Reader) -> list[Span]:
         known = names.is_name(word.text)
         if strength == "may" and not known and not (word.capitalised and _here_follows(reader, i)):
             continue  # "det er Letbanen", "hej Aarhus"
-        if strength == "weak" and not word.capitalised:
-            continue
+        if (
+            strength == "weak"
+            and not word.capitalised
+            and (not names.is_first_name(word.text) or names.is_word(word.text))
+        ):
+            continue  # "jeg er camilla", not "jeg er ked af det"
         if word.capitalised:
             reader_end = reader.extend(i, lower_ok=True)
         elif strength == "says":
@@ -330,6 +338,7 @@ def _spelled(text: str) -> list[Span]:
         if before and letters:
             spans.append(Span(before.start(1), before.end(1), Kind.NAME))
     spans += [Span(m.start(), m.end(), Kind.NAME) for m in _SPELLED_ANYWHERE.finditer(text)]
+    spans += [Span(m.start(), m.end(), Kind.NAME) for m in _SPELLED_LOWER.finditer(text)]
     return spans
 
 

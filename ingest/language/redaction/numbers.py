@@ -210,12 +210,24 @@ def _chains(text: str) -> Iterator[list[tuple[list[_Token], str]]]:
     """Runs of number tokens, those parted only by the end of a sentence kept together."""
     chain: list[tuple[list[_Token], str]] = []
     for run, after in _runs(text):
-        if chain and not _only_a_full_stop(text, chain[-1][0], run):
+        if chain and not (
+            _only_a_full_stop(text, chain[-1][0], run) or _a_pause(text, chain[-1][0], run)
+        ):
             yield chain
             chain = []
         chain.append((run, after))
     if chain:
         yield chain
+
+
+_PAUSE_WORD = re.compile(r"\b(?i:ø+h+m*|e+h+m*|æ+h+m*|u+h+m*|u+m+|hm+|altså|øjeblik|vent|wait)\b")
+
+
+def _a_pause(text: str, before: list[_Token], run: list[_Token]) -> bool:
+    """A few words with a filler among them between two parts of a number: "42 17, øhm,
+    lad mig lige finde det, 90 65"."""
+    between = text[before[-1].end : run[0].start]
+    return len(between.split()) <= 7 and _PAUSE_WORD.search(between) is not None
 
 
 def _only_a_full_stop(text: str, before: list[_Token], run: list[_Token]) -> bool:
