@@ -141,7 +141,7 @@ def _without_fillers(text: str) -> str:
 
 
 def _bare(word: str) -> str:
-    return word.strip(_EDGE).rstrip(",.;:!?").lower()
+    return word.strip(_EDGE).rstrip(",.;:!?\u2026").lower()
 
 
 def _last_four(text: str, language: str | None) -> list[Span]:
@@ -245,7 +245,7 @@ def _tokens(text: str) -> list[_Token]:
         core = raw.strip(_EDGE)
         start += raw.index(core) if core else 0
         trailing = ""
-        while core and core[-1] in ",.;:!?":
+        while core and core[-1] in ",.;:!?\u2026":
             trailing, core = core[-1] + trailing, core[:-1]
         if core:
             tokens.append(_Token(start, start + len(core), core.lower(), trailing))
@@ -288,7 +288,7 @@ def _runs(text: str) -> Iterator[tuple[list[_Token], str]]:
         plus = token.word in _PLUS and i + 1 < len(tokens) and numeric[i + 1]
         if numeric[i] or between or (plus and not run):
             run.append(token)
-            if token.trailing and token.trailing[-1] in ".;:!?":  # the sentence ends
+            if token.trailing and token.trailing[-1] in ".;:!?\u2026":  # the sentence ends
                 yield run, ""
                 run = []
             continue
