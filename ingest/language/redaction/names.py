@@ -45,7 +45,8 @@ _INTRODUCES = (
     rf"(?:(?:kærlig|venlig|mange|de\s+bedste)\s+)?hilsen(?:\s+fra)?|"
     rf"(?:(?:kærlige|venlige)\s+)?hilsner(?:\s+fra)?|mvh\.?|vh\.?|best\s+regards|kind\s+regards|"
     rf"regards|best\s+wishes|love\s+from|"
-    rf"(?:min|mine|vores|hans|hendes|deres|my|our|his|her|their)\s+(?:{_RELATIONS})|"
+    rf"(?:min|mine|vores|hans|hendes|deres|my|our|his|her|their|the)\s+(?:{_RELATIONS})|"
+    rf"hende|ham|"
     rf"naboen|genboen|udlejeren|viceværten|{_TITLES}|"
     rf"spørg\s+efter|spørge\s+efter|ask\s+for|(?:tal|talte|snak|snakke|snakkede)\s+med|"
     rf"(?:talk|talked|speak|spoke)\s+(?:to|with)"
@@ -79,6 +80,9 @@ _SPELLED_ANYWHERE = re.compile(
 # "b-r-o-d-e-r", "k, i, m": lower-case letters spelled with dashes or commas.
 _SPELLED_LOWER = re.compile(
     r"(?<![\wæøå-])[a-zæøå](?:(?P<sep>-|,\s)[a-zæøå](?![\wæøå])){3,}(?:(?P=sep)[a-zæøå]\b)*"
+)
+_PARTICLE_NAME = re.compile(
+    r"(?i:al|el|abu|bin|ibn|ben|van|von|de|da|di|mc|mac|o)[-'\u2019][^\W\d_]{2,}"
 )
 _PARTICLES = {"van", "von", "der", "den", "de", "da", "di", "du", "al", "el", "bin", "ibn", "abu"}
 _PLACE_WORDS = re.compile(
@@ -164,6 +168,8 @@ class _Reader:
         )
 
     def surname_like(self, i: int) -> bool:
+        if _PARTICLE_NAME.fullmatch(self.words[i].text):
+            return True  # "el-khatib", "al-hassan"
         word = self.words[i].text
         if self.public(i) or self.names.is_word(word):
             return False
@@ -401,7 +407,7 @@ _FUNCTION_WORDS |= {"jo", "vi", "else", "som", "og", "i", "is", "has", "and", "w
 _NAME_BEFORE = {"med", "og", "hos", "til", "fra", "af", "with", "and", "from", "to", "by"}
 _NAME_AFTER = re.compile(
     r"\s+(?i:og\s+jeg|and\s+i|sagde|siger|says|said|ringede|called|mener|thinks|har\s+sagt|"
-    r"fra\s+nummer|fra\s+opgang|from\s+number)\b"
+    r"fra|from)\b"
 )
 
 
