@@ -29,9 +29,9 @@ _NUMBER_WORD = (
 )
 _HOUSE = (
     rf"(?:,?\s*(?:i\s+)?(?i:nummer|nr\.?|number|no\.?)\s+)?"
-    rf"(?:(?!(?:19|20)\d\d\b)\d{{1,4}}(?!\d)(?:\s?[a-zA-Z]\b)?|{_NUMBER_WORD}\b)"
+    rf"(?:(?!(?:19|20)\d\d\b)\d{{1,4}}(?!\d)(?:-\d{{1,4}}\b)?(?:\s?[a-zA-Z]\b)?|{_NUMBER_WORD}\b)"
 )
-_SIDE = r"(?:til\s+(?:højre|venstre)|midt\s+for|th\b\.?|tv\b\.?|mf\b\.?)"
+_SIDE = r"(?:til\s+(?:højre|venstre)|midt\s+for|th\b\.?|tv\b\.?|mf\b\.?|left|right)"
 _LEVEL = (
     r"(?:\d{1,2}\.?|første|anden|tredje|fjerde|femte|sjette|st\.?|stuen|kælder|en|et|to|tre|"
     r"fire|fem|seks)"
@@ -40,10 +40,12 @@ _FLOOR = (
     rf"(?:,?\s*(?:på\s+)?{_LEVEL}\s*(?:sal\b\.?(?:,?\s*{_SIDE})?|{_SIDE})"
     rf"|,?\s*(?:stuen\b|st\.)"
     rf"|,\s*\d{{1,2}}\.(?=\s*$|[,;]|\s*\.\s*$)"  # "Nørre Allé 5, 1."
-    rf"|,?\s*(?:\d{{1,2}}(?:st|nd|rd|th)|first|second|third|fourth|fifth|ground|top)\s+floor\b)?"
+    rf"|,?\s*(?:\d{{1,2}}(?:st|nd|rd|th)|first|second|third|fourth|fifth|ground|top)\s+floor\b"
+    rf"(?:,?\s*(?:left|right)\b)?)?"
 )
 _DOOR = (
-    r"(?:,?\s*(?i:lejlighed|lejl\.|dør|opgang|indgang|flat|apartment|apt\.?)\s+\d{1,3}[a-zA-Z]?\b)?"
+    r"(?:,?\s*(?i:lejlighed|lejl\.|dør|opgang|indgang|flat|apartment|apt\.?)\s+"
+    r"(?:\d{1,3}[a-zA-Z]?|[A-Z])\b)?"
 )
 _POSTCODE = r"(?:,?\s*(?:i\s+)?\d{4}\s+[A-ZÆØÅ][\wæøå]+(?:\s+[A-ZÆØÅ]\b)?|,\s*\d{4}\b)?"
 _NOT_AFTER = (
