@@ -34,12 +34,12 @@ _JOINERS = {"og", "and"}
 _PLUS = {"plus", "+"}
 # Fillers inside a number do not split it: "42 17. Øh, 90 65", "28 øh 61 øhm 45 03".
 _FILLERS = re.compile(
-    r"(?:[-\u2013\u2014,.…]\s*)*\b(?i:ø+h+m*|e+h+m*|æ+h+m*|a+h+|hm+|m{2,}|altså|"
+    r"(?:[-\u2013\u2014,.…]\s*)*\b(?i:[øö]+h+m*|e+h+m*|æ+h+m*|[aå]+h+|hm+|m{2,}h*|m+h+m*|tja|altså|"
     r"hvad\s+(?:er|var)\s+det(?:\s+nu)?(?:\s+igen)?(?:\s+det\s+er)?|hvordan\s+er\s+det\s+nu|"
     r"lad\s+mig\s+tænke|(?:vent\s+)?et\s+øjeblik|hov|(?:og\s+)?(?:så\s+)?til\s+sidst|"
     r"let\s+me\s+think|hang\s+on|hold\s+on|one\s+moment|what(?:\s+is|'s)\s+it|lad\s+mig\s+(?:lige\s+)?se|vent\s+lige|vent|"
     r"lige\s+et\s+øjeblik|jeg\s+mener|og\s+så(?:\s+er\s+det)?|hvad\s+hedder\s+det|nej\s+vent|"
-    r"undskyld|nej|ikke\s+også|ikke|ikk|ik|ja|nå|så|okay|ok|u+m+|u+h+m*|erm|er(?=,)|let\s+me\s+see|i\s+mean|"
+    r"undskyld|nej|ikke\s+også|ikke|ikk|ik|ja|nå|så|okay|ok|u+m+|u+h+m*|erm|er(?=[,.…])|let\s+me\s+see|i\s+mean|"
     r"and\s+then|wait|sorry|like|so|you\s+know|yeah|right|well|then)"
     r"\b(?:\s*[-\u2013\u2014,.…?!'])*"
 )
@@ -411,7 +411,8 @@ def _window_at(text: str, groups: list[Group], i: int) -> tuple[int, Kind] | Non
     for j in range(i, len(groups)):
         total += len(groups[j].digits)
         window = groups[i : j + 1]
-        if total == 8 and _phone_like(text, window):
+        whole = i == 0 or (i == 1 and groups[0].prefix)
+        if total == 8 and _phone_like(text, window, whole and j == len(groups) - 1):
             phone = j
         if total == 10 and _cpr_like(window):
             return j, Kind.CPR
@@ -436,15 +437,18 @@ def _cpr_like(window: list[Group]) -> bool:
     return all(g.sep != "." for g in window[1:])  # "01.01.1990" is a date
 
 
-def _phone_like(text: str, window: list[Group]) -> bool:
+def _phone_like(text: str, window: list[Group], whole_run: bool = False) -> bool:
     if _digits(window)[0] in "01":
         return False  # Danish subscriber numbers start with 2-9
     if _other_number(window):
         return False
     if any(g.sep == "," for g in window[1:]):
         # "23, 45, 67, 89" is how Whisper writes a number read in pairs; so is a list of
-        # counts. Only a word about phoning nearby tells them apart.
-        return _about_phoning(text, window)
+        # counts, which in speech ends with "og" ("12, 15, 20 og 30"). Eight digits read
+        # in pairs or fours and nothing more are a phone number; other groupings need a
+        # word about phoning nearby.
+        sizes = [len(g.digits) for g in window]
+        return (whole_run and sizes in ([2, 2, 2, 2], [4, 4])) or _about_phoning(text, window)
     return True
 
 
