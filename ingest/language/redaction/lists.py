@@ -3,6 +3,8 @@
 - data/first_names.txt, data/surnames.txt: Danish, Nordic and the first names and surnames
   of Aarhus's larger immigrant groups, taken from Faker's person providers (MIT licence,
   data/LICENSE-faker.txt) by deploy/tools/make_name_lists.py;
+- data/more_first_names.txt, data/more_surnames.txt: names common in Aarhus that those
+  lists lack (Somali, Arabic, Kurdish, Persian, Turkish …), kept by hand;
 - data/also_words.txt: those names that are also ordinary Danish or English words ("Per",
   "Hans", "Mark", "Bo"), chosen by hand, which count as names only in context;
 - data/public_names.txt: places, institutions, public roles, days and months.
@@ -53,8 +55,10 @@ def lists() -> Lists:
     public = [p.lower() for p in _read("public_names.txt")]
     stop = {w.lower() for language in ("da", "en") for w in get_stop_words(language)}
     return Lists(
-        first_names=frozenset(n.lower() for n in _read("first_names.txt")),
-        surnames=frozenset(n.lower() for n in _read("surnames.txt")),
+        first_names=frozenset(
+            n.lower() for n in _read("first_names.txt") + _read("more_first_names.txt")
+        ),
+        surnames=frozenset(n.lower() for n in _read("surnames.txt") + _read("more_surnames.txt")),
         also_words=frozenset({n.lower() for n in _read("also_words.txt")} | stop),
         stop_words=frozenset(stop),
         public=frozenset(p for p in public if " " not in p),

@@ -192,7 +192,11 @@ class _Reader:
             if _PLACE_WORDS.fullmatch(word.text):
                 break  # "Jens Baggesens Vej": the name of a street
             capitalised = word.capitalised and not word.initial and not self.public(k)
-            if not (capitalised or (lower_ok and not word.capitalised and self.surname_like(k))):
+            lower = lower_ok and not word.capitalised
+            # "bjarne skov": a surname that is also a word, after a name that is none
+            worded = lower and word.text.lower() in self.names.surnames and j == i
+            worded = worded and not self.names.is_word(self.words[i].text)
+            if not (capitalised or (lower and self.surname_like(k)) or worded):
                 break
             j = k
         return j
