@@ -31,11 +31,13 @@ class Lists:
     public_phrases: re.Pattern[str]  # names of several words, any case
 
     def is_first_name(self, word: str) -> bool:
-        return word.lower() in self.first_names
+        """A first name, or one joined of first names ("Anna-Sofie")."""
+        parts = word.lower().split("-")
+        return all(part in self.first_names for part in parts)
 
     def is_name(self, word: str) -> bool:
-        low = word.lower()
-        return low in self.first_names or low in self.surnames
+        parts = word.lower().split("-")
+        return all(part in self.first_names or part in self.surnames for part in parts)
 
     def is_word(self, word: str) -> bool:
         """Also an ordinary word: a name only in context."""

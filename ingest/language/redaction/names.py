@@ -27,7 +27,7 @@ _SENTENCE_BREAK = re.compile(r"[.!?:…\n]")
 # After these, any word is the name, capitalised or not.
 _SAYS_NAME = (
     r"jeg\s+hedder|jeg\s+hedder\s+også|mit\s+(?:for|efter|mellem)?navn\s+er|"
-    r"(?:for|efter|mellem)?navnet\s+er|my\s+(?:first\s+|last\s+|sur)?name\s+is|"
+    r"(?:for|efter|mellem)?navnet\s+er|my\s+(?:first\s+|last\s+|sur)?name\s+is|the\s+name\s+is|"
     r"my\s+(?:first\s+|last\s+|sur)?name's|i'm\s+called|i\s+am\s+called|hedder\s+(?:hun|han)|"
     r"hedder|kaldes|kalder\s+sig|who\s+is\s+called|is\s+called|kaldet|named|called"
 )
@@ -46,7 +46,7 @@ _INTRODUCES = (
     rf"(?:(?:kærlige|venlige)\s+)?hilsner(?:\s+fra)?|mvh\.?|vh\.?|best\s+regards|kind\s+regards|"
     rf"regards|best\s+wishes|love\s+from|"
     rf"(?:min|mine|vores|hans|hendes|deres|my|our|his|her|their|the)\s+(?:{_RELATIONS})|"
-    rf"hende|ham|"
+    rf"hende|ham|det\s+er\s+mig|it's\s+me|it\s+is\s+me|"
     rf"naboen|genboen|udlejeren|viceværten|{_TITLES}|"
     rf"spørg\s+efter|spørge\s+efter|ask\s+for|(?:tal|talte|snak|snakke|snakkede)\s+med|"
     rf"(?:talk|talked|speak|spoke)\s+(?:to|with)"
@@ -55,7 +55,7 @@ _INTRODUCES = (
 _MAY_INTRODUCE = (
     r"det\s+er|det\s+var|her\s+er|this\s+is|it's|it\s+is|here\s+is|kære|dear|hej|hejsa|"
     r"hallo|hi|hello|goddag|kh|knus|farvel|vi\s+ses|hej\s+hej|tak|tak\s+for\s+nu|thanks|"
-    r"cheers|bye|best|love"
+    r"cheers|bye|best|love|spørg|spørge|ring\s+til|ringe\s+til|skriv\s+til|kontakt|call|ask"
 )
 _TITLE = re.compile(rf"(?i:{_TITLES})$")
 _CUE = re.compile(
@@ -231,6 +231,10 @@ def _after_cues(reader: _Reader) -> list[Span]:
         start = reader.words[i - 1].start if i > 0 and _title(reader, i - 1) else position
         while _title(reader, i) and i + 1 < len(reader.words):
             i += 1  # "min nabo fru Larsen": the title goes with the name
+        negation = reader.words[i].text.lower() in _NEGATIONS
+        if strength == "says" and negation and i + 1 < len(reader.words):
+            i += 1  # "jeg hedder ikke anna": a name said all the same
+            start = reader.words[i].start
         word = reader.words[i]
         if reader.public(i):
             continue
@@ -408,6 +412,7 @@ def _known_names(reader: _Reader) -> list[Span]:
 # Stop words that the name lists also hold and that follow "min nabo" as words.
 _FUNCTION_WORDS = {"der", "den", "de", "en", "da", "om", "man", "din", "es", "la", "an", "li"}
 _FUNCTION_WORDS |= {"jo", "vi", "else", "som", "og", "i", "is", "has", "and", "who", "the", "hans"}
+_NEGATIONS = {"ikke", "også", "bare", "not", "also", "just"}
 _NAME_BEFORE = {"med", "og", "hos", "til", "fra", "af", "with", "and", "from", "to", "by"}
 _NAME_AFTER = re.compile(
     r"\s+(?i:og\s+jeg|and\s+i|sagde|siger|says|said|ringede|called|mener|thinks|har\s+sagt|"
