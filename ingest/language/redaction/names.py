@@ -231,9 +231,9 @@ def _after_cues(reader: _Reader) -> list[Span]:
         start = reader.words[i - 1].start if i > 0 and _title(reader, i - 1) else position
         while _title(reader, i) and i + 1 < len(reader.words):
             i += 1  # "min nabo fru Larsen": the title goes with the name
-        negation = reader.words[i].text.lower() in _NEGATIONS
-        if strength == "says" and negation and i + 1 < len(reader.words):
-            i += 1  # "jeg hedder ikke anna": a name said all the same
+        skip = _SKIPPED.get(strength, set())
+        if reader.words[i].text.lower() in skip and i + 1 < len(reader.words):
+            i += 1  # "jeg hedder ikke anna", "det er bare mette her"
             start = reader.words[i].start
         word = reader.words[i]
         if reader.public(i):
@@ -317,7 +317,9 @@ def _title(reader: _Reader, i: int) -> bool:
 def _alone(reader: _Reader, i: int) -> bool:
     """The word ends its clause or "her" follows: "det er per, jeg ringer", "det er bo her"."""
     after = reader.text[reader.words[i].end :].lstrip(" ")
-    return not after or after[0] in ",.!?" or _here_follows(reader, i)
+    if not after or after[0] in ",.!?" or _here_follows(reader, i):
+        return True
+    return bool(re.match(r"(?i:fra|from|og\s+jeg|and\s+i)\b", after))  # "det er kim fra …"
 
 
 def _here_follows(reader: _Reader, i: int) -> bool:
@@ -412,7 +414,9 @@ def _known_names(reader: _Reader) -> list[Span]:
 # Stop words that the name lists also hold and that follow "min nabo" as words.
 _FUNCTION_WORDS = {"der", "den", "de", "en", "da", "om", "man", "din", "es", "la", "an", "li"}
 _FUNCTION_WORDS |= {"jo", "vi", "else", "som", "og", "i", "is", "has", "and", "who", "the", "hans"}
-_NEGATIONS = {"ikke", "også", "bare", "not", "also", "just"}
+# Small words between a formula and the name, by kind of formula.
+_ADVERBS = {"bare", "lige", "blot", "kun", "også", "altså", "just", "only", "also"}
+_SKIPPED = {"says": _ADVERBS | {"ikke", "not"}, "may": _ADVERBS, "intro": {"også", "also"}}
 _NAME_BEFORE = {"med", "og", "hos", "til", "fra", "af", "with", "and", "from", "to", "by"}
 _NAME_AFTER = re.compile(
     r"\s+(?i:og\s+jeg|and\s+i|sagde|siger|says|said|ringede|called|mener|thinks|har\s+sagt|"
