@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.language.redaction import apply, find_spans
+from ingest.language.redaction import apply, find_spans, find_suspects
 
 DATA = Path(__file__).parents[1] / "data"
 DEVELOPMENT = DATA / "redaction_corpus.txt"
@@ -174,3 +174,21 @@ def test_held_out_corpus_recall_is_complete_and_damage_small() -> None:
 )
 def test_labels_are_danish_first(text: str, published: str) -> None:
     assert apply(text, find_spans(text)) == published
+
+
+@pytest.mark.parametrize(
+    ("text", "suspected"),
+    [
+        # Unknown capitalised words inside a sentence: possible names, shown, not hidden.
+        ("Vi så Xiluana og Gamal Abdel ved Dokk1.", ["Xiluana", "Gamal Abdel"]),
+        # Places, institutions, roles, countries, acronyms and street names are public.
+        ("Vi skrev til Borgmesteren og DSB om Toftevej i Gellerup.", []),
+        ("Mange fra Somalia og Tyrkiet bor i Bispehaven.", []),
+        ("The park on Harbour Street needs more light.", []),
+        # What is hidden already is no suspect.
+        ("Min nabo Xiluana Wei larmer.", []),
+    ],
+)
+def test_suspects_are_unknown_capitalised_words(text: str, suspected: list[str]) -> None:
+    hidden = find_spans(text)
+    assert [text[s.start : s.end] for s in find_suspects(text, hidden)] == suspected

@@ -456,7 +456,8 @@ def suspects(text: str, hidden: list[Span]) -> list[Span]:
         if (
             not word.capitalised
             or word.initial
-            or word.text.isupper()  # "DSB", "I": acronyms and the pronoun
+            or word.text.split("-")[0].isupper()  # "DSB", "CPR-nummer", "I"
+            or _PLACE_WORDS.fullmatch(word.text) is not None  # "Street" of "Harbour Street"
             or reader.public(i)
             or _is_place_name(word.text)
             or any(s.start <= word.start < s.end for s in hidden)
