@@ -6,6 +6,7 @@ not an address, and stays; so does a postcode with its town alone."""
 
 import re
 
+from ingest.language.redaction.lists import lists
 from ingest.language.redaction.spans import Kind, Span
 
 _SUFFIX = (
@@ -56,7 +57,8 @@ _NOT_AFTER = (
 _CAPITALISED = r"[A-ZÆØÅ][\wæøå.-]+"
 _DANISH_STREET = (
     rf"(?:\b(?:{_CAPITALISED}\s+){{1,3}}{_STREET_TYPE}"
-    rf"|\b(?:[a-zæøå]+\s+){{0,2}}[a-zæøå]+s\s+(?:vej|gade|allé|alle|stræde|plads|torv|boulevard)"
+    rf"|\b(?:[a-zæøå]+\s+){{0,2}}(?:[a-zæøå]+s|nørre|søndre|vestre|østre|nordre|gammel|ny|store|"
+    rf"lille)\s+(?:vej|gade|allé|alle|stræde|plads|torv|boulevard)"
     rf"|\b(?:{_CAPITALISED}\s+){{0,2}}[\wæøåÆØÅ-]+{_SUFFIX}"
     rf"|\b(?:Ved|Under|Over|Bag|Mellem)\s+(?:{_CAPITALISED}\s+){{0,2}}{_CAPITALISED})"
 )
@@ -84,9 +86,37 @@ _ENGLISH = re.compile(
 )
 
 
+# Whisper writes "I live at 14 harbour street" too: in lower case, only after such words.
+_ENGLISH_LOWER = re.compile(
+    rf"\b(?i:live\s+at|live\s+on|address\s+is|address:)\s+(?P<address>\d{{1,4}}[a-z]?\s+"
+    rf"(?:[a-z]+\s+){{1,2}}(?i:{_ENGLISH_ROAD}))"
+)
+# Words that may stand before a one-word street name in lower case ("hasle ringvej 12").
+_BEFORE_STREET = re.compile(
+    r"(?i:gammel|gl\.|ny|nye|nørre|søndre|vestre|østre|nordre|store|lille|sankt|skt\.)$"
+)
+
+
 def find(text: str, language: str | None = None) -> list[Span]:
-    return [
-        Span(m.start(), m.end(), Kind.ADDRESS)
+    spans = [
+        Span(_with_place_before(text, m.start()), m.end(), Kind.ADDRESS)
         for pattern in (_DANISH, _ENGLISH)
         for m in pattern.finditer(text)
     ]
+    spans += [
+        Span(m.start("address"), m.end("address"), Kind.ADDRESS)
+        for m in _ENGLISH_LOWER.finditer(text)
+    ]
+    return spans
+
+
+def _with_place_before(text: str, start: int) -> int:
+    """Where the street's name begins: a place or a direction written in lower case before
+    it belongs to it ("hasle ringvej 12", "nørre allé 5")."""
+    before = re.search(r"(\S+)\s+$", text[max(0, start - 40) : start])
+    if before is None:
+        return start
+    word = before.group(1)
+    if _BEFORE_STREET.match(word) or lists().is_public(word):
+        return start - len(before.group(0))
+    return start
