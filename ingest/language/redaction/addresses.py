@@ -48,7 +48,10 @@ _DOOR = (
     r"(?:,?\s*(?i:lejlighed|lejl\.|dør|opgang|indgang|flat|apartment|apt\.?)\s+"
     r"(?:\d{1,3}[a-zA-Z]?|[A-Z])\b)?"
 )
-_POSTCODE = r"(?:,?\s*(?:i\s+)?\d{4}\s+[A-ZÆØÅ][\wæøå]+(?:\s+[A-ZÆØÅ]\b)?|,\s*\d{4}\b)?"
+_POSTCODE = (
+    r"(?:,?\s*(?:i\s+|postnummer\s+)?\d{4}\s+[A-ZÆØÅ][\wæøå]+(?:\s+[A-ZÆØÅ]\b)?"
+    r"|,?\s*postnummer\s+\d{4}\b|,\s*\d{4}\b)?"
+)
 _NOT_AFTER = (
     r"(?!\s*(?:km|meter|m\b|minutter|min\b|procent|%|kr|kroner|gange|år|timer|km/t|boliger|"
     r"lejligheder|børn|elever|mennesker|personer|beboere|familier|biler|busser|huse|træer|"
@@ -77,8 +80,15 @@ _ENGLISH_ROAD = (
 _ENGLISH_FLOOR = (
     r"(?:(?:\d{1,2}(?:st|nd|rd|th)|first|second|third|fourth|fifth|ground|top)\s+floor,?\s+)?"
 )
+_ENGLISH_UNITS = r"(?:one|two|three|four|five|six|seven|eight|nine)"
+_ENGLISH_NUMBER = (
+    rf"(?i:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-]{_ENGLISH_UNITS})?|"
+    rf"{_ENGLISH_UNITS}|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|"
+    rf"eighteen|nineteen)"
+)
 _ENGLISH = re.compile(
-    rf"{_FLAT}{_ENGLISH_FLOOR}(?:(?i:no\.?|number|nr\.?)\s+)?\b\d{{1,4}}[a-zA-Z]?\s+"
+    rf"{_FLAT}{_ENGLISH_FLOOR}(?:(?i:no\.?|number|nr\.?)\s+)?"
+    rf"\b(?:\d{{1,4}}[a-zA-Z]?|(?<=at |is |on ){_ENGLISH_NUMBER})\s+"
     rf"(?:(?:[A-Z][a-z]+\s+){{1,3}}{_ENGLISH_ROAD}"
     rf"|(?:{_CAPITALISED}\s+){{0,2}}(?:{_STREET_TYPE}\b|[\wæøåÆØÅ-]{{3,}}{_SUFFIX}\b))"
     rf"{_FLOOR}{_DOOR}{_POSTCODE}"
