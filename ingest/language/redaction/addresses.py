@@ -28,9 +28,11 @@ _NUMBER_WORD = (
     r"\w+og(?:tyve|tredive|fyrre|halvtreds|tres|halvfjerds|firs|halvfems)|"
     r"(?:et\s+)?hundrede(?:\s+og\s+\w+)?)"
 )
+# A house letter: "4B", "41 B", "7 b"; not "3 i Brabrand" or "3 a day".
+_LETTER = r"(?:[a-zA-Z]\b|\s(?![iIaA]\b)[a-zA-Z]\b)"
 _HOUSE = (
     rf"(?:,?\s*(?:i\s+)?(?i:nummer|nr\.?|number|no\.?)\s+)?"
-    rf"(?:(?!(?:19|20)\d\d\b)\d{{1,4}}(?!\d)(?:-\d{{1,4}}\b)?(?:\s?[a-zA-Z]\b)?|{_NUMBER_WORD}\b)"
+    rf"(?:(?!(?:19|20)\d\d\b)\d{{1,4}}(?!\d)(?:-\d{{1,4}}\b)?{_LETTER}?|{_NUMBER_WORD}\b{_LETTER}?)"
 )
 _SIDE = r"(?:til\s+(?:højre|venstre)|midt\s+for|th\b\.?|tv\b\.?|mf\b\.?|left|right)"
 _LEVEL = (
@@ -50,7 +52,8 @@ _DOOR = (
 )
 _POSTCODE = (
     r"(?:,?\s*(?:i\s+|postnummer\s+)?\d{4}\s+[A-ZÆØÅ][\wæøå]+(?:\s+[A-ZÆØÅ]\b)?"
-    r"|,?\s*postnummer\s+\d{4}\b|,\s*\d{4}\b)?"
+    r"|,?\s*postnummer\s+\d{4}\b|,\s*\d{4}\b"
+    r"|(?:,|\s+i)\s+[A-ZÆØÅ][\wæøå]+(?:\s+[A-ZÆØÅ]\b)?)?"  # the town: "…, Aarhus N", "… i Hasle"
 )
 _NOT_AFTER = (
     r"(?!\s*(?:km|meter|m\b|minutter|min\b|procent|%|kr|kroner|gange|år|timer|km/t|boliger|"

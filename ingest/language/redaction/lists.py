@@ -25,19 +25,21 @@ _DATA = Path(__file__).parent / "data"
 class Lists:
     first_names: frozenset[str]  # all lower case
     surnames: frozenset[str]
+    any_names: frozenset[str]  # first names and surnames
     also_words: frozenset[str]  # the hand-kept list and the stop words
     stop_words: frozenset[str]
     public: frozenset[str]  # single public words
     public_phrases: re.Pattern[str]  # names of several words, any case
 
     def is_first_name(self, word: str) -> bool:
-        """A first name, or one joined of first names ("Anna-Sofie")."""
-        parts = word.lower().split("-")
+        """A first name, one joined of first names ("Anna-Sofie"), or its genitive
+        ("Camillas")."""
+        parts = _stem(word.lower(), self.first_names).split("-")
         return all(part in self.first_names for part in parts)
 
     def is_name(self, word: str) -> bool:
-        parts = word.lower().split("-")
-        return all(part in self.first_names or part in self.surnames for part in parts)
+        parts = _stem(word.lower(), self.any_names).split("-")
+        return all(part in self.any_names for part in parts)
 
     def is_word(self, word: str) -> bool:
         """Also an ordinary word: a name only in context."""
@@ -45,6 +47,13 @@ class Lists:
 
     def is_public(self, word: str) -> bool:
         return word.lower() in self.public
+
+
+def _stem(word: str, known: frozenset[str]) -> str:
+    """The name a genitive is made of: "camillas" -> "camilla", "andersens" -> "andersen"."""
+    if word.endswith("s") and word not in known and len(word) > 4 and word[:-1] in known:
+        return word[:-1]
+    return word
 
 
 def _read(name: str) -> list[str]:
@@ -55,12 +64,13 @@ def _read(name: str) -> list[str]:
 @functools.cache
 def lists() -> Lists:
     public = [p.lower() for p in _read("public_names.txt")]
+    first = frozenset(n.lower() for n in _read("first_names.txt") + _read("more_first_names.txt"))
+    last = frozenset(n.lower() for n in _read("surnames.txt") + _read("more_surnames.txt"))
     stop = {w.lower() for language in ("da", "en") for w in get_stop_words(language)}
     return Lists(
-        first_names=frozenset(
-            n.lower() for n in _read("first_names.txt") + _read("more_first_names.txt")
-        ),
-        surnames=frozenset(n.lower() for n in _read("surnames.txt") + _read("more_surnames.txt")),
+        first_names=first,
+        surnames=last,
+        any_names=first | last,
         also_words=frozenset({n.lower() for n in _read("also_words.txt")} | stop),
         stop_words=frozenset(stop),
         public=frozenset(p for p in public if " " not in p),
