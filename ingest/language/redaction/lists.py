@@ -34,12 +34,20 @@ class Lists:
     def is_first_name(self, word: str) -> bool:
         """A first name, one joined of first names ("Anna-Sofie"), or its genitive
         ("Camillas")."""
-        parts = _stem(word.lower(), self.first_names).split("-")
-        return all(part in self.first_names for part in parts)
+        low = word.lower()
+        if low in self.first_names:
+            return True
+        if "-" not in low and not low.endswith("s"):
+            return False
+        return all(part in self.first_names for part in _stem(low, self.first_names).split("-"))
 
     def is_name(self, word: str) -> bool:
-        parts = _stem(word.lower(), self.any_names).split("-")
-        return all(part in self.any_names for part in parts)
+        low = word.lower()
+        if low in self.any_names:
+            return True
+        if "-" not in low and not low.endswith("s"):
+            return False
+        return all(part in self.any_names for part in _stem(low, self.any_names).split("-"))
 
     def is_word(self, word: str) -> bool:
         """Also an ordinary word: a name only in context."""
