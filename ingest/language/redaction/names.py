@@ -391,6 +391,11 @@ def _known_names(reader: _Reader) -> list[Span]:
             spans.append(Span(word.start, words[i + 1].end, Kind.NAME))
             i += 2
             continue
+        if _danish_surname(reader, i):  # "Jensen på anden sal larmer", "fru … jensen"
+            end = reader.extend(i, lower_ok=False)
+            spans.append(Span(word.start, words[end].end, Kind.NAME))
+            i = end + 1
+            continue
         if not word.capitalised and _lower_case_name_in_context(reader, i):
             last = i + 2 if _and_known_name(reader, i) else i  # "hanne og jens"
             spans.append(Span(word.start, words[last].end, Kind.NAME))
@@ -434,6 +439,22 @@ def _lower_case_name_in_context(reader: _Reader, i: int) -> bool:
     if before in _NAME_BEFORE or _NAME_AFTER.match(reader.text, word.end):
         return True
     return _and_known_name(reader, i)
+
+
+_DANISH_SURNAME = re.compile(r"(?i:.{2,}(?:sen|søn|gaard|gård|strup|rup))")
+
+
+def _danish_surname(reader: _Reader, i: int) -> bool:
+    """A Danish surname from the list alone: a name however it is said ("Larsen ovenpå",
+    "jensen på anden sal"); "Bussen" and "Prisen" are on no list of names."""
+    word = reader.words[i].text
+    return (
+        word.lower() in reader.names.surnames
+        and _DANISH_SURNAME.fullmatch(word) is not None
+        and not reader.names.is_word(word)
+        and not reader.public(i)
+        and not reader.place_follows(i)
+    )
 
 
 def _and_known_name(reader: _Reader, i: int) -> bool:
