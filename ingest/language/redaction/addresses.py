@@ -31,7 +31,7 @@ _NUMBER_WORD = (
 # A house letter: "4B", "41 B", "7 b"; not "3 i Brabrand" or "3 a day".
 _LETTER = r"(?:[a-zA-Z]\b|\s(?![iIaA]\b)[a-zA-Z]\b)"
 _HOUSE = (
-    rf"(?:,?\s*(?:i\s+)?(?i:nummer|nr\.?|number|no\.?)\s+)?"
+    rf"(?:,?\s*(?:i\s+)?(?i:nummer|nr\.?|number|no\.?)\s+|,\s*)?"
     rf"(?:(?!(?:19|20)\d\d\b)\d{{1,4}}(?!\d)(?:-\d{{1,4}}\b)?{_LETTER}?|{_NUMBER_WORD}\b{_LETTER}?)"
 )
 _SIDE = r"(?:til\s+(?:højre|venstre)|midt\s+for|th\b\.?|tv\b\.?|mf\b\.?|left|right)"
@@ -110,17 +110,33 @@ _BEFORE_STREET = re.compile(
 )
 
 
+_WORD_START = re.compile(r"\b\w")
+
+
 def find(text: str, language: str | None = None) -> list[Span]:
+    # Every address begins a word: the long patterns are tried at word starts only.
+    starts = [m.start() for m in _WORD_START.finditer(text)]
     spans = [
         Span(_with_place_before(text, m.start()), m.end(), Kind.ADDRESS)
         for pattern in (_DANISH, _ENGLISH)
-        for m in pattern.finditer(text)
+        for m in _matches(pattern, text, starts)
     ]
     spans += [
         Span(m.start("address"), m.end("address"), Kind.ADDRESS)
         for m in _ENGLISH_LOWER.finditer(text)
     ]
     return spans
+
+
+def _matches(pattern: re.Pattern[str], text: str, starts: list[int]) -> list[re.Match[str]]:
+    found: list[re.Match[str]] = []
+    for start in starts:
+        if found and start < found[-1].end():
+            continue  # inside the last address, as finditer would skip it
+        match = pattern.match(text, start)
+        if match is not None and match.end() > match.start():
+            found.append(match)
+    return found
 
 
 def _with_place_before(text: str, start: int) -> int:

@@ -11,6 +11,7 @@ amount, a date, a year or a count list stays.
 """
 
 import functools
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -33,16 +34,18 @@ _DASHES = {"-", "\u2013", "\u2014", "bindestreg", "streg", "tankestreg", "minus"
 _JOINERS = {"og", "and"}
 _PLUS = {"plus", "+"}
 # Fillers inside a number do not split it: "42 17. Øh, 90 65", "28 øh 61 øhm 45 03".
-_FILLERS = re.compile(
-    r"(?:[-\u2013\u2014,.…]\s*)*\b(?i:[øö]+h+m*|e+h+m*|æ+h+m*|[aå]+h+|hm+|m{2,}h*|m+h+m*|tja|altså|"
+_FILLER_WORDS = (
+    r"(?i:[øö]+h+m*|e+h+m*|æ+h+m*|[aå]+h+|hm+|m{2,}h*|m+h+m*|tja|altså|"
     r"hvad\s+(?:er|var)\s+det(?:\s+nu)?(?:\s+igen)?(?:\s+det\s+er)?|hvordan\s+er\s+det\s+nu|"
     r"lad\s+mig\s+tænke|(?:vent\s+)?et\s+øjeblik|hov|(?:og\s+)?(?:så\s+)?til\s+sidst|"
-    r"let\s+me\s+think|hang\s+on|hold\s+on|one\s+moment|what(?:\s+is|'s)\s+it|lad\s+mig\s+(?:lige\s+)?se|vent\s+lige|vent|"
-    r"lige\s+et\s+øjeblik|jeg\s+mener|og\s+så(?:\s+er\s+det)?|hvad\s+hedder\s+det|nej\s+vent|"
-    r"undskyld|nej|ikke\s+også|ikke|ikk|ik|ja|nå|så|okay|ok|u+m+|u+h+m*|erm|er(?=[,.…])|let\s+me\s+see|i\s+mean|"
-    r"and\s+then|wait|sorry|like|so|you\s+know|yeah|right|well|then)"
-    r"\b(?:\s*[-\u2013\u2014,.…?!'])*"
+    r"let\s+me\s+think|hang\s+on|hold\s+on|one\s+moment|what(?:\s+is|'s)\s+it|"
+    r"lad\s+mig\s+(?:lige\s+)?se|vent\s+lige|vent|lige\s+et\s+øjeblik|jeg\s+mener|"
+    r"og\s+så(?:\s+er\s+det)?|hvad\s+hedder\s+det|nej\s+vent|undskyld|nej|ikke\s+også|ikke|"
+    r"ikk|ik|ja|nå|så|okay|ok|u+m+|u+h+m*|erm|er|let\s+me\s+see|i\s+mean|and\s+then|wait|"
+    r"sorry|like|so|you\s+know|yeah|right|well|then)"
 )
+# Fillers and punctuation only: what may stand between two parts of one number.
+_ONLY_FILLERS = re.compile(rf"(?:[\s\-\u2013\u2014,.…?!'()]+|\b{_FILLER_WORDS}\b)*")
 _LAST_FOUR = re.compile(
     r"\b(?i:(?:de|mine|og\s+så|så)\s+(?:sidste\s+(?:fire|4)|(?:fire|4)\s+sidste)"
     r"(?:\s+(?:cifre|tal|numre))?|resten|(?:the|my)\s+last\s+(?:four|4)"
@@ -123,25 +126,18 @@ def find(text: str, language: str | None = None) -> list[Span]:
 
 
 def _without_fillers(text: str) -> str:
-    """The text with fillers between two number words blanked out (same length, so spans
-    still point into the original). Fillers in a row ("um, er,") count as one."""
-    clusters: list[list[int]] = []
-    for match in _FILLERS.finditer(text):
-        if clusters and not text[clusters[-1][1] : match.start()].strip():
-            clusters[-1][1] = match.end()
-        else:
-            clusters.append([match.start(), match.end()])
+    """The text with the fillers between two number words blanked out (same length, so
+    spans still point into the original): "42 17. Øh, 90 65", "five one, um, er, two"."""
+    tokens = _tokens(text)
+    numbers = [i for i, token in enumerate(tokens) if _is_number(token.word)]
     out = text
-    for start, end in clusters:
-        before = text[max(0, start - 30) : start].split()
-        after = text[end : end + 30].split()
-        if before and after and _is_number(_bare(before[-1])) and _is_number(_bare(after[0])):
+    for a, b in itertools.pairwise(numbers):
+        if b == a + 1 or b - a > 8:
+            continue
+        start, end = tokens[a].end, tokens[b].start
+        if _ONLY_FILLERS.fullmatch(text, start, end):
             out = out[:start] + " " * (end - start) + out[end:]
     return out
-
-
-def _bare(word: str) -> str:
-    return word.strip(_EDGE).rstrip(",.;:!?\u2026").lower()
 
 
 def _last_four(text: str, language: str | None) -> list[Span]:
