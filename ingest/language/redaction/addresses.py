@@ -42,7 +42,7 @@ _LEVEL = (
 _FLOOR = (
     rf"(?:,?\s*(?:på\s+|i\s+)?{_LEVEL}\s*(?:sal\b\.?(?:,?\s*{_SIDE})?|{_SIDE})"
     rf"|,?\s*(?:i\s+)?(?:stuen\b|st\.|kælderen\b)(?:,?\s*{_SIDE})?"
-    rf"|,\s*{_SIDE}"
+    rf"|,?\s*{_SIDE}"
     rf"|,\s*\d{{1,2}}\.(?=\s*$|[,;]|\s*\.\s*$)"  # "Nørre Allé 5, 1."
     rf"|,?\s*(?:\d{{1,2}}(?:st|nd|rd|th)|first|second|third|fourth|fifth|ground|top)\s+floor\b"
     rf"(?:,?\s*(?:left|right)\b)?)?"
