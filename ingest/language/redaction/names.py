@@ -274,6 +274,7 @@ def _after_cues(reader: _Reader) -> list[Span]:
     return spans
 
 
+_EVERYONE = {"alle", "jer", "os", "dig", "dem", "all", "everyone", "you"}
 _SIGN_OFF = re.compile(
     r"(?i:hilsen|hilsner|mvh\.?|vh\.?|kh\.?|knus|regards|cheers|love|vi\s+ses|tak\s+for\s+nu)"
     r"(?:\s+fra)?[,:]?\s+$"
@@ -288,6 +289,9 @@ def _signed(reader: _Reader, position: int, i: int) -> int | None:
     rest = reader.words[i:]
     if not 1 <= len(rest) <= 3 or reader.text[rest[-1].end :].strip(" .!,") != "":
         return None
+    alone = rest[0].text
+    if len(rest) == 1 and reader.names.is_first_name(alone) and alone.lower() not in _EVERYONE:
+        return len(reader.words) - 1  # "hilsen hans", "kh per": a name that is a word
     if all(reader.names.is_word(w.text) or reader.public(i + n) for n, w in enumerate(rest)):
         return None  # "hilsen fra os alle"
     return len(reader.words) - 1
