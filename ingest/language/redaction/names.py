@@ -4,11 +4,14 @@ Hidden:
 - what follows a formula: "jeg hedder …", "mit navn er …", "efternavnet er …", "det er
   Camilla", "Søren her", "this is Emma Clark", "hilsen Inge", "min nabo Poul Andersen",
   "fru Larsen", "spørg efter Bente Kjær"; after "jeg hedder" any word, after the others a
-  capitalised word or a known name written in lower case ("min nabo poul");
+  capitalised word or a known name written in lower case ("min nabo poul"); the last
+  words after a sign-off that ends the message ("kærlig hilsen xiulan wei");
 - letters spelled out ("det staves K-I-M", "B, R, O, D, E, R");
-- known names (data/first_names.txt, data/surnames.txt) without a formula: a first name
-  and the capitalised words after it ("Anna Berg"), or a first name alone. Names that are
-  also ordinary words ("Per", "Hans", "Mark", "Bo") need a formula or a surname.
+- known names (lists.py) without a formula: a first name and the capitalised words after
+  it ("Anna Berg"), a first name alone or in the genitive ("Mettes far"), a Danish surname
+  alone ("Larsen ovenpå"), and in lower case where names stand ("med bente", "hanne og
+  jens"). Names that are also ordinary words ("Per", "Hans", "Mark", "Bo") need a formula
+  or a surname.
 
 Not hidden but returned by `suspects`: other capitalised words that do not begin a sentence
 and are not public names (places, institutions, roles), for the moderator to look at.
@@ -61,7 +64,7 @@ _TITLE = re.compile(rf"(?i:{_TITLES})$")
 _CUE = re.compile(
     rf"\b(?i:(?P<says>{_SAYS_NAME})|(?P<intro>{_INTRODUCES})|(?P<may>{_MAY_INTRODUCE}))[,:]?\s+"
 )
-# "I am Tom", "jeg er Lise": only a capitalised word counts ("I am happy" stays).
+# "I am Tom", "jeg er lise": a capitalised word or a known name ("I am happy" stays).
 _WEAK_CUE = re.compile(r"\b(?i:i\s+am|i'm|jeg\s+er)\s+")
 # "Søren her, …": a name then "her" at the start of a message or after a greeting.
 _NAME_HERE = re.compile(
