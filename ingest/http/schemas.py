@@ -170,6 +170,11 @@ class ReviewOut(BaseModel):
     edited: bool = Field(description="a moderator changed the spans found automatically")
     published_text: str | None = Field(description="what the public reads now, if approved")
     version: str = Field(description="what a write based on this view sends back (If-Match)")
+    suspects: list[SpanOut] = Field(
+        default=[],
+        description="capitalised words that may be names, not hidden: for the moderator to check",
+    )
+    suspect_count: int = Field(default=0, description='how many, as in "2 mulige navne"')
 
     @classmethod
     def of(cls, clip: Clip, seen: Review) -> "ReviewOut":
@@ -185,6 +190,11 @@ class ReviewOut(BaseModel):
             edited=seen.edited,
             published_text=clip.published_text,
             version=version_of(clip),
+            suspects=[
+                SpanOut(start=s.start, end=s.end, kind=s.kind, text=seen.raw[s.start : s.end])
+                for s in seen.suspects
+            ],
+            suspect_count=len(seen.suspects),
         )
 
 

@@ -9,11 +9,11 @@ pending review, so nothing reaches the public unseen.
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from ingest.errors import IngestError
-from ingest.language.redaction import Kind, Span, apply, find_spans
+from ingest.language.redaction import Kind, Span, apply, find_spans, find_suspects
 from ingest.store.models import Clip, Moderation, Segment
 
 
@@ -27,6 +27,7 @@ class Review:
     spans: list[Span]
     published: str  # what approval would publish
     edited: bool  # a moderator changed the spans found automatically
+    suspects: list[Span] = field(default_factory=list)  # possible names, not hidden
 
 
 def spans_of(clip: Clip) -> list[Span]:
@@ -39,7 +40,8 @@ def spans_of(clip: Clip) -> list[Span]:
 def review(clip: Clip) -> Review:
     spans = spans_of(clip)
     raw = clip.text or ""
-    return Review(raw, spans, apply(raw, spans), clip.redactions is not None)
+    published = apply(raw, spans)
+    return Review(raw, spans, published, clip.redactions is not None, find_suspects(raw, spans))
 
 
 def set_spans(clip: Clip, spans: list[Span]) -> None:

@@ -94,6 +94,24 @@ def test_review_approve_publish_correct_and_back_to_pending(api: Api) -> None:
     assert actions == ["approve", "approve", "correct", "spans", "unpublish"]
 
 
+def test_possible_names_are_shown_and_counted_but_not_hidden(api: Api) -> None:
+    said = "Vi så Xiluana ved bænkene ved Dokk1, og Borgmesteren kom også."
+    clip_id = api.add_clip(said)
+    seen = review(api, clip_id)
+    # "Xiluana" is on no list of names: a suspect; a place and a public role are not.
+    assert [(s["kind"], s["text"]) for s in seen["suspects"]] == [("name", "Xiluana")]  # type: ignore[index]
+    assert seen["suspect_count"] == 1
+    assert seen["published"] == said  # suspects are only pointed out
+    start = said.index("Xiluana")
+    response = api.client.put(
+        f"/api/clips/{clip_id}/review",
+        json={"spans": [{"start": start, "end": start + len("Xiluana"), "kind": "name"}]},
+        headers=api.as_(Role.MODERATOR),
+    )
+    assert response.json()["published"] == said.replace("Xiluana", "[navn]")
+    assert response.json()["suspect_count"] == 0  # hidden now, so no longer a suspect
+
+
 def test_spans_outside_the_text_are_refused(api: Api) -> None:
     clip_id = api.add_clip("kort")
     response = api.client.put(

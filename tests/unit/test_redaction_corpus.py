@@ -1,30 +1,46 @@
-"""Redaction against a corpus of realistic transcripts (tests/data/redaction_corpus.txt).
+"""Redaction against two corpora of realistic transcripts, measured separately.
 
-Every marked secret must be hidden whole (100% recall) and at most 5% of the lines that
-hold nothing personal may change. The figures are printed with `pytest -s`.
+- `tests/data/redaction_corpus.txt`: the development corpus, written beside the rules;
+  a failure there prints the lines it concerns.
+- `tests/data/redaction_heldout.txt`: written without sight of the rules and never tuned
+  against; a failure there prints only figures (overall and per section heading), never a
+  line, so the rules cannot be fitted to it case by case.
+
+Both use one format: `#` comments, `## ` section headings, ⟦…⟧ around each secret; a line
+without marks must come out unchanged. For each corpus every secret must be hidden whole
+(100% recall) and at most 5% of the ordinary lines may change. `pytest -s` prints the figures.
 """
 
 import re
-from dataclasses import dataclass
+import time
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
-from ingest.language.redaction import apply, find_spans
+from ingest.language.redaction import apply, find_spans, find_suspects
 
-CORPUS = Path(__file__).parents[1] / "data" / "redaction_corpus.txt"
+DATA = Path(__file__).parents[1] / "data"
+DEVELOPMENT = DATA / "redaction_corpus.txt"
+HELD_OUT = DATA / "redaction_heldout.txt"
 MARK = re.compile(r"⟦(.*?)⟧")
+MAX_DAMAGE = 0.05
 
 
 @dataclass(frozen=True)
 class Case:
+    section: str
     text: str
     secrets: list[tuple[int, int]]
 
 
-def cases() -> list[Case]:
-    found = []
-    for line in CORPUS.read_text(encoding="utf-8").splitlines():
+def cases(corpus: Path) -> list[Case]:
+    found, section = [], ""
+    for line in corpus.read_text(encoding="utf-8").splitlines():
+        if line.startswith("## "):
+            section = line[3:].strip()
+            continue
         if not line.strip() or line.startswith("#"):
             continue
         text, secrets, offset = "", [], 0
@@ -33,7 +49,7 @@ def cases() -> list[Case]:
             secrets.append((len(text), len(text) + len(match.group(1))))
             text += match.group(1)
             offset = match.end()
-        found.append(Case(text + line[offset:], secrets))
+        found.append(Case(section, text + line[offset:], secrets))
     return found
 
 
@@ -44,35 +60,106 @@ def covered(spans: list[tuple[int, int]], start: int, end: int, text: str) -> bo
     )
 
 
-def test_the_corpus_is_big_enough_and_danish_first() -> None:
-    all_cases = cases()
-    assert len(all_cases) >= 80
-    assert "Mit CPR-nummer" in all_cases[0].text
+@dataclass
+class Figures:
+    """Counts for one corpus; `examples` holds lines only when they may be shown."""
+
+    hidden: int = 0
+    secrets: int = 0
+    changed: int = 0
+    ordinary: int = 0
+    per_section: Counter[tuple[str, str]] = field(default_factory=Counter)
+    examples: list[str] = field(default_factory=list)
+
+    @property
+    def recall(self) -> float:
+        return self.hidden / self.secrets if self.secrets else 1.0
+
+    @property
+    def damage(self) -> float:
+        return self.changed / self.ordinary if self.ordinary else 0.0
+
+    def summary(self, name: str) -> str:
+        return (
+            f"{name}: recall {self.recall:.1%} ({self.hidden}/{self.secrets} secrets hidden), "
+            f"damage {self.damage:.1%} ({self.changed}/{self.ordinary} ordinary lines changed)"
+        )
+
+    def sections(self) -> str:
+        """Per section: secrets missed and ordinary lines changed, counts only."""
+        names = sorted({section for section, _ in self.per_section})
+        rows = []
+        for name in names:
+            missed, secrets = self.per_section[name, "missed"], self.per_section[name, "secrets"]
+            changed, ordinary = self.per_section[name, "changed"], self.per_section[name, "kept"]
+            if missed or changed:
+                rows.append(
+                    f"  {name or '(no heading)'}: missed {missed}/{secrets}, "
+                    f"changed {changed}/{ordinary}"
+                )
+        return "\n".join(rows)
 
 
-def test_recall_is_complete_and_over_redaction_small() -> None:
-    hidden = missed = kept = changed = 0
-    misses, damages = [], []
-    for case in cases():
-        spans = [(s.start, s.end) for s in find_spans(case.text)]
-        if case.secrets:
-            for start, end in case.secrets:
-                if covered(spans, start, end, case.text):
-                    hidden += 1
-                else:
-                    missed += 1
-                    misses.append(f"{case.text[start:end]!r} in {case.text!r}")
-        else:
-            kept += 1
-            if apply(case.text, find_spans(case.text)) != case.text:
-                changed += 1
-                damages.append(apply(case.text, find_spans(case.text)))
-    recall = hidden / (hidden + missed)
-    over = changed / kept
-    print(f"\nredaction corpus: recall {recall:.1%} ({hidden}/{hidden + missed} secrets), ")
-    print(f"over-redaction {over:.1%} ({changed}/{kept} ordinary lines changed)")
-    assert not misses, "missed:\n" + "\n".join(misses)
-    assert over <= 0.05, "changed:\n" + "\n".join(damages)
+def measure(corpus: Path, show_lines: bool) -> Figures:
+    figures = Figures()
+    for case in cases(corpus):
+        spans = find_spans(case.text)
+        ranges = [(s.start, s.end) for s in spans]
+        for start, end in case.secrets:
+            figures.secrets += 1
+            figures.per_section[case.section, "secrets"] += 1
+            if covered(ranges, start, end, case.text):
+                figures.hidden += 1
+            else:
+                figures.per_section[case.section, "missed"] += 1
+                if show_lines:
+                    figures.examples.append(f"missed {case.text[start:end]!r} in {case.text!r}")
+        if not case.secrets:
+            figures.ordinary += 1
+            figures.per_section[case.section, "kept"] += 1
+            published = apply(case.text, spans)
+            if published != case.text:
+                figures.changed += 1
+                figures.per_section[case.section, "changed"] += 1
+                if show_lines:
+                    figures.examples.append(f"changed {published!r}")
+    return figures
+
+
+def milliseconds_for_150_words() -> float:
+    """Printed, not asserted: speed targets belong to the benchmark. CPU time of this
+    process, so that other work on a shared machine does not count."""
+    text = " ".join(" ".join(case.text for case in cases(DEVELOPMENT)).split()[:150])
+    find_spans(text)  # the first call loads the name lists and warms the caches
+    runs = 50
+    started = time.process_time()
+    for _ in range(runs):
+        find_spans(text)
+    return (time.process_time() - started) / runs * 1000
+
+
+def test_the_corpora_are_big_enough_and_danish_first() -> None:
+    development = cases(DEVELOPMENT)
+    assert len(development) >= 80
+    assert "Mit CPR-nummer" in development[0].text
+    assert len(cases(HELD_OUT)) >= 120
+
+
+def test_development_corpus_recall_is_complete_and_damage_small() -> None:
+    figures = measure(DEVELOPMENT, show_lines=True)
+    print("\n" + figures.summary("development corpus"))
+    print(f"redaction of a 150-word transcript: {milliseconds_for_150_words():.2f} ms CPU")
+    assert figures.recall == 1.0 and figures.damage <= MAX_DAMAGE, "\n".join(figures.examples)
+
+
+@pytest.mark.xfail(strict=False, reason="the rules do not yet hide every held-out secret")
+def test_held_out_corpus_recall_is_complete_and_damage_small() -> None:
+    figures = measure(HELD_OUT, show_lines=False)
+    print("\n" + figures.summary("held-out corpus"))
+    ok = figures.recall == 1.0 and figures.damage <= MAX_DAMAGE
+    if not ok:
+        print(figures.sections())
+    assert ok, figures.summary("held-out corpus")  # figures only: its lines stay unseen
 
 
 @pytest.mark.parametrize(
@@ -87,3 +174,21 @@ def test_recall_is_complete_and_over_redaction_small() -> None:
 )
 def test_labels_are_danish_first(text: str, published: str) -> None:
     assert apply(text, find_spans(text)) == published
+
+
+@pytest.mark.parametrize(
+    ("text", "suspected"),
+    [
+        # Unknown capitalised words inside a sentence: possible names, shown, not hidden.
+        ("Vi så Xiluana og Gamal Abdel ved Dokk1.", ["Xiluana", "Gamal Abdel"]),
+        # Places, institutions, roles, countries, acronyms and street names are public.
+        ("Vi skrev til Borgmesteren og DSB om Toftevej i Gellerup.", []),
+        ("Mange fra Somalia og Tyrkiet bor i Bispehaven.", []),
+        ("The park on Harbour Street needs more light.", []),
+        # What is hidden already is no suspect.
+        ("Min nabo Xiluana Wei larmer.", []),
+    ],
+)
+def test_suspects_are_unknown_capitalised_words(text: str, suspected: list[str]) -> None:
+    hidden = find_spans(text)
+    assert [text[s.start : s.end] for s in find_suspects(text, hidden)] == suspected

@@ -211,7 +211,8 @@ def transcript_history(clip_id: ClipId, session: SessionDep, who: Reader) -> lis
 def get_review(
     clip_id: ClipId, session: SessionDep, who: Moderator, response: Response
 ) -> ReviewOut:
-    """The raw transcript with its personal data marked, and the text approval publishes."""
+    """The raw transcript with its personal data marked, the text approval publishes, and
+    the possible names left visible (`suspects`, `suspect_count`) for the moderator to check."""
     clip = _clip(session, clip_id)
     _tagged(response, clip)
     return ReviewOut.of(clip, review(clip))

@@ -6,6 +6,6 @@ The spans are what a moderator sees highlighted in the raw text and may add to o
 `apply` turns the raw text and its spans into the text that is published.
 """
 
-from ingest.language.redaction.spans import Kind, Span, apply, find_spans, redact
+from ingest.language.redaction.spans import Kind, Span, apply, find_spans, find_suspects, redact
 
-__all__ = ["Kind", "Span", "apply", "find_spans", "redact"]
+__all__ = ["Kind", "Span", "apply", "find_spans", "find_suspects", "redact"]

@@ -1,38 +1,152 @@
 """Street addresses: a street name and a house number ("Vestergade 12", "Grøfthøjparken
-treogtyve", "Jens Baggesens Vej 14, 2. tv", "14 Harbour Street"). A street named without a
-number is a place, not an address, and stays."""
+treogtyve", "Toftevej nummer 3", "Jens Baggesens Vej 14, 2. tv", "14 Harbour Street",
+"22 Linde Allé"), with the floor ("3. tv.", "4. sal", "4th floor") and a postcode and town
+after it ("Sønder Allé 5, 8000 Aarhus C"). A street named without a number is a place,
+not an address, and stays; so does a postcode with its town alone."""
 
 import re
 
+from ingest.language.redaction.lists import lists
 from ingest.language.redaction.spans import Kind, Span
 
 _SUFFIX = (
     r"(?:vej|vejen|gade|gaden|allé|alle|stræde|strædet|plads|pladsen|torv|torvet|parken|"
-    r"vænget|boulevard|bakken|toften|stien|engen|haven|kvarteret|løkken|kajen|vang|vangen)"
+    r"vænget|vænge|boulevard|bakken|toften|stien|engen|haven|kvarteret|løkken|kajen|vang|"
+    r"vangen|lunden|hegnet|skrænten|højen|kæret|dalen|agrene|marken|gården|bjerget|have|"
+    r"hegn|ager|kær|høj|bjerg|lund|park|sti|ringen|bakke|dal|holm|kilde|brink|krog|toft|"
+    r"tofte|eng|brygge|kaj|passage|svinget|løkke|krogen|tangen|gyde|gyden|passagen|kilden|"
+    r"bugten|stranden|mosen|alléen|holmen|skoven|banke|promenaden|bryggen|sletten|agre|enge|"
+    r"stykket|lyngen|toppen|lien|boulevarden|gård|gaard|gaarden|skov|mark|strand|næs|sø)"
+)
+_STREET_TYPE = (
+    r"(?:[VvGg](?:ej|ade)|[Aa]ll[ée]|[Ss]træde|[Pp]lads|[Tt]orv|[Bb]oulevard|Vænge|Park|Have|"
+    r"Kvarter|Avenue)"
 )
 _NUMBER_WORD = (
     r"(?:en|et|to|tre|fire|fem|seks|syv|otte|ni|ti|elleve|tolv|tretten|fjorten|femten|seksten|"
     r"sytten|atten|nitten|tyve|tredive|fyrre|halvtreds|tres|halvfjerds|firs|halvfems|"
-    r"\w+og(?:tyve|tredive|fyrre|halvtreds|tres|halvfjerds|firs|halvfems))"
+    r"\w+og(?:tyve|tredive|fyrre|halvtreds|tres|halvfjerds|firs|halvfems)|"
+    r"(?:et\s+)?hundrede(?:\s+og\s+\w+)?)"
 )
-_HOUSE = rf"(?:\d{{1,4}}(?!\d)(?:\s?[a-zA-Z]\b)?|{_NUMBER_WORD}\b)"
-_FLOOR = r"(?:,?\s*(?:\d{1,2}\.?|st\.?|stuen|kælder)\s*(?:sal\s*)?(?:th|tv|mf)\.?)?"
-_NOT_AFTER = r"(?!\s*(?:km|meter|m\b|minutter|min\b|procent|%|kr|kroner|gange|år|timer|km/t))"
+# A house letter: "4B", "41 B", "7 b"; not "3 i Brabrand" or "3 a day".
+_LETTER = r"(?:[a-zA-Z]\b|\s(?![iIaA]\b)[a-zA-Z]\b)"
+_HOUSE = (
+    rf"(?:,?\s*(?:i\s+)?(?i:nummer|nr\.?|number|no\.?)\s+|,\s*)?"
+    rf"(?:(?!(?:19|20)\d\d\b)\d{{1,4}}(?!\d)(?:-\d{{1,4}}\b)?{_LETTER}?|{_NUMBER_WORD}\b{_LETTER}?)"
+)
+_SIDE = r"(?:til\s+(?:højre|venstre)|midt\s+for|th\b\.?|tv\b\.?|mf\b\.?|left|right)"
+_LEVEL = (
+    r"(?:\d{1,2}\.?|første|anden|tredje|fjerde|femte|sjette|st\.?|stuen|kælder|en|et|to|tre|"
+    r"fire|fem|seks)"
+)
+_FLOOR = (
+    rf"(?:,?\s*(?:på\s+|i\s+)?{_LEVEL}\s*(?:sal\b\.?(?:,?\s*{_SIDE})?|{_SIDE})"
+    rf"|,?\s*(?:i\s+)?(?:stuen\b|st\.|kælderen\b)(?:,?\s*{_SIDE})?"
+    rf"|,?\s*{_SIDE}"
+    rf"|,\s*\d{{1,2}}\.(?=\s*$|[,;]|\s*\.\s*$)"  # "Nørre Allé 5, 1."
+    rf"|,?\s*(?:\d{{1,2}}(?:st|nd|rd|th)|first|second|third|fourth|fifth|ground|top)\s+floor\b"
+    rf"(?:,?\s*(?:left|right)\b)?)?"
+)
+_DOOR = (
+    r"(?:,?\s*(?i:lejlighed|lejl\.|dør|opgang|indgang|flat|apartment|apt\.?)\s+"
+    r"(?:\d{1,3}[a-zA-Z]?|[A-Z])\b)?"
+)
+_POSTCODE = (
+    r"(?:,?\s*(?:i\s+|postnummer\s+)?\d{4}\s+[A-ZÆØÅ][\wæøå]+(?:\s+[A-ZÆØÅ]\b)?"
+    r"|,?\s*postnummer\s+\d{4}\b|,\s*\d{4}\b"
+    r"|(?:,|\s+i)\s+[A-ZÆØÅ][\wæøå]+(?:\s+[A-ZÆØÅ]\b)?)?"  # the town: "…, Aarhus N", "… i Hasle"
+)
+_NOT_AFTER = (
+    r"(?!\s*(?:km|meter|m\b|minutter|min\b|procent|%|kr|kroner|gange|år|timer|km/t|boliger|"
+    r"lejligheder|børn|elever|mennesker|personer|beboere|familier|biler|busser|huse|træer|"
+    r"bænke|pladser|stk|dage|uger|måneder|people|cars|homes|years|minutes))"
+)
+_CAPITALISED = r"[A-ZÆØÅ][\wæøå.-]+"
+_DANISH_STREET = (
+    rf"(?:\b(?:{_CAPITALISED}\s+){{1,3}}{_STREET_TYPE}"
+    rf"|\b(?:[a-zæøå]+\s+){{0,2}}(?:[a-zæøå]+s|nørre|søndre|vestre|østre|nordre|gammel|ny|store|"
+    rf"lille)\s+(?:vej|gade|allé|alle|stræde|plads|torv|boulevard)"
+    rf"|\b(?:{_CAPITALISED}\s+){{0,2}}[\wæøåÆØÅ-]+{_SUFFIX}"
+    rf"|\b(?:Ved|Under|Over|Bag|Mellem)\s+(?:{_CAPITALISED}\s+){{0,2}}{_CAPITALISED})"
+)
+_FLAT = r"(?:(?i:flat|apartment|apt\.?|lejlighed)\s+\d{1,3}[a-zA-Z]?,?\s+)?"
 _DANISH = re.compile(
-    rf"(?:\b(?:[A-ZÆØÅ][\wæøå.-]+\s+){{1,3}}(?:Vej|Gade|Allé|Alle|Stræde|Plads|Torv|Boulevard)"
-    rf"|\b[\wæøåÆØÅ-]{{3,}}{_SUFFIX})\s+{_HOUSE}{_NOT_AFTER}{_FLOOR}",
+    rf"{_FLAT}{_DANISH_STREET}(?:\s+|(?=,)){_HOUSE}{_NOT_AFTER}{_FLOOR}{_DOOR}{_POSTCODE}"
+    rf"|\b(?i:nummer|nr\.?|number)\s+{_HOUSE}{_NOT_AFTER}{_FLOOR},?\s+(?:(?i:på|i|on|in)\s+)?"
+    rf"{_DANISH_STREET}\b"
+    rf"|\b(?i:blok|block|opgang|bygning|building)\s+\w{{1,3}},?\s+(?i:nummer|nr\.?|number|"
+    rf"lejlighed|flat|apartment)\s+\d{{1,4}}[a-zA-Z]?\b",
     re.UNICODE,
 )
-_ENGLISH_ROAD = r"(?:Street|St\.|Road|Rd\.|Avenue|Ave\.|Lane|Way|Drive|Close|Place|Square|Terrace)"
+_ENGLISH_ROAD = (
+    r"(?:Street|St\b\.?|Road|Rd\b\.?|Avenue|Ave\b\.?|Lane|Way|Drive|Close|Place|Square|Terrace)"
+)
+_ENGLISH_FLOOR = (
+    r"(?:(?:\d{1,2}(?:st|nd|rd|th)|first|second|third|fourth|fifth|ground|top)\s+floor,?\s+)?"
+)
+_ENGLISH_UNITS = r"(?:one|two|three|four|five|six|seven|eight|nine)"
+_ENGLISH_NUMBER = (
+    rf"(?i:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-]{_ENGLISH_UNITS})?|"
+    rf"{_ENGLISH_UNITS}|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|"
+    rf"eighteen|nineteen)"
+)
 _ENGLISH = re.compile(
-    rf"\b\d{{1,4}}[a-zA-Z]?\s+(?:[A-Z][a-z]+\s+){{1,3}}{_ENGLISH_ROAD}"
+    rf"{_FLAT}{_ENGLISH_FLOOR}(?:(?i:no\.?|number|nr\.?)\s+)?"
+    rf"\b(?:\d{{1,4}}[a-zA-Z]?|(?<=at |is |on ){_ENGLISH_NUMBER})\s+"
+    rf"(?:(?:[A-Z][a-z]+\s+){{1,3}}{_ENGLISH_ROAD}"
+    rf"|(?:{_CAPITALISED}\s+){{0,2}}(?:{_STREET_TYPE}\b|[\wæøåÆØÅ-]{{3,}}{_SUFFIX}\b))"
+    rf"{_FLOOR}{_DOOR}{_POSTCODE}"
     rf"|\b(?:[A-Z][a-z]+\s+){{1,3}}{_ENGLISH_ROAD}\s+\d{{1,4}}\b{_NOT_AFTER}"
 )
 
 
+# Whisper writes "I live at 14 harbour street" too: in lower case, only after such words.
+_ENGLISH_LOWER = re.compile(
+    rf"\b(?i:live\s+at|live\s+on|address\s+is|address:)\s+(?P<address>\d{{1,4}}[a-z]?\s+"
+    rf"(?:[a-z]+\s+){{1,2}}(?i:{_ENGLISH_ROAD}))"
+)
+# Words that may stand before a one-word street name in lower case ("hasle ringvej 12").
+_BEFORE_STREET = re.compile(
+    r"(?i:gammel|gl\.|ny|nye|nørre|søndre|vestre|østre|nordre|store|lille|sankt|skt\.)$"
+)
+
+
+_WORD_START = re.compile(r"\b\w")
+
+
 def find(text: str, language: str | None = None) -> list[Span]:
-    return [
-        Span(m.start(), m.end(), Kind.ADDRESS)
+    # Every address begins a word: the long patterns are tried at word starts only.
+    starts = [m.start() for m in _WORD_START.finditer(text)]
+    spans = [
+        Span(_with_place_before(text, m.start()), m.end(), Kind.ADDRESS)
         for pattern in (_DANISH, _ENGLISH)
-        for m in pattern.finditer(text)
+        for m in _matches(pattern, text, starts)
     ]
+    spans += [
+        Span(m.start("address"), m.end("address"), Kind.ADDRESS)
+        for m in _ENGLISH_LOWER.finditer(text)
+    ]
+    return spans
+
+
+def _matches(pattern: re.Pattern[str], text: str, starts: list[int]) -> list[re.Match[str]]:
+    found: list[re.Match[str]] = []
+    for start in starts:
+        if found and start < found[-1].end():
+            continue  # inside the last address, as finditer would skip it
+        match = pattern.match(text, start)
+        if match is not None and match.end() > match.start():
+            found.append(match)
+    return found
+
+
+def _with_place_before(text: str, start: int) -> int:
+    """Where the street's name begins: a place or a direction written in lower case before
+    it belongs to it ("hasle ringvej 12", "nørre allé 5")."""
+    before = re.search(r"(\S+)\s+$", text[max(0, start - 40) : start])
+    if before is None:
+        return start
+    word = before.group(1)
+    if _BEFORE_STREET.match(word) or lists().is_public(word):
+        return start - len(before.group(0))
+    return start

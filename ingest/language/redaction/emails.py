@@ -1,22 +1,43 @@
-"""E-mail addresses, written or spoken ("anna at example dot dk", "snabel-a", "punktum")."""
+"""E-mail addresses, written, spoken or half of each: "anna at example dot dk", "maria.p
+snabela hotmail.com", "omar bundstreg k snabel-a gmail punktum com". The whole local part
+is hidden, every piece joined by a written or spoken dot, underscore or dash."""
 
 import re
 
 from ingest.language.redaction.spans import Kind, Span
 
 _WRITTEN = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
-_DOT = r"\s+(?:dot|punktum|prik)\s+"
-_AT = re.compile(r"\s+(?:at|snabel[\s-]?a)\s+", re.IGNORECASE)
-_LOCAL = re.compile(rf"[\w+-]+(?:{_DOT}[\w+-]+)*$", re.IGNORECASE)
-_DOMAIN = re.compile(rf"[\w-]+(?:{_DOT}[a-zæøå]{{2,}}\b)+", re.IGNORECASE)
+_SPOKEN_DOT = r"\s+(?i:dot|punktum|prik)\s+"
+_SPOKEN_JOIN = (
+    r"\s+(?i:dot|punktum|prik|bundstreg|underscore|understreg|streg|bindestreg|dash|hyphen|"
+    r"minus|plus)\s+"
+)
+_PIECE = r"[\w+.-]*[\w+]"
+_AT = re.compile(r"\s*@\s*|\s+(?i:at|snabel[\s-]?a|snabela|snabel)\s+")
+_LOCAL = re.compile(rf"{_PIECE}(?:{_SPOKEN_JOIN}{_PIECE})*$")
+_TLD = r"(?i:d\s?k|c\s?o\s?m|[a-zæøå]{2,})"
+_DOMAIN = re.compile(rf"[\w-]+(?:(?:{_SPOKEN_DOT}|\.)[\w-]+)*?(?:{_SPOKEN_DOT}|\.){_TLD}\b")
+# "min mail er anna berg snabel a …": after such words the whole local part is taken,
+# spaces and all, since Whisper may split one spoken address into several words.
+_CUE = re.compile(
+    r"\b(?i:e-?mail(?:adresse)?|mail(?:adresse)?|skriv\s+til|write\s+to|send\s+(?:den\s+)?til|"
+    r"email\s+address)(?:\s+(?i:er|is|på|til|at|adressen))*\s*:?\s+"
+)
+_LOOK_BACK = 80  # characters before "at" that may hold the local part
 
 
 def find(text: str) -> list[Span]:
     spans = [Span(m.start(), m.end(), Kind.EMAIL) for m in _WRITTEN.finditer(text)]
-    # Spoken: each "at" / "snabel-a" with a name before it and a dotted domain after it.
     for at in _AT.finditer(text):
-        local = _LOCAL.search(text, 0, at.start())
         domain = _DOMAIN.match(text, at.end())
-        if local and domain:
-            spans.append(Span(local.start(), domain.end(), Kind.EMAIL))
+        if domain is None:
+            continue
+        window = max(0, at.start() - _LOOK_BACK)
+        local = _LOCAL.search(text, window, at.start())
+        cues = list(_CUE.finditer(text, window, at.start()))
+        start = local.start() if local else None
+        if cues and len(text[cues[-1].end() : at.start()].split()) <= 4:
+            start = min(start if start is not None else at.start(), cues[-1].end())
+        if start is not None and start < at.start():
+            spans.append(Span(start, domain.end(), Kind.EMAIL))
     return spans

@@ -1,43 +1,511 @@
-"""Names that callers give themselves: "jeg hedder …", "mit navn er …", "my name is …"."""
+"""Person names: the caller's own and the third parties they mention.
+
+Hidden:
+- what follows a formula: "jeg hedder …", "mit navn er …", "efternavnet er …", "det er
+  Camilla", "Søren her", "this is Emma Clark", "hilsen Inge", "min nabo Poul Andersen",
+  "fru Larsen", "spørg efter Bente Kjær"; after "jeg hedder" any word, after the others a
+  capitalised word or a known name written in lower case ("min nabo poul"); the last
+  words after a sign-off that ends the message ("kærlig hilsen xiulan wei");
+- letters spelled out ("det staves K-I-M", "B, R, O, D, E, R");
+- known names (lists.py) without a formula: a first name and the capitalised words after
+  it ("Anna Berg"), a first name alone or in the genitive ("Mettes far"), a Danish surname
+  alone ("Larsen ovenpå"), and in lower case where names stand ("med bente", "hanne og
+  jens"). Names that are also ordinary words ("Per", "Hans", "Mark", "Bo") need a formula
+  or a surname.
+
+Not hidden but returned by `suspects`: other capitalised words that do not begin a sentence
+and are not public names (places, institutions, roles), for the moderator to look at.
+"""
 
 import re
+from dataclasses import dataclass
 
+from ingest.language.redaction.lists import Lists, lists
 from ingest.language.redaction.spans import Kind, Span
 
-_CUE = re.compile(
-    r"\b(?:jeg\s+hedder|mit\s+navn\s+er|navnet\s+er|my\s+name\s+is|my\s+name's|"
-    r"i'm\s+called|i\s+am\s+called)\s+",
-    re.IGNORECASE,
+_WORD = re.compile(r"[^\W\d_][\w'\u2019]*(?:-[^\W\d_][\w'\u2019]*)*")
+_OPENERS = " \t\"'«»(\u2014\u2013-"  # what may stand before the first word of a text
+_SENTENCE_BREAK = re.compile(r"[.!?:…\n]")
+
+# After these, any word is the name, capitalised or not.
+_SAYS_NAME = (
+    r"jeg\s+hedder|jeg\s+hedder\s+også|mit\s+(?:for|efter|mellem)?navn\s+er|"
+    r"(?:for|efter|mellem)?navnet\s+er|my\s+(?:first\s+|last\s+|sur)?name\s+is|the\s+name\s+is|"
+    r"my\s+(?:first\s+|last\s+|sur)?name's|i'm\s+called|i\s+am\s+called|hedder\s+(?:hun|han)|"
+    r"hedder|kaldes|kalder\s+sig|who\s+is\s+called|is\s+called|kaldet|named|called"
 )
-# Weaker cues: only a capitalised word after them counts ("I am Tom", not "I am happy").
-_WEAK_CUE = re.compile(r"\b(?i:i\s+am|i'm|jeg\s+er)\s+(?=[A-ZÆØÅ])")
-_NOT_A_NAME_CAPITALISED = {"I", "Danish", "English", "Dansk", "Danske", "Dane"}
-_CAPITALISED = re.compile(r"[A-ZÆØÅ][\wæøåÆØÅ'-]*")
-_WORD = re.compile(r"[\wæøåÆØÅ'-]+")
-_NOT_A_NAME = {"ikke", "bare", "også", "altså", "og", "not", "just", "also", "and", "a", "the"}
+_RELATIONS = (
+    r"nabo|naboen|genbo|genboen|mand|manden|kone|konen|søn|sønnen|datter|datteren|kollega|"
+    r"kollegaen|udlejer|udlejeren|ven|vennen|veninde|veninden|kæreste|bror|broren|søster|"
+    r"søsteren|mor|moren|far|faren|svigermor|svigerfar|onkel|tante|nevø|niece|barnebarn|"
+    r"chef|chefen|lærer|læreren|vicevært|viceværten|ejer|ejeren|neighbour|neighbor|husband|"
+    r"wife|son|daughter|colleague|landlord|friend|boyfriend|girlfriend|brother|sister|"
+    r"mother|father|mum|mom|dad|partner|boss|teacher|caretaker"
+)
+_TITLES = r"fru|hr\.?|herr|frk\.?|frøken|mrs\.?|mr\.?|ms\.?|miss|dr\.?|doktor|familien|the\s+family"
+# After these, a capitalised word or a known name in lower case.
+_INTRODUCES = (
+    rf"(?:(?:kærlig|venlig|mange|de\s+bedste)\s+)?hilsen(?:\s+fra)?|"
+    rf"(?:(?:kærlige|venlige)\s+)?hilsner(?:\s+fra)?|mvh\.?|vh\.?|best\s+regards|kind\s+regards|"
+    rf"regards|best\s+wishes|love\s+from|"
+    rf"(?:min|mine|vores|hans|hendes|deres|my|our|his|her|their|the)\s+(?:{_RELATIONS})|"
+    rf"hende|ham|det\s+er\s+mig|it's\s+me|it\s+is\s+me|"
+    rf"naboen|genboen|udlejeren|viceværten|{_TITLES}|"
+    rf"spørg\s+efter|spørge\s+efter|ask\s+for|(?:tal|talte|snak|snakke|snakkede)\s+med|"
+    rf"(?:talk|talked|speak|spoke)\s+(?:to|with)"
+)
+# After these, only a known name ("det er Camilla"; "det er Letbanen" stays).
+_MAY_INTRODUCE = (
+    r"det\s+er|det\s+var|her\s+er|this\s+is|it's|it\s+is|here\s+is|kære|dear|hej|hejsa|"
+    r"hallo|hi|hello|goddag|kh|knus|farvel|vi\s+ses|hej\s+hej|tak|tak\s+for\s+nu|thanks|"
+    r"cheers|bye|best|love|spørg|spørge|ring\s+til|ringe\s+til|skriv\s+til|kontakt|call|ask"
+)
+_TITLE = re.compile(rf"(?i:{_TITLES})$")
+_CUE = re.compile(
+    rf"\b(?i:(?P<says>{_SAYS_NAME})|(?P<intro>{_INTRODUCES})|(?P<may>{_MAY_INTRODUCE}))[,:]?\s+"
+)
+# "I am Tom", "jeg er lise": a capitalised word or a known name ("I am happy" stays).
+_WEAK_CUE = re.compile(r"\b(?i:i\s+am|i'm|jeg\s+er)\s+")
+# "Søren her, …": a name then "her" at the start of a message or after a greeting.
+_NAME_HERE = re.compile(
+    r"(?:^|[.!?]\s+|\b(?i:hej|hejsa|hallo|goddag|godmorgen|hi|hello)[,!]?\s+)"
+    r"(?P<name>[\wæøåÆØÅ'-]+(?:\s+[A-ZÆØÅ][\wæøå'-]+){0,2})\s+(?i:her)\b"
+)
+_SPELL_CUE = re.compile(
+    r"\b(?i:staves|stavet|staver|stavede|bogstaveret|spelled|spelt|spell\s+it|spells)"
+    r"(?:\s+(?i:med|with|som|as|det|it|:))*[,:]?\s*"
+)
+_LETTERS = r"[A-Za-zÆØÅæøå](?:(?:\s*[-,.]\s*|\s+)[A-Za-zÆØÅæøå](?![\wæøå]))"
+_SPELLED_AFTER_CUE = re.compile(rf"{_LETTERS}+")
+_SPELLED_ANYWHERE = re.compile(
+    r"\b[A-ZÆØÅ](?:(?P<sep>\s*[-,.]\s*|\s+)[A-ZÆØÅ]\b){3,}(?:(?P=sep)[A-ZÆØÅ]\b)*"
+)
+# "b-r-o-d-e-r", "k, i, m": lower-case letters spelled with dashes or commas.
+_SPELLED_LOWER = re.compile(
+    r"(?<![\wæøå-])[a-zæøå](?:(?P<sep>-|,\s)[a-zæøå](?![\wæøå])){3,}(?:(?P=sep)[a-zæøå]\b)*"
+)
+_PARTICLE_NAME = re.compile(
+    r"(?i:al|el|abu|bin|ibn|ben|van|von|de|da|di|mc|mac|o)[-'\u2019][^\W\d_]{2,}"
+)
+_PARTICLES = {"van", "von", "der", "den", "de", "da", "di", "du", "al", "el", "bin", "ibn", "abu"}
+_PLACE_WORDS = re.compile(
+    r"(?i:vej|vejen|gade|gaden|allé|alle|torv|torvet|plads|pladsen|boulevard|stræde|"
+    r"skole|skolen|kirke|kirken|park|parken|hus|huset|hallen|hal|center|centret|centeret|"
+    r"hospital|gymnasium|bibliotek|biblioteket|kollegium|kollegiet|street|road|lane|"
+    r"avenue|square|school|church|hall|park|college|university|universitet|museum|"
+    r"stadion|station|stationen)"
+)
+# A name after a public role belongs to a public figure ("borgmester Anders Winther").
+_PUBLIC_BEFORE = re.compile(
+    r"(?i:sankt|skt\.?|st\.?|kong|dronning|prins|prinsesse|king|queen|saint|borgmester|"
+    r"borgmesteren|rådmand|rådmanden|minister|ministeren|statsminister|statsministeren|"
+    r"folketingsmedlem|byrådsmedlem|formand|formanden|direktør|direktøren|mayor|"
+    r"councillor|councilor|president|præsident|biskop|professor)$"
+)
+
+
+@dataclass(frozen=True)
+class _Word:
+    start: int
+    end: int
+    text: str
+    initial: bool  # begins a sentence
+
+    @property
+    def capitalised(self) -> bool:
+        return self.text[0].isupper()
+
+
+def _words(text: str) -> list[_Word]:
+    found, previous_end = [], 0
+    for match in _WORD.finditer(text):
+        gap = text[previous_end : match.start()]
+        initial = (previous_end == 0 and not gap.strip(_OPENERS)) or bool(
+            _SENTENCE_BREAK.search(gap)
+        )
+        found.append(_Word(match.start(), match.end(), match.group(), initial))
+        previous_end = match.end()
+    return found
+
+
+def _public_mask(text: str, names: Lists) -> list[tuple[int, int]]:
+    """Where public phrases ("Sankt Hans Torv", "Aarhus Kommune") stand in the text."""
+    return [(m.start(), m.end()) for m in names.public_phrases.finditer(text)]
+
+
+class _Reader:
+    """The words of one transcript, with what the lists say of each."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.names = lists()
+        self.words = _words(text)
+        self.at = {w.start: i for i, w in enumerate(self.words)}
+        self.masked = _public_mask(text, self.names)
+
+    def public(self, i: int) -> bool:
+        word = self.words[i]
+        if self.names.is_public(word.text) or any(a <= word.start < b for a, b in self.masked):
+            return True
+        # The role stands before the first name; the surname goes with it.
+        return any(k >= 0 and _PUBLIC_BEFORE.match(self.words[k].text) for k in (i - 1, i - 2))
+
+    def next_to(self, i: int) -> bool:
+        """Word i+1 follows word i with only a space between."""
+        return i + 1 < len(self.words) and self.text[
+            self.words[i].end : self.words[i + 1].start
+        ] in (" ", "  ")
+
+    def place_follows(self, i: int) -> bool:
+        """A street or building type after the words: "Jens Baggesens Vej", "Karen Blixens
+        Boulevard", "Sankt Lukas Kirke" name places."""
+        return self.next_to(i) and bool(_PLACE_WORDS.fullmatch(self.words[i + 1].text))
+
+    def surname(self, i: int) -> bool:
+        """A surname from the list, or a Danish one in -sen ("Brodersen")."""
+        word = self.words[i].text
+        if self.public(i) or self.names.is_word(word):
+            return False
+        return word.lower() in self.names.surnames or (
+            word[0].isupper() and len(word) > 5 and word.lower().endswith("sen")
+        )
+
+    def surname_like(self, i: int) -> bool:
+        if _PARTICLE_NAME.fullmatch(self.words[i].text):
+            return True  # "el-khatib", "al-hassan"
+        word = self.words[i].text
+        if self.public(i) or self.names.is_word(word):
+            return False
+        return self.names.is_name(word) or (
+            word[0].isupper() and len(word) > 5 and word.lower().endswith("sen")
+        )
+
+    def extend(self, i: int, lower_ok: bool) -> int:
+        """The last word of a name beginning at word i: capitalised words (or known names,
+        where the transcript writes names in lower case) and particles ("van der")."""
+        j = i
+        while j - i < 3 and self.next_to(j):
+            k = j + 1
+            word = self.words[k]
+            if word.text.lower() in _PARTICLES and self.next_to(k):
+                if self.words[k + 1].capitalised and not self.public(k + 1):
+                    j = k + 1
+                    continue
+                break
+            if _PLACE_WORDS.fullmatch(word.text):
+                break  # "Jens Baggesens Vej": the name of a street
+            capitalised = word.capitalised and not word.initial and not self.public(k)
+            lower = lower_ok and not word.capitalised
+            # "bjarne skov": a surname that is also a word, after a name that is none
+            worded = lower and word.text.lower() in self.names.surnames and j == i
+            worded = worded and not self.names.is_word(self.words[i].text)
+            if not (capitalised or (lower and self.surname_like(k)) or worded):
+                break
+            j = k
+        return j
+
+    def span(self, i: int, j: int) -> Span | None:
+        if self.place_follows(j):
+            return None
+        return Span(self.words[i].start, self.words[j].end, Kind.NAME)
 
 
 def find(text: str) -> list[Span]:
+    reader = _Reader(text)
+    return [
+        *_after_cues(reader),
+        *_name_here(reader),
+        *_spelled(text),
+        *_known_names(reader),
+    ]
+
+
+def _after_cues(reader: _Reader) -> list[Span]:
     spans = []
-    cues = [(cue, True) for cue in _CUE.finditer(text)]
-    cues += [(cue, False) for cue in _WEAK_CUE.finditer(text)]
-    for cue, strong in cues:
-        position, end, words = cue.end(), cue.end(), 0
-        while words < 3:
-            word = _CAPITALISED.match(text, position)
-            if word is None or word.group() in _NOT_A_NAME_CAPITALISED:
-                break
-            end, words = word.end(), words + 1
-            gap = re.match(r"[ ]+", text[end:])
-            if gap is None:
-                break
-            position = end + gap.end()
-        if words == 0 and not strong:
+    text, names = reader.text, reader.names
+    # Tried at word starts only: the pattern is long, and most positions start no cue.
+    matches = [_CUE.match(text, word.start) for word in reader.words]
+    cues = [(m.end(), m.lastgroup or "") for m in matches if m is not None]
+    cues += [(m.end(), "weak") for m in _WEAK_CUE.finditer(text)]
+    for position, strength in cues:
+        i = reader.at.get(position)
+        if i is None:
             continue
-        if words == 0:  # a name Whisper did not capitalise: take one word
-            word = _WORD.match(text, cue.end())
-            if word is None or word.group().lower() in _NOT_A_NAME:
-                continue
-            end = word.end()
-        spans.append(Span(cue.end(), end, Kind.NAME))
+        start = reader.words[i - 1].start if i > 0 and _title(reader, i - 1) else position
+        while _title(reader, i) and i + 1 < len(reader.words):
+            i += 1  # "min nabo fru Larsen": the title goes with the name
+        skip = _SKIPPED.get(strength, set())
+        if reader.words[i].text.lower() in skip and i + 1 < len(reader.words):
+            i += 1  # "jeg hedder ikke anna", "det er bare mette her"
+            start = reader.words[i].start
+        word = reader.words[i]
+        if reader.public(i):
+            continue
+        signed = _signed(reader, position, i)
+        if signed is not None:
+            spans.append(Span(min(start, word.start), reader.words[signed].end, Kind.NAME))
+            continue
+        known = names.is_name(word.text)
+        if strength == "may" and not known and not (word.capitalised and _here_follows(reader, i)):
+            continue  # "det er Letbanen", "hej Aarhus"
+        if (
+            strength == "weak"
+            and not word.capitalised
+            and (not names.is_first_name(word.text) or names.is_word(word.text))
+        ):
+            continue  # "jeg er camilla", not "jeg er ked af det"
+        if word.capitalised:
+            reader_end = reader.extend(i, lower_ok=True)
+        elif strength == "says":
+            if names.is_word(word.text) and not names.is_name(word.text):
+                continue  # "jeg hedder ikke …"
+            reader_end = reader.extend(i, lower_ok=True)
+        elif names.is_name(word.text) and not names.is_word(word.text):
+            reader_end = reader.extend(i, lower_ok=True)  # "min nabo poul andersen"
+        elif (
+            (strength == "intro" or (strength == "may" and _alone(reader, i)))
+            and names.is_first_name(word.text)
+            and word.text.lower() not in _FUNCTION_WORDS
+        ):
+            reader_end = reader.extend(i, lower_ok=True)  # "min søn per", "det er bo her"
+        else:
+            continue
+        span = reader.span(i, reader_end)
+        if span is not None:
+            end = max([span.end] + [s.end for s in _and_another(reader, reader_end)])
+            spans.append(Span(min(start, span.start), end, Kind.NAME))
     return spans
+
+
+_EVERYONE = {"alle", "jer", "os", "dig", "dem", "all", "everyone", "you"}
+_SIGN_OFF = re.compile(
+    r"(?i:hilsen|hilsner|mvh\.?|vh\.?|kh\.?|knus|regards|cheers|love|vi\s+ses|tak\s+for\s+nu)"
+    r"(?:\s+fra)?[,:]?\s+$"
+)
+
+
+def _signed(reader: _Reader, position: int, i: int) -> int | None:
+    """After a sign-off at the end of a message ("… hilsen xiulan."), the last words are
+    the name, known or not, capitalised or not: the last of them, or None."""
+    if not _SIGN_OFF.search(reader.text, max(0, position - 30), position):
+        return None
+    rest = reader.words[i:]
+    if not 1 <= len(rest) <= 3 or reader.text[rest[-1].end :].strip(" .!,") != "":
+        return None
+    alone = rest[0].text
+    if len(rest) == 1 and reader.names.is_first_name(alone) and alone.lower() not in _EVERYONE:
+        return len(reader.words) - 1  # "hilsen hans", "kh per": a name that is a word
+    if all(reader.names.is_word(w.text) or reader.public(i + n) for n, w in enumerate(rest)):
+        return None  # "hilsen fra os alle"
+    return len(reader.words) - 1
+
+
+def _and_another(reader: _Reader, j: int) -> list[Span]:
+    """ "hilsen Gitte og Xiulan", "min nabo Poul & Hanne": a second name joined to the first."""
+    words = reader.words
+    if not (reader.next_to(j) and j + 2 < len(words) and reader.next_to(j + 1)):
+        return []
+    joined, second = words[j + 1], words[j + 2]
+    if joined.text.lower() not in ("og", "and", "&") or reader.public(j + 2):
+        return []
+    if not second.capitalised and not reader.surname_like(j + 2):
+        return []
+    end = reader.extend(j + 2, lower_ok=True)
+    span = reader.span(j + 2, end)
+    return [span] if span is not None else []
+
+
+def _title(reader: _Reader, i: int) -> bool:
+    word = reader.words[i]
+    with_dot = reader.text[word.start : word.end + 1]
+    return bool(_TITLE.match(word.text) or _TITLE.match(with_dot))
+
+
+def _alone(reader: _Reader, i: int) -> bool:
+    """The word ends its clause or "her" follows: "det er per, jeg ringer", "det er bo her"."""
+    after = reader.text[reader.words[i].end :].lstrip(" ")
+    if not after or after[0] in ",.!?" or _here_follows(reader, i):
+        return True
+    return bool(re.match(r"(?i:fra|from|og\s+jeg|and\s+i)\b", after))  # "det er kim fra …"
+
+
+def _here_follows(reader: _Reader, i: int) -> bool:
+    """ "det er Mikkel her": the word "her" (here) after the name."""
+    return reader.next_to(i) and reader.words[i + 1].text.lower() == "her"
+
+
+def _name_here(reader: _Reader) -> list[Span]:
+    spans = []
+    for match in _NAME_HERE.finditer(reader.text):
+        i = reader.at.get(match.start("name"))
+        if i is None or reader.public(i):
+            continue
+        word = reader.words[i]
+        after = reader.text[match.end() : match.end() + 1]
+        known = reader.names.is_name(word.text) and not reader.names.is_word(word.text)
+        if known or (word.capitalised and after in {",", ".", "!", ""}):
+            spans.append(Span(match.start("name"), match.end("name"), Kind.NAME))
+    return spans
+
+
+def _spelled(text: str) -> list[Span]:
+    spans = []
+    for cue in _SPELL_CUE.finditer(text):
+        letters = _SPELLED_AFTER_CUE.match(text, cue.end())
+        if letters:
+            spans.append(Span(letters.start(), letters.end(), Kind.NAME))
+        # "Kim, det staves K-I-M": the name before the spelling is the same name.
+        before = re.search(
+            r"([A-ZÆØÅ][\wæøå'-]+)[,.]?\s+(?:(?i:det|it's|it\s+is)\s+)?$", text[: cue.start()]
+        )
+        if before and letters:
+            spans.append(Span(before.start(1), before.end(1), Kind.NAME))
+    spans += [Span(m.start(), m.end(), Kind.NAME) for m in _SPELLED_ANYWHERE.finditer(text)]
+    spans += [Span(m.start(), m.end(), Kind.NAME) for m in _SPELLED_LOWER.finditer(text)]
+    return spans
+
+
+def _known_names(reader: _Reader) -> list[Span]:
+    """First names from the list, without a formula: "Anna Berg", "… sagde Camilla"."""
+    spans = []
+    names, words = reader.names, reader.words
+    i = 0
+    while i < len(words):
+        word = words[i]
+        if (
+            word.capitalised
+            and (not word.initial or names.is_name(word.text))
+            and not reader.public(i)
+            and not names.is_word(word.text)
+            and reader.next_to(i)
+            and words[i + 1].capitalised
+            and reader.surname(i + 1)
+        ):  # "Emre Demir": an unknown first name before a known surname
+            end = reader.extend(i, lower_ok=False)
+            span = reader.span(i, end)
+            if span is not None:
+                spans.append(span)
+                i = end + 1
+                continue
+        if (
+            not word.capitalised
+            and names.is_first_name(word.text)
+            and not names.is_word(word.text)
+            and reader.next_to(i)
+            and not words[i + 1].capitalised
+            and reader.surname_like(i + 1)
+        ):  # "poul andersen": Whisper did not capitalise the name
+            spans.append(Span(word.start, words[i + 1].end, Kind.NAME))
+            i += 2
+            continue
+        if _danish_surname(reader, i):  # "Jensen på anden sal larmer", "fru … jensen"
+            end = reader.extend(i, lower_ok=False)
+            spans.append(Span(word.start, words[end].end, Kind.NAME))
+            i = end + 1
+            continue
+        if not word.capitalised and _lower_case_name_in_context(reader, i):
+            last = i + 2 if _and_known_name(reader, i) else i  # "hanne og jens"
+            spans.append(Span(word.start, words[last].end, Kind.NAME))
+            i = last + 1
+            continue
+        if not word.capitalised or not names.is_first_name(word.text) or reader.public(i):
+            i += 1
+            continue
+        end = reader.extend(i, lower_ok=False)
+        # "Per Hansen" is a name, "Per time" and "Hans cykel" are not.
+        if names.is_word(word.text) and (end == i or not reader.surname_like(i + 1)):
+            i += 1
+            continue
+        span = reader.span(i, end)
+        if span is not None:
+            spans.append(span)
+        i = end + 1
+    return spans
+
+
+# Stop words that the name lists also hold and that follow "min nabo" as words.
+_FUNCTION_WORDS = {"der", "den", "de", "en", "da", "om", "man", "din", "es", "la", "an", "li"}
+_FUNCTION_WORDS |= {"jo", "vi", "else", "som", "og", "i", "is", "has", "and", "who", "the", "hans"}
+# Small words between a formula and the name, by kind of formula.
+_ADVERBS = {"bare", "lige", "blot", "kun", "også", "altså", "just", "only", "also"}
+_SKIPPED = {"says": _ADVERBS | {"ikke", "not"}, "may": _ADVERBS, "intro": {"også", "also"}}
+_NAME_BEFORE = {"med", "og", "hos", "til", "fra", "af", "with", "and", "from", "to", "by"}
+_NAME_AFTER = re.compile(
+    r"\s+(?i:og\s+jeg|and\s+i|sagde|siger|says|said|ringede|called|mener|thinks|har\s+sagt|"
+    r"fra|from)\b"
+)
+
+
+def _lower_case_name_in_context(reader: _Reader, i: int) -> bool:
+    """A known first name Whisper wrote in lower case, where names stand: "talte jeg med
+    camilla", "camilla og jeg", "bente sagde"."""
+    word, names = reader.words[i], reader.names
+    if not names.is_first_name(word.text) or names.is_word(word.text) or len(word.text) < 3:
+        return False
+    before = reader.words[i - 1].text.lower() if i > 0 else ""
+    if before in _NAME_BEFORE or _NAME_AFTER.match(reader.text, word.end):
+        return True
+    return _and_known_name(reader, i)
+
+
+_DANISH_SURNAME = re.compile(r"(?i:.{2,}(?:sen|søn|gaard|gård|strup|rup))")
+
+
+def _danish_surname(reader: _Reader, i: int) -> bool:
+    """A Danish surname from the list alone: a name however it is said ("Larsen ovenpå",
+    "jensen på anden sal"); "Bussen" and "Prisen" are on no list of names."""
+    word = reader.words[i].text
+    return (
+        word.lower() in reader.names.surnames
+        and _DANISH_SURNAME.fullmatch(word) is not None
+        and not reader.names.is_word(word)
+        and not reader.public(i)
+        and not reader.place_follows(i)
+    )
+
+
+def _and_known_name(reader: _Reader, i: int) -> bool:
+    """ "hanne og jens": another known first name joined by "og"."""
+    words, names = reader.words, reader.names
+    return (
+        i + 2 < len(words)
+        and words[i + 1].text.lower() in ("og", "and")
+        and names.is_first_name(words[i + 2].text)
+        and not names.is_word(words[i + 2].text)
+    )
+
+
+def suspects(text: str, hidden: list[Span]) -> list[Span]:
+    """Capitalised words that may be names: not at a sentence start, not public, not hidden
+    already. Neighbouring ones form one suspect ("Lars Bo")."""
+    reader = _Reader(text)
+    found: list[Span] = []
+    for i, word in enumerate(reader.words):
+        if (
+            not word.capitalised
+            or word.initial
+            or word.text.split("-")[0].isupper()  # "DSB", "CPR-nummer", "I"
+            or _PLACE_WORDS.fullmatch(word.text) is not None  # "Street" of "Harbour Street"
+            or reader.public(i)
+            or _is_place_name(word.text)
+            or any(s.start <= word.start < s.end for s in hidden)
+            or reader.place_follows(i)
+        ):
+            continue
+        if found and reader.text[found[-1].end : word.start] == " ":
+            found[-1] = Span(found[-1].start, word.end, Kind.NAME)
+        else:
+            found.append(Span(word.start, word.end, Kind.NAME))
+    return found
+
+
+def _is_place_name(word: str) -> bool:
+    """One word street and place names: "Toftevej", "Grøfthøjparken", "Rådhuspladsen"."""
+    return bool(
+        re.search(
+            r"(?i:vej|vejen|gade|gaden|allé|torv|torvet|plads|pladsen|parken|vænget|stræde|"
+            r"skolen|skole|kirke|kirken|hallen|huset|centret|bakken|høj|bjerg|rup|strup|"
+            r"lund|sø|søen|by|byen|holm|borg|havn|havnen)$",
+            word,
+        )
+    )

@@ -11,6 +11,7 @@ amount, a date, a year or a count list stays.
 """
 
 import functools
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -29,8 +30,41 @@ _DIGIT_WORDS = {
     "otte": 8, "ni": 9, "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
     "six": 6, "seven": 7, "eight": 8, "nine": 9,
 }  # fmt: skip
-_DASHES = {"-", "\u2013", "bindestreg", "streg", "tankestreg", "minus", "dash", "hyphen"}
-_JOINERS = {"og", "and"}  # "fem og fyrre", "one hundred and five"
+_DASHES = {"-", "\u2013", "\u2014", "bindestreg", "streg", "tankestreg", "minus", "dash", "hyphen"}
+_JOINERS = {"og", "and"}
+_PLUS = {"plus", "+"}
+# Fillers inside a number do not split it: "42 17. Øh, 90 65", "28 øh 61 øhm 45 03".
+_FILLER_WORDS = (
+    r"(?i:[øö]+h+m*|e+h+m*|æ+h+m*|[aå]+h+|hm+|m{2,}h*|m+h+m*|tja|altså|"
+    r"hvad\s+(?:er|var)\s+det(?:\s+nu)?(?:\s+igen)?(?:\s+det\s+er)?|hvordan\s+er\s+det\s+nu|"
+    r"lad\s+mig\s+tænke|(?:vent\s+)?et\s+øjeblik|hov|(?:og\s+)?(?:så\s+)?til\s+sidst|"
+    r"let\s+me\s+think|hang\s+on|hold\s+on|one\s+moment|what(?:\s+is|'s)\s+it|"
+    r"lad\s+mig\s+(?:lige\s+)?se|vent\s+lige|vent|lige\s+et\s+øjeblik|jeg\s+mener|"
+    r"og\s+så(?:\s+er\s+det)?|hvad\s+hedder\s+det|nej\s+vent|undskyld|nej|ikke\s+også|ikke|"
+    r"ikk|ik|ja|nå|så|okay|ok|u+m+|u+h+m*|erm|er|let\s+me\s+see|i\s+mean|and\s+then|wait|"
+    r"sorry|like|so|you\s+know|yeah|right|well|then)"
+)
+# Fillers and punctuation only: what may stand between two parts of one number.
+_ONLY_FILLERS = re.compile(rf"(?:[\s\-\u2013\u2014,.…?!'()]+|\b{_FILLER_WORDS}\b)*")
+_LAST_FOUR = re.compile(
+    r"\b(?i:(?:de|mine|og\s+så|så)\s+(?:sidste\s+(?:fire|4)|(?:fire|4)\s+sidste)"
+    r"(?:\s+(?:cifre|tal|numre))?|resten|(?:the|my)\s+last\s+(?:four|4)"
+    r"(?:\s+(?:digits|numbers))?|the\s+rest|(?:det\s+)?(?:slutter|ender)\s+(?:med|på)|"
+    r"(?:it\s+)?ends\s+(?:with|in))(?!\s+(?i:år|uger|måneder|dage|gange|timer|years|weeks|"
+    r"months|days|times|hours|minutter|minutes|børn|huse|familier))"
+)
+_ORDINAL_DAY = (
+    r"(?:\d{1,2}\.?|(?i:første|anden|tredje|fjerde|femte|sjette|syvende|ottende|niende|"
+    r"tiende|[a-zæøå]+(?:tende|ende|te)))"
+)
+_BORN = re.compile(
+    r"\b(?i:født|fødselsdag|fødselsdato|born|birthday|date\s+of\s+birth)"
+    r"(?:\s+(?i:er|is|was|den|d\.|on|the))*\s+"
+)
+# The birth date runs to the end of its clause.
+_CLAUSE_END = re.compile(
+    r",|;|\s(?i:og|and|men|but|så)\s|[.!?](?=\s+[A-ZÆØÅ]|\s*$)"
+)  # "fem og fyrre", "one hundred and five"
 _MAGNITUDES = re.compile(
     r"^(hundrede|hundred|tusind|tusinde|thousand|millioner|million|millions|mio|milliard\w*|billion\w*)$"
 )
@@ -55,6 +89,7 @@ class Group:
     end: int
     sep: str  # what stood before it in the run: "", " ", ",", "-", ".", "|" (a full stop)
     prefix: bool = False  # +45 or 0045
+    plus: bool = False  # "plus" or "+" was said or written just before it
 
 
 @dataclass
@@ -66,9 +101,10 @@ class _Token:
 
 
 def find(text: str, language: str | None = None) -> list[Span]:
-    spans = []
+    text = _without_fillers(text)
+    spans = _last_four(text, language) + _date_then_four(text, language)
     for chain in _chains(text):
-        parts = [(run, after, list(_groups(text, run, language))) for run, after in chain]
+        parts = [(run, after, _groups(text, run, language)) for run, after in chain]
         each = [s for run, after, groups in parts for s in _windows(text, groups, run, after)]
         if len(parts) == 1:
             spans += each
@@ -89,11 +125,90 @@ def find(text: str, language: str | None = None) -> list[Span]:
     return spans
 
 
+def _without_fillers(text: str) -> str:
+    """The text with the fillers between two number words blanked out (same length, so
+    spans still point into the original): "42 17. Øh, 90 65", "five one, um, er, two"."""
+    tokens = _tokens(text)
+    numbers = [i for i, token in enumerate(tokens) if _is_number(token.word)]
+    out = text
+    for a, b in itertools.pairwise(numbers):
+        if b == a + 1 or b - a > 8:
+            continue
+        start, end = tokens[a].end, tokens[b].start
+        if _ONLY_FILLERS.fullmatch(text, start, end):
+            out = out[:start] + " " * (end - start) + out[end:]
+    return out
+
+
+def _last_four(text: str, language: str | None) -> list[Span]:
+    """ "de sidste fire (cifre) er 2231": the end of a CPR number, hidden with the birth date
+    said anywhere in the same message ("født den 9. juni 79")."""
+    spans: list[Span] = []
+    cues = list(_LAST_FOUR.finditer(text))
+    if not cues:
+        return spans
+    all_runs = [run for run, _ in _runs(text)]
+    runs = {run[0].start: run for run in all_runs}
+    for cue in cues:
+        # The first number after the cue, not "fire" of "de sidste fire" itself.
+        after = [[t for t in r if t.start >= cue.end()] for r in all_runs]
+        near = [r for r in after if r and r[0].start <= cue.end() + 20]
+        if not near or len(_digits(_groups(text, near[0], language))) != 4:
+            continue
+        run = near[0]
+        spans.append(Span(run[0].start, run[-1].end, Kind.CPR))
+        spans += _first_half(text, runs, language)
+        for born in _BORN.finditer(text):
+            end = _CLAUSE_END.search(text, born.end(), born.end() + 40)
+            stop = end.start() if end else min(len(text), born.end() + 40)
+            if stop > born.end():
+                spans.append(Span(born.end(), stop, Kind.CPR))
+    return spans
+
+
+_DATE = re.compile(
+    rf"\b{_ORDINAL_DAY}\s*(?i:januar|februar|marts|april|maj|juni|juli|august|september|oktober|"
+    r"november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|okt|oct|nov|dec|january|"
+    r"february|march|may|june|july|october)\.?,?\s*(?:\d{4}|\d{2}\b|(?i:nitten\s+)?"
+    r"[a-zæøå]+(?:tyve|tredive|fyrre|halvtreds|tres|halvfjerds|firs|halvfems)\b)"
+    r"|\b\d{1,2}[./-]\d{1,2}(?:[./-]|\s+)(?:\d{4}|\d{2})\b"
+)
+
+
+def _date_then_four(text: str, language: str | None) -> list[Span]:
+    """A date and four digits right after it are a CPR number: "9. juni 79 - 2231"."""
+    spans: list[Span] = []
+    dates = list(_DATE.finditer(text))
+    runs = [run for run, _ in _runs(text)] if dates else []
+    for date_match in dates:
+        for run in runs:
+            tail = [t for t in run if t.start >= date_match.end()]
+            gap = text[date_match.end() : tail[0].start] if tail else "x"
+            if tail and re.fullmatch(r"[\s,.:-]*(?i:bindestreg|streg|dash)?[\s,.:-]*", gap):
+                if len(_digits(_groups(text, tail, language))) == 4:
+                    spans.append(Span(date_match.start(), tail[-1].end, Kind.CPR))
+                break
+    return spans
+
+
+def _first_half(text: str, runs: dict[int, list[_Token]], language: str | None) -> list[Span]:
+    """With the last four digits said, a date in the same message is the first half of the
+    CPR number: "090679", "9. juni 79", "9/6 1979"."""
+    spans = [Span(m.start(), m.end(), Kind.CPR) for m in _DATE.finditer(text)]
+    for run in runs.values():
+        digits = _digits(_groups(text, run, language))
+        if len(digits) == 6 and _cpr_like([Group(digits + "0000", 0, 0, "")]):
+            spans.append(Span(run[0].start, run[-1].end, Kind.CPR))
+    return spans
+
+
 def _chains(text: str) -> Iterator[list[tuple[list[_Token], str]]]:
     """Runs of number tokens, those parted only by the end of a sentence kept together."""
     chain: list[tuple[list[_Token], str]] = []
     for run, after in _runs(text):
-        if chain and not _only_a_full_stop(text, chain[-1][0], run):
+        if chain and not (
+            _only_a_full_stop(text, chain[-1][0], run) or _a_pause(text, chain[-1][0], run)
+        ):
             yield chain
             chain = []
         chain.append((run, after))
@@ -101,9 +216,19 @@ def _chains(text: str) -> Iterator[list[tuple[list[_Token], str]]]:
         yield chain
 
 
+_PAUSE_WORD = re.compile(r"\b(?i:ø+h+m*|e+h+m*|æ+h+m*|u+h+m*|u+m+|hm+|altså|øjeblik|vent|wait)\b")
+
+
+def _a_pause(text: str, before: list[_Token], run: list[_Token]) -> bool:
+    """A few words with a filler among them between two parts of a number: "42 17, øhm,
+    lad mig lige finde det, 90 65"."""
+    between = text[before[-1].end : run[0].start]
+    return len(between.split()) <= 7 and _PAUSE_WORD.search(between) is not None
+
+
 def _only_a_full_stop(text: str, before: list[_Token], run: list[_Token]) -> bool:
     between = text[before[-1].end : run[0].start]
-    return between.strip() in {".", "!", "?", ";", ":"}
+    return bool(re.fullmatch(r"\s*[.!?;:\u2026]+\s*", between))  # "23 45... 67 89" too
 
 
 # Runs ---------------------------------------------------------------------------------------
@@ -116,7 +241,7 @@ def _tokens(text: str) -> list[_Token]:
         core = raw.strip(_EDGE)
         start += raw.index(core) if core else 0
         trailing = ""
-        while core and core[-1] in ",.;:!?":
+        while core and core[-1] in ",.;:!?\u2026":
             trailing, core = core[-1] + trailing, core[:-1]
         if core:
             tokens.append(_Token(start, start + len(core), core.lower(), trailing))
@@ -127,6 +252,8 @@ def _tokens(text: str) -> list[_Token]:
 def _is_number(word: str) -> bool:
     if _DIGITS.fullmatch(word) or word in _DIGIT_WORDS or _MAGNITUDES.match(word):
         return True
+    if "-" in word.strip("-"):  # "syv-otte": digits read in pairs, joined by Whisper
+        return all(part and _is_number(part) for part in word.split("-"))
     return any(_spoken_value(word, lang) is not None for lang in ("da", "en"))
 
 
@@ -154,9 +281,10 @@ def _runs(text: str) -> Iterator[tuple[list[_Token], str]]:
                 token.word in _DASHES or (token.word in _JOINERS and not run[-1].word[0].isdigit())
             )
         )
-        if numeric[i] or between:
+        plus = token.word in _PLUS and i + 1 < len(tokens) and numeric[i + 1]
+        if numeric[i] or between or (plus and not run):
             run.append(token)
-            if token.trailing and token.trailing[-1] in ".;:!?":  # the sentence ends
+            if token.trailing and token.trailing[-1] in ".;:!?\u2026":  # the sentence ends
                 yield run, ""
                 run = []
             continue
@@ -170,28 +298,58 @@ def _runs(text: str) -> Iterator[tuple[list[_Token], str]]:
 # Groups -------------------------------------------------------------------------------------
 
 
-def _groups(text: str, run: list[_Token], language: str | None) -> Iterator[Group]:
+def _groups(text: str, run: list[_Token], language: str | None) -> list[Group]:
+    return _country_codes(list(_read_groups(text, run, language)))
+
+
+def _read_groups(text: str, run: list[_Token], language: str | None) -> Iterator[Group]:
     sep = ""
     words: list[_Token] = []
+    plus: _Token | None = None
     for token in [*run, None]:
+        if token is not None and token.word in _PLUS:
+            plus = token
+            continue
         if token is not None and not _DIGITS.fullmatch(token.word) and token.word not in _DASHES:
             words.append(token)
             continue
         if words:
-            yield from _spoken(text, words, sep, language)
-            sep, words = words[-1].trailing[:1] or " ", []
+            yield from _after_plus(_spoken(text, words, sep, language), plus)
+            sep, words, plus = words[-1].trailing[:1] or " ", [], None
         if token is None:
             break
         if token.word in _DASHES:
             sep = "-"
             continue
-        yield from _written(token, sep)
-        sep = token.trailing[:1] or " "
+        yield from _after_plus(_written(token, sep), plus)
+        sep, plus = token.trailing[:1] or " ", None
+
+
+def _after_plus(groups: Iterator[Group], plus: _Token | None) -> Iterator[Group]:
+    for n, group in enumerate(groups):
+        yield replace(group, start=plus.start, plus=True) if plus and n == 0 else group
+
+
+def _country_codes(groups: list[Group]) -> list[Group]:
+    """ "plus 45", "plus fem og fyrre", "00 45", "nul nul fire fem" before eight more digits
+    become one prefix group, so the number after it is read from its first digit."""
+    for i in range(len(groups)):
+        digits = ""
+        for k in range(i, min(i + 4, len(groups))):
+            digits += groups[k].digits
+            rest = sum(len(g.digits) for g in groups[k + 1 :])
+            said_45 = digits == "45" and (groups[i].plus or (i == 0 and rest == 8))
+            if (said_45 or digits == "0045") and rest >= 8:
+                code = Group("45", groups[i].start, groups[k].end, groups[i].sep, prefix=True)
+                return [*groups[:i], code, *groups[k + 1 :]]
+            if len(digits) >= 4:
+                break
+    return groups
 
 
 def _written(token: _Token, sep: str) -> Iterator[Group]:
     word, offset = token.word, token.start
-    prefix = re.match(r"(?:\+|00)45(?=\d{8}$|$)", word)
+    prefix = re.match(r"(?:\+|00)45[-.]?(?=\d{8}$|$)", word)
     if prefix:
         yield Group("45", offset, offset + prefix.end(), sep, prefix=True)
         sep, word, offset = "", word[prefix.end() :], offset + prefix.end()
@@ -207,6 +365,7 @@ def _spoken(text: str, words: list[_Token], sep: str, language: str | None) -> I
     """Number words become digit groups; each group spans the words it was read from."""
     phrase = text[words[0].start : words[-1].end]
     phrase = re.sub(r"\boh\b", "zero", phrase, flags=re.IGNORECASE)
+    phrase = re.sub(r"(?<=[^\W\d])-(?=[^\W\d])", " ", phrase)  # "syv-otte"
     best = ""
     for lang in ([language] if language in ("da", "en") else []) + ["da", "en"]:
         converted = alpha2digit(phrase, lang, threshold=0)
@@ -248,7 +407,8 @@ def _window_at(text: str, groups: list[Group], i: int) -> tuple[int, Kind] | Non
     for j in range(i, len(groups)):
         total += len(groups[j].digits)
         window = groups[i : j + 1]
-        if total == 8 and _phone_like(text, window):
+        whole = i == 0 or (i == 1 and groups[0].prefix)
+        if total == 8 and _phone_like(text, window, whole and j == len(groups) - 1):
             phone = j
         if total == 10 and _cpr_like(window):
             return j, Kind.CPR
@@ -268,18 +428,23 @@ def _cpr_like(window: list[Group]) -> bool:
         date(2000 + year, month, day)
     except ValueError:
         return False
+    if [len(g.digits) for g in window] == [2, 2, 2, 4] and window[3].sep in "- ":
+        return True  # "04.11.88-1290": a CPR written with dots
     return all(g.sep != "." for g in window[1:])  # "01.01.1990" is a date
 
 
-def _phone_like(text: str, window: list[Group]) -> bool:
+def _phone_like(text: str, window: list[Group], whole_run: bool = False) -> bool:
     if _digits(window)[0] in "01":
         return False  # Danish subscriber numbers start with 2-9
     if _other_number(window):
         return False
     if any(g.sep == "," for g in window[1:]):
         # "23, 45, 67, 89" is how Whisper writes a number read in pairs; so is a list of
-        # counts. Only a word about phoning nearby tells them apart.
-        return _about_phoning(text, window)
+        # counts, which in speech ends with "og" ("12, 15, 20 og 30"). Eight digits read
+        # in pairs or fours and nothing more are a phone number; other groupings need a
+        # word about phoning nearby.
+        sizes = [len(g.digits) for g in window]
+        return (whole_run and sizes in ([2, 2, 2, 2], [4, 4])) or _about_phoning(text, window)
     return True
 
 

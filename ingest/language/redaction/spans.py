@@ -46,6 +46,14 @@ def find_spans(text: str, language: str | None = None) -> list[Span]:
     return merge(found)
 
 
+def find_suspects(text: str, spans: list[Span]) -> list[Span]:
+    """Capitalised words that may be names the rules did not hide, for a moderator to look
+    at: never hidden by themselves, and none inside `spans`."""
+    from ingest.language.redaction import names
+
+    return names.suspects(text, spans)
+
+
 def merge(spans: list[Span]) -> list[Span]:
     """Overlapping spans become one, of the kind that starts first."""
     merged: list[Span] = []

@@ -1,0 +1,91 @@
+"""Word lists behind name detection, loaded once per process (`lists()`).
+
+- data/first_names.txt, data/surnames.txt: Danish, Nordic and the first names and surnames
+  of Aarhus's larger immigrant groups, taken from Faker's person providers (MIT licence,
+  data/LICENSE-faker.txt) by deploy/tools/make_name_lists.py;
+- data/more_first_names.txt, data/more_surnames.txt: names common in Aarhus that those
+  lists lack (Somali, Arabic, Kurdish, Persian, Turkish …), kept by hand;
+- data/also_words.txt: those names that are also ordinary Danish or English words ("Per",
+  "Hans", "Mark", "Bo"), chosen by hand, which count as names only in context;
+- data/public_names.txt: places, institutions, public roles, days and months.
+"""
+
+import functools
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from stop_words import get_stop_words  # type: ignore[import-untyped]
+
+_DATA = Path(__file__).parent / "data"
+
+
+@dataclass(frozen=True)
+class Lists:
+    first_names: frozenset[str]  # all lower case
+    surnames: frozenset[str]
+    any_names: frozenset[str]  # first names and surnames
+    also_words: frozenset[str]  # the hand-kept list and the stop words
+    stop_words: frozenset[str]
+    public: frozenset[str]  # single public words
+    public_phrases: re.Pattern[str]  # names of several words, any case
+
+    def is_first_name(self, word: str) -> bool:
+        """A first name, one joined of first names ("Anna-Sofie"), or its genitive
+        ("Camillas")."""
+        low = word.lower()
+        if low in self.first_names:
+            return True
+        if "-" not in low and not low.endswith("s"):
+            return False
+        return all(part in self.first_names for part in _stem(low, self.first_names).split("-"))
+
+    def is_name(self, word: str) -> bool:
+        low = word.lower()
+        if low in self.any_names:
+            return True
+        if "-" not in low and not low.endswith("s"):
+            return False
+        return all(part in self.any_names for part in _stem(low, self.any_names).split("-"))
+
+    def is_word(self, word: str) -> bool:
+        """Also an ordinary word: a name only in context."""
+        return word.lower() in self.also_words
+
+    def is_public(self, word: str) -> bool:
+        return word.lower() in self.public
+
+
+def _stem(word: str, known: frozenset[str]) -> str:
+    """The name a genitive is made of: "camillas" -> "camilla", "andersens" -> "andersen"."""
+    if word.endswith("s") and word not in known and len(word) > 4 and word[:-1] in known:
+        return word[:-1]
+    return word
+
+
+def _read(name: str) -> list[str]:
+    lines = (_DATA / name).read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
+@functools.cache
+def lists() -> Lists:
+    public = [p.lower() for p in _read("public_names.txt")]
+    first = frozenset(n.lower() for n in _read("first_names.txt") + _read("more_first_names.txt"))
+    last = frozenset(n.lower() for n in _read("surnames.txt") + _read("more_surnames.txt"))
+    stop = {w.lower() for language in ("da", "en") for w in get_stop_words(language)}
+    return Lists(
+        first_names=first,
+        surnames=last,
+        any_names=first | last,
+        also_words=frozenset({n.lower() for n in _read("also_words.txt")} | stop),
+        stop_words=frozenset(stop),
+        public=frozenset(p for p in public if " " not in p),
+        public_phrases=_alternatives(p for p in public if " " in p),
+    )
+
+
+def _alternatives(phrases: Iterable[str]) -> re.Pattern[str]:
+    longest_first = sorted(phrases, key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(map(re.escape, longest_first)) + r")\b", re.IGNORECASE)
