@@ -60,7 +60,7 @@ class Profile:
                 self.steps.append((kind, started, time.perf_counter()))
 
 
-def _step(profile: Profile | None, kind: str) -> contextlib.AbstractContextManager[None]:
+def timed(profile: Profile | None, kind: str) -> contextlib.AbstractContextManager[None]:
     return profile.step(kind) if profile else contextlib.nullcontext()
 
 
@@ -116,7 +116,7 @@ def cut(
     profile: Profile | None = None,
 ) -> list[Piece]:
     """The clip's speech in pieces of at most PIECE_S seconds, split at pauses."""
-    with _step(profile, "vad"):
+    with timed(profile, "vad"):
         spans = speech_spans(audio, speech)
     return [Piece(clip, a / RATE, audio[a:b], language) for a, b in pieces_of(spans)]
 
@@ -189,12 +189,12 @@ def _decode_batch(
     model: Any, batch: list[Piece], beam_size: int, profile: Profile | None = None
 ) -> None:
     multilingual = bool(model.model.is_multilingual)
-    with _step(profile, "features"):
+    with timed(profile, "features"):
         features = np.stack([_features(model, p.audio) for p in batch])
-    with _step(profile, "model"):
+    with timed(profile, "model"):
         encoded = model.encode(features)
     if multilingual:
-        with _step(profile, "model"):
+        with timed(profile, "model"):
             detected = model.model.detect_language(encoded)
         for piece, ranked in zip(batch, detected, strict=True):
             token, probability = ranked[0]
@@ -208,7 +208,7 @@ def _decode_batch(
         )
         tokenizers.append(tokenizer)
         prompts.append(model.get_prompt(tokenizer, previous_tokens=[], without_timestamps=True))
-    with _step(profile, "model"):
+    with timed(profile, "model"):
         results = _generate(model, encoded, prompts, beam_size, tokenizers[0])
     for piece, tokenizer, result in zip(batch, tokenizers, results, strict=True):
         tokens = [t for t in result.sequences_ids[0] if t < tokenizer.eot]

@@ -136,7 +136,7 @@ class Transcriber:
         def prepare(index: int) -> tuple[float, list[batching.Piece]] | TranscriptionError:
             path, language = clips[index]
             try:
-                with batching._step(profile, "decode"):
+                with batching.timed(profile, "decode"):
                     audio = batching.load(str(path))
             except Exception as exc:
                 return TranscriptionError(f"{type(exc).__name__}: {exc}")
