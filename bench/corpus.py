@@ -1,16 +1,25 @@
 """A fixed, seeded corpus of booth-like messages spoken by espeak-ng: varied voices, speeds
-and silences, 3 to 60 seconds long."""
+and silences, 3 to 60 seconds long, each put through the booth's own processing (its VAD
+trims the silence and maps the speech, its encoder writes Ogg Opus): what booths send."""
 
 import hashlib
+import json
 import random
 import subprocess
 import tempfile
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
 import soundfile as sf
 
-from booth.codec import encode
+from booth.processing import Message as Call
+from booth.processing import Processor
+from booth.settings import BoothSettings
+from booth.spool import Spool
+from booth.tape import Tape
+from shared.clip import SpeechMap, parse_speech_map
 
 SENTENCES = [
     "We need more benches and trees in the park near the school.",
@@ -31,6 +40,25 @@ SENTENCES = [
     "Give the local football club a field with proper lights for winter.",
 ]
 VOICES = ["en-us", "en-gb", "en-us+f3", "en-gb+m3", "en-us+m7", "en-gb-x-rp"]
+# Danish, as callers in Aarhus might say it; espeak-ng's one Danish voice in several variants.
+DANISH_SENTENCES = [
+    "Vi har brug for flere bænke og træer i parken ved skolen.",
+    "Bussen til centrum burde komme hvert tiende minut om morgenen.",
+    "Hold biblioteket åbent om søndagen, det er det eneste stille sted for studerende.",
+    "Cykelstien på hovedvejen slutter pludselig, og det er farligt for børnene.",
+    "Jeg vil gerne have en legeplads for de store børn med en basketballbane.",
+    "Der ligger alt for meget affald omkring indkøbscentret efter weekenden.",
+    "Vores kvarter mangler et sted, hvor unge og gamle kan mødes.",
+    "Gadelyset i tunnelen under jernbanen er gået i stykker igen.",
+    "Gør havnefronten til et sted, hvor man kan bade om sommeren.",
+    "Flere blomster langs åen ville gøre turen til arbejde meget pænere.",
+    "De nye boliger skal have plads til familier med små indkomster.",
+    "Bilerne kører alt for stærkt forbi børnehaven hver eftermiddag.",
+    "Jeg elsker torvet om lørdagen, lad det endelig blive på pladsen.",
+    "Vi burde plante frugttræer, som alle på vejen kan plukke fra.",
+    "Beboerhuset har brug for en rampe, så kørestolsbrugere kan komme ind.",
+]
+DANISH_VOICES = ["da", "da+f3", "da+m3", "da+m7"]
 
 
 @dataclass(frozen=True)
@@ -38,29 +66,52 @@ class Message:
     path: Path
     text: str
     seconds: float
+    speech: SpeechMap | None = None  # the booth's speech map, sent with the clip
 
 
-def build(out: Path, count: int = 24, seed: int = 2026) -> list[Message]:
-    """Write `count` messages into `out` as booths send them, Ogg Opus (reused when already
-    there)."""
+def build(out: Path, count: int = 24, seed: int = 2026, language: str = "en") -> list[Message]:
+    """Write `count` messages into `out` as booths send them, Ogg Opus with a speech map
+    beside it (reused when already there). `language`: "en", or "da" for Danish."""
     rng = random.Random(seed)
     out.mkdir(parents=True, exist_ok=True)
+    lines, voices = (DANISH_SENTENCES, DANISH_VOICES) if language == "da" else (SENTENCES, VOICES)
     messages = []
     for n in range(count):
         # Lengths from a short remark to a minute-long speech.
         sentences = rng.choice([1, 1, 2, 2, 3, 4, 6, 10]) if n else 11
-        text = " ".join(rng.choice(SENTENCES) for _ in range(sentences))
-        voice, speed = rng.choice(VOICES), rng.randrange(135, 185, 5)
+        text = " ".join(rng.choice(lines) for _ in range(sentences))
+        voice, speed = rng.choice(voices), rng.randrange(135, 185, 5)
         lead, tail = rng.choice([(0.0, 0.0), (0.5, 1.0), (1.5, 2.5), (0.3, 4.0)])
         key = hashlib.sha1(f"{text}|{voice}|{speed}|{lead}|{tail}".encode()).hexdigest()[:10]
-        path = out / f"msg{n:02d}-{key}.ogg"  # named by content: a changed corpus is rebuilt
+        path = out / f"msg{n:02d}-{key}-booth.ogg"  # named by content: changes rebuild it
         if not path.exists():
-            _speak(text, voice, speed, lead, tail, path)
-        messages.append(Message(path, text, _seconds(path)))
+            _as_booth_sends(_speak(text, voice, speed, lead, tail), path)
+        messages.append(_message(path, text))
     return messages
 
 
-def _speak(text: str, voice: str, speed: int, lead: float, tail: float, path: Path) -> None:
+def _message(path: Path, text: str) -> Message:
+    meta = json.loads(path.with_suffix(".json").read_text())
+    speech = parse_speech_map(meta["speech"], int(meta["duration_ms"]))
+    return Message(path, text, _seconds(path), speech)
+
+
+def _as_booth_sends(samples: np.ndarray, path: Path) -> None:
+    """The booth's processing of one call (booth.processing): trim, map, encode, spool."""
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = BoothSettings(id="bench", spool_dir=Path(tmp) / "spool", theme="parks")
+        spool = Spool(settings.spool_dir)
+        tape = Tape(Path(tmp) / "tape.raw")
+        tape.append(samples)
+        call = Call(1, "parks", "gellerup", 1, datetime.now(UTC), "1234", tape)
+        meta = Processor(settings, spool).process(call)
+        if meta is None:
+            raise RuntimeError(f"the booth kept nothing of {path.name}")
+        path.write_bytes((spool.outbox / f"{meta.clip_id}.ogg").read_bytes())
+        path.with_suffix(".json").write_text(json.dumps(meta.to_dict(), indent=1))
+
+
+def _speak(text: str, voice: str, speed: int, lead: float, tail: float) -> np.ndarray:
     with tempfile.TemporaryDirectory() as tmp:
         raw = Path(tmp) / "raw.wav"
         subprocess.run(
@@ -85,7 +136,7 @@ def _speak(text: str, voice: str, speed: int, lead: float, tail: float, path: Pa
             check=True,
         )
         samples, _ = sf.read(wav, dtype="int16")
-        path.write_bytes(encode(samples))  # the booth's own encoder
+        return np.asarray(samples)
 
 
 def _seconds(path: Path) -> float:

@@ -1,5 +1,7 @@
 """Ingest's receive path under load: many booths sending clips as fast as acks allow, against
-the real mosquitto and a real `ingest serve` that transcribes at the same time."""
+the real mosquitto and a real `ingest serve` that transcribes at the same time; on SQLite
+and local disk, or as a city runs it, PostgreSQL with the audio in an S3 bucket (moto's
+server, in a process of its own, standing in for MinIO, Ceph or a cloud's)."""
 
 import io
 import os
@@ -10,6 +12,8 @@ import tempfile
 import threading
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -26,6 +30,47 @@ from shared.clip import ClipMeta, sha256_hex
 from shared.messages import Ack
 from shared.topics import Channel, Topics
 from tests.support.broker import Mosquitto, free_port
+from tests.support.s3 import CREDENTIALS
+
+BUCKET = "bench-audio"
+
+
+@contextmanager
+def moto_server() -> Iterator[str]:
+    """An S3 endpoint with an empty bucket, served by `moto_server` in its own process."""
+    import boto3
+
+    port = free_port()
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "moto_server"), "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    endpoint = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                httpx.get(endpoint, timeout=1)
+                break
+            except httpx.HTTPError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("moto_server did not start") from None
+                time.sleep(0.2)
+        boto3.client(
+            "s3",
+            endpoint_url=endpoint,
+            aws_access_key_id=CREDENTIALS["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+            region_name=CREDENTIALS["AWS_DEFAULT_REGION"],
+        ).create_bucket(
+            Bucket=BUCKET,
+            CreateBucketConfiguration={"LocationConstraint": CREDENTIALS["AWS_DEFAULT_REGION"]},
+        )
+        yield endpoint
+    finally:
+        server.terminate()
+        server.wait(30)
 
 
 class LoadBooth:
@@ -86,9 +131,16 @@ class LoadBooth:
 
 
 def run(
-    speech: Path, booths: int = 50, seconds: float = 30.0, offered_per_s: float | None = None
+    speech: Path,
+    booths: int = 50,
+    seconds: float = 30.0,
+    offered_per_s: float | None = None,
+    database_url: str | None = None,
+    s3_endpoint: str | None = None,
 ) -> dict[str, Any]:
-    """`offered_per_s` None: saturate (each booth sends again as soon as it is acked)."""
+    """`offered_per_s` None: saturate (each booth sends again as soon as it is acked).
+    `database_url`: a fresh PostgreSQL database (else SQLite); `s3_endpoint`: audio in its
+    bucket (else on local disk)."""
     data, rate = sf.read(speech, dtype="int16")
     buffer = io.BytesIO()
     sf.write(buffer, data, rate, format="OGG", subtype="OPUS")
@@ -99,7 +151,8 @@ def run(
         broker = Mosquitto(tmp / "broker", users=["ingest", *ids]).start()
         data_dir = tmp / "ingest"
         data_dir.mkdir()
-        engine = make_engine(f"sqlite:///{data_dir / 'ingest.sqlite3'}")
+        url = database_url or f"sqlite:///{data_dir / 'ingest.sqlite3'}"
+        engine = make_engine(url)
         migrate_database(engine)
         with session_factory(engine).begin() as session:
             for booth_id in ids:
@@ -112,7 +165,14 @@ def run(
             **os.environ,
             "INGEST_DATA_DIR": str(data_dir),
             "INGEST_MQTT_URL": broker.url("ingest"),
+            "INGEST_DATABASE_URL": url,
         }
+        if s3_endpoint:
+            env |= CREDENTIALS | {
+                "INGEST_AUDIO_STORE": "s3",
+                "INGEST_S3_BUCKET": BUCKET,
+                "INGEST_S3_ENDPOINT_URL": s3_endpoint,
+            }
         with open(tmp / "ingest.log", "wb") as log:
             service = subprocess.Popen(
                 [
@@ -150,10 +210,12 @@ def run(
             service.terminate()
             service.wait(60)
             broker.stop()
-        transcribed = _count_transcribed(data_dir)
+        transcribed = _count_transcribed(url)
     latencies = sorted(x for c in clients for x in c.latencies)
     stored = sum(c.stored for c in clients)
     return {
+        "database": "postgresql" if database_url else "sqlite",
+        "audio_store": "s3 (moto_server)" if s3_endpoint else "local disk",
         "booths": booths,
         "seconds": seconds,
         "offered_per_s": offered_per_s or "as fast as acks allow",
@@ -183,8 +245,8 @@ def _wait_ready(port: int) -> None:
     raise RuntimeError("ingest did not become ready")
 
 
-def _count_transcribed(data_dir: Path) -> int:
-    engine = make_engine(f"sqlite:///{data_dir / 'ingest.sqlite3'}")
+def _count_transcribed(url: str) -> int:
+    engine = make_engine(url)
     with engine.connect() as connection:
         count = connection.execute(
             select(func.count()).select_from(Clip).where(Clip.status == ClipStatus.TRANSCRIBED)

@@ -65,6 +65,7 @@ class Processor:
             config_version=message.config_version,
             receipt=message.receipt,
             clock_synced=message.clock_synced,
+            speech=speech.regions_ms(),  # found once: ingest need not look again
         )
         self.spool.put(meta, audio)
         self.recent.append(meta)

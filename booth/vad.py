@@ -62,6 +62,29 @@ class Speech:
     start: int
     end: int
     speech_s: float  # seconds of frames judged speech
+    runs: tuple[tuple[int, int], ...] = ()  # the speech runs, in samples of the message
+
+    def regions_ms(self, pad_s: float = 0.2, bridge_s: float = 0.3) -> tuple[tuple[int, int], ...]:
+        """The runs as the clip's speech map: ms from `start`; runs less than `bridge_s`
+        apart joined, then padded by `pad_s` within the clip (as ingest's Silero VAD
+        joins and pads: 300 ms, 200 ms); padded regions that touch become one."""
+        pad, bridge = int(pad_s * RATE), int(bridge_s * RATE)
+        merged: list[list[int]] = []
+        for a, b in self.runs:
+            if merged and a - merged[-1][1] < bridge:
+                merged[-1][1] = b
+            else:
+                merged.append([a, b])
+        padded: list[list[int]] = []
+        for a, b in merged:
+            a, b = max(self.start, a - pad) - self.start, min(self.end, b + pad) - self.start
+            if padded and a <= padded[-1][1]:
+                padded[-1][1] = b
+            else:
+                padded.append([a, b])
+        ms = ((a * 1000 // RATE, -(-b * 1000 // RATE)) for a, b in padded)
+        limit = (self.end - self.start) * 1000 // RATE  # the clip's duration_ms
+        return tuple((a, min(b, limit)) for a, b in ms if a < min(b, limit))
 
 
 def find_speech(
@@ -84,7 +107,8 @@ def find_speech(
     pad = int(padding_s * RATE)
     start = max(0, runs[0][0] * FRAME - pad)
     end = min(total, runs[-1][1] * FRAME + pad)
-    return Speech(start, end, sum(b - a for a, b in runs) * FRAME_S)
+    samples = tuple((a * FRAME, min(total, b * FRAME)) for a, b in runs)
+    return Speech(start, end, sum(b - a for a, b in runs) * FRAME_S, samples)
 
 
 @dataclass(frozen=True)

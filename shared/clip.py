@@ -1,6 +1,8 @@
 """Clip metadata, carried as MQTT 5 properties beside the raw audio payload."""
 
 import hashlib
+import logging
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -11,6 +13,8 @@ from paho.mqtt.properties import Properties
 
 from shared.errors import ProtocolError, RejectReason
 from shared.topics import check_slug
+
+log = logging.getLogger(__name__)
 
 CLIP_SCHEMA = "dn.clip/1"
 
@@ -29,6 +33,45 @@ _FIELDS = (
     "sha256",
     "config_version",
 )
+
+
+# Where the booth heard speech: start-end pairs in ms from the clip's first sample.
+SpeechMap = tuple[tuple[int, int], ...]
+_SPEECH_MAP = re.compile(r"\d{1,9}-\d{1,9}(,\d{1,9}-\d{1,9}){0,4999}")
+
+
+def format_speech_map(regions: SpeechMap) -> str:
+    return ",".join(f"{start}-{end}" for start, end in regions)
+
+
+def check_speech_map(regions: SpeechMap, duration_ms: int) -> SpeechMap:
+    """The regions, if each is non-empty, they are sorted, do not overlap and lie inside a
+    clip of `duration_ms` (so together they never cover more than the clip)."""
+    last_end = 0
+    for start, end in regions:
+        if not start < end:
+            raise ProtocolError(RejectReason.MALFORMED_METADATA, f"empty region {start}-{end}")
+        if start < last_end:
+            raise ProtocolError(
+                RejectReason.MALFORMED_METADATA, f"region {start}-{end} overlaps or is unsorted"
+            )
+        if end > duration_ms:
+            raise ProtocolError(
+                RejectReason.MALFORMED_METADATA,
+                f"region {start}-{end} ends after the clip ({duration_ms} ms)",
+            )
+        last_end = end
+    if not regions:
+        raise ProtocolError(RejectReason.MALFORMED_METADATA, "no region")
+    return regions
+
+
+def parse_speech_map(text: str, duration_ms: int) -> SpeechMap:
+    """`0-1830,2400-5120` into checked regions; ProtocolError if it is anything else."""
+    if not _SPEECH_MAP.fullmatch(text):
+        raise ProtocolError(RejectReason.MALFORMED_METADATA, f"speech map {text[:40]!r}")
+    pairs = (region.split("-") for region in text.split(","))
+    return check_speech_map(tuple((int(a), int(b)) for a, b in pairs), duration_ms)
 
 
 def sha256_hex(payload: bytes) -> str:
@@ -73,6 +116,9 @@ class ClipMeta:
     # (a Pi has no battery clock), and ingest takes the time it received the clip instead.
     # None: the booth did not say.
     clock_synced: bool | None = None
+    # Optional: where the booth's VAD heard speech in the clip, so ingest need not look
+    # again. A hint only: a map that does not check out is dropped, never the clip.
+    speech: SpeechMap | None = None
 
     @property
     def extension(self) -> str:
@@ -96,6 +142,7 @@ class ClipMeta:
                 if self.clock_synced is None
                 else {"clock_synced": str(self.clock_synced).lower()}
             ),
+            **({"speech": format_speech_map(self.speech)} if self.speech else {}),
         }
 
     @classmethod
@@ -143,6 +190,7 @@ class ClipMeta:
             config_version=config_version,
             receipt=receipt,
             clock_synced=None if synced is None else synced == "true",
+            speech=_optional_speech_map(fields.get("speech"), duration_ms, clip_id),
         )
 
     def to_properties(self) -> Properties:
@@ -166,3 +214,15 @@ class ClipMeta:
             fields[str(key)] = str(value)
         fields["content_type"] = str(getattr(props, "ContentType", "") or "")
         return cls.from_dict(fields)
+
+
+def _optional_speech_map(
+    text: str | None, duration_ms: int, clip_id: uuid.UUID
+) -> SpeechMap | None:
+    if not text:
+        return None
+    try:
+        return parse_speech_map(text, duration_ms)
+    except ProtocolError as exc:
+        log.warning("clip %s: speech map ignored: %s", clip_id, exc.detail)
+        return None

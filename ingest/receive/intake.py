@@ -19,7 +19,7 @@ from ingest.receive import ogg
 from ingest.settings import IngestSettings
 from ingest.store.audio import AudioStore, audio_key
 from ingest.store.models import Booth, Clip, ClipStatus, ErasedClip, Rejection, Theme
-from shared.clip import ClipMeta, receipt_hash, sha256_hex
+from shared.clip import ClipMeta, format_speech_map, receipt_hash, sha256_hex
 from shared.errors import ProtocolError, RejectReason
 from shared.messages import Ack, AckStatus
 from shared.topics import Channel, Topics
@@ -300,6 +300,7 @@ def _clip_row(meta: ClipMeta, key: str, size: int, wanted_language: str | None) 
         size_bytes=size,
         audio_key=key,
         config_version=meta.config_version,
+        speech_map=format_speech_map(meta.speech) if meta.speech else None,
         wanted_language=wanted_language,
         receipt_hash=receipt_hash(meta.receipt) if meta.receipt else None,
         status=ClipStatus.RECEIVED,

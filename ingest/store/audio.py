@@ -4,6 +4,7 @@ bucket behind it (`INGEST_AUDIO_STORE`)."""
 import contextlib
 import tempfile
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -100,12 +101,23 @@ class S3AudioStore:
     whole or absent, as a rename is locally. Credentials come the usual AWS ways
     (environment, shared files, instance roles)."""
 
+    # PUTs of one intake batch in flight at once: each waits on the network far longer
+    # than it works, and a batch is acked only when all are stored.
+    PARALLEL_PUTS = 16
+
     def __init__(self, bucket: str, prefix: str = "", endpoint_url: str | None = None) -> None:
         import boto3
+        from botocore.config import Config
 
         self.bucket = bucket
         self.prefix = prefix.strip("/") + "/" if prefix.strip("/") else ""
-        self.client: Any = boto3.client("s3", endpoint_url=endpoint_url)
+        # boto3 clients are thread-safe; their pool must hold a connection per PUT in flight.
+        self.client: Any = boto3.client(
+            "s3",
+            endpoint_url=endpoint_url,
+            config=Config(max_pool_connections=self.PARALLEL_PUTS),
+        )
+        self._uploads = ThreadPoolExecutor(self.PARALLEL_PUTS, thread_name_prefix="s3-put")
 
     def _key(self, key: str) -> str:
         if ".." in key.split("/") or key.startswith("/"):
@@ -119,8 +131,16 @@ class S3AudioStore:
             raise StorageError(f"cannot store {key} in s3://{self.bucket}: {exc}") from exc
 
     def put_many(self, items: list[tuple[str, bytes]]) -> None:
-        for key, payload in items:  # boto3 clients are thread-safe, but one PUT is ~ms here
-            self.put(key, payload)
+        """All PUTs side by side; the first failure is raised once all have ended (the
+        clips are then not acked, and the booths' resends overwrite what did land)."""
+        if len(items) <= 1:
+            for key, payload in items:
+                self.put(key, payload)
+            return
+        futures = [self._uploads.submit(self.put, key, payload) for key, payload in items]
+        failures = [exc for future in futures if (exc := future.exception()) is not None]
+        if failures:
+            raise failures[0]
 
     def size(self, key: str) -> int | None:
         from botocore.exceptions import ClientError

@@ -110,6 +110,9 @@ class Clip(Base):
     size_bytes: Mapped[int] = mapped_column(Integer)
     audio_key: Mapped[str | None] = mapped_column(String(300))
     config_version: Mapped[int] = mapped_column(Integer, default=0)
+    # Where the booth heard speech ("0-1830,2400-5120", shared.clip), if it said: the
+    # transcriber takes it instead of finding the speech again. None: other sources.
+    speech_map: Mapped[str | None] = mapped_column(Text)
 
     status: Mapped[str] = mapped_column(String(16), default=ClipStatus.RECEIVED)
     attempts: Mapped[int] = mapped_column(Integer, default=0)

@@ -12,6 +12,7 @@ from ingest.store.models import Clip, ClipStatus
 from ingest.store.queries import ClipFilter
 from ingest.transcribe.transcriber import Transcriber
 from ingest.transcribe.transcripts import record_transcript
+from ingest.transcribe.worker import speech_map
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +51,7 @@ def retranscribe(
             language = language_for(clip.theme, clip.neighborhood)
             try:
                 with store.local_file(clip.audio_key) as audio:
-                    transcript = transcriber.transcribe(audio, language)
+                    transcript = transcriber.transcribe(audio, language, speech_map(clip))
             except Exception as exc:
                 counts["failed"] += 1
                 log.error("clip %s: %s", clip_id, exc)

@@ -5,11 +5,15 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ingest.errors import TranscriptionError
 from ingest.settings import IngestSettings
 from ingest.transcribe.whisper_models import PINNED, check_model
+from shared.clip import SpeechMap
+
+if TYPE_CHECKING:
+    from ingest.transcribe.batching import Profile
 
 log = logging.getLogger(__name__)
 
@@ -110,13 +114,20 @@ class Transcriber:
         return bool(self._model.model.is_multilingual)
 
     def transcribe_many(
-        self, clips: list[tuple[Path, str | None]], batch_size: int = 8
+        self,
+        clips: list[tuple[Path, str | None]],
+        batch_size: int = 8,
+        speech: list[SpeechMap | None] | None = None,
+        profile: "Profile | None" = None,
     ) -> list[Transcript | TranscriptionError]:
         """Transcribe several clips in batches (see batching); one result per clip, in
         order. A clip that fails to decode, or whose batched text looks like a decoding
-        loop, is done on its own; only its own failure is returned for it."""
+        loop, is done on its own; only its own failure is returned for it. `speech`: each
+        clip's speech map from its booth, or None (found with Silero); `profile`: a
+        batching.Profile to note where the time went."""
         from ingest.transcribe import batching
 
+        maps = speech or [None] * len(clips)
         started = time.perf_counter()
         results: list[Transcript | TranscriptionError | None] = [None] * len(clips)
         pieces: list[batching.Piece] = []
@@ -125,11 +136,13 @@ class Transcriber:
         def prepare(index: int) -> tuple[float, list[batching.Piece]] | TranscriptionError:
             path, language = clips[index]
             try:
-                audio = batching.load(str(path))
+                with batching.timed(profile, "decode"):
+                    audio = batching.load(str(path))
             except Exception as exc:
                 return TranscriptionError(f"{type(exc).__name__}: {exc}")
             wanted = language if self.multilingual else None
-            return len(audio) / batching.RATE, batching.cut(audio, index, wanted)
+            pieces = batching.cut(audio, index, wanted, maps[index], profile)
+            return len(audio) / batching.RATE, pieces
 
         # Decoding and the VAD run single-threaded and release the GIL: the clips are
         # prepared on as many threads as decoding will use, not on one core while the other
@@ -145,7 +158,7 @@ class Transcriber:
             # `batch_size` is what is in flight: the replicas share it.
             per_replica = max(1, batch_size // self.replicas)
             batching.decode_pieces(
-                self._model, pieces, self.beam_size, per_replica, parallel=self.replicas
+                self._model, pieces, self.beam_size, per_replica, self.replicas, profile
             )
         except Exception as exc:  # the batch as a whole failed: fall back clip by clip
             log.warning("batched transcription failed (%s); one clip at a time", exc)
@@ -155,16 +168,18 @@ class Transcriber:
         for index in seconds:
             mine = [p for p in pieces if p.clip == index]
             if not pieces or any(p.compression_ratio > 2.4 for p in mine):
-                results[index] = self._single(clips[index])
+                results[index] = self._single(clips[index], maps[index])
                 continue
             results[index] = self._assemble(
                 mine, seconds[index], elapsed * seconds[index] / total_s
             )
         return [r if r is not None else TranscriptionError("no result") for r in results]
 
-    def _single(self, clip: tuple[Path, str | None]) -> Transcript | TranscriptionError:
+    def _single(
+        self, clip: tuple[Path, str | None], speech: SpeechMap | None
+    ) -> Transcript | TranscriptionError:
         try:
-            return self.transcribe(*clip)
+            return self.transcribe(*clip, speech=speech)
         except TranscriptionError as exc:
             return exc
 
@@ -204,18 +219,28 @@ class Transcriber:
             audio_s=audio_s,
         )
 
-    def transcribe(self, audio: Path, language: str | None = None) -> Transcript:
+    def transcribe(
+        self, audio: Path, language: str | None = None, speech: SpeechMap | None = None
+    ) -> Transcript:
+        """One clip; `speech`: its booth's speech map, used when it fits the audio."""
         from ingest.transcribe import batching
 
         started = time.perf_counter()
         try:
-            # VAD and no condition on previous text keep Whisper from inventing words on
-            # silence ("Thank you.", ". . .") and from looping on its own output.
+            samples = batching.load(str(audio))
+            claimed = batching.claimed_spans(samples, speech) if speech else None
+            if claimed == []:  # the booth's regions hold only silence
+                return self._silent(samples, language, started)
+            # The VAD (or the booth's map) and no condition on previous text keep Whisper
+            # from inventing words on silence ("Thank you.", ". . .") and from looping on
+            # its own output.
+            windows = [t / batching.RATE for p in batching.pieces_of(claimed or []) for t in p]
             segments, info = self._model.transcribe(
-                batching.load(str(audio)),
+                samples,
                 language=language if self.multilingual else None,
                 beam_size=self.beam_size,
-                vad_filter=True,
+                vad_filter=not windows,
+                clip_timestamps=windows or "0",
                 condition_on_previous_text=False,
                 no_speech_threshold=self.no_speech_threshold,
             )
@@ -240,4 +265,17 @@ class Transcriber:
             model=self.model_name,
             processing_s=time.perf_counter() - started,
             audio_s=info.duration,
+        )
+
+    def _silent(self, samples: Any, language: str | None, started: float) -> Transcript:
+        from ingest.transcribe import batching
+
+        return Transcript(
+            text="",
+            language=(language if self.multilingual else None) or "en",
+            language_probability=1.0 if language or not self.multilingual else 0.0,
+            segments=(),
+            model=self.model_name,
+            processing_s=time.perf_counter() - started,
+            audio_s=len(samples) / batching.RATE,
         )

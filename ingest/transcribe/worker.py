@@ -15,6 +15,8 @@ from ingest.store.audio import AudioStore
 from ingest.store.models import Clip, ClipStatus
 from ingest.transcribe.transcriber import Transcriber, Transcript
 from ingest.transcribe.transcripts import record_transcript
+from shared.clip import SpeechMap, parse_speech_map
+from shared.errors import ProtocolError
 
 log = logging.getLogger(__name__)
 
@@ -73,13 +75,18 @@ class TranscriptionWorker:
                 log.error("audio store: %s", exc)
                 return False
             jobs = [(path, self.language_for(c)) for path, c in zip(paths, claimed, strict=True)]
+            maps = [speech_map(c) for c in claimed]
             if len(claimed) == 1:
                 try:
-                    results: list[Transcript | Exception] = [self.transcriber.transcribe(*jobs[0])]
+                    results: list[Transcript | Exception] = [
+                        self.transcriber.transcribe(*jobs[0], speech=maps[0])
+                    ]
                 except Exception as exc:
                     results = [exc]
             else:
-                batch = self.transcriber.transcribe_many(jobs, self.settings.whisper_batch_size)
+                batch = self.transcriber.transcribe_many(
+                    jobs, self.settings.whisper_batch_size, speech=maps
+                )
                 results = list(batch)
         for clip, result in zip(claimed, results, strict=True):
             if isinstance(result, Exception):
@@ -176,6 +183,17 @@ class TranscriptionWorker:
                     exc,
                     delay,
                 )
+
+
+def speech_map(clip: Clip) -> SpeechMap | None:
+    """The booth's speech map as stored; one that no longer parses is left out (Silero)."""
+    if not clip.speech_map:
+        return None
+    try:
+        return parse_speech_map(clip.speech_map, clip.duration_ms)
+    except ProtocolError:
+        log.warning("clip %s: stored speech map unreadable; finding the speech again", clip.id)
+        return None
 
 
 def _oldest_waiting_s(session: Session, now: datetime) -> float:

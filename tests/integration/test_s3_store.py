@@ -130,3 +130,35 @@ def test_clips_stored_transcribed_played_and_erased_from_the_bucket(
         erased = client.post("/api/erasures", json={"receipt": "48151623"}, headers=auth)
         assert erased.status_code == 200, erased.text
         assert "Contents" not in bucket.list_objects_v2(Bucket=BUCKET)
+
+
+def test_a_batch_is_uploaded_side_by_side_and_a_failure_is_raised(
+    s3: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Intake's group commit hands the store a batch: its PUTs overlap (the real ones, to
+    moto over HTTP, timed as they run), and one that fails fails the batch by name."""
+    import threading
+    import time
+
+    store = S3AudioStore(BUCKET, endpoint_url=s3)
+    real_put = store.client.put_object
+    spans: list[tuple[float, float]] = []
+    lock = threading.Lock()
+
+    def timed_put(**kwargs: object) -> object:
+        started = time.perf_counter()
+        answer = real_put(**kwargs)
+        with lock:
+            spans.append((started, time.perf_counter()))
+        return answer
+
+    monkeypatch.setattr(store.client, "put_object", timed_put)
+    items = [(f"gellerup/parks/2026/11/{n}.ogg", bytes([n]) * 20_000) for n in range(12)]
+    store.put_many(items)
+    assert all(store.read(key) == payload for key, payload in items)
+    most = max(sum(a < end and start < b for a, b in spans) for start, end in spans)
+    assert most >= 2, "the PUTs of a batch went one at a time"
+
+    with pytest.raises(StorageError, match="escapes the store"):
+        store.put_many([("x/1.ogg", b"a"), ("../2.ogg", b"b"), ("x/3.ogg", b"c")])
+    assert store.size("x/1.ogg") == 1 and store.size("x/3.ogg") == 1

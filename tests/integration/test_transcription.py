@@ -11,11 +11,13 @@ from typing import Any
 import numpy as np
 import pytest
 
+from booth import codec, vad
 from ingest.receive.intake import InboundClip
 from ingest.service import IngestService
 from ingest.settings import IngestSettings
 from ingest.store.models import Clip, ClipStatus, TranscriptVersion
 from ingest.transcribe.worker import TranscriptionWorker
+from shared.clip import SpeechMap, format_speech_map
 from shared.topics import Channel, Topics
 from tests.conftest import BOOTH
 from tests.integration.conftest import register
@@ -100,6 +102,137 @@ def test_no_speech_never_becomes_text(service: IngestService, samples: np.ndarra
     assert worker(service).work_once()
     clip = get(service, clip_id)
     assert (clip.status, clip.text) == (ClipStatus.NO_SPEECH, "")
+
+
+def booth_clip(samples: np.ndarray) -> tuple[bytes, int, SpeechMap]:
+    """A message as the booth sends it: trimmed by its VAD, Ogg Opus, with its speech map."""
+    speech = vad.find_speech([samples], len(samples))
+    assert speech is not None
+    payload = codec.encode(samples[speech.start : speech.end], codec.Codec.OPUS)
+    return payload, (speech.end - speech.start) * 1000 // 16000, speech.regions_ms()
+
+
+def silero_passes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts the passes of Silero VAD (the real one runs), batched path and single alike."""
+    import faster_whisper.transcribe
+
+    from ingest.transcribe import batching
+
+    passes: list[int] = []
+    for module in (batching, faster_whisper.transcribe):
+        real = module.get_speech_timestamps
+
+        def counted(*args: Any, _real: Any = real, **kwargs: Any) -> Any:
+            passes.append(1)
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(module, "get_speech_timestamps", counted)
+    return passes
+
+
+def said(path: Path) -> np.ndarray:
+    import soundfile as sf
+
+    return np.asarray(sf.read(path, dtype="int16")[0])
+
+
+@pytest.mark.parametrize("clips", [1, 3], ids=["one clip", "a batch"])
+def test_the_booths_speech_map_stands_in_for_silero(
+    service: IngestService, speech_wav: Path, monkeypatch: pytest.MonkeyPatch, clips: int
+) -> None:
+    message = np.concatenate([room_tone(1.0), said(speech_wav), room_tone(1.5, seed=2)])
+    payload, ms, speech = booth_clip(message)
+    ids = [receive(service, payload, ms, speech=speech) for _ in range(clips)]
+    assert get(service, ids[0]).speech_map == format_speech_map(speech)  # kept with the clip
+    passes = silero_passes(monkeypatch)
+    assert worker(service).work_once()
+    for clip_id in ids:
+        clip = get(service, clip_id)
+        assert clip.status == ClipStatus.TRANSCRIBED and "benches" in (clip.text or "")
+    assert passes == [], "the booth found the speech; ingest must not look again"
+
+
+def test_clips_without_a_speech_map_still_go_through_silero(
+    service: IngestService, speech_wav: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clip_id = receive(service, *encode_file(speech_wav))
+    assert get(service, clip_id).speech_map is None
+    passes = silero_passes(monkeypatch)
+    assert worker(service).work_once()
+    assert "benches" in (get(service, clip_id).text or "") and passes
+
+
+@pytest.mark.parametrize(
+    "claimed",
+    [((0, 99_000),), ((2000, 2500), (1000, 1500)), ((0, 1500), (1000, 3000))],
+    ids=["past the end", "unsorted", "overlapping"],
+)
+def test_a_speech_map_that_does_not_fit_the_audio_is_set_aside(
+    service: IngestService,
+    speech_wav: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    claimed: SpeechMap,
+) -> None:
+    """Checked again against the decoded audio (a stored map may predate a re-encode, or
+    come from another source): one that does not fit is not used; Silero finds the speech."""
+    assert service.transcriber is not None
+    clip = tmp_path / "clip.ogg"
+    clip.write_bytes(encode_file(speech_wav)[0])
+    passes = silero_passes(monkeypatch)
+    single = service.transcriber.transcribe(clip, speech=claimed)
+    assert "benches" in single.text and len(passes) == 1
+    batched = service.transcriber.transcribe_many([(clip, None)] * 2, speech=[claimed] * 2)
+    assert all("benches" in r.text for r in batched if not isinstance(r, Exception))
+    assert len(passes) == 3
+
+
+NO_SPEECH = [
+    room_tone(8.0),  # an empty booth
+    (np.random.default_rng(3).normal(0, 2500, 16000 * 6)).astype(np.int16),  # street noise
+    np.zeros(16000 * 5, np.int16),  # dead line
+]
+NO_SPEECH_IDS = ["room tone", "loud noise", "digital silence"]
+
+
+@pytest.mark.parametrize("samples", NO_SPEECH, ids=NO_SPEECH_IDS)
+def test_a_speech_map_claiming_silence_or_noise_never_becomes_text(
+    service: IngestService, samples: np.ndarray, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A booth whose VAD took hiss for speech (WebRTC does) claims the whole clip: no
+    Silero pass stands between the claim and Whisper, so ingest's own guards must hold (a
+    claimed region whose loudest 30 ms stays under -50 dBFS is silence; Whisper's no-speech
+    probability with a low log-probability for the rest)."""
+    payload, ms = encode_samples(samples)
+    clip_id = receive(service, payload, ms, speech=((0, ms),))
+    passes = silero_passes(monkeypatch)
+    assert worker(service).work_once()  # one clip: the single path
+    assert (get(service, clip_id).status, get(service, clip_id).text) == (ClipStatus.NO_SPEECH, "")
+    assert passes == []
+
+
+def test_claims_of_silence_and_noise_stay_empty_in_a_batch(
+    service: IngestService, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, speech_wav: Path
+) -> None:
+    assert service.transcriber is not None
+    jobs: list[tuple[Path, str | None]] = []
+    maps: list[SpeechMap | None] = []
+    for n, samples in enumerate(NO_SPEECH):
+        path = tmp_path / f"{n}.ogg"
+        payload, ms = encode_samples(samples)
+        path.write_bytes(payload)
+        jobs.append((path, None))
+        maps.append(((0, ms),))
+    # A real message whose map claims only the room tone before the caller spoke.
+    message = np.concatenate([room_tone(2.0), said(speech_wav)])
+    path = tmp_path / "misplaced.ogg"
+    path.write_bytes(encode_samples(message)[0])
+    jobs.append((path, None))
+    maps.append(((0, 1800),))
+    passes = silero_passes(monkeypatch)
+    results = service.transcriber.transcribe_many(jobs, speech=maps)
+    assert [r.text for r in results if not isinstance(r, Exception)] == [""] * 4
+    assert passes == []
 
 
 def test_unreadable_audio_fails_after_retries_and_keeps_audio_and_error(

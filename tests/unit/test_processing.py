@@ -1,6 +1,7 @@
 """VAD trim and encoding on generated speech."""
 
 import io
+import itertools
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -136,3 +137,35 @@ def test_quarantined_clips_are_deleted_after_their_time(tmp_path: Path) -> None:
     assert spool.purge_quarantine(30 * 86_400) == 1
     assert spool.quarantined() == [new]
     assert not list(spool.quarantine_dir.glob(f"{old}.*"))
+
+
+def test_the_booth_sends_where_it_heard_speech(bare_speech: np.ndarray, tmp_path: Path) -> None:
+    """The speech map (ms from the trimmed clip's start) comes from the VAD pass that trims
+    the message, and travels with the clip through the spool."""
+    from datetime import UTC, datetime
+
+    from booth.processing import Message, Processor
+    from booth.settings import BoothSettings
+    from booth.spool import Spool
+    from booth.tape import Tape
+
+    pause_s = 2.0
+    message = np.concatenate(
+        [room_tone(1.5, seed=1), bare_speech, room_tone(pause_s, seed=2), bare_speech]
+    )
+    settings = BoothSettings(id="b1", spool_dir=tmp_path / "spool", theme="parks")
+    spool = Spool(settings.spool_dir)
+    tape = Tape(tmp_path / "tape.raw")
+    tape.append(message)
+    call = Message(1, "parks", "gellerup", 1, datetime.now(UTC), "1234", tape)
+    meta = Processor(settings, spool).process(call)
+    assert meta is not None and meta.speech is not None
+    regions = meta.speech
+    assert regions[0][0] == 0 and regions[-1][1] <= meta.duration_ms  # trimmed: starts at speech
+    assert all(a < b <= c for (a, b), (c, _) in itertools.pairwise(regions))
+    gaps = [c - b for (_, b), (c, _) in itertools.pairwise(regions)]
+    # The pause between the two sayings is a gap (less the 200 ms pads on each side).
+    assert max(gaps) >= (pause_s - 0.5) * 1000
+    heard = sum(b - a for a, b in regions)
+    assert 2 * len(bare_speech) / 16 * 0.7 <= heard <= meta.duration_ms - 1000
+    assert [c.meta.speech for c in spool.pending()] == [regions]

@@ -8,7 +8,15 @@ import pytest
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
-from shared.clip import FLAC, OGG_OPUS, ClipMeta, sha256_hex
+from shared.clip import (
+    FLAC,
+    OGG_OPUS,
+    ClipMeta,
+    check_speech_map,
+    format_speech_map,
+    parse_speech_map,
+    sha256_hex,
+)
 from shared.errors import ProtocolError, RejectReason
 from shared.messages import Ack, AckStatus, BoothConfig, BoothState, BoothStatus
 from shared.topics import Channel, Topics
@@ -123,6 +131,52 @@ def test_a_key_given_twice_is_refused() -> None:
     props.UserProperty = [("theme", "other")]  # paho appends to the list already there
     with pytest.raises(ProtocolError, match="theme given twice"):
         ClipMeta.from_properties(over_the_wire(props))
+
+
+def test_the_speech_map_travels_as_one_compact_user_property() -> None:
+    original = meta(speech=((0, 1830), (2400, 5120), (5900, 6400)))
+    props = original.to_properties()
+    assert ("speech", "0-1830,2400-5120,5900-6400") in props.UserProperty
+    assert ClipMeta.from_properties(over_the_wire(props)) == original
+    assert "speech" not in meta().to_dict()  # optional: a clip without one is as before
+    assert ClipMeta.from_properties(over_the_wire(meta().to_properties())).speech is None
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("", "speech map"),
+        ("0-1830,", "speech map"),
+        ("0-1830;2400-5120", "speech map"),
+        ("-5-100", "speech map"),
+        ("0.5-100", "speech map"),
+        ("0-1830,2400", "speech map"),
+        ("100-100", "empty region"),
+        ("500-100", "empty region"),
+        ("2400-5120,0-1830", "overlaps or is unsorted"),
+        ("0-3000,2400-5120", "overlaps or is unsorted"),
+        ("0-6401", "ends after the clip"),
+        ("0-1000," * 5001 + "0-1", "speech map"),  # bounded: a property is no place for a novel
+    ],
+)
+def test_a_speech_map_that_does_not_fit_its_clip_is_refused(text: str, why: str) -> None:
+    with pytest.raises(ProtocolError, match=why) as caught:
+        parse_speech_map(text, duration_ms=6400)
+    assert caught.value.reason == RejectReason.MALFORMED_METADATA
+
+
+def test_a_whole_clip_region_and_touching_regions_are_fine() -> None:
+    assert parse_speech_map("0-6400", 6400) == ((0, 6400),)
+    assert parse_speech_map("0-100,100-200", 6400) == ((0, 100), (100, 200))
+    assert format_speech_map(check_speech_map(((0, 5), (7, 9)), 9)) == "0-5,7-9"
+
+
+def test_a_bad_speech_map_costs_the_map_not_the_clip(caplog: pytest.LogCaptureFixture) -> None:
+    """The map is a hint: ingest finds the speech itself without it (Silero), so a booth's
+    bad map must never get its message rejected and quarantined."""
+    received = ClipMeta.from_properties(props_with(speech="0-9999"))  # past the 6400 ms
+    assert received == meta() and received.speech is None
+    assert "speech map ignored" in caplog.text
 
 
 def test_ack_round_trip_and_garbage() -> None:
