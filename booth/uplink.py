@@ -76,16 +76,14 @@ class Uplink:
         self._thread.join(timeout=5)
         # The broker drops the last will on a clean disconnect: say "offline" ourselves.
         if self.connected.is_set():
-            info = self.connection.publish(
+            sent = self.connection.publish(
                 self.topics.booth(self.settings.id, Channel.STATUS),
                 BoothStatus(state=BoothState.OFFLINE).encode(),
                 qos=1,
                 retain=True,
             )
-            try:
-                info.wait_for_publish(timeout=2)
-            except RuntimeError as exc:  # the connection went meanwhile; the will covers it
-                log.warning("offline status not sent: %s", exc)
+            if not sent.wait(2):  # the connection went meanwhile; the will covers it
+                log.warning("offline status not confirmed by the broker")
         self.connection.stop()
 
     def wake(self) -> None:

@@ -79,6 +79,27 @@ class Will:
     retain: bool = True
 
 
+@dataclass(frozen=True)
+class Sent:
+    """A message handed to the connection."""
+
+    _info: mqtt.MQTTMessageInfo
+
+    @property
+    def queued(self) -> bool:
+        """Taken for sending (False: not connected, or the queue is full)."""
+        return self._info.rc == mqtt.MQTT_ERR_SUCCESS
+
+    def wait(self, timeout: float) -> bool:
+        """True once the broker has it (PUBACK for QoS 1); False if that did not happen
+        within `timeout` or the connection went meanwhile."""
+        try:
+            self._info.wait_for_publish(timeout)
+        except (RuntimeError, ValueError):  # paho's way of saying "never queued"
+            return False
+        return self._info.is_published()
+
+
 def fields_of(props: Any) -> tuple[dict[str, str], str | None]:
     """paho's PUBLISH properties (or None) as plain fields and what was wrong with them."""
     fields: dict[str, str] = {}
@@ -259,15 +280,15 @@ class Connection:
         qos: int = 1,
         retain: bool = False,
         properties: Properties | None = None,
-    ) -> mqtt.MQTTMessageInfo:
-        """Queue a message; the info's `rc` says whether paho took it (not connected:
-        MQTT_ERR_NO_CONN), `wait_for_publish` waits for the PUBACK."""
-        return self.client.publish(topic, payload, qos=qos, retain=retain, properties=properties)
+    ) -> Sent:
+        """Queue a message (paho sends it from its thread)."""
+        return Sent(
+            self.client.publish(topic, payload, qos=qos, retain=retain, properties=properties)
+        )
 
     def publish_clip(self, topic: str, payload: bytes, meta: ClipMeta) -> bool:
         """A clip with its metadata as properties; False if not connected."""
-        info = self.publish(topic, payload, qos=1, properties=clip_properties(meta))
-        return info.rc == mqtt.MQTT_ERR_SUCCESS
+        return self.publish(topic, payload, qos=1, properties=clip_properties(meta)).queued
 
     def request(
         self,
@@ -285,9 +306,8 @@ class Connection:
         if response_topic:
             props.ResponseTopic = response_topic
         with self._answered:
-            info = self.publish(topic, payload, qos=1, properties=props)
-            if info.rc != mqtt.MQTT_ERR_SUCCESS:
-                raise NotSent(f"not sent ({info.rc})")
+            if not self.publish(topic, payload, qos=1, properties=props).queued:
+                raise NotSent("not sent (not connected)")
             if not self._answered.wait_for(lambda: correlation in self._responses, timeout):
                 raise NoResponse(f"no answer on {topic} in {timeout:.0f} s")
             return self._responses.pop(correlation)
@@ -300,8 +320,7 @@ class Connection:
         props = Properties(PacketTypes.PUBLISH)  # type: ignore[no-untyped-call]
         if request.correlation_data is not None:
             props.CorrelationData = request.correlation_data
-        info = self.publish(request.response_topic, payload, qos=1, properties=props)
-        return info.rc == mqtt.MQTT_ERR_SUCCESS
+        return self.publish(request.response_topic, payload, qos=1, properties=props).queued
 
     @staticmethod
     def new_correlation() -> bytes:

@@ -60,9 +60,7 @@ def test_it_reconnects_and_resubscribes_after_the_broker_restarts(
         assert connection.connected.wait(15), "no reconnect after the broker came back"
         sender.connect(10)
         # The route's subscription is live again: a message sent now arrives.
-        sent = sender.publish(ACKS, b"after")
-        sent.wait_for_publish(5)
-        assert sent.is_published()
+        assert sender.publish(ACKS, b"after").wait(5)
         assert acks.get(timeout=10).payload == b"after"
     finally:
         sender.stop()
@@ -122,13 +120,13 @@ def test_a_temporary_subscription_takes_a_retained_message(
     listener = booth(broker)
     try:
         publisher.connect(10)
-        publisher.publish(prompt, b"wav", retain=True).wait_for_publish(5)
+        publisher.publish(prompt, b"wav", retain=True).wait(5)
         listener.connect(10)
         with listener.subscription(prompt) as messages:
             message = messages.get(timeout=10)
         assert (message.payload, message.retain) == (b"wav", True)
         # Unsubscribed with the block: a newer message does not reach the old queue.
-        publisher.publish(prompt, b"newer", retain=True).wait_for_publish(5)
+        publisher.publish(prompt, b"newer", retain=True).wait(5)
         with pytest.raises(queue.Empty):
             messages.get(timeout=1)
     finally:
