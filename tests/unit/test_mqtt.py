@@ -10,10 +10,10 @@ from collections.abc import Iterator
 import pytest
 
 from shared.broker import BrokerAddress
-from shared.mqtt import Connection, Message, NoResponse
+from shared.mqtt import Connection, Message, NoResponse, NotConnected
 from shared.topics import Channel, Topics
 from tests.conftest import BOOTH
-from tests.support.broker import Mosquitto
+from tests.support.broker import Mosquitto, free_port
 from tests.support.waiting import wait_until
 
 TOPICS = Topics()
@@ -132,4 +132,19 @@ def test_a_temporary_subscription_takes_a_retained_message(
     finally:
         listener.stop()
         publisher.stop()
+    assert open_sockets() == baseline
+
+
+def test_a_refused_or_unreachable_connect_says_so_and_leaves_no_socket(
+    broker: Mosquitto, baseline: int
+) -> None:
+    wrong = Connection(BrokerAddress.from_url(broker.url(BOOTH, "not-the-password")), BOOTH)
+    with pytest.raises(NotConnected) as refused:
+        wrong.connect(10)
+    wrong.stop()
+    assert refused.value.reason == wrong.refused and "authori" in refused.value.reason.lower()
+    nobody = Connection(BrokerAddress("127.0.0.1", free_port()), "nobody-home")
+    with pytest.raises(OSError):  # nothing listens there
+        nobody.connect(10)
+    nobody.stop()
     assert open_sockets() == baseline
