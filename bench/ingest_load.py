@@ -25,9 +25,10 @@ from sqlalchemy import func, select
 from ingest.sessions import migrate_database
 from ingest.store.database import make_engine, session_factory
 from ingest.store.models import Booth, Clip, ClipStatus
-from shared.broker import BrokerAddress, make_client
+from shared.broker import BrokerAddress
 from shared.clip import ClipMeta, sha256_hex
 from shared.messages import Ack
+from shared.mqtt import clip_properties, make_client
 from shared.topics import Channel, Topics
 from tests.support.broker import Mosquitto, free_port
 from tests.support.s3 import CREDENTIALS
@@ -123,7 +124,7 @@ class LoadBooth:
                 self.topics.booth(self.booth_id, Channel.CLIPS),
                 self.payload,
                 qos=1,
-                properties=meta.to_properties(),
+                properties=clip_properties(meta),
             )
             self.acked.wait(10)
         self.client.disconnect()

@@ -22,8 +22,6 @@ from datetime import UTC, datetime
 from typing import Any, TextIO
 
 import numpy as np
-from paho.mqtt.packettypes import PacketTypes
-from paho.mqtt.properties import Properties
 
 from booth.call import Event, HungUp, KeyPressed, Lifted
 from booth.clock import clock_set_since_boot
@@ -32,7 +30,7 @@ from booth.lock import agent_running
 from booth.pins import EX_CONFIG
 from booth.settings import BoothSettings, config_file
 from booth.uplink import SESSION_EXPIRY_S
-from shared.broker import make_client, stop_loop
+from shared.mqtt import Connection, NotConnected
 
 CLOCK_FLOOR = datetime(2025, 1, 1, tzinfo=UTC)  # a Pi without RTC boots near 1970 or its image date
 
@@ -168,41 +166,34 @@ def check_broker(settings: BoothSettings, timeout: float = 5.0) -> Finding:
         address = settings.broker_address()
         # The broker binds a booth's login to its own client id. Resuming the agent's session
         # (not starting a clean one) keeps the acks queued for it.
-        client = make_client(address, settings.id, ca_file=settings.mqtt_ca_file)
+        connection = Connection(
+            address,
+            settings.id,
+            ca_file=settings.mqtt_ca_file,
+            session_expiry_s=SESSION_EXPIRY_S,
+            keepalive=10,
+        )
     except Exception as exc:  # a bad URL, an unreadable CA or password file
         hint = "check mqtt_url, mqtt_password_file and mqtt_ca_file"
         return Finding("broker", False, f"{type(exc).__name__}: {exc}", hint, False)
-    answer: list[str] = []
-    done = threading.Event()
-
-    def on_connect(*args: object) -> None:
-        answer.append(str(args[3]))  # the reason code
-        done.set()
-
-    client.on_connect = on_connect
     tls = "TLS, broker verified" if address.tls else "no TLS"
+    refused = "the password file from the bundle is wrong or the booth was revoked"
     try:
-        props = Properties(PacketTypes.CONNECT)  # type: ignore[no-untyped-call]
-        props.SessionExpiryInterval = SESSION_EXPIRY_S
-        client.connect(
-            address.host, address.port, keepalive=10, clean_start=False, properties=props
-        )
+        connection.connect(timeout)
     except (OSError, ValueError) as exc:
         hint = "is the network up and the broker URL right?"
         if "CERTIFICATE" in str(exc).upper():
             hint = "the broker's certificate does not match the CA in the bundle, or the clock"
         return Finding("broker", False, f"{address} ({tls}): {exc}", hint, fatal=False)
-    client.loop_start()
-    try:
-        if not done.wait(timeout):
-            return Finding("broker", False, f"{address}: no answer in {timeout:.0f} s", fatal=False)
+    except NotConnected as exc:
+        if connection.refused is None:
+            return Finding("broker", False, f"{address}: {exc.reason}", fatal=False)
+        detail = f"{address} as {address.username} ({tls}): {exc.reason}"
+        return Finding("broker", False, detail, refused, fatal=False)
     finally:
-        client.disconnect()
-        stop_loop(client)
-    ok = answer[0] == "Success"
-    hint = "the password file from the bundle is wrong or the booth was revoked"
-    detail = f"{address} as {address.username} ({tls}): {answer[0]}"
-    return Finding("broker", ok, detail, "" if ok else hint, fatal=False)
+        connection.stop()
+    detail = f"{address} as {address.username} ({tls}): Success"
+    return Finding("broker", True, detail, fatal=False)
 
 
 def check_clock(

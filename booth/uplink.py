@@ -12,17 +12,13 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable
-from typing import Any
-
-import paho.mqtt.client as mqtt
-from paho.mqtt.reasoncodes import ReasonCode
 
 from booth.remote_config import PromptUnavailable
 from booth.settings import BoothSettings
 from booth.spool import Spool
-from shared.broker import make_client, start_persistent, stop_loop
 from shared.errors import ProtocolError
 from shared.messages import Ack, AckStatus, BoothState, BoothStatus
+from shared.mqtt import Connection, Message, Will
 from shared.topics import Channel, Topics
 
 log = logging.getLogger(__name__)
@@ -37,30 +33,30 @@ class Uplink:
         self.spool = spool
         self.topics = Topics(settings.topic_prefix)
         self.address = settings.broker_address()
-        self.client = make_client(self.address, settings.id, ca_file=settings.mqtt_ca_file)
-        # A random first delay keeps a fleet from reconnecting in step after a broker restart;
-        # paho doubles it on each failure up to the cap.
-        self.client.reconnect_delay_set(min_delay=random.randint(1, 4), max_delay=60)
-        self.client.will_set(
-            self.topics.booth(settings.id, Channel.STATUS),
-            BoothStatus(state=BoothState.OFFLINE).encode(),
-            qos=1,
-            retain=True,
+        self.connection = Connection(
+            self.address,
+            settings.id,
+            ca_file=settings.mqtt_ca_file,
+            session_expiry_s=SESSION_EXPIRY_S,
+            # A random first delay keeps a fleet from reconnecting in step after a broker
+            # restart; paho doubles it on each failure up to the cap.
+            reconnect_s=(random.randint(1, 4), 60),
+            will=Will(
+                self.topics.booth(settings.id, Channel.STATUS),
+                BoothStatus(state=BoothState.OFFLINE).encode(),
+            ),
         )
-        self.client.on_connect = self._on_connect
-        self.client.on_disconnect = self._on_disconnect
-        self.client.message_callback_add(
-            self.topics.booth(settings.id, Channel.ACKS), self._on_ack_message
-        )
-        self.client.message_callback_add(
+        self.connection.on_up = self._on_connect
+        self.connection.on_down = lambda: log.warning("lost the broker; clips wait in the spool")
+        self.connection.on_refused = self._on_refused
+        self.connection.route(self.topics.booth(settings.id, Channel.ACKS), self._on_ack_message)
+        # Not shared: mosquitto sends retained messages only to normal subscriptions.
+        self.connection.route(
             self.topics.booth(settings.id, Channel.CONFIG), self._on_config_message
         )
-        self.client.message_callback_add(self.topics.prompts(), self._on_prompt_message)
-        self._prompt_waiters: dict[str, queue.Queue[bytes]] = {}
-        self._prompt_lock = threading.Lock()
-        # Called with each config payload (on paho's thread; must not block).
+        # Called with each config payload (on the network thread; must not block).
         self.on_config: Callable[[bytes], None] = lambda _payload: None
-        self.connected = threading.Event()
+        self.connected = self.connection.connected
         self.counts: Counter[str] = Counter()  # sent, resent, stored, rejected
         self.last_error: str | None = None
         self._acks: queue.Queue[Ack] = queue.Queue()
@@ -71,7 +67,7 @@ class Uplink:
         self.settled = threading.Condition()
 
     def start(self) -> None:
-        start_persistent(self.client, self.address, SESSION_EXPIRY_S)
+        self.connection.start()
         self._thread.start()
 
     def stop(self) -> None:
@@ -80,18 +76,15 @@ class Uplink:
         self._thread.join(timeout=5)
         # The broker drops the last will on a clean disconnect: say "offline" ourselves.
         if self.connected.is_set():
-            info = self.client.publish(
+            sent = self.connection.publish(
                 self.topics.booth(self.settings.id, Channel.STATUS),
                 BoothStatus(state=BoothState.OFFLINE).encode(),
                 qos=1,
                 retain=True,
             )
-            try:
-                info.wait_for_publish(timeout=2)
-            except RuntimeError as exc:  # the connection went meanwhile; the will covers it
-                log.warning("offline status not sent: %s", exc)
-        self.client.disconnect()
-        stop_loop(self.client)
+            if not sent.wait(2):  # the connection went meanwhile; the will covers it
+                log.warning("offline status not confirmed by the broker")
+        self.connection.stop()
 
     def wake(self) -> None:
         """Something new is in the spool."""
@@ -99,7 +92,7 @@ class Uplink:
 
     def publish_status(self, status: BoothStatus) -> None:
         if self.connected.is_set():
-            self.client.publish(
+            self.connection.publish(
                 self.topics.booth(self.settings.id, Channel.STATUS),
                 status.encode(),
                 qos=1,
@@ -107,25 +100,21 @@ class Uplink:
             )
 
     def fetch_prompt(self, sha256: str, timeout: float = PROMPT_TIMEOUT_S) -> bytes:
-        """A theme prompt, retained at the broker under its hash (off paho's thread)."""
+        """A theme prompt, retained at the broker under its hash (off the network thread):
+        subscribing asks for it, the retained message is the answer."""
         topic = self.topics.prompt(sha256)
-        box: queue.Queue[bytes] = queue.Queue(maxsize=1)
-        with self._prompt_lock:
-            self._prompt_waiters[topic] = box
-        try:
-            if not self.connected.wait(timeout):
-                raise PromptUnavailable("not connected to the broker")
-            self.client.subscribe(topic, qos=1)
-            try:
-                return box.get(timeout=timeout)
-            except queue.Empty:
-                raise PromptUnavailable(
-                    f"not at the broker after {timeout:.0f} s ({topic})"
-                ) from None
-        finally:
-            with self._prompt_lock:
-                del self._prompt_waiters[topic]
-            self.client.unsubscribe(topic)
+        if not self.connected.wait(timeout):
+            raise PromptUnavailable("not connected to the broker")
+        deadline = time.monotonic() + timeout
+        with self.connection.subscription(topic) as messages:
+            while (left := deadline - time.monotonic()) > 0:
+                try:
+                    message = messages.get(timeout=left)
+                except queue.Empty:
+                    break
+                if message.payload:  # an empty retained message deletes, it is no prompt
+                    return message.payload
+        raise PromptUnavailable(f"not at the broker after {timeout:.0f} s ({topic})")
 
     def wait_until_empty(self, timeout: float) -> bool:
         """Block until the spool holds nothing more to send (tests and simulations)."""
@@ -138,47 +127,25 @@ class Uplink:
                 self.settled.wait(min(left, 0.5))
         return True
 
-    # paho's thread ---------------------------------------------------------------------
+    # the network thread ----------------------------------------------------------------
 
-    def _on_connect(
-        self, client: mqtt.Client, _userdata: Any, _flags: Any, reason: ReasonCode, _props: Any
-    ) -> None:
-        if reason.is_failure:
-            self.last_error = f"broker refused connection: {reason}"
-            log.error("%s", self.last_error)
-            return
-        client.subscribe(
-            [
-                (self.topics.booth(self.settings.id, Channel.ACKS), 1),
-                # Not shared: mosquitto sends retained messages only to normal subscriptions.
-                (self.topics.booth(self.settings.id, Channel.CONFIG), 1),
-            ]
-        )
-        self.connected.set()
+    def _on_refused(self, reason: str) -> None:
+        self.last_error = f"broker refused connection: {reason}"
+
+    def _on_connect(self) -> None:
         self._wake.set()
         log.info("connected to %s", self.address)
 
-    def _on_disconnect(self, *_args: Any) -> None:
-        self.connected.clear()
-        if not self._stop.is_set():
-            log.warning("lost the broker; clips wait in the spool")
-
-    def _on_ack_message(self, _client: mqtt.Client, _userdata: Any, message: Any) -> None:
+    def _on_ack_message(self, message: Message) -> None:
         try:
             self._acks.put(Ack.decode(message.payload))
         except ProtocolError as exc:
             log.error("ignoring malformed ack: %s", exc)
         self._wake.set()
 
-    def _on_prompt_message(self, _client: mqtt.Client, _userdata: Any, message: Any) -> None:
-        with self._prompt_lock:
-            box = self._prompt_waiters.get(message.topic)
-        if box is not None and message.payload and box.empty():
-            box.put_nowait(bytes(message.payload))
-
-    def _on_config_message(self, _client: mqtt.Client, _userdata: Any, message: Any) -> None:
+    def _on_config_message(self, message: Message) -> None:
         if message.payload:
-            self.on_config(bytes(message.payload))
+            self.on_config(message.payload)
 
     # our thread ------------------------------------------------------------------------
 
@@ -227,13 +194,12 @@ class Uplink:
             fresh = sum(1 for t in self._inflight.values() if now - t < self.settings.ack_timeout_s)
             if fresh >= self.settings.send_window:
                 return
-            info = self.client.publish(
+            sent = self.connection.publish_clip(
                 self.topics.booth(self.settings.id, Channel.CLIPS),
                 self.spool.read_audio(clip),
-                qos=1,
-                properties=clip.meta.to_properties(),
+                clip.meta,
             )
-            if info.rc != mqtt.MQTT_ERR_SUCCESS:
+            if not sent:
                 return  # disconnected meanwhile; try again once connected
             self.counts["resent" if sent_at is not None else "sent"] += 1
             self._inflight[clip_id] = now

@@ -1,4 +1,5 @@
-"""Clip metadata, carried as MQTT 5 properties beside the raw audio payload."""
+"""Clip metadata, carried as MQTT 5 properties beside the raw audio payload (as plain
+fields here; shared.mqtt turns them into properties and back)."""
 
 import hashlib
 import logging
@@ -6,10 +7,6 @@ import re
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
-
-from paho.mqtt.packettypes import PacketTypes
-from paho.mqtt.properties import Properties
 
 from shared.errors import ProtocolError, RejectReason
 from shared.topics import check_slug
@@ -192,28 +189,6 @@ class ClipMeta:
             clock_synced=None if synced is None else synced == "true",
             speech=_optional_speech_map(fields.get("speech"), duration_ms, clip_id),
         )
-
-    def to_properties(self) -> Properties:
-        props = Properties(PacketTypes.PUBLISH)  # type: ignore[no-untyped-call]
-        fields = self.to_dict()
-        props.ContentType = fields.pop("content_type")
-        props.UserProperty = list(fields.items())
-        return props
-
-    @classmethod
-    def from_properties(cls, props: Any) -> "ClipMeta":
-        """Decode paho's PUBLISH properties (or None) into validated metadata."""
-        pairs = getattr(props, "UserProperty", None) or []
-        fields: dict[str, str] = {}
-        for pair in pairs:
-            if not (isinstance(pair, tuple) and len(pair) == 2):
-                raise ProtocolError(RejectReason.MALFORMED_METADATA, "bad user property")
-            key, value = pair
-            if key in fields:
-                raise ProtocolError(RejectReason.MALFORMED_METADATA, f"{key} given twice")
-            fields[str(key)] = str(value)
-        fields["content_type"] = str(getattr(props, "ContentType", "") or "")
-        return cls.from_dict(fields)
 
 
 def _optional_speech_map(

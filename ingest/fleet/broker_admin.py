@@ -11,18 +11,15 @@ disconnected. Commands go as JSON to `$CONTROL/dynamic-security/v1`
 """
 
 import json
-import threading
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-import paho.mqtt.client as mqtt
-from paho.mqtt.reasoncodes import ReasonCode
-
 from ingest.errors import IngestError
-from shared.broker import BrokerAddress, make_client, stop_loop
+from shared.broker import BrokerAddress
+from shared.mqtt import Connection, Message, NoResponse, NotConnected, NotSent
 from shared.topics import SHARED_GROUP, Channel, Topics, check_slug
 
 CONTROL = "$CONTROL/dynamic-security/v1"
@@ -127,34 +124,27 @@ class BrokerAdmin:
     timeout_s: float = 10.0
 
     def __post_init__(self) -> None:
-        self._client = make_client(
+        self._connection = Connection(
             self.address, f"dn-admin-{uuid.uuid4().hex[:12]}", ca_file=self.ca_file
         )
-        self._lock = threading.Condition()
-        self._responses: dict[str, Command] = {}
-        self._ready = threading.Event()
-        self._refused: str | None = None
-        self._client.on_connect = self._on_connect
-        self._client.on_subscribe = lambda *_a: self._ready.set()
-        self._client.on_message = self._on_message
+        self._connection.responses(f"{CONTROL}/response", _correlation)
 
     def __enter__(self) -> "BrokerAdmin":
         try:
-            self._client.connect(self.address.host, self.address.port, keepalive=30)
+            self._connection.connect(self.timeout_s)
         except OSError as exc:
+            self._connection.stop()
             raise BrokerAdminError(f"cannot reach the broker at {self.address}: {exc}") from exc
-        self._client.loop_start()
-        if not self._ready.wait(self.timeout_s) or self._refused:
-            self.__exit__(None, None, None)
-            why = self._refused or "no answer"
-            raise BrokerAdminError(f"broker admin login at {self.address} failed: {why}")
+        except NotConnected as exc:
+            self._connection.stop()
+            why = "no answer" if self._connection.refused is None else exc.reason
+            raise BrokerAdminError(f"broker admin login at {self.address} failed: {why}") from exc
         return self
 
     def __exit__(
         self, _t: type[BaseException] | None, _e: BaseException | None, _tb: TracebackType | None
     ) -> None:
-        self._client.disconnect()
-        stop_loop(self._client)
+        self._connection.stop()
 
     # Operations -----------------------------------------------------------------------
 
@@ -273,38 +263,37 @@ class BrokerAdmin:
         return clean
 
     def run_one(self, command: Command, *, tolerate: bool = False) -> Command:
-        correlation = uuid.uuid4().hex
-        body = {"commands": [{**command, "correlationData": correlation}]}
-        with self._lock:
-            info = self._client.publish(CONTROL, json.dumps(body).encode(), qos=1)
-            if info.rc != mqtt.MQTT_ERR_SUCCESS:
-                raise BrokerAdminError(f"{command['command']}: not sent ({info.rc})")
-            if not self._lock.wait_for(lambda: correlation in self._responses, self.timeout_s):
-                raise BrokerAdminError(
-                    f"{command['command']}: no answer from the broker's dynamic security "
-                    "plugin (is it loaded, and is this login its admin?)"
-                )
-            response = self._responses.pop(correlation)
+        # The plugin answers with the correlation in its JSON (Mosquitto 2.0 drops MQTT 5
+        # correlation data on $CONTROL responses).
+        correlation = self._connection.new_correlation()
+        body = {"commands": [{**command, "correlationData": correlation.decode()}]}
+        try:
+            message = self._connection.request(
+                CONTROL, json.dumps(body).encode(), correlation, timeout=self.timeout_s
+            )
+        except NotSent as exc:
+            raise BrokerAdminError(f"{command['command']}: {exc}") from exc
+        except NoResponse as exc:
+            raise BrokerAdminError(
+                f"{command['command']}: no answer from the broker's dynamic security "
+                "plugin (is it loaded, and is this login its admin?)"
+            ) from exc
+        response = _response(message)
         if response.get("error") and not tolerate:
             raise BrokerAdminError(f"{command['command']}: {response['error']}")
         return response
 
-    def _on_connect(
-        self, client: mqtt.Client, _userdata: Any, _flags: Any, reason: ReasonCode, _props: Any
-    ) -> None:
-        if reason.is_failure:
-            self._refused = str(reason)
-            self._ready.set()
-            return
-        client.subscribe(f"{CONTROL}/response", qos=1)
 
-    def _on_message(self, _client: mqtt.Client, _userdata: Any, message: mqtt.MQTTMessage) -> None:
-        try:
-            responses = json.loads(message.payload)["responses"]
-        except (ValueError, KeyError, TypeError):
-            return
-        with self._lock:
-            for response in responses:
-                if isinstance(response, dict) and "correlationData" in response:
-                    self._responses[str(response["correlationData"])] = response
-            self._lock.notify_all()
+def _response(message: Message) -> Command:
+    """The one response in a `$CONTROL/.../response` message (one command per request)."""
+    try:
+        responses = json.loads(message.payload)["responses"]
+    except (ValueError, KeyError, TypeError):
+        return {}
+    found = [r for r in responses if isinstance(r, dict) and "correlationData" in r]
+    return found[0] if found else {}
+
+
+def _correlation(message: Message) -> bytes | None:
+    correlation = _response(message).get("correlationData")
+    return None if correlation is None else str(correlation).encode()

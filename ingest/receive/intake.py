@@ -7,7 +7,6 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import soundfile as sf
 from sqlalchemy import select
@@ -32,11 +31,15 @@ _DURATION_TOLERANCE_MS = 250
 
 @dataclass(frozen=True)
 class InboundClip:
-    """A clip message as it came off the broker, free of paho types."""
+    """A clip message as it came off the broker, free of paho types: its metadata as
+    plain fields (the user properties, and the content type as `content_type`). `fault`:
+    why those properties could not be read as fields (a key given twice), so the clip is
+    rejected as malformed."""
 
     topic: str
     payload: bytes
-    properties: Any
+    fields: dict[str, str]
+    fault: str | None = None
 
 
 class Intake:
@@ -120,7 +123,9 @@ class Intake:
             raise ProtocolError(
                 RejectReason.OVERSIZE, f"{size} bytes > {self.settings.max_clip_bytes}"
             )
-        meta = ClipMeta.from_properties(inbound.properties)
+        if inbound.fault:
+            raise ProtocolError(RejectReason.MALFORMED_METADATA, inbound.fault)
+        meta = ClipMeta.from_dict(inbound.fields)
         if meta.booth_id != booth_id:
             raise ProtocolError(
                 RejectReason.BOOTH_MISMATCH,
@@ -255,7 +260,7 @@ class Intake:
     def _rejection(
         self, inbound: InboundClip, exc: ProtocolError, rejections: list[Rejection]
     ) -> Ack:
-        clip_id = _clip_id_hint(inbound.properties)
+        clip_id = _clip_id_hint(inbound.fields)
         metrics.CLIPS_REJECTED.labels(reason=exc.reason.value).inc()
         log.warning(
             "rejected clip %s on %s: %s",
@@ -308,12 +313,10 @@ def _clip_row(meta: ClipMeta, key: str, size: int, wanted_language: str | None) 
     )
 
 
-def _clip_id_hint(properties: Any) -> str | None:
+def _clip_id_hint(fields: Mapping[str, str]) -> str | None:
     """The clip id a rejected message claimed, if any, so the booth can match the ack."""
-    for pair in getattr(properties, "UserProperty", None) or []:
-        if isinstance(pair, tuple) and len(pair) == 2 and pair[0] == "clip_id":
-            return str(pair[1])[:64]
-    return None
+    claimed = fields.get("clip_id")
+    return claimed[:64] if claimed is not None else None
 
 
 def _as_uuid(text: str | None) -> uuid.UUID | None:

@@ -4,16 +4,12 @@ import logging
 import queue
 import threading
 from dataclasses import dataclass
-from typing import Any
-
-import paho.mqtt.client as mqtt
-from paho.mqtt.reasoncodes import ReasonCode
 
 from ingest import metrics
 from ingest.fleet.booths import Fleet
 from ingest.receive.intake import InboundClip, Intake
 from ingest.settings import IngestSettings
-from shared.broker import make_client, start_persistent, stop_loop
+from shared.mqtt import Connection, Message
 from shared.topics import Channel, Topics
 
 log = logging.getLogger(__name__)
@@ -26,8 +22,7 @@ GROUP_COMMIT_MAX = 64
 @dataclass(frozen=True)
 class Delivery:
     clip: InboundClip
-    mid: int
-    qos: int
+    message: Message  # acked once the clip is settled
 
 
 @dataclass(frozen=True)
@@ -38,8 +33,8 @@ class StatusMessage:
 
 
 class Receiver:
-    """paho's network thread only queues (clips to the intake thread, statuses to the fleet
-    thread): it never waits on the database. The intake thread takes whatever has queued,
+    """The connection's network thread only queues (clips to the intake thread, statuses to
+    the fleet thread): it never waits on the database. The intake thread takes whatever has queued,
     stores it with one commit, then acks each."""
 
     def __init__(self, settings: IngestSettings, intake: Intake, fleet: Fleet) -> None:
@@ -47,64 +42,54 @@ class Receiver:
         self.intake = intake
         self.fleet = fleet
         self.topics = Topics(settings.topic_prefix)
-        self.connected = threading.Event()
-        self._stopping = False
         # The broker's PUBACK waits until the clip is durable (manual ack), so a receiver that
-        # dies mid-clip leaves the message with the broker for redelivery.
+        # dies mid-clip leaves the message with the broker for redelivery. A persistent
+        # session: while ingest restarts, the broker queues clips for it.
         self.address = settings.broker_address()
-        self.client = make_client(
+        self.connection = Connection(
             self.address,
             settings.mqtt_client_id,
             ca_file=settings.mqtt_ca_file,
             manual_ack=True,
+            session_expiry_s=settings.mqtt_session_expiry_s,
         )
-        self.client.on_connect = self._on_connect
-        self.client.on_disconnect = self._on_disconnect
-        self.client.on_message = self._on_message
+        self.connected = self.connection.connected
+        self.connection.on_up = self._on_connect
+        self.connection.on_down = lambda: log.warning("disconnected from broker; paho reconnects")
+        self.connection.route(self.topics.shared_clips(), self._on_message)
+        self.connection.route(self.topics.all_booths(Channel.STATUS), self._on_status)
         self._inbox: queue.Queue[Delivery | None] = queue.Queue()
         self.received = 0  # clips this receiver was handed by the broker
         self._intake_thread = threading.Thread(target=self._intake_loop, name="intake")
         self._statuses: queue.Queue[StatusMessage | None] = queue.Queue()
         self._fleet_thread = threading.Thread(target=self._fleet_loop, name="fleet")
         self.status_replayed = threading.Event()  # a retained status was recorded
-        self.client.message_callback_add(self.topics.all_booths(Channel.STATUS), self._on_status)
 
     def start(self) -> None:
-        # A persistent session: while ingest restarts, the broker queues clips for it.
-        start_persistent(self.client, self.address, self.settings.mqtt_session_expiry_s)
+        self.connection.start()
         self._intake_thread.start()
         self._fleet_thread.start()
 
     def stop(self) -> None:
-        self._stopping = True
-        self.client.disconnect()
+        self.connection.disconnect()
         self._inbox.put(None)
         self._statuses.put(None)
         for thread in (self._intake_thread, self._fleet_thread):
             if thread.is_alive():
                 thread.join(timeout=20)
-        stop_loop(self.client)
+        self.connection.stop()
 
-    def _on_connect(
-        self, client: mqtt.Client, _userdata: Any, _flags: Any, reason: ReasonCode, _props: Any
-    ) -> None:
-        if reason.is_failure:
-            log.error("broker refused ingest: %s", reason)
-            return
-        client.subscribe(
-            [(self.topics.shared_clips(), 1), (self.topics.all_booths(Channel.STATUS), 1)]
-        )
-        self.connected.set()
+    def _on_connect(self) -> None:
         log.info("receiving on %s", self.topics.shared_clips())
         threading.Thread(target=self._republish_configs, daemon=True).start()
 
     def publish_config(self, booth_id: str, payload: bytes) -> None:
-        self.client.publish(
+        self.connection.publish(
             self.topics.booth(booth_id, Channel.CONFIG), payload, qos=1, retain=True
         )
 
     def publish_prompt(self, sha256: str, wav: bytes) -> None:
-        self.client.publish(self.topics.prompt(sha256), wav, qos=1, retain=True)
+        self.connection.publish(self.topics.prompt(sha256), wav, qos=1, retain=True)
 
     def _republish_configs(self) -> None:
         try:
@@ -112,9 +97,9 @@ class Receiver:
         except Exception:
             log.exception("could not publish booth configs")
 
-    def _on_status(self, client: mqtt.Client, _userdata: Any, message: mqtt.MQTTMessage) -> None:
-        self._statuses.put(StatusMessage(message.topic, bytes(message.payload), message.retain))
-        client.ack(message.mid, message.qos)  # a status is never worth a redelivery
+    def _on_status(self, message: Message) -> None:
+        self._statuses.put(StatusMessage(message.topic, message.payload, message.retain))
+        self.connection.ack(message)  # a status is never worth a redelivery
 
     def _fleet_loop(self) -> None:
         while (status := self._statuses.get()) is not None:
@@ -131,20 +116,11 @@ class Receiver:
             except Exception:
                 log.exception("could not record status from %s", status.topic)
 
-    def _on_disconnect(self, *_args: Any) -> None:
-        self.connected.clear()
-        if not self._stopping:
-            log.warning("disconnected from broker; paho reconnects")
-
-    def _on_message(self, _client: mqtt.Client, _userdata: Any, message: mqtt.MQTTMessage) -> None:
-        clip = InboundClip(
-            topic=message.topic,
-            payload=bytes(message.payload),
-            properties=getattr(message, "properties", None),
-        )
+    def _on_message(self, message: Message) -> None:
+        clip = InboundClip(message.topic, message.payload, message.fields, message.fault)
         self.received += 1
         metrics.CLIPS_RECEIVED.inc()
-        self._inbox.put(Delivery(clip, message.mid, message.qos))
+        self._inbox.put(Delivery(clip, message))
 
     def _intake_loop(self) -> None:
         while (first := self._inbox.get()) is not None:
@@ -178,6 +154,8 @@ class Receiver:
             except ValueError:
                 log.warning("no ack possible on malformed topic %s", delivery.clip.topic)
             else:
-                self.client.publish(self.topics.booth(booth_id, Channel.ACKS), ack.encode(), qos=1)
+                self.connection.publish(
+                    self.topics.booth(booth_id, Channel.ACKS), ack.encode(), qos=1
+                )
         for delivery in batch:
-            self.client.ack(delivery.mid, delivery.qos)
+            self.connection.ack(delivery.message)

@@ -12,6 +12,7 @@ from ingest.fleet.broker_admin import edge_bridge_conf
 from ingest.service import IngestService
 from shared.broker import BrokerAddress
 from shared.messages import AckStatus
+from shared.mqtt import clip_properties
 from shared.topics import Topics
 from tests.integration.conftest import ingest_settings, register
 from tests.support.broker import Mosquitto
@@ -71,12 +72,12 @@ def test_clips_cross_the_bridges_once_and_acks_come_back(
                     sent[booth_id] = []
                     for _ in range(3):
                         meta = meta_for(payload, booth_id, ms)
-                        booth.publish(payload, meta.to_properties())
+                        booth.publish(payload, clip_properties(meta))
                         ack = booth.next_ack(timeout=20)  # back through the bridge
                         assert (ack.status, ack.clip_id) == (AckStatus.STORED, meta.clip_id)
                         sent[booth_id].append(str(meta.clip_id))
                     # The same clip again (a booth that missed its ack): stored once.
-                    booth.publish(payload, meta.to_properties())
+                    booth.publish(payload, clip_properties(meta))
                     assert booth.next_ack(timeout=20).status == AckStatus.STORED
         from sqlalchemy import func, select
 
@@ -105,9 +106,9 @@ def test_a_booth_cannot_pass_itself_off_through_its_edge(
         payload, ms = encode_file(speech_wav)
         with RawBooth(edges["edge-north"].url("booth-n1"), "booth-n1") as booth:
             forged = meta_for(payload, "booth-n2", ms)
-            booth.publish(payload, forged.to_properties(), topic="dn/v1/booths/booth-n2/clips")
+            booth.publish(payload, clip_properties(forged), topic="dn/v1/booths/booth-n2/clips")
             own = meta_for(payload, "booth-n1", ms)
-            booth.publish(payload, own.to_properties())  # after the forgery, on one link
+            booth.publish(payload, clip_properties(own))  # after the forgery, on one link
             assert booth.next_ack(timeout=20).clip_id == own.clip_id
         from sqlalchemy import select
 

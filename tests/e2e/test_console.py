@@ -227,7 +227,7 @@ def test_the_fleet_shows_offline_since_and_the_newest_refusal(
     api = console.api
     meta = meta_for(api.payload, BOOTH, api.ms, neighborhood="trige")  # registered: gellerup
     topic = Topics().booth(BOOTH, Channel.CLIPS)
-    ack = api.service.intake.accept(InboundClip(topic, api.payload, meta.to_properties()))
+    ack = api.service.intake.accept(InboundClip(topic, api.payload, meta.to_dict()))
     assert ack.reason == "neighborhood_mismatch"
     gone = datetime(2026, 3, 2, 8, 15, tzinfo=UTC)
     with api.service.sessions.begin() as session:

@@ -20,6 +20,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from booth.simulate import CallScript
+from shared.mqtt import clip_properties
 from tests.conftest import BOOTH
 from tests.e2e.conftest import simulated_booth, words
 from tests.support.broker import Mosquitto
@@ -116,7 +117,7 @@ def test_the_public_page_in_danish_and_english(
             for name, text in said.items():
                 payload, ms = encode_file(speak(text, tmp_path / f"{name}.wav"))
                 meta = meta_for(payload, BOOTH, ms)
-                booth.publish(payload, meta.to_properties())
+                booth.publish(payload, clip_properties(meta))
                 assert booth.next_ack().status == "stored"
                 ids[name] = str(meta.clip_id)
         for clip_id in ids.values():

@@ -8,6 +8,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from shared.mqtt import clip_properties
 from tests.conftest import BOOTH
 from tests.support.broker import Mosquitto
 from tests.support.clips import encode_file, meta_for
@@ -50,7 +51,7 @@ def test_receivers_worker_and_api_run_apart(
         with RawBooth(broker.url(BOOTH), BOOTH) as booth:
             for _ in range(6):
                 meta = meta_for(payload, BOOTH, ms)
-                booth.publish(payload, meta.to_properties())
+                booth.publish(payload, clip_properties(meta))
                 assert booth.next_ack().status == "stored"
                 clip_ids.append(str(meta.clip_id))
             received = [metric(r, "ingest_clips_received_total") for r in roles]
@@ -62,7 +63,7 @@ def test_receivers_worker_and_api_run_apart(
             sent = []
             for _ in range(4):
                 meta = meta_for(payload, BOOTH, ms)
-                booth.publish(payload, meta.to_properties())
+                booth.publish(payload, clip_properties(meta))
                 sent.append(meta.clip_id)
             restarted = IngestProcess(roles[0].env, tmp_path / "r1-again.log", "receive")
             started.append(restarted.start(timeout=120))

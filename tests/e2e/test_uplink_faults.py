@@ -77,7 +77,10 @@ def test_a_lost_ack_makes_the_booth_resend_and_ingest_store_once(
             assert booth.uplink.connected.wait(10)
             topic = booth.uplink.topics.booth(BOOTH, Channel.ACKS)
             dropped: list[bytes] = []
-            deliver = booth.uplink._on_ack_message
+            # Under the connection, at paho: a callback for the topic takes the message
+            # instead of the connection's own dispatch.
+            paho = booth.uplink.connection.client
+            deliver = booth.uplink.connection._on_message
 
             def lossy_link(client: object, userdata: object, message: object) -> None:
                 if not dropped:
@@ -85,7 +88,7 @@ def test_a_lost_ack_makes_the_booth_resend_and_ingest_store_once(
                     return  # the radio link ate the first ack
                 deliver(client, userdata, message)  # type: ignore[arg-type]
 
-            booth.uplink.client.message_callback_add(topic, lossy_link)
+            paho.message_callback_add(topic, lossy_link)
             booth.place_call(CallScript(words(speech_wav)))
             assert booth.uplink.wait_until_empty(30)
             counts = Counter(booth.uplink.counts)

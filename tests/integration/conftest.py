@@ -71,9 +71,7 @@ class Api:
         self, text: str, *, status: str = ClipStatus.TRANSCRIBED, language: str = "en", **meta: Any
     ) -> str:
         clip = meta_for(self.payload, BOOTH, self.ms, **meta)
-        inbound = InboundClip(
-            Topics().booth(BOOTH, Channel.CLIPS), self.payload, clip.to_properties()
-        )
+        inbound = InboundClip(Topics().booth(BOOTH, Channel.CLIPS), self.payload, clip.to_dict())
         assert self.service.intake.accept(inbound).status == "stored"
         with self.service.sessions.begin() as session:
             row = session.get(Clip, str(clip.clip_id))

@@ -153,9 +153,7 @@ def test_the_fleet_shows_each_booths_refused_clips_and_the_newest_reason(api: Ap
     refused = []
     for change in ({"neighborhood": "trige"}, {"theme": "no such theme!"}):
         meta = meta_for(api.payload, BOOTH, api.ms, **change)
-        refused.append(
-            api.service.intake.accept(InboundClip(topic, api.payload, meta.to_properties()))
-        )
+        refused.append(api.service.intake.accept(InboundClip(topic, api.payload, meta.to_dict())))
     assert [a.status for a in refused] == ["rejected", "rejected"]
     (booth,) = api.get("/api/booths", Role.TECHNICIAN)
     assert booth["rejections"] == 2

@@ -15,6 +15,7 @@ from ingest.service import IngestService
 from ingest.store.models import Clip, ClipStatus, Rejection
 from shared.clip import FLAC, ClipMeta, sha256_hex
 from shared.messages import AckStatus
+from shared.mqtt import clip_properties
 from tests.conftest import BOOTH
 from tests.integration.conftest import ingest_settings, register
 from tests.support.broker import Mosquitto
@@ -28,7 +29,7 @@ Case = Callable[[bytes, int], tuple[bytes, Properties | None]]
 
 
 def props(meta: ClipMeta) -> Properties:
-    return meta.to_properties()
+    return clip_properties(meta)
 
 
 def case_random_bytes(good: bytes, ms: int) -> tuple[bytes, Properties | None]:
@@ -128,6 +129,15 @@ def test_every_bad_input_is_rejected_with_its_reason_and_good_clips_still_flow(
             ack = booth.next_ack()
             assert (ack.status, ack.reason) == (AckStatus.REJECTED, reason), name
 
+        # A key given twice: rejected as malformed, the ack still addressed to the clip.
+        twice = meta_for(good, BOOTH, ms)
+        doubled = clip_properties(twice)
+        doubled.UserProperty = [("theme", "other")]  # paho appends to the list already there
+        booth.publish(good, doubled)
+        ack = booth.next_ack()
+        assert (ack.status, ack.reason) == (AckStatus.REJECTED, "malformed_metadata")
+        assert (ack.clip_id, ack.detail) == (twice.clip_id, "theme given twice")
+
         valid = meta_for(good, BOOTH, ms)
         booth.publish(good, props(valid))
         ack = booth.next_ack()
@@ -143,7 +153,7 @@ def test_every_bad_input_is_rejected_with_its_reason_and_good_clips_still_flow(
     with ingest.sessions() as session:
         assert session.scalar(select(func.count()).select_from(Clip)) == 1
         reasons = sorted(session.scalars(select(Rejection.reason)))
-    assert reasons == sorted(reason for _, reason in CASES.values())
+    assert reasons == sorted([*(reason for _, reason in CASES.values()), "malformed_metadata"])
 
 
 def test_a_booth_with_a_wrong_clock_loses_no_message(

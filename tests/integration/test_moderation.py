@@ -157,7 +157,7 @@ def test_csv_cells_cannot_run_as_formulas(api: Api) -> None:
 
 def test_an_erased_clip_delivered_again_is_acked_and_dropped(api: Api) -> None:
     meta = meta_for(api.payload, BOOTH, api.ms, receipt="55554444")
-    inbound = InboundClip(Topics().booth(BOOTH, Channel.CLIPS), api.payload, meta.to_properties())
+    inbound = InboundClip(Topics().booth(BOOTH, Channel.CLIPS), api.payload, meta.to_dict())
     assert api.service.intake.accept(inbound).status == "stored"
     erased = api.client.post(
         "/api/erasures", json={"receipt": "55554444"}, headers=api.as_(Role.ADMIN)
@@ -171,7 +171,7 @@ def test_an_erased_clip_delivered_again_is_acked_and_dropped(api: Api) -> None:
 
 def test_the_registry_decides_a_clips_neighborhood(api: Api) -> None:
     meta = meta_for(api.payload, BOOTH, api.ms, neighborhood="trige")  # registered: gellerup
-    inbound = InboundClip(Topics().booth(BOOTH, Channel.CLIPS), api.payload, meta.to_properties())
+    inbound = InboundClip(Topics().booth(BOOTH, Channel.CLIPS), api.payload, meta.to_dict())
     ack = api.service.intake.accept(inbound)
     assert (ack.status, ack.reason) == ("rejected", "neighborhood_mismatch")
 
@@ -186,7 +186,7 @@ def test_once_themes_are_managed_a_clip_needs_a_known_theme(api: Api) -> None:
     for theme in ("harbour", "general", "nowhere"):
         meta = meta_for(api.payload, BOOTH, api.ms, theme=theme)
         topic = Topics().booth(BOOTH, Channel.CLIPS)
-        ack = api.service.intake.accept(InboundClip(topic, api.payload, meta.to_properties()))
+        ack = api.service.intake.accept(InboundClip(topic, api.payload, meta.to_dict()))
         outcomes[theme] = ack.reason or ack.status
     assert outcomes == {"harbour": "stored", "general": "stored", "nowhere": "unknown_theme"}
 

@@ -82,7 +82,7 @@ def test_clips_stored_transcribed_played_and_erased_from_the_bucket(
         auth = {"Authorization": f"Bearer {token}"}
         payload, ms = encode_file(speech_wav)
         meta = meta_for(payload, BOOTH, ms, receipt="48151623")
-        inbound = InboundClip(Topics().booth(BOOTH, Channel.CLIPS), payload, meta.to_properties())
+        inbound = InboundClip(Topics().booth(BOOTH, Channel.CLIPS), payload, meta.to_dict())
         assert service.intake.accept(inbound).status == "stored"
         clip_id = str(meta.clip_id)
         with service.sessions() as session:
@@ -113,7 +113,7 @@ def test_clips_stored_transcribed_played_and_erased_from_the_bucket(
 
         # Retention: an older clip's audio leaves the bucket, its text stays; newer audio stays.
         old_meta = meta_for(payload, BOOTH, ms)
-        old = InboundClip(Topics().booth(BOOTH, Channel.CLIPS), payload, old_meta.to_properties())
+        old = InboundClip(Topics().booth(BOOTH, Channel.CLIPS), payload, old_meta.to_dict())
         assert service.intake.accept(old).status == "stored"
         old_id = str(old_meta.clip_id)
         with service.sessions.begin() as session:

@@ -55,7 +55,7 @@ def worker(service: IngestService) -> TranscriptionWorker:
 def receive(service: IngestService, payload: bytes, ms: int, **meta: object) -> str:
     clip = meta_for(payload, BOOTH, ms, **meta)
     topic = Topics().booth(BOOTH, Channel.CLIPS)
-    ack = service.intake.accept(InboundClip(topic, payload, clip.to_properties()))
+    ack = service.intake.accept(InboundClip(topic, payload, clip.to_dict()))
     assert ack.status == "stored", ack
     return str(clip.clip_id)
 

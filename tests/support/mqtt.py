@@ -8,8 +8,9 @@ import paho.mqtt.client as mqtt
 from paho.mqtt.properties import Properties
 from paho.mqtt.reasoncodes import ReasonCode
 
-from shared.broker import BrokerAddress, make_client
+from shared.broker import BrokerAddress
 from shared.messages import Ack
+from shared.mqtt import make_client
 from shared.topics import Channel, Topics
 
 

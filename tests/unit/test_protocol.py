@@ -19,6 +19,7 @@ from shared.clip import (
 )
 from shared.errors import ProtocolError, RejectReason
 from shared.messages import Ack, AckStatus, BoothConfig, BoothState, BoothStatus
+from shared.mqtt import clip_properties, fields_of
 from shared.topics import Channel, Topics
 
 
@@ -43,6 +44,13 @@ def over_the_wire(props: Properties) -> Properties:
     received = Properties(PacketTypes.PUBLISH)
     received.unpack(props.pack())
     return received
+
+
+def received(props: Properties | None) -> ClipMeta:
+    """What ingest makes of a PUBLISH's properties: plain fields at the edge, then meta."""
+    fields, fault = fields_of(props)
+    assert fault is None
+    return ClipMeta.from_dict(fields)
 
 
 def test_topics_build_and_parse() -> None:
@@ -76,7 +84,7 @@ def test_clip_meta_round_trips_through_mqtt5_properties(
     content_type: str, clock_synced: bool | None
 ) -> None:
     original = meta(content_type=content_type, clock_synced=clock_synced)
-    decoded = ClipMeta.from_properties(over_the_wire(original.to_properties()))
+    decoded = received(over_the_wire(clip_properties(original)))
     assert decoded == original
     assert ("clock_synced" in original.to_dict()) == (clock_synced is not None)
     assert decoded.extension == ("ogg" if content_type == OGG_OPUS else "flac")
@@ -116,30 +124,42 @@ def props_with(**overrides: str | None) -> Properties:
 )
 def test_bad_metadata_raises_with_reason(overrides: dict[str, str | None], reason: str) -> None:
     with pytest.raises(ProtocolError) as caught:
-        ClipMeta.from_properties(props_with(**overrides))
+        received(props_with(**overrides))
     assert caught.value.reason == reason
 
 
 def test_missing_properties_raise() -> None:
     with pytest.raises(ProtocolError) as caught:
-        ClipMeta.from_properties(None)
+        received(None)
     assert caught.value.reason == RejectReason.UNSUPPORTED_SCHEMA
 
 
 def test_a_key_given_twice_is_refused() -> None:
-    props = meta().to_properties()
+    props = clip_properties(meta())
     props.UserProperty = [("theme", "other")]  # paho appends to the list already there
-    with pytest.raises(ProtocolError, match="theme given twice"):
-        ClipMeta.from_properties(over_the_wire(props))
+    fields, fault = fields_of(over_the_wire(props))
+    assert fault == "theme given twice"
+    assert fields["theme"] == "green-spaces"  # the first value, as sent
+    assert fields["clip_id"] == str(meta().clip_id)  # still there to address the rejection
+
+
+def test_the_content_type_property_is_a_field_and_wins() -> None:
+    """The content type travels in MQTT 5's own property, not a user property; a user
+    property of that name does not override it."""
+    props = clip_properties(meta(content_type=FLAC))
+    props.UserProperty = [("content_type", OGG_OPUS)]
+    fields, fault = fields_of(over_the_wire(props))
+    assert (fields["content_type"], fault) == (FLAC, None)
+    assert received(over_the_wire(props)).content_type == FLAC
 
 
 def test_the_speech_map_travels_as_one_compact_user_property() -> None:
     original = meta(speech=((0, 1830), (2400, 5120), (5900, 6400)))
-    props = original.to_properties()
+    props = clip_properties(original)
     assert ("speech", "0-1830,2400-5120,5900-6400") in props.UserProperty
-    assert ClipMeta.from_properties(over_the_wire(props)) == original
+    assert received(over_the_wire(props)) == original
     assert "speech" not in meta().to_dict()  # optional: a clip without one is as before
-    assert ClipMeta.from_properties(over_the_wire(meta().to_properties())).speech is None
+    assert received(over_the_wire(clip_properties(meta()))).speech is None
 
 
 @pytest.mark.parametrize(
@@ -174,8 +194,8 @@ def test_a_whole_clip_region_and_touching_regions_are_fine() -> None:
 def test_a_bad_speech_map_costs_the_map_not_the_clip(caplog: pytest.LogCaptureFixture) -> None:
     """The map is a hint: ingest finds the speech itself without it (Silero), so a booth's
     bad map must never get its message rejected and quarantined."""
-    received = ClipMeta.from_properties(props_with(speech="0-9999"))  # past the 6400 ms
-    assert received == meta() and received.speech is None
+    decoded = received(props_with(speech="0-9999"))  # past the 6400 ms
+    assert decoded == meta() and decoded.speech is None
     assert "speech map ignored" in caplog.text
 
 
