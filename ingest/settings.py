@@ -126,6 +126,11 @@ class IngestSettings(BaseSettings):
     sign_in_failures_per_minute: int = Field(
         default=10, description="failed token checks per client before it is made to wait"
     )
+    cursor_key_file: Path | None = Field(
+        default=None,
+        description="the key signing page cursors, shared by every API process; made (0600) "
+        "as cursor.key in the data directory when unset",
+    )
     tick_s: float = 60.0
     time_zone: str = Field(
         default=DEFAULT_ZONE,
@@ -149,6 +154,10 @@ class IngestSettings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'ingest.sqlite3').resolve()}"
+
+    @property
+    def cursor_key_path(self) -> Path:
+        return self.cursor_key_file or self.data_dir / "cursor.key"
 
     @property
     def audio_dir(self) -> Path:

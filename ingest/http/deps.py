@@ -25,8 +25,13 @@ def get_session(service: Annotated[IngestService, Depends(get_service)]) -> Iter
         yield session
 
 
+def get_cursor_key(service: Annotated[IngestService, Depends(get_service)]) -> bytes:
+    return service.cursor_key
+
+
 ServiceDep = Annotated[IngestService, Depends(get_service)]
 SessionDep = Annotated[Session, Depends(get_session)]
+CursorKey = Annotated[bytes, Depends(get_cursor_key)]
 
 
 class SignInThrottle:

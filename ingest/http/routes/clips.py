@@ -7,7 +7,15 @@ from fastapi import APIRouter, Header, HTTPException, Query, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from ingest.http.deps import AUTH_ERRORS, Moderator, Planner, Reader, ServiceDep, SessionDep
+from ingest.http.deps import (
+    AUTH_ERRORS,
+    CursorKey,
+    Moderator,
+    Planner,
+    Reader,
+    ServiceDep,
+    SessionDep,
+)
 from ingest.http.params import ClipId, Cursor, Filters
 from ingest.http.schemas import (
     ClipDetail,
@@ -42,6 +50,7 @@ def _clip(session: Session, clip_id: str) -> Clip:
 @router.get("", response_model=ClipPage, responses={400: {"description": "bad cursor"}})
 def list_clips(
     session: SessionDep,
+    key: CursorKey,
     who: Reader,
     where: Filters,
     order: Order = "newest",
@@ -49,7 +58,9 @@ def list_clips(
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> ClipPage:
     """Clips matching every filter given; pass `next_cursor` back as `cursor` for more."""
-    page, next_cursor = page_of(session, where.apply(select(Clip), session), order, cursor, limit)
+    page, next_cursor = page_of(
+        session, where.apply(select(Clip), session), order, cursor, limit, key
+    )
     return ClipPage(items=[ClipOut.of(c, who.is_admin) for c in page], next_cursor=next_cursor)
 
 
