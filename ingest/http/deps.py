@@ -35,7 +35,8 @@ CursorKey = Annotated[bytes, Depends(get_cursor_key)]
 
 
 class SignInThrottle:
-    """Failed token checks per client address in the last minute; past the limit, 429."""
+    """Failed token checks per client address in the last minute; past the limit, further
+    failures are answered 429 (a valid token still passes)."""
 
     def __init__(self, per_minute: int) -> None:
         self.per_minute = per_minute
@@ -72,16 +73,16 @@ def current_principal(
 ) -> Principal:
     if credentials is None:
         raise HTTPException(401, "a bearer token is required", {"WWW-Authenticate": "Bearer"})
+    principal = principal_of(session, credentials.credentials)
+    if principal is not None:
+        # A valid token is never made to wait: others failing from the same address (one
+        # city hall behind one NAT) must not lock its people out.
+        return principal
     throttle: SignInThrottle = request.app.state.sign_in_throttle
     client = request.client.host if request.client else "unknown"
     throttle.check(client)
-    principal = principal_of(session, credentials.credentials)
-    if principal is None:
-        throttle.failed(client)
-        raise HTTPException(
-            401, "unknown, expired or revoked token", {"WWW-Authenticate": "Bearer"}
-        )
-    return principal
+    throttle.failed(client)
+    raise HTTPException(401, "unknown, expired or revoked token", {"WWW-Authenticate": "Bearer"})
 
 
 def require(*roles: Role) -> Callable[[Principal], Principal]:
@@ -101,7 +102,7 @@ AUTH_ERRORS: dict[int | str, dict[str, object]] = {
     400: {"description": "the request body is not valid JSON"},
     401: {"description": "no token, or an unknown, expired or revoked one"},
     413: {"description": "the request body is too large"},
-    429: {"description": "too many failed sign-ins from this client"},
+    429: {"description": "too many failed sign-ins from this client (a valid token passes)"},
     403: {"description": "the token's role may not do this"},
 }
 
