@@ -5,8 +5,8 @@ from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, BeforeValidator, Field, model_validator
 
-from ingest.language.redaction import Kind, redact
-from ingest.review.moderation import Review, redacted_segments, review
+from ingest.language.redaction import Kind
+from ingest.review.moderation import Review, redacted_segments, redacted_version, review
 from ingest.store.models import Clip, Theme, TranscriptVersion
 from shared.topics import SLUG_PATTERN
 
@@ -18,10 +18,6 @@ def utc(moment: datetime) -> datetime:
 
 def utc_or_none(moment: datetime | None) -> datetime | None:
     return None if moment is None else utc(moment)
-
-
-def shown(text: str | None, raw: bool, language: str | None = None) -> str | None:
-    return text if raw or text is None else redact(text, language)
 
 
 def shown_clip_text(clip: Clip, raw: bool) -> str | None:
@@ -87,11 +83,7 @@ class ClipDetail(ClipOut):
     @classmethod
     def of(cls, clip: Clip, raw: bool = False) -> "ClipDetail":
         base = ClipOut.of(clip, raw).model_dump()
-        texts = (
-            [s.text for s in clip.segments]
-            if raw
-            else redacted_segments(list(clip.segments), clip.language)
-        )
+        texts = [s.text for s in clip.segments] if raw else redacted_segments(clip)
         segments = [
             SegmentOut(
                 start_s=s.start_s,
@@ -123,12 +115,12 @@ class VersionOut(BaseModel):
     created_at: datetime
 
     @classmethod
-    def of(cls, version: TranscriptVersion, raw: bool) -> "VersionOut":
+    def of(cls, version: TranscriptVersion, raw: bool, clip: Clip) -> "VersionOut":
         return cls(
             source=version.source,
             model=version.model,
             author=version.author,
-            text=shown(version.text, raw, version.language) or "",
+            text=version.text if raw else redacted_version(clip, version),
             language=version.language,
             created_at=utc(version.created_at),
         )

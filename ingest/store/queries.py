@@ -18,6 +18,11 @@ from ingest.store.models import Clip
 Status = Literal["received", "transcribing", "transcribed", "no_speech", "failed"]
 ModerationState = Literal["pending", "approved", "hidden", "flagged"]
 Order = Literal["newest", "oldest"]
+# Which text a search reads: the raw transcript (moderators, admins), the transcript as
+# redacted for planners (the moderator's spans applied), or what the public may read.
+Reading = Literal["raw", "redacted", "published"]
+_TERMS = {"raw": "search_terms", "redacted": "redacted_terms", "published": "published_terms"}
+_FTS = {"raw": "terms", "redacted": "redacted", "published": "published"}
 AnySelect = TypeVar("AnySelect", bound=Select[*tuple[Any, ...]])
 
 
@@ -54,8 +59,18 @@ class ClipFilter:
     recorded_to: datetime | None = None  # exclusive
     q: str | None = None
 
-    def apply(self, query: AnySelect, session: Session, *, published: bool = False) -> AnySelect:
-        """`published`: a search matches only the text the public may read."""
+    def given(self) -> dict[str, str]:
+        """The filters set, as text (what an audit entry keeps of a selection)."""
+        return {
+            name: value.isoformat() if isinstance(value, datetime) else str(value)
+            for name, value in vars(self).items()
+            if value is not None
+        }
+
+    def apply(
+        self, query: AnySelect, session: Session, *, reading: Reading = "redacted"
+    ) -> AnySelect:
+        """`reading`: the text a search matches, as the caller may read it."""
         for column, value in (
             (Clip.neighborhood, self.neighborhood),
             (Clip.theme, self.theme),
@@ -71,7 +86,7 @@ class ClipFilter:
         if (end := to_utc(self.recorded_to)) is not None:
             query = query.where(Clip.recorded_at < end)
         if self.q and self.q.strip():
-            query = query.where(_matches(self.q, session, published=published))
+            query = query.where(_matches(self.q, session, reading))
         return query
 
 
@@ -87,16 +102,16 @@ def readable_by_public(
     where = ClipFilter(
         neighborhood=neighborhood, theme=theme, status="transcribed", moderation="approved", q=q
     )
-    return where.apply(query, session, published=True).where(Clip.published_text.is_not(None))
+    return where.apply(query, session, reading="published").where(Clip.published_text.is_not(None))
 
 
-def _matches(query: str, session: Session, published: bool = False) -> Any:
+def _matches(query: str, session: Session, reading: Reading) -> Any:
     """Clips whose stems match every word of `query` (ingest.language.words: Danish and English,
-    prefixes); with `published`, only what the public may read."""
+    prefixes) in the text `reading`."""
     terms = query_terms(query)
     if not terms:
         return true()
-    column = Clip.published_terms if published else Clip.search_terms
+    column = getattr(Clip, _TERMS[reading])
     if session.get_bind().dialect.name == "postgresql":
         # Stems are letters only (ingest.language.words), so they are safe inside to_tsquery.
         expression = " & ".join(
@@ -105,7 +120,7 @@ def _matches(query: str, session: Session, published: bool = False) -> Any:
         )
         vector = func.to_tsvector("simple", func.coalesce(column, ""))
         return vector.op("@@")(func.to_tsquery("simple", expression))
-    fts_column = "published" if published else "terms"
+    fts_column = _FTS[reading]
     expression = " AND ".join(
         "("
         + " OR ".join(f'{fts_column} : "{t}"' + ("*" if prefix else "") for t, prefix in options)

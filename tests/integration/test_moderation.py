@@ -122,9 +122,16 @@ def test_segments_are_redacted_over_their_joins(api: Api) -> None:
 def test_listening_and_exporting_are_audited(api: Api) -> None:
     clip_id = api.add_clip("hello")
     assert api.client.get(f"/api/clips/{clip_id}/audio", headers=api.as_(Role.PLANNER)).is_success
-    api.client.get("/api/export", headers=api.as_(Role.PLANNER))
+    api.client.get(
+        "/api/export", params={"theme": "parks", "q": "bænk"}, headers=api.as_(Role.PLANNER)
+    )
+    review(api, clip_id)
     entries = api.get("/api/audit", Role.ADMIN)
-    assert {"listen", "export"} <= {e["action"] for e in entries}
+    assert {"listen", "export", "read_raw"} <= {e["action"] for e in entries}
+    export = next(e for e in entries if e["action"] == "export")
+    assert export["detail"]["filters"] == {"theme": "parks", "q": "bænk"}
+    read = next(e for e in entries if e["action"] == "read_raw")
+    assert read["clip_id"] == clip_id and read["actor"].startswith("moderator-user")
 
 
 def test_csv_cells_cannot_run_as_formulas(api: Api) -> None:

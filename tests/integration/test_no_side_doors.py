@@ -8,6 +8,9 @@ import stat
 from datetime import UTC, datetime, timedelta
 
 from ingest.city_time import today
+from ingest.review.retention import purge_raw_text
+from ingest.roles import Role
+from ingest.store.models import Clip, Segment, TranscriptVersion
 from tests.integration.conftest import Api
 from tests.integration.test_search import approve
 
@@ -76,3 +79,90 @@ def test_public_cursors_and_feeds_carry_no_time_of_day(api: Api) -> None:
         times = TIME_OF_DAY.findall(feed)
         assert set(times) <= {"00:00"}, times
     assert f"<updated>{today().isoformat()}T00:00:00Z</updated>" in feeds[0]  # approved today
+
+
+SAID = "vi mødes hos kasper ved legepladsen hver tirsdag, spørg efter Anna Berg"
+EARLIER = "vi mødes hos Kasper, ved legepladsen hver tirsdag"  # an earlier model run
+
+
+def test_a_name_hidden_by_hand_is_hidden_from_planners_everywhere(api: Api) -> None:
+    """Redaction misses "kasper"; the moderator hides it by hand and un-hides "Anna Berg"
+    (found automatically). Planners then read and find the clip by that one rule through
+    every route: text, segments, history, search, export; the public likewise."""
+    clip_id = api.add_clip(SAID, language="da")
+    with api.service.sessions.begin() as session:
+        clip = session.get(Clip, clip_id)
+        assert clip is not None
+        clip.segments = [
+            Segment(idx=0, start_s=0, end_s=2, text="vi mødes hos kasper ved legepladsen"),
+            Segment(idx=1, start_s=2, end_s=4, text="hver tirsdag, spørg efter Anna Berg"),
+        ]
+        for n, text in enumerate((EARLIER, SAID)):
+            session.add(
+                TranscriptVersion(
+                    clip_id=clip_id,
+                    source="model",
+                    text=text,
+                    language="da",
+                    created_at=datetime(2026, 5, 1, n, tzinfo=UTC),
+                )
+            )
+    start = SAID.index("kasper")
+    moderator = api.as_(Role.MODERATOR)
+    response = api.client.put(
+        f"/api/clips/{clip_id}/review",
+        json={"spans": [{"start": start, "end": start + 6, "kind": "name"}]},
+        headers=moderator,
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["published"] == SAID.replace("kasper", "[navn]")
+    approve(api, clip_id)
+
+    planner_reads = [
+        api.client.get("/api/clips", headers=api.as_(Role.PLANNER)).text,
+        api.client.get(f"/api/clips/{clip_id}", headers=api.as_(Role.PLANNER)).text,
+        api.client.get(f"/api/clips/{clip_id}/history", headers=api.as_(Role.PLANNER)).text,
+        *(
+            api.client.get("/api/export", params={"format": f}, headers=api.as_(Role.PLANNER)).text
+            for f in ("csv", "json", "ndjson")
+        ),
+        api.client.get("/public/clips").text,
+        api.client.get("/public/open-data.json").text,
+        api.client.get("/public/feeds/theme/parks.atom").text,
+    ]
+    for body in planner_reads:
+        assert "[navn]" in body, body
+        assert "kasper" not in body.lower(), body
+    detail = api.get(f"/api/clips/{clip_id}")
+    assert [s["text"] for s in detail["segments"]] == [
+        "vi mødes hos [navn] ved legepladsen",
+        "hver tirsdag, spørg efter Anna Berg",  # un-hidden by the moderator
+    ]
+    history = [v["text"] for v in api.get(f"/api/clips/{clip_id}/history")]
+    assert history == ["vi mødes hos [navn], ved legepladsen hver tirsdag", detail["text"]]
+
+    for q in ("kasper", "Kaspers"):
+        assert api.get("/api/clips", q=q)["items"] == []
+        assert api.get("/public/clips", None, q=q)["items"] == []
+    export = api.client.get(
+        "/api/export", params={"format": "ndjson", "q": "kasper"}, headers=api.as_(Role.PLANNER)
+    )
+    assert export.text.strip() == ""
+    # What the moderator un-hid is found; moderators and admins search the raw text.
+    assert [i["id"] for i in api.get("/api/clips", q="Berg")["items"]] == [clip_id]
+    for role in (Role.MODERATOR, Role.ADMIN):
+        assert [i["id"] for i in api.get("/api/clips", role, q="kasper")["items"]] == [clip_id]
+
+    # The raw-text purge applies the same rule to the text, the segments and the history.
+    with api.service.sessions.begin() as session:
+        clip = session.get(Clip, clip_id)
+        assert clip is not None
+        clip.received_at = datetime.now(UTC) - timedelta(days=400)
+    assert purge_raw_text(api.service.sessions, 180) == 1
+    admin_reads = [
+        api.client.get(f"/api/clips/{clip_id}", headers=api.as_(Role.ADMIN)).text,
+        api.client.get(f"/api/clips/{clip_id}/history", headers=api.as_(Role.ADMIN)).text,
+    ]
+    for body in admin_reads:
+        assert "kasper" not in body.lower() and "[navn]" in body, body
+    assert api.get("/api/clips", Role.ADMIN, q="kasper")["items"] == []

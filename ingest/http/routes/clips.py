@@ -59,7 +59,12 @@ def list_clips(
 ) -> ClipPage:
     """Clips matching every filter given; pass `next_cursor` back as `cursor` for more."""
     page, next_cursor = page_of(
-        session, where.apply(select(Clip), session), order, cursor, limit, key
+        session,
+        where.apply(select(Clip), session, reading="raw" if who.searches_raw else "redacted"),
+        order,
+        cursor,
+        limit,
+        key,
     )
     return ClipPage(items=[ClipOut.of(c, who.is_admin) for c in page], next_cursor=next_cursor)
 
@@ -148,13 +153,16 @@ def transcript_history(clip_id: ClipId, session: SessionDep, who: Reader) -> lis
         .where(TranscriptVersion.clip_id == clip.id)
         .order_by(TranscriptVersion.id)
     )
-    return [VersionOut.of(v, who.is_admin) for v in versions]
+    return [VersionOut.of(v, who.is_admin, clip) for v in versions]
 
 
 @router.get("/{clip_id}/review", response_model=ReviewOut, responses=NOT_FOUND)
 def get_review(clip_id: ClipId, session: SessionDep, who: Moderator) -> ReviewOut:
-    """The raw transcript with its personal data marked, and the text approval publishes."""
+    """The raw transcript with its personal data marked, and the text approval publishes.
+    Audited: it is a read of the raw text."""
     clip = _clip(session, clip_id)
+    record(session, who, "read_raw", clip.id)
+    session.commit()
     return ReviewOut.of(clip, review(clip))
 
 
