@@ -84,7 +84,12 @@ def export(
 ) -> StreamingResponse:
     if (include == "all" or raw) and not who.is_admin:
         raise HTTPException(403, "only admins may export unapproved clips or raw text")
-    detail = {"format": format, "include": include, "raw": raw, "filters": where.given()}
+    detail: dict[str, object] = {
+        "format": format,
+        "include": include,
+        "raw": raw,
+        "filters": where.given(),
+    }
     record(session, who, "export", None, detail)
     session.commit()
 
