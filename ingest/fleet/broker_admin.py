@@ -199,8 +199,7 @@ class BrokerAdmin:
         """A login for a new booth; BrokerAdminError if it has one (use rotate)."""
         check_booth_id(booth_id)
         role = booth_role(booth_id)
-        known = self.run_one({"command": "getClient", "username": booth_id}, tolerate=True)
-        if "error" not in known:
+        if self.has_login(booth_id):
             raise BrokerAdminError(f"booth {booth_id} already has a broker login; use rotate")
         self._ensure_role(role, booth_acls(self.topics, booth_id))
         if not self._create_bound_client(booth_id, password, role):
@@ -212,6 +211,11 @@ class BrokerAdmin:
         self._ensure_role(BRIDGE_ROLE, bridge_acls(self.topics))
         if not self._create_bound_client(name, password, BRIDGE_ROLE):
             raise BrokerAdminError(f"bridge {name} already has a login")
+
+    def has_login(self, booth_id: str) -> bool:
+        check_booth_id(booth_id)
+        answer = self.run_one({"command": "getClient", "username": booth_id}, tolerate=True)
+        return "error" not in answer
 
     def rotate(self, booth_id: str, password: str) -> None:
         """A new password; the old one stops working, and a booth logged in with it is
