@@ -53,8 +53,28 @@ class IngestSettings(BaseSettings):
     # Older than this, a recording time is taken for a wrong clock (booths spool offline for
     # long, but not for a year): the clip is stored at its receive time.
     max_clock_skew_s: int = 86_400 * 365
+    booth_clips_per_minute: float = Field(
+        default=3.0,
+        gt=0,
+        description="clips one booth may deliver per minute, on average; more are refused "
+        "`rate_limited` and the booth sends them again later",
+    )
+    booth_clip_burst: int = Field(
+        default=10, ge=1, description="clips one booth may deliver at once (a spool emptying)"
+    )
+    duplicate_audio_s: int = Field(
+        default=86_400,
+        ge=0,
+        description="identical audio from the same booth within this many seconds is stored "
+        "once; a copy is acked as a duplicate",
+    )
     default_theme: str = Field(
         default="general", description="the theme a booth without remote config files under"
+    )
+    open_themes: bool = Field(
+        default=False,
+        description="accept any theme slug while no theme is managed (dev only); otherwise "
+        "only the default theme until the first theme is created",
     )
     open_registration: bool = Field(
         default=False, description="accept clips from booths missing in the registry (dev only)"

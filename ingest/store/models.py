@@ -62,7 +62,7 @@ class Clip(Base):
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     duration_ms: Mapped[int] = mapped_column(Integer)
     content_type: Mapped[str] = mapped_column(String(64))
-    sha256: Mapped[str] = mapped_column(String(64))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)  # a booth's repeats
     size_bytes: Mapped[int] = mapped_column(Integer)
     audio_key: Mapped[str | None] = mapped_column(String(300))
     config_version: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,4 +1,5 @@
-"""planners search the text as redacted: a redacted_terms column in the full-text index
+"""planners search the text as redacted: a redacted_terms column in the full-text index;
+clips by audio hash (a booth's repeats)
 
 Revision ID: 0013
 Revises: 0010
@@ -49,6 +50,7 @@ _AFTER = {**_BEFORE, "redacted": "redacted_terms"}
 def upgrade() -> None:
     with op.batch_alter_table("clips", schema=None) as batch_op:
         batch_op.add_column(sa.Column("redacted_terms", sa.Text(), nullable=True))
+        batch_op.create_index("ix_clips_sha256", ["sha256"])
     if op.get_bind().dialect.name == "sqlite":
         for statement in _sqlite_index(_AFTER):
             op.execute(statement)
@@ -63,6 +65,7 @@ def downgrade() -> None:
     if op.get_bind().dialect.name != "sqlite":
         op.execute("DROP INDEX IF EXISTS ix_clips_redacted_terms")
     with op.batch_alter_table("clips", schema=None) as batch_op:
+        batch_op.drop_index("ix_clips_sha256")
         batch_op.drop_column("redacted_terms")
     if op.get_bind().dialect.name == "sqlite":  # after the column: a rebuilt table lost them
         for statement in _sqlite_index(_BEFORE):
