@@ -116,7 +116,9 @@ def main(argv: list[str] | None = None) -> int:
     create = token_commands.add_parser("create", help="print a new token (shown only once)")
     create.add_argument("--role", choices=[r.value for r in Role], required=True)
     create.add_argument("--name", required=True, help="who holds it, e.g. anna.planner")
-    create.add_argument("--days", type=int, help="valid this many days (INGEST_TOKEN_DAYS)")
+    create.add_argument(
+        "--days", type=_days, help="valid this many days, at least 1 (INGEST_TOKEN_DAYS)"
+    )
     revoke = token_commands.add_parser(
         "revoke", help="revoke a token by its id (see `list`), or every token of a name"
     )
@@ -199,10 +201,17 @@ def _transaction(settings: IngestSettings) -> Iterator[Session]:
         yield session
 
 
+def _days(text: str) -> int:
+    days = int(text)
+    if days < 1:
+        raise argparse.ArgumentTypeError(f"{days}: a token is valid for at least 1 day")
+    return days
+
+
 def _token(settings: IngestSettings, args: argparse.Namespace) -> int:
     with _transaction(settings) as session:
         if args.token_command == "create":
-            days = args.days or settings.token_days
+            days = settings.token_days if args.days is None else args.days
             print(create_token(session, args.name, Role(args.role), days=days))
         elif args.token_command == "revoke":
             count = revoke_token(session, args.token)

@@ -132,9 +132,10 @@ class IngestSettings(BaseSettings):
         description="delete audio this many days after receipt, keep the text; unset: keep",
     )
     raw_text_retention_days: int | None = Field(
-        default=None,
+        default=180,
         ge=0,
-        description="after this many days keep only the redacted text; unset: keep the raw",
+        description="after this many days keep only the redacted text (the moderator's spans "
+        "applied to text, segments and history); unset: keep the raw",
     )
 
     # What a request may be (checked before its body is read).

@@ -21,6 +21,20 @@ def private_folder(path: Path) -> Path:
     return path
 
 
+def private_folders(root: Path, folder: Path) -> None:
+    """`folder` and the folders between it and `root` made 0700 where missing (mkdir's
+    `parents` would make them with the umask's mode)."""
+    missing = []
+    for path in (folder, *folder.parents):
+        if path == root or path.is_dir():
+            break
+        missing.append(path)
+    if not root.is_dir():
+        private_folder(root)
+    for path in reversed(missing):
+        path.mkdir(mode=FOLDER_MODE, exist_ok=True)
+
+
 def private_file(path: Path) -> Path:
     """An empty 0600 file at `path` if none is there (a database file SQLite then fills:
     SQLite gives its journal and WAL files the database file's mode)."""

@@ -3,16 +3,29 @@ in a public cursor or feed, nothing a moderator hid found or read by a planner."
 
 import base64
 import json
+import os
 import re
 import stat
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
+import pytest
+from sqlalchemy import select
+
+from ingest import cli
 from ingest.city_time import today
+from ingest.http.schemas import utc
+from ingest.receive.intake import InboundClip
 from ingest.review.retention import purge_raw_text
 from ingest.roles import Role
-from ingest.store.models import Clip, Segment, TranscriptVersion
-from tests.integration.conftest import Api
+from ingest.service import IngestService
+from ingest.settings import IngestSettings
+from ingest.store.models import ApiToken, Clip, Segment, TranscriptVersion
+from shared.topics import Channel, Topics
+from tests.conftest import BOOTH
+from tests.integration.conftest import Api, register
 from tests.integration.test_search import approve
+from tests.support.clips import encode_file, meta_for
 
 TIME_OF_DAY = re.compile(r"\d{1,2}:\d{2}")
 
@@ -166,3 +179,79 @@ def test_a_name_hidden_by_hand_is_hidden_from_planners_everywhere(api: Api) -> N
     for body in admin_reads:
         assert "kasper" not in body.lower() and "[navn]" in body, body
     assert api.get("/api/clips", Role.ADMIN, q="kasper")["items"] == []
+
+
+def test_the_service_keeps_its_files_to_itself_under_a_lax_umask(
+    tmp_path: Path, speech_wav: Path
+) -> None:
+    """Started with umask 022 (files 0644, folders 0755 by default), the service still makes
+    its database, audio, keys and their folders for its own user alone."""
+    previous = os.umask(0o022)
+    try:
+        settings = IngestSettings(data_dir=tmp_path / "ingest")
+        service = IngestService(settings, receive=False, transcribe=False)
+        register(service, BOOTH)
+        payload, ms = encode_file(speech_wav)
+        meta = meta_for(payload, BOOTH, ms)
+        inbound = InboundClip(Topics().booth(BOOTH, Channel.CLIPS), payload, meta.to_properties())
+        assert service.intake.accept(inbound).status == "stored"
+        service.engine.dispose()
+    finally:
+        os.umask(previous)
+    found = {
+        path.relative_to(tmp_path): stat.S_IMODE(path.stat().st_mode)
+        for path in (tmp_path / "ingest").rglob("*")
+    }
+    assert any(str(p).endswith(".ogg") for p in found) and any(
+        p.name == "ingest.sqlite3" for p in found
+    )
+    assert {p: m for p, m in found.items() if (tmp_path / p).is_dir() and m != 0o700} == {}
+    assert {p: m for p, m in found.items() if (tmp_path / p).is_file() and m != 0o600} == {}
+    assert stat.S_IMODE((tmp_path / "ingest").stat().st_mode) == 0o700
+
+
+def test_a_token_is_valid_for_at_least_a_day(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("INGEST_DATA_DIR", str(tmp_path / "ingest"))
+    create = ["token", "create", "--role", "planner", "--name", "p"]
+    for days in ("0", "-3"):
+        with pytest.raises(SystemExit) as refused:
+            cli.main([*create, "--days", days])
+        assert refused.value.code == 2 and "at least 1 day" in capsys.readouterr().err
+    assert cli.main([*create, "--days", "1"]) == 0
+    with IngestService(IngestSettings(), receive=False, transcribe=False).sessions() as session:
+        (token,) = session.scalars(select(ApiToken))
+        left = utc(token.expires_at) - datetime.now(UTC)
+    assert timedelta(hours=23) < left <= timedelta(days=1)
+
+
+def test_raw_transcripts_are_reduced_to_their_redacted_text_after_180_days(
+    tmp_path: Path, speech_wav: Path
+) -> None:
+    service = IngestService(
+        IngestSettings(data_dir=tmp_path / "ingest"), receive=False, transcribe=False
+    )
+    register(service, BOOTH)
+    payload, ms = encode_file(speech_wav)
+    ages = {"old": 181, "young": 179}
+    ids = {}
+    for name, days in ages.items():
+        meta = meta_for(payload, BOOTH, ms)
+        inbound = InboundClip(Topics().booth(BOOTH, Channel.CLIPS), payload, meta.to_properties())
+        assert service.intake.accept(inbound).status == "stored"
+        ids[name] = str(meta.clip_id)
+        with service.sessions.begin() as session:
+            clip = session.get(Clip, ids[name])
+            assert clip is not None
+            clip.text, clip.language = "Jeg hedder Anna Berg, ring om bænkene", "da"
+            clip.received_at = datetime.now(UTC) - timedelta(days=days)
+    # What the service's periodic chores run, with the default period.
+    days = service.settings.raw_text_retention_days
+    assert days is not None and purge_raw_text(service.sessions, days) == 1
+    with service.sessions() as session:
+        texts = {name: (session.get(Clip, clip_id) or Clip()).text for name, clip_id in ids.items()}
+    assert texts == {
+        "old": "Jeg hedder [navn], ring om bænkene",
+        "young": "Jeg hedder Anna Berg, ring om bænkene",
+    }
