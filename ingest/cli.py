@@ -17,6 +17,7 @@ from ingest.fleet.broker_admin import (
     BrokerAdminError,
     check_booth_id,
     edge_bridge_conf,
+    init_dynsec,
 )
 from ingest.fleet.enrolment import Enrolment, EnrolmentError, broker_admin
 from ingest.fleet.provisioning import (
@@ -105,6 +106,13 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="write a new random password into INGEST_MQTT_PASSWORD_FILE first",
     )
+    dynsec = broker_commands.add_parser(
+        "dynsec-init",
+        help="the broker's dynamic security file (0600) with its admin login, whose password "
+        "is generated into INGEST_BROKER_ADMIN_PASSWORD_FILE (0600), never typed",
+    )
+    dynsec.add_argument("file", type=Path, help="e.g. /var/lib/mosquitto/dn-dynsec.json")
+    dynsec.add_argument("--admin", default="dn-admin")
     bridge = broker_commands.add_parser(
         "bridge", help="a login for an edge broker's bridge, and its bridge.conf"
     )
@@ -171,6 +179,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "token":
         return _token(settings, args)
     try:
+        if args.command == "broker" and args.broker_command == "dynsec-init":
+            return _dynsec_init(settings, args.file, args.admin)
         if args.command == "broker" and args.broker_command == "bridge":
             return _broker_bridge(settings, args.name, args.out)
         if args.command == "broker":
@@ -333,6 +343,21 @@ def _broker_init(settings: IngestSettings, new_password: bool) -> int:
     with admin:
         admin.prepare(secret_file.read_text(encoding="utf-8").strip())
     print(f"broker ready: deny by default, ingest login from {secret_file}")
+    return 0
+
+
+def _dynsec_init(settings: IngestSettings, file: Path, admin: str) -> int:
+    secret_file = settings.broker_admin_password_file
+    if secret_file is None:
+        print("error: set INGEST_BROKER_ADMIN_PASSWORD_FILE", file=sys.stderr)
+        return 2
+    if file.exists():
+        print(f"error: {file} exists; nothing changed", file=sys.stderr)
+        return 1
+    if not secret_file.exists():
+        write_bundle_secret(secret_file, new_secret())
+    init_dynsec(file, admin, secret_file.read_text(encoding="utf-8").strip())
+    print(f"{file} (mode 0600): admin login {admin}, password in {secret_file}")
     return 0
 
 

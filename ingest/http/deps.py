@@ -1,5 +1,6 @@
 """What routes depend on: the service, a session, and who is asking (bearer tokens, roles)."""
 
+import logging
 import threading
 import time
 from collections import defaultdict, deque
@@ -13,6 +14,8 @@ from sqlalchemy.orm import Session
 from ingest.roles import Principal, Role
 from ingest.service import IngestService
 from ingest.store.tokens import principal_of
+
+log = logging.getLogger(__name__)
 
 
 def get_service(request: Request) -> IngestService:
@@ -35,26 +38,30 @@ CursorKey = Annotated[bytes, Depends(get_cursor_key)]
 
 
 class SignInThrottle:
-    """Failed token checks per client address in the last minute; past the limit, further
-    failures are answered 429 (a valid token still passes)."""
+    """Failed token checks per client address in the last minute. Only failures count and
+    only failures are held back: a valid token always passes, so one person mistyping
+    behind a city hall's NAT locks nobody out. Past the limit a failure is still 401 (the
+    token is wrong whatever the pace), with Retry-After saying how long the address should
+    wait, and the address is logged once per window for the operator's alerting."""
 
     def __init__(self, per_minute: int) -> None:
         self.per_minute = per_minute
         self._failures: defaultdict[str, deque[float]] = defaultdict(deque)
         self._lock = threading.Lock()
 
-    def check(self, client: str) -> None:
+    def failed(self, client: str) -> dict[str, str]:
+        """Count a failure; the headers of the 401 that answers it."""
         with self._lock:
             recent = self._recent(client)
-            if len(recent) >= self.per_minute:
-                wait = int(60 - (time.monotonic() - recent[0])) + 1
-                raise HTTPException(
-                    429, "too many failed sign-ins; wait", {"Retry-After": str(wait)}
+            recent.append(time.monotonic())
+            if len(recent) <= self.per_minute:
+                return {"WWW-Authenticate": "Bearer"}
+            if len(recent) == self.per_minute + 1:
+                log.warning(
+                    "more than %d failed sign-ins a minute from %s", self.per_minute, client
                 )
-
-    def failed(self, client: str) -> None:
-        with self._lock:
-            self._recent(client).append(time.monotonic())
+            wait = int(60 - (time.monotonic() - recent[0])) + 1
+        return {"WWW-Authenticate": 'Bearer error="invalid_token"', "Retry-After": str(wait)}
 
     def _recent(self, client: str) -> deque[float]:
         failures = self._failures[client]
@@ -80,9 +87,7 @@ def current_principal(
         return principal
     throttle: SignInThrottle = request.app.state.sign_in_throttle
     client = request.client.host if request.client else "unknown"
-    throttle.check(client)
-    throttle.failed(client)
-    raise HTTPException(401, "unknown, expired or revoked token", {"WWW-Authenticate": "Bearer"})
+    raise HTTPException(401, "unknown, expired or revoked token", throttle.failed(client))
 
 
 def require(*roles: Role) -> Callable[[Principal], Principal]:
@@ -100,9 +105,11 @@ def require(*roles: Role) -> Callable[[Principal], Principal]:
 # What any endpoint behind a token may answer besides its own responses.
 AUTH_ERRORS: dict[int | str, dict[str, object]] = {
     400: {"description": "the request body is not valid JSON"},
-    401: {"description": "no token, or an unknown, expired or revoked one"},
+    401: {
+        "description": "no token, or an unknown, expired or revoked one; past the failed "
+        "sign-ins a client may make in a minute, with Retry-After"
+    },
     413: {"description": "the request body is too large"},
-    429: {"description": "too many failed sign-ins from this client (a valid token passes)"},
     403: {"description": "the token's role may not do this"},
 }
 

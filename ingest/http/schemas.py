@@ -126,9 +126,20 @@ class VersionOut(BaseModel):
         )
 
 
+def _json_integer(value: object) -> object:
+    # A JSON integer, as the schema says: `false` and `"3"` are not offsets (pydantic would
+    # take them as 0 and 3); 3.0 is (JSON Schema counts it an integer), 3.5 is not.
+    if isinstance(value, bool | str):
+        raise ValueError("expected an integer")
+    return value
+
+
+Offset = Annotated[int, BeforeValidator(_json_integer)]
+
+
 class SpanIn(BaseModel):
-    start: int = Field(ge=0, le=20_000)
-    end: int = Field(ge=1, le=20_000)
+    start: Offset = Field(ge=0, le=20_000)
+    end: Offset = Field(ge=1, le=20_000)
     kind: Kind
 
 

@@ -364,3 +364,24 @@ def test_removing_a_booth_through_the_api_revokes_its_login(
         assert not check_broker(booth_settings(bundle)).ok
         assert client.delete("/api/booths/booth-8", headers=headers).status_code == 404
     assert registered(capsys) == []
+
+
+def test_the_dynsec_file_is_private_and_its_admin_password_generated_and_slow_to_guess(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from ingest.fleet.broker_admin import ADMIN_ITERATIONS
+
+    secret = tmp_path / "etc" / "admin-password"
+    monkeypatch.setenv("INGEST_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("INGEST_BROKER_ADMIN_PASSWORD_FILE", str(secret))
+    dynsec = tmp_path / "dn-dynsec.json"
+    assert cli.main(["broker", "dynsec-init", str(dynsec)]) == 0
+    password = secret.read_text().strip()
+    assert len(password) >= 24 and password not in capsys.readouterr().out
+    for path in (dynsec, secret):
+        assert path.stat().st_mode & 0o777 == 0o600, path
+    (admin,) = json.loads(dynsec.read_text())["clients"]
+    assert admin["username"] == ADMIN and admin["iterations"] == ADMIN_ITERATIONS >= 210_000
+    assert cli.main(["broker", "dynsec-init", str(dynsec)]) == 1  # never overwritten

@@ -202,15 +202,14 @@ def test_tokens_expire_and_are_revoked_by_id(api: Api) -> None:
 
 def test_failed_sign_ins_are_throttled(api: Api) -> None:
     wrong = {"Authorization": "Bearer dn_guess"}
-    codes = [api.client.get("/api/clips", headers=wrong).status_code for _ in range(12)]
-    assert codes[:10] == [401] * 10 and codes[10:] == [429, 429]
-    another_guess = api.client.get("/api/clips", headers={"Authorization": "Bearer dn_other"})
-    assert another_guess.status_code == 429  # the address waits for its next guess
-    assert int(another_guess.headers["Retry-After"]) > 0
+    answers = [api.client.get("/api/clips", headers=wrong) for _ in range(12)]
+    assert [a.status_code for a in answers] == [401] * 12  # a wrong token is always 401
+    assert all("retry-after" not in a.headers for a in answers[:10])
+    assert all(int(a.headers["Retry-After"]) > 0 for a in answers[10:])  # then: wait
     # A valid token from the same address (one city hall behind one NAT) is never held up.
     for role in (Role.PLANNER, Role.ADMIN):
         assert api.client.get("/api/clips", headers=api.as_(role)).status_code == 200
-    assert api.client.get("/api/clips", headers=wrong).status_code == 429
+    assert "retry-after" in api.client.get("/api/clips", headers=wrong).headers
 
 
 def test_a_small_prompt_that_decodes_huge_is_refused(api: Api, tmp_path: Path) -> None:

@@ -21,6 +21,7 @@ from ingest.roles import Role
 from ingest.service import IngestService
 from ingest.settings import IngestSettings
 from ingest.store.models import ApiToken, Clip, Segment, TranscriptVersion
+from ingest.store.queries import CURSOR_PATTERN
 from shared.topics import Channel, Topics
 from tests.conftest import BOOTH
 from tests.integration.conftest import Api, register
@@ -255,3 +256,27 @@ def test_raw_transcripts_are_reduced_to_their_redacted_text_after_180_days(
         "old": "Jeg hedder [navn], ring om bænkene",
         "young": "Jeg hedder Anna Berg, ring om bænkene",
     }
+
+
+def test_span_offsets_are_integers_not_booleans_or_strings(api: Api) -> None:
+    clip_id = api.add_clip("hej med dig")
+    for start in (False, "0", 0.5):
+        response = api.client.put(
+            f"/api/clips/{clip_id}/review",
+            json={"spans": [{"start": start, "end": 3, "kind": "name"}]},
+            headers=api.as_(Role.MODERATOR),
+        )
+        assert response.status_code == 422, start
+    for start in (0, 0.0):  # JSON Schema counts 0.0 an integer
+        response = api.client.put(
+            f"/api/clips/{clip_id}/review",
+            json={"spans": [{"start": start, "end": 3, "kind": "name"}]},
+            headers=api.as_(Role.MODERATOR),
+        )
+        assert response.status_code == 200 and response.json()["spans"][0]["start"] == 0
+    spec = api.client.get("/openapi.json").json()
+    assert spec["components"]["schemas"]["SpanIn"]["properties"]["start"]["type"] == "integer"
+    cursor = next(
+        p for p in spec["paths"]["/public/clips"]["get"]["parameters"] if p["name"] == "cursor"
+    )
+    assert cursor["schema"]["anyOf"][0]["pattern"] == CURSOR_PATTERN
