@@ -354,7 +354,7 @@ def _dynsec_init(settings: IngestSettings, file: Path, admin: str) -> int:
     if file.exists():
         print(f"error: {file} exists; nothing changed", file=sys.stderr)
         return 1
-    if not secret_file.exists():
+    if not secret_file.exists() or not secret_file.read_text(encoding="utf-8").strip():
         write_bundle_secret(secret_file, new_secret())
     init_dynsec(file, admin, secret_file.read_text(encoding="utf-8").strip())
     print(f"{file} (mode 0600): admin login {admin}, password in {secret_file}")
