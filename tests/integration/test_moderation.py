@@ -89,7 +89,16 @@ def test_review_approve_publish_correct_and_back_to_pending(api: Api) -> None:
     assert public_texts(api) == [again["published"]]
     entries = api.get("/api/audit", Role.ADMIN, clip_id=clip_id)
     actions = sorted(e["action"] for e in entries)
-    assert actions == ["approve", "approve", "correct", "spans", "unpublish"]
+    # Both reads of the raw text (/review) are audited too.
+    assert actions == [
+        "approve",
+        "approve",
+        "correct",
+        "read_raw",
+        "read_raw",
+        "spans",
+        "unpublish",
+    ]
 
 
 def test_spans_outside_the_text_are_refused(api: Api) -> None:
