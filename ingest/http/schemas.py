@@ -8,6 +8,7 @@ from pydantic import BaseModel, BeforeValidator, Field, model_validator
 from ingest.language.redaction import Kind
 from ingest.review.moderation import Review, redacted_segments, redacted_version, review
 from ingest.store.models import Clip, Theme, TranscriptVersion
+from ingest.store.queries import CURSOR_PATTERN
 from shared.topics import SLUG_PATTERN
 
 
@@ -25,6 +26,15 @@ def shown_clip_text(clip: Clip, raw: bool) -> str | None:
     if raw or clip.text is None:
         return clip.text
     return review(clip).published
+
+
+NextCursor = Annotated[
+    str | None,
+    Field(
+        pattern=CURSOR_PATTERN,
+        description="opaque: pass it back as `cursor` for the next page; none on the last",
+    ),
+]
 
 
 class SegmentOut(BaseModel):
@@ -99,7 +109,7 @@ class ClipDetail(ClipOut):
 
 class ClipPage(BaseModel):
     items: list[ClipOut]
-    next_cursor: str | None
+    next_cursor: NextCursor
 
 
 class TranscriptCorrection(BaseModel):

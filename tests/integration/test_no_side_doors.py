@@ -280,3 +280,6 @@ def test_span_offsets_are_integers_not_booleans_or_strings(api: Api) -> None:
         p for p in spec["paths"]["/public/clips"]["get"]["parameters"] if p["name"] == "cursor"
     )
     assert cursor["schema"]["anyOf"][0]["pattern"] == CURSOR_PATTERN
+    for page in ("PublicPage", "ClipPage"):
+        given = spec["components"]["schemas"][page]["properties"]["next_cursor"]
+        assert given["anyOf"][0]["pattern"] == CURSOR_PATTERN, page

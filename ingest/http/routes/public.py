@@ -14,6 +14,7 @@ from ingest.city_time import city_day
 from ingest.city_time import today as city_today
 from ingest.http.deps import CursorKey, SessionDep
 from ingest.http.params import Cursor, SlugFilter, Words
+from ingest.http.schemas import NextCursor
 from ingest.language.words import rank_words
 from ingest.publish import charts
 from ingest.store.models import Booth, Clip, Theme, WeekCount, WordCount
@@ -45,7 +46,7 @@ class PublicClip(BaseModel):
 
 class PublicPage(BaseModel):
     items: list[PublicClip]
-    next_cursor: str | None
+    next_cursor: NextCursor
 
 
 class PublicCount(BaseModel):
