@@ -2,7 +2,9 @@
 
 A clip leaves the spool only when ingest acked it `stored` (deleted) or `rejected`
 (quarantined with the reason). A clip whose ack does not come in time is sent again;
-ingest is idempotent on the clip id, so a resend never makes a second copy.
+ingest is idempotent on the clip id, so a resend never makes a second copy. A clip refused
+`rate_limited` (the booth sent faster than ingest takes from one booth) is no fault of the
+clip: it stays in the spool and sending pauses, longer each time in a row.
 """
 
 import logging
@@ -24,6 +26,9 @@ from shared.topics import Channel, Topics
 log = logging.getLogger(__name__)
 
 SESSION_EXPIRY_S = 7 * 86_400  # acks that arrive while the booth is offline wait at the broker
+RATE_LIMITED = "rate_limited"  # shared.errors.RejectReason.RATE_LIMITED
+BACKOFF_FIRST_S = 20.0  # about one clip's worth at ingest's default pace
+BACKOFF_MAX_S = 600.0
 PROMPT_TIMEOUT_S = 30.0  # a 60-s prompt is 2 MB: seconds even on a slow mobile link
 
 
@@ -61,6 +66,8 @@ class Uplink:
         self.last_error: str | None = None
         self._acks: queue.Queue[Ack] = queue.Queue()
         self._inflight: dict[str, float] = {}  # clip id -> when sent
+        self._backoff_s = 0.0  # the pause after the last `rate_limited`; 0 once one is stored
+        self._paused_until = 0.0  # monotonic: send nothing before
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="uplink", daemon=True)
@@ -175,7 +182,10 @@ class Uplink:
             if ack.status is AckStatus.STORED:
                 self.spool.delete(clip_id)
                 self.counts["stored"] += 1
+                self._backoff_s = 0.0
                 log.info("clip %s stored by ingest", clip_id)
+            elif ack.reason == RATE_LIMITED:
+                self._back_off(clip_id, ack.detail)
             else:
                 self.spool.quarantine(clip_id, f"{ack.reason}: {ack.detail}")
                 self.counts["rejected"] += 1
@@ -184,8 +194,19 @@ class Uplink:
             with self.settled:
                 self.settled.notify_all()
 
+    def _back_off(self, clip_id: str, detail: str | None) -> None:
+        """Keep the clip; pause sending, doubling the pause while refusals go on (with
+        jitter, so a fleet does not come back in step)."""
+        self.counts["deferred"] += 1
+        self._backoff_s = min(BACKOFF_MAX_S, max(BACKOFF_FIRST_S, self._backoff_s * 2))
+        pause = self._backoff_s * random.uniform(0.75, 1.0)
+        self._paused_until = max(self._paused_until, time.monotonic() + pause)
+        log.warning("clip %s deferred by ingest (%s); pausing %.0f s", clip_id, detail, pause)
+
     def _send_due(self) -> None:
         now = time.monotonic()
+        if now < self._paused_until:
+            return
         for clip in self.spool.pending():
             clip_id = str(clip.meta.clip_id)
             sent_at = self._inflight.get(clip_id)

@@ -33,8 +33,8 @@ plugin=$(ls /usr/lib/*/mosquitto_dynamic_security.so | head -n 1)
         -e "s|^listener .*|listener $BROKER_PORT 127.0.0.1|" \
         -e '/^\(certfile\|keyfile\|cafile\|tls_version\) /d' deploy/mosquitto/mosquitto.conf
 } > "$RUN/broker/mosquitto.conf"
-head -c 18 /dev/urandom | base64 | tr -d '/+=' > "$RUN/broker/admin-password"
-mosquitto_ctrl dynsec init "$RUN/broker/dn-dynsec.json" dn-admin "$(cat "$RUN/broker/admin-password")" >/dev/null
+INGEST_BROKER_ADMIN_PASSWORD_FILE="$RUN/broker/admin-password" "$BIN/ingest" --log-level WARNING \
+    broker dynsec-init "$RUN/broker/dn-dynsec.json" >/dev/null
 MOSQUITTO=$(command -v mosquitto || echo /usr/sbin/mosquitto)
 "$MOSQUITTO" -c "$RUN/broker/mosquitto.conf" >"$RUN/broker.log" 2>&1 &
 pids+=($!)

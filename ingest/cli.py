@@ -4,7 +4,6 @@ import argparse
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -18,10 +17,11 @@ from ingest.fleet.broker_admin import (
     BrokerAdminError,
     check_booth_id,
     edge_bridge_conf,
+    init_dynsec,
 )
+from ingest.fleet.enrolment import Enrolment, EnrolmentError, broker_admin
 from ingest.fleet.provisioning import (
     PASSWORD_FILE,
-    issue_credentials,
     new_secret,
     write_bundle_secret,
 )
@@ -30,6 +30,7 @@ from ingest.sessions import migrate_database, open_sessions
 from ingest.settings import IngestSettings
 from ingest.store.database import make_engine
 from ingest.store.models import ApiToken, Booth
+from ingest.store.secrets import private_file, private_folder
 from ingest.store.tokens import create_token, revoke_token, token_state
 from shared.errors import ProtocolError
 from shared.topics import Topics, check_slug
@@ -105,6 +106,13 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="write a new random password into INGEST_MQTT_PASSWORD_FILE first",
     )
+    dynsec = broker_commands.add_parser(
+        "dynsec-init",
+        help="the broker's dynamic security file (0600) with its admin login, whose password "
+        "is generated into INGEST_BROKER_ADMIN_PASSWORD_FILE (0600), never typed",
+    )
+    dynsec.add_argument("file", type=Path, help="e.g. /var/lib/mosquitto/dn-dynsec.json")
+    dynsec.add_argument("--admin", default="dn-admin")
     bridge = broker_commands.add_parser(
         "bridge", help="a login for an edge broker's bridge, and its bridge.conf"
     )
@@ -116,7 +124,9 @@ def main(argv: list[str] | None = None) -> int:
     create = token_commands.add_parser("create", help="print a new token (shown only once)")
     create.add_argument("--role", choices=[r.value for r in Role], required=True)
     create.add_argument("--name", required=True, help="who holds it, e.g. anna.planner")
-    create.add_argument("--days", type=int, help="valid this many days (INGEST_TOKEN_DAYS)")
+    create.add_argument(
+        "--days", type=_days, help="valid this many days, at least 1 (INGEST_TOKEN_DAYS)"
+    )
     revoke = token_commands.add_parser(
         "revoke", help="revoke a token by its id (see `list`), or every token of a name"
     )
@@ -169,6 +179,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "token":
         return _token(settings, args)
     try:
+        if args.command == "broker" and args.broker_command == "dynsec-init":
+            return _dynsec_init(settings, args.file, args.admin)
         if args.command == "broker" and args.broker_command == "bridge":
             return _broker_bridge(settings, args.name, args.out)
         if args.command == "broker":
@@ -182,7 +194,9 @@ def main(argv: list[str] | None = None) -> int:
 @contextmanager
 def _database(settings: IngestSettings) -> Iterator[sessionmaker[Session]]:
     """The service's database, brought up to date, for a command that runs once."""
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    private_folder(settings.data_dir)
+    if not settings.database_url:
+        private_file(settings.data_dir / "ingest.sqlite3")
     engine = make_engine(settings.sqlalchemy_url)
     try:
         migrate_database(engine)
@@ -197,10 +211,17 @@ def _transaction(settings: IngestSettings) -> Iterator[Session]:
         yield session
 
 
+def _days(text: str) -> int:
+    days = int(text)
+    if days < 1:
+        raise argparse.ArgumentTypeError(f"{days}: a token is valid for at least 1 day")
+    return days
+
+
 def _token(settings: IngestSettings, args: argparse.Namespace) -> int:
     with _transaction(settings) as session:
         if args.token_command == "create":
-            days = args.days or settings.token_days
+            days = settings.token_days if args.days is None else args.days
             print(create_token(session, args.name, Role(args.role), days=days))
         elif args.token_command == "revoke":
             count = revoke_token(session, args.token)
@@ -305,10 +326,7 @@ def _role(
 
 
 def _admin(settings: IngestSettings) -> BrokerAdmin | None:
-    address = settings.admin_address()
-    if address is None:
-        return None
-    return BrokerAdmin(address, ca_file=settings.mqtt_ca_file, topics=Topics(settings.topic_prefix))
+    return broker_admin(settings)
 
 
 def _broker_init(settings: IngestSettings, new_password: bool) -> int:
@@ -325,6 +343,21 @@ def _broker_init(settings: IngestSettings, new_password: bool) -> int:
     with admin:
         admin.prepare(secret_file.read_text(encoding="utf-8").strip())
     print(f"broker ready: deny by default, ingest login from {secret_file}")
+    return 0
+
+
+def _dynsec_init(settings: IngestSettings, file: Path, admin: str) -> int:
+    secret_file = settings.broker_admin_password_file
+    if secret_file is None:
+        print("error: set INGEST_BROKER_ADMIN_PASSWORD_FILE", file=sys.stderr)
+        return 2
+    if file.exists():
+        print(f"error: {file} exists; nothing changed", file=sys.stderr)
+        return 1
+    if not secret_file.exists() or not secret_file.read_text(encoding="utf-8").strip():
+        write_bundle_secret(secret_file, new_secret())
+    init_dynsec(file, admin, secret_file.read_text(encoding="utf-8").strip())
+    print(f"{file} (mode 0600): admin login {admin}, password in {secret_file}")
     return 0
 
 
@@ -355,47 +388,49 @@ def _booth(settings: IngestSettings, args: argparse.Namespace) -> int:
     except (ProtocolError, BrokerAdminError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    admin = _admin(settings)
-    with _transaction(settings) as session:
-        entry = session.get(Booth, booth_id)
-        if command == "add":
-            entry = entry or Booth(id=booth_id, created_at=datetime.now(UTC))
-            entry.neighborhood = neighborhood
-            entry.location = args.location
-            entry.notes = args.notes
-            session.add(entry)
-        elif entry is None:
-            print(f"error: no booth {booth_id}", file=sys.stderr)
-            return 1
-        elif command == "remove":
-            session.delete(entry)
-        neighborhood = entry.neighborhood
-    if admin is None:
-        print(
-            f"booth {booth_id}: registry {command} done; no INGEST_BROKER_ADMIN_URL, so no "
-            "broker login was touched"
-        )
-        return 0 if command in ("add", "remove") else 2
-    folder = (
-        args.bundle if command in ("add", "rotate") and args.bundle else Path(f"bundle-{booth_id}")
-    )
-    broker, ca_file = settings.booth_broker(), settings.mqtt_ca_file
-    with admin:
-        if command in ("add", "rotate"):
-            renew = command == "rotate"
-            issue_credentials(admin, folder, booth_id, neighborhood, broker, ca_file, renew=renew)
-        else:
-            existed = admin.revoke(booth_id)
+    folder = getattr(args, "bundle", None) or Path(f"bundle-{booth_id}")
+    try:
+        with _database(settings) as sessions, Enrolment.connect(sessions, settings) as enrolment:
+            return _enrol(enrolment, command, booth_id, neighborhood, folder, args)
+    except (EnrolmentError, BrokerAdminError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
+def _enrol(
+    enrolment: Enrolment,
+    command: str,
+    booth_id: str,
+    neighborhood: str,
+    folder: Path,
+    args: argparse.Namespace,
+) -> int:
+    if command == "remove":
+        removed = enrolment.remove(booth_id)
+        login = {True: "revoked", False: "was already gone", None: "not managed here (untouched)"}
+        registry = "removed from" if removed.registered else "was not in"
+        print(f"booth {booth_id}: broker login {login[removed.login]}; {registry} the registry")
+        return 0
+    if command == "revoke":
+        existed = enrolment.revoke(booth_id)
+        print(f"booth {booth_id}: broker login {'revoked' if existed else 'was already gone'}")
+        return 0
+    if command == "add":
+        bundle = enrolment.add(booth_id, neighborhood, folder, args.location, args.notes)
+        if bundle is None:
             print(
-                f"booth {booth_id}: broker login {'revoked' if existed else 'was already gone'}"
-                + ("; removed from the registry" if command == "remove" else "")
+                f"booth {booth_id}: registered; no INGEST_BROKER_ADMIN_URL, so no broker "
+                "login was made"
             )
             return 0
+    else:
+        bundle = enrolment.rotate(booth_id, folder)
     # The secret is in the bundle only: never on the terminal.
     done = "made" if command == "add" else "renewed"
+    extra = ", ca.crt)" if enrolment.ca_file else ")"
     print(
-        f"booth {booth_id} ({neighborhood}): broker login {done}; bundle in {folder}/ "
-        f"(booth.toml, {PASSWORD_FILE} mode 0600" + (", ca.crt)" if ca_file else ")")
+        f"booth {booth_id}: broker login {done}; bundle in {bundle.folder}/ "
+        f"(booth.toml, {PASSWORD_FILE} mode 0600{extra}"
     )
     return 0
 

@@ -20,5 +20,11 @@ class Principal:
     def is_admin(self) -> bool:
         return self.role is Role.ADMIN
 
+    @property
+    def searches_raw(self) -> bool:
+        """Moderators and admins read the raw transcript and search it; planners search
+        the text as redacted for them."""
+        return self.role in (Role.ADMIN, Role.MODERATOR)
+
     def __str__(self) -> str:
         return f"{self.name} ({self.role})"

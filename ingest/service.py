@@ -13,6 +13,7 @@ from ingest.sessions import migrate_database, open_sessions
 from ingest.settings import IngestSettings
 from ingest.store.audio import make_store
 from ingest.store.database import make_engine
+from ingest.store.secrets import private_file, private_folder, secret_key
 from ingest.transcribe.transcriber import Transcriber
 from ingest.transcribe.worker import TranscriptionWorker
 from ingest.transcribe.worker_process import WorkerProcess
@@ -32,7 +33,10 @@ class IngestService:
         """`transcribe`: this process is an `ingest worker` (or a test): workers run on
         threads here. `worker_process`: `ingest serve` supervising one `ingest worker`."""
         self.settings = settings
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        private_folder(settings.data_dir)
+        if not settings.database_url:
+            private_file(settings.data_dir / "ingest.sqlite3")
+        self.cursor_key = secret_key(settings.cursor_key_path)
         self.engine = make_engine(settings.sqlalchemy_url)
         migrate_database(self.engine)
         self.sessions = open_sessions(self.engine)

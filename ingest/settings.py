@@ -53,8 +53,28 @@ class IngestSettings(BaseSettings):
     # Older than this, a recording time is taken for a wrong clock (booths spool offline for
     # long, but not for a year): the clip is stored at its receive time.
     max_clock_skew_s: int = 86_400 * 365
+    booth_clips_per_minute: float = Field(
+        default=3.0,
+        gt=0,
+        description="clips one booth may deliver per minute, on average; more are refused "
+        "`rate_limited` and the booth sends them again later",
+    )
+    booth_clip_burst: int = Field(
+        default=10, ge=1, description="clips one booth may deliver at once (a spool emptying)"
+    )
+    duplicate_audio_s: int = Field(
+        default=86_400,
+        ge=0,
+        description="identical audio from the same booth within this many seconds is stored "
+        "once; a copy is acked as a duplicate",
+    )
     default_theme: str = Field(
         default="general", description="the theme a booth without remote config files under"
+    )
+    open_themes: bool = Field(
+        default=False,
+        description="accept any theme slug while no theme is managed (dev only); otherwise "
+        "only the default theme until the first theme is created",
     )
     open_registration: bool = Field(
         default=False, description="accept clips from booths missing in the registry (dev only)"
@@ -112,9 +132,10 @@ class IngestSettings(BaseSettings):
         description="delete audio this many days after receipt, keep the text; unset: keep",
     )
     raw_text_retention_days: int | None = Field(
-        default=None,
+        default=180,
         ge=0,
-        description="after this many days keep only the redacted text; unset: keep the raw",
+        description="after this many days keep only the redacted text (the moderator's spans "
+        "applied to text, segments and history); unset: keep the raw",
     )
 
     # What a request may be (checked before its body is read).
@@ -125,6 +146,11 @@ class IngestSettings(BaseSettings):
     token_days: int = Field(default=90, ge=1, description="API tokens expire after this")
     sign_in_failures_per_minute: int = Field(
         default=10, description="failed token checks per client before it is made to wait"
+    )
+    cursor_key_file: Path | None = Field(
+        default=None,
+        description="the key signing page cursors, shared by every API process; made (0600) "
+        "as cursor.key in the data directory when unset",
     )
     tick_s: float = 60.0
     time_zone: str = Field(
@@ -149,6 +175,10 @@ class IngestSettings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'ingest.sqlite3').resolve()}"
+
+    @property
+    def cursor_key_path(self) -> Path:
+        return self.cursor_key_file or self.data_dir / "cursor.key"
 
     @property
     def audio_dir(self) -> Path:

@@ -19,6 +19,9 @@ class RejectReason(StrEnum):
     UNDECODABLE_AUDIO = "undecodable_audio"
     DURATION_OUT_OF_BOUNDS = "duration_out_of_bounds"
     BAD_TIMESTAMP = "bad_timestamp"
+    # Not the clip's fault: the booth sent faster than ingest takes from one booth. The
+    # booth keeps the clip and sends it again after a pause.
+    RATE_LIMITED = "rate_limited"
 
 
 class ProtocolError(ValueError):

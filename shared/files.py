@@ -5,13 +5,20 @@ import os
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import BinaryIO
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write to a temporary name, fsync, rename over `path`, fsync the directory."""
+def _create(path: Path, mode: int) -> BinaryIO:
+    """`path` opened for writing, made with `mode` (less the umask) if new."""
+    return os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode), "wb")
+
+
+def write_atomic(path: Path, data: bytes, mode: int = 0o666) -> None:
+    """Write to a temporary name, fsync, rename over `path`, fsync the directory. `mode`:
+    the new file's, less the umask (0o600: for its owner alone, whatever the umask)."""
     tmp = path.with_name(f".{path.name}.tmp")
     try:
-        with open(tmp, "wb") as handle:
+        with _create(tmp, mode) as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
@@ -36,14 +43,14 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
-def write_many_atomic(files: Sequence[tuple[Path, bytes]]) -> None:
+def write_many_atomic(files: Sequence[tuple[Path, bytes]], mode: int = 0o666) -> None:
     """`write_atomic` for several files at once: each is whole or absent after a power cut,
     and all are durable on return. The fsyncs run side by side and each directory is synced
     once, so a batch costs about what one file does."""
     temps = [path.with_name(f".{path.name}.tmp") for path, _ in files]
     try:
         for tmp, (_, data) in zip(temps, files, strict=True):
-            with open(tmp, "wb") as handle:
+            with _create(tmp, mode) as handle:
                 handle.write(data)
         list(_syncers().map(_fsync, temps))
         for tmp, (path, _) in zip(temps, files, strict=True):

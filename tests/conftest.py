@@ -1,5 +1,6 @@
 """Fixtures: a real broker per test, real speech, and settings for both halves."""
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,6 +11,14 @@ from tests.support.postgres import fresh_database
 from tests.support.speech import speak
 
 BOOTH = "booth-test"
+
+# Tests send one recording many times, faster than a booth would, under theme slugs made up
+# on the spot: the per-booth limits and the theme rule are relaxed in every ingest these
+# tests start (subprocesses too), and at their defaults in the tests of those rules
+# (tests/integration/test_intake.py), which set them explicitly.
+os.environ.setdefault("INGEST_BOOTH_CLIP_BURST", "1000000")
+os.environ.setdefault("INGEST_DUPLICATE_AUDIO_S", "0")
+os.environ.setdefault("INGEST_OPEN_THEMES", "true")
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """What routes depend on: the service, a session, and who is asking (bearer tokens, roles)."""
 
+import logging
 import threading
 import time
 from collections import defaultdict, deque
@@ -14,6 +15,8 @@ from ingest.roles import Principal, Role
 from ingest.service import IngestService
 from ingest.store.tokens import principal_of
 
+log = logging.getLogger(__name__)
+
 
 def get_service(request: Request) -> IngestService:
     service: IngestService = request.app.state.service
@@ -25,30 +28,40 @@ def get_session(service: Annotated[IngestService, Depends(get_service)]) -> Iter
         yield session
 
 
+def get_cursor_key(service: Annotated[IngestService, Depends(get_service)]) -> bytes:
+    return service.cursor_key
+
+
 ServiceDep = Annotated[IngestService, Depends(get_service)]
 SessionDep = Annotated[Session, Depends(get_session)]
+CursorKey = Annotated[bytes, Depends(get_cursor_key)]
 
 
 class SignInThrottle:
-    """Failed token checks per client address in the last minute; past the limit, 429."""
+    """Failed token checks per client address in the last minute. Only failures count and
+    only failures are held back: a valid token always passes, so one person mistyping
+    behind a city hall's NAT locks nobody out. Past the limit a failure is still 401 (the
+    token is wrong whatever the pace), with Retry-After saying how long the address should
+    wait, and the address is logged once per window for the operator's alerting."""
 
     def __init__(self, per_minute: int) -> None:
         self.per_minute = per_minute
         self._failures: defaultdict[str, deque[float]] = defaultdict(deque)
         self._lock = threading.Lock()
 
-    def check(self, client: str) -> None:
+    def failed(self, client: str) -> dict[str, str]:
+        """Count a failure; the headers of the 401 that answers it."""
         with self._lock:
             recent = self._recent(client)
-            if len(recent) >= self.per_minute:
-                wait = int(60 - (time.monotonic() - recent[0])) + 1
-                raise HTTPException(
-                    429, "too many failed sign-ins; wait", {"Retry-After": str(wait)}
+            recent.append(time.monotonic())
+            if len(recent) <= self.per_minute:
+                return {"WWW-Authenticate": "Bearer"}
+            if len(recent) == self.per_minute + 1:
+                log.warning(
+                    "more than %d failed sign-ins a minute from %s", self.per_minute, client
                 )
-
-    def failed(self, client: str) -> None:
-        with self._lock:
-            self._recent(client).append(time.monotonic())
+            wait = int(60 - (time.monotonic() - recent[0])) + 1
+        return {"WWW-Authenticate": 'Bearer error="invalid_token"', "Retry-After": str(wait)}
 
     def _recent(self, client: str) -> deque[float]:
         failures = self._failures[client]
@@ -67,16 +80,14 @@ def current_principal(
 ) -> Principal:
     if credentials is None:
         raise HTTPException(401, "a bearer token is required", {"WWW-Authenticate": "Bearer"})
+    principal = principal_of(session, credentials.credentials)
+    if principal is not None:
+        # A valid token is never made to wait: others failing from the same address (one
+        # city hall behind one NAT) must not lock its people out.
+        return principal
     throttle: SignInThrottle = request.app.state.sign_in_throttle
     client = request.client.host if request.client else "unknown"
-    throttle.check(client)
-    principal = principal_of(session, credentials.credentials)
-    if principal is None:
-        throttle.failed(client)
-        raise HTTPException(
-            401, "unknown, expired or revoked token", {"WWW-Authenticate": "Bearer"}
-        )
-    return principal
+    raise HTTPException(401, "unknown, expired or revoked token", throttle.failed(client))
 
 
 def require(*roles: Role) -> Callable[[Principal], Principal]:
@@ -94,9 +105,11 @@ def require(*roles: Role) -> Callable[[Principal], Principal]:
 # What any endpoint behind a token may answer besides its own responses.
 AUTH_ERRORS: dict[int | str, dict[str, object]] = {
     400: {"description": "the request body is not valid JSON"},
-    401: {"description": "no token, or an unknown, expired or revoked one"},
+    401: {
+        "description": "no token, or an unknown, expired or revoked one; past the failed "
+        "sign-ins a client may make in a minute, with Retry-After"
+    },
     413: {"description": "the request body is too large"},
-    429: {"description": "too many failed sign-ins from this client"},
     403: {"description": "the token's role may not do this"},
 }
 

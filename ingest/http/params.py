@@ -11,7 +11,7 @@ from typing import Annotated
 from fastapi import Depends, Path, Query
 from pydantic import BeforeValidator
 
-from ingest.store.queries import ClipFilter, ModerationState, Status
+from ingest.store.queries import CURSOR_PATTERN, ClipFilter, ModerationState, Status
 from shared.topics import SLUG_PATTERN
 
 CLIP_ID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
@@ -28,7 +28,11 @@ Words = Annotated[
 ]
 Cursor = Annotated[
     str | None,
-    Query(max_length=500, pattern=r"^[A-Za-z0-9_=-]*$", description="`next_cursor` of a page"),
+    Query(
+        pattern=CURSOR_PATTERN,
+        description="`next_cursor` of a page, passed back as it came (opaque and signed: "
+        "one this service did not make is refused with 400)",
+    ),
 ]
 
 

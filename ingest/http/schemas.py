@@ -5,9 +5,16 @@ from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, BeforeValidator, Field, model_validator
 
-from ingest.language.redaction import Kind, redact
-from ingest.review.moderation import Review, redacted_segments, review, version_of
+from ingest.language.redaction import Kind
+from ingest.review.moderation import (
+    Review,
+    redacted_segments,
+    redacted_version,
+    review,
+    version_of,
+)
 from ingest.store.models import Clip, Theme, TranscriptVersion
+from ingest.store.queries import CURSOR_PATTERN
 from shared.topics import SLUG_PATTERN
 
 
@@ -20,15 +27,20 @@ def utc_or_none(moment: datetime | None) -> datetime | None:
     return None if moment is None else utc(moment)
 
 
-def shown(text: str | None, raw: bool, language: str | None = None) -> str | None:
-    return text if raw or text is None else redact(text, language)
-
-
 def shown_clip_text(clip: Clip, raw: bool) -> str | None:
     """A clip's text for planners: with the moderator's spans hidden once they set them."""
     if raw or clip.text is None:
         return clip.text
     return review(clip).published
+
+
+NextCursor = Annotated[
+    str | None,
+    Field(
+        pattern=CURSOR_PATTERN,
+        description="opaque: pass it back as `cursor` for the next page; none on the last",
+    ),
+]
 
 
 class SegmentOut(BaseModel):
@@ -89,11 +101,7 @@ class ClipDetail(ClipOut):
     @classmethod
     def of(cls, clip: Clip, raw: bool = False) -> "ClipDetail":
         base = ClipOut.of(clip, raw).model_dump()
-        texts = (
-            [s.text for s in clip.segments]
-            if raw
-            else redacted_segments(list(clip.segments), clip.language)
-        )
+        texts = [s.text for s in clip.segments] if raw else redacted_segments(clip)
         segments = [
             SegmentOut(
                 start_s=s.start_s,
@@ -109,7 +117,7 @@ class ClipDetail(ClipOut):
 
 class ClipPage(BaseModel):
     items: list[ClipOut]
-    next_cursor: str | None
+    next_cursor: NextCursor
 
 
 BASED_ON = (
@@ -132,20 +140,31 @@ class VersionOut(BaseModel):
     created_at: datetime
 
     @classmethod
-    def of(cls, version: TranscriptVersion, raw: bool) -> "VersionOut":
+    def of(cls, version: TranscriptVersion, raw: bool, clip: Clip) -> "VersionOut":
         return cls(
             source=version.source,
             model=version.model,
             author=version.author,
-            text=shown(version.text, raw, version.language) or "",
+            text=version.text if raw else redacted_version(clip, version),
             language=version.language,
             created_at=utc(version.created_at),
         )
 
 
+def _json_integer(value: object) -> object:
+    # A JSON integer, as the schema says: `false` and `"3"` are not offsets (pydantic would
+    # take them as 0 and 3); 3.0 is (JSON Schema counts it an integer), 3.5 is not.
+    if isinstance(value, bool | str):
+        raise ValueError("expected an integer")
+    return value
+
+
+Offset = Annotated[int, BeforeValidator(_json_integer)]
+
+
 class SpanIn(BaseModel):
-    start: int = Field(ge=0, le=20_000)
-    end: int = Field(ge=1, le=20_000)
+    start: Offset = Field(ge=0, le=20_000)
+    end: Offset = Field(ge=1, le=20_000)
     kind: Kind
 
 

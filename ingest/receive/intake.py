@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ingest import metrics
 from ingest.receive import ogg
+from ingest.receive.limits import BoothBuckets
 from ingest.settings import IngestSettings
 from ingest.store.audio import AudioStore, audio_key
 from ingest.store.models import Booth, Clip, ClipStatus, ErasedClip, Rejection, Theme
@@ -53,6 +54,7 @@ class Intake:
         self.sessions = sessions
         self.store = store
         self.topics = Topics(settings.topic_prefix)
+        self.buckets = BoothBuckets(settings.booth_clips_per_minute, settings.booth_clip_burst)
 
     def accept(self, inbound: InboundClip) -> Ack:
         """Validate, store durably, and answer. Raises only for faults that are not the clip's
@@ -79,6 +81,7 @@ class Intake:
                 continue
             valid[meta.clip_id] = (index, meta)
         stored_before, erased = self._known_ids([str(clip_id) for clip_id in valid])
+        same_audio = self._recent_audio([meta for _, meta in valid.values()])
         rows, audio = [], []
         for clip_id, (index, meta) in valid.items():
             acks[index] = Ack(clip_id=clip_id, status=AckStatus.STORED)
@@ -89,6 +92,29 @@ class Intake:
                 metrics.CLIPS_DUPLICATE.inc()
                 log.info("clip %s already stored, acking again", clip_id, extra=_ids(meta))
                 continue
+            copy_of = same_audio.get((meta.booth_id, meta.sha256))
+            if copy_of is not None:  # the same recording under a new id: kept once
+                metrics.CLIPS_DUPLICATE.inc()
+                log.warning("clip %s is clip %s's audio again; not stored", clip_id, copy_of)
+                acks[index] = Ack(
+                    clip_id=clip_id,
+                    status=AckStatus.STORED,
+                    reason="duplicate",
+                    detail=f"the same audio as clip {copy_of}",
+                )
+                continue
+            if not self.buckets.take(meta.booth_id):
+                wait = self.buckets.wait_s(meta.booth_id)
+                limited = ProtocolError(
+                    RejectReason.RATE_LIMITED,
+                    f"more than {self.settings.booth_clips_per_minute:g} clips a minute "
+                    f"(burst {self.settings.booth_clip_burst}); send again in {wait:.0f} s",
+                )
+                # Not kept as a rejection row: a flood must not fill the database either.
+                acks[index] = self._rejection(inbounds[index], limited, None)
+                continue
+            if self.settings.duplicate_audio_s:
+                same_audio[(meta.booth_id, meta.sha256)] = str(clip_id)
             key = audio_key(meta)
             audio.append((key, inbounds[index].payload))
             wanted = themes.get(meta.theme) or self.settings.language_for(
@@ -241,10 +267,29 @@ class Intake:
             return {slug: language for slug, language in rows}
 
     def _check_theme(self, meta: ClipMeta, themes: Mapping[str, str | None]) -> None:
-        """Once the city manages themes, a clip's theme must be one of them (retired ones
-        too: booths spool offline) or the booths' built-in default."""
-        if themes and meta.theme not in themes and meta.theme != self.settings.default_theme:
+        """A clip's theme must be one the city manages (retired ones too: booths spool
+        offline) or the booths' built-in default; before the first theme is made, only the
+        default (a slug nobody chose must not reach the public counts)."""
+        if not themes and self.settings.open_themes:
+            return
+        if meta.theme not in themes and meta.theme != self.settings.default_theme:
             raise ProtocolError(RejectReason.UNKNOWN_THEME, f"no theme {meta.theme!r}")
+
+    def _recent_audio(self, metas: list[ClipMeta]) -> dict[tuple[str, str], str]:
+        """(booth, sha256) of audio these booths delivered within `duplicate_audio_s`, with
+        the clip that holds it."""
+        if not metas or not self.settings.duplicate_audio_s:
+            return {}
+        since = datetime.now(UTC) - timedelta(seconds=self.settings.duplicate_audio_s)
+        with self.sessions() as session:
+            rows = session.execute(
+                select(Clip.booth_id, Clip.sha256, Clip.id).where(
+                    Clip.sha256.in_({m.sha256 for m in metas}),
+                    Clip.booth_id.in_({m.booth_id for m in metas}),
+                    Clip.received_at >= since,
+                )
+            )
+            return {(booth_id, sha): clip_id for booth_id, sha, clip_id in rows}
 
     def _known_ids(self, clip_ids: list[str]) -> tuple[set[str], set[str]]:
         """Of these clips: those stored already, and those erased on request."""
@@ -258,7 +303,7 @@ class Intake:
         return stored, erased
 
     def _rejection(
-        self, inbound: InboundClip, exc: ProtocolError, rejections: list[Rejection]
+        self, inbound: InboundClip, exc: ProtocolError, rejections: list[Rejection] | None
     ) -> Ack:
         clip_id = _clip_id_hint(inbound.fields)
         metrics.CLIPS_REJECTED.labels(reason=exc.reason.value).inc()
@@ -269,6 +314,8 @@ class Intake:
             exc,
             extra={"clip_id": clip_id, "reason": exc.reason.value},
         )
+        if rejections is None:
+            return _rejected(clip_id, exc)
         rejections.append(
             Rejection(
                 at=datetime.now(UTC),
@@ -279,12 +326,16 @@ class Intake:
                 size_bytes=len(inbound.payload),
             )
         )
-        return Ack(
-            clip_id=_as_uuid(clip_id),
-            status=AckStatus.REJECTED,
-            reason=exc.reason.value,
-            detail=exc.detail,
-        )
+        return _rejected(clip_id, exc)
+
+
+def _rejected(clip_id: str | None, exc: ProtocolError) -> Ack:
+    return Ack(
+        clip_id=_as_uuid(clip_id),
+        status=AckStatus.REJECTED,
+        reason=exc.reason.value,
+        detail=exc.detail,
+    )
 
 
 def _ids(meta: ClipMeta) -> dict[str, str]:

@@ -13,8 +13,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from ingest.errors import IngestError
-from ingest.language.redaction import Kind, Span, apply, find_spans, find_suspects
-from ingest.store.models import Clip, Moderation, Segment
+from ingest.language.redaction import (
+    Span,
+    apply,
+    chosen_spans,
+    find_suspects,
+    redact_like,
+    spans_like,
+)
+from ingest.store.models import Clip, Moderation, TranscriptVersion
 
 
 class BadSpans(IngestError, ValueError):
@@ -32,9 +39,7 @@ class Review:
 
 def spans_of(clip: Clip) -> list[Span]:
     """The moderator's spans if they set any, else those found in the text."""
-    if clip.redactions is not None:
-        return [Span(int(str(a)), int(str(b)), Kind(str(k))) for a, b, k in clip.redactions]
-    return find_spans(clip.text or "", clip.language)
+    return chosen_spans(clip.text or "", clip.language, clip.redactions)
 
 
 def review(clip: Clip) -> Review:
@@ -85,12 +90,13 @@ def text_changed(clip: Clip) -> bool:
     return was_public
 
 
-def redacted_segments(segments: list[Segment], language: str | None) -> list[str]:
-    """Segment texts redacted with spans found over all of them joined, so a number that
-    Whisper split between two segments is still found."""
-    texts = [s.text for s in segments]
+def redacted_segments(clip: Clip) -> list[str]:
+    """The clip's segment texts as planners read them: redacted by the rule of its text
+    (ingest.language.redaction.chosen) over all segments joined, so a number or a name that
+    Whisper split between two segments is still hidden."""
+    texts = [s.text for s in clip.segments]
     joined = " ".join(texts)
-    spans = find_spans(joined, language)
+    spans = spans_like(joined, clip.language, clip.text or "", spans_of(clip))
     out, offset = [], 0
     for text in texts:
         inside = [
@@ -101,3 +107,8 @@ def redacted_segments(segments: list[Segment], language: str | None) -> list[str
         out.append(apply(text, inside))
         offset += len(text) + 1
     return out
+
+
+def redacted_version(clip: Clip, version: TranscriptVersion) -> str:
+    """An earlier (or the current) text of the clip as planners read it: by the same rule."""
+    return redact_like(version.text, version.language, clip.text or "", spans_of(clip))

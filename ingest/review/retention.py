@@ -6,9 +6,8 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from ingest.language.redaction import redact
 from ingest.review.audit import record
-from ingest.review.moderation import redacted_segments, review
+from ingest.review.moderation import redacted_segments, redacted_version, review
 from ingest.store.audio import AudioStore
 from ingest.store.models import Clip, ErasedClip, TranscriptVersion
 from shared.clip import receipt_hash
@@ -43,16 +42,15 @@ def purge_raw_text(sessions: sessionmaker[Session], days: int) -> int:
     with sessions.begin() as session:
         raw = (Clip.text.is_not(None), Clip.raw_text_purged_at.is_(None))
         for clip in _received_before(session, days, *raw):
-            clip.text = review(clip).published
-            clip.redactions = []
-            for segment, text in zip(
-                clip.segments, redacted_segments(list(clip.segments), clip.language), strict=True
-            ):
+            # Segments and history first: they are redacted by the rule of the raw text.
+            for segment, text in zip(clip.segments, redacted_segments(clip), strict=True):
                 segment.text = text
             for version in session.scalars(
                 select(TranscriptVersion).where(TranscriptVersion.clip_id == clip.id)
             ):
-                version.text = redact(version.text, version.language)
+                version.text = redacted_version(clip, version)
+            clip.text = review(clip).published
+            clip.redactions = []
             clip.raw_text_purged_at = datetime.now(UTC)
             record(session, "retention", "purge_raw_text", clip.id, {"days": days})
             purged += 1

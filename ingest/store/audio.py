@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from ingest.settings import IngestSettings
 
 from ingest.errors import StorageError
+from ingest.store.secrets import FILE_MODE, private_folders
 from shared.clip import ClipMeta
 from shared.files import write_atomic, write_many_atomic
 
@@ -60,8 +61,8 @@ class LocalAudioStore:
     def put(self, key: str, payload: bytes) -> None:
         target = self.path(key)
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(target, payload)
+            private_folders(self.root, target.parent)
+            write_atomic(target, payload, FILE_MODE)
         except OSError as exc:
             raise StorageError(f"cannot store {key}: {exc.strerror or exc}") from exc
 
@@ -71,8 +72,8 @@ class LocalAudioStore:
         files = [(self.path(key), payload) for key, payload in items]
         try:
             for folder in {path.parent for path, _ in files}:
-                folder.mkdir(parents=True, exist_ok=True)
-            write_many_atomic(files)
+                private_folders(self.root, folder)
+            write_many_atomic(files, FILE_MODE)
         except OSError as exc:
             raise StorageError(f"cannot store {len(items)} clips: {exc.strerror or exc}") from exc
 

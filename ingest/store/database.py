@@ -7,9 +7,10 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, Engine, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from ingest.language.redaction import redacted_as_chosen
 from ingest.language.words import index_terms
 from ingest.store.models import Clip
 
@@ -61,12 +62,33 @@ def migrate(engine: Engine, derived: Derived) -> None:
         command.upgrade(config, "head")
         if config.attributes["rebuild_counts"]:
             derived.rebuild_counts(connection)
+    _fill_redacted_terms(engine)
 
 
 def alembic_config() -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     return config
+
+
+def redacted_terms(clip: Clip) -> str:
+    """The stems of the clip's text as planners read it (the moderator's spans applied)."""
+    return index_terms(redacted_as_chosen(clip.text, clip.language, clip.redactions), clip.language)
+
+
+def _fill_redacted_terms(engine: Engine, batch: int = 500) -> None:
+    """Planners' search terms for clips stored before they were kept (migration 0013 adds
+    the column; computing them needs the redaction rules, which migrations do not import)."""
+    with Session(engine) as session:
+        while True:
+            waiting = session.scalars(
+                select(Clip).where(Clip.redacted_terms.is_(None)).limit(batch)
+            ).all()
+            for clip in waiting:
+                clip.redacted_terms = redacted_terms(clip)
+            session.commit()
+            if len(waiting) < batch:
+                return
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
@@ -85,11 +107,14 @@ def _keep_search_terms(session: Session, _context: Any, _instances: Any) -> None
             continue
         state = inspect(obj)
         new = obj in session.new
-        if (
+        text_changed = (
             new
             or state.attrs.text.history.has_changes()
             or state.attrs.language.history.has_changes()
-        ):
+        )
+        if text_changed:
             obj.search_terms = index_terms(obj.text, obj.language)
+        if text_changed or state.attrs.redactions.history.has_changes():
+            obj.redacted_terms = redacted_terms(obj)
         if new or state.attrs.published_text.history.has_changes():
             obj.published_terms = index_terms(obj.published_text, obj.language)

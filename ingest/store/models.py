@@ -106,7 +106,7 @@ class Clip(Base):
     received_at: Mapped[datetime] = mapped_column(UTCDateTime())
     duration_ms: Mapped[int] = mapped_column(Integer)
     content_type: Mapped[str] = mapped_column(String(64))
-    sha256: Mapped[str] = mapped_column(String(64))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)  # a booth's repeats
     size_bytes: Mapped[int] = mapped_column(Integer)
     audio_key: Mapped[str | None] = mapped_column(String(300))
     config_version: Mapped[int] = mapped_column(Integer, default=0)
@@ -136,10 +136,11 @@ class Clip(Base):
     redactions: Mapped[list[list[object]] | None] = mapped_column(JSON)
     published_text: Mapped[str | None] = mapped_column(Text)  # frozen at approval
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    # Stems of `text` and of `published_text` (ingest.language.words), kept by a flush hook: what
-    # planners' and the public's searches match, so a public search never finds a clip by
-    # a word that was redacted.
+    # Stems (ingest.language.words) of `text` (moderators' and admins' searches), of `text`
+    # redacted as the moderator chose (planners') and of `published_text` (the public's),
+    # kept by a flush hook: nobody finds a clip by a word hidden from them.
     search_terms: Mapped[str | None] = mapped_column(Text)
+    redacted_terms: Mapped[str | None] = mapped_column(Text)
     published_terms: Mapped[str | None] = mapped_column(Text)
     raw_text_purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     receipt_hash: Mapped[str | None] = mapped_column(String(64), index=True)

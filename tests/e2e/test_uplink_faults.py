@@ -191,3 +191,43 @@ def test_ingest_killed_mid_stream_loses_nothing_and_stores_nothing_twice(
         ingest.stop()
     assert len(made) == 6
     assert sorted(stored) == sorted(made)  # lost = 0, stored twice = 0
+
+
+def test_a_booth_refused_as_too_fast_keeps_its_clips_and_backs_off(
+    broker: Mosquitto, tmp_path: Path, speech_wav: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ingest takes one clip at once and then one every 4 s from a booth; the booth makes
+    three calls in a row. The clips refused `rate_limited` stay in the spool (none is
+    quarantined) and arrive after the booth's pauses (shortened here from 20 s)."""
+    from booth import uplink
+    from ingest.service import IngestService
+    from tests.integration.conftest import ingest_settings, register
+
+    monkeypatch.setattr(uplink, "BACKOFF_FIRST_S", 0.5)
+    monkeypatch.setattr(uplink, "BACKOFF_MAX_S", 4.0)
+    settings = ingest_settings(
+        broker,
+        tmp_path / "ingest",
+        booth_clips_per_minute=15,
+        booth_clip_burst=1,
+        duplicate_audio_s=0,  # the calls say the same words
+    )
+    ingest = IngestService(settings, transcribe=False)
+    ingest.start()
+    try:
+        assert ingest.receiver is not None and ingest.receiver.connected.wait(10)
+        register(ingest, BOOTH)
+        with simulated_booth(broker, tmp_path) as booth:
+            assert booth.uplink.connected.wait(10)
+            for _ in range(3):
+                booth.place_call(CallScript(words(speech_wav)))
+            assert booth.agent.wait_idle_processing(30)
+            made = [str(c.clip_id) for c in booth.agent.processor.recent]
+            assert booth.uplink.wait_until_empty(60)
+            counts = Counter(booth.uplink.counts)
+            quarantined = booth.spool.quarantined()
+        stored = stored_ids(ingest)
+    finally:
+        ingest.stop()
+    assert counts["deferred"] >= 1 and counts["rejected"] == 0 and quarantined == [], counts
+    assert sorted(stored) == sorted(made) and len(made) == 3

@@ -251,3 +251,137 @@ def test_a_bridge_login_and_its_config_for_an_edge_broker(
     impostor = Client(broker, "edge-north", secret, "ingest-1")
     assert not impostor.accepted
     impostor.close()
+
+
+@pytest.fixture
+def admin_env(broker: Mosquitto, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    admin_secret = tmp_path / "admin-password"
+    admin_secret.write_text(broker.admin_password)
+    monkeypatch.setenv("INGEST_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("INGEST_BROKER_ADMIN_URL", f"mqtt://{ADMIN}@127.0.0.1:{broker.port}")
+    monkeypatch.setenv("INGEST_BROKER_ADMIN_PASSWORD_FILE", str(admin_secret))
+    monkeypatch.setenv("INGEST_BOOTH_MQTT_URL", f"mqtt://127.0.0.1:{broker.port}")
+    return tmp_path / "bundle"
+
+
+def registered(capsys: pytest.CaptureFixture[str]) -> list[str]:
+    capsys.readouterr()
+    assert cli.main(["booth", "list"]) == 0
+    return [line.split("\t")[0] for line in capsys.readouterr().out.splitlines() if line]
+
+
+def test_registry_and_broker_change_together_or_not_at_all(
+    broker: Mosquitto,
+    admin_env: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A failure injected between the registry step and the broker step leaves both as
+    they were; the same command run again finishes the job."""
+    from ingest.fleet.broker_admin import BrokerAdmin, BrokerAdminError
+
+    bundle = admin_env
+    add = ["booth", "add", "booth-8", "--neighborhood", "viby", "--bundle", str(bundle)]
+
+    # add: the login is made, then the step after it fails: the login is taken back.
+    made = BrokerAdmin.add_booth
+
+    def made_then_fail(self: BrokerAdmin, booth_id: str, password: str) -> None:
+        made(self, booth_id, password)
+        raise BrokerAdminError("injected failure after the login was made")
+
+    monkeypatch.setattr(BrokerAdmin, "add_booth", made_then_fail)
+    assert cli.main(add) == 1
+    assert "injected" in capsys.readouterr().err
+    assert "booth-8" not in registered(capsys)
+    assert not check_broker(booth_settings(bundle)).ok  # no login left behind
+    monkeypatch.setattr(BrokerAdmin, "add_booth", made)
+    assert cli.main(add) == 0
+    assert registered(capsys) == ["booth-8"] and check_broker(booth_settings(bundle)).ok
+
+    # add again: nothing changes, not even the bundle's password or the neighborhood.
+    secret = (bundle / "broker-password").read_text()
+    again = ["booth", "add", "booth-8", "--neighborhood", "aarhus-c", "--bundle", str(bundle)]
+    assert cli.main(again) == 1 and "use rotate" in capsys.readouterr().err
+    assert (bundle / "broker-password").read_text() == secret
+    capsys.readouterr()
+    cli.main(["booth", "list"])
+    assert "booth-8\tviby" in capsys.readouterr().out
+    assert check_broker(booth_settings(bundle)).ok
+
+    # remove: the broker refuses: the booth stays registered and keeps its login.
+    def refuse(self: BrokerAdmin, booth_id: str) -> bool:
+        raise BrokerAdminError("injected: the broker refused")
+
+    revoke = BrokerAdmin.revoke
+    monkeypatch.setattr(BrokerAdmin, "revoke", refuse)
+    assert cli.main(["booth", "remove", "booth-8"]) == 1
+    assert registered(capsys) == ["booth-8"] and check_broker(booth_settings(bundle)).ok
+    monkeypatch.setattr(BrokerAdmin, "revoke", revoke)
+    assert cli.main(["booth", "remove", "booth-8"]) == 0
+    assert registered(capsys) == [] and not check_broker(booth_settings(bundle)).ok
+    assert cli.main(["booth", "remove", "booth-8"]) == 0  # idempotent
+    assert "already gone" in capsys.readouterr().out
+
+    # revoke needs no registry entry: a login left without one is still locked out.
+    from ingest.fleet.enrolment import broker_admin
+    from ingest.settings import IngestSettings
+
+    admin = broker_admin(IngestSettings())
+    assert admin is not None
+    with admin:
+        admin.add_booth("booth-ghost", "a-password-nobody-registered")
+    assert Client(broker, "booth-ghost", "a-password-nobody-registered", "booth-ghost").accepted
+    assert cli.main(["booth", "revoke", "booth-ghost"]) == 0
+    assert "revoked" in capsys.readouterr().out
+    assert not Client(broker, "booth-ghost", "a-password-nobody-registered", "booth-ghost").accepted
+
+
+def test_removing_a_booth_through_the_api_revokes_its_login(
+    broker: Mosquitto, admin_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from ingest.http.app import create_app
+    from ingest.roles import Role
+    from ingest.settings import IngestSettings
+    from ingest.store.tokens import create_token
+
+    bundle = admin_env
+    add = ["booth", "add", "booth-8", "--neighborhood", "viby", "--bundle", str(bundle)]
+    assert cli.main(add) == 0
+    app = create_app(IngestSettings(), receive=False, transcribe=False)
+    with TestClient(app) as client:
+        with app.state.service.sessions.begin() as session:
+            headers = {"Authorization": f"Bearer {create_token(session, 'root', Role.ADMIN)}"}
+        connected = Client(
+            broker, "booth-8", (bundle / "broker-password").read_text().strip(), "booth-8"
+        )
+        assert connected.accepted
+        assert client.delete("/api/booths/booth-8", headers=headers).status_code == 204
+        assert connected.lost.wait(10), "the removed booth is still connected"
+        connected.close()
+        assert not check_broker(booth_settings(bundle)).ok
+        assert client.delete("/api/booths/booth-8", headers=headers).status_code == 404
+    assert registered(capsys) == []
+
+
+def test_the_dynsec_file_is_private_and_its_admin_password_generated_and_slow_to_guess(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from ingest.fleet.broker_admin import ADMIN_ITERATIONS
+
+    secret = tmp_path / "etc" / "admin-password"
+    monkeypatch.setenv("INGEST_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("INGEST_BROKER_ADMIN_PASSWORD_FILE", str(secret))
+    dynsec = tmp_path / "dn-dynsec.json"
+    assert cli.main(["broker", "dynsec-init", str(dynsec)]) == 0
+    password = secret.read_text().strip()
+    assert len(password) >= 24 and password not in capsys.readouterr().out
+    for path in (dynsec, secret):
+        assert path.stat().st_mode & 0o777 == 0o600, path
+    (admin,) = json.loads(dynsec.read_text())["clients"]
+    assert admin["username"] == ADMIN and admin["iterations"] == ADMIN_ITERATIONS >= 210_000
+    assert cli.main(["broker", "dynsec-init", str(dynsec)]) == 1  # never overwritten

@@ -2,16 +2,19 @@
 running, and good clips keep flowing."""
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import numpy as np
 import pytest
 from paho.mqtt.properties import Properties
 from sqlalchemy import func, select
 
+from ingest.receive.limits import BoothBuckets
 from ingest.service import IngestService
+from ingest.settings import IngestSettings
 from ingest.store.models import Clip, ClipStatus, Rejection
 from shared.clip import FLAC, ClipMeta, sha256_hex
 from shared.messages import AckStatus
@@ -19,7 +22,7 @@ from shared.mqtt import clip_properties
 from tests.conftest import BOOTH
 from tests.integration.conftest import ingest_settings, register
 from tests.support.broker import Mosquitto
-from tests.support.clips import encode_file, meta_for, properties_from
+from tests.support.clips import encode_file, encode_samples, meta_for, properties_from
 from tests.support.mqtt import RawBooth
 from tests.support.waiting import wait_until
 
@@ -245,3 +248,107 @@ def test_two_receivers_share_the_clips_and_store_each_once(
     assert len({ack.clip_id for ack in acks}) == 40 and rows == 40
     shares = [s.receiver.received for s in (first, second) if s.receiver is not None]
     assert sum(shares) == 40 and min(shares) > 0, f"the broker did not share the load: {shares}"
+
+
+@pytest.fixture
+def limited(broker: Mosquitto, tmp_path: Path) -> Iterator[IngestService]:
+    """Ingest with the per-booth limits at their defaults (the test suite turns them off
+    everywhere else: tests/conftest.py)."""
+    defaults = IngestSettings.model_fields
+    settings = ingest_settings(
+        broker,
+        tmp_path / "limited",
+        booth_clips_per_minute=defaults["booth_clips_per_minute"].default,
+        booth_clip_burst=defaults["booth_clip_burst"].default,
+        duplicate_audio_s=defaults["duplicate_audio_s"].default,
+        open_themes=defaults["open_themes"].default,
+        default_theme="parks",  # what tests.support.clips.meta_for sends
+    )
+    assert (settings.booth_clip_burst, settings.duplicate_audio_s) == (10, 86_400)
+    service = IngestService(settings, transcribe=False)
+    service.start()
+    assert service.receiver is not None and service.receiver.connected.wait(10)
+    register(service, BOOTH)
+    yield service
+    service.stop()
+
+
+def noise_clip(seed: int) -> tuple[bytes, int]:
+    """Half a second of distinct audio: each seed a different recording."""
+    samples = np.random.default_rng(seed).integers(-3000, 3000, 8000, dtype=np.int16)
+    return encode_samples(samples)
+
+
+def stored_count(service: IngestService) -> int:
+    with service.sessions() as session:
+        return int(session.scalar(select(func.count()).select_from(Clip)) or 0)
+
+
+def test_a_flooding_booth_is_refused_past_its_burst(
+    broker: Mosquitto, limited: IngestService
+) -> None:
+    acks = []
+    with RawBooth(broker.url(BOOTH), BOOTH) as booth:
+        for seed in range(15):
+            payload, ms = noise_clip(seed)
+            booth.publish(payload, props(meta_for(payload, BOOTH, ms)))
+            acks.append(booth.next_ack())
+    outcomes = [(a.status, a.reason) for a in acks]
+    assert outcomes[:10] == [(AckStatus.STORED, None)] * 10
+    assert outcomes[10:] == [(AckStatus.REJECTED, "rate_limited")] * 5
+    assert stored_count(limited) == 10
+    with limited.sessions() as session:  # a flood leaves no rows behind either
+        assert session.scalar(select(func.count()).select_from(Rejection)) == 0
+
+
+def test_the_same_audio_under_new_ids_is_stored_once(
+    broker: Mosquitto, limited: IngestService
+) -> None:
+    payload, ms = noise_clip(1)
+    first = meta_for(payload, BOOTH, ms)
+    with RawBooth(broker.url(BOOTH), BOOTH) as booth:
+        booth.publish(payload, props(first))
+        assert booth.next_ack().reason is None
+        for _ in range(5):
+            copy = meta_for(payload, BOOTH, ms)
+            booth.publish(payload, props(copy))
+            ack = booth.next_ack()
+            assert (ack.status, ack.clip_id, ack.reason) == (
+                AckStatus.STORED,  # the booth may forget it: ingest holds the audio
+                copy.clip_id,
+                "duplicate",
+            )
+            assert str(first.clip_id) in (ack.detail or "")
+    assert stored_count(limited) == 1
+
+
+def test_the_token_bucket_refills_at_its_rate() -> None:
+    """A fake clock: the bucket's arithmetic, not the wall clock."""
+    now = [0.0]
+    buckets = BoothBuckets(per_minute=3, burst=2, clock=lambda: now[0])
+    assert [buckets.take("a") for _ in range(3)] == [True, True, False]
+    assert buckets.take("b")  # each booth its own bucket
+    assert buckets.wait_s("a") == pytest.approx(20.0)
+    now[0] = 19.0
+    assert not buckets.take("a")
+    now[0] = 20.5
+    assert buckets.take("a") and not buckets.take("a")
+    now[0] = 1000.0  # a long quiet spell refills only up to the burst
+    assert [buckets.take("a") for _ in range(3)] == [True, True, False]
+
+
+def test_before_the_first_theme_only_the_default_theme_is_taken(
+    broker: Mosquitto, limited: IngestService
+) -> None:
+    default = limited.settings.default_theme
+    outcomes = {}
+    with RawBooth(broker.url(BOOTH), BOOTH) as booth:
+        for seed, theme in enumerate(("made-up", default)):
+            payload, ms = noise_clip(100 + seed)
+            booth.publish(payload, props(meta_for(payload, BOOTH, ms, theme=theme)))
+            ack = booth.next_ack()
+            outcomes[theme] = (ack.status, ack.reason)
+    assert outcomes == {
+        "made-up": (AckStatus.REJECTED, "unknown_theme"),
+        default: (AckStatus.STORED, None),
+    }

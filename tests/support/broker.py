@@ -10,7 +10,7 @@ import socket
 import subprocess
 from pathlib import Path
 
-from ingest.fleet.broker_admin import INGEST_CLIENT, BrokerAdmin
+from ingest.fleet.broker_admin import INGEST_CLIENT, BrokerAdmin, init_dynsec
 from shared.broker import BrokerAddress
 from tests.support.waiting import wait_until
 
@@ -122,11 +122,7 @@ class Mosquitto:
         dynsec = self.workdir / "dn-dynsec.json"
         first = not dynsec.exists()
         if first:
-            subprocess.run(
-                ["mosquitto_ctrl", "dynsec", "init", str(dynsec), ADMIN, self.admin_password],
-                check=True,
-                capture_output=True,
-            )
+            init_dynsec(dynsec, ADMIN, self.admin_password)
         if self.tls and not self.ca_file.exists():
             self._make_certificates()
         (self.workdir / "mosquitto.conf").write_text(self.config())

@@ -7,6 +7,7 @@ from fastapi import APIRouter, HTTPException, Response
 from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 
+from ingest.fleet.enrolment import BrokerAdminError, Enrolment
 from ingest.http.deps import AUTH_ERRORS, Admin, FleetReader, ServiceDep, SessionDep
 from ingest.http.params import BoothId
 from ingest.http.schemas import utc_or_none
@@ -146,12 +147,23 @@ def update_booth(
     return BoothOut.of(booth)
 
 
-@router.delete("/{booth_id}", status_code=204, responses=NOT_FOUND)
-def remove_booth(booth_id: BoothId, session: SessionDep, _who: Admin) -> Response:
-    """Its clips stay; new clips from it are rejected as `unknown_booth`."""
-    booth = session.get(Booth, booth_id)
-    if booth is None:
+@router.delete(
+    "/{booth_id}",
+    status_code=204,
+    responses={
+        404: {"description": "no such booth, and no broker login of that name"},
+        502: {"description": "the broker refused or was unreachable; nothing changed"},
+    },
+)
+def remove_booth(booth_id: BoothId, service: ServiceDep, _who: Admin) -> Response:
+    """Drop it from the registry and revoke its broker login (with INGEST_BROKER_ADMIN_URL
+    set), both or neither. Its clips stay; new clips from it are rejected as
+    `unknown_booth`."""
+    try:
+        with Enrolment.connect(service.sessions, service.settings) as enrolment:
+            removed = enrolment.remove(booth_id)
+    except (BrokerAdminError, ProtocolError) as exc:
+        raise HTTPException(502, f"nothing changed: {exc}") from exc
+    if not removed.registered and not removed.login:
         raise HTTPException(404, "no such booth")
-    session.delete(booth)
-    session.commit()
     return Response(status_code=204)

@@ -7,7 +7,14 @@ from fastapi import APIRouter, Header, HTTPException, Query, Response
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
-from ingest.http.deps import AUTH_ERRORS, Moderator, Reader, ServiceDep, SessionDep
+from ingest.http.deps import (
+    AUTH_ERRORS,
+    CursorKey,
+    Moderator,
+    Reader,
+    ServiceDep,
+    SessionDep,
+)
 from ingest.http.params import ClipId, Cursor, Filters
 from ingest.http.schemas import (
     ClipDetail,
@@ -91,6 +98,7 @@ def _tagged(response: Response, clip: Clip) -> None:
 @router.get("", response_model=ClipPage, responses={400: {"description": "bad cursor"}})
 def list_clips(
     session: SessionDep,
+    key: CursorKey,
     who: Reader,
     where: Filters,
     order: Order = "newest",
@@ -98,7 +106,14 @@ def list_clips(
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> ClipPage:
     """Clips matching every filter given; pass `next_cursor` back as `cursor` for more."""
-    page, next_cursor = page_of(session, where.apply(select(Clip), session), order, cursor, limit)
+    page, next_cursor = page_of(
+        session,
+        where.apply(select(Clip), session, reading="raw" if who.searches_raw else "redacted"),
+        order,
+        cursor,
+        limit,
+        key,
+    )
     return ClipPage(items=[ClipOut.of(c, who.is_admin) for c in page], next_cursor=next_cursor)
 
 
@@ -204,7 +219,7 @@ def transcript_history(clip_id: ClipId, session: SessionDep, who: Reader) -> lis
         .where(TranscriptVersion.clip_id == clip.id)
         .order_by(TranscriptVersion.id)
     )
-    return [VersionOut.of(v, who.is_admin) for v in versions]
+    return [VersionOut.of(v, who.is_admin, clip) for v in versions]
 
 
 @router.get("/{clip_id}/review", response_model=ReviewOut, responses=NOT_FOUND)
@@ -212,8 +227,11 @@ def get_review(
     clip_id: ClipId, session: SessionDep, who: Moderator, response: Response
 ) -> ReviewOut:
     """The raw transcript with its personal data marked, the text approval publishes, and
-    the possible names left visible (`suspects`, `suspect_count`) for the moderator to check."""
+    the possible names left visible (`suspects`, `suspect_count`) for the moderator to check.
+    Audited: it is a read of the raw text."""
     clip = _clip(session, clip_id)
+    record(session, who, "read_raw", clip.id)
+    session.commit()
     _tagged(response, clip)
     return ReviewOut.of(clip, review(clip))
 

@@ -84,13 +84,19 @@ def export(
 ) -> StreamingResponse:
     if (include == "all" or raw) and not who.is_admin:
         raise HTTPException(403, "only admins may export unapproved clips or raw text")
-    record(session, who, "export", None, {"format": format, "include": include, "raw": raw})
+    detail: dict[str, object] = {
+        "format": format,
+        "include": include,
+        "raw": raw,
+        "filters": where.given(),
+    }
+    record(session, who, "export", None, detail)
     session.commit()
 
     def rows() -> Iterator[dict[str, Any]]:
         # A session of its own: the stream outlives the request's dependencies.
         with service.sessions() as session:
-            query = where.apply(select(Clip), session)
+            query = where.apply(select(Clip), session, reading="raw" if raw else "redacted")
             if include == "approved":
                 query = query.where(Clip.moderation == Moderation.APPROVED)
             for clip in session.scalars(ordered(query, "oldest").execution_options(yield_per=500)):

@@ -9,7 +9,7 @@ import csv
 import io
 import json
 import xml.etree.ElementTree as ET
-from datetime import UTC, datetime
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Request, Response
@@ -20,7 +20,6 @@ from ingest.city_time import city_day
 from ingest.http.deps import SessionDep
 from ingest.http.params import SlugFilter
 from ingest.http.routes.export import spreadsheet_safe
-from ingest.http.schemas import utc
 from ingest.store.models import Clip
 from ingest.store.queries import ordered, readable_by_public
 from shared.topics import SLUG_PATTERN
@@ -111,8 +110,8 @@ def feed(
     _text(root, "title", f"Digitalt Nabolag: {label} {slug}")
     _text(root, "id", f"{base}/public/feeds/{kind}/{slug}.atom")
     _text(root, "rights", LICENSE_LINE)
-    updated = max((utc(c.published_at or c.recorded_at) for c in clips), default=None)
-    _text(root, "updated", (updated or datetime(2026, 1, 1, tzinfo=UTC)).isoformat())
+    updated = max((_day_of(c) for c in clips), default=date(2026, 1, 1))
+    _text(root, "updated", _atom_day(updated))
     ET.SubElement(root, f"{{{ATOM}}}link", {"rel": "self", "href": f"{base}{request.url.path}"})
     ET.SubElement(root, f"{{{ATOM}}}link", {"rel": "alternate", "href": f"{base}/"})
     author = ET.SubElement(root, f"{{{ATOM}}}author")
@@ -122,12 +121,23 @@ def feed(
         text = clip.published_text or ""
         _text(entry, "id", f"urn:uuid:{clip.id}")
         _text(entry, "title", _title(text))
-        _text(entry, "updated", utc(clip.published_at or clip.recorded_at).isoformat())
+        _text(entry, "updated", _atom_day(_day_of(clip)))
         _text(entry, "content", text).set("type", "text")
         ET.SubElement(entry, f"{{{ATOM}}}category", {"term": clip.theme})
         ET.SubElement(entry, f"{{{ATOM}}}category", {"term": clip.neighborhood})
     body = ET.tostring(root, encoding="utf-8", xml_declaration=True)
     return Response(body, media_type="application/atom+xml; charset=utf-8")
+
+
+def _day_of(clip: Clip) -> date:
+    """The day a message was published (recorded, if older): the day only, as everywhere
+    public; an exact approval time would date the call."""
+    return city_day(clip.published_at or clip.recorded_at)
+
+
+def _atom_day(day: date) -> str:
+    # Atom dates are RFC 3339 date-times; midnight (UTC) says "that day" and nothing more.
+    return f"{day.isoformat()}T00:00:00Z"
 
 
 def _text(parent: ET.Element, tag: str, text: str) -> ET.Element:

@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session
 
 from ingest.city_time import city_day
 from ingest.city_time import today as city_today
-from ingest.http.deps import SessionDep
+from ingest.http.deps import CursorKey, SessionDep
 from ingest.http.params import Cursor, SlugFilter, Words
+from ingest.http.schemas import NextCursor
 from ingest.language.words import rank_words
 from ingest.publish import charts
 from ingest.store.models import Booth, Clip, Theme, WeekCount, WordCount
@@ -45,7 +46,7 @@ class PublicClip(BaseModel):
 
 class PublicPage(BaseModel):
     items: list[PublicClip]
-    next_cursor: str | None
+    next_cursor: NextCursor
 
 
 class PublicCount(BaseModel):
@@ -81,6 +82,7 @@ class PublicTheme(BaseModel):
 @router.get("/clips", response_model=PublicPage, responses={400: {"description": "bad cursor"}})
 def public_clips(
     session: SessionDep,
+    key: CursorKey,
     neighborhood: SlugFilter = None,
     theme: SlugFilter = None,
     order: Order = "newest",
@@ -91,7 +93,7 @@ def public_clips(
     """Approved messages, as approved; `q` searches their published words (Danish and
     English forms: "cykel" finds cyklen, cykler, cykelsti)."""
     query = readable_by_public(select(Clip), session, neighborhood, theme, q)
-    page, next_cursor = page_of(session, query, order, cursor, limit)
+    page, next_cursor = page_of(session, query, order, cursor, limit, key)
     items = [
         PublicClip(
             id=c.id,

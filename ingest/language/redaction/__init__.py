@@ -6,6 +6,23 @@ The spans are what a moderator sees highlighted in the raw text and may add to o
 `apply` turns the raw text and its spans into the text that is published.
 """
 
+from ingest.language.redaction.chosen import (
+    chosen_spans,
+    redact_like,
+    redacted_as_chosen,
+    spans_like,
+)
 from ingest.language.redaction.spans import Kind, Span, apply, find_spans, find_suspects, redact
 
-__all__ = ["Kind", "Span", "apply", "find_spans", "find_suspects", "redact"]
+__all__ = [
+    "Kind",
+    "Span",
+    "apply",
+    "chosen_spans",
+    "find_spans",
+    "find_suspects",
+    "redact",
+    "redact_like",
+    "redacted_as_chosen",
+    "spans_like",
+]
