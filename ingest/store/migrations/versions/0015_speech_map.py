@@ -1,14 +1,14 @@
 """clips: the speech map a booth sends (where its VAD heard speech), nullable
 
 Revision ID: 0015
-Revises: 0010
+Revises: 0013
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0015"
-down_revision = "0010"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
