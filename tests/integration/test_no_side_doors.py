@@ -194,7 +194,7 @@ def test_the_service_keeps_its_files_to_itself_under_a_lax_umask(
         register(service, BOOTH)
         payload, ms = encode_file(speech_wav)
         meta = meta_for(payload, BOOTH, ms)
-        inbound = InboundClip(Topics().booth(BOOTH, Channel.CLIPS), payload, meta.to_properties())
+        inbound = InboundClip(Topics().booth(BOOTH, Channel.CLIPS), payload, meta.to_dict())
         assert service.intake.accept(inbound).status == "stored"
         service.engine.dispose()
     finally:
@@ -239,7 +239,7 @@ def test_raw_transcripts_are_reduced_to_their_redacted_text_after_180_days(
     ids = {}
     for name, days in ages.items():
         meta = meta_for(payload, BOOTH, ms)
-        inbound = InboundClip(Topics().booth(BOOTH, Channel.CLIPS), payload, meta.to_properties())
+        inbound = InboundClip(Topics().booth(BOOTH, Channel.CLIPS), payload, meta.to_dict())
         assert service.intake.accept(inbound).status == "stored"
         ids[name] = str(meta.clip_id)
         with service.sessions.begin() as session:

@@ -55,9 +55,10 @@ def find_suspects(text: str, spans: list[Span]) -> list[Span]:
 
 
 def merge(spans: list[Span]) -> list[Span]:
-    """Overlapping spans become one, of the kind that starts first."""
+    """Overlapping spans become one, of the kind that starts first; of two that start
+    together, the longer's (a first name inside an e-mail address is an e-mail)."""
     merged: list[Span] = []
-    for span in sorted(spans):
+    for span in sorted(spans, key=lambda s: (s.start, -s.end)):
         if merged and span.start < merged[-1].end:
             last = merged[-1]
             merged[-1] = Span(last.start, max(last.end, span.end), last.kind)
