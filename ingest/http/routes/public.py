@@ -7,14 +7,14 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import and_, func, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from ingest.city_time import city_day
 from ingest.city_time import today as city_today
 from ingest.http.deps import SessionDep
 from ingest.http.params import Cursor, SlugFilter, Words
-from ingest.language.words import rank_words
+from ingest.language.words import LANGUAGES, ignored, rank_words
 from ingest.publish import charts
 from ingest.store.models import Booth, Clip, Theme, WeekCount, WordCount
 from ingest.store.queries import AnySelect, Order, page_of, readable_by_public
@@ -179,10 +179,18 @@ def public_words(
 ) -> list[PublicWord]:
     """The words used most in published messages, stop words and fillers left out; read
     from counts kept as clips are approved (ingest.publish.aggregates)."""
-    # The stems used most, then the forms of just those stems.
+    # The stems used most, then the forms of just those stems. Counts kept before a word
+    # joined the stop words stay in the table: left out here, so the list can grow.
     total = func.sum(WordCount.uses)
+    counted = or_(
+        *(
+            and_(WordCount.language == lang, WordCount.form.not_in(sorted(ignored(lang))))
+            for lang in LANGUAGES
+        )
+    )
     stems = session.execute(
         scoped(select(WordCount.language, WordCount.stem), WordCount, neighborhood, theme)
+        .where(counted)
         .group_by(WordCount.language, WordCount.stem)
         .having(total > 0)
         .order_by(total.desc(), WordCount.language, WordCount.stem)
@@ -198,6 +206,7 @@ def public_words(
             theme,
         )
         .where(tuple_(WordCount.language, WordCount.stem).in_([tuple(s) for s in stems]))
+        .where(counted)
         .group_by(WordCount.language, WordCount.stem, WordCount.form)
     ).all()
     ranked = rank_words((((lang, stem, form), uses) for lang, stem, form, uses in forms), limit)
