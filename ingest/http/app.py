@@ -21,6 +21,7 @@ from ingest.http.routes import (
     export,
     health,
     me,
+    neighborhoods,
     open_data,
     public,
     stats,
@@ -93,11 +94,8 @@ def create_app(
     for module in (health, me, clips, stats, export, themes, booths, admin, public, open_data):
         app.include_router(module.router)
     app.include_router(themes.prompts)
-
-    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def index() -> HTMLResponse:
-        """The public page: what each neighborhood said."""
-        return HTMLResponse((WEB / "public.html").read_text(encoding="utf-8"))
+    app.include_router(neighborhoods.router)
+    app.include_router(neighborhoods.pages)  # the public page, "/"
 
     @app.get("/web/pages.js", include_in_schema=False)
     def pages_script() -> Response:

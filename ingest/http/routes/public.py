@@ -16,6 +16,7 @@ from ingest.http.deps import SessionDep
 from ingest.http.params import Cursor, SlugFilter, Words
 from ingest.language.words import LANGUAGES, ignored, rank_words
 from ingest.publish import charts
+from ingest.publish.places import names
 from ingest.store.models import Booth, Clip, Theme, WeekCount, WordCount
 from ingest.store.queries import AnySelect, Order, page_of, readable_by_public
 
@@ -38,7 +39,10 @@ def scoped(
 class PublicClip(BaseModel):
     id: str
     neighborhood: str
+    neighborhood_name: str = Field(description='as people know it: "Rundhøj"')
     theme: str
+    theme_name: str = Field(description="the theme's title")
+    language: str | None = Field(description="the language spoken, as transcribed")
     recorded_on: date = Field(description="the day only")
     text: str = Field(description="as the moderator approved it, personal data hidden")
 
@@ -50,7 +54,9 @@ class PublicPage(BaseModel):
 
 class PublicCount(BaseModel):
     neighborhood: str
+    neighborhood_name: str
     theme: str
+    theme_name: str
     received: int = Field(description="spoken messages received, published or not")
     published: int = Field(description="messages a moderator approved for this site")
 
@@ -92,11 +98,15 @@ def public_clips(
     English forms: "cykel" finds cyklen, cykler, cykelsti)."""
     query = readable_by_public(select(Clip), session, neighborhood, theme, q)
     page, next_cursor = page_of(session, query, order, cursor, limit)
+    named = names(session)
     items = [
         PublicClip(
             id=c.id,
             neighborhood=c.neighborhood,
+            neighborhood_name=named.neighborhood(c.neighborhood),
             theme=c.theme,
+            theme_name=named.theme(c.theme),
+            language=c.language,
             recorded_on=city_day(c.recorded_at),
             text=c.published_text or "",
         )
@@ -113,8 +123,17 @@ def public_stats(
     trend by week; read from counts kept as clips change (ingest.publish.aggregates)."""
     by_place = _counted(session, [WeekCount.neighborhood, WeekCount.theme], neighborhood, theme)
     by_week = _weeks(session, neighborhood, theme)
+    named = names(session)
     counts = [
-        PublicCount(neighborhood=n, theme=t, received=r, published=p) for n, t, r, p in by_place
+        PublicCount(
+            neighborhood=n,
+            neighborhood_name=named.neighborhood(n),
+            theme=t,
+            theme_name=named.theme(t),
+            received=r,
+            published=p,
+        )
+        for n, t, r, p in by_place
     ]
     weeks = [PublicWeek(week=w, received=r, published=p) for w, r, p in by_week]
     return PublicStats(
