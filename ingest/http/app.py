@@ -24,6 +24,7 @@ from ingest.http.routes import (
     neighborhoods,
     open_data,
     public,
+    receipts,
     stats,
     themes,
 )
@@ -95,6 +96,7 @@ def create_app(
         app.include_router(module.router)
     app.include_router(themes.prompts)
     app.include_router(neighborhoods.router)
+    app.include_router(receipts.router)
     app.include_router(neighborhoods.pages)  # the public page, "/"
 
     @app.get("/web/pages.js", include_in_schema=False)
