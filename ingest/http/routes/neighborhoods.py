@@ -169,6 +169,7 @@ def public_page(
     tema: Annotated[str | None, Query(max_length=100)] = None,
     neighborhood: Annotated[str | None, Query(max_length=100)] = None,
     theme: Annotated[str | None, Query(max_length=100)] = None,
+    q: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:
     """The public page for all, one neighborhood (?bydel=) or one theme (?tema=); a name
     typed another way leads to its page, an unknown one to a 404 that says so in Danish."""
@@ -179,7 +180,7 @@ def public_page(
         return _not_found(
             session, typed_place if place is None else None, typed_theme if topic is None else None
         )
-    wanted = {"bydel": place, "tema": topic}
+    wanted = {"bydel": place, "tema": topic, "q": q}
     if (typed_place, typed_theme) != (place, topic) or neighborhood or theme:
         query = urlencode({k: v for k, v in wanted.items() if v})
         return RedirectResponse(f"/?{query}", status_code=307)
