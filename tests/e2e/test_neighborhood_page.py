@@ -162,6 +162,12 @@ def test_a_neighborhood_page_on_a_phone(
     # The theme's trend, a line a week, with the numbers in words.
     weeks = browser.find_elements(By.CSS_SELECTOR, f"{block} .weeks li")
     assert weeks and weeks[0].text.startswith("uge 45")
+    # The overall chart is drawn at a phone's width: its labels are not scaled down.
+    chart = browser.find_element(By.ID, "trend-img")
+    assert "size=narrow" in (chart.get_attribute("src") or "")
+    svg = httpx.get(chart.get_attribute("src") or "").text
+    drawn = re.search(r'viewBox="0 0 (\d+) \d+"', svg)
+    assert drawn and int(chart.get_attribute("clientWidth") or 0) >= 0.9 * int(drawn[1])
     fits(browser)
     assert serious_violations(browser, axe_source) == []
 

@@ -178,9 +178,11 @@ def weekly_chart(
     neighborhood: SlugFilter = None,
     theme: SlugFilter = None,
     lang: Literal["da", "en"] = "da",
+    size: charts.Size = "wide",
 ) -> Response:
-    """The trend of /public/stats as a bar chart (SVG, drawn here; no script runs in it)."""
-    svg = charts.weekly(_weeks(session, neighborhood, theme), lang)
+    """The trend of /public/stats as a bar chart (SVG, drawn here; no script runs in it);
+    `narrow` for a phone's width."""
+    svg = charts.weekly(_weeks(session, neighborhood, theme), lang, size)
     return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "no-cache"})
 
 
