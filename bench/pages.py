@@ -46,6 +46,7 @@ PAGES = {
         "/public/charts/weeks.svg?lang=da",
         "/public/words?limit=20",
         "/public/clips?limit=20",
+        "/public/neighborhoods",
     ],
     "theme": [
         "/?tema=parker",
@@ -59,9 +60,15 @@ PAGES = {
         "/?bydel=gellerup",
         "/public/themes",
         "/public/stats?neighborhood=gellerup",
-        "/public/charts/weeks.svg?lang=da&neighborhood=gellerup",
-        "/public/places?neighborhood=gellerup",
         "/public/words?limit=20&neighborhood=gellerup",
+        "/public/charts/weeks.svg?lang=da&neighborhood=gellerup&size=narrow",
+        "/public/neighborhoods/gellerup",
+        # each theme's block: its newest messages, its words, its weeks
+        *(
+            f"/public/{what}&neighborhood=gellerup&theme={theme}"
+            for theme in THEMES
+            for what in ("clips?limit=5", "words?limit=10", "stats?")
+        ),
         "/public/clips?limit=20&neighborhood=gellerup",
     ],
 }

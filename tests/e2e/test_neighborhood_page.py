@@ -5,6 +5,7 @@ Danish content marked as Danish in English mode, and no serious accessibility fa
 
 import hashlib
 import re
+import time
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -39,41 +40,48 @@ def said(n: int) -> str:
     return f"Besked {n}: " + ("flere træer på torvet" if n % 3 == 0 else "bussen kommer for sent")
 
 
+def message(n: int) -> Clip:
+    """The n-th message from Rundhøj's booth, approved as said."""
+    text, now = said(n), datetime.now(UTC)
+    return Clip(
+        id=str(uuid.uuid4()),
+        booth_id="booth-rundhoj",
+        neighborhood="rundhoj",
+        theme="groenne",
+        recorded_at=FIRST_DAY + timedelta(hours=6 * n),
+        received_at=now,
+        duration_ms=4000,
+        content_type="audio/ogg",
+        sha256=hashlib.sha256(text.encode()).hexdigest(),
+        size_bytes=1000,
+        status=ClipStatus.TRANSCRIBED,
+        text=text,
+        language="da",
+        moderation=Moderation.APPROVED,
+        published_text=text,
+        published_at=now,
+        receipt_hash=receipt_hash(RECEIPT) if n == MESSAGES else None,
+    )
+
+
+def stored(data: Path, *clips: Clip, booths: bool = False) -> None:
+    """Written as the service writes (its sessions keep the counts)."""
+    engine = make_engine(IngestSettings(data_dir=data).sqlalchemy_url)
+    migrate(engine)
+    with open_sessions(engine).begin() as session:
+        now = datetime.now(UTC)
+        if booths:
+            session.add(Booth(id="booth-rundhoj", neighborhood="rundhoj",
+                              location="Ved Rundhøj Torv", created_at=now))  # fmt: skip
+            session.add(Booth(id="booth-gellerup", neighborhood="gellerup", created_at=now))
+        session.add_all(clips)
+    engine.dispose()
+
+
 def seed(data: Path) -> None:
     """What the booths delivered and moderators approved: 25 messages from Rundhøj."""
     data.mkdir(parents=True)
-    engine = make_engine(IngestSettings(data_dir=data).sqlalchemy_url)
-    migrate(engine)
-    sessions = open_sessions(engine)
-    with sessions.begin() as session:
-        now = datetime.now(UTC)
-        session.add(Booth(id="booth-rundhoj", neighborhood="rundhoj", location="Ved Rundhøj Torv",
-                          created_at=now))  # fmt: skip
-        session.add(Booth(id="booth-viby", neighborhood="gellerup", created_at=now))
-        for n in range(1, MESSAGES + 1):
-            text = said(n)
-            session.add(
-                Clip(
-                    id=str(uuid.uuid4()),
-                    booth_id="booth-rundhoj",
-                    neighborhood="rundhoj",
-                    theme="groenne",
-                    recorded_at=FIRST_DAY + timedelta(hours=6 * n),
-                    received_at=now,
-                    duration_ms=4000,
-                    content_type="audio/ogg",
-                    sha256=hashlib.sha256(text.encode()).hexdigest(),
-                    size_bytes=1000,
-                    status=ClipStatus.TRANSCRIBED,
-                    text=text,
-                    language="da",
-                    moderation=Moderation.APPROVED,
-                    published_text=text,
-                    published_at=now,
-                    receipt_hash=receipt_hash(RECEIPT) if n == MESSAGES else None,
-                )
-            )
-    engine.dispose()
+    stored(data, *(message(n) for n in range(1, MESSAGES + 1)), booths=True)
 
 
 @pytest.fixture
@@ -215,6 +223,22 @@ def test_the_front_page_picks_a_neighborhood_and_a_caller_follows_a_message(
     assert "25 beskeder" in browser.find_element(By.ID, "picker").text
     fits(browser)
     assert serious_violations(browser, axe_source) == []
+
+    # The page looks again every 15 s: the list stays as it is (and nothing is read out)
+    # until a new message comes, which is then announced once.
+    wait_for_text(browser, "#quotes", said(MESSAGES))
+    assert browser.find_element(By.ID, "quotes").get_attribute("aria-live") is None
+    browser.execute_script("document.querySelector('#quotes blockquote').dataset.seen = 'yes'")
+    time.sleep(16)
+    first = browser.find_element(By.CSS_SELECTOR, "#quotes blockquote")
+    assert (
+        first.get_attribute("data-seen") == "yes" and browser.find_element(By.ID, "news").text == ""
+    )
+    stored(Path(site.env["INGEST_DATA_DIR"]), message(MESSAGES + 1))
+    WebDriverWait(browser, 30).until(
+        lambda d: d.find_element(By.ID, "news").get_attribute("textContent") == "1 ny besked."
+    )
+    assert said(MESSAGES + 1) in browser.find_element(By.ID, "quotes").text
 
     # "Hvad skete der med min besked?"
     browser.find_element(By.ID, "receipt-code").send_keys(RECEIPT)
