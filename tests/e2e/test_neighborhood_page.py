@@ -4,12 +4,18 @@ its name however typed, how to take part first, each theme's question and messag
 Danish content marked as Danish in English mode, and no serious accessibility fault."""
 
 import hashlib
+import http.server
 import re
+import struct
+import subprocess
+import threading
 import time
 import uuid
+import zlib
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import ClassVar
 
 import httpx
 import pytest
@@ -33,6 +39,7 @@ axe_source = test_pages.axe_source
 MESSAGES = 25  # more than the first page of 20: the 21st must be reachable
 FIRST_DAY = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)  # a Monday
 RECEIPT = "482913"
+CENTRE = {"lat": 56.1318, "lon": 10.1573}
 
 
 def said(n: int) -> str:
@@ -84,24 +91,89 @@ def seed(data: Path) -> None:
     stored(data, *(message(n) for n in range(1, MESSAGES + 1)), booths=True)
 
 
-@pytest.fixture
-def site(tmp_path: Path) -> Iterator[IngestProcess]:
+def serve(tmp_path: Path, **env: str) -> IngestProcess:
+    """`ingest api` over the seeded messages, with Rundhøj and its theme named."""
     data = tmp_path / "ingest"
     seed(data)
-    ingest = IngestProcess({"INGEST_DATA_DIR": str(data)}, tmp_path / "api.log", role="api")
+    env = {"INGEST_DATA_DIR": str(data), "INGEST_WEB_VENDOR_DIR": str(tmp_path / "none"), **env}
+    ingest = IngestProcess(env, tmp_path / "api.log", role="api")
     ingest.create_token("planner")
     ingest.start()
     api = httpx.Client(base_url=ingest.base_url, headers=ingest.headers, timeout=10)
     question = "Hvad mangler der af grønt i Rundhøj?"
     theme = {"slug": "groenne", "title": "Grønne områder", "question": question, "digit": "2"}
     assert api.post("/api/themes", json=theme).status_code == 201
-    named = {"name": "Rundhøj", "description": "Kvarteret omkring Rundhøj Torv."}
+    named = {"name": "Rundhøj", "description": "Kvarteret omkring Rundhøj Torv.", **CENTRE}
     assert api.put("/api/neighborhoods/rundhoj", json=named).status_code == 200
     api.close()
+    return ingest
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Iterator[IngestProcess]:
+    """No tile server set, no Leaflet built in: the booths as a list."""
+    ingest = serve(tmp_path)
     try:
         yield ingest
     finally:
         ingest.stop()
+
+
+class Tiles(http.server.BaseHTTPRequestHandler):
+    """A tile server on this machine: every tile one grey PNG, every request noted."""
+
+    asked: ClassVar[list[str]] = []
+
+    def do_GET(self) -> None:
+        Tiles.asked.append(self.path)
+        self.send_response(200)
+        self.send_header("Content-Type", "image/png")
+        self.send_header("Access-Control-Allow-Origin", "*")
+        self.end_headers()
+        self.wfile.write(GREY_TILE)
+
+    def log_message(self, *_args: object) -> None:
+        pass
+
+
+def png(width: int, height: int, grey: int) -> bytes:
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    rows = b"".join(b"\0" + bytes([grey]) * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
+GREY_TILE = png(256, 256, 200)
+
+
+@pytest.fixture
+def mapped_site(tmp_path: Path) -> Iterator[tuple[IngestProcess, str]]:
+    """A tile server set and Leaflet built in by the build step (from the npm registry)."""
+    vendor = tmp_path / "vendor"
+    script = Path(__file__).parents[2] / "deploy" / "tools" / "vendor-web.sh"
+    subprocess.run([str(script), str(vendor)], check=True, capture_output=True, timeout=300)
+    tiles = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Tiles)
+    threading.Thread(target=tiles.serve_forever, daemon=True).start()
+    origin = f"http://127.0.0.1:{tiles.server_address[1]}"
+    ingest = serve(
+        tmp_path,
+        INGEST_WEB_VENDOR_DIR=str(vendor),
+        INGEST_MAP_TILE_URL=f"{origin}/{{z}}/{{x}}/{{y}}.png",
+    )
+    try:
+        yield ingest, origin
+    finally:
+        ingest.stop()
+        tiles.shutdown()
+        tiles.server_close()
 
 
 def phone(browser: webdriver.Chrome) -> None:
@@ -268,5 +340,44 @@ def test_the_front_page_picks_a_neighborhood_and_a_caller_follows_a_message(
         .endswith("/?bydel=rundhoj")
     )
     assert httpx.get(f"{site.base_url}/?bydel=Viby").status_code == 404
+    fits(browser)
+    assert serious_violations(browser, axe_source) == []
+
+
+def requested(browser: webdriver.Chrome) -> set[str]:
+    """The origins every resource of the page came from."""
+    names = browser.execute_script(
+        "return performance.getEntriesByType('resource').map((e) => e.name)"
+    )
+    return {"/".join(name.split("/")[:3]) for name in names}
+
+
+def test_without_a_tile_server_the_booths_are_a_list_and_nothing_leaves_the_page(
+    site: IngestProcess, browser: webdriver.Chrome
+) -> None:
+    browser.get(f"{site.base_url}/?bydel=rundhoj")
+    wait_for_text(browser, "#places", "Ved Rundhøj Torv")
+    assert not browser.find_element(By.ID, "map").is_displayed()
+    assert browser.find_elements(By.CSS_SELECTOR, ".leaflet-container") == []
+    assert requested(browser) == {site.base_url}
+
+
+def test_a_map_of_the_neighborhood_from_the_city_tile_server(
+    mapped_site: tuple[IngestProcess, str], browser: webdriver.Chrome, axe_source: str
+) -> None:
+    site, tiles = mapped_site
+    phone(browser)
+    browser.get(f"{site.base_url}/?bydel=rundhoj")
+    WebDriverWait(browser, 20).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, "#map .leaflet-tile-loaded")
+    )
+    marker = browser.find_element(By.CSS_SELECTOR, "#map .leaflet-marker-icon")
+    assert marker.get_attribute("title") == "Rundhøj"
+    assert "Ved Rundhøj Torv" in browser.find_element(By.ID, "places").text  # the list stays
+    assert Tiles.asked and all(p.endswith(".png") for p in Tiles.asked)
+    assert requested(browser) == {site.base_url, tiles}  # Leaflet from the service itself
+    test_pages.ARTIFACTS.mkdir(exist_ok=True)
+    browser.execute_script("document.getElementById('map').scrollIntoView()")
+    browser.save_screenshot(str(test_pages.ARTIFACTS / "neighborhood-map-phone-da.png"))
     fits(browser)
     assert serious_violations(browser, axe_source) == []

@@ -6,7 +6,7 @@ import html
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from fastapi import APIRouter, HTTPException, Query
 from fastapi import Path as PathParam
@@ -16,10 +16,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ingest.city_time import today as city_today
-from ingest.http.deps import AUTH_ERRORS, Planner, Reader, SessionDep
+from ingest.http.deps import AUTH_ERRORS, Planner, Reader, ServiceDep, SessionDep
 from ingest.http.params import PRINTABLE_PATTERN
 from ingest.publish.places import Names, find_neighborhood, find_theme, names
 from ingest.review.audit import record
+from ingest.settings import IngestSettings
 from ingest.store.models import Booth, Neighborhood, Theme, WeekCount
 from shared.topics import SLUG_PATTERN
 
@@ -160,6 +161,31 @@ def public_neighborhood(name: Typed, session: SessionDep) -> NeighborhoodPage:
             AskedHere(slug=t.slug, title=t.title, question=t.question, digit=t.digit) for t in asked
         ],
     )
+
+
+class PublicMap(BaseModel):
+    tiles: str | None = Field(description="the tile URL template; null: show a list")
+    attribution: str
+    leaflet: bool = Field(description="whether Leaflet is served under /web/vendor/leaflet")
+
+
+@router.get("/public/map", response_model=PublicMap, tags=["public"])
+def public_map(service: ServiceDep) -> PublicMap:
+    """How the pages draw a neighborhood's map: with tiles from the city's tile server, or
+    (no server set, or Leaflet not built in) not at all, the booths then shown as a list."""
+    settings = service.settings
+    leaflet = (settings.web_vendor_dir / "leaflet" / "leaflet.js").is_file()
+    return PublicMap(
+        tiles=settings.map_tile_url, attribution=settings.map_attribution, leaflet=leaflet
+    )
+
+
+def tile_origins(settings: IngestSettings) -> tuple[str, ...]:
+    """Where map tiles come from, for the pages' Content-Security-Policy."""
+    if not settings.map_tile_url:
+        return ()
+    parts = urlsplit(settings.map_tile_url)
+    return (f"{parts.scheme}://{parts.netloc}".replace("{s}", "*"),)
 
 
 @pages.get("/", response_class=HTMLResponse, responses={404: {}})
