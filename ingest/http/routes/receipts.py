@@ -109,6 +109,8 @@ def _requests(session: Session, code_hash: str) -> list[ErasureRequest]:
 
 
 LOOKUP_ERRORS: dict[int | str, dict[str, object]] = {
+    400: {"description": "the request body is not valid JSON"},
+    413: {"description": "the request body is too large"},
     404: {"description": UNKNOWN},
     429: {"description": "too many lookups from this client in a minute"},
 }
@@ -198,7 +200,7 @@ def erasure_requests(session: SessionDep, _who: Admin) -> list[ErasureRequestOut
     responses={**AUTH_ERRORS, 404: {"description": "no such request"}},
 )
 def carry_out(
-    request_id: Annotated[int, PathParam(ge=1)],
+    request_id: Annotated[int, PathParam(ge=1, le=2**31 - 1)],
     session: SessionDep,
     service: ServiceDep,
     who: Admin,
