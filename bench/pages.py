@@ -63,12 +63,7 @@ PAGES = {
         "/public/words?limit=20&neighborhood=gellerup",
         "/public/charts/weeks.svg?lang=da&neighborhood=gellerup&size=narrow",
         "/public/neighborhoods/gellerup",
-        # each theme's block: its newest messages, its words, its weeks
-        *(
-            f"/public/{what}&neighborhood=gellerup&theme={theme}"
-            for theme in THEMES
-            for what in ("clips?limit=5", "words?limit=10", "stats?")
-        ),
+        "/public/neighborhoods/gellerup/themes",  # each theme's messages, words and weeks
         "/public/clips?limit=20&neighborhood=gellerup",
     ],
 }

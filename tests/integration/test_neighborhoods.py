@@ -120,3 +120,24 @@ def test_pages_announce_their_feeds(api: Api) -> None:
     place = api.client.get("/?bydel=rundhoj").text
     assert 'href="/public/feeds/neighborhood/rundhoj.atom"' in place
     assert "/public/feeds/neighborhood/gellerup.atom" not in place
+
+
+def test_a_neighborhood_page_gets_every_theme_in_one_answer(api: Api) -> None:
+    # (before any theme is managed: then a clip's theme must be one of them)
+    elsewhere = api.add_clip("Mere lys på stien", language="da", theme="lys")
+    moved_to(api, elsewhere, "rundhoj")
+    approve(api, elsewhere)
+    api.add_clip("Ikke godkendt endnu", language="da", theme="trafik")  # nothing published
+    clip = named_rundhoj(api)
+    themes = api.get("/public/neighborhoods/Rundhøj/themes", role=None)
+    assert [t["slug"] for t in themes] == ["groenne", "lys"]  # asked here first, then heard
+    green, light = themes
+    assert (green["title"], green["question"], green["digit"]) == (
+        "Grønne områder", "Hvad mangler?", "2",
+    )  # fmt: skip
+    assert [m["id"] for m in green["messages"]["items"]] == [clip]
+    assert green["messages"]["next_cursor"] is None
+    assert {w["word"] for w in green["words"]} == {"træer", "pladsen"}
+    assert sum(w["published"] for w in green["weeks"]) == 1
+    assert (light["title"], light["question"], light["digit"]) == ("lys", None, None)
+    assert api.client.get("/public/neighborhoods/viby/themes").status_code == 404

@@ -18,6 +18,14 @@ from sqlalchemy.orm import Session
 from ingest.city_time import today as city_today
 from ingest.http.deps import AUTH_ERRORS, Planner, Reader, ServiceDep, SessionDep
 from ingest.http.params import PRINTABLE_PATTERN
+from ingest.http.routes.public import (
+    PublicPage,
+    PublicWeek,
+    PublicWord,
+    public_clips,
+    public_stats,
+    public_words,
+)
 from ingest.publish.places import Names, find_neighborhood, find_theme, names
 from ingest.review.audit import record
 from ingest.settings import IngestSettings
@@ -161,6 +169,65 @@ def public_neighborhood(name: Typed, session: SessionDep) -> NeighborhoodPage:
             AskedHere(slug=t.slug, title=t.title, question=t.question, digit=t.digit) for t in asked
         ],
     )
+
+
+class ThemeHere(BaseModel):
+    """One theme on a neighborhood's page, all in one answer (a phone on a slow line makes
+    one request, not three per theme)."""
+
+    slug: str
+    title: str
+    question: str | None
+    digit: str | None = Field(description="the key to press for it here, if asked today")
+    we_did: str | None
+    messages: PublicPage = Field(description="the newest; `next_cursor` leads on (/public/clips)")
+    words: list[PublicWord]
+    weeks: list[PublicWeek]
+
+
+@router.get(
+    "/public/neighborhoods/{name}/themes",
+    response_model=list[ThemeHere],
+    tags=["public"],
+    responses={404: {"description": NOT_FOUND}},
+)
+def neighborhood_themes(
+    name: Typed,
+    session: SessionDep,
+    messages: Annotated[int, Query(ge=1, le=20)] = 5,
+    words: Annotated[int, Query(ge=1, le=20)] = 10,
+) -> list[ThemeHere]:
+    """Each theme asked here today or with messages published from here: its question,
+    newest messages, most used words and published messages week by week."""
+    page = public_neighborhood(name, session)
+    asked = {t.slug: t for t in page.themes}
+    heard = session.scalars(
+        select(WeekCount.theme)
+        .where(WeekCount.neighborhood == page.slug)
+        .group_by(WeekCount.theme)
+        .having(func.sum(WeekCount.published) > 0)
+        .order_by(WeekCount.theme)
+    )
+    slugs = [*asked, *(t for t in heard if t not in asked)]
+    named = names(session)
+    themes = {t.slug: t for t in session.scalars(select(Theme).where(Theme.slug.in_(slugs)))}
+    found = []
+    for slug in slugs:
+        theme = themes.get(slug)
+        stats = public_stats(session, page.slug, slug)
+        found.append(
+            ThemeHere(
+                slug=slug,
+                title=named.theme(slug),
+                question=theme.question if theme else None,
+                digit=asked[slug].digit if slug in asked else None,
+                we_did=theme.we_did if theme else None,
+                messages=public_clips(session, page.slug, slug, "newest", None, messages, None),
+                words=public_words(session, page.slug, slug, words),
+                weeks=stats.weeks,
+            )
+        )
+    return found
 
 
 class PublicMap(BaseModel):
