@@ -2,19 +2,20 @@
 No audio, no raw text, no booth, no time of day (with a known booth, a time can point at
 a caller)."""
 
+import itertools
 from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
-from sqlalchemy import and_, func, or_, select, tuple_
+from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session
 
 from ingest.city_time import city_day
 from ingest.city_time import today as city_today
 from ingest.http.deps import SessionDep
 from ingest.http.params import Cursor, SlugFilter, Words
-from ingest.language.words import LANGUAGES, ignored, rank_words
+from ingest.language.words import ignored, rank_words
 from ingest.publish import charts
 from ingest.publish.places import names
 from ingest.store.models import Booth, Clip, Theme, WeekCount, WordCount
@@ -200,37 +201,40 @@ def public_words(
 ) -> list[PublicWord]:
     """The words used most in published messages, stop words and fillers left out; read
     from counts kept as clips are approved (ingest.publish.aggregates)."""
-    # The stems used most, then the forms of just those stems. Counts kept before a word
-    # joined the stop words stay in the table: left out here, so the list can grow.
+    # The stems used most, then the forms of just those stems, in batches until `limit`
+    # stems have a form that counts. Counts kept before a word joined the stop words stay
+    # in the table: left out here (in Python: as a SQL NOT IN, its 300 words cost more to
+    # bind than the query took), so the list can grow.
     total = func.sum(WordCount.uses)
-    counted = or_(
-        *(
-            and_(WordCount.language == lang, WordCount.form.not_in(sorted(ignored(lang))))
-            for lang in LANGUAGES
-        )
-    )
-    stems = session.execute(
+    ranking = (
         scoped(select(WordCount.language, WordCount.stem), WordCount, neighborhood, theme)
-        .where(counted)
         .group_by(WordCount.language, WordCount.stem)
         .having(total > 0)
         .order_by(total.desc(), WordCount.language, WordCount.stem)
-        .limit(limit)
-    ).all()
-    if not stems:
-        return []
-    forms = session.execute(
-        scoped(
-            select(WordCount.language, WordCount.stem, WordCount.form, total),
-            WordCount,
-            neighborhood,
-            theme,
-        )
-        .where(tuple_(WordCount.language, WordCount.stem).in_([tuple(s) for s in stems]))
-        .where(counted)
-        .group_by(WordCount.language, WordCount.stem, WordCount.form)
-    ).all()
-    ranked = rank_words((((lang, stem, form), uses) for lang, stem, form, uses in forms), limit)
+    )
+    kept: list[tuple[tuple[str, str, str], int]] = []
+    counting: set[tuple[str, str]] = set()
+    batch = limit + 20
+    for offset in itertools.count(0, batch):
+        stems = session.execute(ranking.offset(offset).limit(batch)).all()
+        if stems:
+            forms = session.execute(
+                scoped(
+                    select(WordCount.language, WordCount.stem, WordCount.form, total),
+                    WordCount,
+                    neighborhood,
+                    theme,
+                )
+                .where(tuple_(WordCount.language, WordCount.stem).in_([tuple(s) for s in stems]))
+                .group_by(WordCount.language, WordCount.stem, WordCount.form)
+            ).all()
+            for lang, stem, form, uses in forms:
+                if uses > 0 and form not in ignored(lang):
+                    kept.append(((lang, stem, form), uses))
+                    counting.add((lang, stem))
+        if len(stems) < batch or len(counting) >= limit:
+            break
+    ranked = rank_words(kept, limit)
     return [PublicWord(word=word, count=count) for word, count in ranked]
 
 
