@@ -93,3 +93,17 @@ def test_top_words_leave_out_stop_words_number_words_and_cpr(api: Api) -> None:
     counted = {w["word"] for w in api.get("/public/words", role=None, theme="trafik")}
     assert not {"ved", "fordi", "bag", "fem", "cpr"} & counted
     assert "bussen" in counted
+
+
+def test_words_counted_before_they_joined_the_stop_words_are_left_out(api: Api) -> None:
+    from ingest.language.words import ignored
+    from ingest.store.models import WordCount
+
+    approve(api, api.add_clip("Bussen kommer aldrig til tiden", language="da", theme="trafik"))
+    old = sorted(ignored("da"))[:60]  # more than a batch, each used more than "bussen"
+    with api.service.sessions.begin() as session:
+        for word in old:
+            session.add(WordCount(neighborhood="gellerup", theme="trafik", language="da",
+                                  stem=word, form=word, uses=50))  # fmt: skip
+    shown = [w["word"] for w in api.get("/public/words", role=None, theme="trafik", limit=3)]
+    assert "bussen" in shown and not set(shown) & set(old)
