@@ -22,7 +22,9 @@ lint: venv
 bench: system-deps venv
 	$(BIN)/python -m bench
 
-web-vendor:
+web-vendor: ingest/http/web/vendor/leaflet/leaflet.js
+
+ingest/http/web/vendor/leaflet/leaflet.js: deploy/tools/vendor-web.sh
 	deploy/tools/vendor-web.sh
 
 system-deps:
