@@ -93,6 +93,9 @@ def test_top_words_leave_out_stop_words_number_words_and_cpr(api: Api) -> None:
     counted = {w["word"] for w in api.get("/public/words", role=None, theme="trafik")}
     assert not {"ved", "fordi", "bag", "fem", "cpr"} & counted
     assert "bussen" in counted
+    approve(api, api.add_clip("We need more buses at night", language="en", theme="trafik"))
+    languages = {w["word"]: w["language"] for w in api.get("/public/words", None, theme="trafik")}
+    assert languages["bussen"] == "da" and languages["buses"] == "en"  # for lang= on the page
 
 
 def test_words_counted_before_they_joined_the_stop_words_are_left_out(api: Api) -> None:

@@ -190,6 +190,7 @@ def weekly_chart(
 class PublicWord(BaseModel):
     word: str = Field(description="the form people used most")
     count: int = Field(description="uses of all its forms (cykel, cyklen, cykler)")
+    language: str = Field(description="the language it was counted in (da, en)")
 
 
 @router.get("/words", response_model=list[PublicWord])
@@ -235,7 +236,8 @@ def public_words(
         if len(stems) < batch or len(counting) >= limit:
             break
     ranked = rank_words(kept, limit)
-    return [PublicWord(word=word, count=count) for word, count in ranked]
+    language = {form: lang for (lang, _, form), _ in reversed(kept)}
+    return [PublicWord(word=w, count=n, language=language.get(w, "da")) for w, n in ranked]
 
 
 @router.get("/themes", response_model=list[PublicTheme])
