@@ -3,9 +3,9 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
 
-.PHONY: run test test-fast lint bench system-deps venv clean
+.PHONY: run test test-fast lint bench system-deps venv web-vendor clean
 
-run: system-deps venv
+run: system-deps venv web-vendor
 	deploy/run-local.sh
 
 test: system-deps venv
@@ -21,6 +21,11 @@ lint: venv
 
 bench: system-deps venv
 	$(BIN)/python -m bench
+
+web-vendor: ingest/http/web/vendor/leaflet/leaflet.js
+
+ingest/http/web/vendor/leaflet/leaflet.js: deploy/tools/vendor-web.sh
+	deploy/tools/vendor-web.sh
 
 system-deps:
 	@deploy/tools/system-deps.sh

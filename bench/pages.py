@@ -47,6 +47,7 @@ PAGES = {
         "/public/charts/weeks.svg?lang=da",
         "/public/words?limit=20",
         "/public/clips?limit=20",
+        "/public/neighborhoods",
     ],
     "theme": [
         "/?tema=parker",
@@ -60,9 +61,10 @@ PAGES = {
         "/?bydel=gellerup",
         "/public/themes",
         "/public/stats?neighborhood=gellerup",
-        "/public/charts/weeks.svg?lang=da&neighborhood=gellerup",
-        "/public/places?neighborhood=gellerup",
         "/public/words?limit=20&neighborhood=gellerup",
+        "/public/charts/weeks.svg?lang=da&neighborhood=gellerup&size=narrow",
+        "/public/neighborhoods/gellerup",
+        "/public/neighborhoods/gellerup/themes",  # each theme's messages, words and weeks
         "/public/clips?limit=20&neighborhood=gellerup",
     ],
 }

@@ -153,6 +153,20 @@ class IngestSettings(BaseSettings):
         "as cursor.key in the data directory when unset",
     )
     tick_s: float = 60.0
+    map_tile_url: str | None = Field(
+        default=None,
+        pattern=r"^https?://[^/\s]+/\S*\{z\}\S*$",
+        description="a tile server for the neighborhood maps, as Leaflet takes it "
+        "(https://tiles.example.dk/{z}/{x}/{y}.png); unset: no map, the booths as a list",
+    )
+    map_attribution: str = Field(
+        default="© OpenStreetMap", description="the tile server's required credit line"
+    )
+    web_vendor_dir: Path = Field(
+        default=Path(__file__).parent / "http" / "web" / "vendor",
+        description="third-party browser code, put there at build time "
+        "(deploy/tools/vendor-web.sh: Leaflet from npm); served under /web/vendor",
+    )
     time_zone: str = Field(
         default=DEFAULT_ZONE,
         description="the city's zone (IANA): where its days and weeks begin, in counts, "

@@ -9,6 +9,7 @@ from pathlib import Path
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.routing import APIRoute
+from fastapi.staticfiles import StaticFiles
 from starlette.routing import Match
 
 from ingest import __version__
@@ -21,8 +22,10 @@ from ingest.http.routes import (
     export,
     health,
     me,
+    neighborhoods,
     open_data,
     public,
+    receipts,
     stats,
     themes,
 )
@@ -87,17 +90,19 @@ def create_app(
         max_body_bytes=settings.max_request_bytes,
         upload_path=re.compile(r"/api/themes/[^/]+/prompt"),
         max_upload_bytes=settings.max_prompt_bytes,
-        csp=content_security_policy(sorted(WEB.glob("*.html"))),
+        csp=content_security_policy(
+            sorted(WEB.glob("*.html")), neighborhoods.tile_origins(settings)
+        ),
     )
 
     for module in (health, me, clips, stats, export, themes, booths, admin, public, open_data):
         app.include_router(module.router)
     app.include_router(themes.prompts)
-
-    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def index() -> HTMLResponse:
-        """The public page: what each neighborhood said."""
-        return HTMLResponse((WEB / "public.html").read_text(encoding="utf-8"))
+    app.include_router(neighborhoods.router)
+    app.include_router(receipts.router)
+    app.include_router(neighborhoods.pages)  # the public page, "/"
+    # Leaflet, put there at build time (deploy/tools/vendor-web.sh); absent, maps are lists.
+    app.mount("/web/vendor", StaticFiles(directory=settings.web_vendor_dir, check_dir=False))
 
     @app.get("/web/pages.js", include_in_schema=False)
     def pages_script() -> Response:

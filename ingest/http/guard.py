@@ -40,11 +40,13 @@ def inline_hashes(pages: list[Path], tag: str) -> list[str]:
     return sources
 
 
-def content_security_policy(pages: list[Path]) -> str:
+def content_security_policy(pages: list[Path], images: tuple[str, ...] = ()) -> str:
+    """`images`: other origins pictures may come from (the map's tile server)."""
     scripts = " ".join(["'self'", *inline_hashes(pages, "script")])
     styles = " ".join(["'self'", *inline_hashes(pages, "style")])
+    pictures = " ".join(["'self'", "data:", *images])
     return (
-        f"default-src 'self'; script-src {scripts}; style-src {styles}; img-src 'self' data:; "
+        f"default-src 'self'; script-src {scripts}; style-src {styles}; img-src {pictures}; "
         "media-src 'self' blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
         "form-action 'self'; frame-ancestors 'none'"
     )

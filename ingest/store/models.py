@@ -291,3 +291,30 @@ class WordCount(Base):
     stem: Mapped[str] = mapped_column(String(100), primary_key=True)
     form: Mapped[str] = mapped_column(String(100), primary_key=True)
     uses: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Neighborhood(Base):
+    """A neighborhood's name as people write it ("Rundhøj"), beside the slug booths and
+    clips carry ("rundhoj"); a neighborhood without a row is shown by its slug."""
+
+    __tablename__ = "neighborhoods"
+
+    slug: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ErasureRequest(Base):
+    """A caller asked, with their receipt code, for their message to be erased: kept for an
+    admin to carry out (the code itself is not kept, only its hash)."""
+
+    __tablename__ = "erasure_requests"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    receipt_hash: Mapped[str] = mapped_column(String(64), index=True)
+    clip_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

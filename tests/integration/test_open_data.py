@@ -29,16 +29,22 @@ def test_open_data_holds_published_redacted_messages_under_a_license(api: Api) -
     assert set(data["messages"][0]) == {
         "id",
         "neighborhood",
+        "neighborhood_name",
         "theme",
+        "theme_name",
         "recorded_on",
         "language",
         "text",
     }
 
-    text = api.client.get("/public/open-data.csv").text
-    first, rest = text.split("\r\n", 1)
-    assert first.startswith("# ") and "CC BY 4.0" in first  # the license line
-    rows = list(csv.DictReader(io.StringIO(rest)))
+    response = api.client.get("/public/open-data.csv")
+    assert "/public/datapackage.json" in response.headers["link"]
+    # Plain CSV, a header row first: the license is in the data package beside it.
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert list(rows[0]) == [
+        "id", "neighborhood", "neighborhood_name", "theme", "theme_name", "recorded_on",
+        "language", "text",
+    ]  # fmt: skip
     assert {r["id"] for r in rows} == {shown, formula}
     assert next(r for r in rows if r["id"] == formula)["text"].startswith("'=")  # not a formula
 
@@ -82,3 +88,20 @@ def test_what_the_city_did_is_shown_with_its_question(api: Api) -> None:
     assert shown["we_did"] == "Vi har sat nye gynger op i Gellerupparken." and not shown["live"]
     moderator = api.client.put("/api/themes/legepladser", json=did, headers=api.as_(Role.MODERATOR))
     assert moderator.status_code == 403
+
+
+def test_the_data_package_holds_the_license_and_every_field(api: Api) -> None:
+    package = api.get("/public/datapackage.json", role=None)
+    assert package["licenses"][0]["name"] == "CC-BY-4.0"
+    (resource,) = package["resources"]
+    header = api.client.get("/public/open-data.csv").text.split("\r\n", 1)[0]
+    assert [f["name"] for f in resource["schema"]["fields"]] == header.split(",")
+    assert all(f["description"] for f in resource["schema"]["fields"])
+
+
+def test_an_unknown_feed_is_a_404_not_an_empty_feed(api: Api) -> None:
+    approve(api, api.add_clip("Flere træer i parken", language="da", theme="parks"))
+    assert api.client.get("/public/feeds/theme/parks.atom").status_code == 200
+    assert api.client.get("/public/feeds/neighborhood/gellerup.atom").status_code == 200
+    assert api.client.get("/public/feeds/theme/busser.atom").status_code == 404
+    assert api.client.get("/public/feeds/neighborhood/viby.atom").status_code == 404

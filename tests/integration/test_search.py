@@ -68,3 +68,48 @@ def test_the_words_a_theme_heard_most(api: Api) -> None:
     assert "jensen" not in counted and "navn" not in counted  # redacted before counting
     assert "biler" not in counted  # another theme
     assert [w["count"] for w in words] == sorted((w["count"] for w in words), reverse=True)
+
+
+def test_a_search_finds_danish_inflections_of_short_and_syncopated_words(api: Api) -> None:
+    trees = api.add_clip("Vi vil have flere træer ved søen", language="da")
+    the_trees = api.add_clip("Træerne i parken skal passes bedre", language="da")
+    tree = api.add_clip("Plant et træ til hvert barn", language="da")
+    bike = api.add_clip("Cyklen blev stjålet ved stationen", language="da")
+    along = api.add_clip("Der skal være lys langs stien", language="da")
+    for clip in (trees, the_trees, tree, bike, along):
+        approve(api, clip)
+    for role in (None, Role.PLANNER):
+        path = "/public/clips" if role is None else "/api/clips"
+        assert ids(api.get(path, role=role, q="træ")) == {trees, the_trees, tree}
+        assert ids(api.get(path, role=role, q="cykel")) == {bike}
+        assert ids(api.get(path, role=role, q="sø")) == {trees}  # søen
+        assert ids(api.get(path, role=role, q="lan")) == set()  # not langs
+
+
+def test_top_words_leave_out_stop_words_number_words_and_cpr(api: Api) -> None:
+    said = [
+        "Jeg venter ved bussen fordi den er fem minutter forsinket, mit cpr er 010203-1234",
+        "Bag ved skolen holder bussen aldrig, fordi der er fem biler",
+    ]
+    for text in said:
+        approve(api, api.add_clip(text, language="da", theme="trafik"))
+    counted = {w["word"] for w in api.get("/public/words", role=None, theme="trafik")}
+    assert not {"ved", "fordi", "bag", "fem", "cpr"} & counted
+    assert "bussen" in counted
+    approve(api, api.add_clip("We need more buses at night", language="en", theme="trafik"))
+    languages = {w["word"]: w["language"] for w in api.get("/public/words", None, theme="trafik")}
+    assert languages["bussen"] == "da" and languages["buses"] == "en"  # for lang= on the page
+
+
+def test_words_counted_before_they_joined_the_stop_words_are_left_out(api: Api) -> None:
+    from ingest.language.words import ignored
+    from ingest.store.models import WordCount
+
+    approve(api, api.add_clip("Bussen kommer aldrig til tiden", language="da", theme="trafik"))
+    old = sorted(ignored("da"))[:60]  # more than a batch, each used more than "bussen"
+    with api.service.sessions.begin() as session:
+        for word in old:
+            session.add(WordCount(neighborhood="gellerup", theme="trafik", language="da",
+                                  stem=word, form=word, uses=50))  # fmt: skip
+    shown = [w["word"] for w in api.get("/public/words", role=None, theme="trafik", limit=3)]
+    assert "bussen" in shown and not set(shown) & set(old)

@@ -3,7 +3,7 @@
 import sqlalchemy as sa
 from alembic import command
 
-from ingest.language.words import index_terms, query_terms, top_words, words
+from ingest.language.words import index_terms, query_terms, top_words, word_forms, words
 from ingest.sessions import DERIVED, migrate_database
 from ingest.store.database import alembic_config, make_engine
 from ingest.store.queries import _matches
@@ -18,7 +18,9 @@ def test_redaction_labels_and_numbers_are_not_words() -> None:
 def test_a_search_word_looks_for_its_stem_without_the_danish_e() -> None:
     assert query_terms("Cykel") == [[("cykel", True), ("cykl", True)]]
     assert query_terms("vinter") == [[("vint", True), ("vinter", True), ("vintr", True)]]
-    assert query_terms("tog tog") == [[("tog", False)]]  # short: whole, and once
+    (tog,) = query_terms("tog tog")  # once
+    assert ("tog", False) in tog and not any(prefix for _, prefix in tog)  # short: whole
+    assert ("toget", False) in tog and ("togene", False) in tog  # with its endings
     assert query_terms("* ( ") == []
 
 
@@ -72,3 +74,27 @@ def test_the_migration_gives_clips_already_stored_their_terms(tmp_path: object) 
     with Session(engine) as session:
         redacted = _matches("cykel", session, "redacted")
         assert session.scalars(sa.select(Clip.id).where(redacted)).all() == ["c1"]
+
+
+def test_a_short_danish_word_finds_its_inflections_whole_not_longer_words() -> None:
+    (trae,) = query_terms("træ")
+    forms = {form for form, _ in trae}
+    # Snowball leaves short words whole in the index: træer, træet, træerne (as træern).
+    for indexed in ("træ", "træer", "træet", "træern"):
+        assert indexed in index_terms(indexed, "da").split() and indexed in forms, indexed
+    (by,) = query_terms("by")
+    assert {"byen", "byer", "byens"} <= {form for form, _ in by}
+    (lan,) = query_terms("lan")
+    assert "langs" not in {form for form, _ in lan} and not any(p for _, p in lan)
+
+
+def test_stop_words_fillers_number_words_and_cpr_do_not_count() -> None:
+    said = (
+        "Jeg står ved bussen, fordi den er fem minutter for sent, og bag ved skolen er mit"
+        " CPR-nummer [CPR] tre gange blevet råbt ud, øh, altså det synes jeg er for dårligt"
+    )
+    counted = {form for (_, _, form) in word_forms(said, "da")}
+    assert not {"ved", "fordi", "bag", "fem", "tre", "cpr", "nummer", "synes"} & counted
+    assert {"bussen", "minutter", "skolen", "dårligt", "råbt"} <= counted
+    # A noun in stopwords-iso's Danish list still counts: what a place needs.
+    assert {"tag", "nyt"} <= {form for (_, _, form) in word_forms("Et nyt tag, tak", "da")}

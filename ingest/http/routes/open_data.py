@@ -1,6 +1,10 @@
 """Open data for anyone: the published, redacted messages as CSV and JSON under an open
 license, and Atom feeds per neighborhood and per theme.
 
+The CSV is plain RFC 4180 (a header row, then the messages) so spreadsheets read it as it
+is; its license and the meaning of each field are in a Frictionless Data Package
+(/public/datapackage.json) beside it, and in its Link header.
+
 Only what the public page shows: approved messages as approved, the day they were recorded
 (not the time: fewer clues to who called) and no booth ids.
 """
@@ -12,7 +16,7 @@ import xml.etree.ElementTree as ET
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi import Path as PathParam
 from sqlalchemy import select
 
@@ -20,6 +24,7 @@ from ingest.city_time import city_day
 from ingest.http.deps import SessionDep
 from ingest.http.params import SlugFilter
 from ingest.http.routes.export import spreadsheet_safe
+from ingest.publish.places import Names, names
 from ingest.store.models import Clip
 from ingest.store.queries import ordered, readable_by_public
 from shared.topics import SLUG_PATTERN
@@ -32,7 +37,16 @@ LICENSE_LINE = (
     f"Digitalt Nabolag / Digital Neighborhood, {LICENSE} ({LICENSE_URL}): "
     "published, redacted messages from the city's phone booths"
 )
-FIELDS = ("id", "neighborhood", "theme", "recorded_on", "language", "text")
+FIELDS = {
+    "id": ("string", "uuid", "the message's id"),
+    "neighborhood": ("string", "default", "the neighborhood's slug (rundhoj)"),
+    "neighborhood_name": ("string", "default", "the neighborhood's name (Rundhøj)"),
+    "theme": ("string", "default", "the theme's slug"),
+    "theme_name": ("string", "default", "the theme's title"),
+    "recorded_on": ("date", "default", "the day it was said, in the city (no time of day)"),
+    "language": ("string", "default", "the language spoken (ISO 639-1), if known"),
+    "text": ("string", "default", "as a moderator approved it, personal data hidden"),
+}
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_SIZE = 50
 
@@ -44,11 +58,13 @@ def _published(
     return list(session.scalars(query.limit(limit) if limit else query))
 
 
-def _record(clip: Clip) -> dict[str, Any]:
+def _record(clip: Clip, named: Names) -> dict[str, Any]:
     return {
         "id": clip.id,
         "neighborhood": clip.neighborhood,
+        "neighborhood_name": named.neighborhood(clip.neighborhood),
         "theme": clip.theme,
+        "theme_name": named.theme(clip.theme),
         "recorded_on": city_day(clip.recorded_at).isoformat(),
         "language": clip.language,
         "text": clip.published_text or "",
@@ -67,9 +83,10 @@ def open_data(
     theme: SlugFilter = None,
 ) -> Response:
     """Every published message (newest first), with the license it is given under."""
-    records = [_record(clip) for clip in _published(session, neighborhood, theme)]
+    named = names(session)
+    records = [_record(clip, named) for clip in _published(session, neighborhood, theme)]
     headers = {
-        "Link": f'<{LICENSE_URL}>; rel="license"',
+        "Link": f'<{LICENSE_URL}>; rel="license", </public/datapackage.json>; rel="describedby"',
         "Content-Disposition": f'inline; filename="digitalt-nabolag.{fmt}"',
     }
     if fmt == "json":
@@ -77,17 +94,44 @@ def open_data(
         content = json.dumps({**body, "messages": records}, ensure_ascii=False, indent=1)
         return Response(content, media_type="application/json", headers=headers)
     out = io.StringIO()
-    out.write(f"# {LICENSE_LINE}\r\n")  # the license line; readers skip it as a comment
-    writer = csv.DictWriter(out, fieldnames=FIELDS)
+    writer = csv.DictWriter(out, fieldnames=list(FIELDS))
     writer.writeheader()
     for record in records:
         writer.writerow({k: spreadsheet_safe(v) for k, v in record.items()})
     return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
 
 
+@router.get("/datapackage.json")
+def data_package() -> dict[str, Any]:
+    """What the open data is, its license and each field (Frictionless Data Package 1.0)."""
+    schema = {
+        "fields": [
+            {"name": name, "type": kind, "format": fmt, "description": about}
+            for name, (kind, fmt, about) in FIELDS.items()
+        ],
+        "primaryKey": "id",
+    }
+    return {
+        "name": "digitalt-nabolag",
+        "title": "Digitalt Nabolag / Digital Neighborhood",
+        "description": LICENSE_LINE,
+        "licenses": [{"name": "CC-BY-4.0", "path": LICENSE_URL, "title": LICENSE}],
+        "resources": [
+            {
+                "name": "messages",
+                "path": "open-data.csv",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "schema": schema,
+            }
+        ],
+    }
+
+
 @router.get(
     "/feeds/{kind}/{slug}.atom",
-    responses={200: {"content": {"application/atom+xml": {}}}},
+    responses={200: {"content": {"application/atom+xml": {}}}, 404: {"description": "unknown"}},
     response_class=Response,
 )
 def feed(
@@ -96,7 +140,12 @@ def feed(
     session: SessionDep,
     request: Request,
 ) -> Response:
-    """The newest published messages of one neighborhood or one theme (Atom, RFC 4287)."""
+    """The newest published messages of one neighborhood or one theme (Atom, RFC 4287);
+    a neighborhood or theme nobody knows is a 404, not an empty feed."""
+    named = names(session)
+    known = named.neighborhoods if kind == "neighborhood" else named.themes
+    if slug not in known:
+        raise HTTPException(404, "Bydelen eller temaet findes ikke. / No such feed.")
     clips = _published(
         session,
         slug if kind == "neighborhood" else None,
@@ -107,7 +156,7 @@ def feed(
     ET.register_namespace("", ATOM)
     root = ET.Element(f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": "da"})
     label = "Bydel" if kind == "neighborhood" else "Tema"
-    _text(root, "title", f"Digitalt Nabolag: {label} {slug}")
+    _text(root, "title", f"Digitalt Nabolag: {label} {known[slug]}")
     _text(root, "id", f"{base}/public/feeds/{kind}/{slug}.atom")
     _text(root, "rights", LICENSE_LINE)
     updated = max((_day_of(c) for c in clips), default=date(2026, 1, 1))
@@ -123,8 +172,11 @@ def feed(
         _text(entry, "title", _title(text))
         _text(entry, "updated", _atom_day(_day_of(clip)))
         _text(entry, "content", text).set("type", "text")
-        ET.SubElement(entry, f"{{{ATOM}}}category", {"term": clip.theme})
-        ET.SubElement(entry, f"{{{ATOM}}}category", {"term": clip.neighborhood})
+        for term, label in (
+            (clip.theme, named.theme(clip.theme)),
+            (clip.neighborhood, named.neighborhood(clip.neighborhood)),
+        ):
+            ET.SubElement(entry, f"{{{ATOM}}}category", {"term": term, "label": label})
     body = ET.tostring(root, encoding="utf-8", xml_declaration=True)
     return Response(body, media_type="application/atom+xml; charset=utf-8")
 

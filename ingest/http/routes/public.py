@@ -2,6 +2,7 @@
 No audio, no raw text, no booth, no time of day (with a known booth, a time can point at
 a caller)."""
 
+import itertools
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -15,8 +16,9 @@ from ingest.city_time import today as city_today
 from ingest.http.deps import CursorKey, SessionDep
 from ingest.http.params import Cursor, SlugFilter, Words
 from ingest.http.schemas import NextCursor
-from ingest.language.words import rank_words
+from ingest.language.words import ignored, rank_words
 from ingest.publish import charts
+from ingest.publish.places import names
 from ingest.store.models import Booth, Clip, Theme, WeekCount, WordCount
 from ingest.store.queries import AnySelect, Order, page_of, readable_by_public
 
@@ -39,7 +41,10 @@ def scoped(
 class PublicClip(BaseModel):
     id: str
     neighborhood: str
+    neighborhood_name: str = Field(description='as people know it: "Rundhøj"')
     theme: str
+    theme_name: str = Field(description="the theme's title")
+    language: str | None = Field(description="the language spoken, as transcribed")
     recorded_on: date = Field(description="the day only")
     text: str = Field(description="as the moderator approved it, personal data hidden")
 
@@ -51,7 +56,9 @@ class PublicPage(BaseModel):
 
 class PublicCount(BaseModel):
     neighborhood: str
+    neighborhood_name: str
     theme: str
+    theme_name: str
     received: int = Field(description="spoken messages received, published or not")
     published: int = Field(description="messages a moderator approved for this site")
 
@@ -94,11 +101,15 @@ def public_clips(
     English forms: "cykel" finds cyklen, cykler, cykelsti)."""
     query = readable_by_public(select(Clip), session, neighborhood, theme, q)
     page, next_cursor = page_of(session, query, order, cursor, limit, key)
+    named = names(session)
     items = [
         PublicClip(
             id=c.id,
             neighborhood=c.neighborhood,
+            neighborhood_name=named.neighborhood(c.neighborhood),
             theme=c.theme,
+            theme_name=named.theme(c.theme),
+            language=c.language,
             recorded_on=city_day(c.recorded_at),
             text=c.published_text or "",
         )
@@ -115,8 +126,17 @@ def public_stats(
     trend by week; read from counts kept as clips change (ingest.publish.aggregates)."""
     by_place = _counted(session, [WeekCount.neighborhood, WeekCount.theme], neighborhood, theme)
     by_week = _weeks(session, neighborhood, theme)
+    named = names(session)
     counts = [
-        PublicCount(neighborhood=n, theme=t, received=r, published=p) for n, t, r, p in by_place
+        PublicCount(
+            neighborhood=n,
+            neighborhood_name=named.neighborhood(n),
+            theme=t,
+            theme_name=named.theme(t),
+            received=r,
+            published=p,
+        )
+        for n, t, r, p in by_place
     ]
     weeks = [PublicWeek(week=w, received=r, published=p) for w, r, p in by_week]
     return PublicStats(
@@ -161,15 +181,18 @@ def weekly_chart(
     neighborhood: SlugFilter = None,
     theme: SlugFilter = None,
     lang: Literal["da", "en"] = "da",
+    size: charts.Size = "wide",
 ) -> Response:
-    """The trend of /public/stats as a bar chart (SVG, drawn here; no script runs in it)."""
-    svg = charts.weekly(_weeks(session, neighborhood, theme), lang)
+    """The trend of /public/stats as a bar chart (SVG, drawn here; no script runs in it);
+    `narrow` for a phone's width."""
+    svg = charts.weekly(_weeks(session, neighborhood, theme), lang, size)
     return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "no-cache"})
 
 
 class PublicWord(BaseModel):
     word: str = Field(description="the form people used most")
     count: int = Field(description="uses of all its forms (cykel, cyklen, cykler)")
+    language: str = Field(description="the language it was counted in (da, en)")
 
 
 @router.get("/words", response_model=list[PublicWord])
@@ -181,29 +204,42 @@ def public_words(
 ) -> list[PublicWord]:
     """The words used most in published messages, stop words and fillers left out; read
     from counts kept as clips are approved (ingest.publish.aggregates)."""
-    # The stems used most, then the forms of just those stems.
+    # The stems used most, then the forms of just those stems, in batches until `limit`
+    # stems have a form that counts. Counts kept before a word joined the stop words stay
+    # in the table: left out here (in Python: as a SQL NOT IN, its 300 words cost more to
+    # bind than the query took), so the list can grow.
     total = func.sum(WordCount.uses)
-    stems = session.execute(
+    ranking = (
         scoped(select(WordCount.language, WordCount.stem), WordCount, neighborhood, theme)
         .group_by(WordCount.language, WordCount.stem)
         .having(total > 0)
         .order_by(total.desc(), WordCount.language, WordCount.stem)
-        .limit(limit)
-    ).all()
-    if not stems:
-        return []
-    forms = session.execute(
-        scoped(
-            select(WordCount.language, WordCount.stem, WordCount.form, total),
-            WordCount,
-            neighborhood,
-            theme,
-        )
-        .where(tuple_(WordCount.language, WordCount.stem).in_([tuple(s) for s in stems]))
-        .group_by(WordCount.language, WordCount.stem, WordCount.form)
-    ).all()
-    ranked = rank_words((((lang, stem, form), uses) for lang, stem, form, uses in forms), limit)
-    return [PublicWord(word=word, count=count) for word, count in ranked]
+    )
+    kept: list[tuple[tuple[str, str, str], int]] = []
+    counting: set[tuple[str, str]] = set()
+    batch = limit + 20
+    for offset in itertools.count(0, batch):
+        stems = session.execute(ranking.offset(offset).limit(batch)).all()
+        if stems:
+            forms = session.execute(
+                scoped(
+                    select(WordCount.language, WordCount.stem, WordCount.form, total),
+                    WordCount,
+                    neighborhood,
+                    theme,
+                )
+                .where(tuple_(WordCount.language, WordCount.stem).in_([tuple(s) for s in stems]))
+                .group_by(WordCount.language, WordCount.stem, WordCount.form)
+            ).all()
+            for lang, stem, form, uses in forms:
+                if uses > 0 and form not in ignored(lang):
+                    kept.append(((lang, stem, form), uses))
+                    counting.add((lang, stem))
+        if len(stems) < batch or len(counting) >= limit:
+            break
+    ranked = rank_words(kept, limit)
+    language = {form: lang for (lang, _, form), _ in reversed(kept)}
+    return [PublicWord(word=w, count=n, language=language.get(w, "da")) for w, n in ranked]
 
 
 @router.get("/themes", response_model=list[PublicTheme])
