@@ -77,7 +77,7 @@ def redacted_terms(clip: Clip) -> str:
 
 
 def _fill_redacted_terms(engine: Engine, batch: int = 500) -> None:
-    """Planners' search terms for clips stored before they were kept (migration 0013 adds
+    """Planners' search terms for clips stored before they were kept (migration 0011 adds
     the column; computing them needs the redaction rules, which migrations do not import)."""
     with Session(engine) as session:
         while True:

@@ -1,14 +1,14 @@
 """neighborhoods with names, and erasure requests made with a receipt code
 
-Revision ID: 0012
-Revises: 0015
+Revision ID: 0013
+Revises: 0012
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0012"
-down_revision = "0015"
+revision = "0013"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 

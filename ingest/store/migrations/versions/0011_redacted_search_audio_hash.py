@@ -1,14 +1,14 @@
 """planners search the text as redacted: a redacted_terms column in the full-text index;
 clips by audio hash (a booth's repeats)
 
-Revision ID: 0013
+Revision ID: 0011
 Revises: 0010
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0013"
+revision = "0011"
 down_revision = "0010"
 branch_labels = None
 depends_on = None

@@ -1,14 +1,14 @@
 """clips: the speech map a booth sends (where its VAD heard speech), nullable
 
-Revision ID: 0015
-Revises: 0013
+Revision ID: 0012
+Revises: 0011
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0015"
-down_revision = "0013"
+revision = "0012"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
