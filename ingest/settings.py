@@ -99,7 +99,13 @@ class IngestSettings(BaseSettings):
     transcribe_max_attempts: int = 3
     transcribe_retry_s: float = 5.0
     transcribe_lease_s: float = Field(
-        default=600.0, description="a claim older than this belongs to a dead worker"
+        default=60.0,
+        gt=0,
+        description="a worker whose heartbeat is older than this is dead: its claims go "
+        "to others (a live worker beats while it transcribes, however long a batch takes)",
+    )
+    transcribe_heartbeat_s: float = Field(
+        default=10.0, gt=0, description="how often a worker says it lives (at most lease/3)"
     )
     languages: dict[str, str] = Field(
         default_factory=dict,
@@ -126,7 +132,15 @@ class IngestSettings(BaseSettings):
     sign_in_failures_per_minute: int = Field(
         default=10, description="failed token checks per client before it is made to wait"
     )
-    tick_s: float = 60.0
+    tick_s: float = Field(default=60.0, gt=0, description="housekeeping runs this often")
+    config_check_s: float = Field(
+        default=10.0,
+        gt=0,
+        description="the config publisher looks for changed booth configs this often",
+    )
+    booth_offline_s: float = Field(
+        default=600.0, gt=0, description="a booth silent this long counts as offline in metrics"
+    )
     time_zone: str = Field(
         default=DEFAULT_ZONE,
         description="the city's zone (IANA): where its days and weeks begin, in counts, "
