@@ -1,4 +1,4 @@
-"""Engine, sessions and schema migrations (Alembic, run at start-up)."""
+"""Engine, sessions and schema migrations (Alembic: `ingest migrate`, and at start-up)."""
 
 from pathlib import Path
 from typing import Any
@@ -9,6 +9,7 @@ from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
 from ingest.language.words import index_terms
+from ingest.store.locks import wait_for_lock
 from ingest.store.models import Clip
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -33,13 +34,27 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+MIGRATION_LOCK = "ingest.migrate"
+
+
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest revision."""
+    """Bring the schema to the newest revision. On PostgreSQL under an advisory lock held
+    to the commit: processes that start together migrate one after the other, and each
+    after the first finds nothing left to do (DDL is transactional there)."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as connection:
+        wait_for_lock(connection, MIGRATION_LOCK)
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+
+
+def schema_revision(engine: Engine) -> str | None:
+    """The revision the database's schema is at (None: never migrated)."""
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
