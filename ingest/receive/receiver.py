@@ -99,12 +99,18 @@ class Receiver:
         threading.Thread(target=self._republish_configs, daemon=True).start()
 
     def publish_config(self, booth_id: str, payload: bytes) -> None:
-        self.client.publish(
-            self.topics.booth(booth_id, Channel.CONFIG), payload, qos=1, retain=True
-        )
+        self._publish_acked(self.topics.booth(booth_id, Channel.CONFIG), payload)
 
     def publish_prompt(self, sha256: str, wav: bytes) -> None:
-        self.client.publish(self.topics.prompt(sha256), wav, qos=1, retain=True)
+        self._publish_acked(self.topics.prompt(sha256), wav)
+
+    def _publish_acked(self, topic: str, payload: bytes, timeout_s: float = 10.0) -> None:
+        """Retained at QoS 1; returns once the broker acknowledged it, raises otherwise (so
+        the fleet does not count a config as sent that the broker never took)."""
+        info = self.client.publish(topic, payload, qos=1, retain=True)
+        info.wait_for_publish(timeout_s)  # raises when it could not even be queued
+        if not info.is_published():
+            raise ConnectionError(f"the broker did not acknowledge {topic} in {timeout_s:.0f} s")
 
     def _republish_configs(self) -> None:
         try:
