@@ -66,8 +66,8 @@ def test_nothing_is_lost_when_a_receiver_and_a_worker_die(
                 "INGEST_TRANSCRIBE_RETRY_S": "0.5",
                 # The killed worker's claims go to the others once its heartbeat is this
                 # old (60 s in production; a live worker beats every few seconds).
-                "INGEST_TRANSCRIBE_LEASE_S": "6",
-                "INGEST_TRANSCRIBE_HEARTBEAT_S": "1",
+                "INGEST_TRANSCRIBE_LEASE_S": "15",
+                "INGEST_TRANSCRIBE_HEARTBEAT_S": "2",
             }
 
             def role(name: str, log: str, **more: str) -> IngestProcess:
@@ -147,7 +147,16 @@ def test_nothing_is_lost_when_a_receiver_and_a_worker_die(
                         or 0
                     )
 
-            assert wait_until(lambda: transcribed() == total, 600, every=1)
+            def states() -> dict[str, int]:
+                with Session(engine) as session:
+                    counted = session.execute(
+                        select(Clip.status, Clip.crashes, func.count()).group_by(
+                            Clip.status, Clip.crashes
+                        )
+                    )
+                    return {f"{status} crashes={n}": c for status, n, c in counted}
+
+            assert wait_until(lambda: transcribed() == total, 600, every=1), states()
             with Session(engine) as session:
                 ids = list(session.scalars(select(Clip.id)))
                 runs = dict(
