@@ -35,7 +35,7 @@ CLIPS_EACH = 10
 BUCKET = "lyd"
 
 
-@pytest.mark.timeout(900)
+@pytest.mark.timeout(2400)
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 def test_nothing_is_lost_when_a_receiver_and_a_worker_die(
     tmp_path: Path, database_url: str | None
@@ -156,7 +156,9 @@ def test_nothing_is_lost_when_a_receiver_and_a_worker_die(
                     )
                     return {f"{status} crashes={n}": c for status, n, c in counted}
 
-            assert wait_until(lambda: transcribed() == total, 600, every=1), states()
+            # Generous: on a loaded shared machine 300 clips may take a while (speed is measured
+            # by the benchmark, not here).
+            assert wait_until(lambda: transcribed() == total, 1800, every=1), states()
             with Session(engine) as session:
                 ids = list(session.scalars(select(Clip.id)))
                 runs = dict(
