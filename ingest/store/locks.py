@@ -8,6 +8,7 @@ receiver and its worker, which never run the chores twice).
 
 import hashlib
 import logging
+import threading
 from typing import Any
 
 from sqlalchemy import Connection, Engine, text
@@ -34,11 +35,16 @@ class AdvisoryLock:
         self.name = name
         self.key = lock_key(name)
         self._connection: Any = None
+        self._guard = threading.Lock()  # one connection, asked from several threads
 
     def held(self) -> bool:
         """True while this process holds the lock; tries to take it when it does not."""
         if self.engine.dialect.name != "postgresql":
             return True
+        with self._guard:
+            return self._held()
+
+    def _held(self) -> bool:
         if self._connection is not None:
             try:  # still ours while our connection lives
                 self._connection.execute(text("SELECT 1"))
@@ -63,6 +69,10 @@ class AdvisoryLock:
         return True
 
     def release(self) -> None:
+        with self._guard:
+            self._release()
+
+    def _release(self) -> None:
         if self._connection is not None:
             try:
                 self._connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": self.key})
