@@ -139,25 +139,35 @@ class Fleet:
         with self.sessions() as session:
             booth_ids = list(session.scalars(select(Booth.id).order_by(Booth.id)))
         for booth_id in booth_ids:
-            with self.sessions.begin() as session:
-                booth = session.get(Booth, booth_id, with_for_update=True)
-                if booth is None:
-                    continue
-                config = config_for(booth, list(session.scalars(select(Theme))), today)
-                if config is None:
-                    continue
-                digest = _digest(config)
-                if digest == booth.config_hash and not again:
-                    continue
-                version = booth.config_version + (digest != booth.config_hash)
-                versioned = config.model_copy(update={"version": version})
-                if not self._send_prompts(session, versioned, prompts_sent, again):
-                    continue
-                self.publish(booth.id, versioned.encode())  # raises if not acknowledged
-                booth.config_version, booth.config_hash = version, digest
-                published.append(booth.id)
-                log.info("published config v%d to %s", version, booth.id)
+            try:
+                if self._publish_one(booth_id, today, prompts_sent, again):
+                    published.append(booth_id)
+            except (ConnectionError, RuntimeError, ValueError) as exc:  # paho's, unacked
+                log.warning("config for %s not sent (%s); trying again later", booth_id, exc)
+                break  # the broker is out of reach: the others would wait in vain
         return published
+
+    def _publish_one(self, booth_id: str, today: date, prompts_sent: set[str], again: bool) -> bool:
+        """One booth's config, if it changed (or `again`); True when the broker took it."""
+        with self.sessions.begin() as session:
+            booth = session.get(Booth, booth_id, with_for_update=True)
+            if booth is None:
+                return False
+            config = config_for(booth, list(session.scalars(select(Theme))), today)
+            if config is None:
+                return False
+            digest = _digest(config)
+            if digest == booth.config_hash and not again:
+                return False
+            version = booth.config_version + (digest != booth.config_hash)
+            versioned = config.model_copy(update={"version": version})
+            if not self._send_prompts(session, versioned, prompts_sent, again):
+                return False
+            assert self.publish is not None
+            self.publish(booth.id, versioned.encode())  # raises if not acknowledged
+            booth.config_version, booth.config_hash = version, digest
+            log.info("published config v%d to %s", version, booth.id)
+            return True
 
     def record_status(
         self, booth_id: str, payload: bytes, *, live: bool = True, max_bytes: int = 4096
