@@ -73,6 +73,17 @@ class TranscriptionWorker:
         claimed = self.queue.claim(self.settings.whisper_batch_size)
         if not claimed:
             return False
+        try:
+            self._transcribe(claimed)
+        except Exception as exc:
+            # This worker lives on and keeps beating, so no lease would ever free these
+            # claims: each counts as a failed attempt (those already settled are not ours).
+            log.exception("batch of %d failed as a whole", len(claimed))
+            for clip in claimed:
+                self._fail(clip, exc)
+        return True
+
+    def _transcribe(self, claimed: list[Clip]) -> None:
         with self.queue.beating(), contextlib.ExitStack() as files:  # local copies from a bucket
             try:
                 paths = [
@@ -81,7 +92,7 @@ class TranscriptionWorker:
             except Exception as exc:  # the store unreachable: the claims go back, tried again
                 log.error("audio store: %s", exc)
                 self.queue.release([c.id for c in claimed], self.settings.transcribe_retry_s)
-                return False
+                return
             jobs = [(path, self.language_for(c)) for path, c in zip(paths, claimed, strict=True)]
             if len(claimed) == 1:
                 try:
@@ -96,7 +107,6 @@ class TranscriptionWorker:
                 self._fail(clip, result)
             else:
                 self._finish(clip, result)
-        return True
 
     def claim(self) -> Clip | None:
         """One waiting clip, claimed for this worker (a batch of one)."""

@@ -1,7 +1,8 @@
-"""The transcription queue's guarantees, on SQLite and PostgreSQL, without a model: a live
+"""The transcription queue's guarantees, on SQLite and PostgreSQL, with nothing transcribed: a live
 worker keeps its claims however long its batch runs; a dead one's are taken over; only the
 holder may settle a claim; a clip that was with dead workers twice comes alone; one whose
-attempts are spent is `failed`, with the reason, in the API and in /metrics.
+attempts are spent is `failed`, with the reason, in the API and in /metrics; a batch that
+fails as a whole frees its claims.
 
 A worker "dies" here as a SIGKILLed one does: its heartbeats stop and its row stays
 (tests/e2e/test_kill.py kills real worker processes)."""
@@ -9,10 +10,14 @@ A worker "dies" here as a SIGKILLed one does: its heartbeats stop and its row st
 import time
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from ingest.roles import Role
 from ingest.settings import IngestSettings
 from ingest.store.models import Clip, ClipStatus
 from ingest.transcribe.queue import ClipQueue
+from ingest.transcribe.transcriber import Transcriber
+from ingest.transcribe.worker import TranscriptionWorker
 from tests.integration.conftest import Api
 
 LEASE_S = 1.0
@@ -133,3 +138,26 @@ def test_metrics_tell_the_queue_from_the_database(api: Api) -> None:
         line for line in lines if line.startswith("ingest_transcription_oldest_waiting_seconds ")
     ]
     assert 3 * 3600 <= float(oldest.split()[1]) < 3 * 3600 + 120
+
+
+def test_a_batch_that_fails_as_a_whole_frees_its_claims(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """CTranslate2 raises RuntimeError for a whole batch (e.g. "CUDA failed with error out
+    of memory"): the live worker must not sit on the claims, which no lease would free."""
+    ids = waiting(api, 2)
+    transcriber = Transcriber()
+    worker = TranscriptionWorker(
+        api.service.settings, api.service.sessions, api.service.store, transcriber
+    )
+
+    def out_of_memory(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("CUDA failed with error out of memory")
+
+    monkeypatch.setattr(transcriber, "transcribe_many", out_of_memory)
+    assert worker.work_once()
+    rows = [clip(api, clip_id) for clip_id in ids]
+    assert [(r.status, r.attempts, r.claimed_by) for r in rows] == [
+        (ClipStatus.RECEIVED, 1, None)
+    ] * 2
+    assert all("out of memory" in (r.error or "") for r in rows)
