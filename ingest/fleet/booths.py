@@ -82,6 +82,7 @@ class Fleet:
         self.publish: Publish | None = None  # set once a broker connection exists
         self.publish_prompt: PublishPrompt | None = None
         self._prompts_sent: set[str] = set()
+        self.statuses_recorded = 0  # by this process
 
     def prompt(self, session: Session, digest: str) -> bytes | None:
         """A prompt's WAV by its sha256, from the database (or a folder of an older install,
@@ -186,6 +187,10 @@ class Fleet:
         except ProtocolError as exc:
             log.warning("malformed status from %s: %s", booth_id, exc)
             return
+        # Every receiver hears every status (a shared subscription gets no retained
+        # messages); the publisher alone writes them, so N receivers do not write N times.
+        if not self.may_publish():
+            return
         with self.sessions.begin() as session:
             booth = session.get(Booth, booth_id)
             if booth is None:
@@ -193,3 +198,4 @@ class Fleet:
             booth.status = status.model_dump(mode="json", exclude_none=True)
             if live:
                 booth.last_seen_at = datetime.now(UTC)
+        self.statuses_recorded += 1

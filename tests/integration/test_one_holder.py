@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -14,10 +15,16 @@ from sqlalchemy import Engine, event, text
 from sqlalchemy.orm import Session
 
 from ingest.review.retention import purge_expired_audio
+from ingest.service import IngestService
 from ingest.store.database import make_engine, migrate, schema_revision
 from ingest.store.locks import AdvisoryLock
-from ingest.store.models import Clip, ClipStatus
-from tests.integration.conftest import Api
+from ingest.store.models import Booth, Clip, ClipStatus
+from shared.messages import BoothStatus
+from tests.conftest import BOOTH
+from tests.integration.conftest import Api, ingest_settings, register
+from tests.support.broker import Mosquitto
+from tests.support.mqtt import RawBooth
+from tests.support.waiting import wait_until
 
 HEAD = "0014"
 
@@ -123,3 +130,39 @@ def test_migrations_started_in_the_same_instant_wait_for_each_other(
     finally:
         for engine in engines:
             engine.dispose()
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_booth_statuses_are_written_by_one_receiver(
+    broker: Mosquitto, tmp_path: Path, database_url: str | None
+) -> None:
+    """Both receivers hear every status; only the one holding the publisher lock writes."""
+    services = [
+        IngestService(
+            ingest_settings(broker, tmp_path / f"r{n}", database_url=database_url),
+            transcribe=False,
+        )
+        for n in (1, 2)
+    ]
+    try:
+        for service in services:
+            service.start()
+            assert service.receiver is not None and service.receiver.connected.wait(10)
+        register(services[0], BOOTH)
+        status = BoothStatus(state="idle", version="test").encode()
+        with RawBooth(broker.url(BOOTH), BOOTH) as booth:
+            for _ in range(3):
+                booth.publish(status, None, topic=f"dn/v1/booths/{BOOTH}/status")
+
+        def seen() -> bool:
+            with services[0].sessions() as session:
+                found = session.get(Booth, BOOTH)
+                return found is not None and found.last_seen_at is not None
+
+        assert wait_until(seen, 15)
+        time.sleep(1)  # the other receiver's share, had it one
+        written = sorted(s.fleet.statuses_recorded for s in services)
+        assert written == [0, 3]
+    finally:
+        for service in services:
+            service.stop()
