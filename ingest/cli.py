@@ -71,6 +71,10 @@ def main(argv: list[str] | None = None) -> int:
         "--parent", type=int, help="the pid of `ingest serve` that started it: die with it"
     )
 
+    commands.add_parser(
+        "migrate", help="bring the database schema up to date (safe to run from several hosts)"
+    )
+
     booth = commands.add_parser(
         "booth", help="booths: the registry, their broker logins and bundles"
     )
@@ -155,6 +159,8 @@ def main(argv: list[str] | None = None) -> int:
     except ValidationError as exc:  # a wrong INGEST_* variable, said plainly
         print(f"error: bad ingest settings (INGEST_* variables):\n{exc}", file=sys.stderr)
         return EX_CONFIG
+    if args.command == "migrate":
+        return _migrate(settings)
     if args.command == "serve":
         return _serve(settings, args.host, args.port, worker=not args.no_worker)
     if args.command == "api":
@@ -216,6 +222,19 @@ def _days(text: str) -> int:
     if days < 1:
         raise argparse.ArgumentTypeError(f"{days}: a token is valid for at least 1 day")
     return days
+
+
+def _migrate(settings: IngestSettings) -> int:
+    from ingest.store.database import schema_revision
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(settings.sqlalchemy_url)
+    try:
+        migrate_database(engine)
+        print(f"database schema at revision {schema_revision(engine)}")
+    finally:
+        engine.dispose()
+    return 0
 
 
 def _token(settings: IngestSettings, args: argparse.Namespace) -> int:

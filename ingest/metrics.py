@@ -1,6 +1,8 @@
-"""Prometheus metrics of the ingest service, served at `/metrics`."""
+"""Prometheus metrics of the ingest service, served at `/metrics`: what this process counted.
+What the whole deployment is doing (queue, failures, booths, neighborhoods) is read from the
+database at each scrape (ingest.store.gauges), by whichever process serves `/metrics`."""
 
-from prometheus_client import Counter, Gauge, Histogram
+from prometheus_client import Counter, Histogram
 
 CLIPS_STORED = Counter("ingest_clips_stored_total", "Clips stored and acked")
 CLIPS_DUPLICATE = Counter("ingest_clips_duplicate_total", "Clips received again and re-acked")
@@ -12,10 +14,6 @@ CLIPS_RECEIVED = Counter("ingest_clips_received_total", "Clip messages handed to
 CLIPS_RETIMED = Counter(
     "ingest_clips_retimed_total",
     "Clips stored at their receive time: the booth's clock was not set, or far off",
-)
-QUEUE_DEPTH = Gauge("ingest_transcription_queue_depth", "Clips waiting for transcription")
-OLDEST_WAITING_S = Gauge(
-    "ingest_transcription_oldest_waiting_seconds", "Age of the oldest clip waiting for a worker"
 )
 TRANSCRIPTIONS = Counter("ingest_transcriptions_total", "Transcriptions finished", ["outcome"])
 TRANSCRIPTION_SECONDS = Histogram(

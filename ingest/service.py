@@ -2,6 +2,7 @@
 
 import logging
 import threading
+import time
 
 from sqlalchemy import text
 
@@ -11,8 +12,10 @@ from ingest.receive.receiver import Receiver
 from ingest.review.retention import purge_expired_audio, purge_raw_text
 from ingest.sessions import migrate_database, open_sessions
 from ingest.settings import IngestSettings
+from ingest.store import gauges
 from ingest.store.audio import make_store
 from ingest.store.database import make_engine
+from ingest.store.locks import AdvisoryLock
 from ingest.store.secrets import private_file, private_folder, secret_key
 from ingest.transcribe.transcriber import Transcriber
 from ingest.transcribe.worker import TranscriptionWorker
@@ -38,11 +41,15 @@ class IngestService:
             private_file(settings.data_dir / "ingest.sqlite3")
         self.cursor_key = secret_key(settings.cursor_key_path)
         self.engine = make_engine(settings.sqlalchemy_url)
-        migrate_database(self.engine)
+        migrate_database(self.engine)  # under an advisory lock: processes starting together wait
         self.sessions = open_sessions(self.engine)
         self.store = make_store(settings)
         self.intake = Intake(settings, self.sessions, self.store)
-        self.fleet = Fleet(self.sessions, settings.data_dir / "prompts")
+        # One publisher of configs and one janitor among all the receivers, each while it
+        # holds its lock; when the holder dies, another takes it at its next tick.
+        self.publisher = AdvisoryLock(self.engine, "ingest.publish-configs")
+        self.janitor = AdvisoryLock(self.engine, "ingest.housekeeping")
+        self.fleet = Fleet(self.sessions, settings.data_dir / "prompts", self.publisher.held)
         self.receiver = Receiver(settings, self.intake, self.fleet) if receive else None
         if self.receiver is not None:
             self.fleet.publish = self.receiver.publish_config
@@ -53,6 +60,7 @@ class IngestService:
         self.worker_process = WorkerProcess() if worker_process else None
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
+        gauges.attach(self.sessions, settings.booth_offline_s, settings.transcribe_lease_s)
 
     def start(self) -> None:
         if self.worker_process is not None:
@@ -96,19 +104,26 @@ class IngestService:
             thread.join()
 
     def _tick(self) -> None:
-        """Periodic chores: configs whose theme dates began or ended; audio and raw text
-        past retention."""
-        while not self._stop.wait(self.settings.tick_s):
+        """Periodic chores: configs that changed (a planner's edit in another process,
+        theme dates that began or ended, a publish the broker did not take), by the one
+        publisher; audio and raw text past retention, by the one janitor."""
+        s = self.settings
+        last_chores = 0.0
+        while not self._stop.wait(min(s.config_check_s, s.tick_s)):
             try:
-                self.fleet.publish_configs()
-                if self.settings.audio_retention_days is not None:
-                    purge_expired_audio(
-                        self.sessions, self.store, self.settings.audio_retention_days
-                    )
-                if self.settings.raw_text_retention_days is not None:
-                    purge_raw_text(self.sessions, self.settings.raw_text_retention_days)
+                self.fleet.publish_configs()  # a no-op unless this process is the publisher
             except Exception:
-                log.exception("periodic chores failed; trying again next tick")
+                log.exception("publishing configs failed; trying again next tick")
+            if time.monotonic() - last_chores < s.tick_s or not self.janitor.held():
+                continue
+            last_chores = time.monotonic()
+            try:
+                if s.audio_retention_days is not None:
+                    purge_expired_audio(self.sessions, self.store, s.audio_retention_days)
+                if s.raw_text_retention_days is not None:
+                    purge_raw_text(self.sessions, s.raw_text_retention_days)
+            except Exception:
+                log.exception("housekeeping failed; trying again next tick")
 
     def stop(self) -> None:
         """Within the units' TimeoutStopSec: at most 20 s for the receiver to store and ack
@@ -122,6 +137,9 @@ class IngestService:
             worker.wakeup.set()
         for thread in self._threads:
             thread.join(timeout=10)
+        gauges.detach(self.sessions)
+        self.publisher.release()
+        self.janitor.release()
         self.engine.dispose()
 
     def readiness(self) -> dict[str, bool]:

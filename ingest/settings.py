@@ -119,7 +119,13 @@ class IngestSettings(BaseSettings):
     transcribe_max_attempts: int = 3
     transcribe_retry_s: float = 5.0
     transcribe_lease_s: float = Field(
-        default=600.0, description="a claim older than this belongs to a dead worker"
+        default=60.0,
+        gt=0,
+        description="a worker whose heartbeat is older than this is dead: its claims go "
+        "to others (a live worker beats while it transcribes, however long a batch takes)",
+    )
+    transcribe_heartbeat_s: float = Field(
+        default=10.0, gt=0, description="how often a worker says it lives (at most lease/3)"
     )
     languages: dict[str, str] = Field(
         default_factory=dict,
@@ -152,7 +158,7 @@ class IngestSettings(BaseSettings):
         description="the key signing page cursors, shared by every API process; made (0600) "
         "as cursor.key in the data directory when unset",
     )
-    tick_s: float = 60.0
+    tick_s: float = Field(default=60.0, gt=0, description="housekeeping runs this often")
     map_tile_url: str | None = Field(
         default=None,
         pattern=r"^https?://[^/\s]+/\S*\{z\}\S*$",
@@ -166,6 +172,14 @@ class IngestSettings(BaseSettings):
         default=Path(__file__).parent / "http" / "web" / "vendor",
         description="third-party browser code, put there at build time "
         "(deploy/tools/vendor-web.sh: Leaflet from npm); served under /web/vendor",
+    )
+    config_check_s: float = Field(
+        default=10.0,
+        gt=0,
+        description="the config publisher looks for changed booth configs this often",
+    )
+    booth_offline_s: float = Field(
+        default=600.0, gt=0, description="a booth silent this long counts as offline in metrics"
     )
     time_zone: str = Field(
         default=DEFAULT_ZONE,

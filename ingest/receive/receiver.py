@@ -84,12 +84,17 @@ class Receiver:
         threading.Thread(target=self._republish_configs, daemon=True).start()
 
     def publish_config(self, booth_id: str, payload: bytes) -> None:
-        self.connection.publish(
-            self.topics.booth(booth_id, Channel.CONFIG), payload, qos=1, retain=True
-        )
+        self._publish_acked(self.topics.booth(booth_id, Channel.CONFIG), payload)
 
     def publish_prompt(self, sha256: str, wav: bytes) -> None:
-        self.connection.publish(self.topics.prompt(sha256), wav, qos=1, retain=True)
+        self._publish_acked(self.topics.prompt(sha256), wav)
+
+    def _publish_acked(self, topic: str, payload: bytes, timeout_s: float = 10.0) -> None:
+        """Retained at QoS 1; returns once the broker acknowledged it, raises otherwise (so
+        the fleet does not count a config as sent that the broker never took)."""
+        sent = self.connection.publish(topic, payload, qos=1, retain=True)
+        if not sent.wait(timeout_s):
+            raise ConnectionError(f"the broker did not acknowledge {topic} in {timeout_s:.0f} s")
 
     def _republish_configs(self) -> None:
         try:

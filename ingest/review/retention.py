@@ -15,48 +15,72 @@ from shared.clip import receipt_hash
 log = logging.getLogger(__name__)
 
 
-def _received_before(session: Session, days: int, *where: ColumnElement[bool]) -> list[Clip]:
+# Clips per transaction: a purge after a long pause (or a shortened retention) touches
+# many clips; small transactions keep row locks short and a failure's rollback small.
+PURGE_BATCH = 200
+
+
+def _received_before(
+    session: Session, days: int, *where: ColumnElement[bool], limit: int = PURGE_BATCH
+) -> list[Clip]:
     cutoff = datetime.now(UTC) - timedelta(days=days)
-    return list(session.scalars(select(Clip).where(Clip.received_at < cutoff, *where)))
+    query = select(Clip).where(Clip.received_at < cutoff, *where).order_by(Clip.received_at)
+    return list(session.scalars(query.limit(limit)))
 
 
-def purge_expired_audio(sessions: sessionmaker[Session], store: AudioStore, days: int) -> int:
-    """Delete the audio of clips received more than `days` ago; transcripts stay."""
+def purge_expired_audio(
+    sessions: sessionmaker[Session], store: AudioStore, days: int, batch: int = PURGE_BATCH
+) -> int:
+    """Delete the audio of clips received more than `days` ago; transcripts stay. In
+    transactions of at most `batch` clips."""
     purged = 0
-    with sessions.begin() as session:
-        waiting = (Clip.audio_key.is_not(None), Clip.audio_deleted_at.is_(None))
-        for clip in _received_before(session, days, *waiting):
-            store.delete(clip.audio_key or "")
-            clip.audio_deleted_at = datetime.now(UTC)
-            record(session, "retention", "delete_audio", clip.id, {"days": days})
-            purged += 1
+    waiting = (Clip.audio_key.is_not(None), Clip.audio_deleted_at.is_(None))
+    while True:
+        with sessions.begin() as session:
+            clips = _received_before(session, days, *waiting, limit=batch)
+            for clip in clips:
+                store.delete(clip.audio_key or "")
+                clip.audio_deleted_at = datetime.now(UTC)
+                record(session, "retention", "delete_audio", clip.id, {"days": days})
+        purged += len(clips)
+        if len(clips) < batch:
+            break
     if purged:
         log.info("deleted the audio of %d clip(s) older than %d days", purged, days)
     return purged
 
 
-def purge_raw_text(sessions: sessionmaker[Session], days: int) -> int:
+def purge_raw_text(sessions: sessionmaker[Session], days: int, batch: int = PURGE_BATCH) -> int:
     """Past `days`, a clip keeps only its redacted text: the raw transcript, its segments
-    and its history are redacted in place (the spans a moderator set are applied)."""
+    and its history are redacted in place (the spans a moderator set are applied). In
+    transactions of at most `batch` clips."""
     purged = 0
-    with sessions.begin() as session:
-        raw = (Clip.text.is_not(None), Clip.raw_text_purged_at.is_(None))
-        for clip in _received_before(session, days, *raw):
-            # Segments and history first: they are redacted by the rule of the raw text.
-            for segment, text in zip(clip.segments, redacted_segments(clip), strict=True):
-                segment.text = text
-            for version in session.scalars(
-                select(TranscriptVersion).where(TranscriptVersion.clip_id == clip.id)
-            ):
-                version.text = redacted_version(clip, version)
-            clip.text = review(clip).published
-            clip.redactions = []
-            clip.raw_text_purged_at = datetime.now(UTC)
-            record(session, "retention", "purge_raw_text", clip.id, {"days": days})
-            purged += 1
+    raw = (Clip.text.is_not(None), Clip.raw_text_purged_at.is_(None))
+    while True:
+        with sessions.begin() as session:
+            clips = _received_before(session, days, *raw, limit=batch)
+            for clip in clips:
+                _keep_redacted(session, clip, days)
+        purged += len(clips)
+        if len(clips) < batch:
+            break
     if purged:
         log.info("kept only the redacted text of %d clip(s) older than %d days", purged, days)
     return purged
+
+
+def _keep_redacted(session: Session, clip: Clip, days: int) -> None:
+    # Segments and history first: they are redacted by the rule of the raw text.
+    for segment, text in zip(clip.segments, redacted_segments(clip), strict=True):
+        segment.text = text
+    for version in session.scalars(
+        select(TranscriptVersion).where(TranscriptVersion.clip_id == clip.id)
+    ):
+        version.text = redacted_version(clip, version)
+    clip.text = review(clip).published
+    clip.redactions = []
+    clip.raw_text_purged_at = datetime.now(UTC)
+    record(session, "retention", "purge_raw_text", clip.id, {"days": days})
 
 
 def find_by_receipt(session: Session, receipt: str, booth_id: str | None) -> list[Clip]:

@@ -1,4 +1,4 @@
-"""Engine, sessions and schema migrations (Alembic, run at start-up)."""
+"""Engine, sessions and schema migrations (Alembic: `ingest migrate`, and at start-up)."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ingest.language.redaction import redacted_as_chosen
 from ingest.language.words import index_terms
+from ingest.store.locks import wait_for_lock
 from ingest.store.models import Clip
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -52,12 +53,18 @@ class Derived:
     rebuild_counts: Callable[[Connection], None]
 
 
+MIGRATION_LOCK = "ingest.migrate"
+
+
 def migrate(engine: Engine, derived: Derived) -> None:
-    """Bring the schema to the newest revision, in one transaction."""
+    """Bring the schema to the newest revision, in one transaction. On PostgreSQL under an
+    advisory lock held to the commit: processes that start together migrate one after the
+    other, and each after the first finds nothing left to do (DDL is transactional there)."""
     config = alembic_config()
     config.attributes["derived"] = derived
     config.attributes["rebuild_counts"] = False
     with engine.begin() as connection:
+        wait_for_lock(connection, MIGRATION_LOCK)
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
         if config.attributes["rebuild_counts"]:
@@ -89,6 +96,14 @@ def _fill_redacted_terms(engine: Engine, batch: int = 500) -> None:
             session.commit()
             if len(waiting) < batch:
                 return
+
+
+def schema_revision(engine: Engine) -> str | None:
+    """The revision the database's schema is at (None: never migrated)."""
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -12,6 +12,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
 )
@@ -118,6 +119,10 @@ class Clip(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The worker (TranscribeWorker.id) holding the claim: only it may finish or fail it.
+    claimed_by: Mapped[str | None] = mapped_column(String(64), index=True)
+    # Times the clip was with a worker that died: past two it is transcribed alone.
+    crashes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     error: Mapped[str | None] = mapped_column(Text)
 
     # The language the clip should be transcribed in (its theme's, else the settings' for
@@ -149,6 +154,30 @@ class Clip(Base):
     segments: Mapped[list["Segment"]] = relationship(
         back_populates="clip", cascade="all, delete-orphan", order_by="Segment.idx"
     )
+
+
+class TranscribeWorker(Base):
+    """A transcription worker that is alive while its heartbeat is fresh; its claims go to
+    others only once it is not (procrastinate's and PgQueuer's design)."""
+
+    __tablename__ = "transcribe_workers"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    host: Mapped[str] = mapped_column(String(200))
+    pid: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    heartbeat_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Prompt(Base):
+    """A theme's spoken question (16 kHz WAV) by its sha256: in the database, so whichever
+    process publishes configs finds it, and a backup of the database holds it."""
+
+    __tablename__ = "prompts"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    wav: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class Segment(Base):

@@ -1,11 +1,11 @@
-"""Transcription workers: take clips from the database-backed queue, store their transcripts."""
+"""Transcription workers: take clips from the database queue (transcribe.queue), store
+their transcripts."""
 
 import contextlib
 import logging
 import threading
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from ingest import metrics
@@ -13,15 +13,13 @@ from ingest.errors import IngestError
 from ingest.settings import IngestSettings
 from ingest.store.audio import AudioStore
 from ingest.store.models import Clip, ClipStatus
+from ingest.transcribe.queue import ANY, ClipQueue
 from ingest.transcribe.transcriber import Transcriber, Transcript
 from ingest.transcribe.transcripts import record_transcript
 from shared.clip import SpeechMap, parse_speech_map
 from shared.errors import ProtocolError
 
 log = logging.getLogger(__name__)
-
-
-ANY = "any"  # in INGEST_TRANSCRIBE_LANGUAGES: clips whose language is not known
 
 
 def languages_taken(configured: list[str] | None, multilingual: bool) -> list[str] | None:
@@ -46,7 +44,16 @@ class TranscriptionWorker:
         self.transcriber = transcriber
         self.wakeup = threading.Event()
         self.takes = languages_taken(settings.transcribe_languages, transcriber.multilingual)
-        log.info("transcribing clips in %s", "any language" if self.takes is None else self.takes)
+        self.queue = ClipQueue(settings, sessions, self.takes)
+        log.info(
+            "worker %s transcribing clips in %s",
+            self.queue.id,
+            "any language" if self.takes is None else self.takes,
+        )
+
+    @property
+    def id(self) -> str:
+        return self.queue.id
 
     def run(self, stop: threading.Event, idle_wait_s: float = 1.0) -> None:
         while not stop.is_set():
@@ -58,22 +65,36 @@ class TranscriptionWorker:
             if not worked:
                 self.wakeup.wait(idle_wait_s)
                 self.wakeup.clear()
+        try:
+            self.queue.leave()
+        except Exception:
+            log.exception("could not hand back this worker's claims; they wait for the lease")
 
     def work_once(self) -> bool:
         """Transcribe what waits, up to a batch; False when the queue is empty."""
-        claimed: list[Clip] = []
-        while len(claimed) < self.settings.whisper_batch_size and (clip := self.claim()):
-            claimed.append(clip)
+        claimed = self.queue.claim(self.settings.whisper_batch_size)
         if not claimed:
             return False
-        with contextlib.ExitStack() as files:  # local copies when the audio is in a bucket
+        try:
+            self._transcribe(claimed)
+        except Exception as exc:
+            # This worker lives on and keeps beating, so no lease would ever free these
+            # claims: each counts as a failed attempt (those already settled are not ours).
+            log.exception("batch of %d failed as a whole", len(claimed))
+            for clip in claimed:
+                self._fail(clip, exc)
+        return True
+
+    def _transcribe(self, claimed: list[Clip]) -> None:
+        with self.queue.beating(), contextlib.ExitStack() as files:  # local copies from a bucket
             try:
                 paths = [
                     files.enter_context(self.store.local_file(c.audio_key or "")) for c in claimed
                 ]
-            except Exception as exc:  # the store unreachable: the claims expire, tried again
+            except Exception as exc:  # the store unreachable: the claims go back, tried again
                 log.error("audio store: %s", exc)
-                return False
+                self.queue.release([c.id for c in claimed], self.settings.transcribe_retry_s)
+                return
             jobs = [(path, self.language_for(c)) for path, c in zip(paths, claimed, strict=True)]
             maps = [speech_map(c) for c in claimed]
             if len(claimed) == 1:
@@ -93,52 +114,18 @@ class TranscriptionWorker:
                 self._fail(clip, result)
             else:
                 self._finish(clip, result)
-        return True
 
     def claim(self) -> Clip | None:
-        now = datetime.now(UTC)
-        waiting = or_(
-            (Clip.status == ClipStatus.RECEIVED)
-            & or_(Clip.next_attempt_at.is_(None), Clip.next_attempt_at <= now),
-            (Clip.status == ClipStatus.TRANSCRIBING)
-            & (Clip.claimed_at < now - timedelta(seconds=self.settings.transcribe_lease_s)),
-        )
-        if self.takes is not None:  # the others wait for a worker with their model
-            known = [code for code in self.takes if code != ANY]
-            mine = Clip.wanted_language.in_(known)
-            waiting = and_(
-                waiting, or_(mine, Clip.wanted_language.is_(None)) if ANY in self.takes else mine
-            )
-        with self.sessions.begin() as session:
-            candidates = session.scalars(
-                select(Clip.id)
-                .where(waiting)
-                .order_by(Clip.received_at)
-                .limit(4)
-                .with_for_update(skip_locked=True)
-            ).all()
-            metrics.QUEUE_DEPTH.set(_queue_depth(session))
-            metrics.OLDEST_WAITING_S.set(_oldest_waiting_s(session, now))
-            for clip_id in candidates:
-                # The conditional update makes the claim safe where SKIP LOCKED is unknown (SQLite).
-                taken = session.execute(
-                    update(Clip)
-                    .where(Clip.id == clip_id, waiting)
-                    .values(
-                        status=ClipStatus.TRANSCRIBING, claimed_at=now, attempts=Clip.attempts + 1
-                    )
-                )
-                if taken.rowcount == 1:  # type: ignore[attr-defined]
-                    return session.get(Clip, clip_id)
-        return None
+        """One waiting clip, claimed for this worker (a batch of one)."""
+        claimed = self.queue.claim(1)
+        return claimed[0] if claimed else None
 
     def language_for(self, clip: Clip) -> str | None:
         return clip.wanted_language or self.settings.language_for(clip.theme, clip.neighborhood)
 
     def _finish(self, claimed: Clip, transcript: Transcript) -> None:
-        with self.sessions.begin() as session:
-            clip = session.get(Clip, claimed.id)
-            if clip is None:  # erased while we worked
+        with self.queue.settling(claimed.id) as (session, clip):
+            if clip is None:  # erased, or taken for dead and given to another worker
                 return
             status = record_transcript(session, clip, transcript)
         metrics.TRANSCRIPTIONS.labels(outcome=status).inc()
@@ -156,14 +143,13 @@ class TranscriptionWorker:
         )
 
     def _fail(self, claimed: Clip, exc: Exception) -> None:
-        with self.sessions.begin() as session:
-            clip = session.get(Clip, claimed.id)
+        with self.queue.settling(claimed.id) as (_session, clip):
             if clip is None:
                 return
             reason = str(exc) if isinstance(exc, IngestError) else f"{type(exc).__name__}: {exc}"
-            clip.error = reason[:2000]
             if clip.attempts >= self.settings.transcribe_max_attempts:
                 clip.status = ClipStatus.FAILED
+                clip.error = f"failed {clip.attempts} times; last: {reason}"[:2000]
                 metrics.TRANSCRIPTIONS.labels(outcome=ClipStatus.FAILED).inc()
                 log.error(
                     "clip %s failed for good after %d attempts: %s",
@@ -173,6 +159,7 @@ class TranscriptionWorker:
                     extra={"clip_id": clip.id},
                 )
             else:
+                clip.error = reason[:2000]
                 delay = self.settings.transcribe_retry_s * 2 ** (clip.attempts - 1)
                 clip.status = ClipStatus.RECEIVED
                 clip.next_attempt_at = datetime.now(UTC) + timedelta(seconds=delay)
@@ -194,22 +181,3 @@ def speech_map(clip: Clip) -> SpeechMap | None:
     except ProtocolError:
         log.warning("clip %s: stored speech map unreadable; finding the speech again", clip.id)
         return None
-
-
-def _oldest_waiting_s(session: Session, now: datetime) -> float:
-    oldest = session.scalar(
-        select(func.min(Clip.received_at)).where(Clip.status == ClipStatus.RECEIVED)
-    )
-    if oldest is None:
-        return 0.0
-    oldest = oldest if oldest.tzinfo else oldest.replace(tzinfo=UTC)
-    return max(0.0, (now - oldest).total_seconds())
-
-
-def _queue_depth(session: Session) -> int:
-    return (
-        session.scalar(
-            select(func.count()).select_from(Clip).where(Clip.status == ClipStatus.RECEIVED)
-        )
-        or 0
-    )

@@ -247,7 +247,11 @@ def test_unreadable_audio_fails_after_retries_and_keeps_audio_and_error(
     clip = get(service, clip_id)
     assert clip.status == ClipStatus.FAILED
     assert clip.attempts == service.settings.transcribe_max_attempts
-    assert clip.error is not None and clip.error.startswith("EOFError")  # the decoder's word
+    attempts = service.settings.transcribe_max_attempts
+    # How often it was tried, and the decoder's word.
+    assert clip.error is not None and clip.error.startswith(
+        f"failed {attempts} times; last: EOFError"
+    )
     assert path.exists(), "a failed clip keeps its audio for a later try"
 
 

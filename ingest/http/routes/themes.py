@@ -2,13 +2,11 @@
 configs. Prompt audio is uploaded here and served to booths under /prompts."""
 
 import io
-import os
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import soundfile as sf
-from fastapi import APIRouter, Body, HTTPException
-from fastapi.responses import FileResponse
+from fastapi import APIRouter, Body, HTTPException, Response
 from sqlalchemy import select
 
 from ingest.city_time import today as city_today
@@ -16,7 +14,7 @@ from ingest.http.deps import AUTH_ERRORS, Planner, Reader, ServiceDep, SessionDe
 from ingest.http.params import ThemeSlug
 from ingest.http.schemas import ThemeIn, ThemeNew, ThemeOut
 from ingest.review.audit import record
-from ingest.store.models import Theme
+from ingest.store.models import Prompt, Theme
 from shared.clip import sha256_hex
 
 router = APIRouter(prefix="/api/themes", tags=["themes"], responses=AUTH_ERRORS)
@@ -127,11 +125,10 @@ def upload_prompt(
     sf.write(wav, samples[:, 0], 16000, format="WAV", subtype="PCM_16")
     data = wav.getvalue()
     digest = sha256_hex(data)
-    folder = service.settings.data_dir / "prompts"
-    folder.mkdir(parents=True, exist_ok=True)
-    tmp = folder / f".{digest}.tmp"
-    tmp.write_bytes(data)
-    os.replace(tmp, folder / f"{digest}.wav")
+    # In the database, with the theme that names it: the process that publishes configs
+    # may run on another host, and a backup of the database holds it.
+    if session.get(Prompt, digest) is None:
+        session.add(Prompt(sha256=digest, wav=data, created_at=datetime.now(UTC)))
     theme.prompt_sha256 = digest
     theme.updated_at = datetime.now(UTC)
     record(session, who, "theme_prompt", None, {"theme": slug, "sha256": digest})
@@ -142,14 +139,18 @@ def upload_prompt(
 
 @prompts.get(
     "/prompts/{sha256}.wav",
-    response_class=FileResponse,
-    responses={404: {"description": "no such prompt"}},
+    response_class=Response,
+    responses={
+        200: {"content": {"audio/wav": {}}, "description": "the prompt"},
+        404: {"description": "no such prompt"},
+    },
 )
-def get_prompt(sha256: str, service: ServiceDep) -> FileResponse:
+def get_prompt(sha256: str, session: SessionDep, service: ServiceDep) -> Response:
     """Theme prompt audio, fetched by booths (public: it is what every caller hears)."""
     if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
         raise HTTPException(404, "no such prompt")
-    path = service.settings.data_dir / "prompts" / f"{sha256}.wav"
-    if not path.exists():
+    wav = service.fleet.prompt(session, sha256)
+    if wav is None:
         raise HTTPException(404, "no such prompt")
-    return FileResponse(path, media_type="audio/wav")
+    session.commit()  # a prompt of an older install, copied into the database
+    return Response(wav, media_type="audio/wav")
