@@ -1,6 +1,6 @@
 """Bodies of the planner API. Texts are redacted unless the caller may see them raw."""
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, BeforeValidator, Field, model_validator
@@ -16,15 +16,6 @@ from ingest.review.moderation import (
 from ingest.store.models import Clip, Theme, TranscriptVersion
 from ingest.store.queries import CURSOR_PATTERN
 from shared.topics import SLUG_PATTERN
-
-
-def utc(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes; every time stored here is UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def utc_or_none(moment: datetime | None) -> datetime | None:
-    return None if moment is None else utc(moment)
 
 
 def shown_clip_text(clip: Clip, raw: bool) -> str | None:
@@ -78,8 +69,8 @@ class ClipOut(BaseModel):
             booth_id=clip.booth_id,
             neighborhood=clip.neighborhood,
             theme=clip.theme,
-            recorded_at=utc(clip.recorded_at),
-            received_at=utc(clip.received_at),
+            recorded_at=clip.recorded_at,
+            received_at=clip.received_at,
             duration_ms=clip.duration_ms,
             content_type=clip.content_type,
             status=clip.status,
@@ -147,7 +138,7 @@ class VersionOut(BaseModel):
             author=version.author,
             text=version.text if raw else redacted_version(clip, version),
             language=version.language,
-            created_at=utc(version.created_at),
+            created_at=version.created_at,
         )
 
 
@@ -299,6 +290,6 @@ class ThemeOut(ThemeNew):
             booths=list(theme.booths),
             we_did=theme.we_did,
             prompt_sha256=theme.prompt_sha256,
-            retired_at=utc_or_none(theme.retired_at),
+            retired_at=theme.retired_at,
             live=theme.live_on(today),
         )

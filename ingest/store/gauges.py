@@ -19,10 +19,6 @@ log = logging.getLogger(__name__)
 NO_LANGUAGE = "any"  # the label of clips whose language Whisper detects
 
 
-def _utc(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 class DatabaseGauges(Collector):
     def __init__(self) -> None:
         self.sessions: sessionmaker[Session] | None = None
@@ -60,7 +56,7 @@ class DatabaseGauges(Collector):
         yield GaugeMetricFamily(
             "ingest_transcription_oldest_waiting_seconds",
             "Age of the oldest clip not yet transcribed",
-            value=max(0.0, (now - _utc(oldest)).total_seconds()) if oldest else 0.0,
+            value=max(0.0, (now - oldest).total_seconds()) if oldest else 0.0,
         )
         failed = session.scalar(
             select(func.count()).select_from(Clip).where(Clip.status == ClipStatus.FAILED)
@@ -69,7 +65,7 @@ class DatabaseGauges(Collector):
             "ingest_clips_failed", "Clips whose transcription failed for good", value=failed or 0
         )
         beats = list(session.scalars(select(TranscribeWorker.heartbeat_at)))
-        alive = sum(1 for beat in beats if (now - _utc(beat)).total_seconds() <= self.lease_s)
+        alive = sum(1 for beat in beats if (now - beat).total_seconds() <= self.lease_s)
         yield GaugeMetricFamily(
             "ingest_transcribe_workers_alive", "Workers whose heartbeat is fresh", value=alive
         )
@@ -83,7 +79,7 @@ class DatabaseGauges(Collector):
         for booth_id, neighborhood, last_seen in session.execute(
             select(Booth.id, Booth.neighborhood, Booth.last_seen_at)
         ):
-            stamp = _utc(last_seen).timestamp() if last_seen else 0.0
+            stamp = last_seen.timestamp() if last_seen else 0.0
             seen.add_metric([booth_id, neighborhood], stamp)
             if now.timestamp() - stamp > self.offline_after_s:
                 offline += 1
@@ -102,7 +98,7 @@ class DatabaseGauges(Collector):
         for neighborhood, received in session.execute(
             select(Clip.neighborhood, func.max(Clip.received_at)).group_by(Clip.neighborhood)
         ):
-            newest.add_metric([neighborhood], _utc(received).timestamp())
+            newest.add_metric([neighborhood], received.timestamp())
         yield newest
 
 

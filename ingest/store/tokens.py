@@ -43,17 +43,13 @@ def revoke_token(session: Session, which: str) -> int:
 def token_state(token: ApiToken) -> str:
     if token.revoked_at is not None:
         return "revoked"
-    if token.expires_at is not None and _aware(token.expires_at) <= _now():
+    if token.expires_at is not None and token.expires_at <= _now():
         return "expired"
     return "live"
 
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def principal_of(session: Session, token: str) -> Principal | None:

@@ -23,9 +23,9 @@ from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from ingest.sessions import open_sessions
+from ingest.sessions import migrate_database, open_sessions
 from ingest.settings import IngestSettings
-from ingest.store.database import make_engine, migrate
+from ingest.store.database import make_engine
 from ingest.store.models import Booth, Clip, ClipStatus, Moderation
 from shared.clip import receipt_hash
 from tests.e2e import test_pages
@@ -74,7 +74,7 @@ def message(n: int) -> Clip:
 def stored(data: Path, *clips: Clip, booths: bool = False) -> None:
     """Written as the service writes (its sessions keep the counts)."""
     engine = make_engine(IngestSettings(data_dir=data).sqlalchemy_url)
-    migrate(engine)
+    migrate_database(engine)
     with open_sessions(engine).begin() as session:
         now = datetime.now(UTC)
         if booths:

@@ -14,7 +14,6 @@ from sqlalchemy import select
 
 from ingest import cli
 from ingest.city_time import today
-from ingest.http.schemas import utc
 from ingest.receive.intake import InboundClip
 from ingest.review.retention import purge_raw_text
 from ingest.roles import Role
@@ -223,7 +222,7 @@ def test_a_token_is_valid_for_at_least_a_day(
     assert cli.main([*create, "--days", "1"]) == 0
     with IngestService(IngestSettings(), receive=False, transcribe=False).sessions() as session:
         (token,) = session.scalars(select(ApiToken))
-        left = utc(token.expires_at) - datetime.now(UTC)
+        left = token.expires_at - datetime.now(UTC)
     assert timedelta(hours=23) < left <= timedelta(days=1)
 
 

@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 
 from ingest.review.retention import purge_expired_audio
 from ingest.service import IngestService
-from ingest.store.database import make_engine, migrate, schema_revision
+from ingest.sessions import migrate_database
+from ingest.store.database import make_engine, schema_revision
 from ingest.store.locks import AdvisoryLock
 from ingest.store.models import Booth, Clip, ClipStatus
 from shared.messages import BoothStatus
@@ -120,7 +121,7 @@ def test_migrations_started_in_the_same_instant_wait_for_each_other(
 
     def start(engine: Engine) -> None:
         together.wait()
-        migrate(engine)
+        migrate_database(engine)
 
     try:
         with concurrent.futures.ThreadPoolExecutor(3) as pool:

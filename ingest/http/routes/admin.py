@@ -9,7 +9,6 @@ from sqlalchemy import select
 
 from ingest.http.deps import AUTH_ERRORS, Admin, ServiceDep, SessionDep
 from ingest.http.params import CLIP_ID_PATTERN
-from ingest.http.schemas import utc
 from ingest.review.retention import erase, find_by_receipt
 from ingest.store.models import AuditEntry
 from shared.topics import SLUG_PATTERN
@@ -72,6 +71,6 @@ def audit(
     if clip_id:
         query = query.where(AuditEntry.clip_id == clip_id)
     return [
-        AuditOut(at=utc(e.at), actor=e.actor, action=e.action, clip_id=e.clip_id, detail=e.detail)
+        AuditOut(at=e.at, actor=e.actor, action=e.action, clip_id=e.clip_id, detail=e.detail)
         for e in session.scalars(query)
     ]

@@ -10,7 +10,6 @@ from sqlalchemy import func, select
 from ingest.fleet.enrolment import BrokerAdminError, Enrolment
 from ingest.http.deps import AUTH_ERRORS, Admin, FleetReader, ServiceDep, SessionDep
 from ingest.http.params import BoothId
-from ingest.http.schemas import utc_or_none
 from ingest.store.models import Booth, Clip, Rejection
 from shared.errors import ProtocolError
 from shared.topics import SLUG_PATTERN, Topics
@@ -56,16 +55,16 @@ class BoothOut(BoothNew):
             neighborhood=booth.neighborhood,
             location=booth.location,
             notes=booth.notes,
-            last_seen_at=utc_or_none(booth.last_seen_at),
+            last_seen_at=booth.last_seen_at,
             state=status.get("state"),  # type: ignore[arg-type]
             spool_clips=status.get("spool_clips"),  # type: ignore[arg-type]
             version=status.get("version"),  # type: ignore[arg-type]
             config_version=booth.config_version,
             status=booth.status,
-            last_clip_at=utc_or_none(last_clip_at),
+            last_clip_at=last_clip_at,
             rejections=refused.count if refused else 0,
             last_rejection_reason=refused.reason if refused else None,
-            last_rejection_at=utc_or_none(refused.at) if refused else None,
+            last_rejection_at=refused.at if refused else None,
         )
 
 

@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from ingest.http.deps import AUTH_ERRORS, Planner, ServiceDep, SessionDep
 from ingest.http.params import Filters
-from ingest.http.schemas import shown_clip_text, utc
+from ingest.http.schemas import shown_clip_text
 from ingest.review.audit import record
 from ingest.store.models import Clip, Moderation
 from ingest.store.queries import ordered
@@ -46,7 +46,7 @@ def row(clip: Clip, raw: bool) -> dict[str, Any]:
         "booth_id": clip.booth_id,
         "neighborhood": clip.neighborhood,
         "theme": clip.theme,
-        "recorded_at": utc(clip.recorded_at).isoformat(),
+        "recorded_at": clip.recorded_at.isoformat(),
         "duration_s": clip.duration_ms / 1000,
         "language": clip.language,
         "status": clip.status,
