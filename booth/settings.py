@@ -1,5 +1,12 @@
-"""Settings of the booth agent: a TOML file (default /etc/booth/booth.toml), then `BOOTH_*`
-environment variables on top, then arguments.
+"""Settings of the booth agent: two TOML files, then `BOOTH_*` environment variables on top,
+then arguments.
+
+- booth.toml (default /etc/booth/booth.toml) is the booth's identity and broker login, from
+  its bundle (`ingest booth add`); the installer replaces it at every update.
+- hardware.toml (beside it) is the booth's own wiring and sound devices, from a hardware
+  profile (booth/profiles/) or the technician's hand; the installer writes it only when
+  there is none, so a technician's change survives updates. It wins over booth.toml (older
+  booth.toml files held pins too) and may not set the identity.
 
 Read by hand rather than through pydantic-settings, which ingest uses: on the booth it cost
 5 MB of a 60 MB budget (its sources pull in asyncio and cloud providers' code) for what is
@@ -20,11 +27,34 @@ from shared.broker import BrokerAddress
 from shared.topics import DEFAULT_PREFIX, SLUG_PATTERN
 
 DEFAULT_CONFIG_FILE = Path("/etc/booth/booth.toml")
+HARDWARE_FILE_NAME = "hardware.toml"
+# What only the bundle says: who the booth is and how it logs in to the broker.
+IDENTITY_FIELDS = frozenset(
+    {"id", "neighborhood", "mqtt_url", "mqtt_password_file", "mqtt_ca_file", "topic_prefix"}
+)
 
 
 def config_file() -> Path:
-    """Where the booth's settings are read from: BOOTH_CONFIG_FILE, else the default."""
+    """Where the booth's identity is read from: BOOTH_CONFIG_FILE, else the default."""
     return Path(os.environ.get("BOOTH_CONFIG_FILE", DEFAULT_CONFIG_FILE))
+
+
+def hardware_file() -> Path:
+    """Where the booth's hardware is read from: BOOTH_HARDWARE_FILE, else beside booth.toml."""
+    default = config_file().parent / HARDWARE_FILE_NAME
+    return Path(os.environ.get("BOOTH_HARDWARE_FILE", default))
+
+
+def from_hardware_toml(path: Path) -> dict[str, Any]:
+    """The hardware file's settings; an identity setting there is refused, never obeyed."""
+    values = from_toml(path)
+    misplaced = sorted(IDENTITY_FIELDS & values.keys())
+    if misplaced:
+        raise ValueError(
+            f"{path} sets {', '.join(misplaced)}: the identity belongs in booth.toml "
+            "(from the bundle); remove it from the hardware file"
+        )
+    return values
 
 
 def from_toml(path: Path) -> dict[str, Any]:
@@ -59,9 +89,15 @@ class BoothSettings(BaseModel):
     model_config = ConfigDict(extra="ignore", validate_default=True)
 
     def __init__(self, _env_file: object = None, **values: Any) -> None:
-        # Arguments win over the environment, which wins over the file. (`_env_file` is
-        # accepted for callers of the pydantic-settings era; no .env file is read.)
-        merged = {**from_toml(config_file()), **from_environment(type(self)), **values}
+        # Arguments win over the environment, which wins over the hardware file, which wins
+        # over booth.toml. (`_env_file` is accepted for callers of the pydantic-settings era;
+        # no .env file is read.)
+        merged = {
+            **from_toml(config_file()),
+            **from_hardware_toml(hardware_file()),
+            **from_environment(type(self)),
+            **values,
+        }
         super().__init__(**merged)
 
     id: str = Field(default="booth-dev", pattern=SLUG_PATTERN)

@@ -17,7 +17,15 @@ from ingest.broker_admin import BrokerAdmin, BrokerAdminError, check_booth_id, e
 from ingest.database import make_engine, migrate, session_factory
 from ingest.errors import IngestError
 from ingest.models import ApiToken, Booth
-from ingest.provisioning import PASSWORD_FILE, issue_credentials, new_secret, write_bundle_secret
+from ingest.provisioning import (
+    HARDWARE_FILE,
+    PASSWORD_FILE,
+    ProfileError,
+    bundle_hardware,
+    issue_credentials,
+    new_secret,
+    write_bundle_secret,
+)
 from ingest.settings import IngestSettings
 from shared.errors import ProtocolError
 from shared.topics import Topics, check_slug
@@ -74,6 +82,13 @@ def main(argv: list[str] | None = None) -> int:
     for command in (add, rotate):
         command.add_argument(
             "--bundle", type=Path, help="folder for the booth's bundle (default ./bundle-ID)"
+        )
+        command.add_argument(
+            "--hardware",
+            metavar="PROFILE",
+            help="the booth's wiring and sound devices: a shipped profile (keypad-usb-handset, "
+            "rotary-usb-handset) or a .toml file; add: default keypad-usb-handset; rotate: "
+            "default the bundle's own",
         )
     booth_commands.add_parser("list")
     revoke = booth_commands.add_parser(
@@ -340,7 +355,8 @@ def _booth(settings: IngestSettings, args: argparse.Namespace) -> int:
     try:
         booth_id = check_booth_id(args.booth_id)
         neighborhood = check_slug(args.neighborhood, "neighborhood") if command == "add" else ""
-    except (ProtocolError, BrokerAdminError) as exc:
+        hardware = bundle_hardware(getattr(args, "hardware", None), command)
+    except (ProtocolError, BrokerAdminError, ProfileError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     admin = _admin(settings)
@@ -371,7 +387,16 @@ def _booth(settings: IngestSettings, args: argparse.Namespace) -> int:
     with admin:
         if command in ("add", "rotate"):
             renew = command == "rotate"
-            issue_credentials(admin, folder, booth_id, neighborhood, broker, ca_file, renew=renew)
+            issue_credentials(
+                admin,
+                folder,
+                booth_id,
+                neighborhood,
+                broker,
+                ca_file,
+                renew=renew,
+                hardware=hardware,
+            )
         else:
             existed = admin.revoke(booth_id)
             print(
@@ -381,10 +406,9 @@ def _booth(settings: IngestSettings, args: argparse.Namespace) -> int:
             return 0
     # The secret is in the bundle only: never on the terminal.
     done = "made" if command == "add" else "renewed"
-    print(
-        f"booth {booth_id} ({neighborhood}): broker login {done}; bundle in {folder}/ "
-        f"(booth.toml, {PASSWORD_FILE} mode 0600" + (", ca.crt)" if ca_file else ")")
-    )
+    parts = f"booth.toml, {PASSWORD_FILE} mode 0600" + (", ca.crt" if ca_file else "")
+    parts += f", {HARDWARE_FILE}" if (folder / HARDWARE_FILE).exists() else ""
+    print(f"booth {booth_id} ({neighborhood}): broker login {done}; bundle in {folder}/ ({parts})")
     return 0
 
 

@@ -3,7 +3,8 @@
 # this source tree and a booth's bundle. Idempotent: run it again after `git pull`.
 # System parts come from apt (PortAudio, libsndfile, libopus, lgpio: Trixie's Python 3.13
 # has no lgpio wheel on PyPI); Python parts are wheels, only the booth's extra (no Whisper).
-# Usage: sudo deploy/booth/install.sh BUNDLE_DIR   (booth.toml, broker-password, ca.crt)
+# Usage: sudo deploy/booth/install.sh BUNDLE_DIR
+#   (booth.toml, broker-password, ca.crt, hardware.toml: from `ingest booth add`)
 set -eu
 bundle="${1:-}"
 src="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -30,7 +31,22 @@ done
 /opt/booth/.venv/bin/pip install --quiet --prefer-binary "$src[booth]"
 
 install -d -m 0750 -o root -g booth /etc/booth
+# booth.toml is the bundle's (identity, broker login): replaced at every update; the one it
+# replaces is kept beside it, as booth.toml.previous.
+if [ -f /etc/booth/booth.toml ] && ! cmp -s "$bundle/booth.toml" /etc/booth/booth.toml; then
+    cp -p /etc/booth/booth.toml /etc/booth/booth.toml.previous
+fi
 install -m 0640 -o root -g booth "$bundle/booth.toml" /etc/booth/booth.toml
+# hardware.toml is the technician's (pins, polarity, consent key, sound cards): written from
+# the bundle's profile only where there is none, never overwritten.
+if [ -f /etc/booth/hardware.toml ]; then
+    echo "kept /etc/booth/hardware.toml"
+elif [ -f "$bundle/hardware.toml" ]; then
+    install -m 0640 -o root -g booth "$bundle/hardware.toml" /etc/booth/hardware.toml
+else
+    echo "warning: no hardware.toml in the bundle: copy a profile from $src/booth/profiles/" \
+        "to /etc/booth/hardware.toml and fit it to the wiring (docs/technician.md)" >&2
+fi
 for file in broker-password ca.crt; do
     if [ -f "$bundle/$file" ]; then install -m 0640 -o root -g booth "$bundle/$file" "/etc/booth/$file"; fi
 done
@@ -45,5 +61,5 @@ else  # an image being prepared: enable for the next boot
     ln -sf /etc/systemd/system/booth.service \
         /etc/systemd/system/multi-user.target.wants/booth.service
 fi
-echo "booth installed: /opt/booth/.venv, /etc/booth/booth.toml, booth.service enabled"
+echo "booth installed: /opt/booth/.venv, /etc/booth/booth.toml and hardware.toml, booth.service enabled"
 echo "next: sudo systemctl stop booth; sudo -u booth /opt/booth/.venv/bin/booth check --interactive; sudo systemctl start booth"
