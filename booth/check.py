@@ -233,7 +233,8 @@ def check_spool(settings: BoothSettings) -> Finding:
     ok = free > 50_000_000
     budget = settings.spool_budget_bytes
     detail = f"{folder} writable; {free / 1e6:.0f} MB free, budget {budget / 1e6:.0f} MB"
-    return Finding("spool", ok, detail, "free space on the SD card")
+    # A full card degrades the booth (out of order, the spool kept), it does not stop it.
+    return Finding("spool", ok, detail, "free space on the SD card", fatal=False)
 
 
 def _guarded(name: str, check: Callable[[], Finding]) -> Finding:

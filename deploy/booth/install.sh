@@ -51,9 +51,18 @@ for file in broker-password ca.crt; do
     if [ -f "$bundle/$file" ]; then install -m 0640 -o root -g booth "$bundle/$file" "/etc/booth/$file"; fi
 done
 
+# The spool's home, private (systemd's StateDirectory makes it so too, at each start).
+install -d -m 0700 -o booth -g booth /var/lib/booth
+
 install -m 0644 "$src/systemd/booth.service" /etc/systemd/system/booth.service
+# A journal capped in size, and the hardware watchdog (docs/technician.md).
+install -d -m 0755 /etc/systemd/journald.conf.d /etc/systemd/system.conf.d
+install -m 0644 "$src/deploy/booth/systemd/journald-booth.conf" /etc/systemd/journald.conf.d/booth.conf
+install -m 0644 "$src/deploy/booth/systemd/watchdog-booth.conf" \
+    /etc/systemd/system.conf.d/booth-watchdog.conf
 if [ -d /run/systemd/system ]; then
-    systemctl daemon-reload
+    systemctl daemon-reload  # (the watchdog setting takes effect at the next boot)
+    systemctl try-restart systemd-journald.service
     systemctl enable booth.service
     systemctl restart booth.service
 else  # an image being prepared: enable for the next boot
