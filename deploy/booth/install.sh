@@ -12,7 +12,9 @@ if [ "$(id -u)" -ne 0 ]; then echo "run as root (sudo)" >&2; exit 1; fi
 if [ ! -f "$bundle/booth.toml" ]; then echo "no booth.toml in '$bundle'" >&2; exit 2; fi
 
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
+# BOOTH_APT_CHECK_DATE=false (first boot): a Pi's clock may still be at the last shutdown's
+# time, before the Release file's date; apt then skips its date checks, signatures still hold.
+apt-get update -qq -o Acquire::Check-Date="${BOOTH_APT_CHECK_DATE:-true}"
 packages="ca-certificates python3-venv python3-pip libportaudio2 libsndfile1 libopus0"
 # Raspberry Pi OS has python3-lgpio; elsewhere (a test root, another board) pip has lgpio.
 if apt-cache show python3-lgpio >/dev/null 2>&1; then packages="$packages python3-lgpio"; fi

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Installs the Debian packages the project needs, or prints the command when not root.
 set -eu
-packages="python3-venv mosquitto mosquitto-clients libportaudio2 libsndfile1 libopus0 espeak-ng sox chromium chromium-driver openssl systemd debootstrap cloud-init caddy"
+packages="python3-venv mosquitto mosquitto-clients libportaudio2 libsndfile1 libopus0 espeak-ng sox chromium chromium-driver openssl systemd debootstrap cloud-init caddy busybox-static qemu-user-static"
 # The page tests fetch axe-core from the npm registry; Debian packages npm apart from node.
 command -v npm >/dev/null 2>&1 || packages="$packages npm"
 missing=""

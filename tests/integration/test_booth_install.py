@@ -40,13 +40,14 @@ SSH_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGm0QfR0Xq9w0Sxd tekniker@aarhus:
 PASSWORD = "b00th-s3cret"
 
 
-def make_bundle(folder: Path) -> Path:
-    """A bundle as `ingest booth add` writes it."""
-    from ingest.provisioning import write_bundle
+def make_bundle(folder: Path, profile: str = "keypad-usb-handset") -> Path:
+    """A bundle as `ingest booth add --hardware PROFILE` writes it."""
+    from ingest.provisioning import bundle_hardware, write_bundle
     from shared.broker import BrokerAddress
 
     broker = BrokerAddress.from_url("mqtts://broker.aarhus.example:8883")
-    write_bundle(folder, "booth-12", "gellerup", broker, PASSWORD, None)
+    hardware = bundle_hardware(profile, "add")
+    write_bundle(folder, "booth-12", "gellerup", broker, PASSWORD, None, hardware)
     return folder
 
 
