@@ -76,11 +76,11 @@ def check_pins(settings: BoothSettings, pin_factory: Any = None) -> Finding:
     try:
         check_wiring(settings)
     except PinPlanError as exc:
-        return Finding("pins", False, str(exc), "fix the pins in booth.toml")
+        return Finding("pins", False, str(exc), "fix the pins in hardware.toml")
     try:
         factory = pin_factory or make_pin_factory(settings.pin_factory, settings.state_dir)
     except PinFactoryError as exc:
-        return Finding("pins", False, str(exc), "set pin_factory in booth.toml")
+        return Finding("pins", False, str(exc), "set pin_factory in hardware.toml")
     inputs = {"hook": settings.hook_pin, **{f"key {k}": p for k, p in settings.keypad_pins.items()}}
     if settings.dial_pulse_pin is not None:
         inputs["dial"] = settings.dial_pulse_pin
