@@ -29,8 +29,13 @@ done
 
 # System site packages: python3-lgpio comes from apt.
 [ -x /opt/booth/.venv/bin/python ] || python3 -m venv --system-site-packages /opt/booth/.venv
-/opt/booth/.venv/bin/pip install --quiet --upgrade pip
-/opt/booth/.venv/bin/pip install --quiet --prefer-binary "$src[booth]"
+# Every booth of a fleet runs the same versions: the lock pins each package with the hashes
+# of its files (deploy/booth/lock.sh), pip itself and the build backend included; wheels
+# only, nothing is compiled on the Pi.
+/opt/booth/.venv/bin/pip install --quiet --require-hashes --only-binary=:all: \
+    -r "$src/deploy/booth/requirements.lock"
+# The booth itself, built with the backend just installed: nothing unpinned is fetched.
+/opt/booth/.venv/bin/pip install --quiet --no-deps --no-build-isolation --force-reinstall "$src"
 
 install -d -m 0750 -o root -g booth /etc/booth
 # booth.toml is the bundle's (identity, broker login): replaced at every update; the one it

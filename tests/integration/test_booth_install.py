@@ -30,6 +30,7 @@ import httpx
 import pytest
 import yaml
 
+from tests.integration.test_booth_wheels import locked
 from tests.support import debian_roots
 from tests.support.broker import ADMIN, Mosquitto, free_port
 from tests.support.services import printed_clips
@@ -443,6 +444,14 @@ def test_the_runbook_builds_a_booth_that_calls_in(
         )
     listed = in_root(root, "/opt/booth/.venv/bin/pip", "list", "--format=freeze").stdout
     assert "sounddevice" in listed and "faster-whisper" not in listed
+    installed = {
+        name.lower().replace("_", "-"): version
+        for name, version in (line.split("==") for line in listed.split() if "==" in line)
+    }
+    for name, pin in locked().items():  # the fleet's versions, from the lock
+        (version,) = pin.specifier
+        if pin.marker is None or name in installed:
+            assert installed.get(name) == version.version, (name, installed.get(name))
     assert (root / "etc/systemd/journald.conf.d/booth.conf").exists()
     assert (root / "etc/systemd/system/multi-user.target.wants/booth.service").is_symlink()
 
