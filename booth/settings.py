@@ -4,7 +4,7 @@ then arguments.
 - booth.toml (default /etc/booth/booth.toml) is the booth's identity and broker login, from
   its bundle (`ingest booth add`); the installer replaces it at every update.
 - hardware.toml (beside it) is the booth's own wiring and sound devices, from a hardware
-  profile (booth/profiles/) or the technician's hand; the installer writes it only when
+  profile (shared/profiles/) or the technician's hand; the installer writes it only when
   there is none, so a technician's change survives updates. It wins over booth.toml (older
   booth.toml files held pins too) and may not set the identity.
 
@@ -16,6 +16,7 @@ import json
 import os
 import tomllib
 import typing
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -23,15 +24,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from booth.codec import Codec
 from booth.pins import PinFactoryName
+from shared import hardware_profiles
 from shared.broker import BrokerAddress
 from shared.topics import DEFAULT_PREFIX, SLUG_PATTERN
 
 DEFAULT_CONFIG_FILE = Path("/etc/booth/booth.toml")
-HARDWARE_FILE_NAME = "hardware.toml"
-# What only the bundle says: who the booth is and how it logs in to the broker.
-IDENTITY_FIELDS = frozenset(
-    {"id", "neighborhood", "mqtt_url", "mqtt_password_file", "mqtt_ca_file", "topic_prefix"}
-)
 
 
 def config_file() -> Path:
@@ -41,19 +38,22 @@ def config_file() -> Path:
 
 def hardware_file() -> Path:
     """Where the booth's hardware is read from: BOOTH_HARDWARE_FILE, else beside booth.toml."""
-    default = config_file().parent / HARDWARE_FILE_NAME
+    default = config_file().parent / hardware_profiles.FILE_NAME
     return Path(os.environ.get("BOOTH_HARDWARE_FILE", default))
 
 
-def from_hardware_toml(path: Path) -> dict[str, Any]:
-    """The hardware file's settings; an identity setting there is refused, never obeyed."""
-    values = from_toml(path)
-    misplaced = sorted(IDENTITY_FIELDS & values.keys())
-    if misplaced:
-        raise ValueError(
-            f"{path} sets {', '.join(misplaced)}: the identity belongs in booth.toml "
-            "(from the bundle); remove it from the hardware file"
-        )
+def from_hardware_toml(path: Path, known: Collection[str]) -> dict[str, Any]:
+    """The hardware file's settings. An identity setting there is refused, never obeyed, and
+    so is a name the booth does not know (a typo would otherwise leave a default in place)."""
+    if not path.exists():
+        return {}
+    try:
+        values = hardware_profiles.check(path.read_text(encoding="utf-8"), str(path))
+    except hardware_profiles.ProfileError as exc:
+        raise ValueError(str(exc)) from exc
+    unknown = sorted(values.keys() - set(known))
+    if unknown:
+        raise ValueError(f"{path}: unknown setting(s) {', '.join(unknown)}")
     return values
 
 
@@ -94,7 +94,7 @@ class BoothSettings(BaseModel):
         # no .env file is read.)
         merged = {
             **from_toml(config_file()),
-            **from_hardware_toml(hardware_file()),
+            **from_hardware_toml(hardware_file(), type(self).model_fields),
             **from_environment(type(self)),
             **values,
         }

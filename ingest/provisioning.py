@@ -12,15 +12,16 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from booth.hardware_profile import DEFAULT_PROFILE, for_bundle
-from booth.hardware_profile import ProfileError as ProfileError  # for the command's errors
 from ingest.broker_admin import BrokerAdmin, check_booth_id
+from shared import hardware_profiles
 from shared.broker import BrokerAddress
 from shared.files import write_atomic
+from shared.hardware_profiles import DEFAULT_PROFILE, for_bundle
+from shared.hardware_profiles import ProfileError as ProfileError  # for the command's errors
 
 PASSWORD_FILE = "broker-password"
 CA_FILE = "ca.crt"
-HARDWARE_FILE = "hardware.toml"
+HARDWARE_FILE = hardware_profiles.FILE_NAME
 ON_BOOTH = Path("/etc/booth")  # where deploy/booth/install.sh puts the bundle's files
 
 

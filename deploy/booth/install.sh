@@ -51,7 +51,7 @@ if [ -f /etc/booth/hardware.toml ]; then
 elif [ -f "$bundle/hardware.toml" ]; then
     install -m 0640 -o root -g booth "$bundle/hardware.toml" /etc/booth/hardware.toml
 else
-    echo "warning: no hardware.toml in the bundle: copy a profile from $src/booth/profiles/" \
+    echo "warning: no hardware.toml in the bundle: copy a profile from $src/shared/profiles/" \
         "to /etc/booth/hardware.toml and fit it to the wiring (docs/technician.md)" >&2
 fi
 for file in broker-password ca.crt; do

@@ -453,6 +453,7 @@ def test_the_runbook_builds_a_booth_that_calls_in(
         if pin.marker is None or name in installed:
             assert installed.get(name) == version.version, (name, installed.get(name))
     assert (root / "etc/systemd/journald.conf.d/booth.conf").exists()
+    assert (root / "etc/systemd/system.conf.d/booth-watchdog.conf").exists()
     assert (root / "etc/systemd/system/multi-user.target.wants/booth.service").is_symlink()
 
     # 4. The check, as at start-up (pins simulated: no gpiochip here).

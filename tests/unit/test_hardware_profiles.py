@@ -1,16 +1,18 @@
 """Hardware profiles: the shipped ones make a booth that passes its start-up check, a
-technician's own file is checked before it reaches a bundle, and the booth reads its
-identity (booth.toml, from the bundle) and its hardware (hardware.toml) from two files."""
+technician's own file is checked before it reaches a bundle (TOML, no identity) and by the
+booth that reads it (known settings, values, pin plan), and the booth reads its identity
+(booth.toml, from the bundle) and its hardware (hardware.toml) from two files."""
 
+import re
 from pathlib import Path
 
 import pytest
 
-from booth import hardware_profile
 from booth.pins import EX_CONFIG
 from booth.settings import BoothSettings
 from booth.station import check_wiring
 from ingest.provisioning import HARDWARE_FILE, bundle_hardware, write_bundle
+from shared import hardware_profiles as hardware_profile
 from shared.broker import BrokerAddress
 from tests.support.bundles import installed_config
 from tests.support.services import run_cli
@@ -56,11 +58,15 @@ def test_a_bundle_without_hardware_fails_as_before(tmp_path: Path) -> None:
     assert status == EX_CONFIG and "no keypad pin for it" in said
 
 
-def test_shipped_profiles_wire_every_part_the_agent_needs(tmp_path: Path) -> None:
+def test_shipped_profiles_wire_every_part_the_agent_needs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "booth.toml").write_text('id = "booth-12"\n')
+    monkeypatch.setenv("BOOTH_CONFIG_FILE", str(tmp_path / "booth.toml"))
+    monkeypatch.delenv("BOOTH_HARDWARE_FILE", raising=False)
     for name in hardware_profile.shipped():
         (tmp_path / "hardware.toml").write_text(hardware_profile.for_bundle(name))
-        values = hardware_profile.check((tmp_path / "hardware.toml").read_text(), name)
-        settings = BoothSettings.model_validate(values)
+        settings = BoothSettings()  # every name known, every value valid
         check_wiring(settings)  # the agent's own rule: raises on a key the booth cannot send
         assert settings.output_device and settings.input_device  # by ALSA card name
         if settings.dial_pulse_pin is not None:
@@ -95,14 +101,7 @@ def test_the_hardware_file_wins_and_may_not_set_the_identity(
 
 @pytest.mark.parametrize(
     ("text", "problem"),
-    [
-        ("hook_pin = \n", "not valid TOML"),
-        ('id = "booth-1"\n', "sets id"),
-        ("hook_pn = 5\n", r"unknown setting\(s\) hook_pn"),
-        ('hook_pin = "seventeen"\n', "hook_pin"),
-        ('keypad_pins = {"#" = 17}\n', "already used by hook"),
-        ("dial_pulse_pin = 27\n", "consent key '#' cannot be sent"),
-    ],
+    [("hook_pin = \n", "not valid TOML"), ('id = "booth-1"\n', "sets id: the identity belongs")],
 )
 def test_a_technicians_own_profile_is_checked_before_it_reaches_a_bundle(
     text: str, problem: str, tmp_path: Path
@@ -111,6 +110,27 @@ def test_a_technicians_own_profile_is_checked_before_it_reaches_a_bundle(
     own.write_text(text)
     with pytest.raises(hardware_profile.ProfileError, match=problem):
         hardware_profile.for_bundle(str(own))
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("hook_pn = 5\n", r"unknown setting\(s\) hook_pn"),
+        ('hook_pin = "seventeen"\n', "hook_pin"),
+        ('keypad_pins = {"#" = 17}\n', "already used by hook"),
+        ("dial_pulse_pin = 27\n", "consent key '#' cannot be sent"),
+    ],
+)
+def test_the_booth_refuses_a_hardware_file_it_cannot_use(
+    text: str, problem: str, tmp_path: Path
+) -> None:
+    """What the office does not judge, the booth does, with 78: no restart, a clear line."""
+    config = tmp_path / "booth.toml"
+    config.write_text('id = "booth-12"\n')
+    (tmp_path / "hardware.toml").write_text('pin_factory = "mock"\n' + text)
+    status, said = boot_check(config, tmp_path)
+    assert status == EX_CONFIG, said
+    assert re.search(problem, said), said
 
 
 def test_profiles_are_found_by_name_or_path(tmp_path: Path) -> None:
