@@ -25,6 +25,7 @@ from enum import StrEnum
 from booth import __version__, vad
 from booth.audio import AudioPort
 from booth.audio_health import AudioHealth
+from booth.board import board_health
 from booth.call import (
     Action,
     AudioFailed,
@@ -293,6 +294,7 @@ class Agent:
             last_call_at=format_time(self.last_call_at) if self.last_call_at else None,
             config_version=self.config_version,
             last_error=self.last_error or (self.uplink.last_error if self.uplink else None),
+            **board_health().fields(),
         )
 
     # The loop's work ------------------------------------------------------------------

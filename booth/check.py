@@ -76,14 +76,14 @@ def check_pins(settings: BoothSettings, pin_factory: Any = None) -> Finding:
     try:
         check_wiring(settings)
     except PinPlanError as exc:
-        return Finding("pins", False, str(exc), "fix the pins in booth.toml")
+        return Finding("pins", False, str(exc), "fix the pins in hardware.toml")
     try:
         if callable(pin_factory):
             factory = pin_factory()
         else:
             factory = pin_factory or make_pin_factory(settings.pin_factory, settings.state_dir)
     except PinFactoryError as exc:
-        return Finding("pins", False, str(exc), "set pin_factory in booth.toml")
+        return Finding("pins", False, str(exc), "set pin_factory in hardware.toml")
     inputs = {"hook": settings.hook_pin, **{f"key {k}": p for k, p in settings.keypad_pins.items()}}
     inputs |= {f"keypad column {n}": p for n, p in enumerate(settings.keypad_columns, 1)}
     if settings.dial_pulse_pin is not None:
@@ -232,7 +232,8 @@ def check_spool(settings: BoothSettings) -> Finding:
     ok = free > 50_000_000
     budget = settings.spool_budget_bytes
     detail = f"{folder} writable; {free / 1e6:.0f} MB free, budget {budget / 1e6:.0f} MB"
-    return Finding("spool", ok, detail, "free space on the SD card")
+    # A full card degrades the booth (out of order, the spool kept), it does not stop it.
+    return Finding("spool", ok, detail, "free space on the SD card", fatal=False)
 
 
 def _guarded(name: str, check: Callable[[], Finding]) -> Finding:

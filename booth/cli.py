@@ -39,8 +39,8 @@ def main(argv: list[str] | None = None) -> int:
     check_parser.add_argument(
         "--boot",
         action="store_true",
-        help="before the agent starts (systemd ExecStartPre): only what a restart cannot fix "
-        "fails; broker, sound card and clock are reported, since the booth copes without them",
+        help="as at start-up: only what a restart cannot fix fails; broker, sound card, clock "
+        "and free space are reported, since the booth copes without them",
     )
 
     args = parser.parse_args(argv)
@@ -86,6 +86,7 @@ def _run(settings: BoothSettings) -> int:
             file=sys.stderr,
         )
         return EX_CONFIG
+    _report_start(settings)
     lock = AgentLock(settings.state_dir)
     if not lock.acquire():
         print(
@@ -114,6 +115,16 @@ def _run(settings: BoothSettings) -> int:
         print(f"error: the booth agent stopped: {station.crashed}", file=sys.stderr)
         return 1
     return 0
+
+
+def _report_start(settings: BoothSettings) -> None:
+    """The start-up report in the journal: config, clock, spool. Nothing here plays a sound
+    or claims a pin (the agent claims them once, right after), and nothing here stops the
+    start: a clock not yet set or a full card only degrade the booth."""
+    from booth.check import check_clock, check_config, check_spool
+
+    for finding in (check_config(settings), check_clock(settings), check_spool(settings)):
+        print(finding.line(boot=True), flush=True)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,12 @@
-"""Settings of the booth agent: a TOML file (default /etc/booth/booth.toml), then `BOOTH_*`
-environment variables on top, then arguments.
+"""Settings of the booth agent: two TOML files, then `BOOTH_*` environment variables on top,
+then arguments.
+
+- booth.toml (default /etc/booth/booth.toml) is the booth's identity and broker login, from
+  its bundle (`ingest booth add`); the installer replaces it at every update.
+- hardware.toml (beside it) is the booth's own wiring and sound devices, from a hardware
+  profile (shared/profiles/) or the technician's hand; the installer writes it only when
+  there is none, so a technician's change survives updates. It wins over booth.toml (older
+  booth.toml files held pins too) and may not set the identity.
 
 Read by hand rather than through pydantic-settings, which ingest uses: on the booth it cost
 5 MB of a 60 MB budget (its sources pull in asyncio and cloud providers' code) for what is
@@ -9,6 +16,7 @@ import json
 import os
 import tomllib
 import typing
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from booth.codec import Codec
 from booth.pins import PinFactoryName
+from shared import hardware_profiles
 from shared.broker import BrokerAddress
 from shared.topics import DEFAULT_PREFIX, SLUG_PATTERN
 
@@ -23,8 +32,29 @@ DEFAULT_CONFIG_FILE = Path("/etc/booth/booth.toml")
 
 
 def config_file() -> Path:
-    """Where the booth's settings are read from: BOOTH_CONFIG_FILE, else the default."""
+    """Where the booth's identity is read from: BOOTH_CONFIG_FILE, else the default."""
     return Path(os.environ.get("BOOTH_CONFIG_FILE", DEFAULT_CONFIG_FILE))
+
+
+def hardware_file() -> Path:
+    """Where the booth's hardware is read from: BOOTH_HARDWARE_FILE, else beside booth.toml."""
+    default = config_file().parent / hardware_profiles.FILE_NAME
+    return Path(os.environ.get("BOOTH_HARDWARE_FILE", default))
+
+
+def from_hardware_toml(path: Path, known: Collection[str]) -> dict[str, Any]:
+    """The hardware file's settings. An identity setting there is refused, never obeyed, and
+    so is a name the booth does not know (a typo would otherwise leave a default in place)."""
+    if not path.exists():
+        return {}
+    try:
+        values = hardware_profiles.check(path.read_text(encoding="utf-8"), str(path))
+    except hardware_profiles.ProfileError as exc:
+        raise ValueError(str(exc)) from exc
+    unknown = sorted(values.keys() - set(known))
+    if unknown:
+        raise ValueError(f"{path}: unknown setting(s) {', '.join(unknown)}")
+    return values
 
 
 def from_toml(path: Path) -> dict[str, Any]:
@@ -59,9 +89,15 @@ class BoothSettings(BaseModel):
     model_config = ConfigDict(extra="ignore", validate_default=True)
 
     def __init__(self, _env_file: object = None, **values: Any) -> None:
-        # Arguments win over the environment, which wins over the file. (`_env_file` is
-        # accepted for callers of the pydantic-settings era; no .env file is read.)
-        merged = {**from_toml(config_file()), **from_environment(type(self)), **values}
+        # Arguments win over the environment, which wins over the hardware file, which wins
+        # over booth.toml. (`_env_file` is accepted for callers of the pydantic-settings era;
+        # no .env file is read.)
+        merged = {
+            **from_toml(config_file()),
+            **from_hardware_toml(hardware_file(), type(self).model_fields),
+            **from_environment(type(self)),
+            **values,
+        }
         super().__init__(**merged)
 
     id: str = Field(default="booth-dev", pattern=SLUG_PATTERN)

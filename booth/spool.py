@@ -37,11 +37,23 @@ class SpooledClip:
         return self.audio_path.stat().st_size
 
 
+# Free space left on the card for the system (journal, apt, logs): a card this full takes no
+# new messages, as a spool over its budget does. The booth is out of order until sending
+# frees space; what the spool holds is kept, oldest sent first.
+DISK_RESERVE_BYTES = 50_000_000
+
+
 class Spool:
-    def __init__(self, root: Path, budget_bytes: int = 500_000_000) -> None:
+    def __init__(
+        self,
+        root: Path,
+        budget_bytes: int = 500_000_000,
+        reserve_bytes: int = DISK_RESERVE_BYTES,
+    ) -> None:
         self.outbox = root / "outbox"
         self.quarantine_dir = root / "quarantine"
         self.budget_bytes = budget_bytes
+        self.reserve_bytes = reserve_bytes
         self._lock = threading.Lock()
         self.outbox.mkdir(parents=True, exist_ok=True)
         self.quarantine_dir.mkdir(parents=True, exist_ok=True)
@@ -54,6 +66,8 @@ class Spool:
         with self._lock:
             if self.used_bytes() + len(audio) > self.budget_bytes:
                 raise SpoolFull(f"spool holds {self.used_bytes()} of {self.budget_bytes} bytes")
+            if self.free_bytes() - len(audio) < self.reserve_bytes:
+                raise SpoolFull(f"the card has {self.free_bytes()} bytes free")
             audio_path = self.outbox / f"{meta.clip_id}.{meta.extension}"
             write_atomic(audio_path, audio)
             record = json.dumps(meta.to_dict()).encode()
@@ -92,10 +106,17 @@ class Spool:
     def depth(self) -> int:
         return sum(1 for _ in self.outbox.glob("*.json"))
 
+    def free_bytes(self) -> int:
+        return shutil.disk_usage(self.outbox).free
+
     @property
     def full(self) -> bool:
-        # Room for at least one more long message (3 min Opus is under 1 MB).
-        return self.used_bytes() + 1_000_000 > self.budget_bytes
+        # Room for at least one more long message (3 min Opus is under 1 MB), in the budget
+        # and on the card.
+        return (
+            self.used_bytes() + 1_000_000 > self.budget_bytes
+            or self.free_bytes() - 1_000_000 < self.reserve_bytes
+        )
 
     # Settling ------------------------------------------------------------------------
 

@@ -21,7 +21,10 @@ from ingest.fleet.broker_admin import (
 )
 from ingest.fleet.enrolment import Enrolment, EnrolmentError, broker_admin
 from ingest.fleet.provisioning import (
+    HARDWARE_FILE,
     PASSWORD_FILE,
+    ProfileError,
+    bundle_hardware,
     new_secret,
     write_bundle_secret,
 )
@@ -91,6 +94,13 @@ def main(argv: list[str] | None = None) -> int:
     for command in (add, rotate):
         command.add_argument(
             "--bundle", type=Path, help="folder for the booth's bundle (default ./bundle-ID)"
+        )
+        command.add_argument(
+            "--hardware",
+            metavar="PROFILE",
+            help="the booth's wiring and sound devices: a shipped profile (keypad-usb-handset, "
+            "rotary-usb-handset) or a .toml file; add: default keypad-usb-handset; rotate: "
+            "default the bundle's own",
         )
     booth_commands.add_parser("list")
     revoke = booth_commands.add_parser(
@@ -404,13 +414,14 @@ def _booth(settings: IngestSettings, args: argparse.Namespace) -> int:
     try:
         booth_id = check_booth_id(args.booth_id)
         neighborhood = check_slug(args.neighborhood, "neighborhood") if command == "add" else ""
-    except (ProtocolError, BrokerAdminError) as exc:
+        hardware = bundle_hardware(getattr(args, "hardware", None), command)
+    except (ProtocolError, BrokerAdminError, ProfileError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     folder = getattr(args, "bundle", None) or Path(f"bundle-{booth_id}")
     try:
         with _database(settings) as sessions, Enrolment.connect(sessions, settings) as enrolment:
-            return _enrol(enrolment, command, booth_id, neighborhood, folder, args)
+            return _enrol(enrolment, command, booth_id, neighborhood, folder, hardware, args)
     except (EnrolmentError, BrokerAdminError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -422,6 +433,7 @@ def _enrol(
     booth_id: str,
     neighborhood: str,
     folder: Path,
+    hardware: str | None,
     args: argparse.Namespace,
 ) -> int:
     if command == "remove":
@@ -435,7 +447,9 @@ def _enrol(
         print(f"booth {booth_id}: broker login {'revoked' if existed else 'was already gone'}")
         return 0
     if command == "add":
-        bundle = enrolment.add(booth_id, neighborhood, folder, args.location, args.notes)
+        bundle = enrolment.add(
+            booth_id, neighborhood, folder, args.location, args.notes, hardware=hardware
+        )
         if bundle is None:
             print(
                 f"booth {booth_id}: registered; no INGEST_BROKER_ADMIN_URL, so no broker "
@@ -443,14 +457,12 @@ def _enrol(
             )
             return 0
     else:
-        bundle = enrolment.rotate(booth_id, folder)
+        bundle = enrolment.rotate(booth_id, folder, hardware=hardware)
     # The secret is in the bundle only: never on the terminal.
     done = "made" if command == "add" else "renewed"
-    extra = ", ca.crt)" if enrolment.ca_file else ")"
-    print(
-        f"booth {booth_id}: broker login {done}; bundle in {bundle.folder}/ "
-        f"(booth.toml, {PASSWORD_FILE} mode 0600{extra}"
-    )
+    parts = f"booth.toml, {PASSWORD_FILE} mode 0600" + (", ca.crt" if enrolment.ca_file else "")
+    parts += f", {HARDWARE_FILE}" if (bundle.folder / HARDWARE_FILE).exists() else ""
+    print(f"booth {booth_id}: broker login {done}; bundle in {bundle.folder}/ ({parts})")
     return 0
 
 

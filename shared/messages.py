@@ -58,6 +58,13 @@ class BoothStatus(_Message):
     last_call_at: str | None = None
     config_version: int | None = None
     last_error: str | None = None
+    # The board's health (booth.board), where the firmware reports it: a hot or browned-out
+    # Pi records badly and wears its card.
+    cpu_temp_c: float | None = None
+    under_voltage: bool | None = None
+    under_voltage_since_boot: bool | None = None
+    throttled: bool | None = None
+    throttled_since_boot: bool | None = None
 
 
 class ThemeConfig(_Message):

@@ -5,7 +5,7 @@
 # images run firstrun.sh once cmdline.txt names it (printed at the end).
 #
 # Usage: make-sd-kit.sh BUNDLE_DIR OUT_DIR SSH_PUBLIC_KEY_FILE [WIFI_SSID WIFI_PASSWORD_FILE]
-#   BUNDLE_DIR  from `ingest booth add` (booth.toml, broker-password, ca.crt)
+#   BUNDLE_DIR  from `ingest booth add` (booth.toml, broker-password, ca.crt, hardware.toml)
 #   Without Wi-Fi the booth uses its Ethernet port. WIFI_COUNTRY (default DK): the radio's
 #   regulatory domain; a Raspberry Pi keeps Wi-Fi switched off (rfkill) until it has one.
 set -eu
@@ -43,7 +43,9 @@ for part in pyproject.toml README.md booth shared ingest systemd deploy/booth; d
 done
 find "$out/booth-kit/src" -name __pycache__ -type d -prune -exec rm -rf {} +
 cp "$bundle"/booth.toml "$bundle"/broker-password "$out/booth-kit/bundle/"
-if [ -f "$bundle/ca.crt" ]; then cp "$bundle/ca.crt" "$out/booth-kit/bundle/"; fi
+for file in ca.crt hardware.toml; do
+    if [ -f "$bundle/$file" ]; then cp "$bundle/$file" "$out/booth-kit/bundle/"; fi
+done
 cp "$here/firstboot/first-boot.sh" "$here/firstboot/skip-user-wizard.sh" "$out/booth-kit/"
 
 # Trixie: cloud-init.

@@ -3,7 +3,7 @@
 # postgresql: the tests make a throwaway cluster when no server runs (tests/support/postgres.py);
 # prometheus: `promtool test rules` checks deploy/prometheus/alerts.yml.
 set -eu
-packages="python3-venv postgresql prometheus mosquitto mosquitto-clients libportaudio2 libsndfile1 libopus0 espeak-ng sox chromium chromium-driver openssl systemd debootstrap cloud-init caddy"
+packages="python3-venv postgresql prometheus mosquitto mosquitto-clients libportaudio2 libsndfile1 libopus0 espeak-ng sox chromium chromium-driver openssl systemd debootstrap cloud-init caddy busybox-static qemu-user-static"
 # The page tests fetch axe-core from the npm registry; Debian packages npm apart from node.
 command -v npm >/dev/null 2>&1 || packages="$packages npm"
 missing=""

@@ -52,6 +52,7 @@ class Enrolment:
         folder: Path,
         location: str | None = None,
         notes: str | None = None,
+        hardware: str | None = None,
     ) -> Bundle | None:
         """Register a new booth and make its login and bundle. A booth already registered
         is left exactly as it is: new credentials are `rotate`'s job."""
@@ -81,14 +82,17 @@ class Enrolment:
                 # the broker step: it gets a new password, as in a rotation.
                 leftover = self.admin.has_login(booth_id)
                 may_make_login = not leftover
-                return self._credentials(booth_id, neighborhood, folder, renew=leftover)
+                return self._credentials(
+                    booth_id, neighborhood, folder, renew=leftover, hardware=hardware
+                )
         except BaseException:
             if may_make_login and self.admin is not None:
                 self._take_back(booth_id)
             raise
 
-    def rotate(self, booth_id: str, folder: Path) -> Bundle:
-        """New credentials for a registered booth (a revoked one gets its login back)."""
+    def rotate(self, booth_id: str, folder: Path, hardware: str | None = None) -> Bundle:
+        """New credentials for a registered booth (a revoked one gets its login back);
+        `hardware` replaces the bundle's hardware.toml, else the bundle keeps its own."""
         check_booth_id(booth_id)
         admin = self._admin()
         with self.sessions() as session:
@@ -97,7 +101,7 @@ class Enrolment:
                 raise EnrolmentError(f"no booth {booth_id} in the registry (add it first)")
             neighborhood = booth.neighborhood
         renew = admin.has_login(booth_id)
-        return self._credentials(booth_id, neighborhood, folder, renew=renew)
+        return self._credentials(booth_id, neighborhood, folder, renew=renew, hardware=hardware)
 
     def revoke(self, booth_id: str) -> bool:
         """Lock the booth out of the broker now, registered or not; False if it had no
@@ -137,10 +141,23 @@ class Enrolment:
         return self.admin
 
     def _credentials(
-        self, booth_id: str, neighborhood: str, folder: Path, *, renew: bool
+        self,
+        booth_id: str,
+        neighborhood: str,
+        folder: Path,
+        *,
+        renew: bool,
+        hardware: str | None = None,
     ) -> Bundle:
         return issue_credentials(
-            self._admin(), folder, booth_id, neighborhood, self.broker, self.ca_file, renew=renew
+            self._admin(),
+            folder,
+            booth_id,
+            neighborhood,
+            self.broker,
+            self.ca_file,
+            renew=renew,
+            hardware=hardware,
         )
 
 

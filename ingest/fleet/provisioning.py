@@ -1,5 +1,6 @@
 """Provisioning a booth: its broker login and the bundle a technician copies next to the
-booth's image (booth.toml, the password alone in a 0600 file, the CA certificate).
+booth's image (booth.toml, the password alone in a 0600 file, the CA certificate, and the
+booth's hardware.toml from a hardware profile).
 
 The secret is written only into the bundle, never printed or logged. The registry entry
 (which neighborhood the booth speaks for) is made by the caller, in the same command.
@@ -12,11 +13,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.fleet.broker_admin import BrokerAdmin, check_booth_id
+from shared import hardware_profiles
 from shared.broker import BrokerAddress
 from shared.files import write_atomic
+from shared.hardware_profiles import DEFAULT_PROFILE, for_bundle
+from shared.hardware_profiles import ProfileError as ProfileError  # for the command's errors
 
 PASSWORD_FILE = "broker-password"
 CA_FILE = "ca.crt"
+HARDWARE_FILE = hardware_profiles.FILE_NAME
 ON_BOOTH = Path("/etc/booth")  # where deploy/booth/install.sh puts the bundle's files
 
 
@@ -27,6 +32,14 @@ class Bundle:
     @property
     def password_file(self) -> Path:
         return self.folder / PASSWORD_FILE
+
+
+def bundle_hardware(profile: str | None, command: str) -> str | None:
+    """The hardware.toml a bundle gets from `profile` (checked: ProfileError); without one, a
+    new booth gets the default profile and a rotation keeps the bundle's own (None)."""
+    if profile is None and command == "add":
+        profile = DEFAULT_PROFILE
+    return None if profile is None else for_bundle(profile)
 
 
 def new_secret() -> str:
@@ -55,7 +68,10 @@ def write_bundle(
     broker: BrokerAddress,
     password: str,
     ca_file: Path | None,
+    hardware: str | None = None,
 ) -> Bundle:
+    """The bundle in `folder`; `hardware` (a profile's text) replaces its hardware.toml, else
+    the one already there is kept (a rotation keeps the booth's profile)."""
     folder.mkdir(parents=True, exist_ok=True)
     folder.chmod(0o700)
     bundle = Bundle(folder)
@@ -70,6 +86,8 @@ def write_bundle(
         shutil.copyfile(ca_file, folder / CA_FILE)
         lines.append(f'mqtt_ca_file = "{ON_BOOTH / CA_FILE}"')
     write_atomic(folder / "booth.toml", ("\n".join(lines) + "\n").encode())
+    if hardware is not None:
+        write_atomic(folder / HARDWARE_FILE, hardware.encode())
     return bundle
 
 
@@ -82,13 +100,14 @@ def issue_credentials(
     ca_file: Path | None,
     *,
     renew: bool,
+    hardware: str | None = None,
 ) -> Bundle:
     """A new password and its bundle: a login for a new booth, or with `renew` a rotation
     (the old password stops working at once). The bundle is written first: a login whose
     secret nobody has would be useless."""
     check_booth_id(booth_id)
     password = new_secret()
-    bundle = write_bundle(folder, booth_id, neighborhood, broker, password, ca_file)
+    bundle = write_bundle(folder, booth_id, neighborhood, broker, password, ca_file, hardware)
     if renew:
         admin.rotate(booth_id, password)
     else:

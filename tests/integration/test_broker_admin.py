@@ -143,23 +143,24 @@ def test_add_rotate_revoke_while_the_broker_runs(
 
     assert cli.main(["booth", "add", "ingest", "--neighborhood", "gellerup"]) == 2
     assert "reserved" in capsys.readouterr().err
-    assert (
-        cli.main(["booth", "add", "booth-7", "--neighborhood", "gellerup", "--bundle", str(bundle)])
-        == 0
-    )
+    add = ["booth", "add", "booth-7", "--neighborhood", "gellerup", "--bundle", str(bundle)]
+    assert cli.main([*add, "--hardware", "rotary"]) == 2  # nothing made, nothing registered
+    assert "shipped are keypad-usb-handset" in capsys.readouterr().err
+    assert not bundle.exists()
+    assert cli.main([*add, "--hardware", "rotary-usb-handset"]) == 0
     secret = (bundle / "broker-password").read_text().strip()
     printed = capsys.readouterr()
-    assert "booth-7" in printed.out and secret not in printed.out + printed.err
+    assert "booth-7" in printed.out and "hardware.toml" in printed.out
+    assert secret not in printed.out + printed.err
     assert (bundle / "broker-password").stat().st_mode & 0o777 == 0o600
     assert bundle.stat().st_mode & 0o777 == 0o700
     settings = booth_settings(bundle)
     assert (settings.id, settings.neighborhood) == ("booth-7", "gellerup")
+    assert (settings.dial_pulse_pin, settings.consent_key) == (27, "1")  # the profile's
     assert settings.mqtt_url == f"mqtt://booth-7@127.0.0.1:{broker.port}"
     assert check_broker(settings).ok  # the booth logs in with its bundle, as `booth check` does
-    assert (
-        cli.main(["booth", "add", "booth-7", "--neighborhood", "gellerup", "--bundle", str(bundle)])
-        == 1
-    )
+    again = ["booth", "add", "booth-7", "--neighborhood", "gellerup"]
+    assert cli.main([*again, "--bundle", str(tmp_path / "again")]) == 1
     assert "use rotate" in capsys.readouterr().err
     assert "booth-7\tgellerup" in (cli.main(["booth", "list"]), capsys.readouterr().out)[1]
 
@@ -174,6 +175,7 @@ def test_add_rotate_revoke_while_the_broker_runs(
     assert not old.accepted
     old.close()
     assert check_broker(booth_settings(bundle)).ok
+    assert booth_settings(bundle).dial_pulse_pin == 27  # the rotation kept the profile
 
     connected = Client(broker, "booth-7", renewed, "booth-7")
     assert cli.main(["booth", "revoke", "booth-7"]) == 0

@@ -2,8 +2,9 @@
 # First boot of a booth on Raspberry Pi OS Bookworm, started from cmdline.txt
 # (systemd.run=/boot/firmware/firstrun.sh), as Raspberry Pi Imager's own customisation is.
 # The network is not up yet: this sets the host name, the technician's SSH key and Wi-Fi,
-# enables booth-first-boot.service to install the booth on the next boot, removes itself
-# and its settings file (it holds the Wi-Fi passphrase) and reboots. BOOT may point elsewhere
+# enables booth-first-boot.service to install the booth on the next boot (and the boots
+# after, until it succeeds), removes itself and its settings file (it holds the Wi-Fi
+# passphrase) and reboots. BOOT may point elsewhere
 # for tests.
 set -eu
 BOOT="${BOOT:-/boot/firmware}"
@@ -80,22 +81,9 @@ NM
     wifi_country="cfg80211.ieee80211_regdom=$WIFI_COUNTRY"
 fi
 
-cat >/etc/systemd/system/booth-first-boot.service <<UNIT
-[Unit]
-Description=Install the booth from the kit on the boot partition (once)
-Wants=network-online.target
-After=network-online.target time-sync.target
-ConditionPathExists=!$BOOT/booth-kit/installed
-
-[Service]
-Type=oneshot
-ExecStart=/bin/sh $BOOT/booth-kit/first-boot.sh
-
-[Install]
-WantedBy=multi-user.target
-UNIT
-ln -sf /etc/systemd/system/booth-first-boot.service \
-    /etc/systemd/system/multi-user.target.wants/booth-first-boot.service
+# booth-first-boot.service installs the booth on the next boot, and at every boot after
+# until it has succeeded once.
+sh "$BOOT/booth-kit/first-boot.sh" --enable
 
 rm -f "$BOOT/firstrun.sh" "$BOOT/booth-kit/firstrun.env"
 sed -i -e 's| systemd.run.*||g' -e 's| cfg80211.ieee80211_regdom=[A-Z]*||g' \
