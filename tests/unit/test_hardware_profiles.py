@@ -7,11 +7,11 @@ import re
 from pathlib import Path
 
 import pytest
-from ingest.fleet.provisioning import HARDWARE_FILE, bundle_hardware, write_bundle
 
 from booth.pins import EX_CONFIG
 from booth.settings import BoothSettings
 from booth.station import check_wiring
+from ingest.fleet.provisioning import HARDWARE_FILE, bundle_hardware, write_bundle
 from shared import hardware_profiles as hardware_profile
 from shared.broker import BrokerAddress
 from tests.support.bundles import installed_config
