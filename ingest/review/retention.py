@@ -1,6 +1,7 @@
 """Forgetting on time and on request: audio past its retention, and erasure by receipt."""
 
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import ColumnElement, select
@@ -33,18 +34,14 @@ def purge_expired_audio(
 ) -> int:
     """Delete the audio of clips received more than `days` ago; transcripts stay. In
     transactions of at most `batch` clips."""
-    purged = 0
+
+    def delete_audio(session: Session, clip: Clip) -> None:
+        store.delete(clip.audio_key or "")
+        clip.audio_deleted_at = datetime.now(UTC)
+        record(session, "retention", "delete_audio", clip.id, {"days": days})
+
     waiting = (Clip.audio_key.is_not(None), Clip.audio_deleted_at.is_(None))
-    while True:
-        with sessions.begin() as session:
-            clips = _received_before(session, days, *waiting, limit=batch)
-            for clip in clips:
-                store.delete(clip.audio_key or "")
-                clip.audio_deleted_at = datetime.now(UTC)
-                record(session, "retention", "delete_audio", clip.id, {"days": days})
-        purged += len(clips)
-        if len(clips) < batch:
-            break
+    purged = _in_batches(sessions, days, waiting, delete_audio, batch)
     if purged:
         log.info("deleted the audio of %d clip(s) older than %d days", purged, days)
     return purged
@@ -54,19 +51,33 @@ def purge_raw_text(sessions: sessionmaker[Session], days: int, batch: int = PURG
     """Past `days`, a clip keeps only its redacted text: the raw transcript, its segments
     and its history are redacted in place (the spans a moderator set are applied). In
     transactions of at most `batch` clips."""
-    purged = 0
     raw = (Clip.text.is_not(None), Clip.raw_text_purged_at.is_(None))
-    while True:
-        with sessions.begin() as session:
-            clips = _received_before(session, days, *raw, limit=batch)
-            for clip in clips:
-                _keep_redacted(session, clip, days)
-        purged += len(clips)
-        if len(clips) < batch:
-            break
+    purged = _in_batches(
+        sessions, days, raw, lambda session, clip: _keep_redacted(session, clip, days), batch
+    )
     if purged:
         log.info("kept only the redacted text of %d clip(s) older than %d days", purged, days)
     return purged
+
+
+def _in_batches(
+    sessions: sessionmaker[Session],
+    days: int,
+    where: tuple[ColumnElement[bool], ...],
+    act: Callable[[Session, Clip], None],
+    batch: int,
+) -> int:
+    """`act` on every clip received more than `days` ago that matches `where`, in
+    transactions of at most `batch` clips (acting takes a clip out of `where`); how many."""
+    done = 0
+    while True:
+        with sessions.begin() as session:
+            clips = _received_before(session, days, *where, limit=batch)
+            for clip in clips:
+                act(session, clip)
+        done += len(clips)
+        if len(clips) < batch:
+            return done
 
 
 def _keep_redacted(session: Session, clip: Clip, days: int) -> None:
