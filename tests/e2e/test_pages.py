@@ -232,8 +232,12 @@ def test_a_planner_moderates_answers_and_watches_the_fleet_in_the_console(
             # The queue: the pending message, its phone number marked and hidden in what
             # will be published, the recording to listen to.
             wait_for_text(browser, "#will-publish", "[telefon]")
+            # Whisper's spelling of the number varies with the CPU ("23456789", "234567A to"):
+            # the mark must start where the number does, and none of it may be published.
             marked = browser.find_element(By.CSS_SELECTOR, "#raw mark").text
-            assert re.fullmatch(r"2345\d{4}", re.sub(r"\D", "", marked)), marked  # as heard
+            assert re.sub(r"\D", "", marked).startswith("2345"), marked
+            published = re.sub(r"\D", "", browser.find_element(By.ID, "will-publish").text)
+            assert "2345" not in published and "4567" not in published, published
             player = browser.find_element(By.ID, "player")
             WebDriverWait(browser, 10).until(lambda _: player.get_attribute("src"))
             browser.save_screenshot(str(ARTIFACTS / "console-queue-da.png"))
