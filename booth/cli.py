@@ -43,7 +43,19 @@ def main(argv: list[str] | None = None) -> int:
         "and free space are reported, since the booth copes without them",
     )
 
+    wiring = commands.add_parser(
+        "set-hardware",
+        help="replace /etc/booth/hardware.toml with a hardware profile, checked first",
+    )
+    wiring.add_argument(
+        "profile", help="a shipped profile (keypad-usb-handset, ...) or the path of a .toml file"
+    )
+
     args = parser.parse_args(argv)
+    if args.command == "set-hardware":  # before the settings: the file in use may be broken
+        from booth.hardware_file import set_hardware
+
+        return set_hardware(args.profile)
     logging.basicConfig(
         level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )

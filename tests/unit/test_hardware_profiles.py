@@ -160,3 +160,50 @@ def test_a_rotation_keeps_the_bundles_hardware_unless_told(tmp_path: Path) -> No
     )
     assert "keypad-usb-handset" in (folder / HARDWARE_FILE).read_text()
     assert "keypad-usb-handset" in (bundle_hardware(None, "add") or "")  # the default
+
+
+def set_hardware(config: Path, profile: str) -> tuple[int, str]:
+    result = run_cli("booth", ["set-hardware", profile], {"BOOTH_CONFIG_FILE": str(config)})
+    return result.returncode, result.stdout + result.stderr
+
+
+def test_set_hardware_swaps_the_profile_and_keeps_the_one_before(tmp_path: Path) -> None:
+    """The booth rewired on site, keypad to rotary dial: one command, then the boot check."""
+    config = bundle(tmp_path / "bundle", "keypad-usb-handset")
+    hardware = config.parent / HARDWARE_FILE
+    keypad = hardware.read_text()
+    status, said = set_hardware(config, "rotary-usb-handset")
+    assert status == 0, said
+    assert "systemctl restart booth" in said
+    assert hardware.read_text() == hardware_profile.find("rotary-usb-handset").read_text()
+    assert (config.parent / "hardware.toml.previous").read_text() == keypad
+    status, said = boot_check(config, tmp_path)
+    assert status == 0, said
+
+
+def test_set_hardware_refuses_a_file_the_booth_could_not_start_with(tmp_path: Path) -> None:
+    config = bundle(tmp_path / "bundle", "keypad-usb-handset")
+    hardware = config.parent / HARDWARE_FILE
+    before = hardware.read_text()
+    clash = tmp_path / "mine.toml"  # the LED on the hook's pin
+    clash.write_text(before.replace("led_pin = 24", "led_pin = 17"))
+    status, said = set_hardware(config, str(clash))
+    assert status == EX_CONFIG and "already used by" in said and "nothing changed" in said
+    identity = tmp_path / "identity.toml"
+    identity.write_text('id = "booth-99"\n')
+    status, said = set_hardware(config, str(identity))
+    assert status == EX_CONFIG and "booth.toml" in said
+    status, said = set_hardware(config, "no-such-profile")
+    assert status == EX_CONFIG and "rotary-usb-handset" in said  # the shipped ones, named
+    assert hardware.read_text() == before
+    assert sorted(p.name for p in config.parent.iterdir() if p.name.startswith(".")) == []
+
+
+def test_set_hardware_mends_a_broken_file(tmp_path: Path) -> None:
+    """A hardware.toml the booth refuses (exit 78) is what set-hardware is for."""
+    config = bundle(tmp_path / "bundle", "keypad-usb-handset")
+    (config.parent / HARDWARE_FILE).write_text("hook_pin = [not toml\n")
+    assert boot_check(config, tmp_path)[0] == EX_CONFIG
+    status, said = set_hardware(config, "keypad-usb-handset")
+    assert status == 0, said
+    assert boot_check(config, tmp_path)[0] == 0
