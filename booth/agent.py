@@ -277,8 +277,10 @@ class Agent:
         self._publish_status()
 
     def state(self) -> BoothState:
-        if self.out_of_order:
+        if self.audio_fault is not None:
             return BoothState.OUT_OF_ORDER
+        if self.spool.full:  # the booth works, and sends: only new messages have no room
+            return BoothState.DEGRADED
         if self.call.phase is Phase.OFF_HOOK:
             return BoothState.OFF_HOOK
         return BoothState.IN_CALL if self.call.active else BoothState.IDLE

@@ -178,7 +178,7 @@ class Station:
 
     def _show_on_led(self, phase: Phase, state: BoothState) -> None:
         assert self.led is not None
-        if state is BoothState.OUT_OF_ORDER:
+        if state in (BoothState.OUT_OF_ORDER, BoothState.DEGRADED):  # to callers, the same
             self.led.out_of_order()
         elif phase is Phase.RECORDING:
             self.led.recording()

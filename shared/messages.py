@@ -42,7 +42,8 @@ class BoothState(StrEnum):
     IDLE = "idle"
     IN_CALL = "in_call"
     OFF_HOOK = "off_hook"  # a call ended long ago and the handset was not hung up
-    OUT_OF_ORDER = "out_of_order"
+    OUT_OF_ORDER = "out_of_order"  # cannot take calls: the sound card failed
+    DEGRADED = "degraded"  # takes no new calls (card or spool full), still sends what it holds
     OFFLINE = "offline"
 
 

@@ -404,10 +404,10 @@ def test_processing_never_blocks_the_next_caller(booth: Harness, speech_wav: Pat
     assert (in_progress, booth.agent.counts["spooled"]) == (0, 1)
 
 
-def test_a_full_spool_puts_the_booth_out_of_order(tmp_path: Path) -> None:
+def test_a_full_spool_degrades_the_booth_callers_hear_out_of_order(tmp_path: Path) -> None:
     booth = Harness(tmp_path, spool_budget_bytes=500_000)
     try:
-        assert booth.agent.status().state is BoothState.OUT_OF_ORDER
+        assert booth.agent.status().state is BoothState.DEGRADED
         booth.agent.post(Lifted())
         booth.expect(Phase.FINISHED)
         assert np.array_equal(booth.audio.played[0], PromptLibrary().named("out_of_order"))

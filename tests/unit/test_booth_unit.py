@@ -110,10 +110,10 @@ def test_a_full_card_keeps_the_spool_and_refuses_new_messages(small_card: Path) 
     assert [c.meta.clip_id for c in spool.pending()] == [kept.meta.clip_id]  # oldest kept
 
 
-def test_a_booth_on_a_full_card_is_out_of_order_and_says_so(small_card: Path) -> None:
+def test_a_booth_on_a_full_card_is_degraded_and_says_out_of_order(small_card: Path) -> None:
     booth = Harness(small_card)
     try:
-        assert booth.agent.status().state is BoothState.OUT_OF_ORDER
+        assert booth.agent.status().state is BoothState.DEGRADED
         booth.agent.post(Lifted())
         booth.expect(Phase.FINISHED)
         assert np.array_equal(booth.audio.played[0], PromptLibrary().named("out_of_order"))
