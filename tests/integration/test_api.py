@@ -235,6 +235,27 @@ def test_exports_leave_out_unapproved_and_redact_by_default(api: Api) -> None:
     assert refused.status_code == 403
 
 
+def test_exports_name_neighborhoods_and_themes_as_the_city_does(api: Api) -> None:
+    """A planner's spreadsheet says "Gellerup Æblehaven" and "Parker og grønne områder", with the
+    slugs beside them for joins."""
+    planner = api.as_(Role.PLANNER)
+    place = {"name": "Gellerup Æblehaven", "description": None, "lat": None, "lon": None}
+    assert api.client.put("/api/neighborhoods/gellerup", json=place, headers=planner).is_success
+    theme = {"slug": "parks", "title": "Parker og grønne områder", "question": "Hvad mangler?"}
+    assert api.client.post("/api/themes", json=theme, headers=planner).status_code == 201
+    clip_id = api.add_clip("mere skygge ved søen")
+    api.client.post(
+        f"/api/clips/{clip_id}/moderation",
+        json={"action": "approve"},
+        headers=api.as_(Role.MODERATOR),
+    )
+    (row,) = csv.DictReader(io.StringIO(api.client.get("/api/export", headers=planner).text))
+    assert (row["neighborhood"], row["neighborhood_name"]) == ("gellerup", "Gellerup Æblehaven")
+    assert (row["theme"], row["theme_title"]) == ("parks", "Parker og grønne områder")
+    (item,) = api.client.get("/api/export", params={"format": "json"}, headers=planner).json()
+    assert item["neighborhood_name"] == "Gellerup Æblehaven"
+
+
 def test_public_endpoints_show_only_approved_redacted_text(api: Api) -> None:
     approved = api.add_clip("My number is 87654321 and I love the park")
     api.add_clip("not yet moderated, my CPR is 010203-1234")

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from ingest.http.deps import AUTH_ERRORS, Planner, ServiceDep, SessionDep
 from ingest.http.params import Filters
 from ingest.http.schemas import shown_clip_text
+from ingest.publish.places import Names, names
 from ingest.review.audit import record
 from ingest.store.models import Clip, Moderation
 from ingest.store.queries import ordered
@@ -29,7 +30,9 @@ FIELDS = (
     "id",
     "booth_id",
     "neighborhood",
+    "neighborhood_name",
     "theme",
+    "theme_title",
     "recorded_at",
     "duration_s",
     "language",
@@ -40,12 +43,14 @@ FIELDS = (
 MEDIA = {"csv": "text/csv", "json": "application/json", "ndjson": "application/x-ndjson"}
 
 
-def row(clip: Clip, raw: bool) -> dict[str, Any]:
+def row(clip: Clip, raw: bool, named: Names) -> dict[str, Any]:
     return {
         "id": clip.id,
         "booth_id": clip.booth_id,
         "neighborhood": clip.neighborhood,
+        "neighborhood_name": named.neighborhood(clip.neighborhood),  # "Rundhøj" for rundhoj
         "theme": clip.theme,
+        "theme_title": named.theme(clip.theme),
         "recorded_at": clip.recorded_at.isoformat(),
         "duration_s": clip.duration_ms / 1000,
         "language": clip.language,
@@ -96,11 +101,12 @@ def export(
     def rows() -> Iterator[dict[str, Any]]:
         # A session of its own: the stream outlives the request's dependencies.
         with service.sessions() as session:
+            named = names(session)
             query = where.apply(select(Clip), session, reading="raw" if raw else "redacted")
             if include == "approved":
                 query = query.where(Clip.moderation == Moderation.APPROVED)
             for clip in session.scalars(ordered(query, "oldest").execution_options(yield_per=500)):
-                yield row(clip, raw)
+                yield row(clip, raw, named)
 
     body = {"csv": _csv, "json": _json, "ndjson": _ndjson}[format](rows())
     filename = f"clips.{format}"
