@@ -32,7 +32,7 @@ from ingest.roles import Role
 from ingest.sessions import migrate_database, open_sessions
 from ingest.settings import IngestSettings
 from ingest.store.database import make_engine
-from ingest.store.models import ApiToken, Booth
+from ingest.store.models import ApiToken, Booth, ClipStatus
 from ingest.store.secrets import private_file, private_folder
 from ingest.store.tokens import create_token, revoke_token, token_state
 from shared.errors import ProtocolError
@@ -159,8 +159,13 @@ def main(argv: list[str] | None = None) -> int:
 
     again = commands.add_parser("retranscribe", help="run stored audio through another model")
     again.add_argument("--model", required=True, help="size name or CTranslate2 directory")
-    for name in ("neighborhood", "theme", "booth", "status"):
+    for name in ("neighborhood", "theme", "booth"):
         again.add_argument(f"--{name}")
+    finished = (ClipStatus.TRANSCRIBED, ClipStatus.NO_SPEECH, ClipStatus.FAILED)
+    again.add_argument("--status", choices=finished, help="only clips in this state")
+    again.add_argument(
+        "--resume", action="store_true", help="only go on with what a run cut off left waiting"
+    )
 
     args = parser.parse_args(argv)
     logs.configure(args.log_level, args.log_format)
@@ -280,20 +285,31 @@ def _rebuild_counts(settings: IngestSettings) -> int:
 
 def _retranscribe(settings: IngestSettings, args: argparse.Namespace) -> int:
     from ingest.store.audio import make_store
-    from ingest.transcribe.retranscribe import Selection, retranscribe
+    from ingest.store.queries import ClipFilter
+    from ingest.transcribe.retranscribe import ask_for_model, work_off
     from ingest.transcribe.transcriber import Transcriber
+    from ingest.transcribe.worker import TranscriptionWorker
 
-    selection = Selection(args.neighborhood, args.theme, args.booth, args.status)
+    where = ClipFilter(
+        neighborhood=args.neighborhood, theme=args.theme, booth=args.booth, status=args.status
+    )
+    transcriber = Transcriber.from_settings(settings, model=args.model)
     with _database(settings) as sessions:
-        counts = retranscribe(
-            sessions,
-            make_store(settings),
-            Transcriber.from_settings(settings, model=args.model),
-            selection,
-            settings.language_for,
+        if not args.resume:
+            asked = ask_for_model(sessions, where, transcriber.model_name)
+            print(f"{asked.marked} clips to run through {transcriber.model_name}", end="")
+            print(f" ({asked.unfinished} not transcribed yet: left to the workers)")
+        worker = TranscriptionWorker(
+            settings, sessions, make_store(settings), transcriber, rerun=True
         )
-    print(", ".join(f"{n} {k}" for k, n in counts.items()))
-    return 1 if counts["failed"] else 0
+        held = work_off(worker)
+    done = worker.outcomes
+    print(
+        f"{done[ClipStatus.TRANSCRIBED]} transcribed, {done[ClipStatus.NO_SPEECH]} no speech, "
+        f"{done[ClipStatus.FAILED]} failed (the text before kept)"
+        + (f", {held} still with another worker" if held else "")
+    )
+    return 1 if done[ClipStatus.FAILED] else 0
 
 
 def _serve(settings: IngestSettings, host: str, port: int, *, worker: bool) -> int:

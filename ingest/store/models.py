@@ -124,6 +124,9 @@ class Clip(Base):
     # Times the clip was with a worker that died: past two it is transcribed alone.
     crashes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     error: Mapped[str | None] = mapped_column(Text)
+    # A run of this model asked for (`ingest retranscribe`); the clip keeps its status and
+    # text until that run is recorded. Claimed like a new clip (claimed_by, attempts).
+    wanted_model: Mapped[str | None] = mapped_column(String(200), index=True)
 
     # The language the clip should be transcribed in (its theme's, else the settings' for
     # its theme or neighborhood), fixed at intake: workers take the languages they have

