@@ -160,6 +160,19 @@ def test_the_public_reads_the_steps_in_order_with_published_text_only(api: Api) 
     assert here["steps"][0]["quotes"][0]["text"] == quote["text"]
     there = {t["slug"]: t for t in api.get("/public/neighborhoods/gellerup/themes", None)}
     assert [s["stage"] for s in there["parks"]["steps"]] == ["modtaget", "besluttet"]
+    # A theme asked elsewhere, with nothing said here, is on the page once it has a step here.
+    traffic = {"slug": "trafik", "title": "Trafik", "question": "Hvor kører I?"}
+    traffic["neighborhoods"] = ["gellerup"]  # type: ignore[assignment]
+    assert (
+        api.client.post("/api/themes", json=traffic, headers=api.as_(Role.PLANNER)).status_code
+        == 201
+    )
+    assert [t["slug"] for t in api.get("/public/neighborhoods/rundhoj/themes", None)] == ["parks"]
+    step = {**RECEIVED, "neighborhood": "rundhoj"}
+    made = api.client.post("/api/themes/trafik/steps", json=step, headers=api.as_(Role.PLANNER))
+    assert made.status_code == 201, made.text
+    shown = api.get("/public/neighborhoods/rundhoj/themes", None)
+    assert [(t["slug"], len(t["steps"])) for t in shown] == [("parks", 2), ("trafik", 1)]
     # The planner still sees every link, public now or not.
     planned = api.get("/api/themes/parks/steps")[2]
     assert planned["clip_ids"] == sorted([said, later_hidden])
