@@ -95,18 +95,19 @@ def public_steps(
             (ThemeStep.neighborhood == neighborhood) | ThemeStep.neighborhood.is_(None)
         )
     steps = list(session.scalars(query.order_by(ThemeStep.happened_on, ThemeStep.id)))
+    found: dict[str, list[PublicStep]] = {slug: [] for slug in themes}
+    if not steps:
+        return found  # no steps: no further queries
     named = names(session)
     quoted: dict[int, list[PublicClip]] = {}
-    if steps:
-        linked = session.execute(
-            select(StepQuote.step_id, Clip)
-            .join(Clip, Clip.id == StepQuote.clip_id)
-            .where(StepQuote.step_id.in_([s.id for s in steps]), public(Clip))
-            .order_by(Clip.recorded_at, Clip.id)
-        )
-        for step_id, clip in linked:
-            quoted.setdefault(step_id, []).append(public_clip(clip, named))
-    found: dict[str, list[PublicStep]] = {slug: [] for slug in themes}
+    linked = session.execute(
+        select(StepQuote.step_id, Clip)
+        .join(Clip, Clip.id == StepQuote.clip_id)
+        .where(StepQuote.step_id.in_([s.id for s in steps]), public(Clip))
+        .order_by(Clip.recorded_at, Clip.id)
+    )
+    for step_id, clip in linked:
+        quoted.setdefault(step_id, []).append(public_clip(clip, named))
     for step in steps:
         place = step.neighborhood
         found[step.theme].append(
