@@ -28,6 +28,7 @@ from ingest.http.routes import (
     receipts,
     stats,
     themes,
+    timeline,
 )
 from ingest.service import IngestService
 from ingest.settings import IngestSettings
@@ -97,6 +98,7 @@ def create_app(
 
     for module in (health, me, clips, stats, export, themes, booths, admin, public, open_data):
         app.include_router(module.router)
+    app.include_router(timeline.router)
     app.include_router(themes.prompts)
     app.include_router(neighborhoods.router)
     app.include_router(receipts.router)

@@ -4,13 +4,13 @@ import logging
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from ingest.review.audit import record
 from ingest.review.moderation import redacted_segments, redacted_version, review
 from ingest.store.audio import AudioStore
-from ingest.store.models import Clip, ErasedClip, TranscriptVersion
+from ingest.store.models import Clip, ErasedClip, StepQuote, TranscriptVersion
 from shared.clip import receipt_hash
 
 log = logging.getLogger(__name__)
@@ -102,10 +102,13 @@ def find_by_receipt(session: Session, receipt: str, booth_id: str | None) -> lis
 
 
 def erase(session: Session, store: AudioStore, clip: Clip, actor: str) -> None:
-    """Remove a clip's audio, text, segments and history; the audit keeps that it happened,
-    and a tombstone keeps a booth that delivers it again from bringing it back."""
+    """Remove a clip's audio, text, segments, history and the timeline steps' links to it;
+    the audit keeps that it happened, and a tombstone keeps a booth that delivers it again
+    from bringing it back."""
     if clip.audio_key:
         store.delete(clip.audio_key)
+    # The foreign key cascades as well; said here so erasure reads as all it removes.
+    session.execute(delete(StepQuote).where(StepQuote.clip_id == clip.id))
     session.merge(ErasedClip(clip_id=clip.id, erased_at=datetime.now(UTC)))
     record(
         session,

@@ -1,7 +1,7 @@
 """Database tables of the ingest service (SQLAlchemy 2, typed mappings)."""
 
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import (
     JSON,
@@ -297,6 +297,43 @@ class Theme(Base):
         if not self.neighborhoods and not self.booths:
             return True
         return booth.neighborhood in self.neighborhoods or booth.id in self.booths
+
+
+# Where a theme's answer has got to, in order: received, being looked into, decided, done
+# (the city's own words; pages name them in their reader's language).
+StepStage = Literal["modtaget", "undersøges", "besluttet", "udført"]
+
+
+class ThemeStep(Base):
+    """One dated step of what the city did with a theme ("det gjorde vi"), by a planner:
+    for one neighborhood, or (None) the whole city."""
+
+    __tablename__ = "theme_steps"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    theme: Mapped[str] = mapped_column(ForeignKey("themes.slug", ondelete="CASCADE"), index=True)
+    stage: Mapped[StepStage] = mapped_column(String(16))
+    happened_on: Mapped[date] = mapped_column(Date)  # the city's day
+    text: Mapped[str] = mapped_column(Text)
+    neighborhood: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    quotes: Mapped[list["StepQuote"]] = relationship(cascade="all, delete-orphan")
+
+
+class StepQuote(Base):
+    """A published message a step answers. The clip's erasure removes the row (the
+    database's cascade, and review.retention.erase)."""
+
+    __tablename__ = "theme_step_quotes"
+
+    step_id: Mapped[int] = mapped_column(
+        ForeignKey("theme_steps.id", ondelete="CASCADE"), primary_key=True
+    )
+    clip_id: Mapped[str] = mapped_column(
+        ForeignKey("clips.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
 
 
 class WeekCount(Base):

@@ -15,7 +15,7 @@ import uvicorn
 from fastapi.testclient import TestClient
 from selenium import webdriver
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from ingest.http.app import create_app
 from ingest.receive.intake import InboundClip
@@ -25,6 +25,7 @@ from ingest.store.models import Booth, Clip, Segment, TranscriptVersion
 from shared.topics import Channel, Topics
 from tests.conftest import BOOTH
 from tests.e2e import test_pages as pages
+from tests.e2e.test_neighborhood_page import fits, phone
 from tests.integration.conftest import Api, register
 from tests.support.broker import free_port
 from tests.support.clips import meta_for
@@ -289,3 +290,58 @@ def test_a_report_for_the_council_prints_the_chosen_quotes(
     pdf = base64.b64decode(browser.print_page())
     assert pdf.startswith(b"%PDF") and len(pdf) > 5_000
     browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+
+
+def add_step(
+    driver: webdriver.Chrome, stage: str, day: str, place: str, text: str, quote: str
+) -> None:
+    form = driver.find_element(By.ID, "step-form")
+    Select(form.find_element(By.NAME, "stage")).select_by_value(stage)
+    # A date field types in the browser's own order: its value is set as the form sends it.
+    day_field = form.find_element(By.NAME, "happened_on")
+    driver.execute_script("arguments[0].value = arguments[1]", day_field, day)
+    Select(form.find_element(By.NAME, "neighborhood")).select_by_value(place)
+    form.find_element(By.NAME, "text").send_keys(text)
+    form.find_element(By.NAME, "clip_ids").send_keys(quote)
+    form.find_element(By.CSS_SELECTOR, "button:not([type])").click()
+    wait_for_text(driver, "#steps-list", text)
+
+
+def test_a_planner_writes_the_timeline_and_a_citizen_reads_it_on_a_phone(
+    console: Console, browser: webdriver.Chrome, axe_source: str
+) -> None:
+    api = console.api
+    planner = api.as_(Role.PLANNER)
+    theme = {"slug": "parks", "title": "Grønne områder", "question": "Hvad skal der ske i parken?"}
+    assert api.client.post("/api/themes", json=theme, headers=planner).status_code == 201
+    named = api.client.put(
+        "/api/neighborhoods/gellerup", json={"name": "Gellerup"}, headers=planner
+    )
+    assert named.status_code == 200, named.text
+    said = console.transcribed("Vi mangler bænke ved skolen")
+    console.write("POST", f"/api/clips/{said}/moderation", {"action": "approve"})
+
+    console.sign_in(browser, Role.PLANNER)
+    wait_for_text(browser, "#tabs", "Temaer")
+    browser.find_element(By.CSS_SELECTOR, "[data-view=themes]").click()
+    wait_for_text(browser, "#themes-table", "Grønne områder")
+    browser.find_element(By.CSS_SELECTOR, "#themes-table button").click()
+    wait_for_text(browser, "#steps-list", "Ingen trin endnu.")
+    # The later step first: the page orders them by their day, not by when they were written.
+    done = "Bænkene er sat op ved skolen."
+    add_step(browser, "udført", "2026-12-03", "gellerup", done, said)
+    received = "Vi har læst jeres ønsker om bænke."
+    add_step(browser, "modtaget", "2026-11-03", "", received, "")
+    wait_for_text(browser, "#notice", "Trinnet er tilføjet.")
+    assert serious_violations(browser, axe_source) == []
+
+    phone(browser)
+    browser.get(f"{console.base_url}/?bydel=gellerup")
+    wait_for_text(browser, ".theme-block ol.steps", "Udført")
+    steps = [li.text for li in browser.find_elements(By.CSS_SELECTOR, ".theme-block ol.steps > li")]
+    assert len(steps) == 2, steps
+    assert steps[0].startswith(f"Modtaget · 3. november 2026 · hele byen\n{received}"), steps[0]
+    assert steps[1].startswith(f"Udført · 3. december 2026 · Gellerup\n{done}"), steps[1]
+    assert "Vi mangler bænke ved skolen" in steps[1]  # the message it answers, as published
+    fits(browser)
+    assert serious_violations(browser, axe_source) == []

@@ -20,16 +20,18 @@ from ingest.http.deps import AUTH_ERRORS, CursorKey, Planner, Reader, ServiceDep
 from ingest.http.params import PRINTABLE_PATTERN
 from ingest.http.routes.public import (
     PublicPage,
+    PublicStep,
     PublicWeek,
     PublicWord,
     public_clips,
     public_stats,
+    public_steps,
     public_words,
 )
 from ingest.publish.places import Names, find_neighborhood, find_theme, names
 from ingest.review.audit import record
 from ingest.settings import IngestSettings
-from ingest.store.models import Booth, Neighborhood, Theme, WeekCount
+from ingest.store.models import Booth, Neighborhood, Theme, ThemeStep, WeekCount
 from shared.topics import SLUG_PATTERN
 
 router = APIRouter(tags=["neighborhoods"])
@@ -179,7 +181,10 @@ class ThemeHere(BaseModel):
     title: str
     question: str | None
     digit: str | None = Field(description="the key to press for it here, if asked today")
-    we_did: str | None
+    we_did: str | None = Field(description="shown while the theme has no steps")
+    steps: list[PublicStep] = Field(
+        description="what the city did here and citywide, step by step, oldest first"
+    )
     messages: PublicPage = Field(description="the newest; `next_cursor` leads on (/public/clips)")
     words: list[PublicWord]
     weeks: list[PublicWeek]
@@ -198,8 +203,9 @@ def neighborhood_themes(
     messages: Annotated[int, Query(ge=1, le=20)] = 5,
     words: Annotated[int, Query(ge=1, le=20)] = 10,
 ) -> list[ThemeHere]:
-    """Each theme asked here today or with messages published from here: its question,
-    newest messages, most used words and published messages week by week."""
+    """Each theme asked here today, with messages published from here or with a step of
+    its timeline for here: its question, what the city did (here and citywide), newest
+    messages, most used words and published messages week by week."""
     page = public_neighborhood(name, session)
     asked = {t.slug: t for t in page.themes}
     heard = session.scalars(
@@ -209,7 +215,14 @@ def neighborhood_themes(
         .having(func.sum(WeekCount.published) > 0)
         .order_by(WeekCount.theme)
     )
-    slugs = [*asked, *(t for t in heard if t not in asked)]
+    answered = session.scalars(
+        select(ThemeStep.theme)
+        .where(ThemeStep.neighborhood == page.slug)
+        .group_by(ThemeStep.theme)
+        .order_by(ThemeStep.theme)
+    )
+    slugs = list(dict.fromkeys([*asked, *heard, *answered]))
+    steps = public_steps(session, slugs, page.slug)
     named = names(session)
     themes = {t.slug: t for t in session.scalars(select(Theme).where(Theme.slug.in_(slugs)))}
     found = []
@@ -223,6 +236,7 @@ def neighborhood_themes(
                 question=theme.question if theme else None,
                 digit=asked[slug].digit if slug in asked else None,
                 we_did=theme.we_did if theme else None,
+                steps=steps[slug],
                 messages=public_clips(
                     session, key, page.slug, slug, "newest", None, messages, None
                 ),

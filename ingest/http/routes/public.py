@@ -18,8 +18,18 @@ from ingest.http.params import Cursor, SlugFilter, Words
 from ingest.http.schemas import NextCursor
 from ingest.language.words import ignored, rank_words
 from ingest.publish import charts
-from ingest.publish.places import names
-from ingest.store.models import Booth, Clip, Theme, WeekCount, WordCount
+from ingest.publish.places import Names, names
+from ingest.store.models import (
+    Booth,
+    Clip,
+    StepQuote,
+    StepStage,
+    Theme,
+    ThemeStep,
+    WeekCount,
+    WordCount,
+    public,
+)
 from ingest.store.queries import AnySelect, Order, page_of, readable_by_public
 
 router = APIRouter(prefix="/public", tags=["public"])
@@ -47,6 +57,71 @@ class PublicClip(BaseModel):
     language: str | None = Field(description="the language spoken, as transcribed")
     recorded_on: date = Field(description="the day only")
     text: str = Field(description="as the moderator approved it, personal data hidden")
+
+
+def public_clip(clip: Clip, named: Names) -> PublicClip:
+    return PublicClip(
+        id=clip.id,
+        neighborhood=clip.neighborhood,
+        neighborhood_name=named.neighborhood(clip.neighborhood),
+        theme=clip.theme,
+        theme_name=named.theme(clip.theme),
+        language=clip.language,
+        recorded_on=city_day(clip.recorded_at),
+        text=clip.published_text or "",
+    )
+
+
+class PublicStep(BaseModel):
+    """A dated step of "det gjorde vi": what the city did, where, and the messages it answers."""
+
+    id: int
+    stage: StepStage = Field(description="modtaget -> undersøges -> besluttet -> udført")
+    happened_on: date = Field(description="the day, in the city's time zone")
+    text: str = Field(description="what happened, by a planner (Danish)")
+    neighborhood: str | None = Field(description="the neighborhood it concerns; null: the city")
+    neighborhood_name: str | None
+    quotes: list[PublicClip] = Field(description="the published messages it answers, as published")
+
+
+def public_steps(
+    session: Session, themes: list[str], neighborhood: str | None = None
+) -> dict[str, list[PublicStep]]:
+    """Each theme's steps, oldest first: all, or (`neighborhood`) that neighborhood's and the
+    citywide ones. A linked message shows only while it is public."""
+    query = select(ThemeStep).where(ThemeStep.theme.in_(themes))
+    if neighborhood is not None:
+        query = query.where(
+            (ThemeStep.neighborhood == neighborhood) | ThemeStep.neighborhood.is_(None)
+        )
+    steps = list(session.scalars(query.order_by(ThemeStep.happened_on, ThemeStep.id)))
+    found: dict[str, list[PublicStep]] = {slug: [] for slug in themes}
+    if not steps:
+        return found  # no steps: no further queries
+    named = names(session)
+    quoted: dict[int, list[PublicClip]] = {}
+    linked = session.execute(
+        select(StepQuote.step_id, Clip)
+        .join(Clip, Clip.id == StepQuote.clip_id)
+        .where(StepQuote.step_id.in_([s.id for s in steps]), public(Clip))
+        .order_by(Clip.recorded_at, Clip.id)
+    )
+    for step_id, clip in linked:
+        quoted.setdefault(step_id, []).append(public_clip(clip, named))
+    for step in steps:
+        place = step.neighborhood
+        found[step.theme].append(
+            PublicStep(
+                id=step.id,
+                stage=step.stage,
+                happened_on=step.happened_on,
+                text=step.text,
+                neighborhood=place,
+                neighborhood_name=named.neighborhood(place) if place else None,
+                quotes=quoted.get(step.id, []),
+            )
+        )
+    return found
 
 
 class PublicPage(BaseModel):
@@ -84,6 +159,7 @@ class PublicTheme(BaseModel):
     starts_on: date | None
     ends_on: date | None
     we_did: str | None = Field(description='"Det sagde I - det gjorde vi", by the city')
+    steps: list[PublicStep] = Field(description="what the city did, step by step, oldest first")
 
 
 @router.get("/clips", response_model=PublicPage, responses={400: {"description": "bad cursor"}})
@@ -102,19 +178,7 @@ def public_clips(
     query = readable_by_public(select(Clip), session, neighborhood, theme, q)
     page, next_cursor = page_of(session, query, order, cursor, limit, key)
     named = names(session)
-    items = [
-        PublicClip(
-            id=c.id,
-            neighborhood=c.neighborhood,
-            neighborhood_name=named.neighborhood(c.neighborhood),
-            theme=c.theme,
-            theme_name=named.theme(c.theme),
-            language=c.language,
-            recorded_on=city_day(c.recorded_at),
-            text=c.published_text or "",
-        )
-        for c in page
-    ]
+    items = [public_clip(c, named) for c in page]
     return PublicPage(items=items, next_cursor=next_cursor)
 
 
@@ -246,7 +310,8 @@ def public_words(
 def public_themes(session: SessionDep) -> list[PublicTheme]:
     """The questions asked today, and past ones the city has answered."""
     today = city_today()
-    themes = session.scalars(select(Theme).order_by(Theme.slug))
+    themes = list(session.scalars(select(Theme).order_by(Theme.slug)))
+    steps = public_steps(session, [t.slug for t in themes])
     return [
         PublicTheme(
             slug=t.slug,
@@ -256,9 +321,10 @@ def public_themes(session: SessionDep) -> list[PublicTheme]:
             starts_on=t.starts_on,
             ends_on=t.ends_on,
             we_did=t.we_did,
+            steps=steps[t.slug],
         )
         for t in themes
-        if t.live_on(today) or t.we_did
+        if t.live_on(today) or t.we_did or steps[t.slug]
     ]
 
 
