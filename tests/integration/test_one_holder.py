@@ -27,7 +27,9 @@ from tests.support.broker import Mosquitto
 from tests.support.mqtt import RawBooth
 from tests.support.waiting import wait_until
 
-HEAD = "0015"
+# The newest migration's revision (files are named by it: 0015_theme_steps.py).
+VERSIONS = Path(__file__).parents[2] / "ingest" / "store" / "migrations" / "versions"
+HEAD = max(path.name[:4] for path in VERSIONS.glob("[0-9][0-9][0-9][0-9]_*.py"))
 
 
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)

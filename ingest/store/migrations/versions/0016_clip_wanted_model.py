@@ -1,15 +1,15 @@
 """A clip may wait for a run of another model (`ingest retranscribe`) while its text stays
 in force: the model it waits for
 
-Revision ID: 0015
-Revises: 0014
+Revision ID: 0016
+Revises: 0015
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0015"
-down_revision = "0014"
+revision = "0016"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 
