@@ -1,10 +1,12 @@
-"""Redaction against two corpora of realistic transcripts, measured separately.
+"""Redaction against corpora of realistic transcripts, each measured on its own.
 
-- `tests/data/redaction_corpus.txt`: the development corpus, written beside the rules;
-  a failure there prints the lines it concerns.
-- `tests/data/redaction_heldout.txt`: written without sight of the rules and never tuned
-  against; a failure there prints only figures (overall and per section heading), never a
-  line, so the rules cannot be fitted to it case by case.
+- Development corpora, whose lines the rules may be fitted to; a failure prints the lines:
+  `redaction_corpus.txt` (written beside the rules) and `redaction_dev2.txt` (written later
+  without sight of the rules, then used to improve them).
+- Held-out corpora, written without sight of the rules and never tuned against; a failure
+  prints only figures (overall and per section heading), never a line, so the rules cannot
+  be fitted to them case by case: `redaction_heldout.txt` and `redaction_heldout2.txt`.
+  Until they reach 100% their recall may not fall below what it last was (`FLOORS`).
 
 Both use one format: `#` comments, `## ` section headings, ⟦…⟧ around each secret; a line
 without marks must come out unchanged. For each corpus every secret must be hidden whole
@@ -23,7 +25,12 @@ from ingest.language.redaction import apply, find_spans, find_suspects
 
 DATA = Path(__file__).parents[1] / "data"
 DEVELOPMENT = DATA / "redaction_corpus.txt"
+DEVELOPMENT_2 = DATA / "redaction_dev2.txt"
 HELD_OUT = DATA / "redaction_heldout.txt"
+HELD_OUT_2 = DATA / "redaction_heldout2.txt"
+# Secrets hidden in each held-out corpus when the rules last changed: a change that hides
+# fewer is a step back, whatever it gains on the development corpora.
+FLOORS = {HELD_OUT: 174, HELD_OUT_2: 146}
 MARK = re.compile(r"⟦(.*?)⟧")
 MAX_DAMAGE = 0.05
 
@@ -143,23 +150,34 @@ def test_the_corpora_are_big_enough_and_danish_first() -> None:
     assert len(development) >= 80
     assert "Mit CPR-nummer" in development[0].text
     assert len(cases(HELD_OUT)) >= 120
+    assert len(cases(DEVELOPMENT_2)) >= 150 and len(cases(HELD_OUT_2)) >= 150
 
 
-def test_development_corpus_recall_is_complete_and_damage_small() -> None:
-    figures = measure(DEVELOPMENT, show_lines=True)
-    print("\n" + figures.summary("development corpus"))
+@pytest.mark.parametrize("corpus", [DEVELOPMENT, DEVELOPMENT_2], ids=lambda p: p.stem)
+def test_development_corpus_recall_is_complete_and_damage_small(corpus: Path) -> None:
+    figures = measure(corpus, show_lines=True)
+    print("\n" + figures.summary(corpus.stem))
     print(f"redaction of a 150-word transcript: {milliseconds_for_150_words():.2f} ms CPU")
     assert figures.recall == 1.0 and figures.damage <= MAX_DAMAGE, "\n".join(figures.examples)
 
 
 @pytest.mark.xfail(strict=False, reason="the rules do not yet hide every held-out secret")
-def test_held_out_corpus_recall_is_complete_and_damage_small() -> None:
-    figures = measure(HELD_OUT, show_lines=False)
-    print("\n" + figures.summary("held-out corpus"))
+@pytest.mark.parametrize("corpus", [HELD_OUT, HELD_OUT_2], ids=lambda p: p.stem)
+def test_held_out_corpus_recall_is_complete_and_damage_small(corpus: Path) -> None:
+    figures = measure(corpus, show_lines=False)
+    print("\n" + figures.summary(corpus.stem))
     ok = figures.recall == 1.0 and figures.damage <= MAX_DAMAGE
     if not ok:
         print(figures.sections())
-    assert ok, figures.summary("held-out corpus")  # figures only: its lines stay unseen
+    assert ok, figures.summary(corpus.stem)  # figures only: its lines stay unseen
+
+
+@pytest.mark.parametrize("corpus", [HELD_OUT, HELD_OUT_2], ids=lambda p: p.stem)
+def test_held_out_recall_never_falls_back(corpus: Path) -> None:
+    figures = measure(corpus, show_lines=False)
+    assert figures.hidden >= FLOORS[corpus] and figures.damage <= MAX_DAMAGE, (
+        figures.summary(corpus.stem) + "\n" + figures.sections()
+    )
 
 
 @pytest.mark.parametrize(

@@ -26,12 +26,14 @@ _NUMBER_WORD = (
     r"(?:en|et|to|tre|fire|fem|seks|syv|otte|ni|ti|elleve|tolv|tretten|fjorten|femten|seksten|"
     r"sytten|atten|nitten|tyve|tredive|fyrre|halvtreds|tres|halvfjerds|firs|halvfems|"
     r"\w+og(?:tyve|tredive|fyrre|halvtreds|tres|halvfjerds|firs|halvfems)|"
-    r"(?:et\s+)?hundrede(?:\s+og\s+\w+)?)"
+    r"(?:(?:et|to|tre|fire|fem|seks|syv|otte|ni)\s*)?hundrede(?:\s+og\s+\w+)?)"
 )
 # A house letter: "4B", "41 B", "7 b"; not "3 i Brabrand" or "3 a day".
 _LETTER = r"(?:[a-zA-Z]\b|\s(?![iIaA]\b)[a-zA-Z]\b)"
+# A caller who looks for the number: "Ingerslevs Boulevard, øh, 3".
+_PAUSE = r"(?:,?\s*(?i:øh+m*|æh+m*|eh+m*|uh+m*|um+|hm+|altså|vent)[,.]?(?=\s))*\s*"
 _HOUSE = (
-    rf"(?:,?\s*(?:i\s+)?(?i:nummer|nr\.?|number|no\.?)\s+|,\s*)?"
+    rf"{_PAUSE}(?:,?\s*(?:i\s+)?(?i:nummer|nr\.?|number|no\.?)\s+|,\s*)?"
     rf"(?:(?!(?:19|20)\d\d\b)\d{{1,4}}(?!\d)(?:-\d{{1,4}}\b)?{_LETTER}?|{_NUMBER_WORD}\b{_LETTER}?)"
 )
 _SIDE = r"(?:til\s+(?:højre|venstre)|midt\s+for|th\b\.?|tv\b\.?|mf\b\.?|left|right)"

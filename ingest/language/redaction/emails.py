@@ -13,10 +13,18 @@ _SPOKEN_JOIN = (
     r"minus|plus)\s+"
 )
 _PIECE = r"[\w+.-]*[\w+]"
+# Whisper splits a spoken local part at spaces: "mads k", "ole h", "hamid bundstreg 9 2".
+# Single letters and short digit groups join it; so does one word before a last name-like
+# word ("bente kaas"), unless that word is a stop word ("den er anna", "skriv til anna").
+_SHORT = r"(?:\d{1,4}|[^\W\d_])(?=\s|$)"
+_LOCAL = re.compile(
+    rf"(?:(?P<before>[a-zæøå]{{2,}})\s+(?=[a-zæøå][\w.-]*$))?"
+    rf"{_PIECE}(?:(?:{_SPOKEN_JOIN}|\s+(?={_SHORT})){_PIECE})*$"
+)
 _AT = re.compile(r"\s*@\s*|\s+(?i:at|snabel[\s-]?a|snabela|snabel)\s+")
-_LOCAL = re.compile(rf"{_PIECE}(?:{_SPOKEN_JOIN}{_PIECE})*$")
 _TLD = r"(?i:d\s?k|c\s?o\s?m|[a-zæøå]{2,})"
-_DOMAIN = re.compile(rf"[\w-]+(?:(?:{_SPOKEN_DOT}|\.)[\w-]+)*?(?:{_SPOKEN_DOT}|\.){_TLD}\b")
+# Greedy: "uni dot au dot dk" is one domain, not "uni dot au".
+_DOMAIN = re.compile(rf"[\w-]+(?:(?:{_SPOKEN_DOT}|\.)[\w-]+)*(?:{_SPOKEN_DOT}|\.){_TLD}\b")
 # "min mail er anna berg snabel a …": after such words the whole local part is taken,
 # spaces and all, since Whisper may split one spoken address into several words.
 _CUE = re.compile(
@@ -33,11 +41,27 @@ def find(text: str) -> list[Span]:
         if domain is None:
             continue
         window = max(0, at.start() - _LOOK_BACK)
-        local = _LOCAL.search(text, window, at.start())
+        local = _local_part(text, window, at.start())
         cues = list(_CUE.finditer(text, window, at.start()))
-        start = local.start() if local else None
+        start = local
         if cues and len(text[cues[-1].end() : at.start()].split()) <= 4:
             start = min(start if start is not None else at.start(), cues[-1].end())
         if start is not None and start < at.start():
             spans.append(Span(start, domain.end(), Kind.EMAIL))
     return spans
+
+
+def _local_part(text: str, window: int, at: int) -> int | None:
+    """Where the local part before `at` begins, or None."""
+    from ingest.language.redaction.lists import lists
+
+    # Only from a word start: a search from inside a word would take its tail.
+    for start in (m.start() for m in re.finditer(r"(?<![\w.+-])[\w+]", text[window:at])):
+        local = _LOCAL.match(text, window + start, at)
+        if local is None:
+            continue
+        before = local.group("before")
+        if before is not None and before in lists().stop_words:
+            continue  # "den er anna": only "anna"
+        return local.start()
+    return None

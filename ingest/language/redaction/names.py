@@ -3,9 +3,12 @@
 Hidden:
 - what follows a formula: "jeg hedder …", "mit navn er …", "efternavnet er …", "det er
   Camilla", "Søren her", "this is Emma Clark", "hilsen Inge", "min nabo Poul Andersen",
-  "fru Larsen", "spørg efter Bente Kjær"; after "jeg hedder" any word, after the others a
-  capitalised word or a known name written in lower case ("min nabo poul"); the last
-  words after a sign-off that ends the message ("kærlig hilsen xiulan wei");
+  "fru Larsen", "spørg efter Bente Kjær", "pedellen Kim", "rådmand Torben Kjærsgaard" (office
+  holders are public only when data/public_names.txt names them), "tak til Sten og Lærke",
+  "Per Holm hedder jeg", "Bo fra afdelingsbestyrelsen", "Kaas med to a'er"; after "jeg
+  hedder" any word, after the others a capitalised word or a known name written in lower
+  case ("min nabo poul"), and a capitalised word joined by "og" ("Birgit og Aksel"); the
+  last words after a sign-off that ends the message ("kærlig hilsen xiulan wei");
 - letters spelled out ("det staves K-I-M", "B, R, O, D, E, R");
 - known names (lists.py) without a formula: a first name and the capitalised words after
   it ("Anna Berg"), a first name alone or in the genitive ("Mettes far"), a Danish surname
@@ -42,6 +45,18 @@ _RELATIONS = (
     r"wife|son|daughter|colleague|landlord|friend|boyfriend|girlfriend|brother|sister|"
     r"mother|father|mum|mom|dad|partner|boss|teacher|caretaker"
 )
+# People by their job or office, named after it: "pedellen Kim", "rådmand Torben Kjærsgaard".
+# A citizen's message names them in a complaint or a thanks; office does not make the name
+# the caller's to publish.
+_ROLES = (
+    r"pedel|pedellen|gårdmand|gårdmanden|varmemester|varmemesteren|ejendomsfunktionæren|"
+    r"inspektør|inspektøren|skoleinspektøren|skolelederen|lederen|formand|formanden|"
+    r"næstformand|næstformanden|afdelingsformanden|rådmand|rådmanden|byrådsmedlem|"
+    r"byrådsmedlemmet|borgmester|borgmesteren|sagsbehandler|sagsbehandleren|pædagog|"
+    r"pædagogen|træner|træneren|præst|præsten|læge|lægen|sygeplejersken|chauffør|"
+    r"chaufføren|buschaufføren|betjent|betjenten|frisøren|købmanden|bageren|"
+    r"the\s+caretaker|the\s+janitor|caretaker|janitor|councillor|councilor|mayor|coach"
+)
 _TITLES = r"fru|hr\.?|herr|frk\.?|frøken|mrs\.?|mr\.?|ms\.?|miss|dr\.?|doktor|familien|the\s+family"
 # After these, a capitalised word or a known name in lower case.
 _INTRODUCES = (
@@ -50,14 +65,15 @@ _INTRODUCES = (
     rf"regards|best\s+wishes|love\s+from|"
     rf"(?:min|mine|vores|hans|hendes|deres|my|our|his|her|their|the)\s+(?:{_RELATIONS})|"
     rf"hende|ham|det\s+er\s+mig|it's\s+me|it\s+is\s+me|"
-    rf"naboen|genboen|udlejeren|viceværten|{_TITLES}|"
+    rf"naboen|genboen|udlejeren|viceværten|{_ROLES}|{_TITLES}|"
     rf"spørg\s+efter|spørge\s+efter|ask\s+for|(?:tal|talte|snak|snakke|snakkede)\s+med|"
     rf"(?:talk|talked|speak|spoke)\s+(?:to|with)"
 )
 # After these, only a known name ("det er Camilla"; "det er Letbanen" stays).
 _MAY_INTRODUCE = (
     r"det\s+er|det\s+var|her\s+er|this\s+is|it's|it\s+is|here\s+is|kære|dear|hej|hejsa|"
-    r"hallo|hi|hello|goddag|kh|knus|farvel|vi\s+ses|hej\s+hej|tak|tak\s+for\s+nu|thanks|"
+    r"hallo|hi|hello|goddag|kh|knus|farvel|vi\s+ses|hej\s+hej|tak\s+til|takket\s+være|"
+    r"thanks\s+to|tak|tak\s+for\s+nu|thanks|"
     r"cheers|bye|best|love|spørg|spørge|ring\s+til|ringe\s+til|skriv\s+til|kontakt|call|ask"
 )
 _TITLE = re.compile(rf"(?i:{_TITLES})$")
@@ -69,6 +85,7 @@ _WEAK_CUE = re.compile(r"\b(?i:i\s+am|i'm|jeg\s+er)\s+")
 # "Søren her, …": a name then "her" at the start of a message or after a greeting.
 _NAME_HERE = re.compile(
     r"(?:^|[.!?]\s+|\b(?i:hej|hejsa|hallo|goddag|godmorgen|hi|hello)[,!]?\s+)"
+    r"(?:(?i:øh+m*|æh+m*|ehm?|ja|jo|nå|altså|okay|ok|så|yes|yeah|um|uh)[,.]?\s+){0,3}"
     r"(?P<name>[\wæøåÆØÅ'-]+(?:\s+[A-ZÆØÅ][\wæøå'-]+){0,2})\s+(?i:her)\b"
 )
 _SPELL_CUE = re.compile(
@@ -93,14 +110,16 @@ _PLACE_WORDS = re.compile(
     r"skole|skolen|kirke|kirken|park|parken|hus|huset|hallen|hal|center|centret|centeret|"
     r"hospital|gymnasium|bibliotek|biblioteket|kollegium|kollegiet|street|road|lane|"
     r"avenue|square|school|church|hall|park|college|university|universitet|museum|"
-    r"stadion|station|stationen)"
+    r"stadion|station|stationen|observatoriet|observatorium|teatret|teater|museet|"
+    r"gymnasiet|seminariet|akademiet|instituttet|hospitalet|klinikken|biografen|anlægget|"
+    r"badet|svømmehallen|kirkegården|bryggeriet)"
 )
-# A name after a public role belongs to a public figure ("borgmester Anders Winther").
+# A name after these is a saint's or a monarch's (streets, feasts: "Sankt Hans", "Kong
+# Christian") or a national figure's ("statsminister …"); people of the city are hidden
+# whatever their office (_ROLES).
 _PUBLIC_BEFORE = re.compile(
-    r"(?i:sankt|skt\.?|st\.?|kong|dronning|prins|prinsesse|king|queen|saint|borgmester|"
-    r"borgmesteren|rådmand|rådmanden|minister|ministeren|statsminister|statsministeren|"
-    r"folketingsmedlem|byrådsmedlem|formand|formanden|direktør|direktøren|mayor|"
-    r"councillor|councilor|president|præsident|biskop|professor)$"
+    r"(?i:sankt|skt\.?|st\.?|kong|dronning|prins|prinsesse|king|queen|saint|minister|"
+    r"ministeren|statsminister|statsministeren|folketingsmedlem|president|præsident|biskop)$"
 )
 
 
@@ -212,12 +231,16 @@ class _Reader:
 
 def find(text: str) -> list[Span]:
     reader = _Reader(text)
-    return [
+    spans = [
         *_after_cues(reader),
         *_name_here(reader),
         *_spelled(text),
         *_known_names(reader),
+        *_name_then_formula(reader),
+        *_from_somewhere(reader),
+        *_spelled_again(reader),
     ]
+    return spans + _joined_to(reader, spans) + _restarted(reader, spans)
 
 
 def _after_cues(reader: _Reader) -> list[Span]:
@@ -509,3 +532,106 @@ def _is_place_name(word: str) -> bool:
             word,
         )
     )
+
+
+# "Per Holm hedder jeg", "Anna er mit navn": the name before an inverted formula.
+_FORMULA_AFTER = re.compile(
+    r"\s+(?i:hedder\s+jeg|er\s+mit\s+(?:for|efter)?navn|is\s+my\s+name|is\s+the\s+name)\b"
+)
+
+
+def _name_then_formula(reader: _Reader) -> list[Span]:
+    spans = []
+    for i, word in enumerate(reader.words):
+        if not _FORMULA_AFTER.match(reader.text, word.end):
+            continue
+        first = i
+        while first >= 0 and i - first < 3 and _could_be_name(reader, first):
+            if first < i and not reader.next_to(first):
+                break
+            first -= 1
+        if first < i:
+            spans.append(Span(reader.words[first + 1].start, word.end, Kind.NAME))
+    return spans
+
+
+# Pronouns and determiners that the name lists hold too ("Han", "Den"): never a name alone.
+_NEVER_ALONE = {"han", "hun", "den", "det", "de", "der", "dem", "jeg", "du", "vi", "man", "min"}
+_NEVER_ALONE |= {"din", "sin", "en", "et", "i", "hans", "som", "alle", "mange", "nogle", "ingen"}
+
+
+def _could_be_name(reader: _Reader, i: int) -> bool:
+    word = reader.words[i]
+    low = word.text.lower()
+    if reader.public(i) or low in _NEVER_ALONE:
+        return False
+    if low in reader.names.stop_words and not (
+        word.capitalised and reader.names.is_first_name(low)
+    ):
+        return False
+    return word.capitalised or (
+        reader.names.is_name(word.text) and not reader.names.is_word(word.text)
+    )
+
+
+# "Bo fra afdelingsbestyrelsen", "bjørn fra nummer 9": a first name, then where they are from.
+_FROM_WHERE = re.compile(
+    r"\s+(?i:fra|from)\s+(?:(?i:nummer|nr\.?|number|no\.?)\s*\d|(?i:the)\s+\w|"
+    r"[a-zæøå]{3,}(?:en|et|erne|ene)\b)"
+)
+
+
+def _from_somewhere(reader: _Reader) -> list[Span]:
+    spans = []
+    for i, word in enumerate(reader.words):
+        match = _FROM_WHERE.match(reader.text, word.end)
+        if match is None or reader.public(i) or not reader.names.is_first_name(word.text):
+            continue
+        if word.text.lower() in _FUNCTION_WORDS | _NEVER_ALONE:
+            continue
+        numbered = match.group().lstrip().lower().split()[1][:2] in ("nu", "nr", "no")
+        if word.capitalised or numbered or not reader.names.is_word(word.text):
+            spans.append(Span(word.start, word.end, Kind.NAME))
+    return spans
+
+
+# "Kaas med to a'er", "Bakgaard med dobbelt-a", "Kasper som i navnet": a name spelled out.
+_SPELLING_AFTER = re.compile(
+    r"[,]?\s+(?:(?i:med|with)\s+(?i:to|tre|dobbelt|double|two|et|ét|én|one|a|an|stort|"
+    r"lille|capital)[\s-]*[a-zæøåA-ZÆØÅ](?:['\u2019]?(?:er|s|es))?\b|"
+    r"(?i:som\s+i\s+navnet|like\s+the\s+name|as\s+in\s+the\s+name))"
+)
+
+
+def _spelled_again(reader: _Reader) -> list[Span]:
+    return [
+        Span(word.start, word.end, Kind.NAME)
+        for i, word in enumerate(reader.words)
+        if word.capitalised
+        and not reader.public(i)
+        and _SPELLING_AFTER.match(reader.text, word.end) is not None
+    ]
+
+
+def _joined_to(reader: _Reader, spans: list[Span]) -> list[Span]:
+    """ "Birgit og Aksel": a capitalised word joined by "og" to a name found is a name."""
+    joined = []
+    for span in spans:
+        last = next((k for k, w in enumerate(reader.words) if w.end == span.end), None)
+        if last is not None:
+            joined += _and_another(reader, last)
+    return joined
+
+
+def _restarted(reader: _Reader, spans: list[Span]) -> list[Span]:
+    """ "øh per... Per Holm hedder jeg", "Anna, Anna Berg": the name begun twice."""
+    found = []
+    for span in spans:
+        first = reader.at.get(span.start)
+        if first is None or first == 0:
+            continue
+        before, name = reader.words[first - 1], reader.words[first]
+        gap = reader.text[before.end : name.start]
+        if before.text.lower() == name.text.lower() and re.fullmatch(r"[\s.,…-]+", gap):
+            found.append(Span(before.start, before.end, Kind.NAME))
+    return found

@@ -101,13 +101,14 @@ class _Token:
 
 
 def find(text: str, language: str | None = None) -> list[Span]:
+    said = text
     text = _without_fillers(text)
     spans = _last_four(text, language) + _date_then_four(text, language)
     for chain in _chains(text):
         parts = [(run, after, _groups(text, run, language)) for run, after in chain]
         each = [s for run, after, groups in parts for s in _windows(text, groups, run, after)]
         if len(parts) == 1:
-            spans += each
+            spans += each + _said_again(said, text, parts[0], each, language)
             continue
         # A caller who pauses in the middle of a number gets a full stop from Whisper
         # ("23 45. 67 89."): the runs are read again as one, the pause a separator.
@@ -122,6 +123,47 @@ def find(text: str, language: str | None = None) -> list[Span]:
         spans += whole + [
             s for s in each if not any(s.start < w.end and w.start < s.end for w in whole)
         ]
+        spans += _corrections(parts, whole + each)
+    return spans
+
+
+def _said_again(
+    said: str,
+    text: str,
+    part: tuple[list["_Token"], str, list["Group"]],
+    hidden: list[Span],
+    language: str | None,
+) -> list[Span]:
+    """The rest of a run after a phone number, when a filler or a stop stood between them
+    ("42 17. Øh, 90 65. Nej, 90 56"): the caller said part of it again."""
+    run = part[0]
+    phones = [s for s in hidden if s.kind is Kind.PHONE]
+    if not phones:
+        return []
+    end = max(s.end for s in phones)
+    rest = [t for t in run if t.start >= end]
+    if not rest or not said[end : rest[0].start].strip(" "):
+        return []  # only spaces: "23456789 2024 var et godt år" reads on
+    groups = _groups(text, rest, language)
+    return _corrections([(rest, part[1], groups)], hidden)
+
+
+def _corrections(
+    parts: list[tuple[list["_Token"], str, list["Group"]]], hidden: list[Span]
+) -> list[Span]:
+    """A part of a number said again after the number ("42 17 90 65. Nej, 90 56"): a run of
+    four or more digits left whole in a chain that holds a phone number, unless a year."""
+    if not any(s.kind is Kind.PHONE for s in hidden):
+        return []
+    spans = []
+    for run, _after, groups in parts:
+        start, end = run[0].start, run[-1].end
+        digits = _digits(groups)
+        if any(s.start < end and start < s.end for s in hidden) or len(digits) < 4:
+            continue
+        if all(re.fullmatch(r"(19|20)\d\d", g.digits) for g in groups):
+            continue  # "… 23456789. 2024 var et godt år"
+        spans.append(Span(start, end, Kind.PHONE))
     return spans
 
 
@@ -361,6 +403,21 @@ def _written(token: _Token, sep: str) -> Iterator[Group]:
             sep = part.group()
 
 
+_DANISH_DIGITS = {"nul", "tre", "fire", "fem", "seks", "syv", "otte", "ni"}  # not "to", "en"
+_ENGLISH_DIGITS = {"zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"}
+
+
+def _mixed_languages(words: list[_Token]) -> bool:
+    """Digits read one by one, some in Danish and some in English (a newcomer who learned
+    the Danish ones): neither language alone reads them all."""
+    said = [w.word for w in words]
+    return (
+        all(word in _DIGIT_WORDS or word in _JOINERS for word in said)
+        and sum(word in _DANISH_DIGITS for word in said) >= 2
+        and sum(word in _ENGLISH_DIGITS for word in said) >= 2
+    )
+
+
 def _spoken(text: str, words: list[_Token], sep: str, language: str | None) -> Iterator[Group]:
     """Number words become digit groups; each group spans the words it was read from."""
     phrase = text[words[0].start : words[-1].end]
@@ -371,6 +428,8 @@ def _spoken(text: str, words: list[_Token], sep: str, language: str | None) -> I
         converted = alpha2digit(phrase, lang, threshold=0)
         if len(re.findall(r"\d", converted)) > len(re.findall(r"\d", best)):
             best = converted
+    if _mixed_languages(words):  # "en ni nul syv otte tre and then five five one nine"
+        best = " ".join(str(_DIGIT_WORDS[w.word]) for w in words if w.word in _DIGIT_WORDS)
     if _MAGNITUDES.search(" ".join(w.word for w in words)):
         best = re.sub(r"\s+", "", best) if best else best  # an amount: one number
     for n, digits in enumerate(re.findall(r"\d+", best)):
