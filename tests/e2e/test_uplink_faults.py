@@ -16,6 +16,7 @@ from shared.topics import Channel
 from tests.conftest import BOOTH
 from tests.e2e.conftest import simulated_booth, start_ingest, stored_ids, words
 from tests.support.broker import Mosquitto
+from tests.support.mqtt import Observer
 from tests.support.services import printed_clips, start_ingest_process
 from tests.support.waiting import wait_until
 
@@ -115,36 +116,42 @@ def test_an_agent_killed_between_publish_and_ack_resends_after_restart(
         "BOOTH_CONFIG_FILE": str(tmp_path / "none.toml"),
         "BOOTH_ACK_TIMEOUT_S": "2",
     }
-    # Ingest is not running: the clip goes out and no ack comes back.
-    first = subprocess.Popen(
-        [*BOOTH_PROCESS, "--audio", str(speech_wav), "--speed", "20", "--timeout", "120"],
-        env=env,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert first.stdout is not None
-    call = printed_clips(first.stdout.readline())[0]  # printed once spooled
-    time.sleep(1.0)  # published by now, waiting for the ack
-    os.kill(first.pid, signal.SIGKILL)
-    first.wait()
-    first.stdout.close()
-    assert (tmp_path / "spool" / "outbox" / f"{call['clip_id']}.json").exists()
-
-    ingest = start_ingest(broker, tmp_path)
-    try:
-        second = subprocess.run(
-            [*BOOTH_PROCESS, "--timeout", "60"],
+    with Observer(broker.add_observer(), BOOTH) as wire:
+        # Ingest is not running: the clip goes out and no ack comes back.
+        first = subprocess.Popen(
+            [*BOOTH_PROCESS, "--audio", str(speech_wav), "--speed", "20", "--timeout", "120"],
             env=env,
-            capture_output=True,
+            stdout=subprocess.PIPE,
             text=True,
-            timeout=120,
         )
-        assert second.returncode == 0, second.stdout + second.stderr
-        time.sleep(1)  # a copy queued at the broker for ingest's session may land too
-        stored = stored_ids(ingest)
-    finally:
-        ingest.stop()
+        assert first.stdout is not None
+        call = printed_clips(first.stdout.readline())[0]  # printed once spooled
+        # Killed once the broker has the clip: published, waiting for the ack.
+        assert wait_until(lambda: [s.clip_id for s in wire.clips()] == [call["clip_id"]], 30)
+        os.kill(first.pid, signal.SIGKILL)
+        first.wait()
+        first.stdout.close()
+        assert (tmp_path / "spool" / "outbox" / f"{call['clip_id']}.json").exists()
+
+        ingest = start_ingest(broker, tmp_path)
+        listening = time.monotonic()
+        try:
+            second = subprocess.run(
+                [*BOOTH_PROCESS, "--timeout", "60"],
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
+            assert second.returncode == 0, second.stdout + second.stderr
+            # Every copy the broker carried while ingest listened has had its answer, so
+            # no late one can still be stored twice.
+            assert wait_until(lambda: len(wire.acks(listening)) >= len(wire.clips(listening)), 30)
+            stored = stored_ids(ingest)
+        finally:
+            ingest.stop()
     assert stored == [call["clip_id"]]
+    assert {s.clip_id for s in wire.acks()} == {call["clip_id"]}
 
 
 def test_a_corrupt_spool_file_is_quarantined_and_the_rest_go_on(

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ingest.fleet.broker_admin import INGEST_CLIENT, BrokerAdmin, init_dynsec
 from shared.broker import BrokerAddress
+from shared.topics import Topics
 from tests.support.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -88,6 +89,30 @@ class Mosquitto:
             with self.admin() as admin:
                 admin.add_booth(user, self.passwords[user])
         return self.passwords[user]
+
+    def add_observer(self, name: str = "observer") -> str:
+        """A read-only login for tests that watch the wire: it may subscribe to every booth's
+        topics and publish nothing. Its URL is returned; the broker must be running."""
+        self.passwords[name] = secrets.token_urlsafe(12)
+        everything = f"{Topics().prefix}/booths/#"
+        with self.admin() as admin:
+            admin.run(
+                {
+                    "command": "createRole",
+                    "rolename": "test-observer",
+                    "acls": [{"acltype": "subscribePattern", "topic": everything, "allow": True}],
+                },
+                exists_ok=True,
+            )
+            admin.run(
+                {
+                    "command": "createClient",
+                    "username": name,
+                    "password": self.passwords[name],
+                    "roles": [{"rolename": "test-observer"}],
+                }
+            )
+        return self.url(name)
 
     def admin(self) -> BrokerAdmin:
         scheme = "mqtts" if self.tls else "mqtt"
