@@ -21,6 +21,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
+from pathlib import Path
 
 from booth import __version__, vad
 from booth.audio import AudioPort
@@ -55,7 +56,7 @@ from booth.remote_config import ConfigCache, PromptUnavailable
 from booth.settings import BoothSettings
 from booth.sounds import RATE, PromptLibrary, Samples
 from booth.spool import Spool
-from booth.tape import Tape
+from booth.tape import Tape, tape_folder
 from booth.timers import CallTimers
 from booth.uplink import Uplink
 from booth.watchdog import Watchdog
@@ -369,7 +370,7 @@ class Agent:
             config_version=self.config_version,
             started_at=datetime.now(UTC),
             receipt=self._receipt,
-            tape=Tape(self.tapes / f"{uuid.uuid4()}.raw"),
+            tape=Tape(self._tape_folder() / f"{uuid.uuid4()}.raw"),
             clock_synced=clock_set_since_boot(),
         )
         recording = Recording(
@@ -449,10 +450,16 @@ class Agent:
         self._dispatch(AudioFailed())  # ends the call; keeps what was recorded
         self._publish_status()
 
+    def _tape_folder(self) -> Path:
+        longest = self.config.max_recording_s if self.config else self.settings.max_recording_s
+        return tape_folder(self.settings.runtime_dir, self.tapes, longest)
+
     def _forget_old_tapes(self) -> None:
         """Tapes left by a crash or power cut mid-call: never consented to as a whole."""
-        for stale in self.tapes.glob("*.raw") if self.tapes.exists() else []:
-            stale.unlink(missing_ok=True)
+        ram = self.settings.runtime_dir
+        for folder in [self.tapes, *([ram / "tapes"] if ram else [])]:
+            for stale in folder.glob("*.raw") if folder.exists() else []:
+                stale.unlink(missing_ok=True)
 
     # Off the call path ----------------------------------------------------------------
 

@@ -204,6 +204,13 @@ class BoothSettings(BaseModel):
         return self.spool_dir.parent
 
     @property
+    def runtime_dir(self) -> Path | None:
+        """systemd's RuntimeDirectory (a tmpfs under /run) where the unit has one: the
+        place for tapes when it has room (booth.tape)."""
+        value = os.environ.get("RUNTIME_DIRECTORY", "")
+        return Path(value.split(":")[0]) if value else None
+
+    @property
     def configured(self) -> bool:
         """Was the booth given its id (in its booth.toml or BOOTH_ID), or is this a default?"""
         return "id" in self.model_fields_set

@@ -1,5 +1,15 @@
-"""A message as it is recorded: blocks spilled to a raw file beside the spool, so a 600-s
-message costs the booth no more memory than a 30-s one.
+"""A message as it is recorded: blocks spilled to a raw file, so a 600-s message costs the
+booth no more memory than a 30-s one.
+
+The file goes to RAM when there is room (systemd's RuntimeDirectory, a tmpfs under /run):
+every call would otherwise write up to 19 MB of raw audio to the SD card only to delete it
+a second later, and SD cards wear out by writes. A tape is never kept past a crash or a
+power cut anyway (the caller never finished consenting to it), so RAM loses nothing. The
+arithmetic: 16 kHz 16-bit mono is 32 KB/s; the longest message a config may ask for is
+600 s, 19.2 MB; while one message is processed the next caller may record, so two tapes
+(38.4 MB) plus 8 MB for the rest of /run. A Raspberry Pi's /run is 10% of its RAM: 1 GB
+and more have room (about 100 MB), a 512 MB board only for messages under about 5 minutes;
+without room the tape goes beside the spool, as before.
 
 The sound card's thread only appends to a short list; whole chunks go to a writer thread,
 so a slow SD card never stalls the capture. Processing reads the tape back in chunks.
@@ -7,6 +17,7 @@ so a slow SD card never stalls the capture. Processing reads the tape back in ch
 
 import logging
 import queue
+import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +30,20 @@ log = logging.getLogger(__name__)
 
 CHUNK_SAMPLES = 10 * RATE  # what is read or written at a time: 320 KB
 _BYTES = 2  # int16
+RUN_MARGIN_BYTES = 8_000_000  # left for the rest of /run
+
+
+def tape_folder(ram: Path | None, disk: Path, longest_s: float) -> Path:
+    """Where the next tape goes: `ram` (a tmpfs) when it holds two tapes of the longest
+    message the booth may record and a margin, else `disk`."""
+    if ram is None:
+        return disk
+    need = 2 * longest_s * RATE * _BYTES + RUN_MARGIN_BYTES
+    try:
+        room = shutil.disk_usage(ram).free
+    except OSError:  # not there (yet): the disk it is
+        return disk
+    return ram / "tapes" if room >= need else disk
 
 
 class Tape:

@@ -1,6 +1,6 @@
 """How systemd runs a booth: a configuration error ends the main process with 78 and is not
 restarted, a transient fault is restarted for ever, the start plays no sound, and a full
-card degrades the booth instead of stopping it."""
+card degrades the booth instead of stopping it, and a message is recorded to RAM when it fits."""
 
 import configparser
 import hashlib
@@ -14,11 +14,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from booth.call import Lifted, Phase
+from booth.call import KeyPressed, Lifted, Phase
 from booth.errors import SpoolFull
 from booth.pins import EX_CONFIG
 from booth.sounds import PromptLibrary
 from booth.spool import Spool
+from booth.tape import tape_folder
 from shared.clip import OGG_OPUS, ClipMeta
 from shared.messages import BoothState
 from tests.support.services import run_cli
@@ -132,3 +133,40 @@ def test_the_boot_check_warns_of_a_full_card_and_passes(small_card: Path, tmp_pa
     result = run_cli("booth", ["check", "--boot"], env, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "WARN  spool" in result.stdout and "free space on the SD card" in result.stdout
+
+
+def test_the_message_being_recorded_is_kept_in_ram_when_it_fits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Under the unit, RUNTIME_DIRECTORY names /run/booth (a tmpfs): the raw tape goes
+    there while the caller speaks, never to the SD card; tapes a crash left in it go at
+    start, as those on the card do."""
+    assert unit()["Service"]["RuntimeDirectory"] == "booth"
+    ram = tmp_path / "run"
+    (ram / "tapes").mkdir(parents=True)
+    (ram / "tapes" / "left-by-a-power-cut.raw").write_bytes(b"\0" * 64)
+    monkeypatch.setenv("RUNTIME_DIRECTORY", str(ram))
+    booth = Harness(tmp_path / "state")
+    try:
+        booth.agent.post(Lifted())
+        booth.expect(Phase.CONSENT)
+        booth.agent.post(KeyPressed("#"))
+        booth.expect(Phase.RECORDING)
+        booth.run_for(1.0)
+        on_card = tmp_path / "state" / "tapes"
+        assert [p.suffix for p in (ram / "tapes").iterdir()] == [".raw"]
+        assert not (ram / "tapes" / "left-by-a-power-cut.raw").exists()
+        assert not on_card.exists() or not list(on_card.iterdir())
+    finally:
+        booth.close()
+
+
+def test_a_tape_goes_to_the_card_when_ram_has_no_room_for_two(tmp_path: Path) -> None:
+    ram, disk = tmp_path / "run", tmp_path / "state" / "tapes"
+    ram.mkdir()
+    free = shutil.disk_usage(ram).free
+    assert tape_folder(ram, disk, longest_s=600) == ram / "tapes"  # 38.4 MB and a margin
+    too_long = free / (2 * 32_000) + 1  # two tapes of it would not fit
+    assert tape_folder(ram, disk, longest_s=too_long) == disk
+    assert tape_folder(None, disk, longest_s=60) == disk  # no unit: as before
+    assert tape_folder(tmp_path / "absent", disk, longest_s=60) == disk
