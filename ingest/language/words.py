@@ -11,6 +11,12 @@ Danish drops an unstressed e when a word is inflected (cykel, cyklen, cykler; vi
 vintre), and Snowball leaves the two forms with different stems (cykel, cykl). A search
 term therefore also looks for its stem without that e, and matches stems by prefix, so
 that "cykel" finds cyklen, cykler and the compound cykelsti.
+
+The counts of words a place used most group the forms of a word under one key
+(`count_key`): the Snowball stem without that e, and for the short words Snowball leaves
+whole (træ, træer, træet, træerne; by, byen, byer) the stem of the word's lemma from
+simplemma (a maintained lemmatizer with a Danish dictionary), where that lemma is what the
+word begins with (never "cyklus" for cyklen).
 """
 
 import re
@@ -18,6 +24,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from functools import lru_cache
 
+import simplemma
 import Stemmer  # type: ignore[import-not-found]
 import stopwordsiso
 from stop_words import get_stop_words  # type: ignore[import-untyped]
@@ -145,9 +152,20 @@ def word_forms(text: str, language: str | None) -> Counter[tuple[str, str, str]]
     lang = language if language in LANGUAGES else "da"
     left_out = ignored(lang)
     kept = [w for w in words(text) if 2 < len(w) <= LONGEST and w not in left_out]
-    return Counter(
-        (lang, stem, word) for word, stem in zip(kept, _stemmer(lang).stemWords(kept), strict=True)
-    )
+    return Counter((lang, count_key(word, lang), word) for word in kept)
+
+
+@lru_cache(maxsize=65_536)  # people use a few thousand words; simplemma is a dict lookup
+def count_key(word: str, language: str) -> str:
+    """What the forms of one word share in the counts: cykel, cyklen, cykler -> cykl;
+    træ, træer, træet -> træ."""
+    stem: str = _stemmer(language).stemWord(word)
+    if language != "da":
+        return stem
+    root: str = _stemmer("da").stemWord(simplemma.lemmatize(word, lang="da"))
+    if 2 <= len(root) < len(stem) and stem.startswith(root):
+        stem = root  # Snowball leaves short words whole: træer, træet
+    return _SYNCOPE.sub(r"\1\2", stem) if len(stem) >= 5 else stem
 
 
 def rank_words(

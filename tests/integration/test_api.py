@@ -187,6 +187,32 @@ def test_stats_count_by_neighborhood_theme_and_week(api: Api) -> None:
     assert stats["languages"] == {"en": 5}
 
 
+def test_the_words_of_a_period_are_those_published_in_it(api: Api) -> None:
+    """The council report's "most used words": the period's published messages only, forms
+    of a word counted together, stop words left out, nothing the public cannot read."""
+    june, july = datetime(2026, 6, 3, 9, tzinfo=UTC), datetime(2026, 7, 3, 9, tzinfo=UTC)
+    said = [
+        ("Flere træer ved skolen, træer giver skygge", june),
+        ("Et træ mere i parken og færre biler", june),
+        ("Cykelstien er for smal", july),
+    ]
+    for text, at in said:
+        clip_id = api.add_clip(text, language="da", recorded_at=at, theme="parks")
+        api.client.post(
+            f"/api/clips/{clip_id}/moderation",
+            json={"action": "approve"},
+            headers=api.as_(Role.MODERATOR),
+        )
+    api.add_clip("træer træer træer ring til Anna", language="da", recorded_at=june)  # pending
+    period = {"recorded_from": "2026-06-01T00:00:00Z", "recorded_to": "2026-07-01T00:00:00Z"}
+    words = api.get("/api/stats/words", **period, theme="parks")
+    assert words[0] == {"word": "træer", "count": 3}  # træer, træer, træ
+    found = {w["word"] for w in words}
+    assert {"skolen", "parken"} <= found and "cykelstien" not in found
+    assert not found & {"ved", "og", "et", "mere", "anna"}  # stop words; the pending one
+    assert api.client.get("/api/stats/words").status_code == 401
+
+
 def test_stats_cut_days_and_weeks_at_the_citys_midnight(api: Api) -> None:
     # 23:30 UTC on Sunday 7 June is 01:30 on Monday 8 June in Aarhus (summer time, UTC+2).
     late = datetime(2026, 6, 7, 23, 30, tzinfo=UTC)

@@ -42,6 +42,29 @@ def test_forms_count_together_under_the_commonest_and_fillers_do_not_count() -> 
     assert not {"øh", "altså", "ja", "ligesom", "like", "um", "og"} & {w for w, _ in counted}
 
 
+def test_the_forms_of_a_danish_word_count_as_one_however_snowball_stems_them() -> None:
+    """Snowball leaves short words whole (træ, træer, træet are three stems) and keeps the
+    unstressed e (cykel vs cykl): the counts still see one word each."""
+    counted = dict(
+        top_words(
+            [
+                ("Flere træer, et træ mere, træet ved søen og alle træerne", "da"),
+                ("Cyklen står ved min cykel, cykler overalt", "da"),
+                ("Byen, byer og en by", "da"),
+                ("Legepladsen og legepladser", "da"),
+            ]
+        )
+    )
+    assert {w: counted[w] for w in ("træer", "cyklen", "byen", "legepladsen")} == {
+        "træer": 4,
+        "cyklen": 3,
+        "byen": 2,  # "by" itself is too short to count
+        "legepladsen": 2,
+    }
+    # A lemma that is not where the word begins is not taken: cyklen is no "cyklus".
+    assert len({word_forms(w, "da").most_common(1)[0][0][1] for w in ("cyklen", "cykel")}) == 1
+
+
 def test_the_migration_gives_clips_already_stored_their_terms(tmp_path: object) -> None:
     url = f"sqlite:///{tmp_path}/old.sqlite3"
     engine = make_engine(url)

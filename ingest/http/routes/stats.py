@@ -1,12 +1,14 @@
-"""Counts for planners: by neighborhood, theme and day or week, days as the city has them."""
+"""Counts for planners: by neighborhood, theme and day or week, days as the city has them;
+and the words used most in the published messages of any selection (a period, for the
+council report: the public word counts hold every message ever published)."""
 
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
-from fastapi import APIRouter
-from pydantic import BaseModel
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -14,8 +16,9 @@ from ingest import city_time
 from ingest.city_time import city_day
 from ingest.http.deps import AUTH_ERRORS, Reader, SessionDep
 from ingest.http.params import Filters
+from ingest.language.words import top_words
 from ingest.publish.aggregates import monday
-from ingest.store.models import Clip, ClipStatus
+from ingest.store.models import Clip, ClipStatus, public
 from ingest.store.queries import ClipFilter
 
 router = APIRouter(prefix="/api/stats", tags=["stats"], responses=AUTH_ERRORS)
@@ -93,3 +96,28 @@ def stats(
         languages=dict(languages),
         no_speech_share=round(no_speech / total, 3) if total else 0.0,
     )
+
+
+class Word(BaseModel):
+    word: str = Field(description="the form used most")
+    count: int = Field(description="uses of all its forms (cykel, cyklen, cykler)")
+
+
+# Read in one go: a theme's messages over a period are thousands at most, their words counted
+# here as the public counts are (ingest.language.words), stop words and fillers left out.
+WORDS_SCAN_LIMIT = 20_000
+
+
+@router.get("/words", response_model=list[Word])
+def words(
+    session: SessionDep,
+    _who: Reader,
+    where: Filters,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> list[Word]:
+    """The words used most in the published text of the selected messages (the newest
+    20,000 of them): what the public read, over the period asked."""
+    query = where.apply(select(Clip.published_text, Clip.language).where(public(Clip)), session)
+    rows = session.execute(query.order_by(Clip.recorded_at.desc()).limit(WORDS_SCAN_LIMIT))
+    ranked = top_words(((text or "", language) for text, language in rows), limit)
+    return [Word(word=word, count=count) for word, count in ranked]
