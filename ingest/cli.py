@@ -167,8 +167,20 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = IngestSettings()
     except ValidationError as exc:  # a wrong INGEST_* variable, said plainly
-        print(f"error: bad ingest settings (INGEST_* variables):\n{exc}", file=sys.stderr)
+        for line in _setting_errors(exc):
+            print(f"error: bad ingest settings: {line}", file=sys.stderr)
         return EX_CONFIG
+    if args.command in ("serve", "transcribe", "worker", "retranscribe") and not (
+        args.command == "serve" and args.no_worker
+    ):
+        # Before any model loads (and before `serve` spawns a worker that would fail alike).
+        from ingest.transcribe.device import DeviceSettingError, check_device
+
+        try:
+            check_device(settings)
+        except DeviceSettingError as exc:
+            print(f"error: bad ingest settings: {exc}", file=sys.stderr)
+            return EX_CONFIG
     if args.command == "migrate":
         return _migrate(settings)
     if args.command == "serve":
@@ -205,6 +217,17 @@ def main(argv: list[str] | None = None) -> int:
     except (BrokerAdminError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+
+
+def _setting_errors(exc: ValidationError) -> list[str]:
+    """One line per bad variable: its name, the value given, and what it should be."""
+    lines = []
+    for error in exc.errors():
+        name = "INGEST_" + "_".join(str(part) for part in error["loc"]).upper()
+        value = repr(error.get("input"))
+        value = value if len(value) <= 80 else value[:77] + "..."
+        lines.append(f"{name}={value}: {error['msg']}")
+    return lines
 
 
 @contextmanager

@@ -63,6 +63,7 @@ class Transcriber:
         compute_type: str = "int8",
         device: str = "cpu",
         threads: int = 2,
+        prep_threads: int | None = None,
         replicas: int = 1,
         beam_size: int = 1,
         no_speech_threshold: float = 0.6,
@@ -91,6 +92,7 @@ class Transcriber:
             local_files_only=local,
         )
         self.threads = max(1, threads)
+        self.prep_threads = prep_threads or self.threads
         self.beam_size = beam_size
         self.no_speech_threshold = no_speech_threshold
         log.info("loaded model %s in %.1f s", self.model_ref, time.perf_counter() - started)
@@ -103,6 +105,7 @@ class Transcriber:
             compute_type=settings.whisper_compute_type,
             device=settings.whisper_device,
             threads=settings.whisper_threads,
+            prep_threads=settings.prep_threads,
             replicas=settings.whisper_replicas,
             beam_size=settings.whisper_beam_size,
             no_speech_threshold=settings.whisper_no_speech_threshold,
@@ -145,9 +148,9 @@ class Transcriber:
             return len(audio) / batching.RATE, pieces
 
         # Decoding and the VAD run single-threaded and release the GIL: the clips are
-        # prepared on as many threads as decoding will use, not on one core while the other
-        # waits (docs/performance.md).
-        with ThreadPoolExecutor(self.threads, thread_name_prefix="prepare") as pool:
+        # prepared on as many threads as decoding will use by default (INGEST_PREP_THREADS),
+        # not on one core while the other waits (docs/performance.md).
+        with ThreadPoolExecutor(self.prep_threads, thread_name_prefix="prepare") as pool:
             for index, prepared in enumerate(pool.map(prepare, range(len(clips)))):
                 if isinstance(prepared, TranscriptionError):
                     results[index] = prepared
