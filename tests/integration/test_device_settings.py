@@ -65,3 +65,13 @@ def test_cuda_without_a_gpu_is_a_configuration_error(role: str, tmp_path: Path) 
 def test_every_ingest_unit_leaves_a_configuration_error_alone() -> None:
     for unit in sorted(UNITS.glob("ingest*.service")):
         assert "RestartPreventExitStatus=78" in unit.read_text(encoding="utf-8"), unit.name
+
+
+def test_prep_threads_default_to_the_whisper_threads(tmp_path: Path) -> None:
+    from ingest.settings import IngestSettings
+    from ingest.transcribe.transcriber import Transcriber
+
+    unset = IngestSettings(data_dir=tmp_path, whisper_threads=2, whisper_replicas=1)
+    assert Transcriber.from_settings(unset).prep_threads == 2
+    chosen = unset.model_copy(update={"prep_threads": 3})
+    assert Transcriber.from_settings(chosen).prep_threads == 3
