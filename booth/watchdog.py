@@ -1,18 +1,18 @@
-"""systemd's watchdog and readiness, spoken over $NOTIFY_SOCKET (no dependency needed).
+"""systemd's watchdog and readiness, spoken over $NOTIFY_SOCKET (shared.notify).
 
 The agent's loop pings on every turn (at most every half `WatchdogSec`), so a loop stuck
 on a dead sound card or a deadlock gets the booth restarted by systemd.
 """
 
 import os
-import socket
 import time
-from contextlib import suppress
+
+from shared.notify import notify_address, send
 
 
 class Watchdog:
     def __init__(self) -> None:
-        self._address = os.environ.get("NOTIFY_SOCKET")
+        self._address = notify_address(os.environ)
         usec = os.environ.get("WATCHDOG_USEC")
         self._interval = int(usec) / 2e6 if usec and usec.isdigit() else None
         self._last = 0.0
@@ -36,9 +36,5 @@ class Watchdog:
         self._send("STOPPING=1")
 
     def _send(self, message: str) -> None:
-        if not self._address:
-            return
-        address = "\0" + self._address[1:] if self._address.startswith("@") else self._address
-        # systemd gone or not listening: nothing to tell, nothing to fail.
-        with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sock, suppress(OSError):
-            sock.sendto(message.encode(), address)
+        if self._address:
+            send(self._address, message)

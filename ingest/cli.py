@@ -5,6 +5,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 from sqlalchemy import select
@@ -37,6 +38,11 @@ from ingest.store.secrets import private_file, private_folder
 from ingest.store.tokens import create_token, revoke_token, token_state
 from shared.errors import ProtocolError
 from shared.topics import Topics, check_slug
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+    from ingest.watchdog import Watchdog
 
 EX_CONFIG = 78  # sysexits: configuration error; the units do not restart on it
 
@@ -172,8 +178,20 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = IngestSettings()
     except ValidationError as exc:  # a wrong INGEST_* variable, said plainly
-        print(f"error: bad ingest settings (INGEST_* variables):\n{exc}", file=sys.stderr)
+        for line in _setting_errors(exc):
+            print(f"error: bad ingest settings: {line}", file=sys.stderr)
         return EX_CONFIG
+    if args.command in ("serve", "transcribe", "worker", "retranscribe") and not (
+        args.command == "serve" and args.no_worker
+    ):
+        # Before any model loads (and before `serve` spawns a worker that would fail alike).
+        from ingest.transcribe.device import DeviceSettingError, check_device
+
+        try:
+            check_device(settings)
+        except DeviceSettingError as exc:
+            print(f"error: bad ingest settings: {exc}", file=sys.stderr)
+            return EX_CONFIG
     if args.command == "migrate":
         return _migrate(settings)
     if args.command == "serve":
@@ -210,6 +228,17 @@ def main(argv: list[str] | None = None) -> int:
     except (BrokerAdminError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+
+
+def _setting_errors(exc: ValidationError) -> list[str]:
+    """One line per bad variable: its name, the value given, and what it should be."""
+    lines = []
+    for error in exc.errors():
+        name = "INGEST_" + "_".join(str(part) for part in error["loc"]).upper()
+        value = repr(error.get("input"))
+        value = value if len(value) <= 80 else value[:77] + "..."
+        lines.append(f"{name}={value}: {error['msg']}")
+    return lines
 
 
 @contextmanager
@@ -313,24 +342,53 @@ def _retranscribe(settings: IngestSettings, args: argparse.Namespace) -> int:
 
 
 def _serve(settings: IngestSettings, host: str, port: int, *, worker: bool) -> int:
-    import uvicorn
-
     from ingest.http.app import create_app
+    from ingest.watchdog import Watchdog
 
-    app = create_app(settings, transcribe=False, worker_process=worker)
-    # uvicorn's access log would keep query strings (search terms); ingest.http.guard logs paths.
-    uvicorn.run(app, host=host, port=port, log_config=None, access_log=False)
-    return 0
+    watchdog = Watchdog()
+    app = create_app(settings, transcribe=False, worker_process=worker, watchdog=watchdog)
+    return _run_http(app, host, port, watchdog)
 
 
 def _api(settings: IngestSettings, host: str, port: int) -> int:
+    from ingest.http.app import create_app
+    from ingest.watchdog import Watchdog
+
+    watchdog = Watchdog()
+    app = create_app(
+        settings, receive=False, transcribe=False, worker_process=False, watchdog=watchdog
+    )
+    return _run_http(app, host, port, watchdog)
+
+
+def _run_http(app: "FastAPI", host: str, port: int, watchdog: "Watchdog") -> int:
+    """uvicorn, with systemd told READY=1 once it listens and the service is ready, the
+    event loop checking in with the watchdog, and STOPPING=1 when a signal arrives."""
+    import asyncio
+
     import uvicorn
 
-    from ingest.http.app import create_app
+    # uvicorn's access log would keep query strings (search terms); ingest.http.guard logs paths.
+    server = uvicorn.Server(
+        uvicorn.Config(app, host=host, port=port, log_config=None, access_log=False)
+    )
 
-    app = create_app(settings, receive=False, transcribe=False, worker_process=False)
-    uvicorn.run(app, host=host, port=port, log_config=None, access_log=False)
-    return 0
+    async def serve() -> None:
+        alive = watchdog.loop("http")
+        serving = asyncio.create_task(server.serve())
+        while not serving.done():
+            alive()
+            service = getattr(app.state, "service", None)
+            receiver = service.receiver if service is not None else None
+            if server.started and (receiver is None or receiver.connected.is_set()):
+                watchdog.ready()  # once
+            if server.should_exit:
+                watchdog.stopping()  # once; the lifespan's shutdown says it too
+            await asyncio.wait([serving], timeout=1.0)
+        await serving
+
+    asyncio.run(serve())
+    return 0 if server.started else 3  # as uvicorn.run: 3 when start-up failed
 
 
 def _role(
@@ -349,6 +407,7 @@ def _role(
     from ingest.http.health_port import serve_health
     from ingest.service import IngestService
     from ingest.transcribe.worker_process import follow_parent
+    from ingest.watchdog import Watchdog
 
     if parent is not None:
         follow_parent(parent)
@@ -360,10 +419,20 @@ def _role(
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
-    service = IngestService(settings, receive=receiving, transcribe=not receiving)
-    service.start()
+    # Under `ingest serve` the parent alone speaks to systemd (the child has no socket).
+    watchdog = Watchdog()
+    service = IngestService(
+        settings, receive=receiving, transcribe=not receiving, watchdog=watchdog
+    )
+    service.start()  # a worker's model is loaded when this returns
     server = serve_health(health_host, health_port, service.problem) if health_port else None
+    receiver = service.receiver
+    while receiver is not None and not (stop.is_set() or receiver.connected.wait(1.0)):
+        pass  # ready once the broker took the subscription
+    if not stop.is_set():
+        watchdog.ready()
     stop.wait()
+    watchdog.stopping()
     if server is not None:
         server.shutdown()
     service.stop()

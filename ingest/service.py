@@ -20,6 +20,7 @@ from ingest.store.secrets import private_file, private_folder, secret_key
 from ingest.transcribe.transcriber import Transcriber
 from ingest.transcribe.worker import TranscriptionWorker
 from ingest.transcribe.worker_process import WorkerProcess
+from ingest.watchdog import Watchdog
 
 log = logging.getLogger(__name__)
 
@@ -32,10 +33,13 @@ class IngestService:
         receive: bool = True,
         transcribe: bool = True,
         worker_process: bool = False,
+        watchdog: Watchdog | None = None,
     ) -> None:
         """`transcribe`: this process is an `ingest worker` (or a test): workers run on
-        threads here. `worker_process`: `ingest serve` supervising one `ingest worker`."""
+        threads here. `worker_process`: `ingest serve` supervising one `ingest worker`.
+        `watchdog`: systemd's, which every work loop here checks in with."""
         self.settings = settings
+        self.watchdog = watchdog or Watchdog({})
         private_folder(settings.data_dir)
         if not settings.database_url:
             private_file(settings.data_dir / "ingest.sqlite3")
@@ -50,14 +54,20 @@ class IngestService:
         self.publisher = AdvisoryLock(self.engine, "ingest.publish-configs")
         self.janitor = AdvisoryLock(self.engine, "ingest.housekeeping")
         self.fleet = Fleet(self.sessions, settings.data_dir / "prompts", self.publisher.held)
-        self.receiver = Receiver(settings, self.intake, self.fleet) if receive else None
+        self.receiver = (
+            Receiver(settings, self.intake, self.fleet, self.watchdog.loop("intake"))
+            if receive
+            else None
+        )
         if self.receiver is not None:
             self.fleet.publish = self.receiver.publish_config
             self.fleet.publish_prompt = self.receiver.publish_prompt
         self.transcriber: Transcriber | None = None
         self.workers: list[TranscriptionWorker] = []
         self._transcribe = transcribe
-        self.worker_process = WorkerProcess() if worker_process else None
+        self.worker_process = (
+            WorkerProcess(alive=self.watchdog.loop("worker-watch")) if worker_process else None
+        )
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         gauges.attach(self.sessions, settings.booth_offline_s, settings.transcribe_lease_s)
@@ -88,15 +98,18 @@ class IngestService:
         s = self.settings
         try:
             self.transcriber = Transcriber.from_settings(s)
+            for n in range(s.transcribe_workers):  # each loop known to the watchdog before ready
+                alive = self.watchdog.loop(f"transcribe-{n}")
+                self.workers.append(
+                    TranscriptionWorker(s, self.sessions, self.store, self.transcriber, alive)
+                )
         except BaseException as exc:
             failure.append(exc)
             loaded.set()
             return
         loaded.set()
         threads = []
-        for n in range(s.transcribe_workers):
-            worker = TranscriptionWorker(s, self.sessions, self.store, self.transcriber)
-            self.workers.append(worker)
+        for n, worker in enumerate(self.workers):
             thread = threading.Thread(target=worker.run, args=(self._stop,), name=f"transcribe-{n}")
             thread.start()
             threads.append(thread)

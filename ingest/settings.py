@@ -92,7 +92,11 @@ class IngestSettings(BaseSettings):
     whisper_compute_type: str = Field(
         default="int8", description="int8 on CPUs; int8_float16 or float16 on a GPU"
     )
-    whisper_device: str = Field(default="cpu", pattern=r"^(cpu|cuda|auto)$")
+    whisper_device: Literal["auto", "cpu", "cuda"] = Field(
+        default="cpu",
+        description="auto: the GPU when CTranslate2 sees one, else the CPU; the compute type "
+        "is checked against the device at start (ingest.transcribe.device)",
+    )
     transcribe_languages: list[str] | None = Field(
         default=None,
         description='the clip languages this worker takes, e.g. ["da"]; "any" stands for '
@@ -100,6 +104,13 @@ class IngestSettings(BaseSettings):
         "unknown with an English-only one",
     )
     whisper_threads: int = Field(default=2, ge=1, description="CPU threads in all")
+    prep_threads: int | None = Field(
+        default=None,
+        ge=1,
+        le=64,
+        description="threads decoding a batch's audio and finding its speech (VAD) before "
+        "the model runs; INGEST_WHISPER_THREADS when unset",
+    )
     whisper_replicas: int = Field(
         default=2,
         ge=1,

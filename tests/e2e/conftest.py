@@ -16,9 +16,10 @@ from tests.support.broker import Mosquitto
 
 
 def booth_settings(broker: Mosquitto, tmp: Path, **changes: object) -> BoothSettings:
+    booth_id = str(changes.get("id", BOOTH))
     values: dict[str, object] = {
-        "id": BOOTH,
-        "mqtt_url": broker.url(BOOTH),
+        "id": booth_id,
+        "mqtt_url": broker.url(booth_id),
         "spool_dir": tmp / "booth" / "spool",
         "neighborhood": "gellerup",
         "theme": "parks",

@@ -176,6 +176,14 @@ class Mosquitto:
             raise RuntimeError(f"mosquitto exited: {self.log.read_text()}")
         return False
 
+    def kill(self) -> None:
+        """SIGKILL, as a power cut or the OOM killer would: no last save of its state
+        (what it persisted before stays in the workdir for the next start())."""
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+            self.process = None
+
     def stop(self) -> None:
         if self.process is not None:
             self.process.terminate()
