@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel, BeforeValidator, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from ingest.language.redaction import Kind
 from ingest.review.moderation import (
@@ -272,24 +272,15 @@ class ThemeNew(ThemeIn):
 
 
 class ThemeOut(ThemeNew):
+    model_config = ConfigDict(from_attributes=True)
+
     prompt_sha256: str | None
     retired_at: datetime | None
-    live: bool
+    live: bool = False
 
     @classmethod
     def of(cls, theme: Theme, today: date) -> "ThemeOut":
-        return cls(
-            slug=theme.slug,
-            title=theme.title,
-            question=theme.question,
-            language=theme.language,
-            digit=theme.digit,
-            starts_on=theme.starts_on,
-            ends_on=theme.ends_on,
-            neighborhoods=list(theme.neighborhoods),
-            booths=list(theme.booths),
-            we_did=theme.we_did,
-            prompt_sha256=theme.prompt_sha256,
-            retired_at=theme.retired_at,
-            live=theme.live_on(today),
-        )
+        """The stored theme as it is, and whether it is asked on `today` (the city's day)."""
+        out = cls.model_validate(theme)
+        out.live = theme.live_on(today)
+        return out
