@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 from sqlalchemy import func, select
 
 from ingest.fleet.enrolment import BrokerAdminError, Enrolment
@@ -22,6 +22,17 @@ class BoothIn(BaseModel):
     neighborhood: str = Field(pattern=SLUG_PATTERN)
     location: str | None = Field(default=None, max_length=200)
     notes: str | None = Field(default=None, max_length=5000)
+    lat: float | None = Field(
+        default=None, ge=-90, le=90, strict=True, description="where it stands (WGS 84)"
+    )
+    lon: float | None = Field(default=None, ge=-180, le=180, strict=True)
+
+    @model_validator(mode="after")
+    def _both_or_neither(self) -> "BoothIn":
+        # Half a position puts no marker anywhere: refuse it rather than store it.
+        if (self.lat is None) != (self.lon is None):
+            raise ValueError("lat and lon go together: give both or neither")
+        return self
 
 
 class BoothNew(BoothIn):
@@ -55,6 +66,8 @@ class BoothOut(BoothNew):
             neighborhood=booth.neighborhood,
             location=booth.location,
             notes=booth.notes,
+            lat=booth.lat,
+            lon=booth.lon,
             last_seen_at=booth.last_seen_at,
             state=status.get("state"),  # type: ignore[arg-type]
             spool_clips=status.get("spool_clips"),  # type: ignore[arg-type]
