@@ -256,6 +256,14 @@ def test_a_report_for_the_council_prints_the_chosen_quotes(
     ids = [console.transcribed(text) for text in said]
     for clip_id in ids:
         console.write("POST", f"/api/clips/{clip_id}/moderation", {"action": "approve"})
+    # The theme's timeline, the later step written first.
+    for step in (
+        {"stage": "besluttet", "happened_on": "2026-10-05", "neighborhood": "gellerup",
+         "text": "Byrådet har bevilget træerne."},
+        {"stage": "modtaget", "happened_on": "2026-09-14", "text": "Vi har læst jeres ønsker."},
+    ):  # fmt: skip
+        added = api.client.post("/api/themes/parks/steps", json=step, headers=api.as_(Role.PLANNER))
+        assert added.status_code == 201, added.text
     console.sign_in(browser, Role.PLANNER)
     # A refusal in the console's language: the theme exists already.
     wait_for_text(browser, "#tabs", "Temaer")
@@ -273,6 +281,12 @@ def test_a_report_for_the_council_prints_the_chosen_quotes(
     report = browser.find_element(By.ID, "report").text
     assert "gellerup 3" in report  # per neighborhood, with the number beside the bar
     assert "Vi planter 40 træer" in report
+    # Its timeline, oldest first, each step with its stage, Danish date and neighborhood.
+    timeline = [li.text for li in browser.find_elements(By.CSS_SELECTOR, "#report .timeline li")]
+    assert timeline == [
+        "Modtaget · 14. september 2026 · Hele byen: Vi har læst jeres ønsker.",
+        "Besluttet · 5. oktober 2026 · gellerup: Byrådet har bevilget træerne.",
+    ]
     words = report.split("Mest brugte ord")[1].splitlines()[1]
     assert "træer (1)" in words and "skolen (1)" in words, words
     # One quote chosen: on paper only it, and nothing of the console around the report.
@@ -287,6 +301,8 @@ def test_a_report_for_the_council_prints_the_chosen_quotes(
     for hidden in ("header", "#tabs", "#report-form"):
         assert not browser.find_element(By.CSS_SELECTOR, hidden).is_displayed(), hidden
     assert browser.find_element(By.ID, "report").is_displayed()
+    printed = browser.find_elements(By.CSS_SELECTOR, "#report .timeline li")
+    assert [li.is_displayed() for li in printed] == [True, True]  # the timeline on paper
     pdf = base64.b64decode(browser.print_page())
     assert pdf.startswith(b"%PDF") and len(pdf) > 5_000
     browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
