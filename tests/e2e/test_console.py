@@ -361,3 +361,58 @@ def test_a_planner_writes_the_timeline_and_a_citizen_reads_it_on_a_phone(
     assert "Vi mangler bænke ved skolen" in steps[1]  # the message it answers, as published
     fits(browser)
     assert serious_violations(browser, axe_source) == []
+
+
+def test_a_planner_edits_a_step_in_place(
+    console: Console, browser: webdriver.Chrome, axe_source: str
+) -> None:
+    api = console.api
+    planner = api.as_(Role.PLANNER)
+    theme = {"slug": "parks", "title": "Grønne områder", "question": "Hvad skal der ske i parken?"}
+    assert api.client.post("/api/themes", json=theme, headers=planner).status_code == 201
+    said = console.transcribed("Vi mangler bænke ved skolen")
+    console.write("POST", f"/api/clips/{said}/moderation", {"action": "approve"})
+    step = {"stage": "besluttet", "happened_on": "2026-11-20", "neighborhood": "gellerup"}
+    step |= {"text": "Bænkene er bestilt.", "clip_ids": [said]}
+    made = api.client.post("/api/themes/parks/steps", json=step, headers=planner)
+    assert made.status_code == 201, made.text
+
+    console.sign_in(browser, Role.PLANNER)
+    wait_for_text(browser, "#tabs", "Temaer")
+    browser.find_element(By.CSS_SELECTOR, "[data-view=themes]").click()
+    wait_for_text(browser, "#themes-table", "Grønne områder")
+    browser.find_element(By.CSS_SELECTOR, "#themes-table button").click()
+    wait_for_text(browser, "#steps-list", "Bænkene er bestilt.")
+    edit = browser.find_element(By.CSS_SELECTOR, "#steps-list li button[aria-label^='Ret trinnet']")
+    assert edit.text == "Ret"
+    edit.click()
+    form = browser.find_element(By.ID, "step-form")
+    filled = {
+        name: form.find_element(By.NAME, name).get_attribute("value")
+        for name in ("stage", "happened_on", "neighborhood", "text", "clip_ids")
+    }
+    assert filled == {**step, "clip_ids": said}
+    assert form.find_element(By.ID, "step-submit").text == "Gem trinnet"
+    assert serious_violations(browser, axe_source) == []
+    Select(form.find_element(By.NAME, "stage")).select_by_value("udført")
+    browser.execute_script(
+        "arguments[0].value = '2026-12-04'", form.find_element(By.NAME, "happened_on")
+    )
+    text = form.find_element(By.NAME, "text")
+    text.clear()
+    text.send_keys("Bænkene er sat op ved skolen.")
+    form.find_element(By.ID, "step-submit").click()
+    wait_for_text(browser, "#notice", "Trinnet er gemt.")
+    wait_for_text(browser, "#steps-list", "Bænkene er sat op ved skolen.")
+    # Changed in place: still one step, its id kept, the linked message kept.
+    (saved,) = api.get("/api/themes/parks/steps", Role.PLANNER)
+    assert (saved["id"], saved["stage"], saved["happened_on"]) == (
+        made.json()["id"], "udført", "2026-12-04",
+    )  # fmt: skip
+    assert (saved["text"], saved["neighborhood"], saved["clip_ids"]) == (
+        "Bænkene er sat op ved skolen.", "gellerup", [said],
+    )  # fmt: skip
+    # The form adds again, empty.
+    assert form.find_element(By.ID, "step-submit").text == "Tilføj trin"
+    assert not form.find_element(By.ID, "step-cancel").is_displayed()
+    assert form.find_element(By.NAME, "text").get_attribute("value") == ""
