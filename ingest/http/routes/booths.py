@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Response
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy import func, select
 
 from ingest.fleet.enrolment import BrokerAdminError, Enrolment
@@ -18,7 +18,22 @@ router = APIRouter(prefix="/api/booths", tags=["booths"], responses=AUTH_ERRORS)
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "no such booth"}}
 
 
+# Both or neither, said in the schema too (clients and the API's own tests read it): both
+# numbers, or each null or left out.
+_POSITION_SCHEMA: dict[str, Any] = {
+    "anyOf": [
+        {
+            "required": ["lat", "lon"],
+            "properties": {"lat": {"type": "number"}, "lon": {"type": "number"}},
+        },
+        {"properties": {"lat": {"type": "null"}, "lon": {"type": "null"}}},
+    ]
+}
+
+
 class BoothIn(BaseModel):
+    model_config = ConfigDict(json_schema_extra=_POSITION_SCHEMA)
+
     neighborhood: str = Field(pattern=SLUG_PATTERN)
     location: str | None = Field(default=None, max_length=200)
     notes: str | None = Field(default=None, max_length=5000)
