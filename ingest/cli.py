@@ -95,6 +95,8 @@ def main(argv: list[str] | None = None) -> int:
     add.add_argument("--neighborhood", required=True)
     add.add_argument("--location")
     add.add_argument("--notes")
+    add.add_argument("--lat", type=float, help="where it stands: latitude (WGS 84), for the map")
+    add.add_argument("--lon", type=float, help="where it stands: longitude (WGS 84)")
     rotate = booth_commands.add_parser("rotate", help="new broker credentials and bundle")
     rotate.add_argument("booth_id")
     for command in (add, rotate):
@@ -500,7 +502,9 @@ def _booth(settings: IngestSettings, args: argparse.Namespace) -> int:
         booth_id = check_booth_id(args.booth_id)
         neighborhood = check_slug(args.neighborhood, "neighborhood") if command == "add" else ""
         hardware = bundle_hardware(getattr(args, "hardware", None), command)
-    except (ProtocolError, BrokerAdminError, ProfileError) as exc:
+        if command == "add":
+            check_position(args.lat, args.lon)
+    except (ProtocolError, BrokerAdminError, ProfileError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     folder = getattr(args, "bundle", None) or Path(f"bundle-{booth_id}")
@@ -510,6 +514,16 @@ def _booth(settings: IngestSettings, args: argparse.Namespace) -> int:
     except (EnrolmentError, BrokerAdminError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+
+
+def check_position(lat: float | None, lon: float | None) -> None:
+    """Both or neither, each in its range (as `PUT /api/booths/{id}` takes them)."""
+    if (lat is None) != (lon is None):
+        raise ValueError("--lat and --lon go together: give both or neither")
+    if lat is not None and not -90 <= lat <= 90:
+        raise ValueError(f"--lat {lat} is not between -90 and 90")
+    if lon is not None and not -180 <= lon <= 180:
+        raise ValueError(f"--lon {lon} is not between -180 and 180")
 
 
 def _enrol(
@@ -533,7 +547,13 @@ def _enrol(
         return 0
     if command == "add":
         bundle = enrolment.add(
-            booth_id, neighborhood, folder, args.location, args.notes, hardware=hardware
+            booth_id,
+            neighborhood,
+            folder,
+            args.location,
+            args.notes,
+            hardware=hardware,
+            position=(args.lat, args.lon) if args.lat is not None else None,
         )
         if bundle is None:
             print(

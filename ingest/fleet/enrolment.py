@@ -53,9 +53,11 @@ class Enrolment:
         location: str | None = None,
         notes: str | None = None,
         hardware: str | None = None,
+        position: tuple[float, float] | None = None,
     ) -> Bundle | None:
-        """Register a new booth and make its login and bundle. A booth already registered
-        is left exactly as it is: new credentials are `rotate`'s job."""
+        """Register a new booth (`position`: latitude, longitude) and make its login and
+        bundle. A booth already registered is left exactly as it is: new credentials are
+        `rotate`'s job."""
         check_booth_id(booth_id)
         may_make_login = False
         try:
@@ -71,6 +73,8 @@ class Enrolment:
                         neighborhood=neighborhood,
                         location=location,
                         notes=notes,
+                        lat=position[0] if position else None,
+                        lon=position[1] if position else None,
                         created_at=datetime.now(UTC),
                         config_version=0,
                     )

@@ -81,6 +81,9 @@ class Booth(Base):
     neighborhood: Mapped[str] = mapped_column(String(64))
     location: Mapped[str | None] = mapped_column(String(200))
     notes: Mapped[str | None] = mapped_column(Text)
+    # Where it stands (WGS 84), for the public map; None: not recorded.
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     status: Mapped[dict[str, object] | None] = mapped_column(JSON)

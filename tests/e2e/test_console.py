@@ -256,6 +256,14 @@ def test_a_report_for_the_council_prints_the_chosen_quotes(
     ids = [console.transcribed(text) for text in said]
     for clip_id in ids:
         console.write("POST", f"/api/clips/{clip_id}/moderation", {"action": "approve"})
+    # The theme's timeline, the later step written first.
+    for step in (
+        {"stage": "besluttet", "happened_on": "2026-10-05", "neighborhood": "gellerup",
+         "text": "Byrådet har bevilget træerne."},
+        {"stage": "modtaget", "happened_on": "2026-09-14", "text": "Vi har læst jeres ønsker."},
+    ):  # fmt: skip
+        added = api.client.post("/api/themes/parks/steps", json=step, headers=api.as_(Role.PLANNER))
+        assert added.status_code == 201, added.text
     console.sign_in(browser, Role.PLANNER)
     # A refusal in the console's language: the theme exists already.
     wait_for_text(browser, "#tabs", "Temaer")
@@ -273,6 +281,12 @@ def test_a_report_for_the_council_prints_the_chosen_quotes(
     report = browser.find_element(By.ID, "report").text
     assert "gellerup 3" in report  # per neighborhood, with the number beside the bar
     assert "Vi planter 40 træer" in report
+    # Its timeline, oldest first, each step with its stage, Danish date and neighborhood.
+    timeline = [li.text for li in browser.find_elements(By.CSS_SELECTOR, "#report .timeline li")]
+    assert timeline == [
+        "Modtaget · 14. september 2026 · Hele byen: Vi har læst jeres ønsker.",
+        "Besluttet · 5. oktober 2026 · gellerup: Byrådet har bevilget træerne.",
+    ]
     words = report.split("Mest brugte ord")[1].splitlines()[1]
     assert "træer (1)" in words and "skolen (1)" in words, words
     # One quote chosen: on paper only it, and nothing of the console around the report.
@@ -287,6 +301,8 @@ def test_a_report_for_the_council_prints_the_chosen_quotes(
     for hidden in ("header", "#tabs", "#report-form"):
         assert not browser.find_element(By.CSS_SELECTOR, hidden).is_displayed(), hidden
     assert browser.find_element(By.ID, "report").is_displayed()
+    printed = browser.find_elements(By.CSS_SELECTOR, "#report .timeline li")
+    assert [li.is_displayed() for li in printed] == [True, True]  # the timeline on paper
     pdf = base64.b64decode(browser.print_page())
     assert pdf.startswith(b"%PDF") and len(pdf) > 5_000
     browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
@@ -345,3 +361,58 @@ def test_a_planner_writes_the_timeline_and_a_citizen_reads_it_on_a_phone(
     assert "Vi mangler bænke ved skolen" in steps[1]  # the message it answers, as published
     fits(browser)
     assert serious_violations(browser, axe_source) == []
+
+
+def test_a_planner_edits_a_step_in_place(
+    console: Console, browser: webdriver.Chrome, axe_source: str
+) -> None:
+    api = console.api
+    planner = api.as_(Role.PLANNER)
+    theme = {"slug": "parks", "title": "Grønne områder", "question": "Hvad skal der ske i parken?"}
+    assert api.client.post("/api/themes", json=theme, headers=planner).status_code == 201
+    said = console.transcribed("Vi mangler bænke ved skolen")
+    console.write("POST", f"/api/clips/{said}/moderation", {"action": "approve"})
+    step = {"stage": "besluttet", "happened_on": "2026-11-20", "neighborhood": "gellerup"}
+    step |= {"text": "Bænkene er bestilt.", "clip_ids": [said]}
+    made = api.client.post("/api/themes/parks/steps", json=step, headers=planner)
+    assert made.status_code == 201, made.text
+
+    console.sign_in(browser, Role.PLANNER)
+    wait_for_text(browser, "#tabs", "Temaer")
+    browser.find_element(By.CSS_SELECTOR, "[data-view=themes]").click()
+    wait_for_text(browser, "#themes-table", "Grønne områder")
+    browser.find_element(By.CSS_SELECTOR, "#themes-table button").click()
+    wait_for_text(browser, "#steps-list", "Bænkene er bestilt.")
+    edit = browser.find_element(By.CSS_SELECTOR, "#steps-list li button[aria-label^='Ret trinnet']")
+    assert edit.text == "Ret"
+    edit.click()
+    form = browser.find_element(By.ID, "step-form")
+    filled = {
+        name: form.find_element(By.NAME, name).get_attribute("value")
+        for name in ("stage", "happened_on", "neighborhood", "text", "clip_ids")
+    }
+    assert filled == {**step, "clip_ids": said}
+    assert form.find_element(By.ID, "step-submit").text == "Gem trinnet"
+    assert serious_violations(browser, axe_source) == []
+    Select(form.find_element(By.NAME, "stage")).select_by_value("udført")
+    browser.execute_script(
+        "arguments[0].value = '2026-12-04'", form.find_element(By.NAME, "happened_on")
+    )
+    text = form.find_element(By.NAME, "text")
+    text.clear()
+    text.send_keys("Bænkene er sat op ved skolen.")
+    form.find_element(By.ID, "step-submit").click()
+    wait_for_text(browser, "#notice", "Trinnet er gemt.")
+    wait_for_text(browser, "#steps-list", "Bænkene er sat op ved skolen.")
+    # Changed in place: still one step, its id kept, the linked message kept.
+    (saved,) = api.get("/api/themes/parks/steps", Role.PLANNER)
+    assert (saved["id"], saved["stage"], saved["happened_on"]) == (
+        made.json()["id"], "udført", "2026-12-04",
+    )  # fmt: skip
+    assert (saved["text"], saved["neighborhood"], saved["clip_ids"]) == (
+        "Bænkene er sat op ved skolen.", "gellerup", [said],
+    )  # fmt: skip
+    # The form adds again, empty.
+    assert form.find_element(By.ID, "step-submit").text == "Tilføj trin"
+    assert not form.find_element(By.ID, "step-cancel").is_displayed()
+    assert form.find_element(By.NAME, "text").get_attribute("value") == ""

@@ -85,6 +85,19 @@ def stored(data: Path, *clips: Clip, booths: bool = False) -> None:
     engine.dispose()
 
 
+def placed(data: Path) -> None:
+    """Rundhøj's booth placed on the map by a technician, and a second one by the school."""
+    engine = make_engine(IngestSettings(data_dir=data).sqlalchemy_url)
+    with open_sessions(engine).begin() as session:
+        torvet = session.get(Booth, "booth-rundhoj")
+        assert torvet is not None
+        torvet.lat, torvet.lon = 56.1322, 10.1561
+        session.add(Booth(id="booth-rundhoj-skole", neighborhood="rundhoj", location="Ved skolen",
+                          notes="nøglen hos pedellen", lat=56.1301, lon=10.1602,
+                          created_at=datetime.now(UTC)))  # fmt: skip
+    engine.dispose()
+
+
 def seed(data: Path) -> None:
     """What the booths delivered and moderators approved: 25 messages from Rundhøj."""
     data.mkdir(parents=True)
@@ -379,5 +392,44 @@ def test_a_map_of_the_neighborhood_from_the_city_tile_server(
     test_pages.ARTIFACTS.mkdir(exist_ok=True)
     browser.execute_script("document.getElementById('map').scrollIntoView()")
     browser.save_screenshot(str(test_pages.ARTIFACTS / "neighborhood-map-phone-da.png"))
+    fits(browser)
+    assert serious_violations(browser, axe_source) == []
+
+
+def test_the_map_marks_each_booth_where_it_stands(
+    mapped_site: tuple[IngestProcess, str], browser: webdriver.Chrome, axe_source: str
+) -> None:
+    site, tiles = mapped_site
+    placed(Path(site.env["INGEST_DATA_DIR"]))
+    phone(browser)
+    browser.get(f"{site.base_url}/?bydel=rundhoj")
+    WebDriverWait(browser, 20).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, "#map .leaflet-tile-loaded")
+    )
+    markers = browser.find_elements(By.CSS_SELECTOR, "#map .leaflet-marker-icon")
+    titles = sorted(m.get_attribute("title") or "" for m in markers)
+    assert titles == ["Ved Rundhøj Torv", "Ved skolen"]  # the booths, not the neighborhood
+    for marker in markers:  # both on the map as drawn at a phone's width
+        box = browser.execute_script(
+            "const r = arguments[0].getBoundingClientRect();"
+            "const m = document.getElementById('map').getBoundingClientRect();"
+            "return r.left >= m.left && r.right <= m.right"
+            " && r.top >= m.top && r.bottom <= m.bottom",
+            marker,
+        )
+        assert box, marker.get_attribute("title")
+    school = next(m for m in markers if m.get_attribute("title") == "Ved skolen")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", school)
+    test_pages.ARTIFACTS.mkdir(exist_ok=True)
+    browser.save_screenshot(str(test_pages.ARTIFACTS / "neighborhood-booths-map-phone-da.png"))
+    school.click()
+    wait_for_text(browser, "#map .leaflet-popup-content", "Løft røret, og sig din mening.")
+    popup = browser.find_element(By.CSS_SELECTOR, "#map .leaflet-popup-content")
+    assert popup.text.splitlines()[0] == "Ved skolen"
+    assert popup.find_element(By.TAG_NAME, "b").get_attribute("lang") == "da"
+    places = browser.find_element(By.ID, "places").text  # the list stays beside the map
+    assert "Ved Rundhøj Torv" in places and "Ved skolen" in places and "2 telefonbokse" in places
+    assert "pedellen" not in browser.page_source
+    assert requested(browser) == {site.base_url, tiles}
     fits(browser)
     assert serious_violations(browser, axe_source) == []

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy import func, select
 
 from ingest.fleet.enrolment import BrokerAdminError, Enrolment
@@ -18,10 +18,36 @@ router = APIRouter(prefix="/api/booths", tags=["booths"], responses=AUTH_ERRORS)
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "no such booth"}}
 
 
+# Both or neither, said in the schema too (clients and the API's own tests read it): both
+# numbers, or each null or left out.
+_POSITION_SCHEMA: dict[str, Any] = {
+    "anyOf": [
+        {
+            "required": ["lat", "lon"],
+            "properties": {"lat": {"type": "number"}, "lon": {"type": "number"}},
+        },
+        {"properties": {"lat": {"type": "null"}, "lon": {"type": "null"}}},
+    ]
+}
+
+
 class BoothIn(BaseModel):
+    model_config = ConfigDict(json_schema_extra=_POSITION_SCHEMA)
+
     neighborhood: str = Field(pattern=SLUG_PATTERN)
     location: str | None = Field(default=None, max_length=200)
     notes: str | None = Field(default=None, max_length=5000)
+    lat: float | None = Field(
+        default=None, ge=-90, le=90, strict=True, description="where it stands (WGS 84)"
+    )
+    lon: float | None = Field(default=None, ge=-180, le=180, strict=True)
+
+    @model_validator(mode="after")
+    def _both_or_neither(self) -> "BoothIn":
+        # Half a position puts no marker anywhere: refuse it rather than store it.
+        if (self.lat is None) != (self.lon is None):
+            raise ValueError("lat and lon go together: give both or neither")
+        return self
 
 
 class BoothNew(BoothIn):
@@ -55,6 +81,8 @@ class BoothOut(BoothNew):
             neighborhood=booth.neighborhood,
             location=booth.location,
             notes=booth.notes,
+            lat=booth.lat,
+            lon=booth.lon,
             last_seen_at=booth.last_seen_at,
             state=status.get("state"),  # type: ignore[arg-type]
             spool_clips=status.get("spool_clips"),  # type: ignore[arg-type]

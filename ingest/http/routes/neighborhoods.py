@@ -65,8 +65,20 @@ class AskedHere(BaseModel):
     digit: str | None = Field(description="the key to press in the booth for this question")
 
 
+class BoothPlace(BaseModel):
+    """Where one booth stands, as the public may see it: the city's description of the
+    place and its position; nothing else of the booth (no id, no notes)."""
+
+    location: str | None = Field(description="the place, as the city describes it")
+    lat: float | None
+    lon: float | None
+
+
 class NeighborhoodPage(PublicNeighborhood):
     places: list[str] = Field(description="where its booths stand, as the city describes them")
+    booth_places: list[BoothPlace] = Field(
+        description="each booth with a described place or a position, for the map"
+    )
     themes: list[AskedHere] = Field(description="the questions asked in its booths today")
 
 
@@ -167,10 +179,21 @@ def public_neighborhood(name: Typed, session: SessionDep) -> NeighborhoodPage:
     return NeighborhoodPage(
         **place.model_dump(),
         places=sorted({b.location for b in booths if b.location}),
+        booth_places=_booth_places(booths),
         themes=[
             AskedHere(slug=t.slug, title=t.title, question=t.question, digit=t.digit) for t in asked
         ],
     )
+
+
+def _booth_places(booths: list[Booth]) -> list[BoothPlace]:
+    shown = [
+        BoothPlace(location=b.location, lat=b.lat, lon=b.lon)
+        for b in booths
+        if b.location or b.lat is not None
+    ]
+    # By place, not by id: the order says nothing of the registry.
+    return sorted(shown, key=lambda p: (p.location or "", p.lat or 0.0, p.lon or 0.0))
 
 
 class ThemeHere(BaseModel):
