@@ -161,8 +161,9 @@ def markdown(r: dict[str, Any]) -> str:
     ]
     v = r["verdicts"]
 
-    def row(what: str, figure: str, target: str, key: str) -> None:
-        lines.append(f"| {what} | {figure} | {target} | {'yes' if v[key] else 'no'} |")
+    def row(what: str, figure: str, target: str, key: str | None) -> None:
+        met = "" if key is None else ("yes" if v[key] else "no")
+        lines.append(f"| {what} | {figure} | {target} | {met} |")
 
     row(
         f"transcription, {t['clips']} clips / {t['audio_seconds']} s",
@@ -228,6 +229,14 @@ def markdown(r: dict[str, Any]) -> str:
             ">= 300 clips/s",
             "ingest on PostgreSQL + S3 >= 300 clips/s",
         )
+        if used := city.get("cpu_seconds"):
+            shares = sorted(((n, s) for n, s in used.items() if n != "wall"), key=lambda i: -i[1])
+            row(
+                f"where the 2 cores went in that run ({used.get('wall')} s wall, CPU seconds)",
+                ", ".join(f"{name} {seconds}" for name, seconds in shares),
+                "",
+                None,
+            )
     if city := r.get("ingest_city_paced"):
         row(
             "ingest on PostgreSQL + S3 (moto_server), 100 clips/s",

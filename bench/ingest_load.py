@@ -22,6 +22,7 @@ import httpx
 import soundfile as sf
 from sqlalchemy import func, select
 
+from bench import cpu
 from ingest.sessions import migrate_database
 from ingest.store.database import make_engine, session_factory
 from ingest.store.models import Booth, Clip, ClipStatus
@@ -208,10 +209,19 @@ def run(
                 )
                 for n, c in enumerate(clients)
             ]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
+            groups = {
+                "ingest (receiver, API)": lambda: [service.pid],
+                "transcription worker": lambda: cpu.children(service.pid),
+                "mosquitto": lambda: [broker.process.pid] if broker.process else [],
+                "postgres": lambda: cpu.named("postgres:") if database_url else [],
+                "s3 stand-in (moto_server)": lambda: cpu.named("moto_server"),
+                "the load's 50 booths": lambda: [os.getpid()],
+            }
+            with cpu.CpuShare(groups) as share:
+                for thread in threads:
+                    thread.start()
+                for thread in threads:
+                    thread.join()
         finally:
             service.terminate()
             service.wait(60)
@@ -236,6 +246,7 @@ def run(
             else None,
         },
         "transcribed_during_run": transcribed,
+        "cpu_seconds": share.seconds,  # by process, during the load (bench.cpu)
     }
 
 
