@@ -45,26 +45,17 @@ class AudioPort(Protocol):
         afresh (a backend that lists them once, as PortAudio does, lists them again)."""
 
 
-class MemoryAudio:
-    """Plays into a list and records from queued samples; `speed` > 1 runs faster than life.
+class FakeCard:
+    """What the fake sound cards share: a plug (`unplug` behaves like a USB card pulled out:
+    streams stop without a word and opening fails, until `plug_in`), and a generation for
+    each direction, so a stream that was stopped or replaced delivers nothing more."""
 
-    A simulated caller `say`s samples, which come out of the capture as if spoken into the
-    handset; once said, the capture gives silence, as a quiet room would. `unplug` makes it
-    behave like a USB card pulled out: streams stop mid-way and opening fails, until
-    `plug_in`.
-    """
+    name = "fake"
 
-    def __init__(self, speed: float = 1.0, keep_played: bool = True) -> None:
-        self.speed = speed
-        # What was played, for tests to listen to; a real card keeps nothing (the bench
-        # turns this off to measure the agent alone).
-        self.keep_played = keep_played
-        self.played: list[Samples] = []
+    def __init__(self) -> None:
         self._lock = threading.Lock()
         self._play_gen = 0
         self._capture_gen = 0
-        self._speech: list[Samples] = []
-        self.said_all = threading.Event()
         self.unplugged = False
 
     def unplug(self) -> None:
@@ -77,7 +68,49 @@ class MemoryAudio:
 
     def probe(self) -> None:
         if self.unplugged:
-            raise AudioDeviceError("memory card unplugged")
+            raise AudioDeviceError(f"{self.name} card unplugged")
+
+    def _new_playback(self) -> int:
+        with self._lock:
+            self._play_gen += 1
+            return self._play_gen
+
+    def _new_capture(self) -> int:
+        with self._lock:
+            self._capture_gen += 1
+            return self._capture_gen
+
+    def stop_playback(self) -> None:
+        self._new_playback()
+
+    def stop_capture(self) -> None:
+        self._new_capture()
+
+    def close(self) -> None:
+        self.stop_playback()
+        self.stop_capture()
+
+
+class MemoryAudio(FakeCard):
+    """Plays into a list and records from queued samples; `speed` > 1 runs faster than life.
+
+    A simulated caller `say`s samples, which come out of the capture as if spoken into the
+    handset; once said, the capture gives silence, as a quiet room would. `unplug` makes it
+    behave like a USB card pulled out: streams stop mid-way and opening fails, until
+    `plug_in`.
+    """
+
+    name = "memory"
+
+    def __init__(self, speed: float = 1.0, keep_played: bool = True) -> None:
+        super().__init__()
+        self.speed = speed
+        # What was played, for tests to listen to; a real card keeps nothing (the bench
+        # turns this off to measure the agent alone).
+        self.keep_played = keep_played
+        self.played: list[Samples] = []
+        self._speech: list[Samples] = []
+        self.said_all = threading.Event()
 
     def say(self, samples: Samples) -> None:
         with self._lock:
@@ -86,9 +119,7 @@ class MemoryAudio:
 
     def play(self, samples: Samples, done: OnDone, progress: OnDone | None = None) -> None:
         self.probe()
-        with self._lock:
-            self._play_gen += 1
-            generation = self._play_gen
+        generation = self._new_playback()
         if self.keep_played:
             self.played.append(samples)
 
@@ -110,15 +141,9 @@ class MemoryAudio:
 
         threading.Thread(target=finish, name="memory-play", daemon=True).start()
 
-    def stop_playback(self) -> None:
-        with self._lock:
-            self._play_gen += 1
-
     def start_capture(self, on_block: OnBlock) -> None:
         self.probe()
-        with self._lock:
-            self._capture_gen += 1
-            generation = self._capture_gen
+        generation = self._new_capture()
 
         def feed() -> None:
             pending = np.zeros(0, np.int16)
@@ -140,11 +165,3 @@ class MemoryAudio:
                 time.sleep(BLOCK / RATE / self.speed)
 
         threading.Thread(target=feed, name="memory-capture", daemon=True).start()
-
-    def stop_capture(self) -> None:
-        with self._lock:
-            self._capture_gen += 1
-
-    def close(self) -> None:
-        self.stop_playback()
-        self.stop_capture()

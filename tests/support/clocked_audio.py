@@ -8,26 +8,22 @@ as a sound card's run on its own thread. `unplug` behaves like pulling a USB car
 streams stop without a word and opening fails, until `plug_in`.
 """
 
-import threading
-
 import numpy as np
 
-from booth.audio import BLOCK, OnBlock, OnDone
-from booth.errors import AudioDeviceError
+from booth.audio import BLOCK, FakeCard, OnBlock, OnDone
 from booth.sounds import RATE, Samples
 from tests.support.clock import ManualClock
 
 PROGRESS_S = 0.5  # how often a playing sound reports that the card takes it
 
 
-class ClockedAudio:
+class ClockedAudio(FakeCard):
+    name = "clocked"
+
     def __init__(self, clock: ManualClock) -> None:
+        super().__init__()
         self.clock = clock
         self.played: list[Samples] = []
-        self.unplugged = False
-        self._lock = threading.Lock()
-        self._play_gen = 0
-        self._capture_gen = 0
         self._speech = np.zeros(0, np.int16)
 
     # The caller and the technician -------------------------------------------------------
@@ -41,23 +37,11 @@ class ClockedAudio:
         with self._lock:
             return len(self._speech) == 0
 
-    def unplug(self) -> None:
-        self.unplugged = True
-
-    def plug_in(self) -> None:
-        self.unplugged = False
-
     # AudioPort -----------------------------------------------------------------------------
-
-    def probe(self) -> None:
-        if self.unplugged:
-            raise AudioDeviceError("clocked card unplugged")
 
     def play(self, samples: Samples, done: OnDone, progress: OnDone | None = None) -> None:
         self.probe()
-        with self._lock:
-            self._play_gen += 1
-            generation = self._play_gen
+        generation = self._new_playback()
         self.played.append(samples)
 
         def tick(left: float) -> None:
@@ -73,15 +57,9 @@ class ClockedAudio:
 
         tick(len(samples) / RATE)
 
-    def stop_playback(self) -> None:
-        with self._lock:
-            self._play_gen += 1
-
     def start_capture(self, on_block: OnBlock) -> None:
         self.probe()
-        with self._lock:
-            self._capture_gen += 1
-            generation = self._capture_gen
+        generation = self._new_capture()
 
         def deliver() -> None:
             if generation != self._capture_gen or self.unplugged:
@@ -95,11 +73,3 @@ class ClockedAudio:
             self.clock.call_later(BLOCK / RATE, deliver)
 
         self.clock.call_later(BLOCK / RATE, deliver)
-
-    def stop_capture(self) -> None:
-        with self._lock:
-            self._capture_gen += 1
-
-    def close(self) -> None:
-        self.stop_playback()
-        self.stop_capture()
