@@ -75,6 +75,8 @@ class Receiver:
         self._statuses: queue.Queue[StatusMessage | None] = queue.Queue()
         self._fleet_thread = threading.Thread(target=self._fleet_loop, name="fleet")
         self.status_replayed = threading.Event()  # a retained status was recorded
+        self._stopping = threading.Event()
+        self._republishers: list[threading.Thread] = []
 
     def start(self) -> None:
         self.connection.start()
@@ -82,17 +84,23 @@ class Receiver:
         self._fleet_thread.start()
 
     def stop(self) -> None:
+        self._stopping.set()
         self.connection.disconnect()
         self._inbox.put(None)
         self._statuses.put(None)
-        for thread in (self._intake_thread, self._fleet_thread):
+        for thread in (self._intake_thread, self._fleet_thread, *self._republishers):
             if thread.is_alive():
                 thread.join(timeout=20)
         self.connection.stop()
 
     def _on_connect(self) -> None:
         log.info("receiving on %s", self.topics.shared_clips())
-        threading.Thread(target=self._republish_configs, daemon=True).start()
+        # Off the network thread, which must go on to carry the acks of what it publishes;
+        # joined by stop(), so nothing of it outlives the receiver.
+        self._republishers = [t for t in self._republishers if t.is_alive()]
+        thread = threading.Thread(target=self._republish_configs, name="republish", daemon=True)
+        self._republishers.append(thread)
+        thread.start()
 
     def publish_config(self, booth_id: str, payload: bytes) -> None:
         self._publish_acked(self.topics.booth(booth_id, Channel.CONFIG), payload)
@@ -108,6 +116,8 @@ class Receiver:
             raise ConnectionError(f"the broker did not acknowledge {topic} in {timeout_s:.0f} s")
 
     def _republish_configs(self) -> None:
+        if self._stopping.is_set():
+            return
         try:
             self.fleet.publish_configs(again=True)
         except Exception:
