@@ -23,10 +23,10 @@ from ingest.http.routes.public import (
     PublicStep,
     PublicWeek,
     PublicWord,
-    public_clips,
-    public_stats,
+    clips_page,
     public_steps,
     public_words,
+    weeks,
 )
 from ingest.publish.places import Names, find_neighborhood, find_theme, names
 from ingest.review.audit import record
@@ -251,7 +251,6 @@ def neighborhood_themes(
     found = []
     for slug in slugs:
         theme = themes.get(slug)
-        stats = public_stats(session, page.slug, slug)
         found.append(
             ThemeHere(
                 slug=slug,
@@ -260,11 +259,11 @@ def neighborhood_themes(
                 digit=asked[slug].digit if slug in asked else None,
                 we_did=theme.we_did if theme else None,
                 steps=steps[slug],
-                messages=public_clips(
-                    session, key, page.slug, slug, "newest", None, messages, None
+                messages=clips_page(
+                    session, key, page.slug, slug, "newest", None, messages, None, named
                 ),
                 words=public_words(session, page.slug, slug, words),
-                weeks=stats.weeks,
+                weeks=weeks(session, page.slug, slug),
             )
         )
     return found

@@ -175,11 +175,25 @@ def public_clips(
 ) -> PublicPage:
     """Approved messages, as approved; `q` searches their published words (Danish and
     English forms: "cykel" finds cyklen, cykler, cykelsti)."""
+    return clips_page(session, key, neighborhood, theme, order, cursor, limit, q, names(session))
+
+
+def clips_page(
+    session: Session,
+    key: bytes,
+    neighborhood: str | None,
+    theme: str | None,
+    order: Order,
+    cursor: str | None,
+    limit: int,
+    q: str | None,
+    named: Names,
+) -> PublicPage:
+    """`public_clips` with the names already read (a page of several themes reads them
+    once)."""
     query = readable_by_public(select(Clip), session, neighborhood, theme, q)
     page, next_cursor = page_of(session, query, order, cursor, limit, key)
-    named = names(session)
-    items = [public_clip(c, named) for c in page]
-    return PublicPage(items=items, next_cursor=next_cursor)
+    return PublicPage(items=[public_clip(c, named) for c in page], next_cursor=next_cursor)
 
 
 @router.get("/stats", response_model=PublicStats)
@@ -233,6 +247,14 @@ def _weeks(
     """(Monday, received, published) of each week with messages, oldest first."""
     rows = _counted(session, [WeekCount.week], neighborhood, theme)
     return [(week, int(r), int(p)) for week, r, p in rows]
+
+
+def weeks(session: Session, neighborhood: str | None, theme: str | None) -> list[PublicWeek]:
+    """The trend `public_stats` gives, alone."""
+    return [
+        PublicWeek(week=w, received=r, published=p)
+        for w, r, p in _weeks(session, neighborhood, theme)
+    ]
 
 
 @router.get(
