@@ -22,7 +22,7 @@ import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, case, delete, literal, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, case, delete, literal, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from ingest.settings import IngestSettings
@@ -136,10 +136,14 @@ class ClipQueue:
 
     # Claims -------------------------------------------------------------------------------
 
+    def _alive(self, now: datetime) -> Select[str]:
+        """The workers whose heartbeat is fresh."""
+        return select(TranscribeWorker.id).where(TranscribeWorker.heartbeat_at >= now - self.lease)
+
     def _orphaned(self, now: datetime) -> ColumnElement[bool]:
         """The claim's holder is dead: its heartbeat is stale or gone. Claims from before
         workers registered (no holder) live for one lease from the claim."""
-        alive = select(TranscribeWorker.id).where(TranscribeWorker.heartbeat_at >= now - self.lease)
+        alive = self._alive(now)
         return and_(
             Clip.status == ClipStatus.TRANSCRIBING,
             or_(
@@ -149,12 +153,13 @@ class ClipQueue:
         )
 
     def _orphaned_rerun(self, now: datetime) -> ColumnElement[bool]:
-        alive = select(TranscribeWorker.id).where(TranscribeWorker.heartbeat_at >= now - self.lease)
+        """A re-run's claim whose holder is dead (a re-run keeps its status, so the claim is
+        told by its holder alone)."""
         return and_(
             Clip.wanted_model.is_not(None),
             Clip.status != ClipStatus.TRANSCRIBING,
             Clip.claimed_by.is_not(None),
-            Clip.claimed_by.not_in(alive),
+            Clip.claimed_by.not_in(self._alive(now)),
         )
 
     def reap(self, now: datetime | None = None) -> int:

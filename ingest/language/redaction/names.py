@@ -615,11 +615,11 @@ def _spelled_again(reader: _Reader) -> list[Span]:
 
 def _joined_to(reader: _Reader, spans: list[Span]) -> list[Span]:
     """ "Birgit og Aksel": a capitalised word joined by "og" to a name found is a name."""
+    ending = {word.end: k for k, word in enumerate(reader.words)}
     joined = []
     for span in spans:
-        last = next((k for k, w in enumerate(reader.words) if w.end == span.end), None)
-        if last is not None:
-            joined += _and_another(reader, last)
+        if span.end in ending:
+            joined += _and_another(reader, ending[span.end])
     return joined
 
 
