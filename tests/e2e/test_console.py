@@ -323,19 +323,27 @@ def add_step(
     wait_for_text(driver, "#steps-list", text)
 
 
+def theme_with_a_published_message(console: Console) -> str:
+    """The parks theme ("Grønne områder") and one approved message in it; its id."""
+    api = console.api
+    theme = {"slug": "parks", "title": "Grønne områder", "question": "Hvad skal der ske i parken?"}
+    made = api.client.post("/api/themes", json=theme, headers=api.as_(Role.PLANNER))
+    assert made.status_code == 201, made.text
+    said = console.transcribed("Vi mangler bænke ved skolen")
+    console.write("POST", f"/api/clips/{said}/moderation", {"action": "approve"})
+    return said
+
+
 def test_a_planner_writes_the_timeline_and_a_citizen_reads_it_on_a_phone(
     console: Console, browser: webdriver.Chrome, axe_source: str
 ) -> None:
     api = console.api
     planner = api.as_(Role.PLANNER)
-    theme = {"slug": "parks", "title": "Grønne områder", "question": "Hvad skal der ske i parken?"}
-    assert api.client.post("/api/themes", json=theme, headers=planner).status_code == 201
+    said = theme_with_a_published_message(console)
     named = api.client.put(
         "/api/neighborhoods/gellerup", json={"name": "Gellerup"}, headers=planner
     )
     assert named.status_code == 200, named.text
-    said = console.transcribed("Vi mangler bænke ved skolen")
-    console.write("POST", f"/api/clips/{said}/moderation", {"action": "approve"})
 
     console.sign_in(browser, Role.PLANNER)
     wait_for_text(browser, "#tabs", "Temaer")
@@ -368,10 +376,7 @@ def test_a_planner_edits_a_step_in_place(
 ) -> None:
     api = console.api
     planner = api.as_(Role.PLANNER)
-    theme = {"slug": "parks", "title": "Grønne områder", "question": "Hvad skal der ske i parken?"}
-    assert api.client.post("/api/themes", json=theme, headers=planner).status_code == 201
-    said = console.transcribed("Vi mangler bænke ved skolen")
-    console.write("POST", f"/api/clips/{said}/moderation", {"action": "approve"})
+    said = theme_with_a_published_message(console)
     step = {"stage": "besluttet", "happened_on": "2026-11-20", "neighborhood": "gellerup"}
     step |= {"text": "Bænkene er bestilt.", "clip_ids": [said]}
     made = api.client.post("/api/themes/parks/steps", json=step, headers=planner)

@@ -4,6 +4,7 @@ is hidden, every piece joined by a written or spoken dot, underscore or dash."""
 
 import re
 
+from ingest.language.redaction.lists import lists
 from ingest.language.redaction.spans import Kind, Span
 
 _WRITTEN = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
@@ -53,8 +54,6 @@ def find(text: str) -> list[Span]:
 
 def _local_part(text: str, window: int, at: int) -> int | None:
     """Where the local part before `at` begins, or None."""
-    from ingest.language.redaction.lists import lists
-
     # Only from a word start: a search from inside a word would take its tail.
     for start in (m.start() for m in re.finditer(r"(?<![\w.+-])[\w+]", text[window:at])):
         local = _LOCAL.match(text, window + start, at)
