@@ -1,12 +1,14 @@
 """Redaction against corpora of realistic transcripts, each measured on its own.
 
 - Development corpora, whose lines the rules may be fitted to; a failure prints the lines:
-  `redaction_corpus.txt` (written beside the rules) and `redaction_dev2.txt` (written later
-  without sight of the rules, then used to improve them).
+  `redaction_corpus.txt` (written beside the rules), `redaction_dev2.txt` and
+  `redaction_dev3.txt` (each written later without sight of the rules, then used to improve
+  them).
 - Held-out corpora, written without sight of the rules and never tuned against; a failure
   prints only figures (overall and per section heading), never a line, so the rules cannot
-  be fitted to them case by case: `redaction_heldout.txt` and `redaction_heldout2.txt`.
-  Until they reach 100% their recall may not fall below what it last was (`FLOORS`).
+  be fitted to them case by case: `redaction_heldout.txt`, `redaction_heldout2.txt` and
+  `redaction_heldout3.txt`. Until they reach 100% their recall may not fall below, nor their
+  damage rise above, what it last was (`FLOORS`).
 
 Both use one format: `#` comments, `## ` section headings, ⟦…⟧ around each secret; a line
 without marks must come out unchanged. For each corpus every secret must be hidden whole
@@ -26,11 +28,14 @@ from ingest.language.redaction import apply, find_spans, find_suspects
 DATA = Path(__file__).parents[1] / "data"
 DEVELOPMENT = DATA / "redaction_corpus.txt"
 DEVELOPMENT_2 = DATA / "redaction_dev2.txt"
+DEVELOPMENT_3 = DATA / "redaction_dev3.txt"
 HELD_OUT = DATA / "redaction_heldout.txt"
 HELD_OUT_2 = DATA / "redaction_heldout2.txt"
-# Secrets hidden in each held-out corpus when the rules last changed: a change that hides
-# fewer is a step back, whatever it gains on the development corpora.
-FLOORS = {HELD_OUT: 174, HELD_OUT_2: 146}
+HELD_OUT_3 = DATA / "redaction_heldout3.txt"
+# Secrets hidden and ordinary lines changed in each held-out corpus when the rules last
+# changed: a change that hides fewer or changes more is a step back, whatever it gains on the
+# development corpora.
+FLOORS = {HELD_OUT: (174, 0), HELD_OUT_2: (146, 1), HELD_OUT_3: (233, 4)}
 MARK = re.compile(r"⟦(.*?)⟧")
 MAX_DAMAGE = 0.05
 
@@ -151,6 +156,7 @@ def test_the_corpora_are_big_enough_and_danish_first() -> None:
     assert "Mit CPR-nummer" in development[0].text
     assert len(cases(HELD_OUT)) >= 120
     assert len(cases(DEVELOPMENT_2)) >= 150 and len(cases(HELD_OUT_2)) >= 150
+    assert len(cases(DEVELOPMENT_3)) >= 200 and len(cases(HELD_OUT_3)) >= 200
 
 
 @pytest.mark.parametrize("corpus", [DEVELOPMENT, DEVELOPMENT_2], ids=lambda p: p.stem)
@@ -162,7 +168,7 @@ def test_development_corpus_recall_is_complete_and_damage_small(corpus: Path) ->
 
 
 @pytest.mark.xfail(strict=False, reason="the rules do not yet hide every held-out secret")
-@pytest.mark.parametrize("corpus", [HELD_OUT, HELD_OUT_2], ids=lambda p: p.stem)
+@pytest.mark.parametrize("corpus", [HELD_OUT, HELD_OUT_2, HELD_OUT_3], ids=lambda p: p.stem)
 def test_held_out_corpus_recall_is_complete_and_damage_small(corpus: Path) -> None:
     figures = measure(corpus, show_lines=False)
     print("\n" + figures.summary(corpus.stem))
@@ -172,10 +178,11 @@ def test_held_out_corpus_recall_is_complete_and_damage_small(corpus: Path) -> No
     assert ok, figures.summary(corpus.stem)  # figures only: its lines stay unseen
 
 
-@pytest.mark.parametrize("corpus", [HELD_OUT, HELD_OUT_2], ids=lambda p: p.stem)
+@pytest.mark.parametrize("corpus", [HELD_OUT, HELD_OUT_2, HELD_OUT_3], ids=lambda p: p.stem)
 def test_held_out_recall_never_falls_back(corpus: Path) -> None:
     figures = measure(corpus, show_lines=False)
-    assert figures.hidden >= FLOORS[corpus] and figures.damage <= MAX_DAMAGE, (
+    hidden, changed = FLOORS[corpus]
+    assert figures.hidden >= hidden and figures.changed <= changed, (
         figures.summary(corpus.stem) + "\n" + figures.sections()
     )
 
