@@ -1,9 +1,11 @@
 """Transcribing many clips at once through CTranslate2's batched encode and generate.
 
-Booth messages are short, and Whisper pays for a full 30-second window whatever the clip's
-length; one clip at a time, the model also decodes one sequence per step. Here the speech of
-every clip (found with the VAD that ships with faster-whisper) is cut into pieces of at most
-28 s at pauses, pieces of similar length are batched, each batch is encoded once and decoded
+Booth messages are short, and faster-whisper's defaults pay for a full 30-second window
+whatever the clip's length; one clip at a time, the model also decodes one sequence per step.
+Here the speech of every clip (found with the VAD that ships with faster-whisper) is cut into
+pieces of at most 28 s at pauses, pieces of similar length are batched, and each batch is
+encoded once, in a window as long as its longest piece and a tail of silence (CTranslate2
+takes windows shorter than 30 s, as faster-whisper's `chunk_length` does), and decoded
 together. See docs/performance.md for the figures.
 
 A booth says where it heard speech (the clip's speech map, shared.clip): when the map checks
@@ -33,7 +35,10 @@ from shared.errors import ProtocolError
 log = logging.getLogger(__name__)
 
 RATE = 16_000
-FRAMES = 3000  # 30 s of log-mel frames: Whisper's fixed window
+FRAMES = 3000  # 30 s of log-mel frames: Whisper's full window
+# Silence after a batch's longest piece, in frames (10 ms each): without it Whisper is apt to
+# drop or invent the last words of a piece that ends at the window's edge.
+TAIL_FRAMES = 300
 VAD = VadOptions(min_silence_duration_ms=300, speech_pad_ms=200, max_speech_duration_s=28)
 PIECE_S = 28.0
 # A claimed region none of whose 30-ms frames reaches -50 dBFS (the booth's own floor for
@@ -195,7 +200,7 @@ def _decode_batch(
 ) -> None:
     multilingual = bool(model.model.is_multilingual)
     with timed(profile, "features"):
-        features = np.stack([_features(model, p.audio) for p in batch])
+        features = _window(model, [p.audio for p in batch])
     with timed(profile, "model"):
         encoded = model.encode(features)
     if multilingual:
@@ -238,6 +243,11 @@ def _generate(
     )
 
 
-def _features(model: Any, audio: np.ndarray) -> np.ndarray:
-    features: np.ndarray = model.feature_extractor(audio)[..., :FRAMES]
-    return np.pad(features, ((0, 0), (0, FRAMES - features.shape[-1])))
+def _window(model: Any, pieces: list[np.ndarray]) -> np.ndarray:
+    """The pieces' log-mel features in one window: the longest piece and TAIL_FRAMES of
+    silence, at most Whisper's 30 s, an even number of frames (the encoder's first
+    convolution halves them)."""
+    features = [model.feature_extractor(audio)[..., :FRAMES] for audio in pieces]
+    frames = min(FRAMES, max(f.shape[-1] for f in features) + TAIL_FRAMES)
+    frames += frames % 2
+    return np.stack([np.pad(f, ((0, 0), (0, frames - f.shape[-1]))) for f in features])

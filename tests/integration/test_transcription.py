@@ -340,6 +340,34 @@ def test_two_single_threaded_replicas_hear_what_one_model_hears(
     assert heard == [r.text for r in one.transcribe_many(clips, 8)]  # type: ignore[union-attr]
 
 
+def test_a_batch_is_encoded_in_a_window_as_long_as_its_longest_piece(
+    service: IngestService, speech_wav: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """CTranslate2 takes log-mel windows shorter than Whisper's 30 s (as faster-whisper's
+    `chunk_length` does); a short message pays for its own length and a tail of silence,
+    not for 30 s, and is heard all the same. A piece near 28 s still gets the full window."""
+    from ingest.transcribe import batching
+
+    assert service.transcriber is not None
+    model = service.transcriber._model
+    widths: list[int] = []
+    encode = model.encode
+
+    def watched(features: np.ndarray) -> Any:
+        widths.append(features.shape[-1])
+        return encode(features)
+
+    monkeypatch.setattr(model, "encode", watched)
+    talk = speak(LONG_TALK, tmp_path / "long.wav", lead_s=0.5, tail_s=0.5)
+    short, long = service.transcriber.transcribe_many([(speech_wav, None), (talk, None)], 1)
+    assert not isinstance(short, Exception) and "benches" in short.text
+    assert not isinstance(long, Exception)
+    assert word_error_rate(LONG_TALK, long.text) <= 0.25, long.text
+    speech_s = short.audio_s  # at most: the piece is the speech within the clip
+    assert widths[0] <= speech_s * 100 + batching.TAIL_FRAMES + 2 and widths[0] % 2 == 0
+    assert max(widths) == batching.FRAMES
+
+
 LONG_TALK = (
     "The bus to the city center should come every ten minutes in the morning. "
     "Please keep the library open on Sundays, it is the only quiet place for students. "
