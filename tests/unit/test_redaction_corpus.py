@@ -35,7 +35,7 @@ HELD_OUT_3 = DATA / "redaction_heldout3.txt"
 # Secrets hidden and ordinary lines changed in each held-out corpus when the rules last
 # changed: a change that hides fewer or changes more is a step back, whatever it gains on the
 # development corpora.
-FLOORS = {HELD_OUT: (174, 0), HELD_OUT_2: (146, 1), HELD_OUT_3: (233, 4)}
+FLOORS = {HELD_OUT: (174, 0), HELD_OUT_2: (147, 1), HELD_OUT_3: (240, 2)}
 MARK = re.compile(r"⟦(.*?)⟧")
 MAX_DAMAGE = 0.05
 
@@ -159,7 +159,7 @@ def test_the_corpora_are_big_enough_and_danish_first() -> None:
     assert len(cases(DEVELOPMENT_3)) >= 200 and len(cases(HELD_OUT_3)) >= 200
 
 
-@pytest.mark.parametrize("corpus", [DEVELOPMENT, DEVELOPMENT_2], ids=lambda p: p.stem)
+@pytest.mark.parametrize("corpus", [DEVELOPMENT, DEVELOPMENT_2, DEVELOPMENT_3], ids=lambda p: p.stem)
 def test_development_corpus_recall_is_complete_and_damage_small(corpus: Path) -> None:
     figures = measure(corpus, show_lines=True)
     print("\n" + figures.summary(corpus.stem))

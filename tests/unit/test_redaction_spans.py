@@ -1,5 +1,7 @@
 """How overlapping findings become one span, and what the reader sees in its place."""
 
+import pytest
+
 from ingest.language.redaction import redact
 
 
@@ -7,3 +9,45 @@ def test_a_name_inside_an_email_address_is_labelled_as_the_address() -> None:
     # The name lists find "anna" where the e-mail rule finds the whole address: one span,
     # labelled by the longer of two that start together.
     assert redact("write to anna@example.dk", "en") == "write to [e-mail]"
+
+
+@pytest.mark.parametrize(
+    ("said", "published"),
+    [
+        # A name said again, spelled or in an address, is the same person.
+        ("det er Kim, K-I-M, og jeg", "det er [navn], [navn], og jeg"),
+        ("faduma.ali snabel-a outlook.dk, faduma med f", "[e-mail], [navn] med f"),
+        (
+            "det er bare Storm, min søn, sig det så Storm",
+            "det er bare [navn], min søn, sig det så [navn]",
+        ),
+        # Who they are to the caller, and the caller going on about themselves.
+        ("det er Oksana, jeg er fra Ukraine", "det er [navn], jeg er fra Ukraine"),
+        ("at kirsten ved siden af har ret", "at [navn] ved siden af har ret"),
+        # Numbers and addresses as people say them.
+        (
+            "han er født 041208 og hans sidste fire er 3652",
+            "han er født [CPR] og hans sidste fire er [CPR]",
+        ),
+        ("et hus på Grenåvej fire hundrede og tolv", "et hus på [adresse]"),
+        ("til Kaløgade 5, 1. og jeg", "til [adresse] og jeg"),
+        ("min email er sofie, snabel-a, jubii, punktum, dk.", "min email er [e-mail]."),
+    ],
+)
+def test_what_callers_say_in_passing_is_hidden(said: str, published: str) -> None:
+    assert redact(said) == published
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Kim Larsen sang om at være fri, ikke?",
+        "Caroline Wozniacki har spillet i Ceres Arena",
+        "der mangler træer efter stormen Bodil",
+        "mellem Clemens Bro og Bruuns Galleri",
+        "vi tog til Legoland, min datter elskede det.",
+        "det er Netto, jeg handler der hver dag",
+    ],
+)
+def test_public_figures_places_and_storms_stay(said: str) -> None:
+    assert redact(said) == said

@@ -23,10 +23,11 @@ _STREET_TYPE = (
     r"Kvarter|Avenue)"
 )
 _NUMBER_WORD = (
-    r"(?:en|et|to|tre|fire|fem|seks|syv|otte|ni|ti|elleve|tolv|tretten|fjorten|femten|seksten|"
+    # Hundreds first: "fire hundrede og tolv" is one number, not "fire".
+    r"(?:(?:(?:et|to|tre|fire|fem|seks|syv|otte|ni)\s*)?hundrede(?:\s+og\s+\w+)?|"
+    r"en|et|to|tre|fire|fem|seks|syv|otte|ni|ti|elleve|tolv|tretten|fjorten|femten|seksten|"
     r"sytten|atten|nitten|tyve|tredive|fyrre|halvtreds|tres|halvfjerds|firs|halvfems|"
-    r"\w+og(?:tyve|tredive|fyrre|halvtreds|tres|halvfjerds|firs|halvfems)|"
-    r"(?:(?:et|to|tre|fire|fem|seks|syv|otte|ni)\s*)?hundrede(?:\s+og\s+\w+)?)"
+    r"\w+og(?:tyve|tredive|fyrre|halvtreds|tres|halvfjerds|firs|halvfems))"
 )
 # A house letter: "4B", "41 B", "7 b"; not "3 i Brabrand" or "3 a day".
 _LETTER = r"(?:[a-zA-Z]\b|\s(?![iIaA]\b)[a-zA-Z]\b)"
@@ -45,7 +46,8 @@ _FLOOR = (
     rf"(?:,?\s*(?:på\s+|i\s+)?{_LEVEL}\s*(?:sal\b\.?(?:,?\s*{_SIDE})?|{_SIDE})"
     rf"|,?\s*(?:i\s+)?(?:stuen\b|st\.|kælderen\b)(?:,?\s*{_SIDE})?"
     rf"|,?\s*{_SIDE}"
-    rf"|,\s*\d{{1,2}}\.(?=\s*$|[,;]|\s*\.\s*$)"  # "Nørre Allé 5, 1."
+    # "Nørre Allé 5, 1.", "Kaløgade 5, 1. og …": not the end of a sentence
+    rf"|,\s*\d{{1,2}}\.(?=\s*$|[,;]|\s*\.\s*$|\s+[a-zæøå])"
     rf"|,?\s*(?:\d{{1,2}}(?:st|nd|rd|th)|first|second|third|fourth|fifth|ground|top)\s+floor\b"
     rf"(?:,?\s*(?:left|right)\b)?)?"
 )
@@ -75,7 +77,7 @@ _FLAT = r"(?:(?i:flat|apartment|apt\.?|lejlighed)\s+\d{1,3}[a-zA-Z]?,?\s+)?"
 _DANISH = re.compile(
     rf"{_FLAT}{_DANISH_STREET}(?:\s+|(?=,)){_HOUSE}{_NOT_AFTER}{_FLOOR}{_DOOR}{_POSTCODE}"
     rf"|\b(?i:nummer|nr\.?|number)\s+{_HOUSE}{_NOT_AFTER}{_FLOOR},?\s+(?:(?i:på|i|on|in)\s+)?"
-    rf"{_DANISH_STREET}\b"
+    rf"{_DANISH_STREET}\b{_FLOOR}"
     rf"|\b(?i:blok|block|opgang|bygning|building)\s+\w{{1,3}},?\s+(?i:nummer|nr\.?|number|"
     rf"lejlighed|flat|apartment)\s+\d{{1,4}}[a-zA-Z]?\b",
     re.UNICODE,

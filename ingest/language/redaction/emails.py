@@ -8,10 +8,11 @@ from ingest.language.redaction.lists import lists
 from ingest.language.redaction.spans import Kind, Span
 
 _WRITTEN = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
-_SPOKEN_DOT = r"\s+(?i:dot|punktum|prik)\s+"
+# A caller who spells slowly gets commas from Whisper: "sofie, snabel-a, jubii, punktum, dk".
+_SPOKEN_DOT = r",?\s+(?i:dot|punktum|prik),?\s+"
 _SPOKEN_JOIN = (
-    r"\s+(?i:dot|punktum|prik|bundstreg|underscore|understreg|streg|bindestreg|dash|hyphen|"
-    r"minus|plus)\s+"
+    r",?\s+(?i:dot|punktum|prik|bundstreg|underscore|understreg|streg|bindestreg|dash|hyphen|"
+    r"minus|plus),?\s+"
 )
 _PIECE = r"[\w+.-]*[\w+]"
 # Whisper splits a spoken local part at spaces: "mads k", "ole h", "hamid bundstreg 9 2".
@@ -22,7 +23,7 @@ _LOCAL = re.compile(
     rf"(?:(?P<before>[a-zæøå]{{2,}})\s+(?=[a-zæøå][\w.-]*$))?"
     rf"{_PIECE}(?:(?:{_SPOKEN_JOIN}|\s+(?={_SHORT})){_PIECE})*$"
 )
-_AT = re.compile(r"\s*@\s*|\s+(?i:at|snabel[\s-]?a|snabela|snabel)\s+")
+_AT = re.compile(r"\s*@\s*|,?\s+(?i:at|snabel[\s-]?a|snabela|snabel),?\s+")
 _TLD = r"(?i:d\s?k|c\s?o\s?m|[a-zæøå]{2,})"
 # Greedy: "uni dot au dot dk" is one domain, not "uni dot au".
 _DOMAIN = re.compile(rf"[\w-]+(?:(?:{_SPOKEN_DOT}|\.)[\w-]+)*(?:{_SPOKEN_DOT}|\.){_TLD}\b")

@@ -30,6 +30,7 @@ class Lists:
     stop_words: frozenset[str]
     public: frozenset[str]  # single public words
     public_phrases: re.Pattern[str]  # names of several words, any case
+    phrase_starts: frozenset[str]  # the first words of those names, lower case
 
     def is_first_name(self, word: str) -> bool:
         """A first name, one joined of first names ("Anna-Sofie"), or its genitive
@@ -83,7 +84,16 @@ def lists() -> Lists:
         stop_words=frozenset(stop),
         public=frozenset(p for p in public if " " not in p),
         public_phrases=_alternatives(p for p in public if " " in p),
+        phrase_starts=frozenset(_first_word(p) for p in public if " " in p),
     )
+
+
+def _first_word(phrase: str) -> str:
+    """As the name detector splits words: "h.c. andersen" begins with "h"."""
+    match = re.match(r"[^\W\d_][\w'\u2019]*(?:-[^\W\d_][\w'\u2019]*)*", phrase)
+    if match is None:
+        raise ValueError(f"a public phrase must begin with a letter: {phrase!r}")
+    return match.group()
 
 
 def _alternatives(phrases: Iterable[str]) -> re.Pattern[str]:

@@ -14,7 +14,9 @@ Hidden:
   it ("Anna Berg"), a first name alone or in the genitive ("Mettes far"), a Danish surname
   alone ("Larsen ovenpå"), and in lower case where names stand ("med bente", "hanne og
   jens"). Names that are also ordinary words ("Per", "Hans", "Mark", "Bo") need a formula
-  or a surname.
+  or a surname;
+- who someone is to the caller after the name ("Storm, min søn,");
+- a name said again (`echoes`): spelled, in an e-mail address, or twice.
 
 Not hidden but returned by `suspects`: other capitalised words that do not begin a sentence
 and are not public names (places, institutions, roles), for the moderator to look at.
@@ -97,6 +99,7 @@ _SPELLED_AFTER_CUE = re.compile(rf"{_LETTERS}+")
 _SPELLED_ANYWHERE = re.compile(
     r"\b[A-ZÆØÅ](?:(?P<sep>\s*[-,.]\s*|\s+)[A-ZÆØÅ]\b){3,}(?:(?P=sep)[A-ZÆØÅ]\b)*"
 )
+_SPELLED_THREE = re.compile(r"\b[A-ZÆØÅ]-[A-ZÆØÅ]-[A-ZÆØÅ]\b")
 # "b-r-o-d-e-r", "k, i, m": lower-case letters spelled with dashes or commas.
 _SPELLED_LOWER = re.compile(
     r"(?<![\wæøå-])[a-zæøå](?:(?P<sep>-|,\s)[a-zæøå](?![\wæøå])){3,}(?:(?P=sep)[a-zæøå]\b)*"
@@ -115,12 +118,21 @@ _PLACE_WORDS = re.compile(
     r"badet|svømmehallen|kirkegården|bryggeriet)"
 )
 # A name after these is a saint's or a monarch's (streets, feasts: "Sankt Hans", "Kong
-# Christian") or a national figure's ("statsminister …"); people of the city are hidden
-# whatever their office (_ROLES).
+# Christian"), a national figure's ("statsminister …") or a storm's ("stormen Bodil");
+# people of the city are hidden whatever their office (_ROLES).
 _PUBLIC_BEFORE = re.compile(
     r"(?i:sankt|skt\.?|st\.?|kong|dronning|prins|prinsesse|king|queen|saint|minister|"
-    r"ministeren|statsminister|statsministeren|folketingsmedlem|president|præsident|biskop)$"
+    r"ministeren|statsminister|statsministeren|folketingsmedlem|president|præsident|biskop|"
+    r"stormen|orkanen|hurricane|storm)$"
 )
+
+
+def _surname_shaped(word: str) -> bool:
+    """A Danish surname by its ending, on a list or not: "Brodersen", "Damgaard"."""
+    return word[0].isupper() and len(word) > 5 and word.lower().endswith(_SURNAME_ENDINGS)
+
+
+_SURNAME_ENDINGS = ("sen", "gaard", "gård")
 
 
 @dataclass(frozen=True)
@@ -147,9 +159,17 @@ def _words(text: str) -> list[_Word]:
     return found
 
 
-def _public_mask(text: str, names: Lists) -> list[tuple[int, int]]:
-    """Where public phrases ("Sankt Hans Torv", "Aarhus Kommune") stand in the text."""
-    return [(m.start(), m.end()) for m in names.public_phrases.finditer(text)]
+def _public_mask(text: str, words: list[_Word], names: Lists) -> list[tuple[int, int]]:
+    """Where public phrases ("Sankt Hans Torv", "Aarhus Kommune") stand in the text. Tried
+    only where a phrase's first word stands: the alternation of them all is slow to scan."""
+    found: list[tuple[int, int]] = []
+    for word in words:
+        if found and word.start < found[-1][1] or word.text.lower() not in names.phrase_starts:
+            continue
+        match = names.public_phrases.match(text, word.start)
+        if match is not None:
+            found.append((match.start(), match.end()))
+    return found
 
 
 class _Reader:
@@ -160,7 +180,7 @@ class _Reader:
         self.names = lists()
         self.words = _words(text)
         self.at = {w.start: i for i, w in enumerate(self.words)}
-        self.masked = _public_mask(text, self.names)
+        self.masked = _public_mask(text, self.words, self.names)
 
     def public(self, i: int) -> bool:
         word = self.words[i]
@@ -185,9 +205,7 @@ class _Reader:
         word = self.words[i].text
         if self.public(i) or self.names.is_word(word):
             return False
-        return word.lower() in self.names.surnames or (
-            word[0].isupper() and len(word) > 5 and word.lower().endswith("sen")
-        )
+        return word.lower() in self.names.surnames or _surname_shaped(word)
 
     def surname_like(self, i: int) -> bool:
         if _PARTICLE_NAME.fullmatch(self.words[i].text):
@@ -195,9 +213,7 @@ class _Reader:
         word = self.words[i].text
         if self.public(i) or self.names.is_word(word):
             return False
-        return self.names.is_name(word) or (
-            word[0].isupper() and len(word) > 5 and word.lower().endswith("sen")
-        )
+        return self.names.is_name(word) or _surname_shaped(word)
 
     def extend(self, i: int, lower_ok: bool) -> int:
         """The last word of a name beginning at word i: capitalised words (or known names,
@@ -233,6 +249,7 @@ def find(text: str) -> list[Span]:
     reader = _Reader(text)
     spans = [
         *_after_cues(reader),
+        *_apposed(reader),
         *_name_here(reader),
         *_spelled(text),
         *_known_names(reader),
@@ -241,6 +258,24 @@ def find(text: str) -> list[Span]:
         *_spelled_again(reader),
     ]
     return spans + _joined_to(reader, spans) + _restarted(reader, spans)
+
+
+# "det er bare Storm, min søn": a capitalised word, then who they are to the caller.
+_RELATION_AFTER = re.compile(
+    rf",\s+(?i:min|mit|mine|vores|hans|hendes|my|our|his|her)\s+(?i:{_RELATIONS})"
+    r"(?:\s*[,.!?]|\s*$|\s+(?i:og|han|hun|som|der|and|he|she|who)\b)"
+)
+
+
+def _apposed(reader: _Reader) -> list[Span]:
+    return [
+        Span(word.start, word.end, Kind.NAME)
+        for i, word in enumerate(reader.words)
+        if word.capitalised
+        and not word.initial
+        and not reader.public(i)
+        and _RELATION_AFTER.match(reader.text, word.end) is not None
+    ]
 
 
 def _after_cues(reader: _Reader) -> list[Span]:
@@ -262,14 +297,18 @@ def _after_cues(reader: _Reader) -> list[Span]:
             i += 1  # "jeg hedder ikke anna", "det er bare mette her"
             start = reader.words[i].start
         word = reader.words[i]
-        if reader.public(i):
+        if reader.public(i) or word.text.lower() in _NEVER_NAMES:
             continue
         signed = _signed(reader, position, i)
         if signed is not None:
             spans.append(Span(min(start, word.start), reader.words[signed].end, Kind.NAME))
             continue
         known = names.is_name(word.text)
-        if strength == "may" and not known and not (word.capitalised and _here_follows(reader, i)):
+        if (
+            strength == "may"
+            and not known
+            and not (word.capitalised and (_here_follows(reader, i) or _i_follows(reader, i)))
+        ):
             continue  # "det er Letbanen", "hej Aarhus"
         if (
             strength == "weak"
@@ -300,6 +339,8 @@ def _after_cues(reader: _Reader) -> list[Span]:
     return spans
 
 
+# Words that follow "hedder han" and the like without being the name: "hedder han rigtigt".
+_NEVER_NAMES = {"rigtigt", "egentlig", "egentligt", "faktisk", "vist", "really", "actually"}
 _EVERYONE = {"alle", "jer", "os", "dig", "dem", "all", "everyone", "you"}
 _SIGN_OFF = re.compile(
     r"(?i:hilsen|hilsner|mvh\.?|vh\.?|kh\.?|knus|regards|cheers|love|vi\s+ses|tak\s+for\s+nu)"
@@ -352,6 +393,17 @@ def _alone(reader: _Reader, i: int) -> bool:
     return bool(re.match(r"(?i:fra|from|og\s+jeg|and\s+i)\b", after))  # "det er kim fra …"
 
 
+# "det er Oksana, jeg er fra Ukraine": the caller goes on about themselves.
+_I_AFTER = re.compile(
+    r",\s+(?i:(?:og\s+)?jeg\s+(?:er\s+fra|bor|ringer|kommer\s+fra|har\s+boet)|"
+    r"(?:and\s+)?i(?:\s+am|'m)\s+(?:from|calling)|(?:and\s+)?i\s+live)\b"
+)
+
+
+def _i_follows(reader: _Reader, i: int) -> bool:
+    return _I_AFTER.match(reader.text, reader.words[i].end) is not None
+
+
 def _here_follows(reader: _Reader, i: int) -> bool:
     """ "det er Mikkel her": the word "her" (here) after the name."""
     return reader.next_to(i) and reader.words[i + 1].text.lower() == "her"
@@ -384,6 +436,13 @@ def _spelled(text: str) -> list[Span]:
         if before and letters:
             spans.append(Span(before.start(1), before.end(1), Kind.NAME))
     spans += [Span(m.start(), m.end(), Kind.NAME) for m in _SPELLED_ANYWHERE.finditer(text)]
+    # "det er Kim, K-I-M": three letters spelled with dashes, when they spell a word said.
+    said = {w.lower() for w in _WORD.findall(text)}
+    spans += [
+        Span(m.start(), m.end(), Kind.NAME)
+        for m in _SPELLED_THREE.finditer(text)
+        if m.group().replace("-", "").lower() in said
+    ]
     spans += [Span(m.start(), m.end(), Kind.NAME) for m in _SPELLED_LOWER.finditer(text)]
     return spans
 
@@ -451,11 +510,12 @@ _FUNCTION_WORDS = {"der", "den", "de", "en", "da", "om", "man", "din", "es", "la
 _FUNCTION_WORDS |= {"jo", "vi", "else", "som", "og", "i", "is", "has", "and", "who", "the", "hans"}
 # Small words between a formula and the name, by kind of formula.
 _ADVERBS = {"bare", "lige", "blot", "kun", "også", "altså", "just", "only", "also"}
-_SKIPPED = {"says": _ADVERBS | {"ikke", "not"}, "may": _ADVERBS, "intro": {"også", "also"}}
+# "ham der Voitek", "hende der Xiulan": the pointing "der" before the name.
+_SKIPPED = {"says": _ADVERBS | {"ikke", "not"}, "may": _ADVERBS, "intro": {"også", "also", "der"}}
 _NAME_BEFORE = {"med", "og", "hos", "til", "fra", "af", "with", "and", "from", "to", "by"}
 _NAME_AFTER = re.compile(
     r"\s+(?i:og\s+jeg|and\s+i|sagde|siger|says|said|ringede|called|mener|thinks|har\s+sagt|"
-    r"fra|from)\b"
+    r"fra|from|ved\s+siden\s+af|ovenpå|nedenunder|overfor|next\s+door|upstairs|downstairs)\b"
 )
 
 
@@ -634,4 +694,45 @@ def _restarted(reader: _Reader, spans: list[Span]) -> list[Span]:
         gap = reader.text[before.end : name.start]
         if before.text.lower() == name.text.lower() and re.fullmatch(r"[\s.,…-]+", gap):
             found.append(Span(before.start, before.end, Kind.NAME))
+    return found
+
+
+# Spoken between the pieces of an e-mail address: never a piece of anyone's name.
+_EMAIL_WORDS = re.compile(
+    r"(?i:at|snabel|snabela|dot|punktum|prik|bundstreg|underscore|understreg|streg|"
+    r"bindestreg|dash|hyphen|minus|plus|[a-zæøå])"
+)
+_SPELLED_WHOLE = re.compile(r"[^\W\d_](?:(?:\s*[-,.]\s*|\s+)[^\W\d_])+")
+_LOCAL_END = re.compile(r"@|\s(?i:at|snabel[\s-]?a|snabela|snabel)\b")
+
+
+def echoes(text: str, hidden: list[Span]) -> list[Span]:
+    """A name said again is the same person: once a name, its spelling or the local part of
+    an e-mail address is hidden, the same word elsewhere in the message is hidden too ("det
+    er Kim, K-I-M", "faduma.ali snabel-a outlook.dk, faduma med f", "Storm … sig det så
+    Storm"). A name that is also a word ("Storm", "Bo") is hidden again only where it is
+    capitalised, except after an e-mail address, which spells the name out."""
+    names = lists()
+    said_as_name: set[str] = set()
+    in_address: set[str] = set()
+    for span in hidden:
+        part = text[span.start : span.end]
+        if span.kind is Kind.NAME:
+            if _SPELLED_WHOLE.fullmatch(part):
+                said_as_name.add(re.sub(r"[\W\d_]", "", part).lower())
+            said_as_name |= {w.lower() for w in _WORD.findall(part) if len(w) > 1}
+        elif span.kind is Kind.EMAIL:
+            local = part[: m.start()] if (m := _LOCAL_END.search(part)) else part
+            pieces = re.findall(r"[^\W\d_]{2,}", local)
+            in_address |= {p.lower() for p in pieces if not _EMAIL_WORDS.fullmatch(p)}
+    # A first name in an address counts even where it is a stop word too ("bo.skov@…").
+    spelled_out = {p for p in in_address if p not in names.stop_words or names.is_first_name(p)}
+    wanted = ((said_as_name - names.stop_words) | spelled_out) - names.public
+    found = []
+    for match in _WORD.finditer(text):
+        low = match.group().lower()
+        if low not in wanted or any(s.start <= match.start() < s.end for s in hidden):
+            continue
+        if low in spelled_out or match.group()[0].isupper() or not names.is_word(low):
+            found.append(Span(match.start(), match.end(), Kind.NAME))
     return found

@@ -47,8 +47,9 @@ _FILLER_WORDS = (
 # Fillers and punctuation only: what may stand between two parts of one number.
 _ONLY_FILLERS = re.compile(rf"(?:[\s\-\u2013\u2014,.…?!'()]+|\b{_FILLER_WORDS}\b)*")
 _LAST_FOUR = re.compile(
-    r"\b(?i:(?:de|mine|og\s+så|så)\s+(?:sidste\s+(?:fire|4)|(?:fire|4)\s+sidste)"
-    r"(?:\s+(?:cifre|tal|numre))?|resten|(?:the|my)\s+last\s+(?:four|4)"
+    r"\b(?i:(?:de|mine|hans|hendes|deres|dine|og\s+så|så)\s+"
+    r"(?:sidste\s+(?:fire|4)|(?:fire|4)\s+sidste)"
+    r"(?:\s+(?:cifre|tal|numre))?|resten|(?:the|my|his|her|their)\s+last\s+(?:four|4)"
     r"(?:\s+(?:digits|numbers))?|the\s+rest|(?:det\s+)?(?:slutter|ender)\s+(?:med|på)|"
     r"(?:it\s+)?ends\s+(?:with|in))(?!\s+(?i:år|uger|måneder|dage|gange|timer|years|weeks|"
     r"months|days|times|hours|minutter|minutes|børn|huse|familier))"

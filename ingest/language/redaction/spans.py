@@ -43,7 +43,7 @@ def find_spans(text: str, language: str | None = None) -> list[Span]:
         *names.find(text),
         *numbers.find(text, language),
     ]
-    return merge(found)
+    return merge(found + names.echoes(text, merge(found)))
 
 
 def find_suspects(text: str, spans: list[Span]) -> list[Span]:
