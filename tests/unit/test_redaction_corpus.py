@@ -159,7 +159,9 @@ def test_the_corpora_are_big_enough_and_danish_first() -> None:
     assert len(cases(DEVELOPMENT_3)) >= 200 and len(cases(HELD_OUT_3)) >= 200
 
 
-@pytest.mark.parametrize("corpus", [DEVELOPMENT, DEVELOPMENT_2, DEVELOPMENT_3], ids=lambda p: p.stem)
+@pytest.mark.parametrize(
+    "corpus", [DEVELOPMENT, DEVELOPMENT_2, DEVELOPMENT_3], ids=lambda p: p.stem
+)
 def test_development_corpus_recall_is_complete_and_damage_small(corpus: Path) -> None:
     figures = measure(corpus, show_lines=True)
     print("\n" + figures.summary(corpus.stem))

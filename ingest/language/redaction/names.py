@@ -164,7 +164,7 @@ def _public_mask(text: str, words: list[_Word], names: Lists) -> list[tuple[int,
     only where a phrase's first word stands: the alternation of them all is slow to scan."""
     found: list[tuple[int, int]] = []
     for word in words:
-        if found and word.start < found[-1][1] or word.text.lower() not in names.phrase_starts:
+        if (found and word.start < found[-1][1]) or word.text.lower() not in names.phrase_starts:
             continue
         match = names.public_phrases.match(text, word.start)
         if match is not None:
