@@ -30,13 +30,14 @@ DEVELOPMENT = DATA / "redaction_corpus.txt"
 DEVELOPMENT_2 = DATA / "redaction_dev2.txt"
 DEVELOPMENT_3 = DATA / "redaction_dev3.txt"
 DEVELOPMENT_4 = DATA / "redaction_dev4.txt"
+DEVELOPMENTS = [DEVELOPMENT, DEVELOPMENT_2, DEVELOPMENT_3, DEVELOPMENT_4]
 HELD_OUT = DATA / "redaction_heldout.txt"
 HELD_OUT_2 = DATA / "redaction_heldout2.txt"
 HELD_OUT_3 = DATA / "redaction_heldout3.txt"
 # Secrets hidden and ordinary lines changed in each held-out corpus when the rules last
 # changed: a change that hides fewer or changes more is a step back, whatever it gains on the
 # development corpora.
-FLOORS = {HELD_OUT: (174, 0), HELD_OUT_2: (147, 1), HELD_OUT_3: (240, 2)}
+FLOORS = {HELD_OUT: (174, 0), HELD_OUT_2: (148, 1), HELD_OUT_3: (246, 2)}
 MARK = re.compile(r"⟦(.*?)⟧")
 MAX_DAMAGE = 0.05
 
@@ -141,14 +142,15 @@ def measure(corpus: Path, show_lines: bool) -> Figures:
 
 def milliseconds_for_150_words() -> float:
     """Printed, not asserted: speed targets belong to the benchmark. CPU time of this
-    process, so that other work on a shared machine does not count."""
-    text = " ".join(" ".join(case.text for case in cases(DEVELOPMENT)).split()[:150])
-    find_spans(text)  # the first call loads the name lists and warms the caches
-    runs = 50
+    process, so that other work on a shared machine does not count; each text read once,
+    as each transcript is, so that no cache is warm for it."""
+    words = " ".join(c.text for corpus in DEVELOPMENTS for c in cases(corpus)).split()
+    texts = [" ".join(words[i : i + 150]) for i in range(0, len(words) - 150, 150)]
+    find_spans(texts[0])  # the first call loads the name lists
     started = time.process_time()
-    for _ in range(runs):
+    for text in texts[1:]:
         find_spans(text)
-    return (time.process_time() - started) / runs * 1000
+    return (time.process_time() - started) / (len(texts) - 1) * 1000
 
 
 def test_the_corpora_are_big_enough_and_danish_first() -> None:
@@ -161,9 +163,7 @@ def test_the_corpora_are_big_enough_and_danish_first() -> None:
     assert len(cases(DEVELOPMENT_4)) >= 200
 
 
-@pytest.mark.parametrize(
-    "corpus", [DEVELOPMENT, DEVELOPMENT_2, DEVELOPMENT_3], ids=lambda p: p.stem
-)
+@pytest.mark.parametrize("corpus", DEVELOPMENTS, ids=lambda p: p.stem)
 def test_development_corpus_recall_is_complete_and_damage_small(corpus: Path) -> None:
     figures = measure(corpus, show_lines=True)
     print("\n" + figures.summary(corpus.stem))

@@ -32,6 +32,36 @@ def test_a_name_inside_an_email_address_is_labelled_as_the_address() -> None:
         ("et hus på Grenåvej fire hundrede og tolv", "et hus på [adresse]"),
         ("til Kaløgade 5, 1. og jeg", "til [adresse] og jeg"),
         ("min email er sofie, snabel-a, jubii, punktum, dk.", "min email er [e-mail]."),
+        # Numbers read out in pieces, corrected, from abroad, or said again.
+        (
+            "14 08 og 93 og så 11 62, det er hans personnummer",
+            "[CPR] og [CPR], det er hans personnummer",
+        ),
+        ("mors cpr er 180438 og hun er 87", "mors cpr er [CPR] og hun er 87"),
+        (
+            "31 10 79 nej vent, 31 01 79, januar altså, og så 3356.",
+            "[CPR], januar altså, og så [CPR].",
+        ),
+        ("mit nummer er 52 88 10... nej 52 88 01 19, tak", "mit nummer er [telefon], tak"),
+        ("mój numer to plus czterdzieści osiem 512 330 871, ja", "mój numer to [telefon], ja"),
+        (
+            "fem et, ni nul, tre tre, to en, det er mit nummer, fem et ni nul.",
+            "[telefon], det er mit nummer, [telefon].",
+        ),
+        (
+            "mein CPR-Nummer ist null drei, null sieben, achtundachtzig, vier eins eins null, ich",
+            "mein CPR-Nummer ist [CPR], ich",
+        ),
+        # Addresses: a correction, a neighbour's number, a list of houses.
+        ("Frederiks Allé 90, nej 80, jeg er lige flyttet", "[adresse], jeg er lige flyttet"),
+        (
+            "jeg bor på Tingvej 9 og min nabo på nummer 11 larmer",
+            "jeg bor på [adresse] og min nabo på [adresse] larmer",
+        ),
+        ("vi bor på Hasselager Allé 23, 25 og 27, og vi", "vi bor på [adresse], og vi"),
+        # One's own name, even when a public figure has it too.
+        ("jeg hedder Kim Larsen, ikke ham sangeren", "jeg hedder [navn], ikke ham sangeren"),
+        ("tôi là Nguyễn Văn Minh, I live in Aarhus V", "tôi là [navn], I live in Aarhus V"),
     ],
 )
 def test_what_callers_say_in_passing_is_hidden(said: str, published: str) -> None:
@@ -47,6 +77,8 @@ def test_what_callers_say_in_passing_is_hidden(said: str, published: str) -> Non
         "mellem Clemens Bro og Bruuns Galleri",
         "vi tog til Legoland, min datter elskede det.",
         "det er Netto, jeg handler der hver dag",
+        "kommunens omstilling 89 40 20 00 lukker klokken tre",
+        "det er lægevagten på 70 11 31 31 om natten",
     ],
 )
 def test_public_figures_places_and_storms_stay(said: str) -> None:

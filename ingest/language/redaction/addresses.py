@@ -16,11 +16,11 @@ _SUFFIX = (
     r"hegn|ager|kær|høj|bjerg|lund|park|sti|ringen|bakke|dal|holm|kilde|brink|krog|toft|"
     r"tofte|eng|brygge|kaj|passage|svinget|løkke|krogen|tangen|gyde|gyden|passagen|kilden|"
     r"bugten|stranden|mosen|alléen|holmen|skoven|banke|promenaden|bryggen|sletten|agre|enge|"
-    r"stykket|lyngen|toppen|lien|boulevarden|gård|gaard|gaarden|skov|mark|strand|næs|sø)"
+    r"stykket|lyngen|toppen|lien|boulevarden|gård|gaard|gaarden|skov|mark|strand|næs|sø|byen)"
 )
 _STREET_TYPE = (
     r"(?:[VvGg](?:ej|ade)|[Aa]ll[ée]|[Ss]træde|[Pp]lads|[Tt]orv|[Bb]oulevard|Vænge|Park|Have|"
-    r"Kvarter|Avenue)"
+    r"Kvarter|Avenue|Bakke|Bakken|Vang|Vangen|Høj|Lund|Toft|Ager|Mark|Eng|Sti|Kvarteret)"
 )
 _NUMBER_WORD = (
     # Hundreds first: "fire hundrede og tolv" is one number, not "fire".
@@ -30,7 +30,7 @@ _NUMBER_WORD = (
     r"\w+og(?:tyve|tredive|fyrre|halvtreds|tres|halvfjerds|firs|halvfems))"
 )
 # A house letter: "4B", "41 B", "7 b"; not "3 i Brabrand" or "3 a day".
-_LETTER = r"(?:[a-zA-Z]\b|\s(?![iIaA]\b)[a-zA-Z]\b)"
+_LETTER = r"(?:[a-zA-Z]\b|\s(?![iIaA]\b)[a-zA-Z]\b|\s[AI](?=[,.]))"
 # A caller who looks for the number: "Ingerslevs Boulevard, øh, 3".
 _PAUSE = r"(?:,?\s*(?i:øh+m*|æh+m*|eh+m*|uh+m*|um+|hm+|altså|vent)[,.]?(?=\s))*\s*"
 _HOUSE = (
@@ -47,12 +47,12 @@ _FLOOR = (
     rf"|,?\s*(?:i\s+)?(?:stuen\b|st\.|kælderen\b)(?:,?\s*{_SIDE})?"
     rf"|,?\s*{_SIDE}"
     # "Nørre Allé 5, 1.", "Kaløgade 5, 1. og …": not the end of a sentence
-    rf"|,\s*\d{{1,2}}\.(?=\s*$|[,;]|\s*\.\s*$|\s+[a-zæøå])"
+    rf"|,\s*\d{{1,2}}\.(?=\s|$|[,;])"
     rf"|,?\s*(?:\d{{1,2}}(?:st|nd|rd|th)|first|second|third|fourth|fifth|ground|top)\s+floor\b"
     rf"(?:,?\s*(?:left|right)\b)?)?"
 )
 _DOOR = (
-    r"(?:,?\s*(?i:lejlighed|lejl\.|dør|opgang|indgang|flat|apartment|apt\.?)\s+"
+    r"(?:,?\s*(?i:lejlighed|lejl\.|dør|opgang|indgang|flat|apartment|apt\.?|room|værelse|vær\.)\s+"
     r"(?:\d{1,3}[a-zA-Z]?|[A-Z])\b)?"
 )
 _POSTCODE = (
@@ -74,8 +74,11 @@ _DANISH_STREET = (
     rf"|\b(?:Ved|Under|Over|Bag|Mellem)\s+(?:{_CAPITALISED}\s+){{0,2}}{_CAPITALISED})"
 )
 _FLAT = r"(?:(?i:flat|apartment|apt\.?|lejlighed)\s+\d{1,3}[a-zA-Z]?,?\s+)?"
+# "Hasselager Allé 23, 25 og 27": neighbours' numbers listed after the first.
+_MORE_HOUSES = r"(?:(?:,\s*\d{1,4}[a-zA-Z]?\b(?!\.))*\s+(?:og|and)\s+\d{1,4}[a-zA-Z]?\b(?!\.\d))?"
 _DANISH = re.compile(
-    rf"{_FLAT}{_DANISH_STREET}(?:\s+|(?=,)){_HOUSE}{_NOT_AFTER}{_FLOOR}{_DOOR}{_POSTCODE}"
+    rf"{_FLAT}{_DANISH_STREET}(?:\s+|(?=,)){_HOUSE}{_MORE_HOUSES}{_NOT_AFTER}{_FLOOR}{_DOOR}"
+    rf"{_POSTCODE}"
     rf"|\b(?i:nummer|nr\.?|number)\s+{_HOUSE}{_NOT_AFTER}{_FLOOR},?\s+(?:(?i:på|i|on|in)\s+)?"
     rf"{_DANISH_STREET}\b{_FLOOR}"
     rf"|\b(?i:blok|block|opgang|bygning|building)\s+\w{{1,3}},?\s+(?i:nummer|nr\.?|number|"
@@ -118,7 +121,36 @@ _BEFORE_STREET = re.compile(
 _WORD_START = re.compile(r"\b\w")
 
 
+# After an address: "Frederiks Allé 90, nej 80" (a correction of the house number).
+_CORRECTED = re.compile(r",?\s+(?i:nej|undskyld|sorry|I\s+mean|jeg\s+mener),?\s+\d{1,4}[a-zA-Z]?\b")
+# With an address in the message, a neighbour's or the caller's own house named by number:
+# "min nabo på nummer 11", "jeg er Marianne i nummer otte".
+_BY_NUMBER = re.compile(
+    rf"\b(?i:på|i|fra|ved|in|at|from)\s+(?P<number>(?i:nummer|nr\.?|number|no\.)\s+"
+    rf"(?:\d{{1,4}}[a-zA-Z]?\b|{_NUMBER_WORD}\b))"
+)
+
+
 def find(text: str, language: str | None = None) -> list[Span]:
+    spans = _streets(text)
+    spans = [
+        Span(span.start, m.end(), Kind.ADDRESS) if m is not None else span
+        for span in spans
+        for m in [_CORRECTED.match(text, span.end)]
+    ]
+    if spans:
+        spans += [
+            Span(m.start("number"), m.end("number"), Kind.ADDRESS)
+            for m in _BY_NUMBER.finditer(text)
+            if _NOT_AFTER_RE.match(text, m.end())
+        ]
+    return spans
+
+
+_NOT_AFTER_RE = re.compile(_NOT_AFTER)
+
+
+def _streets(text: str) -> list[Span]:
     # Every address begins a word: the long patterns are tried at word starts only.
     starts = [m.start() for m in _WORD_START.finditer(text)]
     spans = [

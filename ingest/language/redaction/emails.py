@@ -7,11 +7,16 @@ import re
 from ingest.language.redaction.lists import lists
 from ingest.language.redaction.spans import Kind, Span
 
-_WRITTEN = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
+# "mia.sol@gmail. com": Whisper may put a space after the last dot.
+_WRITTEN = re.compile(
+    r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*(?:\.(?i:\s?(?:com|dk|net|org|se|no|de|eu|nu|info|pl|uk|io))\b|"
+    r"\.[\w-]+)",
+    re.UNICODE,
+)
 # A caller who spells slowly gets commas from Whisper: "sofie, snabel-a, jubii, punktum, dk".
-_SPOKEN_DOT = r",?\s+(?i:dot|punktum|prik),?\s+"
+_SPOKEN_DOT = r",?\s+(?i:dot|punktum|prik|punkt|kropka),?\s+"
 _SPOKEN_JOIN = (
-    r",?\s+(?i:dot|punktum|prik|bundstreg|underscore|understreg|streg|bindestreg|dash|hyphen|"
+    r",?\s+(?i:dot|punktum|prik|punkt|kropka|bundstreg|underscore|understreg|streg|bindestreg|dash|hyphen|"
     r"minus|plus),?\s+"
 )
 _PIECE = r"[\w+.-]*[\w+]"

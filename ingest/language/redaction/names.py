@@ -37,7 +37,17 @@ _SAYS_NAME = (
     r"jeg\s+hedder|jeg\s+hedder\s+også|mit\s+(?:for|efter|mellem)?navn\s+er|"
     r"(?:for|efter|mellem)?navnet\s+er|my\s+(?:first\s+|last\s+|sur)?name\s+is|the\s+name\s+is|"
     r"my\s+(?:first\s+|last\s+|sur)?name's|i'm\s+called|i\s+am\s+called|hedder\s+(?:hun|han)|"
-    r"hedder|kaldes|kalder\s+sig|who\s+is\s+called|is\s+called|kaldet|named|called"
+    r"hedder|kaldes|kalder\s+sig|who\s+is\s+called|is\s+called|kaldet|named|called|"
+    # German, Polish, Spanish, French, Italian, Portuguese, Turkish, Vietnamese, Ukrainian
+    r"ich\s+heiße|ich\s+heisse|mein\s+name\s+ist|nazywam\s+się|mam\s+na\s+imię|me\s+llamo|"
+    r"mi\s+nombre\s+es|je\s+m'appelle|mi\s+chiamo|meu\s+nome\s+é|benim\s+ad\u0131m|ad\u0131m|"
+    r"tôi\s+là|tên\s+tôi\s+là|мене\s+звати|меня\s+зовут"
+)
+# The caller's own name follows these even when it is a public figure's ("jeg hedder Kim
+# Larsen, ikke ham sangeren").
+_OWN_NAME = re.compile(
+    r"(?i:jeg\s+hedder|mit\s+(?:for|efter|mellem)?navn|my\s+(?:first\s+|last\s+|sur)?name|"
+    r"i'm\s+called|i\s+am\s+called|ich\s+heiße|mein\s+name|nazywam|me\s+llamo|tôi\s+là)"
 )
 _RELATIONS = (
     r"nabo|naboen|genbo|genboen|mand|manden|kone|konen|søn|sønnen|datter|datteren|kollega|"
@@ -45,7 +55,11 @@ _RELATIONS = (
     r"søsteren|mor|moren|far|faren|svigermor|svigerfar|onkel|tante|nevø|niece|barnebarn|"
     r"chef|chefen|lærer|læreren|vicevært|viceværten|ejer|ejeren|neighbour|neighbor|husband|"
     r"wife|son|daughter|colleague|landlord|friend|boyfriend|girlfriend|brother|sister|"
-    r"mother|father|mum|mom|dad|partner|boss|teacher|caretaker"
+    r"mother|father|mum|mom|dad|partner|boss|teacher|caretaker|svigersøn|svigerdatter|"
+    r"svigerinde|svoger|stedsøn|steddatter|stedfar|stedmor|fætter|kusine|bedstemor|bedstefar|"
+    r"farmor|farfar|mormor|morfar|oldemor|oldefar|lillebror|storebror|lillesøster|storesøster|"
+    r"cousin|uncle|aunt|grandma|grandpa|grandmother|grandfather|nephew|stepson|stepdaughter|"
+    r"son-in-law|daughter-in-law|roommate|flatmate"
 )
 # People by their job or office, named after it: "pedellen Kim", "rådmand Torben Kjærsgaard".
 # A citizen's message names them in a complaint or a thanks; office does not make the name
@@ -297,6 +311,12 @@ def _after_cues(reader: _Reader) -> list[Span]:
             i += 1  # "jeg hedder ikke anna", "det er bare mette her"
             start = reader.words[i].start
         word = reader.words[i]
+        own = strength == "says" and _OWN_NAME.search(text, max(0, position - 25), position)
+        if own and reader.public(i):
+            whole = [(a, b) for a, b in reader.masked if a <= word.start < b]
+            a, b = whole[0] if whole else (word.start, word.end)
+            spans.append(Span(a, b, Kind.NAME))
+            continue
         if reader.public(i) or word.text.lower() in _NEVER_NAMES:
             continue
         signed = _signed(reader, position, i)
@@ -699,7 +719,7 @@ def _restarted(reader: _Reader, spans: list[Span]) -> list[Span]:
 
 # Spoken between the pieces of an e-mail address: never a piece of anyone's name.
 _EMAIL_WORDS = re.compile(
-    r"(?i:at|snabel|snabela|dot|punktum|prik|bundstreg|underscore|understreg|streg|"
+    r"(?i:at|snabel|snabela|dot|punktum|prik|punkt|kropka|bundstreg|underscore|understreg|streg|"
     r"bindestreg|dash|hyphen|minus|plus|[a-zæøå])"
 )
 _SPELLED_WHOLE = re.compile(r"[^\W\d_](?:(?:\s*[-,.]\s*|\s+)[^\W\d_])+")
@@ -725,14 +745,28 @@ def echoes(text: str, hidden: list[Span]) -> list[Span]:
             local = part[: m.start()] if (m := _LOCAL_END.search(part)) else part
             pieces = re.findall(r"[^\W\d_]{2,}", local)
             in_address |= {p.lower() for p in pieces if not _EMAIL_WORDS.fullmatch(p)}
-    # A first name in an address counts even where it is a stop word too ("bo.skov@…").
-    spelled_out = {p for p in in_address if p not in names.stop_words or names.is_first_name(p)}
+    spelled_out = in_address  # even a stop word: "bo.skov@…, bo ligesom at bo"
     wanted = ((said_as_name - names.stop_words) | spelled_out) - names.public
     found = []
-    for match in _WORD.finditer(text):
+    words = list(_WORD.finditer(text))
+    for k, match in enumerate(words):
         low = match.group().lower()
         if low not in wanted or any(s.start <= match.start() < s.end for s in hidden):
             continue
         if low in spelled_out or match.group()[0].isupper() or not names.is_word(low):
-            found.append(Span(match.start(), match.end(), Kind.NAME))
+            end = match.end()
+            after = words[k + 1] if k + 1 < len(words) else None
+            if after and text[end : after.start()] == " " and _a_surname(after.group()):
+                end = after.end()  # "det er Storm, Storm Kjær": the surname with it
+            found.append(Span(match.start(), end, Kind.NAME))
     return found
+
+
+def _a_surname(word: str) -> bool:
+    names = lists()
+    low = word.lower()
+    return (
+        word[0].isupper()
+        and not names.is_public(low)
+        and (low in names.surnames or _surname_shaped(word))
+    )

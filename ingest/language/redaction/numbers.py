@@ -47,10 +47,11 @@ _FILLER_WORDS = (
 # Fillers and punctuation only: what may stand between two parts of one number.
 _ONLY_FILLERS = re.compile(rf"(?:[\s\-\u2013\u2014,.…?!'()]+|\b{_FILLER_WORDS}\b)*")
 _LAST_FOUR = re.compile(
-    r"\b(?i:(?:de|mine|hans|hendes|deres|dine|og\s+så|så)\s+"
+    r"\b(?i:(?:(?:de|mine|hans|hendes|deres|dine|og\s+så|så|og)\s+)?"
     r"(?:sidste\s+(?:fire|4)|(?:fire|4)\s+sidste)"
-    r"(?:\s+(?:cifre|tal|numre))?|resten|(?:the|my|his|her|their)\s+last\s+(?:four|4)"
-    r"(?:\s+(?:digits|numbers))?|the\s+rest|(?:det\s+)?(?:slutter|ender)\s+(?:med|på)|"
+    r"(?:\s+(?:cifre|tal|numre))?|kontrolcifre(?:ne)?|resten|"
+    r"(?:the|my|his|her|their)\s+last\s+(?:four|4|ones|part|digits)(?:\s+(?:digits|numbers))?|"
+    r"the\s+last\s+(?:is|are)|the\s+rest|(?:det\s+)?(?:slutter|ender)\s+(?:med|på)|"
     r"(?:it\s+)?ends\s+(?:with|in))(?!\s+(?i:år|uger|måneder|dage|gange|timer|years|weeks|"
     r"months|days|times|hours|minutter|minutes|børn|huse|familier))"
 )
@@ -70,7 +71,7 @@ _MAGNITUDES = re.compile(
     r"^(hundrede|hundred|tusind|tusinde|thousand|millioner|million|millions|mio|milliard\w*|billion\w*)$"
 )
 _AMOUNT_AFTER = re.compile(
-    r"^(kr|kroner|krone|dkk|euro|eur|mio|procent|pct|%|km|meter|m|minutter|min|timer|år|"
+    r"^(kr|kroner|krone|dkk|euro|eur|mio|procent|pct|%|km|meter|m|minutter|timer|år|"
     r"people|persons|personer|mennesker|biler|cars|dollars?|pounds?)\b",
     re.IGNORECASE,
 )
@@ -93,7 +94,7 @@ class Group:
     plus: bool = False  # "plus" or "+" was said or written just before it
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Token:
     start: int
     end: int
@@ -101,9 +102,157 @@ class _Token:
     trailing: str  # punctuation that followed it
 
 
+# The numbers of institutions are public, not personal: after such a word a phone number
+# stays ("kommunens omstilling 89 40 20 00", "lægevagten på 70 11 31 31").
+_INSTITUTION = re.compile(
+    r"\b(?i:omstilling(?:en)?|hovednummer(?:et)?|kommunens?(?:\s+(?:nummer|telefon))?|"
+    r"lægevagt(?:en)?|vagtlæge(?:n)?|politi(?:et|ets)?|borgerservice|kundeservice|hotline|"
+    r"switchboard|alarmcentral(?:en)?|døgnvagt(?:en)?|servicecenter|kontaktcenter|"
+    r"rådgivning(?:en)?|hospital(?:et)?|skadestue(?:n)?|biblioteket|the\s+council)\b"
+)
+# Only these between the institution and its number: "lægevagten på", "kommunens nummer er".
+_TO_ITS_NUMBER = re.compile(
+    r"[\s,:]*(?:(?i:på|er|is|at|on|nummer|nummeret|number|telefon|tlf\.?|har|has|det|it's)"
+    r"[\s,:]+){0,3}$"
+)
+
+
+def _institutions(text: str, spans: list[Span]) -> list[Span]:
+    """The phone spans that are an institution's number, said right after its name."""
+    public = []
+    for span in spans:
+        if span.kind is not Kind.PHONE:
+            continue
+        before = text[max(0, span.start - 40) : span.start]
+        cues = list(_INSTITUTION.finditer(before))
+        if cues and _TO_ITS_NUMBER.match(before, cues[-1].end()):
+            public.append(span)
+    return public
+
+
+_CPR_CUE = re.compile(r"(?i:cpr|personnummer|person-nummer|personal\s+number|cpr-nummer)")
+# What may stand between the parts of a number read out in pieces: "14 08 og 93 og så 11 62",
+# "31 01 79, januar altså, og så 3356".
+_PIECES_APART = re.compile(
+    rf"(?:[\s,.…-]+|\b(?i:og|and|så|then|januar|februar|marts|april|maj|juni|juli|august|"
+    rf"september|oktober|november|december|bindestreg|streg|dash)\b|\b{_FILLER_WORDS}\b)*"
+)
+# A number from abroad: "+380 67 412 55 90", "plus czterdzieści osiem 512 330 871".
+_FOREIGN = re.compile(
+    r"(?:\+|\b(?i:plus)\s+(?:[^\W\d_]+\s+){1,3}|\b(?i:plus)\s+)\d{1,4}(?:[\s.-]*\d){7,}"
+)
+# "nummeret … slutter på 47": the end of a phone number, in a sentence about phoning.
+_ENDS_WITH = re.compile(r"\b(?i:slutter|ender|ends)\s+(?i:på|med|with|in)\s+(\d{2,4})\b")
+
+
+def _in_pieces(text: str, language: str | None) -> list[Span]:
+    """A number read out in pieces with words between them: ten digits that start with a
+    date after a word for CPR, or a date in six digits and four more; eight digits about
+    phoning. Each piece is hidden."""
+    # A run that ends in a date is read from it ("31 10 79 nej vent, 31 01 79"): a correction
+    # joined to what it corrects.
+    read = [_from_last_date(text, run, language) for run, _ in _runs(text)]
+    runs = [run for run, _ in read]
+    digits = [found for _, found in read]
+    spans: list[Span] = []
+    for a in range(len(runs)):
+        total = ""
+        for b in range(a, min(a + 4, len(runs))):
+            if b > a and not _PIECES_APART.fullmatch(text, runs[b - 1][-1].end, runs[b][0].start):
+                break
+            total += digits[b]
+            pieces = [Span(run[0].start, run[-1].end, Kind.CPR) for run in runs[a : b + 1]]
+            date_first = len(digits[a]) == 6 and len(total) == 10 and b == a + 1
+            cpr = len(total) == 10 and _cpr_like([Group(total, 0, 0, "")])
+            if cpr and (date_first or _CPR_CUE.search(text)):
+                spans += pieces
+            if len(total) == 8 and b > a and total[0] not in "01":
+                window = [Group(total, runs[a][0].start, runs[b][-1].end, "")]
+                if _about_phoning(text, window):
+                    spans += [replace(p, kind=Kind.PHONE) for p in pieces]
+            if len(total) >= 10:
+                break
+    # "mors cpr er 180438": the first half of a CPR number, said right after the word
+    for cue in _CPR_CUE.finditer(text):
+        for run, found in zip(runs, digits, strict=True):
+            near = 0 <= run[0].start - cue.end() <= 25
+            if near and len(found) == 6 and _cpr_like([Group(found + "0000", 0, 0, "")]):
+                spans.append(Span(run[0].start, run[-1].end, Kind.CPR))
+    return spans
+
+
+def _from_last_date(text: str, run: list[_Token], language: str | None) -> tuple[list[_Token], str]:
+    """The run, or its tail from a date on, and the digits of what is returned."""
+    groups = _groups(text, run, language)
+    digits = _digits(groups)
+    if len(digits) <= 6:
+        return run, digits
+    for k in range(len(groups) - 1, 0, -1):
+        tail = _digits(groups[k:])
+        if len(tail) == 6 and _cpr_like([Group(tail + "0000", 0, 0, "")]):
+            rest = [t for t in run if t.start >= groups[k].start]
+            return (rest, tail) if rest else (run, digits)
+        if len(tail) >= 6:
+            break
+    return run, digits
+
+
+def _abroad_and_ends(text: str) -> list[Span]:
+    spans = [Span(m.start(), m.end(), Kind.PHONE) for m in _FOREIGN.finditer(text)]
+    for match in _ENDS_WITH.finditer(text):
+        window = [Group(match.group(1), match.start(1), match.end(1), "")]
+        if _about_phoning(text, window):
+            spans.append(Span(match.start(1), match.end(1), Kind.PHONE))
+    return spans
+
+
 def find(text: str, language: str | None = None) -> list[Span]:
-    said = text
-    text = _without_fillers(text)
+    plain = _without_fillers(text)
+    found = _find(text, plain, language)
+    found += _in_pieces(plain, language) + _abroad_and_ends(text)
+    public = _institutions(text, found)
+    return [s for s in found if s not in public]
+
+
+def said_again(text: str, hidden: list[Span], language: str | None = None) -> list[Span]:
+    """Part of a hidden number said again elsewhere in the message ("… to en, det er mit
+    nummer, fem et ni nul", "kim123@hotmail.com, altså et to tre til sidst"): a run of three
+    or more digits found inside a hidden phone number, CPR number or e-mail address."""
+    secrets = [
+        (_digits_in(text[s.start : s.end], language), s.kind)
+        for s in hidden
+        if s.kind in (Kind.PHONE, Kind.CPR, Kind.EMAIL)
+    ]
+    secrets = [(digits, kind) for digits, kind in secrets if len(digits) >= 3]
+    if not secrets:
+        return []
+    plain = _without_fillers(text)
+    found = []
+    for run, _after in _runs(plain):
+        start, end = run[0].start, run[-1].end
+        if any(s.start < end and start < s.end for s in hidden):
+            continue
+        groups = _groups(plain, run, language)
+        digits = _digits(groups)
+        if len(digits) < 3 or all(re.fullmatch(r"(19|20)\d\d", g.digits) for g in groups):
+            continue
+        kind = next((k for secret, k in secrets if digits in secret), None)
+        if kind is not None:
+            found.append(Span(start, end, kind))
+    return found
+
+
+def _digits_in(part: str, language: str | None) -> str:
+    """The digits a piece of text says, written or spoken."""
+    written = "".join(re.findall(r"\d", part))
+    if not re.search(r"[^\W\d_]{2,}", part):
+        return written  # no words to read
+    spoken = "".join(_digits(_groups(part, run, language)) for run, _ in _runs(part))
+    return spoken if len(spoken) > len(written) else written
+
+
+def _find(said: str, text: str, language: str | None) -> list[Span]:
+    """`said`: the transcript; `text`: the same without fillers between numbers."""
     spans = _last_four(text, language) + _date_then_four(text, language)
     for chain in _chains(text):
         parts = [(run, after, _groups(text, run, language)) for run, after in chain]
@@ -212,8 +361,10 @@ def _last_four(text: str, language: str | None) -> list[Span]:
 _DATE = re.compile(
     rf"\b{_ORDINAL_DAY}\s*(?i:januar|februar|marts|april|maj|juni|juli|august|september|oktober|"
     r"november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|okt|oct|nov|dec|january|"
-    r"february|march|may|june|july|october)\.?,?\s*(?:\d{4}|\d{2}\b|(?i:nitten\s+)?"
-    r"[a-zæøå]+(?:tyve|tredive|fyrre|halvtreds|tres|halvfjerds|firs|halvfems)\b)"
+    r"february|march|may|june|july|october)\.?,?\s*(?:\d{4}|\d{2}\b|"
+    r"(?i:(?:nitten\s+(?:hundrede\s+)?(?:og\s+)?|to\s*tusind(?:\s+og\s+)?)?"
+    r"[a-zæøå]*(?:tyve|tredive|fyrre|halvtreds|tres|halvfjerds|firs|halvfems|ti|tolv|ni|"
+    r"otte|syv|seks|fem|fire|tre|to|et)\b))"
     r"|\b\d{1,2}[./-]\d{1,2}(?:[./-]|\s+)(?:\d{4}|\d{2})\b"
 )
 
@@ -277,7 +428,8 @@ def _only_a_full_stop(text: str, before: list[_Token], run: list[_Token]) -> boo
 # Runs ---------------------------------------------------------------------------------------
 
 
-def _tokens(text: str) -> list[_Token]:
+@functools.lru_cache(maxsize=64)  # one transcript is read several times over
+def _tokens(text: str) -> tuple[_Token, ...]:
     tokens = []
     for match in _TOKEN.finditer(text):
         raw, start = match.group(), match.start()
@@ -288,7 +440,7 @@ def _tokens(text: str) -> list[_Token]:
             trailing, core = core[-1] + trailing, core[:-1]
         if core:
             tokens.append(_Token(start, start + len(core), core.lower(), trailing))
-    return tokens
+    return tuple(tokens)
 
 
 @functools.lru_cache(maxsize=8192)  # transcripts repeat their words; text2num is slow
@@ -297,7 +449,7 @@ def _is_number(word: str) -> bool:
         return True
     if "-" in word.strip("-"):  # "syv-otte": digits read in pairs, joined by Whisper
         return all(part and _is_number(part) for part in word.split("-"))
-    return any(_spoken_value(word, lang) is not None for lang in ("da", "en"))
+    return any(_spoken_value(word, lang) is not None for lang in _LANGUAGES)
 
 
 def _spoken_value(word: str, lang: str) -> str | None:
@@ -404,6 +556,9 @@ def _written(token: _Token, sep: str) -> Iterator[Group]:
             sep = part.group()
 
 
+# Number words are read in Danish and English, and in German, which newcomers and visitors
+# fall back on ("null drei, null sieben, achtundachtzig").
+_LANGUAGES = ("da", "en", "de")
 _DANISH_DIGITS = {"nul", "tre", "fire", "fem", "seks", "syv", "otte", "ni"}  # not "to", "en"
 _ENGLISH_DIGITS = {"zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"}
 
@@ -419,16 +574,22 @@ def _mixed_languages(words: list[_Token]) -> bool:
     )
 
 
-def _spoken(text: str, words: list[_Token], sep: str, language: str | None) -> Iterator[Group]:
-    """Number words become digit groups; each group spans the words it was read from."""
-    phrase = text[words[0].start : words[-1].end]
+@functools.lru_cache(maxsize=4096)  # each run is read several times; text2num is slow
+def _read_aloud(phrase: str, language: str | None) -> str:
+    """The phrase with its number words as digits, in whichever language reads most."""
     phrase = re.sub(r"\boh\b", "zero", phrase, flags=re.IGNORECASE)
     phrase = re.sub(r"(?<=[^\W\d])-(?=[^\W\d])", " ", phrase)  # "syv-otte"
     best = ""
-    for lang in ([language] if language in ("da", "en") else []) + ["da", "en"]:
+    for lang in ([language] if language in _LANGUAGES else []) + list(_LANGUAGES):
         converted = alpha2digit(phrase, lang, threshold=0)
         if len(re.findall(r"\d", converted)) > len(re.findall(r"\d", best)):
             best = converted
+    return best
+
+
+def _spoken(text: str, words: list[_Token], sep: str, language: str | None) -> Iterator[Group]:
+    """Number words become digit groups; each group spans the words it was read from."""
+    best = _read_aloud(text[words[0].start : words[-1].end], language)
     if _mixed_languages(words):  # "en ni nul syv otte tre and then five five one nine"
         best = " ".join(str(_DIGIT_WORDS[w.word]) for w in words if w.word in _DIGIT_WORDS)
     if _MAGNITUDES.search(" ".join(w.word for w in words)):
@@ -452,12 +613,26 @@ def _windows(text: str, groups: list[Group], run: list[_Token], after: str) -> l
             i += 1
             continue
         j, kind = found
+        later = [k for k in range(i + 1, j + 1) if _cpr_at(text, groups, k)]
+        if kind is Kind.PHONE and later:
+            # "to fire... nej, 240352-2088": a false start, then the CPR number
+            spans.append(Span(groups[i].start, groups[later[0] - 1].end, Kind.CPR))
+            i = later[0]
+            continue
         start = groups[i - 1].start if i > 0 and groups[i - 1].prefix else groups[i].start
+        rest = groups[j + 1 :]
+        if kind is Kind.PHONE and len(rest) >= 2 and all(len(g.digits) <= 2 for g in rest):
+            j = len(groups) - 1  # "30 24 undskyld 30 42 18 18": the number said again
         spans.append(Span(start, groups[j].end, kind))
         i = j + 1
     if not spans and _part_of_a_phone_number(text, groups):
         spans.append(Span(run[0].start, run[-1].end, Kind.PHONE))
     return spans
+
+
+def _cpr_at(text: str, groups: list[Group], i: int) -> bool:
+    found = _window_at(text, groups, i)
+    return found is not None and found[1] is Kind.CPR
 
 
 def _window_at(text: str, groups: list[Group], i: int) -> tuple[int, Kind] | None:
@@ -488,8 +663,8 @@ def _cpr_like(window: list[Group]) -> bool:
         date(2000 + year, month, day)
     except ValueError:
         return False
-    if [len(g.digits) for g in window] == [2, 2, 2, 4] and window[3].sep in "- ":
-        return True  # "04.11.88-1290": a CPR written with dots
+    if [len(g.digits) for g in window] == [2, 2, 2, 4] and window[3].sep in "- .":
+        return True  # "04.11.88-1290", "17.11.45.3208": a CPR written with dots
     return all(g.sep != "." for g in window[1:])  # "01.01.1990" is a date
 
 
@@ -497,7 +672,8 @@ def _phone_like(text: str, window: list[Group], whole_run: bool = False) -> bool
     if _digits(window)[0] in "01":
         return False  # Danish subscriber numbers start with 2-9
     if _other_number(window):
-        return False
+        # "telefonnummer er 28.146.690": Whisper wrote a phone number as thousands
+        return _thousands(window) and _about_phoning(text, window)
     if any(g.sep == "," for g in window[1:]):
         # "23, 45, 67, 89" is how Whisper writes a number read in pairs; so is a list of
         # counts, which in speech ends with "og" ("12, 15, 20 og 30"). Eight digits read
@@ -517,10 +693,14 @@ def _part_of_a_phone_number(text: str, groups: list[Group]) -> bool:
     )
 
 
+def _thousands(window: list[Group]) -> bool:
+    sizes = [len(g.digits) for g in window]
+    return len(window) > 1 and sizes[0] <= 3 and all(s == 3 for s in sizes[1:])
+
+
 def _other_number(window: list[Group]) -> bool:
     """Digits that read as thousands, a date or years rather than a phone number."""
-    sizes = [len(g.digits) for g in window]
-    if len(window) > 1 and sizes[0] <= 3 and all(s == 3 for s in sizes[1:]):
+    if _thousands(window):
         return True  # "12 500 000": thousands
     if any(g.sep in "./" and g.sep for g in window[1:]):
         return True  # "23.05.2024", "23/05/2024": a date

@@ -43,7 +43,8 @@ def find_spans(text: str, language: str | None = None) -> list[Span]:
         *names.find(text),
         *numbers.find(text, language),
     ]
-    return merge(found + names.echoes(text, merge(found)))
+    hidden = merge(found)
+    return merge(found + names.echoes(text, hidden) + numbers.said_again(text, hidden, language))
 
 
 def find_suspects(text: str, spans: list[Span]) -> list[Span]:
