@@ -375,3 +375,17 @@ def test_themes_are_managed_by_planners(api: Api) -> None:
     assert (
         api.client.delete(f"/api/themes/{unused}", headers=api.as_(Role.PLANNER)).status_code == 404
     )
+
+
+def test_the_service_own_logins_cannot_be_registered_as_booths(api: Api) -> None:
+    """The CLI refuses these ids; through the API such a booth could never be removed again
+    (its removal would touch the service's own broker login, so it is refused)."""
+    for booth_id in ("ingest", "dn-admin", "ingest-receive-2"):
+        response = api.client.post(
+            "/api/booths",
+            json={"id": booth_id, "neighborhood": "vest"},
+            headers=api.as_(Role.ADMIN),
+        )
+        assert response.status_code == 422, (booth_id, response.text)
+        assert "reserved" in response.text
+    assert {b["id"] for b in api.get("/api/booths", Role.ADMIN)} == {BOOTH}

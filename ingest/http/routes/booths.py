@@ -1,12 +1,13 @@
 """The booth registry, joined with each booth's live status and its newest message."""
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Response
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy import func, select
 
+from ingest.fleet.broker_admin import check_booth_id
 from ingest.fleet.enrolment import BrokerAdminError, Enrolment
 from ingest.http.deps import AUTH_ERRORS, Admin, FleetReader, ServiceDep, SessionDep
 from ingest.http.params import BoothId
@@ -50,11 +51,21 @@ class BoothIn(BaseModel):
         return self
 
 
+def _not_reserved(booth_id: str) -> str:
+    try:
+        return check_booth_id(booth_id)
+    except BrokerAdminError as exc:
+        raise ValueError(str(exc)) from exc
+
+
 class BoothNew(BoothIn):
-    id: str = Field(pattern=SLUG_PATTERN)
+    # The CLI's rule: a booth named like one of the service's own broker logins could never
+    # be removed again (its removal would touch that login, so it is refused).
+    id: Annotated[str, AfterValidator(_not_reserved)] = Field(pattern=SLUG_PATTERN)
 
 
 class BoothOut(BoothNew):
+    id: str = Field(pattern=SLUG_PATTERN)
     last_seen_at: datetime | None
     state: str | None
     spool_clips: int | None
