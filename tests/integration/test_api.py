@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 from ingest.review.retention import purge_expired_audio
 from ingest.roles import Role
-from ingest.store.models import Clip, ClipStatus
+from ingest.store.models import Booth, Clip, ClipStatus
 from tests.conftest import BOOTH
 from tests.integration.conftest import Api
 
@@ -388,4 +388,19 @@ def test_the_service_own_logins_cannot_be_registered_as_booths(api: Api) -> None
         )
         assert response.status_code == 422, (booth_id, response.text)
         assert "reserved" in response.text
+    assert {b["id"] for b in api.get("/api/booths", Role.ADMIN)} == {BOOTH}
+
+
+def test_removing_a_booth_named_like_a_service_login_leaves_that_login_alone(api: Api) -> None:
+    """Not a broker failure (502) but no such booth; a row registered under such a name
+    before it was refused goes, and the service's own login stays."""
+    admin = api.as_(Role.ADMIN)
+    assert api.client.delete("/api/booths/ingest", headers=admin).status_code == 404
+    with api.service.sessions.begin() as session:
+        session.add(
+            Booth(
+                id="dn-admin", neighborhood="vest", config_version=0, created_at=datetime.now(UTC)
+            )
+        )
+    assert api.client.delete("/api/booths/dn-admin", headers=admin).status_code == 204
     assert {b["id"] for b in api.get("/api/booths", Role.ADMIN)} == {BOOTH}
