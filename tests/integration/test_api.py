@@ -389,6 +389,9 @@ def test_the_service_own_logins_cannot_be_registered_as_booths(api: Api) -> None
         assert response.status_code == 422, (booth_id, response.text)
         assert "reserved" in response.text
     assert {b["id"] for b in api.get("/api/booths", Role.ADMIN)} == {BOOTH}
+    spec = api.client.get("/openapi.json").json()
+    refused = spec["components"]["schemas"]["BoothNew"]["properties"]["id"]["not"]["anyOf"]
+    assert refused == [{"enum": ["ingest", "dn-admin"]}, {"pattern": "^ingest-"}]
 
 
 def test_removing_a_booth_named_like_a_service_login_leaves_that_login_alone(api: Api) -> None:
