@@ -145,9 +145,14 @@ def init_dynsec(path: Path, admin: str, password: str) -> None:
         json.dump(config, out, indent=1)
 
 
+def reserved(booth_id: str) -> bool:
+    """Is this the name of one of the service's own logins (never a booth's)?"""
+    return booth_id in RESERVED or booth_id.startswith(f"{SHARED_GROUP}-")
+
+
 def check_booth_id(booth_id: str) -> str:
     check_slug(booth_id, "booth id")
-    if booth_id in RESERVED or booth_id.startswith(f"{SHARED_GROUP}-"):
+    if reserved(booth_id):
         raise BrokerAdminError(f"{booth_id!r} is reserved for the service's own logins")
     return booth_id
 

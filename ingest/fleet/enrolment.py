@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from ingest.fleet.broker_admin import BrokerAdmin, BrokerAdminError, check_booth_id
+from ingest.fleet.broker_admin import BrokerAdmin, BrokerAdminError, check_booth_id, reserved
 from ingest.fleet.provisioning import Bundle, issue_credentials
 from ingest.settings import IngestSettings
 from ingest.store.models import Booth
@@ -116,13 +116,17 @@ class Enrolment:
     def remove(self, booth_id: str) -> Removed:
         """Revoke its login and drop it from the registry, both or neither (its clips
         stay). Done again, it finds nothing left to do."""
-        check_booth_id(booth_id)
+        # A registry row under a name of the service's own logins (made before such names
+        # were refused) goes; the login of that name is the service's and stays.
+        ours = reserved(booth_id)
+        if not ours:
+            check_booth_id(booth_id)
         with self.sessions.begin() as session:
             booth = session.get(Booth, booth_id)
             if booth is not None:
                 session.delete(booth)
                 session.flush()
-            login = None if self.admin is None else self.admin.revoke(booth_id)
+            login = None if self.admin is None or ours else self.admin.revoke(booth_id)
         return Removed(registered=booth is not None, login=login)
 
     @classmethod

@@ -5,6 +5,7 @@ import threading
 import time
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterator
+from ipaddress import IPv4Address, ip_address, ip_network
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
@@ -35,6 +36,22 @@ def get_cursor_key(service: Annotated[IngestService, Depends(get_service)]) -> b
 ServiceDep = Annotated[IngestService, Depends(get_service)]
 SessionDep = Annotated[Session, Depends(get_session)]
 CursorKey = Annotated[bytes, Depends(get_cursor_key)]
+
+
+def client_of(request: Request) -> str:
+    """Who a failure or a lookup is counted against: the caller's address, and for IPv6 its
+    /64, since one host or household holds a whole /64 and could take a new address for
+    every try."""
+    host = request.client.host if request.client else "unknown"
+    try:
+        address = ip_address(host)
+    except ValueError:
+        return host
+    if isinstance(address, IPv4Address):
+        return host
+    if address.ipv4_mapped is not None:
+        return str(address.ipv4_mapped)
+    return str(ip_network(f"{address}/64", strict=False))
 
 
 class SignInThrottle:
@@ -86,8 +103,9 @@ def current_principal(
         # city hall behind one NAT) must not lock its people out.
         return principal
     throttle: SignInThrottle = request.app.state.sign_in_throttle
-    client = request.client.host if request.client else "unknown"
-    raise HTTPException(401, "unknown, expired or revoked token", throttle.failed(client))
+    raise HTTPException(
+        401, "unknown, expired or revoked token", throttle.failed(client_of(request))
+    )
 
 
 def require(*roles: Role) -> Callable[[Principal], Principal]:

@@ -225,6 +225,13 @@ class Conflict(BaseModel):
     published_text: str | None
 
 
+class Stale(BaseModel):
+    """A 409 as sent: under `detail`, the clip as it is now (or, for an approval of a clip
+    with no text, why not)."""
+
+    detail: Conflict | str
+
+
 class QueueCounts(BaseModel):
     """Messages per moderation state, for the queue's counts."""
 

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 from ingest.review.retention import purge_expired_audio
 from ingest.roles import Role
-from ingest.store.models import Clip, ClipStatus
+from ingest.store.models import Booth, Clip, ClipStatus
 from tests.conftest import BOOTH
 from tests.integration.conftest import Api
 
@@ -375,3 +375,35 @@ def test_themes_are_managed_by_planners(api: Api) -> None:
     assert (
         api.client.delete(f"/api/themes/{unused}", headers=api.as_(Role.PLANNER)).status_code == 404
     )
+
+
+def test_the_service_own_logins_cannot_be_registered_as_booths(api: Api) -> None:
+    """The CLI refuses these ids; through the API such a booth could never be removed again
+    (its removal would touch the service's own broker login, so it is refused)."""
+    for booth_id in ("ingest", "dn-admin", "ingest-receive-2"):
+        response = api.client.post(
+            "/api/booths",
+            json={"id": booth_id, "neighborhood": "vest"},
+            headers=api.as_(Role.ADMIN),
+        )
+        assert response.status_code == 422, (booth_id, response.text)
+        assert "reserved" in response.text
+    assert {b["id"] for b in api.get("/api/booths", Role.ADMIN)} == {BOOTH}
+    spec = api.client.get("/openapi.json").json()
+    refused = spec["components"]["schemas"]["BoothNew"]["properties"]["id"]["not"]["anyOf"]
+    assert refused == [{"enum": ["ingest", "dn-admin"]}, {"pattern": "^ingest-"}]
+
+
+def test_removing_a_booth_named_like_a_service_login_leaves_that_login_alone(api: Api) -> None:
+    """Not a broker failure (502) but no such booth; a row registered under such a name
+    before it was refused goes, and the service's own login stays."""
+    admin = api.as_(Role.ADMIN)
+    assert api.client.delete("/api/booths/ingest", headers=admin).status_code == 404
+    with api.service.sessions.begin() as session:
+        session.add(
+            Booth(
+                id="dn-admin", neighborhood="vest", config_version=0, created_at=datetime.now(UTC)
+            )
+        )
+    assert api.client.delete("/api/booths/dn-admin", headers=admin).status_code == 204
+    assert {b["id"] for b in api.get("/api/booths", Role.ADMIN)} == {BOOTH}

@@ -10,10 +10,12 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import httpx
 import numpy as np
 import pytest
 import soundfile as sf
 import uvicorn
+from fastapi.testclient import TestClient
 
 from ingest.http.app import create_app
 from ingest.receive.intake import InboundClip
@@ -239,6 +241,18 @@ def test_failed_sign_ins_are_throttled(api: Api) -> None:
     for role in (Role.PLANNER, Role.ADMIN):
         assert api.client.get("/api/clips", headers=api.as_(role)).status_code == 200
     assert "retry-after" in api.client.get("/api/clips", headers=wrong).headers
+
+
+def test_failed_sign_ins_from_one_ipv6_network_count_together(api: Api) -> None:
+    wrong = {"Authorization": "Bearer dn_guess"}
+
+    def sign_in_from(address: str) -> httpx.Response:
+        return TestClient(api.client.app, client=(address, 40000)).get("/api/me", headers=wrong)
+
+    answers = [sign_in_from(f"2001:db8:5:6::{n + 1:x}") for n in range(11)]
+    assert all("retry-after" not in a.headers for a in answers[:10])
+    assert "retry-after" in answers[10].headers
+    assert "retry-after" not in sign_in_from("2001:db8:5:7::1").headers
 
 
 def test_a_small_prompt_that_decodes_huge_is_refused(api: Api, tmp_path: Path) -> None:

@@ -100,6 +100,23 @@ def test_a_neighborhood_is_found_however_it_is_spelt(api: Api) -> None:
     )
 
 
+def test_a_neighborhood_is_found_by_the_longest_name_it_may_have(api: Api) -> None:
+    named_rundhoj(api)
+    long_name = "Rundhøj " + "og Holme " * 21  # 200 characters, the most a name may have
+    named = api.client.put(
+        "/api/neighborhoods/rundhoj",
+        json={"name": long_name.strip()[:200]},
+        headers=api.as_(Role.PLANNER),
+    )
+    assert named.status_code == 200, named.text
+    name = named.json()["name"]
+    assert len(name) > 100
+    assert api.get(f"/public/neighborhoods/{name}", role=None)["slug"] == "rundhoj"
+    assert api.get(f"/public/neighborhoods/{name}/themes", role=None)
+    shown = api.client.get("/", params={"bydel": name}, follow_redirects=False)
+    assert shown.status_code == 307 and shown.headers["location"] == "/?bydel=rundhoj"
+
+
 def test_an_unknown_neighborhood_is_a_danish_404_page(api: Api) -> None:
     named_rundhoj(api)
     missing = api.client.get("/public/neighborhoods/viby")

@@ -9,6 +9,7 @@ import stat
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import jsonschema
 import pytest
 from sqlalchemy import select
 
@@ -282,3 +283,24 @@ def test_span_offsets_are_integers_not_booleans_or_strings(api: Api) -> None:
     for page in ("PublicPage", "ClipPage"):
         given = spec["components"]["schemas"][page]["properties"]["next_cursor"]
         assert given["anyOf"][0]["pattern"] == CURSOR_PATTERN, page
+
+
+def test_a_stale_write_is_answered_as_the_schema_says(api: Api) -> None:
+    """A 409 carries the clip as it is now under `detail` (or, for an approval of a clip
+    with no text, a sentence there); the schema says the same."""
+    spec = api.client.get("/openapi.json").json()
+    clip_id = api.add_clip("hej med dig")
+    writes = {
+        ("put", "/api/clips/{clip_id}/transcript"): {"text": "hej", "version": "stale"},
+        ("put", "/api/clips/{clip_id}/review"): {"spans": [], "version": "stale"},
+        ("post", "/api/clips/{clip_id}/moderation"): {"action": "hide", "version": "stale"},
+    }
+    for (method, path), body in writes.items():
+        response = api.client.request(
+            method, path.format(clip_id=clip_id), json=body, headers=api.as_(Role.MODERATOR)
+        )
+        assert response.status_code == 409
+        documented = spec["paths"][path][method]["responses"]["409"]["content"]
+        schema = {**documented["application/json"]["schema"], "components": spec["components"]}
+        jsonschema.validate(response.json(), schema, cls=jsonschema.Draft202012Validator)
+        assert response.json()["detail"]["version"] != "stale"

@@ -3,6 +3,8 @@ and nothing else, a few tries a minute, and is the way to ask for erasure."""
 
 from typing import Any
 
+from fastapi.testclient import TestClient
+
 from ingest.http.routes.receipts import LOOKUPS_PER_MINUTE
 from ingest.roles import Role
 from tests.integration.conftest import Api
@@ -43,6 +45,20 @@ def test_lookups_are_few_per_minute(api: Api) -> None:
         assert look_up(api, "999999")[0] == 404
     response = api.client.post("/public/receipts", json={"receipt": "482913"})
     assert response.status_code == 429 and int(response.headers["retry-after"]) > 0
+
+
+def test_lookups_from_one_ipv6_network_share_the_limit(api: Api) -> None:
+    """One host or household holds a whole IPv6 /64: changing address within it for each
+    guess at a code (and each erasure asked for) counts as the same client."""
+
+    def look_up_from(address: str) -> int:
+        caller = TestClient(api.client.app, client=(address, 40000))
+        return caller.post("/public/receipts", json={"receipt": "482913"}).status_code
+
+    for n in range(LOOKUPS_PER_MINUTE):
+        assert look_up_from(f"2001:db8:7:9::{n + 1:x}") == 404
+    assert look_up_from("2001:db8:7:9:ffff:ffff:ffff:ffff") == 429
+    assert look_up_from("2001:db8:7:a::1") == 404  # the next network is another client
 
 
 def test_an_erasure_asked_for_by_receipt_is_carried_out_by_an_admin(api: Api) -> None:

@@ -55,9 +55,17 @@ def test_the_caddyfile_is_valid_and_keeps_tokens_out_of_the_log(caddy: str, tmp_
 
 
 class _Backend(BaseHTTPRequestHandler):
-    """Stands for ingest behind the proxy: answers every path with 200."""
+    """Stands for ingest behind the proxy: answers every path with 200, but a path with a
+    trailing slash with a redirect that keeps the query, as Starlette does."""
 
     def do_GET(self) -> None:
+        path, _, query = self.path.partition("?")
+        if path != "/" and path.endswith("/"):
+            self.send_response(307)
+            self.send_header("Location", f"http://{self.headers['Host']}{path[:-1]}?{query}")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         body = b'{"ok": true}'
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
@@ -117,6 +125,8 @@ def test_the_real_caddy_logs_no_query_string_and_hides_the_internals(
         secret_query = "/public/clips?q=hemmeligtnavn&token=dn_querysecret"
         headers = {"Authorization": "Bearer dn_headersecret", "Cookie": "session=cookiesecret"}
         assert httpx.get(base + secret_query, headers=headers, verify=tls).status_code == 200
+        redirected = httpx.get(base + "/public/clips/?q=omdirigeretnavn", verify=tls)
+        assert redirected.status_code == 307 and "omdirigeretnavn" in redirected.headers["location"]
         for internal in ("/metrics", "/openapi.json", "/readyz", "/docs", "/docs/oauth2-redirect"):
             response = httpx.get(base + internal, verify=tls)
             assert response.status_code == 404, internal
@@ -128,5 +138,6 @@ def test_the_real_caddy_logs_no_query_string_and_hides_the_internals(
         backend.server_close()
     written = log.read_text()
     assert "/public/clips?" in written  # the request is logged, its query is not
-    for secret in ("hemmeligtnavn", "dn_querysecret", "dn_headersecret", "cookiesecret"):
+    secrets = ("hemmeligtnavn", "dn_querysecret", "dn_headersecret", "cookiesecret")
+    for secret in (*secrets, "omdirigeretnavn"):
         assert secret not in written, secret

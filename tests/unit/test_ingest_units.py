@@ -29,3 +29,14 @@ def test_every_ingest_role_has_its_unit() -> None:
         "ingest-transcribe@.service",
         "ingest-worker@.service",
     }
+
+
+@pytest.mark.parametrize("unit", UNITS, ids=lambda unit: unit.name)
+def test_each_ingest_unit_keeps_its_state_to_its_user(unit: Path) -> None:
+    """StateDirectory= alone makes /var/lib/ingest 0755 again at every start."""
+    parser = configparser.ConfigParser(strict=False, interpolation=None)
+    parser.read_string(unit.read_text(encoding="utf-8"))
+    service = parser["Service"]
+    assert service["StateDirectory"] == "ingest"
+    assert service["StateDirectoryMode"] == "0700"
+    assert service["UMask"] == "0077"

@@ -1,18 +1,19 @@
 """The booth registry, joined with each booth's live status and its newest message."""
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Response
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy import func, select
 
+from ingest.fleet.broker_admin import RESERVED, check_booth_id
 from ingest.fleet.enrolment import BrokerAdminError, Enrolment
 from ingest.http.deps import AUTH_ERRORS, Admin, FleetReader, ServiceDep, SessionDep
 from ingest.http.params import BoothId
 from ingest.store.models import Booth, Clip, Rejection
 from shared.errors import ProtocolError
-from shared.topics import SLUG_PATTERN, Topics
+from shared.topics import SHARED_GROUP, SLUG_PATTERN, Topics
 
 router = APIRouter(prefix="/api/booths", tags=["booths"], responses=AUTH_ERRORS)
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "no such booth"}}
@@ -50,11 +51,26 @@ class BoothIn(BaseModel):
         return self
 
 
+def _not_reserved(booth_id: str) -> str:
+    try:
+        return check_booth_id(booth_id)
+    except BrokerAdminError as exc:
+        raise ValueError(str(exc)) from exc
+
+
 class BoothNew(BoothIn):
-    id: str = Field(pattern=SLUG_PATTERN)
+    # The CLI's rule: a booth named like one of the service's own broker logins could never
+    # be removed again (its removal would touch that login, so it is refused).
+    id: Annotated[str, AfterValidator(_not_reserved)] = Field(
+        pattern=SLUG_PATTERN,
+        json_schema_extra={
+            "not": {"anyOf": [{"enum": list(RESERVED)}, {"pattern": f"^{SHARED_GROUP}-"}]}
+        },
+    )
 
 
 class BoothOut(BoothNew):
+    id: str = Field(pattern=SLUG_PATTERN)
     last_seen_at: datetime | None
     state: str | None
     spool_clips: int | None

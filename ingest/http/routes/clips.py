@@ -25,6 +25,7 @@ from ingest.http.schemas import (
     QueueCounts,
     ReviewIn,
     ReviewOut,
+    Stale,
     TranscriptCorrection,
     VersionOut,
 )
@@ -45,7 +46,7 @@ from ingest.transcribe.transcripts import record_correction
 router = APIRouter(prefix="/api/clips", tags=["clips"], responses=AUTH_ERRORS)
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "no such clip"}}
 STALE: dict[int | str, dict[str, Any]] = {
-    409: {"model": Conflict, "description": "the clip changed since the version sent"}
+    409: {"model": Stale, "description": "the clip changed since the version sent"}
 }
 IfMatch = Annotated[
     str | None,
@@ -278,7 +279,7 @@ _STATES = {
     responses={
         **NOT_FOUND,
         409: {
-            "model": Conflict,
+            "model": Stale,
             "description": "the clip changed since the version sent, or an approval of a "
             "clip with no text",
         },

@@ -39,11 +39,13 @@ pages = APIRouter(include_in_schema=False)
 WEB = Path(__file__).parents[1] / "web"
 NOT_FOUND = "Bydelen findes ikke. / No such neighborhood."
 
-Typed = Annotated[str, PathParam(max_length=100, pattern=PRINTABLE_PATTERN)]
+NAME_MAX = 200
+# A neighborhood is found by its slug or its name: as long as a name may be.
+Typed = Annotated[str, PathParam(max_length=NAME_MAX, pattern=PRINTABLE_PATTERN)]
 
 
 class NeighborhoodIn(BaseModel):
-    name: str = Field(min_length=1, max_length=200, pattern=PRINTABLE_PATTERN)
+    name: str = Field(min_length=1, max_length=NAME_MAX, pattern=PRINTABLE_PATTERN)
     description: str | None = Field(default=None, max_length=2000)
     lat: float | None = Field(default=None, ge=-90, le=90, strict=True)
     lon: float | None = Field(default=None, ge=-180, le=180, strict=True)
@@ -297,9 +299,9 @@ def tile_origins(settings: IngestSettings) -> tuple[str, ...]:
 @pages.get("/", response_class=HTMLResponse, responses={404: {}})
 def public_page(
     session: SessionDep,
-    bydel: Annotated[str | None, Query(max_length=100)] = None,
+    bydel: Annotated[str | None, Query(max_length=NAME_MAX)] = None,
     tema: Annotated[str | None, Query(max_length=100)] = None,
-    neighborhood: Annotated[str | None, Query(max_length=100)] = None,
+    neighborhood: Annotated[str | None, Query(max_length=NAME_MAX)] = None,
     theme: Annotated[str | None, Query(max_length=100)] = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:

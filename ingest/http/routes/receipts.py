@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ingest.city_time import city_day
-from ingest.http.deps import AUTH_ERRORS, Admin, ServiceDep, SessionDep
+from ingest.http.deps import AUTH_ERRORS, Admin, ServiceDep, SessionDep, client_of
 from ingest.publish.places import names
 from ingest.review.audit import record
 from ingest.review.retention import erase
@@ -92,7 +92,7 @@ def _counted(request: Request) -> None:
     with _MAKING:
         if not hasattr(state, "receipt_lookups"):
             state.receipt_lookups = Lookups(LOOKUPS_PER_MINUTE)
-    state.receipt_lookups.count(request.client.host if request.client else "unknown")
+    state.receipt_lookups.count(client_of(request))
 
 
 def _state(clip: Clip) -> State:
