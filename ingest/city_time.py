@@ -10,7 +10,7 @@ A database hands times back in UTC (SQLite, naive) or in its session's zone (Pos
 
 import functools
 import os
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DEFAULT_ZONE = "Europe/Copenhagen"
@@ -40,3 +40,8 @@ def city_day(moment: datetime) -> date:
 
 def today() -> date:
     return city_day(datetime.now(UTC))
+
+
+def start_of(day: date) -> datetime:
+    """The city's midnight that begins `day`, in UTC."""
+    return datetime.combine(day, time(0), tzinfo=zone()).astimezone(UTC)

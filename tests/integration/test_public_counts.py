@@ -43,14 +43,20 @@ def counted_from_clips(api: Api) -> tuple[list[dict[str, Any]], list[dict[str, A
     weeks: Counter[tuple[str, str]] = Counter()
     for clip in clips:
         week = monday(city_day(clip.recorded_at)).isoformat()
-        received[(clip.neighborhood, clip.theme)] += 1
-        weeks[(week, "received")] += 1
+        if city_day(clip.recorded_at) < city_time.today():  # received counts from the next day
+            received[(clip.neighborhood, clip.theme)] += 1
+            weeks[(week, "received")] += 1
         if clip.id in public:
             published[(clip.neighborhood, clip.theme)] += 1
             weeks[(week, "published")] += 1
     counts = [
-        {"neighborhood": n, "theme": t, "received": c, "published": published[(n, t)]}
-        for (n, t), c in sorted(received.items())
+        {
+            "neighborhood": n,
+            "theme": t,
+            "received": received[(n, t)],
+            "published": published[(n, t)],
+        }
+        for (n, t) in sorted(set(received) | set(published))
     ]
     by_week = [
         {"week": w, "received": weeks[(w, "received")], "published": weeks[(w, "published")]}
@@ -128,6 +134,29 @@ def test_public_counts_follow_every_change_of_a_clip(api: Api) -> None:
     assert api.get("/public/stats", None)["total_published"] > 0  # the walk published some
 
 
+def test_messages_received_today_count_from_tomorrow(api: Api) -> None:
+    """A count that rose as calls came in would tell anyone polling it when someone called
+    from a neighborhood (often one booth): today's messages count from the city's midnight."""
+    now = datetime.now(UTC)
+    yesterday = api.add_clip(SAID[0], language="da", recorded_at=now - timedelta(days=1))
+    before = api.get("/public/stats", None)
+    assert before["total_received"] == 1
+    today = api.add_clip(SAID[1], language="da", recorded_at=now)
+    after = api.get("/public/stats", None)
+    assert after["total_received"] == 1 and after["weeks"] == before["weeks"]
+    for clip_id in (yesterday, today):  # published messages are public, with their day
+        api.client.post(
+            f"/api/clips/{clip_id}/moderation", json={"action": "approve"},
+            headers=api.as_(Role.MODERATOR),
+        )  # fmt: skip
+    published = api.get("/public/stats", None)
+    assert published["total_received"] == 1 and published["total_published"] == 2
+    tomorrow = city_time.today() + timedelta(days=1)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("ingest.http.routes.public.city_today", lambda: tomorrow)
+        assert api.get("/public/stats", None)["total_received"] == 2
+
+
 def test_rebuild_makes_the_same_counts(api: Api) -> None:
     for text in SAID:
         clip_id = api.add_clip(text, language="da")
@@ -182,3 +211,5 @@ def test_counts_follow_the_city_zone_after_a_rebuild(
         city_time.zone.cache_clear()
     assert "weeks beginning Monday in UTC" in capsys.readouterr().out
     assert weeks() == ["2026-11-16"]
+    monkeypatch.undo()
+    city_time.zone.cache_clear()  # read again in the city's zone by the tests that follow

@@ -3,6 +3,7 @@ No audio, no raw text, no booth, no time of day (with a known booth, a time can 
 a caller)."""
 
 import itertools
+from collections import Counter
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -11,17 +12,19 @@ from pydantic import BaseModel, Field
 from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session
 
-from ingest.city_time import city_day
+from ingest.city_time import city_day, start_of
 from ingest.city_time import today as city_today
 from ingest.http.deps import CursorKey, SessionDep
 from ingest.http.params import Cursor, SlugFilter, Words
 from ingest.http.schemas import NextCursor
 from ingest.language.words import ignored, rank_words
 from ingest.publish import charts
+from ingest.publish.aggregates import monday
 from ingest.publish.places import Names, names
 from ingest.store.models import (
     Booth,
     Clip,
+    ClipStatus,
     StepQuote,
     StepStage,
     Theme,
@@ -201,8 +204,17 @@ def public_stats(
     session: SessionDep, neighborhood: SlugFilter = None, theme: SlugFilter = None
 ) -> PublicStats:
     """How many messages each neighborhood left on each theme (speech only), and the
-    trend by week; read from counts kept as clips change (ingest.publish.aggregates)."""
-    by_place = _counted(session, [WeekCount.neighborhood, WeekCount.theme], neighborhood, theme)
+    trend by week; read from counts kept as clips change (ingest.publish.aggregates).
+    Messages received count from the day after: a count that rose as calls came in would
+    tell anyone watching it when someone called from a neighborhood."""
+    today = _received_today(session, neighborhood, theme)
+    by_place = [
+        (n, t, r - today[n, t], p)
+        for n, t, r, p in _counted(
+            session, [WeekCount.neighborhood, WeekCount.theme], neighborhood, theme
+        )
+        if r - today[n, t] > 0 or p > 0
+    ]
     by_week = _weeks(session, neighborhood, theme)
     named = names(session)
     counts = [
@@ -244,9 +256,33 @@ def _counted(
 def _weeks(
     session: Session, neighborhood: str | None, theme: str | None
 ) -> list[tuple[date, int, int]]:
-    """(Monday, received, published) of each week with messages, oldest first."""
-    rows = _counted(session, [WeekCount.week], neighborhood, theme)
-    return [(week, int(r), int(p)) for week, r, p in rows]
+    """(Monday, received, published) of each week with messages, oldest first; today's
+    messages received not yet counted (see public_stats)."""
+    this_week = monday(city_today())
+    received_today = sum(_received_today(session, neighborhood, theme).values())
+    rows = [
+        (week, int(r) - (received_today if week == this_week else 0), int(p))
+        for week, r, p in _counted(session, [WeekCount.week], neighborhood, theme)
+    ]
+    return [(week, r, p) for week, r, p in rows if r > 0 or p > 0]
+
+
+def _received_today(
+    session: Session, neighborhood: str | None, theme: str | None
+) -> Counter[tuple[str, str]]:
+    """Spoken messages recorded since the city's midnight, by neighborhood and theme, as
+    the week counts count them (ingest.publish.aggregates.Share.received)."""
+    query = (
+        select(Clip.neighborhood, Clip.theme, func.count())
+        .where(Clip.recorded_at >= start_of(city_today()))
+        .where(Clip.status == ClipStatus.TRANSCRIBED)
+        .group_by(Clip.neighborhood, Clip.theme)
+    )
+    if neighborhood:
+        query = query.where(Clip.neighborhood == neighborhood)
+    if theme:
+        query = query.where(Clip.theme == theme)
+    return Counter({(n, t): int(c) for n, t, c in session.execute(query)})
 
 
 def weeks(session: Session, neighborhood: str | None, theme: str | None) -> list[PublicWeek]:
