@@ -96,6 +96,8 @@ class Clip(Base):
     __table_args__ = (
         Index("ix_clips_queue", "status", "next_attempt_at"),
         Index("ix_clips_place", "neighborhood", "theme", "recorded_at"),
+        # Messages since the city's midnight, which public counts leave out until the next day.
+        Index("ix_clips_recorded_at", "recorded_at"),
         # The newest approved messages (public pages) and the oldest pending (the queue).
         Index("ix_clips_moderation", "moderation", "recorded_at", "id"),
         # Each booth's newest message (the fleet view), and a booth's clips.
