@@ -8,8 +8,9 @@
 - Held-out corpora, written without sight of the rules and never tuned against; a failure
   prints only figures (overall and per section heading), never a line, so the rules cannot
   be fitted to them case by case: `redaction_heldout.txt`, `redaction_heldout2.txt` and
-  `redaction_heldout3.txt`. Until they reach 100% their recall may not fall below, nor their
-  damage rise above, what it last was (`FLOORS`).
+  `redaction_heldout3.txt`. The first is at 100%; until the others are, their test is an
+  expected failure, and no held-out recall may fall below, nor its damage rise above, what
+  it last was (`FLOORS`).
 
 Both use one format: `#` comments, `## ` section headings, ⟦…⟧ around each secret; a line
 without marks must come out unchanged. For each corpus every secret must be hidden whole
@@ -32,14 +33,14 @@ DEVELOPMENT_2 = DATA / "redaction_dev2.txt"
 DEVELOPMENT_3 = DATA / "redaction_dev3.txt"
 DEVELOPMENT_4 = DATA / "redaction_dev4.txt"
 DEVELOPMENT_5 = DATA / "redaction_dev5.txt"
-DEVELOPMENTS = [DEVELOPMENT, DEVELOPMENT_2, DEVELOPMENT_3, DEVELOPMENT_4]
+DEVELOPMENTS = [DEVELOPMENT, DEVELOPMENT_2, DEVELOPMENT_3, DEVELOPMENT_4, DEVELOPMENT_5]
 HELD_OUT = DATA / "redaction_heldout.txt"
 HELD_OUT_2 = DATA / "redaction_heldout2.txt"
 HELD_OUT_3 = DATA / "redaction_heldout3.txt"
 # Secrets hidden and ordinary lines changed in each held-out corpus when the rules last
 # changed: a change that hides fewer or changes more is a step back, whatever it gains on the
 # development corpora.
-FLOORS = {HELD_OUT: (174, 0), HELD_OUT_2: (148, 1), HELD_OUT_3: (246, 2)}
+FLOORS = {HELD_OUT: (175, 0), HELD_OUT_2: (149, 1), HELD_OUT_3: (250, 2)}
 MARK = re.compile(r"⟦(.*?)⟧")
 MAX_DAMAGE = 0.05
 
@@ -173,8 +174,14 @@ def test_development_corpus_recall_is_complete_and_damage_small(corpus: Path) ->
     assert figures.recall == 1.0 and figures.damage <= MAX_DAMAGE, "\n".join(figures.examples)
 
 
-@pytest.mark.xfail(strict=False, reason="the rules do not yet hide every held-out secret")
-@pytest.mark.parametrize("corpus", [HELD_OUT, HELD_OUT_2, HELD_OUT_3], ids=lambda p: p.stem)
+_NOT_YET = pytest.mark.xfail(strict=False, reason="the rules do not yet hide every secret here")
+
+
+@pytest.mark.parametrize(
+    "corpus",
+    [HELD_OUT, pytest.param(HELD_OUT_2, marks=_NOT_YET), pytest.param(HELD_OUT_3, marks=_NOT_YET)],
+    ids=lambda p: p.stem,
+)
 def test_held_out_corpus_recall_is_complete_and_damage_small(corpus: Path) -> None:
     figures = measure(corpus, show_lines=False)
     print("\n" + figures.summary(corpus.stem))

@@ -62,6 +62,27 @@ def test_a_name_inside_an_email_address_is_labelled_as_the_address() -> None:
         # One's own name, even when a public figure has it too.
         ("jeg hedder Kim Larsen, ikke ham sangeren", "jeg hedder [navn], ikke ham sangeren"),
         ("tôi là Nguyễn Văn Minh, I live in Aarhus V", "tôi là [navn], I live in Aarhus V"),
+        # From the fifth corpus: CPR numbers corrected, in halves, with a four-digit year.
+        ("2 3 1 1 9 2 øh 3 8 0 7, nej vent, 3 8 0 8 undskyld", "[CPR], nej vent, [CPR] undskyld"),
+        (
+            "nummeret er 290280, ja jeg er skudårsbarn, og så 3315.",
+            "nummeret er [CPR], ja jeg er skudårsbarn, og så [CPR].",
+        ),
+        (
+            "med hele årstallet, 17071962-1985, er det rigtigt",
+            "med hele årstallet, [CPR], er det rigtigt",
+        ),
+        ("hendes cpr er ni marts seksogtredive og så nul seks nul to.", "hendes cpr er [CPR]."),
+        ("telefonnummer +45 (0) 53 12 77 08.", "telefonnummer [telefon]."),
+        (
+            "det er mette77@gmail.com, nej 78, jeg er født i 78.",
+            "det er [e-mail], jeg er født i 78.",
+        ),
+        ("adressen er Lindevangsvej 2 0 4, altså 204.", "adressen er [adresse]."),
+        ("Bispehavevej 11, 6. 612, det er i højhuset.", "[adresse], det er i højhuset."),
+        ("Storm og Sommer er mine tvillinger og de", "[navn] og [navn] er mine tvillinger og de"),
+        ("Pham Thi Lan, I have a nail shop", "[navn], I have a nail shop"),
+        ("min kollega Pieter van der Berg er hollænder", "min kollega [navn] er hollænder"),
     ],
 )
 def test_what_callers_say_in_passing_is_hidden(said: str, published: str) -> None:
@@ -79,6 +100,9 @@ def test_what_callers_say_in_passing_is_hidden(said: str, published: str) -> Non
         "det er Netto, jeg handler der hver dag",
         "kommunens omstilling 89 40 20 00 lukker klokken tre",
         "det er lægevagten på 70 11 31 31 om natten",
+        "Jeg synes borgmester Anders Winnerskjold skulle tage 2A fra Gellerup.",
+        "Nye boliger på Aarhus Ø koster 5 millioner for en toværelses.",
+        "Det hedder jeg ikke. Aarhus er min by.",
     ],
 )
 def test_public_figures_places_and_storms_stay(said: str) -> None:

@@ -35,7 +35,8 @@ _LETTER = r"(?:[a-zA-Z]\b|\s(?![iIaA]\b)[a-zA-Z]\b|\s[AI](?=[,.]))"
 _PAUSE = r"(?:,?\s*(?i:øh+m*|æh+m*|eh+m*|uh+m*|um+|hm+|altså|vent)[,.]?(?=\s))*\s*"
 _HOUSE = (
     rf"{_PAUSE}(?:,?\s*(?:i\s+)?(?i:nummer|nr\.?|number|no\.?)\s+|,\s*)?"
-    rf"(?:(?!(?:19|20)\d\d\b)\d{{1,4}}(?!\d)(?:-\d{{1,4}}\b)?{_LETTER}?|{_NUMBER_WORD}\b{_LETTER}?)"
+    rf"(?:\d(?:\s\d){{1,3}}\b(?!\s\d)|"  # "Lindevangsvej 2 0 4": read digit by digit
+    rf"(?!(?:19|20)\d\d\b)\d{{1,4}}(?!\d)(?:-\d{{1,4}}\b)?{_LETTER}?|{_NUMBER_WORD}\b{_LETTER}?)"
 )
 _SIDE = r"(?:til\s+(?:højre|venstre)|midt\s+for|th\b\.?|tv\b\.?|mf\b\.?|left|right)"
 _LEVEL = (
@@ -47,7 +48,7 @@ _FLOOR = (
     rf"|,?\s*(?:i\s+)?(?:stuen\b|st\.|kælderen\b)(?:,?\s*{_SIDE})?"
     rf"|,?\s*{_SIDE}"
     # "Nørre Allé 5, 1.", "Kaløgade 5, 1. og …": not the end of a sentence
-    rf"|,\s*\d{{1,2}}\.(?=\s|$|[,;])"
+    rf"|,\s*\d{{1,2}}\.(?:\s\d{{2,4}}(?=[,.;]|\s|$))?(?=\s|$|[,;.])"
     rf"|,?\s*(?:\d{{1,2}}(?:st|nd|rd|th)|first|second|third|fourth|fifth|ground|top)\s+floor\b"
     rf"(?:,?\s*(?:left|right)\b)?)?"
 )
@@ -67,7 +68,7 @@ _NOT_AFTER = (
 )
 _CAPITALISED = r"[A-ZÆØÅ][\wæøå.-]+"
 _DANISH_STREET = (
-    rf"(?:\b(?:{_CAPITALISED}\s+){{1,3}}{_STREET_TYPE}"
+    rf"(?:\b(?:{_CAPITALISED}\s+(?:(?:la|le|de|du|van|von|der)\s+)?){{1,3}}{_STREET_TYPE}"
     rf"|\b(?:[a-zæøå]+\s+){{0,2}}(?:[a-zæøå]+s|nørre|søndre|vestre|østre|nordre|gammel|ny|store|"
     rf"lille)\s+(?:vej|gade|allé|alle|stræde|plads|torv|boulevard)"
     rf"|\b(?:{_CAPITALISED}\s+){{0,2}}[\wæøåÆØÅ-]+{_SUFFIX}"
@@ -122,7 +123,10 @@ _WORD_START = re.compile(r"\b\w")
 
 
 # After an address: "Frederiks Allé 90, nej 80" (a correction of the house number).
-_CORRECTED = re.compile(r",?\s+(?i:nej|undskyld|sorry|I\s+mean|jeg\s+mener),?\s+\d{1,4}[a-zA-Z]?\b")
+_CORRECTED = re.compile(
+    rf"(?:,?\s+(?i:nej|undskyld|sorry|I\s+mean|jeg\s+mener|altså)|\.{{2,3}}|…),?\s*"
+    rf"(?:\d{{1,4}}[a-zA-Z]?\b|{_NUMBER_WORD}\b)(?:\s+(?i:mener\s+jeg|I\s+mean))?"
+)
 # With an address in the message, a neighbour's or the caller's own house named by number:
 # "min nabo på nummer 11", "jeg er Marianne i nummer otte".
 _BY_NUMBER = re.compile(

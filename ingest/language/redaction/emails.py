@@ -36,12 +36,30 @@ _DOMAIN = re.compile(rf"[\w-]+(?:(?:{_SPOKEN_DOT}|\.)[\w-]+)*(?:{_SPOKEN_DOT}|\.
 # spaces and all, since Whisper may split one spoken address into several words.
 _CUE = re.compile(
     r"\b(?i:e-?mail(?:adresse)?|mail(?:adresse)?|skriv\s+til|write\s+to|send\s+(?:den\s+)?til|"
-    r"email\s+address)(?:\s+(?i:er|is|på|til|at|adressen))*\s*:?\s+"
+    r"email\s+address)(?:\s+(?i:det|er|is|på|til|at|adressen))*\s*:?\s+"
 )
 _LOOK_BACK = 80  # characters before "at" that may hold the local part
 
 
+# Fillers a caller says while spelling an address out: blanked before reading it.
+_FILLER = re.compile(r"\b(?i:øh+m*|æh+m*|eh+m*|uh+m*|um+|hm+)\b[,.]?")
+# "mette77@gmail.com, nej 78": a part of the address corrected after it.
+_CORRECTED = re.compile(
+    r",?\s+(?i:nej|undskyld|sorry|I\s+mean|jeg\s+mener),?\s+(?=[\w.-]*\d)[\w.-]{1,12}\b"
+)
+
+
 def find(text: str) -> list[Span]:
+    text = _FILLER.sub(lambda m: " " * len(m.group()), text)  # same length: spans still fit
+    spans = _found(text)
+    return [
+        Span(span.start, m.end(), span.kind) if m is not None else span
+        for span in spans
+        for m in [_CORRECTED.match(text, span.end)]
+    ]
+
+
+def _found(text: str) -> list[Span]:
     spans = [Span(m.start(), m.end(), Kind.EMAIL) for m in _WRITTEN.finditer(text)]
     for at in _AT.finditer(text):
         domain = _DOMAIN.match(text, at.end())

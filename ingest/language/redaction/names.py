@@ -68,10 +68,12 @@ _ROLES = (
     r"pedel|pedellen|gårdmand|gårdmanden|varmemester|varmemesteren|ejendomsfunktionæren|"
     r"inspektør|inspektøren|skoleinspektøren|skolelederen|lederen|formand|formanden|"
     r"næstformand|næstformanden|afdelingsformanden|rådmand|rådmanden|byrådsmedlem|"
-    r"byrådsmedlemmet|borgmester|borgmesteren|sagsbehandler|sagsbehandleren|pædagog|"
-    r"pædagogen|træner|træneren|præst|præsten|læge|lægen|sygeplejersken|chauffør|"
+    r"byrådsmedlemmet|sagsbehandler|sagsbehandleren|pædagog|"
+    r"pædagogen|træner|træneren|præst|præsten|læge|lægen|overlæge|overlægen|tandlæge|"
+    r"tandlægen|jordemoder|jordemoderen|psykolog|psykologen|fysioterapeut|fysioterapeuten|"
+    r"hjemmehjælper|hjemmehjælperen|sygeplejerske|sygeplejersken|chauffør|"
     r"chaufføren|buschaufføren|betjent|betjenten|frisøren|købmanden|bageren|"
-    r"the\s+caretaker|the\s+janitor|caretaker|janitor|councillor|councilor|mayor|coach"
+    r"the\s+caretaker|the\s+janitor|caretaker|janitor|councillor|councilor|coach"
 )
 _TITLES = r"fru|hr\.?|herr|frk\.?|frøken|mrs\.?|mr\.?|ms\.?|miss|dr\.?|doktor|familien|the\s+family"
 # After these, a capitalised word or a known name in lower case.
@@ -79,7 +81,9 @@ _INTRODUCES = (
     rf"(?:(?:kærlig|venlig|mange|de\s+bedste)\s+)?hilsen(?:\s+fra)?|"
     rf"(?:(?:kærlige|venlige)\s+)?hilsner(?:\s+fra)?|mvh\.?|vh\.?|best\s+regards|kind\s+regards|"
     rf"regards|best\s+wishes|love\s+from|"
-    rf"(?:min|mine|vores|hans|hendes|deres|my|our|his|her|their|the)\s+(?:{_RELATIONS})|"
+    rf"(?:min|mine|vores|hans|hendes|deres|my|our|his|her|their|the)\s+"
+    rf"(?:(?:bedste|gamle|nye|søde|kære|lille|store|ældste|yngste|eneste|best|old|new|dear|"
+    rf"little|big|eldest|youngest|only)\s+)?(?:{_RELATIONS})|"
     rf"hende|ham|det\s+er\s+mig|it's\s+me|it\s+is\s+me|"
     rf"naboen|genboen|udlejeren|viceværten|{_ROLES}|{_TITLES}|"
     rf"spørg\s+efter|spørge\s+efter|ask\s+for|(?:tal|talte|snak|snakke|snakkede)\s+med|"
@@ -132,11 +136,13 @@ _PLACE_WORDS = re.compile(
     r"badet|svømmehallen|kirkegården|bryggeriet)"
 )
 # A name after these is a saint's or a monarch's (streets, feasts: "Sankt Hans", "Kong
-# Christian"), a national figure's ("statsminister …") or a storm's ("stormen Bodil");
+# Christian"), a national figure's or the mayor's ("statsminister …", "borgmester …": one
+# person holds the office) or a storm's ("stormen Bodil");
 # people of the city are hidden whatever their office (_ROLES).
 _PUBLIC_BEFORE = re.compile(
     r"(?i:sankt|skt\.?|st\.?|kong|dronning|prins|prinsesse|king|queen|saint|minister|"
     r"ministeren|statsminister|statsministeren|folketingsmedlem|president|præsident|biskop|"
+    r"borgmester|borgmesteren|mayor|"
     r"stormen|orkanen|hurricane|storm)$"
 )
 
@@ -237,8 +243,18 @@ class _Reader:
             k = j + 1
             word = self.words[k]
             if word.text.lower() in _PARTICLES and self.next_to(k):
-                if self.words[k + 1].capitalised and not self.public(k + 1):
-                    j = k + 1
+                last = k  # "van der Berg": particles in a row, then the name
+                while (
+                    last + 1 < len(self.words) and self.words[last + 1].text.lower() in _PARTICLES
+                ):
+                    last += 1
+                if (
+                    last + 1 < len(self.words)
+                    and self.next_to(last)
+                    and self.words[last + 1].capitalised
+                    and not self.public(last + 1)
+                ):
+                    j = last + 1
                     continue
                 break
             if _PLACE_WORDS.fullmatch(word.text):
@@ -263,6 +279,8 @@ def find(text: str) -> list[Span]:
     reader = _Reader(text)
     spans = [
         *_after_cues(reader),
+        *_names_in_a_row(reader),
+        *_are_mine(reader),
         *_apposed(reader),
         *_name_here(reader),
         *_spelled(text),
@@ -272,6 +290,48 @@ def find(text: str) -> list[Span]:
         *_spelled_again(reader),
     ]
     return spans + _joined_to(reader, spans) + _restarted(reader, spans)
+
+
+def _names_in_a_row(reader: _Reader) -> list[Span]:
+    """ "Pham Thi Lan, I have a shop": two or three capitalised words in a row that are all
+    names, two of them no ordinary word, even at the start of a sentence."""
+    spans, words, names = [], reader.words, reader.names
+    i = 0
+    while i < len(words):
+        j = i
+        while (
+            j < len(words)
+            and j - i < 3
+            and (j == i or reader.next_to(j - 1))
+            and words[j].capitalised
+            and names.is_name(words[j].text)
+            and not reader.public(j)
+        ):
+            j += 1
+        plain = sum(not names.is_word(w.text) for w in words[i:j])
+        if j - i >= 2 and plain >= 2 and reader.span(i, j - 1) is not None:
+            spans.append(Span(words[i].start, words[j - 1].end, Kind.NAME))
+            i = j
+            continue
+        i += 1
+    return spans
+
+
+_FAMILY = rf"(?:{_RELATIONS}|tvillinger|børn|drenge|piger|naboer|sønner|døtre|venner|twins|kids)"
+# "Storm og Sommer er mine tvillinger": names that are words, said to be the caller's own.
+_ARE_MINE = re.compile(
+    r"(?:^|(?<=[.!?]\s))(?P<names>[A-ZÆØÅ][\wæøå'-]+(?:\s+(?:og|and)\s+[A-ZÆØÅ][\wæøå'-]+)?)"
+    rf"\s+(?i:er|is|are)\s+(?i:min|mit|mine|vores|my|our)\s+(?i:{_FAMILY})\b"
+)
+
+
+def _are_mine(reader: _Reader) -> list[Span]:
+    spans = []
+    for match in _ARE_MINE.finditer(reader.text):
+        for name in re.finditer(r"[A-ZÆØÅ][\wæøå'-]+", match.group("names")):
+            start = match.start("names") + name.start()  # "Sommer" too: a season, and a name
+            spans.append(Span(start, start + len(name.group()), Kind.NAME))
+    return spans
 
 
 # "det er bare Storm, min søn": a capitalised word, then who they are to the caller.
@@ -632,6 +692,8 @@ def _name_then_formula(reader: _Reader) -> list[Span]:
             first -= 1
         if first < i:
             spans.append(Span(reader.words[first + 1].start, word.end, Kind.NAME))
+        elif word.initial and word.text.lower() not in _NEVER_ALONE | reader.names.stop_words:
+            spans.append(Span(word.start, word.end, Kind.NAME))  # "glad hedder jeg, … Glad"
     return spans
 
 
@@ -720,7 +782,7 @@ def _restarted(reader: _Reader, spans: list[Span]) -> list[Span]:
 # Spoken between the pieces of an e-mail address: never a piece of anyone's name.
 _EMAIL_WORDS = re.compile(
     r"(?i:at|snabel|snabela|dot|punktum|prik|punkt|kropka|bundstreg|underscore|understreg|streg|"
-    r"bindestreg|dash|hyphen|minus|plus|[a-zæøå])"
+    r"bindestreg|dash|hyphen|minus|plus|[øæe]h+m*|uh+m*|um+|hm+|[a-zæøå])"
 )
 _SPELLED_WHOLE = re.compile(r"[^\W\d_](?:(?:\s*[-,.]\s*|\s+)[^\W\d_])+")
 _LOCAL_END = re.compile(r"@|\s(?i:at|snabel[\s-]?a|snabela|snabel)\b")

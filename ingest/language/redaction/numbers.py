@@ -57,7 +57,10 @@ _LAST_FOUR = re.compile(
 )
 _ORDINAL_DAY = (
     r"(?:\d{1,2}\.?|(?i:første|anden|tredje|fjerde|femte|sjette|syvende|ottende|niende|"
-    r"tiende|[a-zæøå]+(?:tende|ende|te)))"
+    r"tiende|[a-zæøå]+(?:tende|ende|te)|"
+    # a day said as a number ("ni marts"), or in English ("eighteenth of March")
+    r"en|et|to|tre|fire|fem|seks|syv|otte|ni|ti|elleve|tolv|[a-zæøå]+og(?:tyve|tredive)|"
+    r"first|second|third|[a-z]+(?:th|st|nd|rd)(?:\s+of)?|the\s+[a-z]+(?:th|st|nd|rd)\s+of))"
 )
 _BORN = re.compile(
     r"\b(?i:født|fødselsdag|fødselsdato|born|birthday|date\s+of\s+birth)"
@@ -130,11 +133,16 @@ def _institutions(text: str, spans: list[Span]) -> list[Span]:
     return public
 
 
+# "og så", "and then" between the two halves of a CPR number with a remark in between.
+_AND_THEN = re.compile(r"^\D*\b(?i:og\s+så|and\s+then|bagefter|derefter|afterwards)\b\D*$")
+_STARTS_WITH = re.compile(r"\b(?i:starter|begynder|starts|begins)\s+(?i:med|with)\s+")
+# A CPR number with the year in four digits: "17071962-1985".
+_LONG_YEAR = re.compile(r"\b(\d{2})(\d{2})((?:19|20)\d{2})[-\s]?(\d{4})\b")
 _CPR_CUE = re.compile(r"(?i:cpr|personnummer|person-nummer|personal\s+number|cpr-nummer)")
 # What may stand between the parts of a number read out in pieces: "14 08 og 93 og så 11 62",
 # "31 01 79, januar altså, og så 3356".
 _PIECES_APART = re.compile(
-    rf"(?:[\s,.…-]+|\b(?i:og|and|så|then|januar|februar|marts|april|maj|juni|juli|august|"
+    rf"(?:[\s,.…-]+|\b(?i:og|and|så|then|y|und|bagefter|derefter|januar|februar|marts|april|maj|juni|juli|august|"
     rf"september|oktober|november|december|bindestreg|streg|dash)\b|\b{_FILLER_WORDS}\b)*"
 )
 # A number from abroad: "+380 67 412 55 90", "plus czterdzieści osiem 512 330 871".
@@ -158,7 +166,8 @@ def _in_pieces(text: str, language: str | None) -> list[Span]:
     for a in range(len(runs)):
         total = ""
         for b in range(a, min(a + 4, len(runs))):
-            if b > a and not _PIECES_APART.fullmatch(text, runs[b - 1][-1].end, runs[b][0].start):
+            gap = text[runs[b - 1][-1].end : runs[b][0].start] if b > a else ""
+            if b > a and not (_PIECES_APART.fullmatch(gap) or _AND_THEN.search(gap)):
                 break
             total += digits[b]
             pieces = [Span(run[0].start, run[-1].end, Kind.CPR) for run in runs[a : b + 1]]
@@ -166,17 +175,36 @@ def _in_pieces(text: str, language: str | None) -> list[Span]:
             cpr = len(total) == 10 and _cpr_like([Group(total, 0, 0, "")])
             if cpr and (date_first or _CPR_CUE.search(text)):
                 spans += pieces
+            if b == a + 1 and len(digits[a]) == 6 and len(digits[b]) == 4 and cpr:
+                # "290280, ja jeg er skudårsbarn, og så 3315": the date, a remark, the rest
+                gap = text[runs[a][-1].end : runs[b][0].start]
+                if len(gap) <= 50 and _AND_THEN.search(gap):
+                    spans += pieces
             if len(total) == 8 and b > a and total[0] not in "01":
                 window = [Group(total, runs[a][0].start, runs[b][-1].end, "")]
                 if _about_phoning(text, window):
                     spans += [replace(p, kind=Kind.PHONE) for p in pieces]
             if len(total) >= 10:
                 break
-    # "mors cpr er 180438": the first half of a CPR number, said right after the word
-    for cue in _CPR_CUE.finditer(text):
+    # "mors cpr er 180438", "det starter med 19 04": the start of a CPR number, said right
+    # after the word or after "starter med".
+    cues = [*_CPR_CUE.finditer(text)]
+    cues += [*_STARTS_WITH.finditer(text)] if cues else []
+    for cue in cues:
         for run, found in zip(runs, digits, strict=True):
             near = 0 <= run[0].start - cue.end() <= 25
-            if near and len(found) == 6 and _cpr_like([Group(found + "0000", 0, 0, "")]):
+            starts = cue.re is _STARTS_WITH and 2 <= len(found) <= 6
+            date = 6 <= len(found) <= 10 and _cpr_like([Group(found[:6] + "0000", 0, 0, "")])
+            if near and (date or starts):
+                spans.append(Span(run[0].start, run[-1].end, Kind.CPR))
+    # "100568 øh 3 7 9, nej der mangler et, 3 3 7 9": four digits soon after a CPR number
+    if cues:
+        for run, found in zip(runs, digits, strict=True):
+            before = [s for s in spans if 0 < run[0].start - s.end <= 40]
+            if len(found) == 5 and run[0].word in ("en", "et"):  # "mangler et, 3 3 7 9"
+                run, found = run[1:], found[1:]
+            between = text[before[-1].end : run[0].start] if before else "0"
+            if len(found) == 4 and not re.search(r"\d", between):
                 spans.append(Span(run[0].start, run[-1].end, Kind.CPR))
     return spans
 
@@ -185,6 +213,8 @@ def _from_last_date(text: str, run: list[_Token], language: str | None) -> tuple
     """The run, or its tail from a date on, and the digits of what is returned."""
     groups = _groups(text, run, language)
     digits = _digits(groups)
+    if [len(g.digits) for g in groups] == [1, 2, 2]:
+        digits = "0" + digits  # "otte tolv otteoghalvfjerds": the 8th of December 78
     if len(digits) <= 6:
         return run, digits
     for k in range(len(groups) - 1, 0, -1):
@@ -199,6 +229,9 @@ def _from_last_date(text: str, run: list[_Token], language: str | None) -> tuple
 
 def _abroad_and_ends(text: str) -> list[Span]:
     spans = [Span(m.start(), m.end(), Kind.PHONE) for m in _FOREIGN.finditer(text)]
+    for m in _LONG_YEAR.finditer(text):
+        if _cpr_like([Group(m.group(1) + m.group(2) + m.group(3)[2:] + m.group(4), 0, 0, "")]):
+            spans.append(Span(m.start(), m.end(), Kind.CPR))
     for match in _ENDS_WITH.finditer(text):
         window = [Group(match.group(1), match.start(1), match.end(1), "")]
         if _about_phoning(text, window):
@@ -287,10 +320,10 @@ def _said_again(
     """The rest of a run after a phone number, when a filler or a stop stood between them
     ("42 17. Øh, 90 65. Nej, 90 56"): the caller said part of it again."""
     run = part[0]
-    phones = [s for s in hidden if s.kind is Kind.PHONE]
-    if not phones:
+    numbers = [s for s in hidden if s.kind in (Kind.PHONE, Kind.CPR)]
+    if not numbers:
         return []
-    end = max(s.end for s in phones)
+    end = max(s.end for s in numbers)
     rest = [t for t in run if t.start >= end]
     if not rest or not said[end : rest[0].start].strip(" "):
         return []  # only spaces: "23456789 2024 var et godt år" reads on
@@ -301,9 +334,11 @@ def _said_again(
 def _corrections(
     parts: list[tuple[list["_Token"], str, list["Group"]]], hidden: list[Span]
 ) -> list[Span]:
-    """A part of a number said again after the number ("42 17 90 65. Nej, 90 56"): a run of
-    four or more digits left whole in a chain that holds a phone number, unless a year."""
-    if not any(s.kind is Kind.PHONE for s in hidden):
+    """A part of a number said again after the number ("42 17 90 65. Nej, 90 56", "… 3807,
+    nej vent, 3808"): a run of four or more digits left whole in a chain that holds a phone
+    or CPR number, unless a year; hidden as what it corrects."""
+    kinds = [s.kind for s in hidden if s.kind in (Kind.PHONE, Kind.CPR)]
+    if not kinds:
         return []
     spans = []
     for run, _after, groups in parts:
@@ -313,7 +348,7 @@ def _corrections(
             continue
         if all(re.fullmatch(r"(19|20)\d\d", g.digits) for g in groups):
             continue  # "… 23456789. 2024 var et godt år"
-        spans.append(Span(start, end, Kind.PHONE))
+        spans.append(Span(start, end, kinds[-1]))
     return spans
 
 
@@ -364,8 +399,18 @@ _DATE = re.compile(
     r"february|march|may|june|july|october)\.?,?\s*(?:\d{4}|\d{2}\b|"
     r"(?i:(?:nitten\s+(?:hundrede\s+)?(?:og\s+)?|to\s*tusind(?:\s+og\s+)?)?"
     r"[a-zæøå]*(?:tyve|tredive|fyrre|halvtreds|tres|halvfjerds|firs|halvfems|ti|tolv|ni|"
-    r"otte|syv|seks|fem|fire|tre|to|et)\b))"
+    r"otte|syv|seks|fem|fire|tre|to|et)\b|"
+    r"(?:nineteen|twenty|two\s+thousand(?:\s+and)?)(?:[\s-]+[a-z]+){1,2}\b))"
     r"|\b\d{1,2}[./-]\d{1,2}(?:[./-]|\s+)(?:\d{4}|\d{2})\b"
+    # "tredje i ottende tooghalvfems": the day of the month of the year
+    rf"|\b{_ORDINAL_DAY}\s+i\s+(?i:første|anden|tredje|fjerde|femte|sjette|syvende|ottende|"
+    r"niende|tiende|ellevte|tolvte)\s+(?i:[a-zæøå]*(?:tyve|tredive|fyrre|halvtreds|tres|"
+    r"halvfjerds|firs|halvfems|ti|tolv|ni|otte|syv|seks|fem|fire|tre|to|et)|\d{2}|\d{4})\b"
+)
+
+
+_DATE_TO_FOUR = re.compile(
+    r"[\s,.:-]*(?i:bindestreg|streg|dash|og\s+så|og|and\s+then|and|then|så)?[\s,.:-]*"
 )
 
 
@@ -378,7 +423,7 @@ def _date_then_four(text: str, language: str | None) -> list[Span]:
         for run in runs:
             tail = [t for t in run if t.start >= date_match.end()]
             gap = text[date_match.end() : tail[0].start] if tail else "x"
-            if tail and re.fullmatch(r"[\s,.:-]*(?i:bindestreg|streg|dash)?[\s,.:-]*", gap):
+            if tail and _DATE_TO_FOUR.fullmatch(gap):
                 if len(_digits(_groups(text, tail, language))) == 4:
                     spans.append(Span(date_match.start(), tail[-1].end, Kind.CPR))
                 break
@@ -433,7 +478,11 @@ def _tokens(text: str) -> tuple[_Token, ...]:
     tokens = []
     for match in _TOKEN.finditer(text):
         raw, start = match.group(), match.start()
+        if raw == "(0)":
+            continue  # "+45 (0) 53 12 77 08": the trunk zero written the British way
         core = raw.strip(_EDGE)
+        if len(core) > 1 and core[0] in "-\u2013" and core[1].isdigit():
+            core = core[1:]  # "0 2 1 2 3 1 -2 0 1 1"
         start += raw.index(core) if core else 0
         trailing = ""
         while core and core[-1] in ",.;:!?\u2026":
@@ -592,7 +641,7 @@ def _spoken(text: str, words: list[_Token], sep: str, language: str | None) -> I
     best = _read_aloud(text[words[0].start : words[-1].end], language)
     if _mixed_languages(words):  # "en ni nul syv otte tre and then five five one nine"
         best = " ".join(str(_DIGIT_WORDS[w.word]) for w in words if w.word in _DIGIT_WORDS)
-    if _MAGNITUDES.search(" ".join(w.word for w in words)):
+    if any(_MAGNITUDES.match(w.word) for w in words):
         best = re.sub(r"\s+", "", best) if best else best  # an amount: one number
     for n, digits in enumerate(re.findall(r"\d+", best)):
         yield Group(digits, words[0].start, words[-1].end, sep if n == 0 else " ")
@@ -603,8 +652,7 @@ def _spoken(text: str, words: list[_Token], sep: str, language: str | None) -> I
 
 def _windows(text: str, groups: list[Group], run: list[_Token], after: str) -> list[Span]:
     spans = []
-    words = " ".join(t.word for t in run)
-    if _MAGNITUDES.search(words) or _AMOUNT_AFTER.match(after):
+    if any(_MAGNITUDES.match(t.word) for t in run) or _AMOUNT_AFTER.match(after):
         return []  # "12 500 000 kr", "tolv millioner": an amount
     i = 0
     while i < len(groups):
@@ -623,11 +671,32 @@ def _windows(text: str, groups: list[Group], run: list[_Token], after: str) -> l
         rest = groups[j + 1 :]
         if kind is Kind.PHONE and len(rest) >= 2 and all(len(g.digits) <= 2 for g in rest):
             j = len(groups) - 1  # "30 24 undskyld 30 42 18 18": the number said again
+        before = groups[i - 1] if i > 0 else None
+        if kind is Kind.CPR and before and len(before.digits) == 6 and _date6(before.digits):
+            start = before.start  # "280691, nej 290691, 4412": the date said wrong first
         spans.append(Span(start, groups[j].end, kind))
         i = j + 1
     if not spans and _part_of_a_phone_number(text, groups):
         spans.append(Span(run[0].start, run[-1].end, Kind.PHONE))
-    return spans
+    return spans + _repeated_in_run(groups, spans)
+
+
+def _date6(digits: str) -> bool:
+    return _cpr_like([Group(digits + "0000", 0, 0, "")])
+
+
+def _repeated_in_run(groups: list[Group], spans: list[Span]) -> list[Span]:
+    """ "1649, sorry, 250577-1649": a part of a number found in the run, said apart from it."""
+    found = [(_digits([g for g in groups if s.start <= g.start < s.end]), s) for s in spans]
+    repeated = []
+    for group in groups:
+        if len(group.digits) < 3 or any(s.start <= group.start < s.end for s in spans):
+            continue
+        for digits, span in found:
+            if group.digits in digits:
+                repeated.append(Span(group.start, group.end, span.kind))
+                break
+    return repeated
 
 
 def _cpr_at(text: str, groups: list[Group], i: int) -> bool:

@@ -33,6 +33,9 @@ class Span:
     kind: Kind
 
 
+_RANK = [Kind.EMAIL, Kind.CPR, Kind.ADDRESS, Kind.PHONE, Kind.NAME]
+
+
 def find_spans(text: str, language: str | None = None) -> list[Span]:
     """Every span of personal data in `text`, sorted and without overlaps."""
     from ingest.language.redaction import addresses, emails, names, numbers
@@ -57,9 +60,11 @@ def find_suspects(text: str, spans: list[Span]) -> list[Span]:
 
 def merge(spans: list[Span]) -> list[Span]:
     """Overlapping spans become one, of the kind that starts first; of two that start
-    together, the longer's (a first name inside an e-mail address is an e-mail)."""
+    together, the longer's (a first name inside an e-mail address is an e-mail), and of two
+    alike, the more telling (six digits that begin a CPR number and look like part of a phone
+    number are the CPR number's)."""
     merged: list[Span] = []
-    for span in sorted(spans, key=lambda s: (s.start, -s.end)):
+    for span in sorted(spans, key=lambda s: (s.start, -s.end, _RANK.index(s.kind))):
         if merged and span.start < merged[-1].end:
             last = merged[-1]
             merged[-1] = Span(last.start, max(last.end, span.end), last.kind)
