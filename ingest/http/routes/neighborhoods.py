@@ -26,6 +26,7 @@ from ingest.http.routes.public import (
     clips_page,
     public_steps,
     public_words,
+    received_today,
     weeks,
 )
 from ingest.publish.places import Names, find_neighborhood, find_theme, names
@@ -250,6 +251,7 @@ def neighborhood_themes(
     steps = public_steps(session, slugs, page.slug)
     named = names(session)
     themes = {t.slug: t for t in session.scalars(select(Theme).where(Theme.slug.in_(slugs)))}
+    today = received_today(session, page.slug, None)  # once for all its themes
     found = []
     for slug in slugs:
         theme = themes.get(slug)
@@ -265,7 +267,7 @@ def neighborhood_themes(
                     session, key, page.slug, slug, "newest", None, messages, None, named
                 ),
                 words=public_words(session, page.slug, slug, words),
-                weeks=weeks(session, page.slug, slug),
+                weeks=weeks(session, page.slug, slug, today),
             )
         )
     return found

@@ -207,7 +207,7 @@ def public_stats(
     trend by week; read from counts kept as clips change (ingest.publish.aggregates).
     Messages received count from the day after: a count that rose as calls came in would
     tell anyone watching it when someone called from a neighborhood."""
-    today = _received_today(session, neighborhood, theme)
+    today = received_today(session, neighborhood, theme)
     by_place = [
         (n, t, r - today[n, t], p)
         for n, t, r, p in _counted(
@@ -215,7 +215,7 @@ def public_stats(
         )
         if r - today[n, t] > 0 or p > 0
     ]
-    by_week = _weeks(session, neighborhood, theme)
+    by_week = _weeks(session, neighborhood, theme, today)
     named = names(session)
     counts = [
         PublicCount(
@@ -254,20 +254,30 @@ def _counted(
 
 
 def _weeks(
-    session: Session, neighborhood: str | None, theme: str | None
+    session: Session,
+    neighborhood: str | None,
+    theme: str | None,
+    today: Counter[tuple[str, str]] | None = None,
 ) -> list[tuple[date, int, int]]:
     """(Monday, received, published) of each week with messages, oldest first; today's
-    messages received not yet counted (see public_stats)."""
+    messages received not yet counted (see public_stats). `today`: `received_today` of a
+    wider scope, read once for several themes."""
     this_week = monday(city_today())
-    received_today = sum(_received_today(session, neighborhood, theme).values())
+    if today is None:
+        today = received_today(session, neighborhood, theme)
+    received_today_here = sum(
+        count
+        for (n, t), count in today.items()
+        if (not neighborhood or n == neighborhood) and (not theme or t == theme)
+    )
     rows = [
-        (week, int(r) - (received_today if week == this_week else 0), int(p))
+        (week, int(r) - (received_today_here if week == this_week else 0), int(p))
         for week, r, p in _counted(session, [WeekCount.week], neighborhood, theme)
     ]
     return [(week, r, p) for week, r, p in rows if r > 0 or p > 0]
 
 
-def _received_today(
+def received_today(
     session: Session, neighborhood: str | None, theme: str | None
 ) -> Counter[tuple[str, str]]:
     """Spoken messages recorded since the city's midnight, by neighborhood and theme, as
@@ -285,11 +295,16 @@ def _received_today(
     return Counter({(n, t): int(c) for n, t, c in session.execute(query)})
 
 
-def weeks(session: Session, neighborhood: str | None, theme: str | None) -> list[PublicWeek]:
+def weeks(
+    session: Session,
+    neighborhood: str | None,
+    theme: str | None,
+    today: Counter[tuple[str, str]] | None = None,
+) -> list[PublicWeek]:
     """The trend `public_stats` gives, alone."""
     return [
         PublicWeek(week=w, received=r, published=p)
-        for w, r, p in _weeks(session, neighborhood, theme)
+        for w, r, p in _weeks(session, neighborhood, theme, today)
     ]
 
 
