@@ -9,11 +9,15 @@ import pytest
 UNITS = sorted((Path(__file__).parents[2] / "systemd").glob("ingest*.service"))
 
 
-@pytest.mark.parametrize("unit", UNITS, ids=lambda unit: unit.name)
-def test_each_ingest_unit_is_notify_with_a_watchdog(unit: Path) -> None:
+def service_of(unit: Path) -> configparser.SectionProxy:
     parser = configparser.ConfigParser(strict=False, interpolation=None)
     parser.read_string(unit.read_text(encoding="utf-8"))
-    service = parser["Service"]
+    return parser["Service"]
+
+
+@pytest.mark.parametrize("unit", UNITS, ids=lambda unit: unit.name)
+def test_each_ingest_unit_is_notify_with_a_watchdog(unit: Path) -> None:
+    service = service_of(unit)
     assert service["Type"] == "notify"
     assert service["NotifyAccess"] == "main"  # the worker child under `serve` is not heard
     assert 10 <= int(service["WatchdogSec"]) <= 600
@@ -34,9 +38,7 @@ def test_every_ingest_role_has_its_unit() -> None:
 @pytest.mark.parametrize("unit", UNITS, ids=lambda unit: unit.name)
 def test_each_ingest_unit_keeps_its_state_to_its_user(unit: Path) -> None:
     """StateDirectory= alone makes /var/lib/ingest 0755 again at every start."""
-    parser = configparser.ConfigParser(strict=False, interpolation=None)
-    parser.read_string(unit.read_text(encoding="utf-8"))
-    service = parser["Service"]
+    service = service_of(unit)
     assert service["StateDirectory"] == "ingest"
     assert service["StateDirectoryMode"] == "0700"
     assert service["UMask"] == "0077"

@@ -342,13 +342,19 @@ _RELATION_AFTER = re.compile(
 
 
 def _apposed(reader: _Reader) -> list[Span]:
+    return _followed_by(reader, _RELATION_AFTER, initial=False)
+
+
+def _followed_by(reader: _Reader, after: re.Pattern[str], initial: bool) -> list[Span]:
+    """Capitalised words, not public, that `after` follows; at a sentence's start too if
+    `initial`."""
     return [
         Span(word.start, word.end, Kind.NAME)
         for i, word in enumerate(reader.words)
         if word.capitalised
-        and not word.initial
+        and (initial or not word.initial)
         and not reader.public(i)
-        and _RELATION_AFTER.match(reader.text, word.end) is not None
+        and after.match(reader.text, word.end) is not None
     ]
 
 
@@ -746,13 +752,7 @@ _SPELLING_AFTER = re.compile(
 
 
 def _spelled_again(reader: _Reader) -> list[Span]:
-    return [
-        Span(word.start, word.end, Kind.NAME)
-        for i, word in enumerate(reader.words)
-        if word.capitalised
-        and not reader.public(i)
-        and _SPELLING_AFTER.match(reader.text, word.end) is not None
-    ]
+    return _followed_by(reader, _SPELLING_AFTER, initial=True)
 
 
 def _joined_to(reader: _Reader, spans: list[Span]) -> list[Span]:

@@ -142,8 +142,9 @@ _CPR_CUE = re.compile(r"(?i:cpr|personnummer|person-nummer|personal\s+number|cpr
 # What may stand between the parts of a number read out in pieces: "14 08 og 93 og så 11 62",
 # "31 01 79, januar altså, og så 3356".
 _PIECES_APART = re.compile(
-    rf"(?:[\s,.…-]+|\b(?i:og|and|så|then|y|und|bagefter|derefter|januar|februar|marts|april|maj|juni|juli|august|"
-    rf"september|oktober|november|december|bindestreg|streg|dash)\b|\b{_FILLER_WORDS}\b)*"
+    rf"(?:[\s,.…-]+|\b(?i:og|and|så|then|y|und|bagefter|derefter|januar|februar|marts|april|"
+    rf"maj|juni|juli|august|september|oktober|november|december|bindestreg|streg|dash)\b|"
+    rf"\b{_FILLER_WORDS}\b)*"
 )
 # A number from abroad: "+380 67 412 55 90", "plus czterdzieści osiem 512 330 871".
 _FOREIGN = re.compile(
