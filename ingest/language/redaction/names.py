@@ -523,10 +523,11 @@ def _spelled(text: str) -> list[Span]:
             spans.append(Span(before.start(1), before.end(1), Kind.NAME))
     spans += [Span(m.start(), m.end(), Kind.NAME) for m in _SPELLED_ANYWHERE.finditer(text)]
     # "det er Kim, K-I-M": three letters spelled with dashes, when they spell a word said.
-    said = {w.lower() for w in _WORD.findall(text)}
+    three = list(_SPELLED_THREE.finditer(text))
+    said = {w.lower() for w in _WORD.findall(text)} if three else set()
     spans += [
         Span(m.start(), m.end(), Kind.NAME)
-        for m in _SPELLED_THREE.finditer(text)
+        for m in three
         if m.group().replace("-", "").lower() in said
     ]
     spans += [Span(m.start(), m.end(), Kind.NAME) for m in _SPELLED_LOWER.finditer(text)]
@@ -807,15 +808,15 @@ def echoes(text: str, hidden: list[Span]) -> list[Span]:
             local = part[: m.start()] if (m := _LOCAL_END.search(part)) else part
             pieces = re.findall(r"[^\W\d_]{2,}", local)
             in_address |= {p.lower() for p in pieces if not _EMAIL_WORDS.fullmatch(p)}
-    spelled_out = in_address  # even a stop word: "bo.skov@…, bo ligesom at bo"
-    wanted = ((said_as_name - names.stop_words) | spelled_out) - names.public
+    # An address's pieces count even where they are stop words: "bo.skov@…, bo ligesom at bo".
+    wanted = ((said_as_name - names.stop_words) | in_address) - names.public
     found = []
     words = list(_WORD.finditer(text))
     for k, match in enumerate(words):
         low = match.group().lower()
         if low not in wanted or any(s.start <= match.start() < s.end for s in hidden):
             continue
-        if low in spelled_out or match.group()[0].isupper() or not names.is_word(low):
+        if low in in_address or match.group()[0].isupper() or not names.is_word(low):
             end = match.end()
             after = words[k + 1] if k + 1 < len(words) else None
             if after and text[end : after.start()] == " " and _a_surname(after.group()):

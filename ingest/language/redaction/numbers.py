@@ -195,7 +195,7 @@ def _in_pieces(text: str, language: str | None) -> list[Span]:
         for run, found in zip(runs, digits, strict=True):
             near = 0 <= run[0].start - cue.end() <= 25
             starts = cue.re is _STARTS_WITH and 2 <= len(found) <= 6
-            date = 6 <= len(found) <= 10 and _cpr_like([Group(found[:6] + "0000", 0, 0, "")])
+            date = 6 <= len(found) <= 10 and _date6(found[:6])
             if near and (date or starts):
                 spans.append(Span(run[0].start, run[-1].end, Kind.CPR))
     # "100568 øh 3 7 9, nej der mangler et, 3 3 7 9": four digits soon after a CPR number
@@ -220,7 +220,7 @@ def _from_last_date(text: str, run: list[_Token], language: str | None) -> tuple
         return run, digits
     for k in range(len(groups) - 1, 0, -1):
         tail = _digits(groups[k:])
-        if len(tail) == 6 and _cpr_like([Group(tail + "0000", 0, 0, "")]):
+        if len(tail) == 6 and _date6(tail):
             rest = [t for t in run if t.start >= groups[k].start]
             return (rest, tail) if rest else (run, digits)
         if len(tail) >= 6:
@@ -437,7 +437,7 @@ def _first_half(text: str, runs: dict[int, list[_Token]], language: str | None) 
     spans = [Span(m.start(), m.end(), Kind.CPR) for m in _DATE.finditer(text)]
     for run in runs.values():
         digits = _digits(_groups(text, run, language))
-        if len(digits) == 6 and _cpr_like([Group(digits + "0000", 0, 0, "")]):
+        if len(digits) == 6 and _date6(digits):
             spans.append(Span(run[0].start, run[-1].end, Kind.CPR))
     return spans
 
@@ -683,6 +683,7 @@ def _windows(text: str, groups: list[Group], run: list[_Token], after: str) -> l
 
 
 def _date6(digits: str) -> bool:
+    """Six digits that can begin a CPR number: a day, a month and a year."""
     return _cpr_like([Group(digits + "0000", 0, 0, "")])
 
 
