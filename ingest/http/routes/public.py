@@ -40,7 +40,7 @@ router = APIRouter(prefix="/public", tags=["public"])
 
 def scoped(
     query: AnySelect,
-    table: type[WeekCount] | type[WordCount],
+    table: type[WeekCount] | type[WordCount] | type[Clip],
     neighborhood: str | None,
     theme: str | None,
 ) -> AnySelect:
@@ -283,15 +283,11 @@ def received_today(
     """Spoken messages recorded since the city's midnight, by neighborhood and theme, as
     the week counts count them (ingest.publish.aggregates.Share.received)."""
     query = (
-        select(Clip.neighborhood, Clip.theme, func.count())
+        scoped(select(Clip.neighborhood, Clip.theme, func.count()), Clip, neighborhood, theme)
         .where(Clip.recorded_at >= start_of(city_today()))
         .where(Clip.status == ClipStatus.TRANSCRIBED)
         .group_by(Clip.neighborhood, Clip.theme)
     )
-    if neighborhood:
-        query = query.where(Clip.neighborhood == neighborhood)
-    if theme:
-        query = query.where(Clip.theme == theme)
     return Counter({(n, t): int(c) for n, t, c in session.execute(query)})
 
 
