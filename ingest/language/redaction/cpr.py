@@ -1,0 +1,139 @@
+"""CPR numbers said in halves: a birth date with the last four digits, dates in words.
+
+No modulus-11 check: numbers issued since 2007 may fail it.
+"""
+
+import re
+from datetime import date
+
+from ingest.language.redaction.numerals import Group, Token, digit_groups, digits_of, number_runs
+from ingest.language.redaction.spans import Kind, Span
+
+_LAST_FOUR = re.compile(
+    r"\b(?i:(?:(?:de|mine|hans|hendes|deres|dine|og\s+så|så|og)\s+)?"
+    r"(?:sidste\s+(?:fire|4)|(?:fire|4)\s+sidste)"
+    r"(?:\s+(?:cifre|tal|numre))?|kontrolcifre(?:ne)?|resten|"
+    r"(?:the|my|his|her|their)\s+last\s+(?:four|4|ones|part|digits)(?:\s+(?:digits|numbers))?|"
+    r"the\s+last\s+(?:is|are)|the\s+rest|(?:det\s+)?(?:slutter|ender)\s+(?:med|på)|"
+    r"(?:it\s+)?ends\s+(?:with|in))(?!\s+(?i:år|uger|måneder|dage|gange|timer|years|weeks|"
+    r"months|days|times|hours|minutter|minutes|børn|huse|familier))"
+)
+_ORDINAL_DAY = (
+    r"(?:\d{1,2}\.?|(?i:første|anden|tredje|fjerde|femte|sjette|syvende|ottende|niende|"
+    r"tiende|[a-zæøå]+(?:tende|ende|te)|"
+    # a day said as a number ("ni marts"), or in English ("eighteenth of March")
+    r"en|et|to|tre|fire|fem|seks|syv|otte|ni|ti|elleve|tolv|[a-zæøå]+og(?:tyve|tredive)|"
+    r"first|second|third|[a-z]+(?:th|st|nd|rd)(?:\s+of)?|the\s+[a-z]+(?:th|st|nd|rd)\s+of))"
+)
+_BORN = re.compile(
+    r"\b(?i:født|fødselsdag|fødselsdato|born|birthday|date\s+of\s+birth)"
+    r"(?:\s+(?i:er|is|was|den|d\.|on|the))*\s+"
+)
+# The birth date runs to the end of its clause.
+_CLAUSE_END = re.compile(
+    r",|;|\s(?i:og|and|men|but|så)\s|[.!?](?=\s+[A-ZÆØÅ]|\s*$)"
+)  # "fem og fyrre", "one hundred and five"
+
+
+# A CPR number with the year in four digits: "17071962-1985".
+_LONG_YEAR = re.compile(r"\b(\d{2})(\d{2})((?:19|20)\d{2})[-\s]?(\d{4})\b")
+
+
+def long_years(text: str) -> list[Span]:
+    """CPR numbers written with the year in four digits."""
+    spans = []
+    for m in _LONG_YEAR.finditer(text):
+        if cpr_like([Group(m.group(1) + m.group(2) + m.group(3)[2:] + m.group(4), 0, 0, "")]):
+            spans.append(Span(m.start(), m.end(), Kind.CPR))
+    return spans
+
+
+def last_four(text: str, language: str | None) -> list[Span]:
+    """ "de sidste fire (cifre) er 2231": the end of a CPR number, hidden with the birth date
+    said anywhere in the same message ("født den 9. juni 79")."""
+    spans: list[Span] = []
+    cues = list(_LAST_FOUR.finditer(text))
+    if not cues:
+        return spans
+    all_runs = [run for run, _ in number_runs(text)]
+    runs = {run[0].start: run for run in all_runs}
+    for cue in cues:
+        # The first number after the cue, not "fire" of "de sidste fire" itself.
+        after = [[t for t in r if t.start >= cue.end()] for r in all_runs]
+        near = [r for r in after if r and r[0].start <= cue.end() + 20]
+        if not near or len(digits_of(digit_groups(text, near[0], language))) != 4:
+            continue
+        run = near[0]
+        spans.append(Span(run[0].start, run[-1].end, Kind.CPR))
+        spans += _first_half(text, runs, language)
+        for born in _BORN.finditer(text):
+            end = _CLAUSE_END.search(text, born.end(), born.end() + 40)
+            stop = end.start() if end else min(len(text), born.end() + 40)
+            if stop > born.end():
+                spans.append(Span(born.end(), stop, Kind.CPR))
+    return spans
+
+
+_DATE = re.compile(
+    rf"\b{_ORDINAL_DAY}\s*(?i:januar|februar|marts|april|maj|juni|juli|august|september|oktober|"
+    r"november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|okt|oct|nov|dec|january|"
+    r"february|march|may|june|july|october)\.?,?\s*(?:\d{4}|\d{2}\b|"
+    r"(?i:(?:nitten\s+(?:hundrede\s+)?(?:og\s+)?|to\s*tusind(?:\s+og\s+)?)?"
+    r"[a-zæøå]*(?:tyve|tredive|fyrre|halvtreds|tres|halvfjerds|firs|halvfems|ti|tolv|ni|"
+    r"otte|syv|seks|fem|fire|tre|to|et)\b|"
+    r"(?:nineteen|twenty|two\s+thousand(?:\s+and)?)(?:[\s-]+[a-z]+){1,2}\b))"
+    r"|\b\d{1,2}[./-]\d{1,2}(?:[./-]|\s+)(?:\d{4}|\d{2})\b"
+    # "tredje i ottende tooghalvfems": the day of the month of the year
+    rf"|\b{_ORDINAL_DAY}\s+i\s+(?i:første|anden|tredje|fjerde|femte|sjette|syvende|ottende|"
+    r"niende|tiende|ellevte|tolvte)\s+(?i:[a-zæøå]*(?:tyve|tredive|fyrre|halvtreds|tres|"
+    r"halvfjerds|firs|halvfems|ti|tolv|ni|otte|syv|seks|fem|fire|tre|to|et)|\d{2}|\d{4})\b"
+)
+
+
+_DATE_TO_FOUR = re.compile(
+    r"[\s,.:-]*(?i:bindestreg|streg|dash|og\s+så|og|and\s+then|and|then|så)?[\s,.:-]*"
+)
+
+
+def date_then_four(text: str, language: str | None) -> list[Span]:
+    """A date and four digits right after it are a CPR number: "9. juni 79 - 2231"."""
+    spans: list[Span] = []
+    dates = list(_DATE.finditer(text))
+    runs = [run for run, _ in number_runs(text)] if dates else []
+    for date_match in dates:
+        for run in runs:
+            tail = [t for t in run if t.start >= date_match.end()]
+            gap = text[date_match.end() : tail[0].start] if tail else "x"
+            if tail and _DATE_TO_FOUR.fullmatch(gap):
+                if len(digits_of(digit_groups(text, tail, language))) == 4:
+                    spans.append(Span(date_match.start(), tail[-1].end, Kind.CPR))
+                break
+    return spans
+
+
+def _first_half(text: str, runs: dict[int, list[Token]], language: str | None) -> list[Span]:
+    """With the last four digits said, a date in the same message is the first half of the
+    CPR number: "090679", "9. juni 79", "9/6 1979"."""
+    spans = [Span(m.start(), m.end(), Kind.CPR) for m in _DATE.finditer(text)]
+    for run in runs.values():
+        digits = digits_of(digit_groups(text, run, language))
+        if len(digits) == 6 and date6(digits):
+            spans.append(Span(run[0].start, run[-1].end, Kind.CPR))
+    return spans
+
+
+def date6(digits: str) -> bool:
+    """Six digits that can begin a CPR number: a day, a month and a year."""
+    return cpr_like([Group(digits + "0000", 0, 0, "")])
+
+
+def cpr_like(window: list[Group]) -> bool:
+    digits = digits_of(window)
+    day, month, year = int(digits[:2]), int(digits[2:4]), int(digits[4:6])
+    try:
+        date(2000 + year, month, day)
+    except ValueError:
+        return False
+    if [len(g.digits) for g in window] == [2, 2, 2, 4] and window[3].sep in "- .":
+        return True  # "04.11.88-1290", "17.11.45.3208": a CPR written with dots
+    return all(g.sep != "." for g in window[1:])  # "01.01.1990" is a date
