@@ -9,28 +9,24 @@ Hidden:
   hedder" any word, after the others a capitalised word or a known name written in lower
   case ("min nabo poul"), and a capitalised word joined by "og" ("Birgit og Aksel"); the
   last words after a sign-off that ends the message ("kærlig hilsen xiulan wei");
-- letters spelled out ("det staves K-I-M", "B, R, O, D, E, R");
+- letters spelled out ("det staves K-I-M", "B, R, O, D, E, R"; spelling.py);
 - known names (lists.py) without a formula: a first name and the capitalised words after
   it ("Anna Berg"), a first name alone or in the genitive ("Mettes far"), a Danish surname
   alone ("Larsen ovenpå"), and in lower case where names stand ("med bente", "hanne og
   jens"). Names that are also ordinary words ("Per", "Hans", "Mark", "Bo") need a formula
   or a surname;
 - who someone is to the caller after the name ("Storm, min søn,");
-- a name said again (`echoes`): spelled, in an e-mail address, or twice.
+- a name said again: spelled, in an e-mail address, or twice (echoes.py).
 
-Not hidden but returned by `suspects`: other capitalised words that do not begin a sentence
+Not hidden but returned by suspects.py: other capitalised words that do not begin a sentence
 and are not public names (places, institutions, roles), for the moderator to look at.
 """
 
 import re
-from dataclasses import dataclass
 
-from ingest.language.redaction.lists import Lists, lists
+from ingest.language.redaction.reader import Reader
 from ingest.language.redaction.spans import Kind, Span
-
-_WORD = re.compile(r"[^\W\d_][\w'\u2019]*(?:-[^\W\d_][\w'\u2019]*)*")
-_OPENERS = " \t\"'«»(\u2014\u2013-"  # what may stand before the first word of a text
-_SENTENCE_BREAK = re.compile(r"[.!?:…\n]")
+from ingest.language.redaction.spelling import spelled
 
 # After these, any word is the name, capitalised or not.
 _SAYS_NAME = (
@@ -108,182 +104,17 @@ _NAME_HERE = re.compile(
     r"(?:(?i:øh+m*|æh+m*|ehm?|ja|jo|nå|altså|okay|ok|så|yes|yeah|um|uh)[,.]?\s+){0,3}"
     r"(?P<name>[\wæøåÆØÅ'-]+(?:\s+[A-ZÆØÅ][\wæøå'-]+){0,2})\s+(?i:her)\b"
 )
-_SPELL_CUE = re.compile(
-    r"\b(?i:staves|stavet|staver|stavede|bogstaveret|spelled|spelt|spell\s+it|spells)"
-    r"(?:\s+(?i:med|with|som|as|det|it|:))*[,:]?\s*"
-)
-_LETTERS = r"[A-Za-zÆØÅæøå](?:(?:\s*[-,.]\s*|\s+)[A-Za-zÆØÅæøå](?![\wæøå]))"
-_SPELLED_AFTER_CUE = re.compile(rf"{_LETTERS}+")
-_SPELLED_ANYWHERE = re.compile(
-    r"\b[A-ZÆØÅ](?:(?P<sep>\s*[-,.]\s*|\s+)[A-ZÆØÅ]\b){3,}(?:(?P=sep)[A-ZÆØÅ]\b)*"
-)
-_SPELLED_THREE = re.compile(r"\b[A-ZÆØÅ]-[A-ZÆØÅ]-[A-ZÆØÅ]\b")
-# "b-r-o-d-e-r", "k, i, m": lower-case letters spelled with dashes or commas.
-_SPELLED_LOWER = re.compile(
-    r"(?<![\wæøå-])[a-zæøå](?:(?P<sep>-|,\s)[a-zæøå](?![\wæøå])){3,}(?:(?P=sep)[a-zæøå]\b)*"
-)
-_PARTICLE_NAME = re.compile(
-    r"(?i:al|el|abu|bin|ibn|ben|van|von|de|da|di|mc|mac|o)[-'\u2019][^\W\d_]{2,}"
-)
-_PARTICLES = {"van", "von", "der", "den", "de", "da", "di", "du", "al", "el", "bin", "ibn", "abu"}
-_PLACE_WORDS = re.compile(
-    r"(?i:vej|vejen|gade|gaden|allé|alle|torv|torvet|plads|pladsen|boulevard|stræde|"
-    r"skole|skolen|kirke|kirken|park|parken|hus|huset|hallen|hal|center|centret|centeret|"
-    r"hospital|gymnasium|bibliotek|biblioteket|kollegium|kollegiet|street|road|lane|"
-    r"avenue|square|school|church|hall|park|college|university|universitet|museum|"
-    r"stadion|station|stationen|observatoriet|observatorium|teatret|teater|museet|"
-    r"gymnasiet|seminariet|akademiet|instituttet|hospitalet|klinikken|biografen|anlægget|"
-    r"badet|svømmehallen|kirkegården|bryggeriet)"
-)
-# A name after these is a saint's or a monarch's (streets, feasts: "Sankt Hans", "Kong
-# Christian"), a national figure's or the mayor's ("statsminister …", "borgmester …": one
-# person holds the office) or a storm's ("stormen Bodil");
-# people of the city are hidden whatever their office (_ROLES).
-_PUBLIC_BEFORE = re.compile(
-    r"(?i:sankt|skt\.?|st\.?|kong|dronning|prins|prinsesse|king|queen|saint|minister|"
-    r"ministeren|statsminister|statsministeren|folketingsmedlem|president|præsident|biskop|"
-    r"borgmester|borgmesteren|mayor|"
-    r"stormen|orkanen|hurricane|storm)$"
-)
-
-
-def _surname_shaped(word: str) -> bool:
-    """A Danish surname by its ending, on a list or not: "Brodersen", "Damgaard"."""
-    return word[0].isupper() and len(word) > 5 and word.lower().endswith(_SURNAME_ENDINGS)
-
-
-_SURNAME_ENDINGS = ("sen", "gaard", "gård")
-
-
-@dataclass(frozen=True)
-class _Word:
-    start: int
-    end: int
-    text: str
-    initial: bool  # begins a sentence
-
-    @property
-    def capitalised(self) -> bool:
-        return self.text[0].isupper()
-
-
-def _words(text: str) -> list[_Word]:
-    found, previous_end = [], 0
-    for match in _WORD.finditer(text):
-        gap = text[previous_end : match.start()]
-        initial = (previous_end == 0 and not gap.strip(_OPENERS)) or bool(
-            _SENTENCE_BREAK.search(gap)
-        )
-        found.append(_Word(match.start(), match.end(), match.group(), initial))
-        previous_end = match.end()
-    return found
-
-
-def _public_mask(text: str, words: list[_Word], names: Lists) -> list[tuple[int, int]]:
-    """Where public phrases ("Sankt Hans Torv", "Aarhus Kommune") stand in the text. Tried
-    only where a phrase's first word stands: the alternation of them all is slow to scan."""
-    found: list[tuple[int, int]] = []
-    for word in words:
-        if (found and word.start < found[-1][1]) or word.text.lower() not in names.phrase_starts:
-            continue
-        match = names.public_phrases.match(text, word.start)
-        if match is not None:
-            found.append((match.start(), match.end()))
-    return found
-
-
-class _Reader:
-    """The words of one transcript, with what the lists say of each."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.names = lists()
-        self.words = _words(text)
-        self.at = {w.start: i for i, w in enumerate(self.words)}
-        self.masked = _public_mask(text, self.words, self.names)
-
-    def public(self, i: int) -> bool:
-        word = self.words[i]
-        if self.names.is_public(word.text) or any(a <= word.start < b for a, b in self.masked):
-            return True
-        # The role stands before the first name; the surname goes with it.
-        return any(k >= 0 and _PUBLIC_BEFORE.match(self.words[k].text) for k in (i - 1, i - 2))
-
-    def next_to(self, i: int) -> bool:
-        """Word i+1 follows word i with only a space between."""
-        return i + 1 < len(self.words) and self.text[
-            self.words[i].end : self.words[i + 1].start
-        ] in (" ", "  ")
-
-    def place_follows(self, i: int) -> bool:
-        """A street or building type after the words: "Jens Baggesens Vej", "Karen Blixens
-        Boulevard", "Sankt Lukas Kirke" name places."""
-        return self.next_to(i) and bool(_PLACE_WORDS.fullmatch(self.words[i + 1].text))
-
-    def surname(self, i: int) -> bool:
-        """A surname from the list, or a Danish one in -sen ("Brodersen")."""
-        word = self.words[i].text
-        if self.public(i) or self.names.is_word(word):
-            return False
-        return word.lower() in self.names.surnames or _surname_shaped(word)
-
-    def surname_like(self, i: int) -> bool:
-        if _PARTICLE_NAME.fullmatch(self.words[i].text):
-            return True  # "el-khatib", "al-hassan"
-        word = self.words[i].text
-        if self.public(i) or self.names.is_word(word):
-            return False
-        return self.names.is_name(word) or _surname_shaped(word)
-
-    def extend(self, i: int, lower_ok: bool) -> int:
-        """The last word of a name beginning at word i: capitalised words (or known names,
-        where the transcript writes names in lower case) and particles ("van der")."""
-        j = i
-        while j - i < 3 and self.next_to(j):
-            k = j + 1
-            word = self.words[k]
-            if word.text.lower() in _PARTICLES and self.next_to(k):
-                last = k  # "van der Berg": particles in a row, then the name
-                while (
-                    last + 1 < len(self.words) and self.words[last + 1].text.lower() in _PARTICLES
-                ):
-                    last += 1
-                if (
-                    last + 1 < len(self.words)
-                    and self.next_to(last)
-                    and self.words[last + 1].capitalised
-                    and not self.public(last + 1)
-                ):
-                    j = last + 1
-                    continue
-                break
-            if _PLACE_WORDS.fullmatch(word.text):
-                break  # "Jens Baggesens Vej": the name of a street
-            capitalised = word.capitalised and not word.initial and not self.public(k)
-            lower = lower_ok and not word.capitalised
-            # "bjarne skov": a surname that is also a word, after a name that is none
-            worded = lower and word.text.lower() in self.names.surnames and j == i
-            worded = worded and not self.names.is_word(self.words[i].text)
-            if not (capitalised or (lower and self.surname_like(k)) or worded):
-                break
-            j = k
-        return j
-
-    def span(self, i: int, j: int) -> Span | None:
-        if self.place_follows(j):
-            return None
-        return Span(self.words[i].start, self.words[j].end, Kind.NAME)
 
 
 def find(text: str) -> list[Span]:
-    reader = _Reader(text)
+    reader = Reader(text)
     spans = [
         *_after_cues(reader),
         *_names_in_a_row(reader),
         *_are_mine(reader),
         *_apposed(reader),
         *_name_here(reader),
-        *_spelled(text),
+        *spelled(text),
         *_known_names(reader),
         *_name_then_formula(reader),
         *_from_somewhere(reader),
@@ -292,7 +123,7 @@ def find(text: str) -> list[Span]:
     return spans + _joined_to(reader, spans) + _restarted(reader, spans)
 
 
-def _names_in_a_row(reader: _Reader) -> list[Span]:
+def _names_in_a_row(reader: Reader) -> list[Span]:
     """ "Pham Thi Lan, I have a shop": two or three capitalised words in a row that are all
     names, two of them no ordinary word, even at the start of a sentence."""
     spans, words, names = [], reader.words, reader.names
@@ -325,7 +156,7 @@ _ARE_MINE = re.compile(
 )
 
 
-def _are_mine(reader: _Reader) -> list[Span]:
+def _are_mine(reader: Reader) -> list[Span]:
     spans = []
     for match in _ARE_MINE.finditer(reader.text):
         for name in re.finditer(r"[A-ZÆØÅ][\wæøå'-]+", match.group("names")):
@@ -341,11 +172,11 @@ _RELATION_AFTER = re.compile(
 )
 
 
-def _apposed(reader: _Reader) -> list[Span]:
+def _apposed(reader: Reader) -> list[Span]:
     return _followed_by(reader, _RELATION_AFTER, initial=False)
 
 
-def _followed_by(reader: _Reader, after: re.Pattern[str], initial: bool) -> list[Span]:
+def _followed_by(reader: Reader, after: re.Pattern[str], initial: bool) -> list[Span]:
     """Capitalised words, not public, that `after` follows; at a sentence's start too if
     `initial`."""
     return [
@@ -358,7 +189,7 @@ def _followed_by(reader: _Reader, after: re.Pattern[str], initial: bool) -> list
     ]
 
 
-def _after_cues(reader: _Reader) -> list[Span]:
+def _after_cues(reader: Reader) -> list[Span]:
     spans = []
     text, names = reader.text, reader.names
     # Tried at word starts only: the pattern is long, and most positions start no cue.
@@ -434,7 +265,7 @@ _SIGN_OFF = re.compile(
 )
 
 
-def _signed(reader: _Reader, position: int, i: int) -> int | None:
+def _signed(reader: Reader, position: int, i: int) -> int | None:
     """After a sign-off at the end of a message ("… hilsen xiulan."), the last words are
     the name, known or not, capitalised or not: the last of them, or None."""
     if not _SIGN_OFF.search(reader.text, max(0, position - 30), position):
@@ -450,7 +281,7 @@ def _signed(reader: _Reader, position: int, i: int) -> int | None:
     return len(reader.words) - 1
 
 
-def _and_another(reader: _Reader, j: int) -> list[Span]:
+def _and_another(reader: Reader, j: int) -> list[Span]:
     """ "hilsen Gitte og Xiulan", "min nabo Poul & Hanne": a second name joined to the first."""
     words = reader.words
     if not (reader.next_to(j) and j + 2 < len(words) and reader.next_to(j + 1)):
@@ -465,13 +296,13 @@ def _and_another(reader: _Reader, j: int) -> list[Span]:
     return [span] if span is not None else []
 
 
-def _title(reader: _Reader, i: int) -> bool:
+def _title(reader: Reader, i: int) -> bool:
     word = reader.words[i]
     with_dot = reader.text[word.start : word.end + 1]
     return bool(_TITLE.match(word.text) or _TITLE.match(with_dot))
 
 
-def _alone(reader: _Reader, i: int) -> bool:
+def _alone(reader: Reader, i: int) -> bool:
     """The word ends its clause or "her" follows: "det er per, jeg ringer", "det er bo her"."""
     after = reader.text[reader.words[i].end :].lstrip(" ")
     if not after or after[0] in ",.!?" or _here_follows(reader, i):
@@ -486,16 +317,16 @@ _I_AFTER = re.compile(
 )
 
 
-def _i_follows(reader: _Reader, i: int) -> bool:
+def _i_follows(reader: Reader, i: int) -> bool:
     return _I_AFTER.match(reader.text, reader.words[i].end) is not None
 
 
-def _here_follows(reader: _Reader, i: int) -> bool:
+def _here_follows(reader: Reader, i: int) -> bool:
     """ "det er Mikkel her": the word "her" (here) after the name."""
     return reader.next_to(i) and reader.words[i + 1].text.lower() == "her"
 
 
-def _name_here(reader: _Reader) -> list[Span]:
+def _name_here(reader: Reader) -> list[Span]:
     spans = []
     for match in _NAME_HERE.finditer(reader.text):
         i = reader.at.get(match.start("name"))
@@ -509,32 +340,7 @@ def _name_here(reader: _Reader) -> list[Span]:
     return spans
 
 
-def _spelled(text: str) -> list[Span]:
-    spans = []
-    for cue in _SPELL_CUE.finditer(text):
-        letters = _SPELLED_AFTER_CUE.match(text, cue.end())
-        if letters:
-            spans.append(Span(letters.start(), letters.end(), Kind.NAME))
-        # "Kim, det staves K-I-M": the name before the spelling is the same name.
-        before = re.search(
-            r"([A-ZÆØÅ][\wæøå'-]+)[,.]?\s+(?:(?i:det|it's|it\s+is)\s+)?$", text[: cue.start()]
-        )
-        if before and letters:
-            spans.append(Span(before.start(1), before.end(1), Kind.NAME))
-    spans += [Span(m.start(), m.end(), Kind.NAME) for m in _SPELLED_ANYWHERE.finditer(text)]
-    # "det er Kim, K-I-M": three letters spelled with dashes, when they spell a word said.
-    three = list(_SPELLED_THREE.finditer(text))
-    said = {w.lower() for w in _WORD.findall(text)} if three else set()
-    spans += [
-        Span(m.start(), m.end(), Kind.NAME)
-        for m in three
-        if m.group().replace("-", "").lower() in said
-    ]
-    spans += [Span(m.start(), m.end(), Kind.NAME) for m in _SPELLED_LOWER.finditer(text)]
-    return spans
-
-
-def _known_names(reader: _Reader) -> list[Span]:
+def _known_names(reader: Reader) -> list[Span]:
     """First names from the list, without a formula: "Anna Berg", "… sagde Camilla"."""
     spans = []
     names, words = reader.names, reader.words
@@ -606,7 +412,7 @@ _NAME_AFTER = re.compile(
 )
 
 
-def _lower_case_name_in_context(reader: _Reader, i: int) -> bool:
+def _lower_case_name_in_context(reader: Reader, i: int) -> bool:
     """A known first name Whisper wrote in lower case, where names stand: "talte jeg med
     camilla", "camilla og jeg", "bente sagde"."""
     word, names = reader.words[i], reader.names
@@ -621,7 +427,7 @@ def _lower_case_name_in_context(reader: _Reader, i: int) -> bool:
 _DANISH_SURNAME = re.compile(r"(?i:.{2,}(?:sen|søn|gaard|gård|strup|rup))")
 
 
-def _danish_surname(reader: _Reader, i: int) -> bool:
+def _danish_surname(reader: Reader, i: int) -> bool:
     """A Danish surname from the list alone: a name however it is said ("Larsen ovenpå",
     "jensen på anden sal"); "Bussen" and "Prisen" are on no list of names."""
     word = reader.words[i].text
@@ -634,7 +440,7 @@ def _danish_surname(reader: _Reader, i: int) -> bool:
     )
 
 
-def _and_known_name(reader: _Reader, i: int) -> bool:
+def _and_known_name(reader: Reader, i: int) -> bool:
     """ "hanne og jens": another known first name joined by "og"."""
     words, names = reader.words, reader.names
     return (
@@ -645,49 +451,13 @@ def _and_known_name(reader: _Reader, i: int) -> bool:
     )
 
 
-def suspects(text: str, hidden: list[Span]) -> list[Span]:
-    """Capitalised words that may be names: not at a sentence start, not public, not hidden
-    already. Neighbouring ones form one suspect ("Lars Bo")."""
-    reader = _Reader(text)
-    found: list[Span] = []
-    for i, word in enumerate(reader.words):
-        if (
-            not word.capitalised
-            or word.initial
-            or word.text.split("-")[0].isupper()  # "DSB", "CPR-nummer", "I"
-            or _PLACE_WORDS.fullmatch(word.text) is not None  # "Street" of "Harbour Street"
-            or reader.public(i)
-            or _is_place_name(word.text)
-            or any(s.start <= word.start < s.end for s in hidden)
-            or reader.place_follows(i)
-        ):
-            continue
-        if found and reader.text[found[-1].end : word.start] == " ":
-            found[-1] = Span(found[-1].start, word.end, Kind.NAME)
-        else:
-            found.append(Span(word.start, word.end, Kind.NAME))
-    return found
-
-
-def _is_place_name(word: str) -> bool:
-    """One word street and place names: "Toftevej", "Grøfthøjparken", "Rådhuspladsen"."""
-    return bool(
-        re.search(
-            r"(?i:vej|vejen|gade|gaden|allé|torv|torvet|plads|pladsen|parken|vænget|stræde|"
-            r"skolen|skole|kirke|kirken|hallen|huset|centret|bakken|høj|bjerg|rup|strup|"
-            r"lund|sø|søen|by|byen|holm|borg|havn|havnen)$",
-            word,
-        )
-    )
-
-
 # "Per Holm hedder jeg", "Anna er mit navn": the name before an inverted formula.
 _FORMULA_AFTER = re.compile(
     r"\s+(?i:hedder\s+jeg|er\s+mit\s+(?:for|efter)?navn|is\s+my\s+name|is\s+the\s+name)\b"
 )
 
 
-def _name_then_formula(reader: _Reader) -> list[Span]:
+def _name_then_formula(reader: Reader) -> list[Span]:
     spans = []
     for i, word in enumerate(reader.words):
         if not _FORMULA_AFTER.match(reader.text, word.end):
@@ -709,7 +479,7 @@ _NEVER_ALONE = {"han", "hun", "den", "det", "de", "der", "dem", "jeg", "du", "vi
 _NEVER_ALONE |= {"din", "sin", "en", "et", "i", "hans", "som", "alle", "mange", "nogle", "ingen"}
 
 
-def _could_be_name(reader: _Reader, i: int) -> bool:
+def _could_be_name(reader: Reader, i: int) -> bool:
     word = reader.words[i]
     low = word.text.lower()
     if reader.public(i) or low in _NEVER_ALONE:
@@ -730,7 +500,7 @@ _FROM_WHERE = re.compile(
 )
 
 
-def _from_somewhere(reader: _Reader) -> list[Span]:
+def _from_somewhere(reader: Reader) -> list[Span]:
     spans = []
     for i, word in enumerate(reader.words):
         match = _FROM_WHERE.match(reader.text, word.end)
@@ -752,11 +522,11 @@ _SPELLING_AFTER = re.compile(
 )
 
 
-def _spelled_again(reader: _Reader) -> list[Span]:
+def _spelled_again(reader: Reader) -> list[Span]:
     return _followed_by(reader, _SPELLING_AFTER, initial=True)
 
 
-def _joined_to(reader: _Reader, spans: list[Span]) -> list[Span]:
+def _joined_to(reader: Reader, spans: list[Span]) -> list[Span]:
     """ "Birgit og Aksel": a capitalised word joined by "og" to a name found is a name."""
     ending = {word.end: k for k, word in enumerate(reader.words)}
     joined = []
@@ -766,7 +536,7 @@ def _joined_to(reader: _Reader, spans: list[Span]) -> list[Span]:
     return joined
 
 
-def _restarted(reader: _Reader, spans: list[Span]) -> list[Span]:
+def _restarted(reader: Reader, spans: list[Span]) -> list[Span]:
     """ "øh per... Per Holm hedder jeg", "Anna, Anna Berg": the name begun twice."""
     found = []
     for span in spans:
@@ -778,58 +548,3 @@ def _restarted(reader: _Reader, spans: list[Span]) -> list[Span]:
         if before.text.lower() == name.text.lower() and re.fullmatch(r"[\s.,…-]+", gap):
             found.append(Span(before.start, before.end, Kind.NAME))
     return found
-
-
-# Spoken between the pieces of an e-mail address: never a piece of anyone's name.
-_EMAIL_WORDS = re.compile(
-    r"(?i:at|snabel|snabela|dot|punktum|prik|punkt|kropka|bundstreg|underscore|understreg|streg|"
-    r"bindestreg|dash|hyphen|minus|plus|[øæe]h+m*|uh+m*|um+|hm+|[a-zæøå])"
-)
-_SPELLED_WHOLE = re.compile(r"[^\W\d_](?:(?:\s*[-,.]\s*|\s+)[^\W\d_])+")
-_LOCAL_END = re.compile(r"@|\s(?i:at|snabel[\s-]?a|snabela|snabel)\b")
-
-
-def echoes(text: str, hidden: list[Span]) -> list[Span]:
-    """A name said again is the same person: once a name, its spelling or the local part of
-    an e-mail address is hidden, the same word elsewhere in the message is hidden too ("det
-    er Kim, K-I-M", "faduma.ali snabel-a outlook.dk, faduma med f", "Storm … sig det så
-    Storm"). A name that is also a word ("Storm", "Bo") is hidden again only where it is
-    capitalised, except after an e-mail address, which spells the name out."""
-    names = lists()
-    said_as_name: set[str] = set()
-    in_address: set[str] = set()
-    for span in hidden:
-        part = text[span.start : span.end]
-        if span.kind is Kind.NAME:
-            if _SPELLED_WHOLE.fullmatch(part):
-                said_as_name.add(re.sub(r"[\W\d_]", "", part).lower())
-            said_as_name |= {w.lower() for w in _WORD.findall(part) if len(w) > 1}
-        elif span.kind is Kind.EMAIL:
-            local = part[: m.start()] if (m := _LOCAL_END.search(part)) else part
-            pieces = re.findall(r"[^\W\d_]{2,}", local)
-            in_address |= {p.lower() for p in pieces if not _EMAIL_WORDS.fullmatch(p)}
-    # An address's pieces count even where they are stop words: "bo.skov@…, bo ligesom at bo".
-    wanted = ((said_as_name - names.stop_words) | in_address) - names.public
-    found = []
-    words = list(_WORD.finditer(text))
-    for k, match in enumerate(words):
-        low = match.group().lower()
-        if low not in wanted or any(s.start <= match.start() < s.end for s in hidden):
-            continue
-        if low in in_address or match.group()[0].isupper() or not names.is_word(low):
-            end = match.end()
-            after = words[k + 1] if k + 1 < len(words) else None
-            if after and text[end : after.start()] == " " and _a_surname(after.group()):
-                end = after.end()  # "det er Storm, Storm Kjær": the surname with it
-            found.append(Span(match.start(), end, Kind.NAME))
-    return found
-
-
-def _a_surname(word: str) -> bool:
-    names = lists()
-    low = word.lower()
-    return (
-        word[0].isupper()
-        and not names.is_public(low)
-        and (low in names.surnames or _surname_shaped(word))
-    )

@@ -38,7 +38,7 @@ _RANK = [Kind.EMAIL, Kind.CPR, Kind.ADDRESS, Kind.PHONE, Kind.NAME]
 
 def find_spans(text: str, language: str | None = None) -> list[Span]:
     """Every span of personal data in `text`, sorted and without overlaps."""
-    from ingest.language.redaction import addresses, emails, names, numbers
+    from ingest.language.redaction import addresses, echoes, emails, names, numbers
 
     found = [
         *emails.find(text),
@@ -47,15 +47,15 @@ def find_spans(text: str, language: str | None = None) -> list[Span]:
         *numbers.find(text, language),
     ]
     hidden = merge(found)
-    return merge(found + names.echoes(text, hidden) + numbers.said_again(text, hidden, language))
+    return merge(found + echoes.find(text, hidden) + numbers.said_again(text, hidden, language))
 
 
 def find_suspects(text: str, spans: list[Span]) -> list[Span]:
     """Capitalised words that may be names the rules did not hide, for a moderator to look
     at: never hidden by themselves, and none inside `spans`."""
-    from ingest.language.redaction import names
+    from ingest.language.redaction import suspects
 
-    return names.suspects(text, spans)
+    return suspects.find(text, spans)
 
 
 def merge(spans: list[Span]) -> list[Span]:

@@ -1,0 +1,61 @@
+"""A name said again: once hidden, the same word elsewhere in the message is the same person."""
+
+import re
+
+from ingest.language.redaction.lists import lists
+from ingest.language.redaction.reader import WORD, surname_shaped
+from ingest.language.redaction.spans import Kind, Span
+
+# Spoken between the pieces of an e-mail address: never a piece of anyone's name.
+_EMAIL_WORDS = re.compile(
+    r"(?i:at|snabel|snabela|dot|punktum|prik|punkt|kropka|bundstreg|underscore|understreg|streg|"
+    r"bindestreg|dash|hyphen|minus|plus|[øæe]h+m*|uh+m*|um+|hm+|[a-zæøå])"
+)
+_SPELLED_WHOLE = re.compile(r"[^\W\d_](?:(?:\s*[-,.]\s*|\s+)[^\W\d_])+")
+_LOCAL_END = re.compile(r"@|\s(?i:at|snabel[\s-]?a|snabela|snabel)\b")
+
+
+def find(text: str, hidden: list[Span]) -> list[Span]:
+    """A name said again is the same person: once a name, its spelling or the local part of
+    an e-mail address is hidden, the same word elsewhere in the message is hidden too ("det
+    er Kim, K-I-M", "faduma.ali snabel-a outlook.dk, faduma med f", "Storm … sig det så
+    Storm"). A name that is also a word ("Storm", "Bo") is hidden again only where it is
+    capitalised, except after an e-mail address, which spells the name out."""
+    names = lists()
+    said_as_name: set[str] = set()
+    in_address: set[str] = set()
+    for span in hidden:
+        part = text[span.start : span.end]
+        if span.kind is Kind.NAME:
+            if _SPELLED_WHOLE.fullmatch(part):
+                said_as_name.add(re.sub(r"[\W\d_]", "", part).lower())
+            said_as_name |= {w.lower() for w in WORD.findall(part) if len(w) > 1}
+        elif span.kind is Kind.EMAIL:
+            local = part[: m.start()] if (m := _LOCAL_END.search(part)) else part
+            pieces = re.findall(r"[^\W\d_]{2,}", local)
+            in_address |= {p.lower() for p in pieces if not _EMAIL_WORDS.fullmatch(p)}
+    # An address's pieces count even where they are stop words: "bo.skov@…, bo ligesom at bo".
+    wanted = ((said_as_name - names.stop_words) | in_address) - names.public
+    found = []
+    words = list(WORD.finditer(text))
+    for k, match in enumerate(words):
+        low = match.group().lower()
+        if low not in wanted or any(s.start <= match.start() < s.end for s in hidden):
+            continue
+        if low in in_address or match.group()[0].isupper() or not names.is_word(low):
+            end = match.end()
+            after = words[k + 1] if k + 1 < len(words) else None
+            if after and text[end : after.start()] == " " and _a_surname(after.group()):
+                end = after.end()  # "det er Storm, Storm Kjær": the surname with it
+            found.append(Span(match.start(), end, Kind.NAME))
+    return found
+
+
+def _a_surname(word: str) -> bool:
+    names = lists()
+    low = word.lower()
+    return (
+        word[0].isupper()
+        and not names.is_public(low)
+        and (low in names.surnames or surname_shaped(word))
+    )

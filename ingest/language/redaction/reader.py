@@ -1,0 +1,163 @@
+"""The words of one transcript, read for names: which begin a sentence, which are public
+(places, institutions, offices), which the name lists know, and how far a name runs."""
+
+import re
+from dataclasses import dataclass
+
+from ingest.language.redaction.lists import Lists, lists
+from ingest.language.redaction.spans import Kind, Span
+
+WORD = re.compile(r"[^\W\d_][\w'\u2019]*(?:-[^\W\d_][\w'\u2019]*)*")
+_OPENERS = " \t\"'«»(\u2014\u2013-"  # what may stand before the first word of a text
+_SENTENCE_BREAK = re.compile(r"[.!?:…\n]")
+_PARTICLE_NAME = re.compile(
+    r"(?i:al|el|abu|bin|ibn|ben|van|von|de|da|di|mc|mac|o)[-'\u2019][^\W\d_]{2,}"
+)
+_PARTICLES = {"van", "von", "der", "den", "de", "da", "di", "du", "al", "el", "bin", "ibn", "abu"}
+PLACE_WORDS = re.compile(
+    r"(?i:vej|vejen|gade|gaden|allé|alle|torv|torvet|plads|pladsen|boulevard|stræde|"
+    r"skole|skolen|kirke|kirken|park|parken|hus|huset|hallen|hal|center|centret|centeret|"
+    r"hospital|gymnasium|bibliotek|biblioteket|kollegium|kollegiet|street|road|lane|"
+    r"avenue|square|school|church|hall|park|college|university|universitet|museum|"
+    r"stadion|station|stationen|observatoriet|observatorium|teatret|teater|museet|"
+    r"gymnasiet|seminariet|akademiet|instituttet|hospitalet|klinikken|biografen|anlægget|"
+    r"badet|svømmehallen|kirkegården|bryggeriet)"
+)
+# A name after these is a saint's or a monarch's (streets, feasts: "Sankt Hans", "Kong
+# Christian"), a national figure's or the mayor's ("statsminister …", "borgmester …": one
+# person holds the office) or a storm's ("stormen Bodil");
+# people of the city are hidden whatever their office (_ROLES).
+_PUBLIC_BEFORE = re.compile(
+    r"(?i:sankt|skt\.?|st\.?|kong|dronning|prins|prinsesse|king|queen|saint|minister|"
+    r"ministeren|statsminister|statsministeren|folketingsmedlem|president|præsident|biskop|"
+    r"borgmester|borgmesteren|mayor|"
+    r"stormen|orkanen|hurricane|storm)$"
+)
+
+
+def surname_shaped(word: str) -> bool:
+    """A Danish surname by its ending, on a list or not: "Brodersen", "Damgaard"."""
+    return word[0].isupper() and len(word) > 5 and word.lower().endswith(_SURNAME_ENDINGS)
+
+
+_SURNAME_ENDINGS = ("sen", "gaard", "gård")
+
+
+@dataclass(frozen=True)
+class Word:
+    start: int
+    end: int
+    text: str
+    initial: bool  # begins a sentence
+
+    @property
+    def capitalised(self) -> bool:
+        return self.text[0].isupper()
+
+
+def _words(text: str) -> list[Word]:
+    found, previous_end = [], 0
+    for match in WORD.finditer(text):
+        gap = text[previous_end : match.start()]
+        initial = (previous_end == 0 and not gap.strip(_OPENERS)) or bool(
+            _SENTENCE_BREAK.search(gap)
+        )
+        found.append(Word(match.start(), match.end(), match.group(), initial))
+        previous_end = match.end()
+    return found
+
+
+def _public_mask(text: str, words: list[Word], names: Lists) -> list[tuple[int, int]]:
+    """Where public phrases ("Sankt Hans Torv", "Aarhus Kommune") stand in the text. Tried
+    only where a phrase's first word stands: the alternation of them all is slow to scan."""
+    found: list[tuple[int, int]] = []
+    for word in words:
+        if (found and word.start < found[-1][1]) or word.text.lower() not in names.phrase_starts:
+            continue
+        match = names.public_phrases.match(text, word.start)
+        if match is not None:
+            found.append((match.start(), match.end()))
+    return found
+
+
+class Reader:
+    """The words of one transcript, with what the lists say of each."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.names = lists()
+        self.words = _words(text)
+        self.at = {w.start: i for i, w in enumerate(self.words)}
+        self.masked = _public_mask(text, self.words, self.names)
+
+    def public(self, i: int) -> bool:
+        word = self.words[i]
+        if self.names.is_public(word.text) or any(a <= word.start < b for a, b in self.masked):
+            return True
+        # The role stands before the first name; the surname goes with it.
+        return any(k >= 0 and _PUBLIC_BEFORE.match(self.words[k].text) for k in (i - 1, i - 2))
+
+    def next_to(self, i: int) -> bool:
+        """Word i+1 follows word i with only a space between."""
+        return i + 1 < len(self.words) and self.text[
+            self.words[i].end : self.words[i + 1].start
+        ] in (" ", "  ")
+
+    def place_follows(self, i: int) -> bool:
+        """A street or building type after the words: "Jens Baggesens Vej", "Karen Blixens
+        Boulevard", "Sankt Lukas Kirke" name places."""
+        return self.next_to(i) and bool(PLACE_WORDS.fullmatch(self.words[i + 1].text))
+
+    def surname(self, i: int) -> bool:
+        """A surname from the list, or a Danish one in -sen ("Brodersen")."""
+        word = self.words[i].text
+        if self.public(i) or self.names.is_word(word):
+            return False
+        return word.lower() in self.names.surnames or surname_shaped(word)
+
+    def surname_like(self, i: int) -> bool:
+        if _PARTICLE_NAME.fullmatch(self.words[i].text):
+            return True  # "el-khatib", "al-hassan"
+        word = self.words[i].text
+        if self.public(i) or self.names.is_word(word):
+            return False
+        return self.names.is_name(word) or surname_shaped(word)
+
+    def extend(self, i: int, lower_ok: bool) -> int:
+        """The last word of a name beginning at word i: capitalised words (or known names,
+        where the transcript writes names in lower case) and particles ("van der")."""
+        j = i
+        while j - i < 3 and self.next_to(j):
+            k = j + 1
+            word = self.words[k]
+            if word.text.lower() in _PARTICLES and self.next_to(k):
+                last = k  # "van der Berg": particles in a row, then the name
+                while (
+                    last + 1 < len(self.words) and self.words[last + 1].text.lower() in _PARTICLES
+                ):
+                    last += 1
+                if (
+                    last + 1 < len(self.words)
+                    and self.next_to(last)
+                    and self.words[last + 1].capitalised
+                    and not self.public(last + 1)
+                ):
+                    j = last + 1
+                    continue
+                break
+            if PLACE_WORDS.fullmatch(word.text):
+                break  # "Jens Baggesens Vej": the name of a street
+            capitalised = word.capitalised and not word.initial and not self.public(k)
+            lower = lower_ok and not word.capitalised
+            # "bjarne skov": a surname that is also a word, after a name that is none
+            worded = lower and word.text.lower() in self.names.surnames and j == i
+            worded = worded and not self.names.is_word(self.words[i].text)
+            if not (capitalised or (lower and self.surname_like(k)) or worded):
+                break
+            j = k
+        return j
+
+    def span(self, i: int, j: int) -> Span | None:
+        if self.place_follows(j):
+            return None
+        return Span(self.words[i].start, self.words[j].end, Kind.NAME)
