@@ -2,15 +2,14 @@
 
 - Development corpora, whose lines the rules may be fitted to; a failure prints the lines:
   `redaction_corpus.txt` (written beside the rules), `redaction_dev2.txt`,
-  `redaction_dev3.txt`, `redaction_dev4.txt` and `redaction_dev5.txt` (each written later
-  without sight of the rules, then used to improve them; the fourth leans on numbers and
-  addresses, the fifth on CPR numbers, e-mail addresses and names).
+  `redaction_dev3.txt` to `redaction_dev6.txt` (each written later without sight of the
+  rules, then used to improve them; the fourth leans on numbers and addresses, the fifth on
+  CPR numbers, e-mail addresses and names, the sixth on names in passing and phone numbers).
 - Held-out corpora, written without sight of the rules and never tuned against; a failure
   prints only figures (overall and per section heading), never a line, so the rules cannot
-  be fitted to them case by case: `redaction_heldout.txt`, `redaction_heldout2.txt` and
-  `redaction_heldout3.txt`. The first is at 100%; until the others are, their test is an
-  expected failure, and no held-out recall may fall below, nor its damage rise above, what
-  it last was (`FLOORS`).
+  be fitted to them case by case: `redaction_heldout.txt` to `redaction_heldout4.txt`. The
+  first is at 100%; until the others are, their test is an expected failure, and no held-out
+  recall may fall below, nor its damage rise above, what it last was (`FLOORS`).
 
 Both use one format: `#` comments, `## ` section headings, ⟦…⟧ around each secret; a line
 without marks must come out unchanged. For each corpus every secret must be hidden whole
@@ -33,14 +32,16 @@ DEVELOPMENT_2 = DATA / "redaction_dev2.txt"
 DEVELOPMENT_3 = DATA / "redaction_dev3.txt"
 DEVELOPMENT_4 = DATA / "redaction_dev4.txt"
 DEVELOPMENT_5 = DATA / "redaction_dev5.txt"
+DEVELOPMENT_6 = DATA / "redaction_dev6.txt"
 DEVELOPMENTS = [DEVELOPMENT, DEVELOPMENT_2, DEVELOPMENT_3, DEVELOPMENT_4, DEVELOPMENT_5]
 HELD_OUT = DATA / "redaction_heldout.txt"
 HELD_OUT_2 = DATA / "redaction_heldout2.txt"
 HELD_OUT_3 = DATA / "redaction_heldout3.txt"
+HELD_OUT_4 = DATA / "redaction_heldout4.txt"
 # Secrets hidden and ordinary lines changed in each held-out corpus when the rules last
 # changed: a change that hides fewer or changes more is a step back, whatever it gains on the
 # development corpora.
-FLOORS = {HELD_OUT: (175, 0), HELD_OUT_2: (149, 1), HELD_OUT_3: (250, 2)}
+FLOORS = {HELD_OUT: (175, 0), HELD_OUT_2: (149, 1), HELD_OUT_3: (250, 2), HELD_OUT_4: (287, 7)}
 MARK = re.compile(r"⟦(.*?)⟧")
 MAX_DAMAGE = 0.05
 
@@ -164,6 +165,7 @@ def test_the_corpora_are_big_enough_and_danish_first() -> None:
     assert len(cases(DEVELOPMENT_2)) >= 150 and len(cases(HELD_OUT_2)) >= 150
     assert len(cases(DEVELOPMENT_3)) >= 200 and len(cases(HELD_OUT_3)) >= 200
     assert len(cases(DEVELOPMENT_4)) >= 200 and len(cases(DEVELOPMENT_5)) >= 200
+    assert len(cases(DEVELOPMENT_6)) >= 200 and len(cases(HELD_OUT_4)) >= 200
 
 
 @pytest.mark.parametrize("corpus", DEVELOPMENTS, ids=lambda p: p.stem)
@@ -179,7 +181,12 @@ _NOT_YET = pytest.mark.xfail(strict=False, reason="the rules do not yet hide eve
 
 @pytest.mark.parametrize(
     "corpus",
-    [HELD_OUT, pytest.param(HELD_OUT_2, marks=_NOT_YET), pytest.param(HELD_OUT_3, marks=_NOT_YET)],
+    [
+        HELD_OUT,
+        pytest.param(HELD_OUT_2, marks=_NOT_YET),
+        pytest.param(HELD_OUT_3, marks=_NOT_YET),
+        pytest.param(HELD_OUT_4, marks=_NOT_YET),
+    ],
     ids=lambda p: p.stem,
 )
 def test_held_out_corpus_recall_is_complete_and_damage_small(corpus: Path) -> None:
@@ -191,7 +198,9 @@ def test_held_out_corpus_recall_is_complete_and_damage_small(corpus: Path) -> No
     assert ok, figures.summary(corpus.stem)  # figures only: its lines stay unseen
 
 
-@pytest.mark.parametrize("corpus", [HELD_OUT, HELD_OUT_2, HELD_OUT_3], ids=lambda p: p.stem)
+@pytest.mark.parametrize(
+    "corpus", [HELD_OUT, HELD_OUT_2, HELD_OUT_3, HELD_OUT_4], ids=lambda p: p.stem
+)
 def test_held_out_recall_never_falls_back(corpus: Path) -> None:
     figures = measure(corpus, show_lines=False)
     hidden, changed = FLOORS[corpus]
