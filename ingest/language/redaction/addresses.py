@@ -16,7 +16,8 @@ _SUFFIX = (
     r"hegn|ager|kær|høj|bjerg|lund|park|sti|ringen|bakke|dal|holm|kilde|brink|krog|toft|"
     r"tofte|eng|brygge|kaj|passage|svinget|løkke|krogen|tangen|gyde|gyden|passagen|kilden|"
     r"bugten|stranden|mosen|alléen|holmen|skoven|banke|promenaden|bryggen|sletten|agre|enge|"
-    r"stykket|lyngen|toppen|lien|boulevarden|gård|gaard|gaarden|skov|mark|strand|næs|sø|byen)"
+    r"stykket|lyngen|toppen|lien|boulevarden|gård|gaard|gaarden|skov|mark|strand|næs|sø|byen|"
+    r"draget|holt|mose|kløften|volden|skrænt|tværvej|ryg|ryggen|høje|løkkerne)"
 )
 _STREET_TYPE = (
     r"(?:[VvGg](?:ej|ade)|[Aa]ll[ée]|[Ss]træde|[Pp]lads|[Tt]orv|[Bb]oulevard|Vænge|Park|Have|"
@@ -27,7 +28,10 @@ _NUMBER_WORD = (
     r"(?:(?:(?:et|to|tre|fire|fem|seks|syv|otte|ni)\s*)?hundrede(?:\s+og\s+\w+)?|"
     r"en|et|to|tre|fire|fem|seks|syv|otte|ni|ti|elleve|tolv|tretten|fjorten|femten|seksten|"
     r"sytten|atten|nitten|tyve|tredive|fyrre|halvtreds|tres|halvfjerds|firs|halvfems|"
-    r"\w+og(?:tyve|tredive|fyrre|halvtreds|tres|halvfjerds|firs|halvfems))"
+    r"\w+og(?:tyve|tredive|fyrre|halvtreds|tres|halvfjerds|firs|halvfems)|"
+    # "fyrre to": the tens, then the unit, as a newcomer may say it
+    r"(?:tyve|tredive|fyrre|halvtreds|tres|halvfjerds|firs|halvfems)\s+(?:en|et|to|tre|fire|fem|"
+    r"seks|syv|otte|ni)\b)"
 )
 # A house letter: "4B", "41 B", "7 b"; not "3 i Brabrand" or "3 a day".
 _LETTER = r"(?:[a-zA-Z]\b|\s(?![iIaA]\b)[a-zA-Z]\b|\s[AI](?=[,.]))"
@@ -44,20 +48,26 @@ _LEVEL = (
     r"fire|fem|seks)"
 )
 _FLOOR = (
-    rf"(?:,?\s*(?:på\s+|i\s+)?{_LEVEL}\s*(?:sal\b\.?(?:,?\s*{_SIDE})?|{_SIDE})"
+    rf"(?:{_PAUSE}(?:,?\s*(?:på\s+|i\s+)?{_LEVEL}\s*(?:sal\b\.?(?:,?\s*{_SIDE})?|{_SIDE})"
+    rf"|,\s*(?:første|anden|tredje|fjerde|femte|sjette|stuen),\s*(?:til\s+)?(?:højre|venstre)\b)"
     rf"|,?\s*(?:i\s+)?(?:stuen\b|st\.|kælderen\b)(?:,?\s*{_SIDE})?"
     rf"|,?\s*{_SIDE}"
     # "Nørre Allé 5, 1.", "Kaløgade 5, 1. og …": not the end of a sentence
     rf"|,\s*\d{{1,2}}\.(?:\s\d{{2,4}}(?=[,.;]|\s|$))?(?=\s|$|[,;.])"
-    rf"|,?\s*(?:\d{{1,2}}(?:st|nd|rd|th)|first|second|third|fourth|fifth|ground|top)\s+floor\b"
-    rf"(?:,?\s*(?:left|right)\b)?)?"
+    rf"|,?\s*(?:the\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)|first|second|third|fourth|fifth|ground|top)"
+    rf"\s+floor\b(?:,?\s*(?:(?:on\s+the\s+)?(?:left|right)(?:\s+side)?)\b)?)?"
 )
 _DOOR = (
-    r"(?:,?\s*(?i:lejlighed|lejl\.|dør|opgang|indgang|flat|apartment|apt\.?|room|værelse|vær\.)\s+"
-    r"(?:\d{1,3}[a-zA-Z]?|[A-Z])\b)?"
+    r"(?:,?\s*(?i:lejlighed|lejl\.|dør|door|opgang|indgang|flat|apartment|apt\.?|room|værelse|"
+    r"vær\.)\s+(?:\d{1,3}[a-zA-Z]?|[A-Z]|(?i:en|et|to|tre|fire|fem|seks|syv|otte|ni|ti|one|two|"
+    r"three|four|five|six|seven|eight|nine|ten))\b){0,2}"
 )
+_DIGIT_WORD = r"(?:nul|en|et|to|tre|fire|fem|seks|syv|otte|ni)"
 _POSTCODE = (
-    r"(?:,?\s*(?:i\s+|postnummer\s+)?\d{4}\s+[A-ZÆØÅ][\wæøå]+(?:\s+[A-ZÆØÅ]\b)?"
+    r"(?:,?\s*(?:i\s+|postnummer\s+)?(?:\d{4}|"
+    rf"(?i:{_DIGIT_WORD}(?:[\s,]+{_DIGIT_WORD}){{3}}|(?:otte|ni|syv|seks|fem|fire|tre|to)\s*tusind"
+    rf"(?:\s+(?:og\s+)?(?:{_DIGIT_WORD}\s*)?hundrede)?(?:\s+og\s+\w+)?))"
+    r"\s+[A-ZÆØÅ][\wæøå]+(?:\s+[A-ZÆØÅ]\b)?"
     r"|,?\s*postnummer\s+\d{4}\b|,\s*\d{4}\b"
     r"|(?:,|\s+i)\s+[A-ZÆØÅ][\wæøå]+(?:\s+[A-ZÆØÅ]\b)?)?"  # the town: "…, Aarhus N", "… i Hasle"
 )
@@ -78,7 +88,7 @@ _FLAT = r"(?:(?i:flat|apartment|apt\.?|lejlighed)\s+\d{1,3}[a-zA-Z]?,?\s+)?"
 # "Hasselager Allé 23, 25 og 27": neighbours' numbers listed after the first.
 _MORE_HOUSES = r"(?:(?:,\s*\d{1,4}[a-zA-Z]?\b(?!\.))*\s+(?:og|and)\s+\d{1,4}[a-zA-Z]?\b(?!\.\d))?"
 _DANISH = re.compile(
-    rf"{_FLAT}{_DANISH_STREET}(?:\s+|(?=,)){_HOUSE}{_MORE_HOUSES}{_NOT_AFTER}{_FLOOR}{_DOOR}"
+    rf"{_FLAT}{_DANISH_STREET}(?:\s+|(?=,)){_HOUSE}{_MORE_HOUSES}{_NOT_AFTER}{_DOOR}{_FLOOR}{_DOOR}"
     rf"{_POSTCODE}"
     rf"|\b(?i:nummer|nr\.?|number)\s+{_HOUSE}{_NOT_AFTER}{_FLOOR},?\s+(?:(?i:på|i|on|in)\s+)?"
     rf"{_DANISH_STREET}\b{_FLOOR}"
@@ -124,8 +134,10 @@ _WORD_START = re.compile(r"\b\w")
 
 # After an address: "Frederiks Allé 90, nej 80" (a correction of the house number).
 _CORRECTED = re.compile(
-    rf"(?:,?\s+(?i:nej|undskyld|sorry|I\s+mean|jeg\s+mener|altså)|\.{{2,3}}|…),?\s*"
-    rf"(?:\d{{1,4}}[a-zA-Z]?\b|{_NUMBER_WORD}\b)(?:\s+(?i:mener\s+jeg|I\s+mean))?"
+    rf"(?:,?\s+(?i:(?:eller\s+)?nej|undskyld|sorry|I\s+mean|jeg\s+mener|altså|øh+m*|æh+m*)"
+    rf"(?:,?\s+(?i:det\s+er|it's|it\s+is))?|\.{{2,3}}|…),?\s*"
+    rf"(?:(?:\d{{1,4}}[a-zA-Z]?\b|{_NUMBER_WORD}\b){_NOT_AFTER}(?:\s+(?i:mener\s+jeg|I\s+mean))?"
+    rf"{_FLOOR}{_DOOR}|(?=,?\s*(?:{_LEVEL}\s*sal|stuen|dør|door))(?:{_FLOOR}{_DOOR}))"
 )
 # With an address in the message, a neighbour's or the caller's own house named by number:
 # "min nabo på nummer 11", "jeg er Marianne i nummer otte".
@@ -135,8 +147,44 @@ _BY_NUMBER = re.compile(
 )
 
 
+# Where someone lives, said in the message: a street and a bare number after a comma
+# ("Sønder Allé, 17") is an address only then ("… til Sønder Allé, 17, jeg har talt dem").
+_LIVING = re.compile(
+    r"\b(?i:bor|boede|bo|lives?|lived|living|adressen?|address|hjemme|home|flyttet|moved|"
+    r"opgang(?:en)?|lejlighed(?:en)?|apartment|flat)\b"
+)
+# "Vi bor på Rymarksvej, altså nede ved stadion, nummer 36", "Marselis Boulevard. Nummer?
+# Hundrede og syvogtyve": the number said after a remark or a question.
+_NUMBER_LATER = re.compile(
+    rf"(?P<street>{_DANISH_STREET})(?:,\s+[^\d.!?]{{1,40}}?)?[,.?]?\s+(?P<house>(?i:nummer|nr\.?|"
+    rf"number)\??\s+(?:\d{{1,4}}[a-zA-Z]?|(?i:{_NUMBER_WORD}))\b)"
+)
+_LIVES_AT_NUMBER = re.compile(
+    rf"\b(?i:bor|boede|live[sd]?)\s+(?:(?i:selv|også|nu|still|now)\s+)?(?i:i|på|in|at)\s+"
+    rf"(?P<house>(?i:nummer|nr\.?|number)\s+(?:\d{{1,4}}[a-zA-Z]?|{_NUMBER_WORD})\b)"
+)
+# A public building's address is no one's home: "Borgerservice på Hack Kampmanns Plads 2".
+_PUBLIC_BEFORE = re.compile(
+    r"\b(?i:borgerservice|rådhuset|hovedbiblioteket|biblioteket|jobcent(?:ret|er)|"
+    r"politistationen|lægehuset|sundhedshuset|apoteket|posthuset|butikken|forretningen|"
+    r"cafeen|caféen|restauranten|kontoret|firmaet|virksomheden|svømmehallen|hallen|skolen|"
+    r"kirken|museet|hotellet|teatret|kommunen|the\s+library|the\s+town\s+hall)"
+    r"\s+(?i:på|i|ligger\s+på|ligger\s+i|holder\s+til\s+på|at|on)\s+$"
+)
+
+
 def find(text: str, language: str | None = None) -> list[Span]:
-    spans = _streets(text)
+    spans = [s for s in _streets(text) if not _PUBLIC_BEFORE.search(text, 0, s.start)]
+    if not _LIVING.search(text):
+        spans = [s for s in spans if not _BARE_NUMBER.search(text, s.start, s.end)]
+    for m in _NUMBER_LATER.finditer(text):
+        if _LIVING.search(text, max(0, m.start() - 30), m.start()):
+            spans.append(Span(m.start("street"), m.end("street"), Kind.ADDRESS))
+            spans.append(Span(m.start("house"), m.end("house"), Kind.ADDRESS))
+    spans += [
+        Span(m.start("house"), m.end("house"), Kind.ADDRESS)
+        for m in _LIVES_AT_NUMBER.finditer(text)
+    ]
     spans = [
         Span(span.start, m.end(), Kind.ADDRESS) if m is not None else span
         for span in spans
@@ -152,6 +200,8 @@ def find(text: str, language: str | None = None) -> list[Span]:
 
 
 _NOT_AFTER_RE = re.compile(_NOT_AFTER)
+# A street and a number after a comma, nothing more: "Frederiksgade, 9".
+_BARE_NUMBER = re.compile(r"[^\d\s,],\s*\d{1,4}$")
 
 
 def _streets(text: str) -> list[Span]:

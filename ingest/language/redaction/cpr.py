@@ -9,8 +9,15 @@ from datetime import date
 from ingest.language.redaction.numerals import Group, Token, digit_groups, digits_of, number_runs
 from ingest.language.redaction.spans import Kind, Span
 
+# Words for a CPR number or its first half: "mors cpr er 180438", "de første seks er 280567".
+CPR_CUE = re.compile(
+    r"(?i:cpr|personnummer|person-nummer|personal\s+number|cpr-nummer|"
+    # not "de første seks måneder"; "er" may have been blanked as a filler
+    r"(?:de\s+)?første\s+seks(?:\s+(?:cifre|tal))?(?=\s+(?:er|is|var|cifre|tal)\b|\s+\d)|"
+    r"the\s+first\s+six(?:\s+digits)?(?=\s+(?:is|are|digits)\b))"
+)
 _LAST_FOUR = re.compile(
-    r"\b(?i:(?:(?:de|mine|hans|hendes|deres|dine|og\s+så|så|og)\s+)?"
+    r"\b(?i:løbenummer(?:et)?|(?:(?:de|mine|hans|hendes|deres|dine|og\s+så|så|og)\s+)?"
     r"(?:sidste\s+(?:fire|4)|(?:fire|4)\s+sidste)"
     r"(?:\s+(?:cifre|tal|numre))?|kontrolcifre(?:ne)?|resten|"
     r"(?:the|my|his|her|their)\s+last\s+(?:four|4|ones|part|digits)(?:\s+(?:digits|numbers))?|"
@@ -53,6 +60,9 @@ def last_four(text: str, language: str | None) -> list[Span]:
     said anywhere in the same message ("født den 9. juni 79")."""
     spans: list[Span] = []
     cues = list(_LAST_FOUR.finditer(text))
+    about_cpr = CPR_CUE.search(text) is not None
+    if about_cpr:  # "de første seks er …, og de sidste, vent lige, …, 1049"
+        cues += _LAST_BARE.finditer(text)
     if not cues:
         return spans
     all_runs = [run for run, _ in number_runs(text)]
@@ -60,7 +70,7 @@ def last_four(text: str, language: str | None) -> list[Span]:
     for cue in cues:
         # The first number after the cue, not "fire" of "de sidste fire" itself.
         after = [[t for t in r if t.start >= cue.end()] for r in all_runs]
-        near = [r for r in after if r and r[0].start <= cue.end() + 20]
+        near = [r for r in after if r and _reaches(text, cue.end(), r[0].start, about_cpr)]
         if not near or len(digits_of(digit_groups(text, near[0], language))) != 4:
             continue
         run = near[0]
@@ -72,6 +82,19 @@ def last_four(text: str, language: str | None) -> list[Span]:
             if stop > born.end():
                 spans.append(Span(born.end(), stop, Kind.CPR))
     return spans
+
+
+# "de sidste" alone, with a word for CPR in the message.
+_LAST_BARE = re.compile(r"\b(?i:de\s+sidste|the\s+last)\b(?!\s+(?i:fire|4|år|uger|gange|years))")
+
+
+def _reaches(text: str, cue: int, number: int, about_cpr: bool) -> bool:
+    """The number belongs to the cue: soon after it, or, in a message about a CPR number,
+    later in the same sentence with only words between ("de sidste, vent lige, jeg skal
+    finde kortet, 1049"); "resten af året … 2500" is no CPR number."""
+    return number <= cue + 20 or (
+        about_cpr and number <= cue + 80 and not re.search(r"[\d.!?]", text[cue:number])
+    )
 
 
 _DATE = re.compile(

@@ -31,9 +31,7 @@ def find(text: str, hidden: list[Span]) -> list[Span]:
                 said_as_name.add(re.sub(r"[\W\d_]", "", part).lower())
             said_as_name |= {w.lower() for w in WORD.findall(part) if len(w) > 1}
         elif span.kind is Kind.EMAIL:
-            local = part[: m.start()] if (m := _LOCAL_END.search(part)) else part
-            pieces = re.findall(r"[^\W\d_]{2,}", local)
-            in_address |= {p.lower() for p in pieces if not _EMAIL_WORDS.fullmatch(p)}
+            in_address |= _local_pieces(part)
     # An address's pieces count even where they are stop words: "bo.skov@…, bo ligesom at bo".
     wanted = ((said_as_name - names.stop_words) | in_address) - names.public
     found = []
@@ -48,7 +46,38 @@ def find(text: str, hidden: list[Span]) -> list[Span]:
             if after and text[end : after.start()] == " " and _a_surname(after.group()):
                 end = after.end()  # "det er Storm, Storm Kjær": the surname with it
             found.append(Span(match.start(), end, Kind.NAME))
+    # "hj at dadlnet punktum dk, h j som mine initialer": the local part spelled
+    for letters in _SPELLED_LETTERS.finditer(text):
+        said = re.sub(r"[\W\d_]", "", letters.group()).lower()
+        inside = any(s.start <= letters.start() < s.end for s in hidden)
+        if said in in_address | said_as_name and not inside:
+            found.append(Span(letters.start(), letters.end(), Kind.NAME))
     return found
+
+
+_SPELLED_LETTERS = re.compile(r"(?<!\w)[^\W\d_](?:(?:\s*[-,.]\s*|\s+)[^\W\d_](?!\w))+")
+
+
+def _local_pieces(address: str) -> set[str]:
+    """The words of an address's local part, before its last "at" ("email me at tom dot
+    baker at …"). A written one counts whole, stop words too ("bo.skov@…"); one said in
+    words leaves out the words around it ("min mail er anna berg snabel a …")."""
+    ends = [*_LOCAL_END.finditer(address)]
+    local = address[: ends[-1].start()] if ends else address
+    pieces = {p.lower() for p in re.findall(r"[^\W\d_]{2,}", local)}
+    pieces = {p for p in pieces if not _EMAIL_WORDS.fullmatch(p)}
+    if " " in local.strip():  # the words that lead up to it: "my email is", "min mail er"
+        lead = re.match(rf"(?:(?:{_LEAD})\s+)+", local.strip(), re.IGNORECASE)
+        if lead:
+            pieces -= {w.lower() for w in lead.group().split()} - set(
+                re.findall(r"[^\W\d_]{2,}", local.strip()[lead.end() :].lower())
+            )
+    return pieces
+
+
+_LEAD = (
+    r"my|min|mit|e-?mail|mail|mailadresse|adresse|address|is|er|det|den|it's|me|at|til|skriv|write"
+)
 
 
 def _a_surname(word: str) -> bool:
@@ -57,5 +86,5 @@ def _a_surname(word: str) -> bool:
     return (
         word[0].isupper()
         and not names.is_public(low)
-        and (low in names.surnames or surname_shaped(word))
+        and (names.is_surname(low) or surname_shaped(word))
     )

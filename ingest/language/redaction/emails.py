@@ -14,12 +14,12 @@ _WRITTEN = re.compile(
     re.UNICODE,
 )
 # A caller who spells slowly gets commas from Whisper: "sofie, snabel-a, jubii, punktum, dk".
-_SPOKEN_DOT = r",?\s+(?i:dot|punktum|prik|punkt|kropka),?\s+"
+_SPOKEN_DOT = r"(?:,?\s+(?i:dot|punktum|prik|punkt|kropka),?\s+|\s+\.\s+)"  # "mail . dk" too
 _SPOKEN_JOIN = (
-    r",?\s+(?i:dot|punktum|prik|punkt|kropka|bundstreg|underscore|understreg|streg|bindestreg|dash|hyphen|"
+    r"\s+\.\s+|,?\s+(?i:dot|punktum|prik|punkt|kropka|bundstreg|underscore|understreg|streg|bindestreg|dash|hyphen|"
     r"minus|plus),?\s+"
 )
-_PIECE = r"[\w+.-]*[\w+]"
+_PIECE = r"[\w+.'-]*[\w+]"  # "sarah.o'neill"
 # Whisper splits a spoken local part at spaces: "mads k", "ole h", "hamid bundstreg 9 2".
 # Single letters and short digit groups join it; so does one word before a last name-like
 # word ("bente kaas"), unless that word is a stop word ("den er anna", "skriv til anna").
@@ -28,21 +28,33 @@ _LOCAL = re.compile(
     rf"(?:(?P<before>[a-zæøå]{{2,}})\s+(?=[a-zæøå][\w.-]*$))?"
     rf"{_PIECE}(?:(?:{_SPOKEN_JOIN}|\s+(?={_SHORT})){_PIECE})*$"
 )
-_AT = re.compile(r"\s*@\s*|,?\s+(?i:at|snabel[\s-]?a|snabela|snabel),?\s+")
+_AT = re.compile(r"\s*@\s*|,?\s+(?i:at|snabel[\s-]?a|snabela|snabel)(?:,?\s+|(?=\.{2,3}|…))")
 _TLD = r"(?i:d\s?k|c\s?o\s?m|[a-zæøå]{2,})"
 # Greedy: "uni dot au dot dk" is one domain, not "uni dot au".
 _DOMAIN = re.compile(rf"[\w-]+(?:(?:{_SPOKEN_DOT}|\.)[\w-]+)*(?:{_SPOKEN_DOT}|\.){_TLD}\b")
+# Webmail a caller names without a dot, or without its ending: "snabel a hotmail dk",
+# "bentemunk på gmail".
+_PROVIDERS = (
+    r"gmail|googlemail|hotmail|yahoo|outlook|icloud|jubii|msn|protonmail|proton|aol|gmx|"
+    r"webspeed|stofanet|youmail|get2net|live|mail"
+)
+_PROVIDER = re.compile(rf"(?i:{_PROVIDERS})(?:\s+(?i:dk|com|net|org|se|de|no|nu|me))?\b")
+# "på" for "at" only before a provider's name ("på mail" is "by e-mail").
+_ON = re.compile(r"\s+på\s+(?=(?i:gmail|hotmail|yahoo|outlook|icloud|jubii|protonmail)\b)")
 # "min mail er anna berg snabel a …": after such words the whole local part is taken,
 # spaces and all, since Whisper may split one spoken address into several words.
 _CUE = re.compile(
     r"\b(?i:e-?mail(?:adresse)?|mail(?:adresse)?|skriv\s+til|write\s+to|send\s+(?:den\s+)?til|"
-    r"email\s+address)(?:\s+(?i:det|er|is|på|til|at|adressen))*\s*:?\s+"
+    r"email\s+address)(?:,?\s+(?i:det|er|is|på|til|at|adressen))*\s*:?\s+"
 )
 _LOOK_BACK = 80  # characters before "at" that may hold the local part
 
 
 # Fillers a caller says while spelling an address out: blanked before reading it.
-_FILLER = re.compile(r"\b(?i:øh+m*|æh+m*|eh+m*|uh+m*|um+|hm+)\b[,.]?")
+_FILLER = re.compile(
+    r"\b(?i:øh+m*|æh+m*|eh+m*|uh+m*|um+|hm+|i\s+[ée]t\s+ord|in\s+one\s+word|"
+    r"uden\s+mellemrum|without\s+spaces|no\s+spaces|med\s+småt|all\s+lower\s*case)\b[,.]?"
+)
 # "mette77@gmail.com, nej 78": a part of the address corrected after it.
 _CORRECTED = re.compile(
     r",?\s+(?i:nej|undskyld|sorry|I\s+mean|jeg\s+mener),?\s+(?=[\w.-]*\d)[\w.-]{1,12}\b"
@@ -61,9 +73,11 @@ def find(text: str) -> list[Span]:
 
 def _found(text: str) -> list[Span]:
     spans = [Span(m.start(), m.end(), Kind.EMAIL) for m in _WRITTEN.finditer(text)]
-    for at in _AT.finditer(text):
-        domain = _DOMAIN.match(text, at.end())
+    ats = [*_AT.finditer(text)] + [m for m in _ON.finditer(text) if _cued(text, m.start())]
+    for at in ats:
+        domain = _DOMAIN.match(text, at.end()) or _PROVIDER.match(text, at.end())
         if domain is None:
+            spans += _abandoned(text, at)
             continue
         window = max(0, at.start() - _LOOK_BACK)
         local = _local_part(text, window, at.start())
@@ -74,6 +88,26 @@ def _found(text: str) -> list[Span]:
         if start is not None and start < at.start():
             spans.append(Span(start, domain.end(), Kind.EMAIL))
     return spans
+
+
+def _cued(text: str, at: int) -> bool:
+    return _CUE.search(text, max(0, at - _LOOK_BACK), at) is not None or bool(
+        re.match(r"[^.!?]{0,40}\b(?i:som\s+mail|as\s+(?:my\s+)?e-?mail)\b", text[at:])
+    )
+
+
+# "gitte snabel-a... øh nej det er min gamle": an address begun and dropped.
+_DROPPED = re.compile(r"\s*(?:\.{2,3}|…)|,?\s*(?i:nej|no|øh+m*|eh+m*)\b")
+
+
+def _abandoned(text: str, at: re.Match[str]) -> list[Span]:
+    """The local part before an "at" that no domain follows, when the caller broke off."""
+    if at.group().strip() in ("", "på") or not _DROPPED.match(text, at.end()):
+        return []
+    start = _local_part(text, max(0, at.start() - _LOOK_BACK), at.start())
+    if start is None or not _cued(text, at.start()):
+        return []
+    return [Span(start, at.end(), Kind.EMAIL)]
 
 
 def _local_part(text: str, window: int, at: int) -> int | None:

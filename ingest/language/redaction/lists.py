@@ -35,20 +35,25 @@ class Lists:
     def is_first_name(self, word: str) -> bool:
         """A first name, one joined of first names ("Anna-Sofie"), or its genitive
         ("Camillas")."""
-        low = word.lower()
-        if low in self.first_names:
+        if _in(word, self.first_names):
             return True
+        low = word.lower()
         if "-" not in low and not low.endswith("s"):
             return False
         return all(part in self.first_names for part in _stem(low, self.first_names).split("-"))
 
     def is_name(self, word: str) -> bool:
-        low = word.lower()
-        if low in self.any_names:
+        if _in(word, self.any_names):
             return True
+        low = word.lower()
+        if low[:2] in ("al", "el") and len(low) > 5 and low[2:] in self.any_names:
+            return True  # "Alhasan", "Elkhatib": the article written with the name
         if "-" not in low and not low.endswith("s"):
             return False
         return all(part in self.any_names for part in _stem(low, self.any_names).split("-"))
+
+    def is_surname(self, word: str) -> bool:
+        return _in(word, self.surnames) is not None
 
     def is_word(self, word: str) -> bool:
         """Also an ordinary word: a name only in context."""
@@ -56,6 +61,24 @@ class Lists:
 
     def is_public(self, word: str) -> bool:
         return word.lower() in self.public
+
+
+# Letters of other alphabets' names that Whisper and the lists spell either way ("Ayşe",
+# "Ayse"); Danish æ, ø, å and é stay. Only a word is folded, never the lists: folded, they
+# would turn names into words ("Nóvember").
+_FOLD = str.maketrans(
+    "şçğıłńśźżćąęõãñüöäèêëáàâíìîóòôúùûýčšžřďťňőű", "scgilnszzcaeoanuoaeeeaaaiiiooouuuycszrdtnou"
+)
+
+
+def _in(word: str, names: frozenset[str]) -> str | None:
+    """The word in lower case as the list holds it, as written or with other alphabets'
+    marks taken off; None if the list holds neither."""
+    low = word.lower()
+    if low in names:
+        return low
+    folded = low.translate(_FOLD)
+    return folded if folded != low and folded in names else None
 
 
 def _stem(word: str, known: frozenset[str]) -> str:

@@ -432,7 +432,7 @@ def _danish_surname(reader: Reader, i: int) -> bool:
     "jensen på anden sal"); "Bussen" and "Prisen" are on no list of names."""
     word = reader.words[i].text
     return (
-        word.lower() in reader.names.surnames
+        reader.names.is_surname(word)
         and _DANISH_SURNAME.fullmatch(word) is not None
         and not reader.names.is_word(word)
         and not reader.public(i)

@@ -15,7 +15,14 @@ import re
 from collections.abc import Iterator
 from dataclasses import replace
 
-from ingest.language.redaction.cpr import cpr_like, date6, date_then_four, last_four, long_years
+from ingest.language.redaction.cpr import (
+    CPR_CUE,
+    cpr_like,
+    date6,
+    date_then_four,
+    last_four,
+    long_years,
+)
 from ingest.language.redaction.numerals import (
     FILLER_WORDS,
     MAGNITUDES,
@@ -74,7 +81,6 @@ _AND_THEN = re.compile(r"^\D*\b(?i:og\s+så|and\s+then|bagefter|derefter|afterwa
 _STARTS_WITH = re.compile(r"\b(?i:starter|begynder|starts|begins)\s+(?i:med|with)\s+")
 
 
-_CPR_CUE = re.compile(r"(?i:cpr|personnummer|person-nummer|personal\s+number|cpr-nummer)")
 # What may stand between the parts of a number read out in pieces: "14 08 og 93 og så 11 62",
 # "31 01 79, januar altså, og så 3356".
 _PIECES_APART = re.compile(
@@ -82,9 +88,11 @@ _PIECES_APART = re.compile(
     rf"maj|juni|juli|august|september|oktober|november|december|bindestreg|streg|dash)\b|"
     rf"\b{FILLER_WORDS}\b)*"
 )
-# A number from abroad: "+380 67 412 55 90", "plus czterdzieści osiem 512 330 871".
+# A number from abroad: "+380 67 412 55 90", "plus czterdzieści osiem 512 330 871",
+# "0049 151 2873 4410".
 _FOREIGN = re.compile(
-    r"(?:\+|\b(?i:plus)\s+(?:[^\W\d_]+\s+){1,3}|\b(?i:plus)\s+)\d{1,4}(?:[\s.-]*\d){7,}"
+    r"(?:\+|\b(?i:plus)\s+(?:[^\W\d_]+\s+){1,3}|\b(?i:plus)\s+|\b00(?=[1-9]))"
+    r"\d{1,4}(?:[\s.-]*\d){7,}"
 )
 # "nummeret … slutter på 47": the end of a phone number, in a sentence about phoning.
 _ENDS_WITH = re.compile(r"\b(?i:slutter|ender|ends)\s+(?i:på|med|with|in)\s+(\d{2,4})\b")
@@ -110,7 +118,7 @@ def _in_pieces(text: str, language: str | None) -> list[Span]:
             pieces = [Span(run[0].start, run[-1].end, Kind.CPR) for run in runs[a : b + 1]]
             date_first = len(digits[a]) == 6 and len(total) == 10 and b == a + 1
             cpr = len(total) == 10 and cpr_like([Group(total, 0, 0, "")])
-            if cpr and (date_first or _CPR_CUE.search(text)):
+            if cpr and (date_first or CPR_CUE.search(text)):
                 spans += pieces
             if b == a + 1 and len(digits[a]) == 6 and len(digits[b]) == 4 and cpr:
                 # "290280, ja jeg er skudårsbarn, og så 3315": the date, a remark, the rest
@@ -125,11 +133,12 @@ def _in_pieces(text: str, language: str | None) -> list[Span]:
                 break
     # "mors cpr er 180438", "det starter med 19 04": the start of a CPR number, said right
     # after the word or after "starter med".
-    cues = [*_CPR_CUE.finditer(text)]
+    cues = [*CPR_CUE.finditer(text)]
     cues += [*_STARTS_WITH.finditer(text)] if cues else []
     for cue in cues:
         for run, found in zip(runs, digits, strict=True):
             near = 0 <= run[0].start - cue.end() <= 25
+            near = near or (0 <= cue.start() - run[-1].end <= 20 and len(found) == 6)
             starts = cue.re is _STARTS_WITH and 2 <= len(found) <= 6
             date = 6 <= len(found) <= 10 and date6(found[:6])
             if near and (date or starts):

@@ -26,6 +26,10 @@ _DIGIT_WORDS = {
 _DASHES = {"-", "\u2013", "\u2014", "bindestreg", "streg", "tankestreg", "minus", "dash", "hyphen"}
 _JOINERS = {"og", "and"}
 _PLUS = {"plus", "+"}
+# "double two, four seven", "dobbelt fem": a digit said twice (or three times).
+_TIMES = {"double": 2, "dobbelt": 2, "triple": 3, "tredobbelt": 3}
+_DOUBLE = set(_TIMES)
+_DOUBLED = re.compile(r"\b(?i:(double|dobbelt|triple|tredobbelt))[\s-]+(\w+)")
 # Fillers inside a number do not split it: "42 17. Øh, 90 65", "28 øh 61 øhm 45 03".
 FILLER_WORDS = (
     r"(?i:[øö]+h+m*|e+h+m*|æ+h+m*|[aå]+h+|hm+|m{2,}h*|m+h+m*|tja|altså|"
@@ -106,6 +110,9 @@ def number_runs(text: str) -> Iterator[tuple[list[Token], str]]:
     """Runs of number tokens, with the word that follows each run."""
     tokens = _tokens(text)
     numeric = [_is_number(t.word) for t in tokens]
+    for i, token in enumerate(tokens):
+        if token.word in _DOUBLE and i + 1 < len(tokens) and numeric[i + 1]:
+            numeric[i] = True  # "double two": a digit said twice
     for i, token in enumerate(tokens):  # "oh" is zero next to other digits
         if token.word == "oh" and (
             (i > 0 and numeric[i - 1]) or (i + 1 < len(tokens) and numeric[i + 1])
@@ -223,6 +230,7 @@ def _mixed_languages(words: list[Token]) -> bool:
 def _read_aloud(phrase: str, language: str | None) -> str:
     """The phrase with its number words as digits, in whichever language reads most."""
     phrase = re.sub(r"\boh\b", "zero", phrase, flags=re.IGNORECASE)
+    phrase = _DOUBLED.sub(lambda m: " ".join([m.group(2)] * _TIMES[m.group(1).lower()]), phrase)
     phrase = re.sub(r"(?<=[^\W\d])-(?=[^\W\d])", " ", phrase)  # "syv-otte"
     best = ""
     for lang in ([language] if language in _LANGUAGES else []) + list(_LANGUAGES):

@@ -113,7 +113,7 @@ class Reader:
         word = self.words[i].text
         if self.public(i) or self.names.is_word(word):
             return False
-        return word.lower() in self.names.surnames or surname_shaped(word)
+        return self.names.is_surname(word) or surname_shaped(word)
 
     def surname_like(self, i: int) -> bool:
         if _PARTICLE_NAME.fullmatch(self.words[i].text):
@@ -150,7 +150,7 @@ class Reader:
             capitalised = word.capitalised and not word.initial and not self.public(k)
             lower = lower_ok and not word.capitalised
             # "bjarne skov": a surname that is also a word, after a name that is none
-            worded = lower and word.text.lower() in self.names.surnames and j == i
+            worded = lower and self.names.is_surname(word.text) and j == i
             worded = worded and not self.names.is_word(self.words[i].text)
             if not (capitalised or (lower and self.surname_like(k)) or worded):
                 break
