@@ -34,11 +34,17 @@ def find(text: str, hidden: list[Span]) -> list[Span]:
             in_address |= _local_pieces(part)
     # An address's pieces count even where they are stop words: "bo.skov@…, bo ligesom at bo".
     wanted = ((said_as_name - names.stop_words) | in_address) - names.public
+    stop_names = (said_as_name & names.stop_words) - names.public
     found = []
     words = list(WORD.finditer(text))
     for k, match in enumerate(words):
         low = match.group().lower()
-        if low not in wanted or any(s.start <= match.start() < s.end for s in hidden):
+        if low not in wanted and low.endswith("s") and low[:-1] in wanted:
+            low = low[:-1]  # "noahs mor": the name in the genitive
+        capitalised_again = match.group()[0].isupper() and not _starts_sentence(text, match)
+        if low not in wanted and not (capitalised_again and low in stop_names):
+            continue  # "Bo der bor": a name that is a stop word, capitalised where it is one
+        if any(s.start <= match.start() < s.end for s in hidden):
             continue
         if low in in_address or match.group()[0].isupper() or not names.is_word(low):
             end = match.end()
@@ -78,6 +84,10 @@ def _local_pieces(address: str) -> set[str]:
 _LEAD = (
     r"my|min|mit|e-?mail|mail|mailadresse|adresse|address|is|er|det|den|it's|me|at|til|skriv|write"
 )
+
+
+def _starts_sentence(text: str, word: re.Match[str]) -> bool:
+    return not text[: word.start()].strip() or text[: word.start()].rstrip()[-1] in ".!?:"
 
 
 def _a_surname(word: str) -> bool:

@@ -83,6 +83,10 @@ _INTRODUCES = (
     rf"hende|ham|det\s+er\s+mig|it's\s+me|it\s+is\s+me|"
     rf"naboen|genboen|udlejeren|viceværten|{_ROLES}|{_TITLES}|"
     rf"spørg\s+efter|spørge\s+efter|ask\s+for|(?:tal|talte|snak|snakke|snakkede)\s+med|"
+    # "alle siger bare Kris", "kald mig Mo", "der bor Frank og Sussi", "my name Tesfay"
+    rf"(?:alle|de|folk|everyone|they)\s+(?:siger|kalder\s+mig|call\s+me)(?:\s+bare)?|"
+    rf"kald\s+mig|kalder\s+mig|call\s+me|der\s+bor|bor\s+der|next\s+door\s+lives|"
+    rf"my\s+name|mit\s+navn|"
     rf"(?:talk|talked|speak|spoke)\s+(?:to|with)"
 )
 # After these, only a known name ("det er Camilla"; "det er Letbanen" stays).
@@ -172,8 +176,30 @@ _RELATION_AFTER = re.compile(
 )
 
 
+_RELATION_NEXT = re.compile(
+    rf"\s+(?i:min|mit|mine|vores|hans|hendes|my|our|his|her)\s+(?i:{_RELATIONS})\b"
+)
+# "Abu Khaled i opgangen": a parent's name by their child's, Arabic fashion.
+_KUNYA = re.compile(r"\b(?:Abu|Abou|Umm|Um|Bint)\s+[A-ZÆØÅ][\wæøå'-]+")
+# "Ayşe teyze", "Hasan amca": a Turkish or Arabic word of kinship after the name.
+_KIN_AFTER = re.compile(
+    r"\s+(?:teyze|amca|abla|abi|ağabey|han\u0131m|bey|day\u0131|hala|yenge|khala|khalo|ammo|amo|"
+    r"khaltu|ammu|baba|mama)\b"
+)
+
+
 def _apposed(reader: Reader) -> list[Span]:
-    return _followed_by(reader, _RELATION_AFTER, initial=False)
+    spans = _followed_by(reader, _RELATION_AFTER, initial=False)
+    spans += _followed_by(reader, _KIN_AFTER, initial=True)
+    spans += [
+        Span(word.start, word.end, Kind.NAME)
+        for i, word in enumerate(reader.words)
+        if word.capitalised
+        and reader.names.is_first_name(word.text)
+        and not reader.public(i)
+        and _RELATION_NEXT.match(reader.text, word.end)
+    ]
+    return spans + [Span(m.start(), m.end(), Kind.NAME) for m in _KUNYA.finditer(reader.text)]
 
 
 def _followed_by(reader: Reader, after: re.Pattern[str], initial: bool) -> list[Span]:

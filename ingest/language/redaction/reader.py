@@ -25,13 +25,16 @@ PLACE_WORDS = re.compile(
 )
 # A name after these is a saint's or a monarch's (streets, feasts: "Sankt Hans", "Kong
 # Christian"), a national figure's or the mayor's ("statsminister …", "borgmester …": one
-# person holds the office) or a storm's ("stormen Bodil");
+# person holds the office), a storm's ("stormen Bodil") or a pet's;
 # people of the city are hidden whatever their office (_ROLES).
 _PUBLIC_BEFORE = re.compile(
     r"(?i:sankt|skt\.?|st\.?|kong|dronning|prins|prinsesse|king|queen|saint|minister|"
     r"ministeren|statsminister|statsministeren|folketingsmedlem|president|præsident|biskop|"
     r"borgmester|borgmesteren|mayor|"
-    r"stormen|orkanen|hurricane|storm)$"
+    r"stormen|orkanen|hurricane|storm|"
+    # a pet's name is no one's personal data: "vores hund Bella"
+    r"hund|hunden|kat|katten|hvalp|hvalpen|killing|hest|hesten|kanin|kaninen|dog|cat|puppy|"
+    r"kitten|horse|rabbit)$"
 )
 
 
