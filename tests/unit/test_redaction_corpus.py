@@ -2,9 +2,10 @@
 
 - Development corpora, whose lines the rules may be fitted to; a failure prints the lines:
   `redaction_corpus.txt` (written beside the rules), `redaction_dev2.txt`,
-  `redaction_dev3.txt` to `redaction_dev6.txt` (each written later without sight of the
+  `redaction_dev3.txt` to `redaction_dev7.txt` (each written later without sight of the
   rules, then used to improve them; the fourth leans on numbers and addresses, the fifth on
-  CPR numbers, e-mail addresses and names, the sixth on names in passing and phone numbers).
+  CPR numbers, e-mail addresses and names, the sixth on names in passing and phone numbers,
+  the seventh on long messages, newcomers' speech, addresses and hard ordinary lines).
 - Held-out corpora, written without sight of the rules and never tuned against; a failure
   prints only figures (overall and per section heading), never a line, so the rules cannot
   be fitted to them case by case: `redaction_heldout.txt` to `redaction_heldout4.txt`. The
@@ -33,7 +34,16 @@ DEVELOPMENT_3 = DATA / "redaction_dev3.txt"
 DEVELOPMENT_4 = DATA / "redaction_dev4.txt"
 DEVELOPMENT_5 = DATA / "redaction_dev5.txt"
 DEVELOPMENT_6 = DATA / "redaction_dev6.txt"
-DEVELOPMENTS = [DEVELOPMENT, DEVELOPMENT_2, DEVELOPMENT_3, DEVELOPMENT_4, DEVELOPMENT_5]
+DEVELOPMENT_7 = DATA / "redaction_dev7.txt"
+DEVELOPMENTS = [
+    DEVELOPMENT,
+    DEVELOPMENT_2,
+    DEVELOPMENT_3,
+    DEVELOPMENT_4,
+    DEVELOPMENT_5,
+    DEVELOPMENT_6,
+    DEVELOPMENT_7,
+]
 HELD_OUT = DATA / "redaction_heldout.txt"
 HELD_OUT_2 = DATA / "redaction_heldout2.txt"
 HELD_OUT_3 = DATA / "redaction_heldout3.txt"
@@ -41,7 +51,7 @@ HELD_OUT_4 = DATA / "redaction_heldout4.txt"
 # Secrets hidden and ordinary lines changed in each held-out corpus when the rules last
 # changed: a change that hides fewer or changes more is a step back, whatever it gains on the
 # development corpora.
-FLOORS = {HELD_OUT: (175, 0), HELD_OUT_2: (149, 1), HELD_OUT_3: (250, 2), HELD_OUT_4: (287, 7)}
+FLOORS = {HELD_OUT: (175, 0), HELD_OUT_2: (149, 1), HELD_OUT_3: (252, 2), HELD_OUT_4: (288, 7)}
 MARK = re.compile(r"⟦(.*?)⟧")
 MAX_DAMAGE = 0.05
 
@@ -166,6 +176,7 @@ def test_the_corpora_are_big_enough_and_danish_first() -> None:
     assert len(cases(DEVELOPMENT_3)) >= 200 and len(cases(HELD_OUT_3)) >= 200
     assert len(cases(DEVELOPMENT_4)) >= 200 and len(cases(DEVELOPMENT_5)) >= 200
     assert len(cases(DEVELOPMENT_6)) >= 200 and len(cases(HELD_OUT_4)) >= 200
+    assert len(cases(DEVELOPMENT_7)) >= 200
 
 
 @pytest.mark.parametrize("corpus", DEVELOPMENTS, ids=lambda p: p.stem)

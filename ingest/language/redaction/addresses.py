@@ -26,12 +26,12 @@ _STREET_TYPE = (
 _NUMBER_WORD = (
     # Hundreds first: "fire hundrede og tolv" is one number, not "fire".
     r"(?:(?:(?:et|to|tre|fire|fem|seks|syv|otte|ni)\s*)?hundrede(?:\s+og\s+\w+)?|"
-    r"en|et|to|tre|fire|fem|seks|syv|otte|ni|ti|elleve|tolv|tretten|fjorten|femten|seksten|"
-    r"sytten|atten|nitten|tyve|tredive|fyrre|halvtreds|tres|halvfjerds|firs|halvfems|"
-    r"\w+og(?:tyve|tredive|fyrre|halvtreds|tres|halvfjerds|firs|halvfems)|"
     # "fyrre to": the tens, then the unit, as a newcomer may say it
     r"(?:tyve|tredive|fyrre|halvtreds|tres|halvfjerds|firs|halvfems)\s+(?:en|et|to|tre|fire|fem|"
-    r"seks|syv|otte|ni)\b)"
+    r"seks|syv|otte|ni)\b|"
+    r"en|et|to|tre|fire|fem|seks|syv|otte|ni|ti|elleve|tolv|tretten|fjorten|femten|seksten|"
+    r"sytten|atten|nitten|tyve|tredive|fyrre|halvtreds|tres|halvfjerds|firs|halvfems|"
+    r"\w+og(?:tyve|tredive|fyrre|halvtreds|tres|halvfjerds|firs|halvfems))"
 )
 # A house letter: "4B", "41 B", "7 b"; not "3 i Brabrand" or "3 a day".
 _LETTER = r"(?:[a-zA-Z]\b|\s(?![iIaA]\b)[a-zA-Z]\b|\s[AI](?=[,.]))"
@@ -139,6 +139,15 @@ _CORRECTED = re.compile(
     rf"(?:(?:\d{{1,4}}[a-zA-Z]?\b|{_NUMBER_WORD}\b){_NOT_AFTER}(?:\s+(?i:mener\s+jeg|I\s+mean))?"
     rf"{_FLOOR}{_DOOR}|(?=,?\s*(?:{_LEVEL}\s*sal|stuen|dør|door))(?:{_FLOOR}{_DOOR}))"
 )
+# "Ryesgade nummer otte, helt øverst oppe, femte sal": the floor after a remark.
+_FLOOR_LATER = re.compile(
+    rf",\s+[^\d.!?,]{{1,30}},\s*(?:{_LEVEL}\s*sal\b\.?(?:,?\s*{_SIDE})?|stuen\b(?:,?\s*{_SIDE})?)"
+)
+# "Viborgvej fireogtres B... ja B. Otte to et nul Aarhus V": the postcode said next.
+_POSTCODE_NEXT = re.compile(
+    rf"[^\d]{{0,20}}?\s+(?P<code>(?:\d{{4}}|(?i:{_DIGIT_WORD}(?:[\s,]+{_DIGIT_WORD}){{3}}))"
+    r"\s+[A-ZÆØÅ][\wæøå]+(?:\s+[A-ZÆØÅ]\b)?)"
+)
 # With an address in the message, a neighbour's or the caller's own house named by number:
 # "min nabo på nummer 11", "jeg er Marianne i nummer otte".
 _BY_NUMBER = re.compile(
@@ -188,7 +197,13 @@ def find(text: str, language: str | None = None) -> list[Span]:
     spans = [
         Span(span.start, m.end(), Kind.ADDRESS) if m is not None else span
         for span in spans
-        for m in [_CORRECTED.match(text, span.end)]
+        for m in [_CORRECTED.match(text, span.end) or _FLOOR_LATER.match(text, span.end)]
+    ]
+    spans += [
+        Span(m.start("code"), m.end("code"), Kind.ADDRESS)
+        for span in spans
+        for m in [_POSTCODE_NEXT.match(text, span.end)]
+        if m is not None
     ]
     if spans:
         spans += [

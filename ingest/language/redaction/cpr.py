@@ -108,7 +108,7 @@ _DATE = re.compile(
     r"|\b\d{1,2}[./-]\d{1,2}(?:[./-]|\s+)(?:\d{4}|\d{2})\b"
     # "tredje i ottende tooghalvfems": the day of the month of the year
     rf"|\b{_ORDINAL_DAY}\s+i\s+(?i:første|anden|tredje|fjerde|femte|sjette|syvende|ottende|"
-    r"niende|tiende|ellevte|tolvte)\s+(?i:[a-zæøå]*(?:tyve|tredive|fyrre|halvtreds|tres|"
+    r"niende|tiende|ellevte|tolvte)\s+(?i:(?:nul\s+)?[a-zæøå]*(?:tyve|tredive|fyrre|halvtreds|tres|"
     r"halvfjerds|firs|halvfems|ti|tolv|ni|otte|syv|seks|fem|fire|tre|to|et)|\d{2}|\d{4})\b"
 )
 
@@ -160,3 +160,50 @@ def cpr_like(window: list[Group]) -> bool:
     if [len(g.digits) for g in window] == [2, 2, 2, 4] and window[3].sep in "- .":
         return True  # "04.11.88-1290", "17.11.45.3208": a CPR written with dots
     return all(g.sep != "." for g in window[1:])  # "01.01.1990" is a date
+
+
+_YEAR = re.compile(r"(?:19|20)\d\d")
+# "og så 1985", "- 2001", "sidste 2004": a year's digits that are the last four all the same.
+_LAST_BEFORE = re.compile(r"(?i:og\s+så|så|sidste|-|streg|bindestreg|dash|then)\W*$")
+_NOT_LAST = re.compile(
+    r"\s*(?i:kr|kroner|dkk|euro|%|procent|meter|km|mennesker|personer|huse|[A-ZÆØÅ][a-zæøå]+)\b"
+)
+
+
+def in_cpr_talk(text: str, language: str | None) -> list[Span]:
+    """In a message about a CPR number (a word for it, or one found), its parts wherever
+    they stand: dates ("født den tredje i tredje nul tre", "hun er 221192 og jeg er 221190")
+    and four digits, read whole or in pieces ("241285... jeg glemmer... 3 9... 6 0"), that
+    are no amount, postcode or year."""
+    spans = [Span(m.start(), m.end(), Kind.CPR) for m in _DATE.finditer(text)]
+    runs = [run for run, _ in number_runs(text)]
+    read = [digits_of(digit_groups(text, run, language)) for run in runs]
+    a = 0
+    while a < len(runs):
+        b, total = a, read[a]
+        while (
+            len(total) < 6
+            and b + 1 < len(runs)
+            and _PIECES.fullmatch(text, runs[b][-1].end, runs[b + 1][0].start)
+        ):
+            b, total = b + 1, total + read[b + 1]
+            if len(total) in (4, 6):
+                break
+        start, end = runs[a][0].start, runs[b][-1].end
+        half = len(total) == 6 and date6(total)
+        if half or (len(total) == 4 and _last_four_here(text, start, end, total)):
+            spans += [Span(r[0].start, r[-1].end, Kind.CPR) for r in runs[a : b + 1]]
+        else:
+            b = a
+        a = b + 1
+    return spans
+
+
+# What may part the pieces of a CPR number said slowly: "3 9... 6 0", "3110... 02".
+_PIECES = re.compile(r"[\s.…,-]+")
+
+
+def _last_four_here(text: str, start: int, end: int, digits: str) -> bool:
+    if _NOT_LAST.match(text, end) or re.search(r"(?i:postnummer|år|year)\W*$", text[:start]):
+        return False
+    return not _YEAR.fullmatch(digits) or bool(_LAST_BEFORE.search(text, 0, start))

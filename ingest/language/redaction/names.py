@@ -24,7 +24,7 @@ and are not public names (places, institutions, roles), for the moderator to loo
 
 import re
 
-from ingest.language.redaction.reader import Reader
+from ingest.language.redaction.reader import PLACE_WORDS, Reader
 from ingest.language.redaction.spans import Kind, Span
 from ingest.language.redaction.spelling import spelled
 
@@ -141,6 +141,7 @@ def _names_in_a_row(reader: Reader) -> list[Span]:
             and words[j].capitalised
             and names.is_name(words[j].text)
             and not reader.public(j)
+            and not PLACE_WORDS.fullmatch(words[j].text)  # "Carl Blochs Gade": a street
         ):
             j += 1
         plain = sum(not names.is_word(w.text) for w in words[i:j])
@@ -432,6 +433,10 @@ _ADVERBS = {"bare", "lige", "blot", "kun", "også", "altså", "just", "only", "a
 # "ham der Voitek", "hende der Xiulan": the pointing "der" before the name.
 _SKIPPED = {"says": _ADVERBS | {"ikke", "not"}, "may": _ADVERBS, "intro": {"også", "also", "der"}}
 _NAME_BEFORE = {"med", "og", "hos", "til", "fra", "af", "with", "and", "from", "to", "by"}
+# Danish puts the verb before its subject after a fronted word: "så kom ole ud", "i går
+# sagde bente".
+_NAME_BEFORE |= {"kom", "sagde", "råbte", "spurgte", "ringede", "skrev", "mente", "svarede"}
+_NAME_BEFORE |= {"fortalte", "hjalp", "gik", "synes", "syntes", "siger", "spørger"}
 _NAME_AFTER = re.compile(
     r"\s+(?i:og\s+jeg|and\s+i|sagde|siger|says|said|ringede|called|mener|thinks|har\s+sagt|"
     r"fra|from|ved\s+siden\s+af|ovenpå|nedenunder|overfor|next\s+door|upstairs|downstairs)\b"

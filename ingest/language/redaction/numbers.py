@@ -20,6 +20,7 @@ from ingest.language.redaction.cpr import (
     cpr_like,
     date6,
     date_then_four,
+    in_cpr_talk,
     last_four,
     long_years,
 )
@@ -187,6 +188,8 @@ def find(text: str, language: str | None = None) -> list[Span]:
     plain = without_fillers(text)
     found = _find(text, plain, language)
     found += _in_pieces(plain, language) + _abroad_and_ends(text)
+    if CPR_CUE.search(plain) or any(s.kind is Kind.CPR for s in found):
+        found += in_cpr_talk(plain, language)
     public = _institutions(text, found)
     return [s for s in found if s not in public]
 
@@ -228,6 +231,10 @@ def _find(said: str, text: str, language: str | None) -> list[Span]:
         if len(parts) == 1:
             spans += each + _said_again(said, text, parts[0], each, language)
             continue
+        restart = _restarted(parts, each)
+        if restart:
+            spans += restart
+            continue
         # A caller who pauses in the middle of a number gets a full stop from Whisper
         # ("23 45. 67 89."): the runs are read again as one, the pause a separator.
         run = [token for tokens, _, _ in parts for token in tokens]
@@ -243,6 +250,19 @@ def _find(said: str, text: str, language: str | None) -> list[Span]:
         ]
         spans += _corrections(parts, whole + each)
     return spans
+
+
+def _restarted(parts: list[tuple[list[Token], str, list[Group]]], each: list[Span]) -> list[Span]:
+    """ "Mit mobilnummer er 31... vent lige... 31 62 70 18", "otteogtyve... nej det er det
+    gamle... enogfyrre tolv niogtyve femoghalvfems": a number begun, then said whole. The
+    last part alone is a phone or CPR number; what came before it, too short to be one,
+    is hidden with it."""
+    last = parts[-1][0]
+    whole = [s for s in each if s.start <= last[0].start and s.end >= last[-1].end]
+    before = sum(len(digits_of(groups)) for _, _, groups in parts[:-1])
+    if not whole or before >= 8 or any(s.end <= last[0].start for s in each):
+        return []
+    return whole + [Span(run[0].start, run[-1].end, whole[0].kind) for run, _, _ in parts[:-1]]
 
 
 def _said_again(
@@ -301,7 +321,9 @@ def _chains(text: str) -> Iterator[list[tuple[list[Token], str]]]:
         yield chain
 
 
-_PAUSE_WORD = re.compile(r"\b(?i:ø+h+m*|e+h+m*|æ+h+m*|u+h+m*|u+m+|hm+|altså|øjeblik|vent|wait)\b")
+_PAUSE_WORD = re.compile(
+    r"\b(?i:ø+h+m*|e+h+m*|æ+h+m*|u+h+m*|u+m+|hm+|altså|øjeblik|vent|wait|nej|no)\b"
+)
 
 
 def _a_pause(text: str, before: list[Token], run: list[Token]) -> bool:
@@ -319,10 +341,20 @@ def _only_a_full_stop(text: str, before: list[Token], run: list[Token]) -> bool:
 # Windows ------------------------------------------------------------------------------------
 
 
+# "8200, 8210 og 8220": a list of numbers ends with "og" and one more.
+_LIST_ENDS = re.compile(r"\s*(?:og|and)\s+\d")
+
+
 def _windows(text: str, groups: list[Group], run: list[Token], after: str) -> list[Span]:
     spans = []
     if any(MAGNITUDES.match(t.word) for t in run) or _AMOUNT_AFTER.match(after):
         return []  # "12 500 000 kr", "tolv millioner": an amount
+    listed = any(g.sep == "," for g in groups[1:]) and _LIST_ENDS.match(text, run[-1].end)
+    if listed and not _about_phoning(text, groups):
+        return []  # "8200, 8210 og 8220": a list
+    digits = digits_of(groups)
+    if re.match(r"00[1-9]", digits) and len(digits) >= 10 and not groups[0].prefix:
+        return [Span(run[0].start, run[-1].end, Kind.PHONE)]  # "0 0 9 0 5 3 2 …": abroad
     i = 0
     while i < len(groups):
         found = _window_at(text, groups, i)
@@ -340,6 +372,12 @@ def _windows(text: str, groups: list[Group], run: list[Token], after: str) -> li
         rest = groups[j + 1 :]
         if kind is Kind.PHONE and len(rest) >= 2 and all(len(g.digits) <= 2 for g in rest):
             j = len(groups) - 1  # "30 24 undskyld 30 42 18 18": the number said again
+        elif (
+            kind is Kind.PHONE
+            and len(digits_of(rest)) in (1, 2)
+            and _phone_like(text, _last_eight(groups))
+        ):
+            j = len(groups) - 1  # "31... vent lige... 31 62 70 18": begun, then said whole
         before = groups[i - 1] if i > 0 else None
         if kind is Kind.CPR and before and len(before.digits) == 6 and date6(before.digits):
             start = before.start  # "280691, nej 290691, 4412": the date said wrong first
@@ -348,6 +386,16 @@ def _windows(text: str, groups: list[Group], run: list[Token], after: str) -> li
     if not spans and _part_of_a_phone_number(text, groups):
         spans.append(Span(run[0].start, run[-1].end, Kind.PHONE))
     return spans + _repeated_in_run(groups, spans)
+
+
+def _last_eight(groups: list[Group]) -> list[Group]:
+    """The groups at the end of a run that hold its last eight digits (or more)."""
+    total = 0
+    for k in range(len(groups) - 1, -1, -1):
+        total += len(groups[k].digits)
+        if total >= 8:
+            return groups[k:]
+    return groups
 
 
 def _repeated_in_run(groups: list[Group], spans: list[Span]) -> list[Span]:
@@ -390,8 +438,10 @@ def _phone_like(text: str, window: list[Group], whole_run: bool = False) -> bool
     if digits_of(window)[0] in "01":
         return False  # Danish subscriber numbers start with 2-9
     if _other_number(window):
-        # "telefonnummer er 28.146.690": Whisper wrote a phone number as thousands
-        return _thousands(window) and _about_phoning(text, window)
+        # "telefonnummer er 28.146.690": Whisper wrote a phone number as thousands;
+        # "telefon 27.41.66.92": in pairs with dots
+        pairs = [len(g.digits) for g in window] == [2, 2, 2, 2]
+        return (_thousands(window) or pairs) and _about_phoning(text, window)
     if any(g.sep == "," for g in window[1:]):
         # "23, 45, 67, 89" is how Whisper writes a number read in pairs; so is a list of
         # counts, which in speech ends with "og" ("12, 15, 20 og 30"). Eight digits read
