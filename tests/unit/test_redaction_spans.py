@@ -83,6 +83,38 @@ def test_a_name_inside_an_email_address_is_labelled_as_the_address() -> None:
         ("Storm og Sommer er mine tvillinger og de", "[navn] og [navn] er mine tvillinger og de"),
         ("Pham Thi Lan, I have a nail shop", "[navn], I have a nail shop"),
         ("min kollega Pieter van der Berg er hollænder", "min kollega [navn] er hollænder"),
+        # From the sixth and seventh corpora: digits said twice, numbers from abroad, a
+        # number begun then said whole, CPR numbers in pieces and after "første seks".
+        ("ring på double four, one two, double seven, five six.", "ring på [telefon]."),
+        ("mit svenske nummer er 0046 70 123 45 67, ring", "mit svenske nummer er [telefon], ring"),
+        ("nummeret er 26... vent lige... 26 41 88 30. Tak.", "nummeret er [telefon]. Tak."),
+        (
+            "de første seks er 120478 og løbenummeret er 3311",
+            "de første seks er [CPR] og løbenummeret er [CPR]",
+        ),
+        (
+            "cpr 150379... jeg skal lige se... 4 2... 1 8. Det",
+            "cpr [CPR]... jeg skal lige se... [CPR]... [CPR]. Det",
+        ),
+        # E-mail addresses at a webmail provider said without a dot, or dropped half-way.
+        ("min mail er lonepedersen på hotmail, og så", "min mail er [e-mail], og så"),
+        ("skriv til ib snabel a gmail com om det", "skriv til [e-mail] om det"),
+        # Addresses with the floor and door in any order, a spoken postcode, a late number.
+        ("jeg bor på Tordenskjoldsgade 9, opgang B, 2. sal, dør 4.", "jeg bor på [adresse]."),
+        ("Helgavej 3, otte to et nul Aarhus V, og", "[adresse], og"),
+        (
+            "Vi bor på Hjortensgade, ude ved skolen, nummer 12, og",
+            "Vi bor på [adresse], ude ved skolen, [adresse], og",
+        ),
+        # Names: kinship after the name, a parent's name, nicknames, Danish word order.
+        ("Fatma teyze i stuen har en kat", "[navn] teyze i stuen har en kat"),
+        ("Umm Yusuf fra nummer 4 siger det også", "[navn] fra nummer 4 siger det også"),
+        (
+            "han hedder Władysław, men alle siger bare Wladek",
+            "han hedder [navn], men alle siger bare [navn]",
+        ),
+        ("og så sagde jonna at vi skulle ringe", "og så sagde [navn] at vi skulle ringe"),
+        ("Gitte min nabo og jeg ringer om lyset", "[navn] min nabo og jeg ringer om lyset"),
     ],
 )
 def test_what_callers_say_in_passing_is_hidden(said: str, published: str) -> None:
@@ -103,6 +135,15 @@ def test_what_callers_say_in_passing_is_hidden(said: str, published: str) -> Non
         "Jeg synes borgmester Anders Winnerskjold skulle tage 2A fra Gellerup.",
         "Nye boliger på Aarhus Ø koster 5 millioner for en toværelses.",
         "Det hedder jeg ikke. Aarhus er min by.",
+        # Pets, feasts, book characters, a public building's address, a list of postcodes,
+        # a street named after a person, a count after a street.
+        "Vores kat Molly sidder altid i vinduet ud mod parken.",
+        "Til Mortens aften spiser vi and, og børnene læser Peter Plys.",
+        "Borgerservice på Rådhuspladsen 2 har lukket om fredagen.",
+        "Postnumrene 8000, 8200 og 8210 får flest nye cykelstier.",
+        "På Carl Blochs Gade mangler der lys om aftenen.",
+        "Der er 14 huller i cykelstien fra Ceres Park til Sønder Allé, 14, jeg har talt dem.",
+        "De første seks måneder af 2024 var der 120 ulykker.",
     ],
 )
 def test_public_figures_places_and_storms_stay(said: str) -> None:

@@ -168,6 +168,7 @@ _NUMBER_LATER = re.compile(
     rf"(?P<street>{_DANISH_STREET})(?:,\s+[^\d.!?]{{1,40}}?)?[,.?]?\s+(?P<house>(?i:nummer|nr\.?|"
     rf"number)\??\s+(?:\d{{1,4}}[a-zA-Z]?|(?i:{_NUMBER_WORD}))\b)"
 )
+_NUMBER_CUE = re.compile(r"\b(?i:nummer|nr|number)\b")
 _LIVES_AT_NUMBER = re.compile(
     rf"\b(?i:bor|boede|live[sd]?)\s+(?:(?i:selv|også|nu|still|now)\s+)?(?i:i|på|in|at)\s+"
     rf"(?P<house>(?i:nummer|nr\.?|number)\s+(?:\d{{1,4}}[a-zA-Z]?|{_NUMBER_WORD})\b)"
@@ -186,7 +187,7 @@ def find(text: str, language: str | None = None) -> list[Span]:
     spans = [s for s in _streets(text) if not _PUBLIC_BEFORE.search(text, 0, s.start)]
     if not _LIVING.search(text):
         spans = [s for s in spans if not _BARE_NUMBER.search(text, s.start, s.end)]
-    for m in _NUMBER_LATER.finditer(text):
+    for m in _NUMBER_LATER.finditer(text) if _NUMBER_CUE.search(text) else ():
         if _LIVING.search(text, max(0, m.start() - 30), m.start()):
             spans.append(Span(m.start("street"), m.end("street"), Kind.ADDRESS))
             spans.append(Span(m.start("house"), m.end("house"), Kind.ADDRESS))

@@ -53,7 +53,7 @@ def find(text: str, hidden: list[Span]) -> list[Span]:
                 end = after.end()  # "det er Storm, Storm Kjær": the surname with it
             found.append(Span(match.start(), end, Kind.NAME))
     # "hj at dadlnet punktum dk, h j som mine initialer": the local part spelled
-    for letters in _SPELLED_LETTERS.finditer(text):
+    for letters in _SPELLED_LETTERS.finditer(text) if in_address | said_as_name else ():
         said = re.sub(r"[\W\d_]", "", letters.group()).lower()
         inside = any(s.start <= letters.start() < s.end for s in hidden)
         if said in in_address | said_as_name and not inside:

@@ -77,6 +77,8 @@ def _in(word: str, names: frozenset[str]) -> str | None:
     low = word.lower()
     if low in names:
         return low
+    if low.isascii():
+        return None
     folded = low.translate(_FOLD)
     return folded if folded != low and folded in names else None
 
