@@ -115,6 +115,7 @@ def test_a_name_inside_an_email_address_is_labelled_as_the_address() -> None:
         ),
         ("og så sagde jonna at vi skulle ringe", "og så sagde [navn] at vi skulle ringe"),
         ("Gitte min nabo og jeg ringer om lyset", "[navn] min nabo og jeg ringer om lyset"),
+        ("det staves K som i Karl, I som i Ida, M som i Mette.", "det staves [navn]."),
     ],
 )
 def test_what_callers_say_in_passing_is_hidden(said: str, published: str) -> None:

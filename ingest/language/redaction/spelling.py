@@ -43,4 +43,11 @@ def spelled(text: str) -> list[Span]:
         if m.group().replace("-", "").lower() in said
     ]
     spans += [Span(m.start(), m.end(), Kind.NAME) for m in _SPELLED_LOWER.finditer(text)]
+    spans += [Span(m.start(), m.end(), Kind.NAME) for m in _BY_WORDS.finditer(text)]
     return spans
+
+
+# "K som i Karl, I som i Ida, M som i Mette", "B as in Bravo, O as in Oscar": letters
+# spelled by words, two or more in a row.
+_LETTER_BY_WORD = r"\b[A-Za-zÆØÅæøå]\s+(?i:som\s+i|as\s+in|like)\s+[A-ZÆØÅa-zæøå][\wæøå]+"
+_BY_WORDS = re.compile(rf"{_LETTER_BY_WORD}(?:[,.]?\s+(?:(?i:og|and)\s+)?{_LETTER_BY_WORD})+")
