@@ -51,7 +51,7 @@ HELD_OUT_4 = DATA / "redaction_heldout4.txt"
 # Secrets hidden and ordinary lines changed in each held-out corpus when the rules last
 # changed: a change that hides fewer or changes more is a step back, whatever it gains on the
 # development corpora.
-FLOORS = {HELD_OUT: (175, 0), HELD_OUT_2: (149, 1), HELD_OUT_3: (252, 2), HELD_OUT_4: (288, 7)}
+FLOORS = {HELD_OUT: (175, 0), HELD_OUT_2: (149, 1), HELD_OUT_3: (252, 1), HELD_OUT_4: (288, 7)}
 MARK = re.compile(r"⟦(.*?)⟧")
 MAX_DAMAGE = 0.05
 
