@@ -8,7 +8,7 @@
   the seventh on long messages, newcomers' speech, addresses and hard ordinary lines).
 - Held-out corpora, written without sight of the rules and never tuned against; a failure
   prints only figures (overall and per section heading), never a line, so the rules cannot
-  be fitted to them case by case: `redaction_heldout.txt` to `redaction_heldout4.txt`. The
+  be fitted to them case by case: `redaction_heldout.txt` to `redaction_heldout5.txt`. The
   first is at 100%; until the others are, their test is an expected failure, and no held-out
   recall may fall below, nor its damage rise above, what it last was (`FLOORS`).
 
@@ -48,10 +48,18 @@ HELD_OUT = DATA / "redaction_heldout.txt"
 HELD_OUT_2 = DATA / "redaction_heldout2.txt"
 HELD_OUT_3 = DATA / "redaction_heldout3.txt"
 HELD_OUT_4 = DATA / "redaction_heldout4.txt"
+HELD_OUT_5 = DATA / "redaction_heldout5.txt"
+HELD_OUTS = [HELD_OUT, HELD_OUT_2, HELD_OUT_3, HELD_OUT_4, HELD_OUT_5]
 # Secrets hidden and ordinary lines changed in each held-out corpus when the rules last
 # changed: a change that hides fewer or changes more is a step back, whatever it gains on the
 # development corpora.
-FLOORS = {HELD_OUT: (175, 0), HELD_OUT_2: (149, 1), HELD_OUT_3: (252, 1), HELD_OUT_4: (288, 7)}
+FLOORS = {
+    HELD_OUT: (175, 0),
+    HELD_OUT_2: (149, 1),
+    HELD_OUT_3: (252, 1),
+    HELD_OUT_4: (288, 7),
+    HELD_OUT_5: (312, 4),
+}
 MARK = re.compile(r"⟦(.*?)⟧")
 MAX_DAMAGE = 0.05
 
@@ -176,7 +184,7 @@ def test_the_corpora_are_big_enough_and_danish_first() -> None:
     assert len(cases(DEVELOPMENT_3)) >= 200 and len(cases(HELD_OUT_3)) >= 200
     assert len(cases(DEVELOPMENT_4)) >= 200 and len(cases(DEVELOPMENT_5)) >= 200
     assert len(cases(DEVELOPMENT_6)) >= 200 and len(cases(HELD_OUT_4)) >= 200
-    assert len(cases(DEVELOPMENT_7)) >= 200
+    assert len(cases(DEVELOPMENT_7)) >= 200 and len(cases(HELD_OUT_5)) >= 200
 
 
 @pytest.mark.parametrize("corpus", DEVELOPMENTS, ids=lambda p: p.stem)
@@ -197,6 +205,7 @@ _NOT_YET = pytest.mark.xfail(strict=False, reason="the rules do not yet hide eve
         pytest.param(HELD_OUT_2, marks=_NOT_YET),
         pytest.param(HELD_OUT_3, marks=_NOT_YET),
         pytest.param(HELD_OUT_4, marks=_NOT_YET),
+        pytest.param(HELD_OUT_5, marks=_NOT_YET),
     ],
     ids=lambda p: p.stem,
 )
@@ -209,9 +218,7 @@ def test_held_out_corpus_recall_is_complete_and_damage_small(corpus: Path) -> No
     assert ok, figures.summary(corpus.stem)  # figures only: its lines stay unseen
 
 
-@pytest.mark.parametrize(
-    "corpus", [HELD_OUT, HELD_OUT_2, HELD_OUT_3, HELD_OUT_4], ids=lambda p: p.stem
-)
+@pytest.mark.parametrize("corpus", HELD_OUTS, ids=lambda p: p.stem)
 def test_held_out_recall_never_falls_back(corpus: Path) -> None:
     figures = measure(corpus, show_lines=False)
     hidden, changed = FLOORS[corpus]
