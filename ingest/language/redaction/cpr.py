@@ -191,6 +191,8 @@ def in_cpr_talk(text: str, language: str | None) -> list[Span]:
                 break
         start, end = runs[a][0].start, runs[b][-1].end
         half = len(total) == 6 and date6(total)
+        # "zero six zero one ten nej zero six zero one zero nine 2 2 7 5": said again whole
+        half = half or (len(total) > 10 and cpr_like([Group(total[-10:], 0, 0, "")]))
         if half or (len(total) == 4 and _last_four_here(text, start, end, total)):
             spans += [Span(r[0].start, r[-1].end, Kind.CPR) for r in runs[a : b + 1]]
         else:

@@ -16,19 +16,27 @@ _WRITTEN = re.compile(
 # A caller who spells slowly gets commas from Whisper: "sofie, snabel-a, jubii, punktum, dk".
 _SPOKEN_DOT = r"(?:,?\s+(?i:dot|punktum|prik|punkt|kropka),?\s+|\s+\.\s+)"  # "mail . dk" too
 _SPOKEN_JOIN = (
-    r"\s+\.\s+|,?\s+(?i:dot|punktum|prik|punkt|kropka|bundstreg|underscore|understreg|streg|bindestreg|dash|hyphen|"
+    r"\s+\.\s+|,\s+(?i:nej),?\s+|,?\s+(?i:dot|punktum|prik|punkt|kropka|bundstreg|underscore|understreg|streg|bindestreg|dash|hyphen|"
     r"minus|plus),?\s+"
 )
-_PIECE = r"[\w+.'-]*[\w+]"  # "sarah.o'neill"
+_PIECE = r"(?:[a-zæøå]\s+(?i:som\s+i|as\s+in)\s+\w+|[\w+.'-]*[\w+])"  # "sarah.o'neill"
 # Whisper splits a spoken local part at spaces: "mads k", "ole h", "hamid bundstreg 9 2".
 # Single letters and short digit groups join it; so does one word before a last name-like
 # word ("bente kaas"), unless that word is a stop word ("den er anna", "skriv til anna").
-_SHORT = r"(?:\d{1,4}|[^\W\d_])(?=\s|$)"
+_NUMBER_WORD = (
+    r"(?i:nul|en|et|to|tre|fire|fem|seks|syv|otte|ni|ti|elleve|tolv|[a-zæøå]+og(?:tyve|"
+    r"tredive|fyrre|halvtreds|tres|halvfjerds|firs|halvfems)|tyve|tredive|fyrre|halvtreds|tres|"
+    r"halvfjerds|firs|halvfems|zero|one|two|three|four|five|six|seven|eight|nine)"
+)
+_SHORT = rf"(?:\d{{1,4}}|[^\W\d_]|{_NUMBER_WORD})(?=[\s,]|$)"
 _LOCAL = re.compile(
     rf"(?:(?P<before>[a-zæøå]{{2,}})\s+(?=[a-zæøå][\w.-]*$))?"
-    rf"{_PIECE}(?:(?:{_SPOKEN_JOIN}|\s+(?={_SHORT})){_PIECE})*$"
+    rf"{_PIECE}(?:(?:{_SPOKEN_JOIN}|,?\s+(?={_SHORT})){_PIECE})*$"
 )
-_AT = re.compile(r"\s*@\s*|,?\s+(?i:at|snabel[\s-]?a|snabela|snabel)(?:,?\s+|(?=\.{2,3}|…))")
+_AT = re.compile(
+    r"\s*@\s*|,?\s+(?i:at\s+sign|at|sna[bp]el[\s-]?a|sna[bp]ela|sna[bp]el|snabel-a-tegn)"
+    r"(?:,?\s+|(?=\.{2,3}|…))"
+)
 _TLD = r"(?i:d\s?k|c\s?o\s?m|[a-zæøå]{2,})"
 # Greedy: "uni dot au dot dk" is one domain, not "uni dot au".
 _DOMAIN = re.compile(rf"[\w-]+(?:(?:{_SPOKEN_DOT}|\.)[\w-]+)*(?:{_SPOKEN_DOT}|\.){_TLD}\b")
@@ -38,7 +46,7 @@ _PROVIDERS = (
     r"gmail|googlemail|hotmail|yahoo|outlook|icloud|jubii|msn|protonmail|proton|aol|gmx|"
     r"webspeed|stofanet|youmail|get2net|live|mail"
 )
-_PROVIDER = re.compile(rf"(?i:{_PROVIDERS})(?:\s+(?i:dk|com|net|org|se|de|no|nu|me))?\b")
+_PROVIDER = re.compile(rf"(?i:{_PROVIDERS})(?:,?\s+(?i:dk|com|net|org|se|de|no|nu|me))?\b")
 # "på" for "at" only before a provider's name ("på mail" is "by e-mail").
 _ON = re.compile(r"\s+på\s+(?=(?i:gmail|hotmail|yahoo|outlook|icloud|jubii|protonmail)\b)")
 # "min mail er anna berg snabel a …": after such words the whole local part is taken,
@@ -71,8 +79,20 @@ def find(text: str) -> list[Span]:
     ]
 
 
+# Whisper wrote it as one word: "karinaolsensnabelagmailpunktumcom".
+_GLUED = re.compile(
+    r"\b[\wæøå.]+?(?i:snabela|snabel)[\wæøå]+?(?i:punktum|prik|dot)(?i:com|dk|net|org|se|de|nu)\b"
+)
+# "den starter med pia.tornoe. Og så er det snabel-a gmail punktum com": the local part said
+# in the sentence before.
+_LOCAL_BEFORE = re.compile(
+    r"(?<![\w.])(?P<local>[a-zæøå0-9][\w+-]*(?:\.[\w+-]+)+|[a-zæøå]+\d+)[.,]?\s+[^.!?@\d]{0,30}$"
+)
+
+
 def _found(text: str) -> list[Span]:
     spans = [Span(m.start(), m.end(), Kind.EMAIL) for m in _WRITTEN.finditer(text)]
+    spans += [Span(m.start(), m.end(), Kind.EMAIL) for m in _GLUED.finditer(text)]
     ats = [*_AT.finditer(text)] + [m for m in _ON.finditer(text) if _cued(text, m.start())]
     for at in ats:
         domain = _DOMAIN.match(text, at.end()) or _PROVIDER.match(text, at.end())
@@ -85,7 +105,12 @@ def _found(text: str) -> list[Span]:
         start = local
         if cues and len(text[cues[-1].end() : at.start()].split()) <= 4:
             start = min(start if start is not None else at.start(), cues[-1].end())
-        if start is not None and start < at.start():
+        if start is None:
+            before = _LOCAL_BEFORE.search(text, window, at.start())
+            if before is not None:
+                spans.append(Span(before.start("local"), before.end("local"), Kind.EMAIL))
+                start = at.start()
+        if start is not None and start <= at.start():
             spans.append(Span(start, domain.end(), Kind.EMAIL))
     return spans
 
@@ -120,5 +145,7 @@ def _local_part(text: str, window: int, at: int) -> int | None:
         before = local.group("before")
         if before is not None and before in lists().stop_words:
             continue  # "den er anna": only "anna"
+        if local.group().lower() in lists().stop_words:
+            continue  # "… og så er det snabel-a …": no local part
         return local.start()
     return None

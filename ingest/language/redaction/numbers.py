@@ -99,6 +99,9 @@ _FOREIGN = re.compile(
 _ENDS_WITH = re.compile(r"\b(?i:slutter|ender|ends)\s+(?i:på|med|with|in)\s+(\d{2,4})\b")
 
 
+_TIME = re.compile(r"(?:[01]?\d|2[0-3])[.:][0-5]\d")
+
+
 def _in_pieces(text: str, language: str | None) -> list[Span]:
     """A number read out in pieces with words between them: ten digits that start with a
     date after a word for CPR, or a date in six digits and four more; eight digits about
@@ -107,7 +110,11 @@ def _in_pieces(text: str, language: str | None) -> list[Span]:
     # joined to what it corrects.
     read = [_from_last_date(text, run, language) for run, _ in number_runs(text)]
     runs = [run for run, _ in read]
-    digits = [found for _, found in read]
+    # "kørte 06.10, 06.25, 06.40 og 06.55": times of day are no pieces of a number
+    digits = [
+        "" if any(_TIME.fullmatch(t.word) for t in run) else found
+        for run, found in zip(runs, (found for _, found in read), strict=True)
+    ]
     spans: list[Span] = []
     for a in range(len(runs)):
         total = ""

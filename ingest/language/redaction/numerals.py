@@ -24,6 +24,18 @@ _DIGIT_WORDS = {
     "six": 6, "seven": 7, "eight": 8, "nine": 9,
 }  # fmt: skip
 _DASHES = {"-", "\u2013", "\u2014", "bindestreg", "streg", "tankestreg", "minus", "dash", "hyphen"}
+_DASHES |= {"punktum", "prik"}  # "18 punktum 02 punktum 66 streg 1479": a card read aloud
+# Danish number words Whisper writes as one ("nulnitolvhalvfjerds", "tolvfemogfyrre").
+_UNITS = "en|et|to|tre|fire|fem|seks|syv|otte|ni"
+_TENS = "tyve|tredive|fyrre|halvtreds|tres|halvfjerds|firs|halvfems"
+_GLUED = re.compile(
+    rf"(?:(?:{_UNITS})og(?:{_TENS})|{_TENS}|tretten|fjorten|femten|seksten|sytten|atten|nitten|"
+    rf"elleve|tolv|ti|nul|{_UNITS}){{2,}}"
+)
+_GLUED_PART = re.compile(
+    rf"(?:{_UNITS})og(?:{_TENS})|{_TENS}|tretten|fjorten|femten|seksten|sytten|atten|nitten|"
+    rf"elleve|tolv|ti|nul|{_UNITS}"
+)
 _JOINERS = {"og", "and"}
 _PLUS = {"plus", "+"}
 # "double two, four seven", "dobbelt fem": a digit said twice (or three times).
@@ -95,6 +107,8 @@ def _tokens(text: str) -> tuple[Token, ...]:
 @functools.lru_cache(maxsize=8192)  # transcripts repeat their words; text2num is slow
 def _is_number(word: str) -> bool:
     if _DIGITS.fullmatch(word) or word in _DIGIT_WORDS or MAGNITUDES.match(word):
+        return True
+    if len(word) >= 7 and _GLUED.fullmatch(word):
         return True
     if "-" in word.strip("-"):  # "syv-otte": digits read in pairs, joined by Whisper
         return all(part and _is_number(part) for part in word.split("-"))
@@ -230,6 +244,7 @@ def _mixed_languages(words: list[Token]) -> bool:
 def _read_aloud(phrase: str, language: str | None) -> str:
     """The phrase with its number words as digits, in whichever language reads most."""
     phrase = re.sub(r"\boh\b", "zero", phrase, flags=re.IGNORECASE)
+    phrase = re.sub(r"\b\w{7,}\b", _unglued, phrase)
     phrase = _DOUBLED.sub(lambda m: " ".join([m.group(2)] * _TIMES[m.group(1).lower()]), phrase)
     phrase = re.sub(r"(?<=[^\W\d])-(?=[^\W\d])", " ", phrase)  # "syv-otte"
     best = ""
@@ -238,6 +253,13 @@ def _read_aloud(phrase: str, language: str | None) -> str:
         if len(re.findall(r"\d", converted)) > len(re.findall(r"\d", best)):
             best = converted
     return best
+
+
+def _unglued(word: re.Match[str]) -> str:
+    """ "tolvfemogfyrre" as "tolv femogfyrre"."""
+    if not _GLUED.fullmatch(word.group().lower()):
+        return word.group()
+    return " ".join(_GLUED_PART.findall(word.group().lower()))
 
 
 def _spoken(text: str, words: list[Token], sep: str, language: str | None) -> Iterator[Group]:
