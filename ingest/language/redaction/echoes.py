@@ -3,7 +3,7 @@
 import re
 
 from ingest.language.redaction.lists import lists
-from ingest.language.redaction.reader import WORD, surname_shaped
+from ingest.language.redaction.reader import PLACE_WORDS, WORD, surname_shaped
 from ingest.language.redaction.spans import Kind, Span
 
 # Spoken between the pieces of an e-mail address: never a piece of anyone's name.
@@ -49,8 +49,8 @@ def find(text: str, hidden: list[Span]) -> list[Span]:
         if low in in_address or match.group()[0].isupper() or not names.is_word(low):
             end = match.end()
             after = words[k + 1] if k + 1 < len(words) else None
-            if after and text[end : after.start()] == " " and _a_surname(after.group()):
-                end = after.end()  # "det er Storm, Storm Kjær": the surname with it
+            if after and text[end : after.start()] == " " and _goes_with(after.group()):
+                end = after.end()  # "det er Storm, Storm Kjær", "Deepak, Deepak Raghunathan"
             found.append(Span(match.start(), end, Kind.NAME))
     # "hj at dadlnet punktum dk, h j som mine initialer": the local part spelled
     for letters in _SPELLED_LETTERS.finditer(text) if in_address | said_as_name else ():
@@ -90,11 +90,17 @@ def _starts_sentence(text: str, word: re.Match[str]) -> bool:
     return not text[: word.start()].strip() or text[: word.start()].rstrip()[-1] in ".!?:"
 
 
-def _a_surname(word: str) -> bool:
+def _goes_with(word: str) -> bool:
+    """The word after a name said again is part of it: a surname, known or Danish by its
+    ending, a capitalised word on no list, or an initial ("noah b")."""
     names = lists()
     low = word.lower()
+    if len(word) == 1:
+        return word.isalpha()
     return (
         word[0].isupper()
         and not names.is_public(low)
-        and (names.is_surname(low) or surname_shaped(word))
+        and not names.is_word(low)
+        and not PLACE_WORDS.fullmatch(word)
+        and (names.is_surname(low) or surname_shaped(word) or not names.is_name(low))
     )

@@ -53,7 +53,15 @@ class Lists:
         return all(part in self.any_names for part in _stem(low, self.any_names).split("-"))
 
     def is_surname(self, word: str) -> bool:
-        return _in(word, self.surnames) is not None
+        """A surname, or one joined of names with a surname among them ("Hansen-Bach")."""
+        if _in(word, self.surnames) is not None:
+            return True
+        parts = word.split("-")
+        return (
+            len(parts) > 1
+            and all(_in(p, self.any_names) for p in parts)
+            and any(_in(p, self.surnames) for p in parts)
+        )
 
     def is_word(self, word: str) -> bool:
         """Also an ordinary word: a name only in context."""

@@ -55,7 +55,7 @@ _RELATIONS = (
     r"svigerinde|svoger|stedsøn|steddatter|stedfar|stedmor|fætter|kusine|bedstemor|bedstefar|"
     r"farmor|farfar|mormor|morfar|oldemor|oldefar|lillebror|storebror|lillesøster|storesøster|"
     r"cousin|uncle|aunt|grandma|grandpa|grandmother|grandfather|nephew|stepson|stepdaughter|"
-    r"son-in-law|daughter-in-law|roommate|flatmate"
+    r"son-in-law|daughter-in-law|roommate|flatmate|bff|bf|gf|bestie|moster|faster|morbror|farbror"
 )
 # People by their job or office, named after it: "pedellen Kim", "rådmand Torben Kjærsgaard".
 # A citizen's message names them in a complaint or a thanks; office does not make the name
@@ -81,6 +81,11 @@ _INTRODUCES = (
     rf"(?:(?:bedste|gamle|nye|søde|kære|lille|store|ældste|yngste|eneste|best|old|new|dear|"
     rf"little|big|eldest|youngest|only)\s+)?(?:{_RELATIONS})|"
     rf"hende|ham|det\s+er\s+mig|it's\s+me|it\s+is\s+me|"
+    # "morfar Kaj", "ungerne, Mille og Oskar", "to drenge Birk og Ask", "min lille Musse"
+    rf"morfar|mormor|farfar|farmor|moster|faster|onkel|tante|oldemor|oldefar|bedstemor|"
+    rf"bedstefar|grandma|grandpa|granny|auntie|uncle|aunt|"
+    rf"ungerne|børnene|drengene|pigerne|tvillingerne|sønnerne|døtrene|"
+    rf"(?:min|vores|my)\s+(?:lille|søde|little)|"
     rf"naboen|genboen|udlejeren|viceværten|{_ROLES}|{_TITLES}|"
     rf"spørg\s+efter|spørge\s+efter|ask\s+for|(?:tal|talte|snak|snakke|snakkede)\s+med|"
     # "alle siger bare Kris", "kald mig Mo", "der bor Frank og Sussi", "my name Tesfay"
@@ -94,7 +99,9 @@ _MAY_INTRODUCE = (
     r"det\s+er|det\s+var|her\s+er|this\s+is|it's|it\s+is|here\s+is|kære|dear|hej|hejsa|"
     r"hallo|hi|hello|goddag|kh|knus|farvel|vi\s+ses|hej\s+hej|tak\s+til|takket\s+være|"
     r"thanks\s+to|tak|tak\s+for\s+nu|thanks|"
-    r"cheers|bye|best|love|spørg|spørge|ring\s+til|ringe\s+til|skriv\s+til|kontakt|call|ask"
+    r"cheers|bye|best|love|spørg|spørge|ring\s+til|ringe\s+til|skriv\s+til|kontakt|call|ask|"
+    r"(?:to|tre|fire|vores|mine|my|our|two|three)\s+(?:drenge|piger|børn|unger|sønner|døtre|"
+    r"tvillinger|boys|girls|kids|sons|daughters)"
 )
 _TITLE = re.compile(rf"(?i:{_TITLES})$")
 _CUE = re.compile(
@@ -106,7 +113,7 @@ _WEAK_CUE = re.compile(r"\b(?i:i\s+am|i'm|jeg\s+er)\s+")
 _NAME_HERE = re.compile(
     r"(?:^|[.!?]\s+|\b(?i:hej|hejsa|hallo|goddag|godmorgen|hi|hello)[,!]?\s+)"
     r"(?:(?i:øh+m*|æh+m*|ehm?|ja|jo|nå|altså|okay|ok|så|yes|yeah|um|uh)[,.]?\s+){0,3}"
-    r"(?P<name>[\wæøåÆØÅ'-]+(?:\s+[A-ZÆØÅ][\wæøå'-]+){0,2})\s+(?i:her)\b"
+    r"(?P<name>[\wæøåÆØÅ'-]+(?:\s+(?:[A-ZÆØÅ][\wæøå'-]+|[a-zæøå]\b\.?)){0,2})\s+(?i:her)\b"
 )
 
 
@@ -180,8 +187,10 @@ _RELATION_AFTER = re.compile(
 _RELATION_NEXT = re.compile(
     rf"\s+(?i:min|mit|mine|vores|hans|hendes|my|our|his|her)\s+(?i:{_RELATIONS})\b"
 )
-# "Abu Khaled i opgangen": a parent's name by their child's, Arabic fashion.
-_KUNYA = re.compile(r"\b(?:Abu|Abou|Umm|Um|Bint)\s+[A-ZÆØÅ][\wæøå'-]+")
+# "Abu Khaled i opgangen", "abu yousef her": a parent's name by their child's, Arabic fashion.
+_KUNYA = re.compile(
+    r"\b(?:Abu|Abou|Umm|Um|Bint)\s+[A-ZÆØÅ][\wæøå'-]+|\b(?:abu|umm)\s+(?P<child>\w+)"
+)
 # "Ayşe teyze", "Hasan amca": a Turkish or Arabic word of kinship after the name.
 _KIN_AFTER = re.compile(
     r"\s+(?:teyze|amca|abla|abi|ağabey|han\u0131m|bey|day\u0131|hala|yenge|khala|khalo|ammo|amo|"
@@ -189,9 +198,24 @@ _KIN_AFTER = re.compile(
 )
 
 
+# "Lindholm på tredje sal har klaget": where in the house someone lives, after the name.
+_WHERE_AFTER = re.compile(
+    r"\s+(?i:på\s+(?:første|anden|tredje|fjerde|femte|sjette|\d{1,2}\.)\s+sal|i\s+stuen|"
+    r"ovenpå|nedenunder|ved\s+siden\s+af|overfor|i\s+opgangen|from\s+upstairs|next\s+door)\b"
+)
+
+
 def _apposed(reader: Reader) -> list[Span]:
     spans = _followed_by(reader, _RELATION_AFTER, initial=False)
     spans += _followed_by(reader, _KIN_AFTER, initial=True)
+    # At a sentence's start only a name the lists know: "Lejligheden på 4. sal" is none.
+    spans += [
+        s
+        for s in _followed_by(reader, _WHERE_AFTER, initial=True)
+        if not reader.names.is_word(word := reader.text[s.start : s.end])
+        and (not reader.words[reader.at[s.start]].initial or reader.names.is_name(word))
+    ]
+    spans += _pair_of_word_names(reader)
     spans += [
         Span(word.start, word.end, Kind.NAME)
         for i, word in enumerate(reader.words)
@@ -200,7 +224,35 @@ def _apposed(reader: Reader) -> list[Span]:
         and not reader.public(i)
         and _RELATION_NEXT.match(reader.text, word.end)
     ]
-    return spans + [Span(m.start(), m.end(), Kind.NAME) for m in _KUNYA.finditer(reader.text)]
+    return spans + [
+        Span(m.start(), m.end(), Kind.NAME)
+        for m in _KUNYA.finditer(reader.text)
+        if m.group("child") is None or reader.names.is_first_name(m.group("child"))
+    ]
+
+
+def _pair_of_word_names(reader: Reader) -> list[Span]:
+    """ "var Storm og Sol helt vildt bange": two capitalised first names that are also words,
+    joined by "og" inside a sentence, are two people."""
+    words, names = reader.words, reader.names
+    spans = []
+    for i in range(len(words) - 2):
+        a, joined, b = words[i], words[i + 1], words[i + 2]
+        if (
+            joined.text in ("og", "and")
+            and a.capitalised
+            and b.capitalised
+            and not a.initial
+            and reader.next_to(i)
+            and reader.next_to(i + 1)
+            and names.is_first_name(a.text)
+            and names.is_first_name(b.text)
+            and not reader.public(i)
+            and not reader.public(i + 2)
+            and not reader.place_follows(i + 2)
+        ):
+            spans += [Span(a.start, a.end, Kind.NAME), Span(b.start, b.end, Kind.NAME)]
+    return spans
 
 
 def _followed_by(reader: Reader, after: re.Pattern[str], initial: bool) -> list[Span]:
@@ -414,8 +466,9 @@ def _known_names(reader: Reader) -> list[Span]:
             i += 1
             continue
         end = reader.extend(i, lower_ok=False)
-        # "Per Hansen" is a name, "Per time" and "Hans cykel" are not.
-        if names.is_word(word.text) and (end == i or not reader.surname_like(i + 1)):
+        # "Per Hansen" is a name, "Per time" and "Hans cykel" are not; "Per siger" is.
+        said = _NAME_AFTER.match(reader.text, word.end) is not None
+        if names.is_word(word.text) and (end == i or not reader.surname_like(i + 1)) and not said:
             i += 1
             continue
         span = reader.span(i, end)
@@ -438,7 +491,9 @@ _NAME_BEFORE = {"med", "og", "hos", "til", "fra", "af", "with", "and", "from", "
 _NAME_BEFORE |= {"kom", "sagde", "råbte", "spurgte", "ringede", "skrev", "mente", "svarede"}
 _NAME_BEFORE |= {"fortalte", "hjalp", "gik", "synes", "syntes", "siger", "spørger"}
 _NAME_AFTER = re.compile(
-    r"\s+(?i:og\s+jeg|and\s+i|sagde|siger|says|said|ringede|called|mener|thinks|har\s+sagt|"
+    r"\s+(?i:og\s+jeg|and\s+i|(?:hun|han)\s+(?:siger|sagde|mener|synes|bor|har)|"
+    r"bor\s+(?:ved\s+siden\s+af|ovenpå|nedenunder|overfor|over\s+for)|"
+    r"sagde|siger|says|said|ringede|called|mener|thinks|har\s+sagt|"
     r"fra|from|ved\s+siden\s+af|ovenpå|nedenunder|overfor|next\s+door|upstairs|downstairs)\b"
 )
 
@@ -484,7 +539,8 @@ def _and_known_name(reader: Reader, i: int) -> bool:
 
 # "Per Holm hedder jeg", "Anna er mit navn": the name before an inverted formula.
 _FORMULA_AFTER = re.compile(
-    r"\s+(?i:hedder\s+jeg|er\s+mit\s+(?:for|efter)?navn|is\s+my\s+name|is\s+the\s+name)\b"
+    r"\s+(?i:hedder\s+jeg|er\s+mit\s+(?:for|efter)?navn|is\s+my\s+name|is\s+the\s+name|"
+    r"jeg\s+hedder(?=\s*[,.])|kalder\s+(?:de|folk|alle)\s+mig|they\s+call\s+me)\b"
 )
 
 
@@ -531,8 +587,15 @@ _FROM_WHERE = re.compile(
 )
 
 
+_INITIALS = re.compile(
+    r"(?<![\w.])[A-ZÆØÅ]\.\s?[A-ZÆØÅ]\.(?:\s?[A-ZÆØÅ]\.)?(?=\s+(?i:fra|from|siger|sagde|says|said|"
+    r"har\s+(?:sagt|skrevet|klaget)|på\s+\d|i\s+nummer))"
+)
+
+
 def _from_somewhere(reader: Reader) -> list[Span]:
-    spans = []
+    spans = [Span(m.start(), m.end(), Kind.NAME) for m in _INITIALS.finditer(reader.text)]
+    spans = [s for s in spans if not any(a <= s.start < b for a, b in reader.masked)]
     for i, word in enumerate(reader.words):
         match = _FROM_WHERE.match(reader.text, word.end)
         if match is None or reader.public(i) or not reader.names.is_first_name(word.text):
@@ -558,12 +621,26 @@ def _spelled_again(reader: Reader) -> list[Span]:
 
 
 def _joined_to(reader: Reader, spans: list[Span]) -> list[Span]:
-    """ "Birgit og Aksel": a capitalised word joined by "og" to a name found is a name."""
-    ending = {word.end: k for k, word in enumerate(reader.words)}
+    """ "Birgit og Aksel": a capitalised word joined by "og" to a name found is a name, on
+    either side of it ("Mille og Oskar"); so is a word on no list in lower case before a
+    known one after "det er" ("det er mickel og jonathan")."""
+    words = reader.words
+    ending = {word.end: k for k, word in enumerate(words)}
     joined = []
     for span in spans:
         if span.end in ending:
             joined += _and_another(reader, ending[span.end])
+        k = reader.at.get(span.start)
+        if k is None or k < 2 or words[k - 1].text not in ("og", "and"):
+            continue
+        if not (reader.next_to(k - 2) and reader.next_to(k - 1)):
+            continue
+        before = words[k - 2]
+        said = re.search(r"(?i:det\s+er|it's|this\s+is)\s+$", reader.text[: before.start])
+        lower = not before.capitalised and said and not reader.names.is_word(before.text)
+        upper = before.capitalised and not before.initial and not reader.public(k - 2)
+        if (upper and not PLACE_WORDS.fullmatch(before.text)) or (lower and len(before.text) > 2):
+            joined.append(Span(before.start, before.end, Kind.NAME))
     return joined
 
 

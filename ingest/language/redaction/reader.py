@@ -14,6 +14,7 @@ _PARTICLE_NAME = re.compile(
     r"(?i:al|el|abu|bin|ibn|ben|van|von|de|da|di|mc|mac|o)[-'\u2019][^\W\d_]{2,}"
 )
 _PARTICLES = {"van", "von", "der", "den", "de", "da", "di", "du", "al", "el", "bin", "ibn", "abu"}
+_PARTICLES |= {"la", "le", "dos", "das", "do", "del", "della", "ten", "ter", "zu", "op"}
 PLACE_WORDS = re.compile(
     r"(?i:vej|vejen|gade|gaden|allé|alle|torv|torvet|plads|pladsen|boulevard|stræde|"
     r"skole|skolen|kirke|kirken|park|parken|hus|huset|hallen|hal|center|centret|centeret|"
