@@ -54,7 +54,7 @@ _FLOOR = (
     rf"|,?\s*{_SIDE}"
     # "Nørre Allé 5, 1.", "Kaløgade 5, 1. og …": not the end of a sentence
     rf"|,\s*\d{{1,2}}\.(?:\s\d{{2,4}}(?=[,.;]|\s|$))?(?=\s|$|[,;.])"
-    rf"|,?\s*(?:the\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)|first|second|third|fourth|fifth|ground|top)"
+    rf"|,?\s*(?:the\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?|first|second|third|fourth|fifth|ground|top)"
     rf"\s+floor\b(?:,?\s*(?:(?:on\s+the\s+)?(?:left|right)(?:\s+side)?)\b)?)?"
 )
 _DOOR = (
@@ -79,7 +79,7 @@ _NOT_AFTER = (
 _CAPITALISED = r"[A-ZÆØÅ][\wæøå.-]+"
 _DANISH_STREET = (
     rf"(?:\b(?:{_CAPITALISED}\s+(?:(?:la|le|de|du|van|von|der)\s+)?){{1,3}}{_STREET_TYPE}"
-    rf"|\b(?:[a-zæøå]+\s+){{0,2}}(?:[a-zæøå]+s|nørre|søndre|vestre|østre|nordre|gammel|ny|store|"
+    rf"|\b(?:[A-ZÆØÅa-zæøå][a-zæøå]+\s+){{0,2}}(?:[a-zæøå]+s|nørre|søndre|vestre|østre|nordre|gammel|ny|store|"
     rf"lille)\s+(?:vej|gade|allé|alle|stræde|plads|torv|boulevard)"
     rf"|\b(?:{_CAPITALISED}\s+){{0,2}}[\wæøåÆØÅ-]+{_SUFFIX}"
     rf"|\b(?:Ved|Under|Over|Bag|Mellem)\s+(?:{_CAPITALISED}\s+){{0,2}}{_CAPITALISED})"
@@ -246,9 +246,18 @@ def _matches(pattern: re.Pattern[str], text: str, starts: list[int]) -> list[re.
     return found
 
 
+_ESTATE_BEFORE = re.compile(
+    rf"\b[A-ZÆØÅ][\wæøå-]*{_SUFFIX},\s+$|\b[A-ZÆØÅ][\wæøå-]*(?i:kollegiet|kollegium),\s+$"
+)
+
+
 def _with_place_before(text: str, start: int) -> int:
     """Where the street's name begins: a place or a direction written in lower case before
-    it belongs to it ("hasle ringvej 12", "nørre allé 5")."""
+    it belongs to it ("hasle ringvej 12", "nørre allé 5"), and so does the name of the
+    estate or hall of residence ("Nobelparken, Jens Chr. Skous Vej 7")."""
+    estate = _ESTATE_BEFORE.search(text, max(0, start - 40), start)
+    if estate is not None:
+        return estate.start()
     before = re.search(r"(\S+)\s+$", text[max(0, start - 40) : start])
     if before is None:
         return start

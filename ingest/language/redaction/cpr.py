@@ -190,7 +190,17 @@ def in_cpr_talk(text: str, language: str | None) -> list[Span]:
             if len(total) in (4, 6):
                 break
         start, end = runs[a][0].start, runs[b][-1].end
+        groups = digit_groups(text, runs[a], language) if a == b else []
         half = len(total) == 6 and date6(total)
+        # "130270 nej 130207 og 2218": a date said again; "fire tolv femogtres seksten
+        # otteogtredive": a one-digit day
+        dates = [g for g in groups if len(g.digits) == 6 and date6(g.digits)]
+        if dates and not half:
+            spans += [Span(g.start, g.end, Kind.CPR) for g in dates]
+            a += 1
+            continue
+        padded = len(total) == 9 and groups and len(groups[0].digits) == 1
+        half = half or bool(padded and cpr_like([Group("0" + total, 0, 0, "")]))
         # "zero six zero one ten nej zero six zero one zero nine 2 2 7 5": said again whole
         half = half or (len(total) > 10 and cpr_like([Group(total[-10:], 0, 0, "")]))
         if half or (len(total) == 4 and _last_four_here(text, start, end, total)):

@@ -69,9 +69,20 @@ _CORRECTED = re.compile(
 )
 
 
+# An organisation's desk, not a person: "support@…", "kundecenter@midttrafik.dk",
+# "trafikogveje snabel-a aarhus punktum dk". "info@" and "post@" of a small association may
+# lead to one person and stay hidden.
+_DESK = re.compile(
+    r"(?i:support|kundeservice|kundecenter|borgerservice|service|helpdesk|hotline|sekretariat|"
+    r"redaktion|presse|press|booking|billetter|tickets|reception|noreply|no-reply|webmaster|"
+    r"trafikogveje|teknikogmiljoe|teknikogmiljø|kommune|byraad|byråd|raadhus|rådhus|"
+    r"customerservice|customer\.service|sales|salg|ordre|orders|hello|contact)"
+)
+
+
 def find(text: str) -> list[Span]:
     text = _FILLER.sub(lambda m: " " * len(m.group()), text)  # same length: spans still fit
-    spans = _found(text)
+    spans = [s for s in _found(text) if not _a_desk(text[s.start : s.end])]
     return [
         Span(span.start, m.end(), span.kind) if m is not None else span
         for span in spans
@@ -88,6 +99,11 @@ _GLUED = re.compile(
 _LOCAL_BEFORE = re.compile(
     r"(?<![\w.])(?P<local>[a-zæøå0-9][\w+-]*(?:\.[\w+-]+)+|[a-zæøå]+\d+)[.,]?\s+[^.!?@\d]{0,30}$"
 )
+
+
+def _a_desk(address: str) -> bool:
+    local = re.split(r"\s*@\s*|\s+(?i:at|snabel[\s-]?a|snabela|snabel)\s+", address)[0]
+    return _DESK.fullmatch(re.sub(r"[\s._-]", "", local)) is not None
 
 
 def _found(text: str) -> list[Span]:

@@ -86,6 +86,9 @@ _INTRODUCES = (
     rf"bedstefar|grandma|grandpa|granny|auntie|uncle|aunt|"
     rf"ungerne|børnene|drengene|pigerne|tvillingerne|sønnerne|døtrene|"
     rf"(?:min|vores|my)\s+(?:lille|søde|little)|"
+    rf"kalder\s+(?:ham|hende)(?:\s+(?:for|bare))?(?:\s+(?:min|vores))?|"
+    rf"(?:\w+\s+)?(?:naboer|venner|kolleger|kollegaer|søskende|neighbours|neighbors|friends|"
+    rf"colleagues)|"
     rf"naboen|genboen|udlejeren|viceværten|{_ROLES}|{_TITLES}|"
     rf"spørg\s+efter|spørge\s+efter|ask\s+for|(?:tal|talte|snak|snakke|snakkede)\s+med|"
     # "alle siger bare Kris", "kald mig Mo", "der bor Frank og Sussi", "my name Tesfay"
@@ -117,8 +120,55 @@ _NAME_HERE = re.compile(
 )
 
 
+# In a message about storms, a name before "i 2015" is a storm's ("og Gorm i 2015").
+_STORMS = re.compile(r"(?i:storm|orkan|hurricane)")
+_IN_A_YEAR = re.compile(r"\s+i\s+(?:19|20)\d\d\b")
+# Someone speaking on the radio or television is public: "Steffen Brandt fra TV-2".
+_MEDIA_AFTER = re.compile(
+    r"\s+(?i:fra|på|from|on)\s+(?i:tv[\s-]?2|dr\b|p[1-4]\b|radioen|avisen|jyllands-posten|"
+    r"stiften|stiftstidende|politiken|berlingske|ekstra\s+bladet|bt\b)"
+)
+
+
+# A monarch's number is capitalised ("Christian den Tiende"); a date is not ("den 3. maj").
+_REGNAL = re.compile(
+    r"\s+den\s+(?:Første|Anden|Tredje|Fjerde|Femte|Sjette|Syvende|Ottende|Niende|Tiende|"
+    r"Ellevte|Tolvte)\b"
+)
+
+
 def find(text: str) -> list[Span]:
     reader = Reader(text)
+    return [s for s in _found(reader) if not _public_after_all(reader, s)]
+
+
+def _public_after_all(reader: Reader, span: Span) -> bool:
+    """A name found that its company makes public: a storm's, one on the air, one joined by
+    "og" to a public figure ("Arne Jacobsen og Erik Møller", "Holger Rune og Clara
+    Tauson")."""
+    text = reader.text
+    if _STORMS.search(text) and _IN_A_YEAR.match(text, span.end):
+        return True
+    if _THING_NAMED.search(text, max(0, span.start - 50), span.start):
+        return True  # "båden … hedder Lykke-Per"
+    if _MEDIA_AFTER.match(text, span.end) or _REGNAL.search(text, span.start, span.end + 20):
+        return True  # "Steffen Brandt fra TV-2", "Christian den Tiende"
+    before = re.search(
+        r"(\S+(?:\s+\S+)?)\s+(?:og|and|&)\s+$", text[max(0, span.start - 40) : span.start]
+    )
+    after = re.match(r"\s+(?:og|and|&)\s+", text[span.end :])
+    figures = [(a, b) for a, b in reader.masked if " " in text[a:b] and text[a].isupper()]
+    near = [
+        (a, b)
+        for a, b in figures
+        if (before and b == span.start - len(before.group()) + len(before.group(1)))
+        or (after and a == span.end + after.end())
+    ]
+    return bool(near)
+
+
+def _found(reader: Reader) -> list[Span]:
+    text = reader.text
     spans = [
         *_after_cues(reader),
         *_names_in_a_row(reader),
@@ -131,7 +181,13 @@ def find(text: str) -> list[Span]:
         *_from_somewhere(reader),
         *_spelled_again(reader),
     ]
-    return spans + _joined_to(reader, spans) + _restarted(reader, spans)
+    spans += _joined_to(reader, spans) + _restarted(reader, spans)
+    return [
+        Span(m.start(), s.end, s.kind)
+        if (m := _FAMILY_TITLE.search(text, max(0, s.start - 12), s.start))
+        else s
+        for s in spans
+    ]
 
 
 def _names_in_a_row(reader: Reader) -> list[Span]:
@@ -164,7 +220,7 @@ _FAMILY = rf"(?:{_RELATIONS}|tvillinger|børn|drenge|piger|naboer|sønner|døtre
 # "Storm og Sommer er mine tvillinger": names that are words, said to be the caller's own.
 _ARE_MINE = re.compile(
     r"(?:^|(?<=[.!?]\s))(?P<names>[A-ZÆØÅ][\wæøå'-]+(?:\s+(?:og|and)\s+[A-ZÆØÅ][\wæøå'-]+)?)"
-    rf"\s+(?i:er|is|are)\s+(?i:min|mit|mine|vores|my|our)\s+(?i:{_FAMILY})\b"
+    rf"(?:\s+(?i:er|is|are)|,)\s+(?i:min|mit|mine|vores|my|our)\s+(?i:{_FAMILY})\b"
 )
 
 
@@ -201,8 +257,18 @@ _KIN_AFTER = re.compile(
 # "Lindholm på tredje sal har klaget": where in the house someone lives, after the name.
 _WHERE_AFTER = re.compile(
     r"\s+(?i:på\s+(?:første|anden|tredje|fjerde|femte|sjette|\d{1,2}\.)\s+sal|i\s+stuen|"
-    r"ovenpå|nedenunder|ved\s+siden\s+af|overfor|i\s+opgangen|from\s+upstairs|next\s+door)\b"
+    r"ovenpå|nedenunder|ved\s+siden\s+af|overfor|i\s+opgangen|from\s+upstairs|next\s+door|"
+    r"er\s+her\s+også|(?:nede|oppe|henne|ovre)\s+(?:i|på)\s+\w+(?:en|et)\s+(?:siger|sagde|har))\b"
 )
+
+
+_BETWEEN_COMMAS = re.compile(r",\s+(?P<name>[A-ZÆØÅ][\wæøå'-]+),")
+_PERSON_BEFORE = re.compile(
+    rf"\b(?i:{_ROLES}|{_RELATIONS}|guy|fyr|fyren|manden|kvinden|damen|drengen|pigen|woman|lady|"
+    rf"man|girl|boy)\b[^,.!?]{{0,30}}$"
+)
+# "Mor Ulla", "Moster Grete": a family word written as part of what a person is called.
+_FAMILY_TITLE = re.compile(r"(?:Mor|Far|Moster|Faster|Morbror|Farbror|Onkel|Tante|Oma|Opa)\s+$")
 
 
 def _apposed(reader: Reader) -> list[Span]:
@@ -212,10 +278,16 @@ def _apposed(reader: Reader) -> list[Span]:
     spans += [
         s
         for s in _followed_by(reader, _WHERE_AFTER, initial=True)
-        if not reader.names.is_word(word := reader.text[s.start : s.end])
-        and (not reader.words[reader.at[s.start]].initial or reader.names.is_name(word))
+        if reader.names.is_name(word := reader.text[s.start : s.end])
+        or (not reader.words[reader.at[s.start]].initial and not reader.names.is_word(word))
     ]
     spans += _pair_of_word_names(reader)
+    for m in _BETWEEN_COMMAS.finditer(reader.text):
+        i = reader.at.get(m.start("name"))
+        if i is None or not reader.names.is_name(m.group("name")) or reader.public(i):
+            continue
+        if _PERSON_BEFORE.search(reader.text, max(0, m.start() - 60), m.start()):
+            spans.append(Span(m.start("name"), m.end("name"), Kind.NAME))
     spans += [
         Span(word.start, word.end, Kind.NAME)
         for i, word in enumerate(reader.words)
@@ -287,6 +359,8 @@ def _after_cues(reader: Reader) -> list[Span]:
             i += 1  # "jeg hedder ikke anna", "det er bare mette her"
             start = reader.words[i].start
         word = reader.words[i]
+        if strength == "says" and _THING_NAMED.search(text, max(0, position - 50), position):
+            continue  # "båden der ligger i Egå Marina og hedder Lykke-Per"
         own = strength == "says" and _OWN_NAME.search(text, max(0, position - 25), position)
         if own and reader.public(i):
             whole = [(a, b) for a, b in reader.masked if a <= word.start < b]
@@ -335,6 +409,16 @@ def _after_cues(reader: Reader) -> list[Span]:
     return spans
 
 
+# What is named after "hedder", "kaldes", "called" when it is no person.
+_THING_NAMED = re.compile(
+    r"\b(?i:(?:en|et|vores|min|mit|deres|hans|hendes|a|our|my)\s+(?:hund|kat|hest|båd|skib|kanin|"
+    r"fugl|papegøje|marsvin|hamster|butik|bar|café|firma|projekt|forening|band|bog|film|app|"
+    r"restaurant|klub|dog|cat|boat|horse|shop|band)|"
+    r"båden|skibet|færgen|hunden|katten|hesten|butikken|baren|caféen|cafeen|firmaet|"
+    r"projektet|stormen|vejen|gaden|pladsen|parken|skolen|huset|foreningen|festivalen|bandet|"
+    r"bogen|filmen|serien|programmet|appen|restauranten|stedet|klubben|holdet|the\s+boat|the\s+ship|"
+    r"the\s+dog|the\s+shop|the\s+band|the\s+app)\b[^.!?]*?(?i:hedder|kaldes|called|named)\s+$"
+)
 # Words that follow "hedder han" and the like without being the name: "hedder han rigtigt".
 _NEVER_NAMES = {"rigtigt", "egentlig", "egentligt", "faktisk", "vist", "really", "actually"}
 _EVERYONE = {"alle", "jer", "os", "dig", "dem", "all", "everyone", "you"}
@@ -484,7 +568,11 @@ _FUNCTION_WORDS |= {"jo", "vi", "else", "som", "og", "i", "is", "has", "and", "w
 # Small words between a formula and the name, by kind of formula.
 _ADVERBS = {"bare", "lige", "blot", "kun", "også", "altså", "just", "only", "also"}
 # "ham der Voitek", "hende der Xiulan": the pointing "der" before the name.
-_SKIPPED = {"says": _ADVERBS | {"ikke", "not"}, "may": _ADVERBS, "intro": {"også", "also", "der"}}
+_SKIPPED = {
+    "says": _ADVERBS | {"ikke", "not"},
+    "may": _ADVERBS,
+    "intro": {"også", "also", "der", "altså"},  # "min mand altså Svend"
+}
 _NAME_BEFORE = {"med", "og", "hos", "til", "fra", "af", "with", "and", "from", "to", "by"}
 # Danish puts the verb before its subject after a fronted word: "så kom ole ud", "i går
 # sagde bente".
@@ -515,11 +603,11 @@ _DANISH_SURNAME = re.compile(r"(?i:.{2,}(?:sen|søn|gaard|gård|strup|rup))")
 
 def _danish_surname(reader: Reader, i: int) -> bool:
     """A Danish surname from the list alone: a name however it is said ("Larsen ovenpå",
-    "jensen på anden sal"); "Bussen" and "Prisen" are on no list of names."""
+    "jensen på anden sal", "Hansen-Bach"); "Bussen" and "Prisen" are on no list of names."""
     word = reader.words[i].text
     return (
         reader.names.is_surname(word)
-        and _DANISH_SURNAME.fullmatch(word) is not None
+        and _DANISH_SURNAME.fullmatch(word.split("-")[0]) is not None
         and not reader.names.is_word(word)
         and not reader.public(i)
         and not reader.place_follows(i)
@@ -593,8 +681,18 @@ _INITIALS = re.compile(
 )
 
 
+_CAPS_AFTER = re.compile(
+    r"\b(?i:det\s+er(?:\s+fra)?|hilsen|mvh|kh)\s+(?P<name>[A-ZÆØÅ]{2,3})\b(?=\s+(?:i|fra|på)\s+[A-ZÆØÅ]|[,.]|$)"
+)
+
+
 def _from_somewhere(reader: Reader) -> list[Span]:
     spans = [Span(m.start(), m.end(), Kind.NAME) for m in _INITIALS.finditer(reader.text)]
+    spans += [
+        Span(m.start("name"), m.end("name"), Kind.NAME)
+        for m in _CAPS_AFTER.finditer(reader.text)
+        if not reader.names.is_public(m.group("name"))
+    ]
     spans = [s for s in spans if not any(a <= s.start < b for a, b in reader.masked)]
     for i, word in enumerate(reader.words):
         match = _FROM_WHERE.match(reader.text, word.end)

@@ -44,6 +44,7 @@ _AMOUNT_AFTER = re.compile(
 )
 _PHONE_CUES = re.compile(
     r"\b(ring\w*|telefon\w*|tlf|nummer|nummeret|mobil\w*|sms|call|phone|number|reach me|"
+    r"få\s+fat\s+i|fat\s+på|kontakte?|"
     r"text me)\b",
     re.IGNORECASE,
 )
@@ -52,22 +53,39 @@ _PHONE_CUES = re.compile(
 # The numbers of institutions are public, not personal: after such a word a phone number
 # stays ("kommunens omstilling 89 40 20 00", "lægevagten på 70 11 31 31").
 _INSTITUTION = re.compile(
-    r"\b(?i:omstilling(?:en)?|hovednummer(?:et)?|kommunens?(?:\s+(?:nummer|telefon))?|"
+    r"\b(?i:omstilling(?:en)?|hovednummer(?:et)?|kommune(?:n|ns)?(?:\s+(?:nummer|telefon))?|"
     r"lægevagt(?:en)?|vagtlæge(?:n)?|politi(?:et|ets)?|borgerservice|kundeservice|hotline|"
     r"switchboard|alarmcentral(?:en)?|døgnvagt(?:en)?|servicecenter|kontaktcenter|"
-    r"rådgivning(?:en)?|hospital(?:et)?|skadestue(?:n)?|biblioteket|the\s+council)\b"
+    r"rådgivning(?:en)?|hospital(?:et)?|skadestue(?:n)?|biblioteket|the\s+council|"
+    r"taxa|taxi|\w+linien|\w+telefonen|havnekontoret|kontoret|kundeservice|kundecent(?:er|ret)|"
+    r"midttrafik|kredsløb|forsyning(?:en)?|aarhus\s+vand)\b"
 )
 # Only these between the institution and its number: "lægevagten på", "kommunens nummer er".
 _TO_ITS_NUMBER = re.compile(
-    r"[\s,:]*(?:(?i:på|er|is|at|on|nummer|nummeret|number|telefon|tlf\.?|har|has|det|it's)"
+    r"[\s,:]*(?:(?i:på|er|is|at|on|nummer|nummeret|number|telefon|tlf\.?|har|has|det|it's|"
+    r"svarer|ikke|answers|not|eller|or)"
     r"[\s,:]+){0,3}$"
 )
 
 
+# Numbers that are no one's: a company's CVR number, a ticket's, a receipt's, a case's.
+_NOT_PERSONAL = re.compile(
+    r"\b(?i:cvr(?:-?nummer|-?nr\.?)?|se-nummer|p-nummer|billet\w*|kvittering\w*|sagsnummer\w*|"
+    r"sagsnr\.?|ordrenummer\w*|ordre|fakturanummer\w*|faktura|journalnummer\w*|kundenummer\w*|"
+    r"referencenummer\w*|bookingnummer\w*|lokalplan\w*|matrikel\w*|registreringsnummer\w*|"
+    r"stregkode\w*|ticket|order|invoice|receipt|case\s+number|reference)\b"
+)
+
+
 def _institutions(text: str, spans: list[Span]) -> list[Span]:
-    """The phone spans that are an institution's number, said right after its name."""
+    """The phone and CPR spans that are no one's: an institution's number said right after
+    its name, a company's CVR number, a ticket's or a receipt's number."""
     public = []
     for span in spans:
+        sentence = re.split(r"[.!?]\s", text[max(0, span.start - 60) : span.start])[-1]
+        if span.kind in (Kind.PHONE, Kind.CPR) and _NOT_PERSONAL.search(sentence):
+            public.append(span)
+            continue
         if span.kind is not Kind.PHONE:
             continue
         before = text[max(0, span.start - 40) : span.start]
@@ -99,6 +117,7 @@ _FOREIGN = re.compile(
 _ENDS_WITH = re.compile(r"\b(?i:slutter|ender|ends)\s+(?i:på|med|with|in)\s+(\d{2,4})\b")
 
 
+_DOTTED_DATE = re.compile(r"\d{1,2}[./]\d{1,2}[./]\d{2,4}")  # "09.03.25": a date
 _TIME = re.compile(r"(?:[01]?\d|2[0-3])[.:][0-5]\d")
 
 
@@ -110,9 +129,10 @@ def _in_pieces(text: str, language: str | None) -> list[Span]:
     # joined to what it corrects.
     read = [_from_last_date(text, run, language) for run, _ in number_runs(text)]
     runs = [run for run, _ in read]
-    # "kørte 06.10, 06.25, 06.40 og 06.55": times of day are no pieces of a number
+    # "kørte 06.10, 06.25, 06.40 og 06.55", "kom først 09.03.25": times and dates written
+    # with dots are no pieces of a number
     digits = [
-        "" if any(_TIME.fullmatch(t.word) for t in run) else found
+        "" if any(_TIME.fullmatch(t.word) or _DOTTED_DATE.fullmatch(t.word) for t in run) else found
         for run, found in zip(runs, (found for _, found in read), strict=True)
     ]
     spans: list[Span] = []
@@ -135,7 +155,9 @@ def _in_pieces(text: str, language: str | None) -> list[Span]:
                     spans += pieces
             if len(total) == 8 and b > a and total[0] not in "01":
                 window = [Group(total, runs[a][0].start, runs[b][-1].end, "")]
-                if _about_phoning(text, window):
+                listed = "," in text[runs[a][0].start : runs[b][-1].end]  # "20, 45, 67 og 89"
+                cue = _STRONG_PHONE_CUES.search(_sentence_before(text, runs[a][0].start))
+                if _about_phoning(text, window) and (cue or not listed):
                     spans += [replace(p, kind=Kind.PHONE) for p in pieces]
             if len(total) >= 10:
                 break
@@ -348,6 +370,14 @@ def _only_a_full_stop(text: str, before: list[Token], run: list[Token]) -> bool:
 # Windows ------------------------------------------------------------------------------------
 
 
+# "busserne nummer 20, 45, 67 og 89": "nummer" alone does not make a list a phone number.
+_STRONG_PHONE_CUES = re.compile(r"\b(?i:ring\w*|telefon\w*|tlf|mobil\w*|sms|call|phone)\b")
+
+
+def _sentence_before(text: str, start: int) -> str:
+    return text[max(text.rfind(".", 0, start), 0) : start]
+
+
 # "8200, 8210 og 8220": a list of numbers ends with "og" and one more.
 _LIST_ENDS = re.compile(r"\s*(?:og|and)\s+\d")
 
@@ -357,9 +387,11 @@ def _windows(text: str, groups: list[Group], run: list[Token], after: str) -> li
     if any(MAGNITUDES.match(t.word) for t in run) or _AMOUNT_AFTER.match(after):
         return []  # "12 500 000 kr", "tolv millioner": an amount
     listed = any(g.sep == "," for g in groups[1:]) and _LIST_ENDS.match(text, run[-1].end)
-    if listed and not _about_phoning(text, groups):
+    if listed and not _STRONG_PHONE_CUES.search(_sentence_before(text, groups[0].start)):
         return []  # "8200, 8210 og 8220": a list
     digits = digits_of(groups)
+    if groups[0].plus and not groups[0].prefix and len(digits) >= 10:
+        return [Span(run[0].start, run[-1].end, Kind.PHONE)]  # "plus forty-four seven seven …"
     if re.match(r"00[1-9]", digits) and len(digits) >= 10 and not groups[0].prefix:
         return [Span(run[0].start, run[-1].end, Kind.PHONE)]  # "0 0 9 0 5 3 2 …": abroad
     i = 0
@@ -479,6 +511,9 @@ def _other_number(window: list[Group]) -> bool:
         return True  # "12 500 000": thousands
     if any(g.sep in "./" and g.sep for g in window[1:]):
         return True  # "23.05.2024", "23/05/2024": a date
+    sizes = [len(g.digits) for g in window]
+    if sizes[:3] == [4, 2, 2] and all(g.sep == "-" for g in window[1:3]):
+        return True  # "2024-11-03": a date
     return len(window) >= 2 and all(re.fullmatch(r"(19|20)\d\d", g.digits) for g in window)
 
 

@@ -22,7 +22,9 @@ PLACE_WORDS = re.compile(
     r"avenue|square|school|church|hall|park|college|university|universitet|museum|"
     r"stadion|station|stationen|observatoriet|observatorium|teatret|teater|museet|"
     r"gymnasiet|seminariet|akademiet|instituttet|hospitalet|klinikken|biografen|anlægget|"
-    r"badet|svømmehallen|kirkegården|bryggeriet)"
+    r"badet|svømmehallen|kirkegården|bryggeriet|bar|baren|café|cafe|caféen|pizza|pizzeria|kiosk|"
+    r"kiosken|grill|bistro|salon|bageri|bageriet|frisør|restaurant|bodega|værtshus|butik|"
+    r"butikken|shop|marked|bryghus|hotel|hotellet)"
 )
 # A name after these is a saint's or a monarch's (streets, feasts: "Sankt Hans", "Kong
 # Christian"), a national figure's or the mayor's ("statsminister …", "borgmester …": one
@@ -35,8 +37,17 @@ _PUBLIC_BEFORE = re.compile(
     r"stormen|orkanen|hurricane|storm|"
     # a pet's name is no one's personal data: "vores hund Bella"
     r"hund|hunden|kat|katten|hvalp|hvalpen|killing|hest|hesten|kanin|kaninen|dog|cat|puppy|"
-    r"kitten|horse|rabbit)$"
+    r"kitten|horse|rabbit|"
+    # a ship's or a boat's: "træskibet Jens Krogh"
+    r"skibet|træskibet|båden|færgen|skib|ship|boat|ferry|skonnerten|kutteren)$"
 )
+
+
+def thing_compound(word: str) -> bool:
+    """A name joined to a common noun: "Johan-svampene", "Steiner-skolen", "Lykke-Per" is
+    none (both parts capitalised)."""
+    parts = word.split("-")
+    return len(parts) > 1 and parts[-1][:1].islower()
 
 
 def surname_shaped(word: str) -> bool:
@@ -99,7 +110,13 @@ class Reader:
         if self.names.is_public(word.text) or any(a <= word.start < b for a, b in self.masked):
             return True
         # The role stands before the first name; the surname goes with it.
-        return any(k >= 0 and _PUBLIC_BEFORE.match(self.words[k].text) for k in (i - 1, i - 2))
+        if i > 0 and _PUBLIC_BEFORE.match(self.words[i - 1].text):
+            return True
+        return (
+            i > 1
+            and self.words[i - 1].capitalised
+            and _PUBLIC_BEFORE.match(self.words[i - 2].text) is not None
+        )
 
     def next_to(self, i: int) -> bool:
         """Word i+1 follows word i with only a space between."""
@@ -131,9 +148,12 @@ class Reader:
         """The last word of a name beginning at word i: capitalised words (or known names,
         where the transcript writes names in lower case) and particles ("van der")."""
         j = i
-        while j - i < 3 and self.next_to(j):
+        while j - i < 3 and (self.next_to(j) or self._initial_between(j)):
             k = j + 1
             word = self.words[k]
+            if len(word.text) == 1 and word.text.isupper() and self._initial_between(j):
+                j = k + 1  # "Lise K. Dahl": a middle initial and the surname after it
+                continue
             if word.text.lower() in _PARTICLES and self.next_to(k):
                 last = k  # "van der Berg": particles in a row, then the name
                 while (
@@ -149,8 +169,8 @@ class Reader:
                     j = last + 1
                     continue
                 break
-            if PLACE_WORDS.fullmatch(word.text):
-                break  # "Jens Baggesens Vej": the name of a street
+            if PLACE_WORDS.fullmatch(word.text) or thing_compound(word.text):
+                break  # "Jens Baggesens Vej", "Karl Johan-svampene": a street, a thing
             capitalised = word.capitalised and not word.initial and not self.public(k)
             lower = lower_ok and not word.capitalised
             # "bjarne skov": a surname that is also a word, after a name that is none
@@ -161,7 +181,20 @@ class Reader:
             j = k
         return j
 
+    def _initial_between(self, j: int) -> bool:
+        """Word j+1 is one capital letter with a full stop, and a capitalised word follows."""
+        k = j + 1
+        return (
+            k + 1 < len(self.words)
+            and self.text[self.words[j].end : self.words[k].start] == " "
+            and len(self.words[k].text) == 1
+            and self.words[k].text.isupper()
+            and self.text[self.words[k].end : self.words[k + 1].start] == ". "
+            and self.words[k + 1].capitalised
+        )
+
     def span(self, i: int, j: int) -> Span | None:
-        if self.place_follows(j):
+        thing = self.next_to(j) and thing_compound(self.words[j + 1].text)
+        if self.place_follows(j) or thing:
             return None
         return Span(self.words[i].start, self.words[j].end, Kind.NAME)
