@@ -335,8 +335,8 @@ def _followed_by(reader: Reader, after: re.Pattern[str], initial: bool) -> list[
         for i, word in enumerate(reader.words)
         if word.capitalised
         and (initial or not word.initial)
-        and not reader.public(i)
         and after.match(reader.text, word.end) is not None
+        and not reader.public(i)
     ]
 
 

@@ -122,6 +122,15 @@ def _spoken_value(word: str, lang: str) -> str | None:
 
 def number_runs(text: str) -> Iterator[tuple[list[Token], str]]:
     """Runs of number tokens, with the word that follows each run."""
+    return ((list(run), after) for run, after in _number_runs(text))
+
+
+@functools.lru_cache(maxsize=64)  # every number rule reads the runs of the same text
+def _number_runs(text: str) -> tuple[tuple[tuple[Token, ...], str], ...]:
+    return tuple((tuple(run), after) for run, after in _read_runs(text))
+
+
+def _read_runs(text: str) -> Iterator[tuple[list[Token], str]]:
     tokens = _tokens(text)
     numeric = [_is_number(t.word) for t in tokens]
     for i, token in enumerate(tokens):
@@ -160,7 +169,12 @@ def number_runs(text: str) -> Iterator[tuple[list[Token], str]]:
 
 
 def digit_groups(text: str, run: list[Token], language: str | None) -> list[Group]:
-    return _country_codes(list(_read_groups(text, run, language)))
+    return list(_digit_groups(text, tuple(run), language))
+
+
+@functools.lru_cache(maxsize=1024)  # the same runs are read by several rules
+def _digit_groups(text: str, run: tuple[Token, ...], language: str | None) -> tuple[Group, ...]:
+    return tuple(_country_codes(list(_read_groups(text, list(run), language))))
 
 
 def _read_groups(text: str, run: list[Token], language: str | None) -> Iterator[Group]:
@@ -280,6 +294,7 @@ def digits_of(window: list[Group]) -> str:
     return "".join(g.digits for g in window)
 
 
+@functools.lru_cache(maxsize=64)  # read by the number rules and again for what is said twice
 def without_fillers(text: str) -> str:
     """The text with the fillers between two number words blanked out (same length, so
     spans still point into the original): "42 17. Øh, 90 65", "five one, um, er, two"."""
