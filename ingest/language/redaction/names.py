@@ -411,9 +411,11 @@ def _after_cues(reader: Reader) -> list[Span]:
 
 # What is named after "hedder", "kaldes", "called" when it is no person.
 _THING_NAMED = re.compile(
-    r"\b(?i:(?:en|et|vores|min|mit|deres|hans|hendes|a|our|my)\s+(?:hund|kat|hest|båd|skib|kanin|"
-    r"fugl|papegøje|marsvin|hamster|butik|bar|café|firma|projekt|forening|band|bog|film|app|"
-    r"restaurant|klub|dog|cat|boat|horse|shop|band)|"
+    r"\b(?i:(?:en|et|den|det|vores|min|mit|deres|hans|hendes|a|our|my|the)\s+(?:\w+\s+)?"
+    r"(?:hund|kat|hest|båd|skib|kanin|fugl|papegøje|marsvin|hamster|butik|bar|café|firma|"
+    r"projekt|forening|band|bog|film|app|restaurant|klub|børnehave|vuggestue|skole|hal|plads|"
+    r"park|legeplads|bygning|hus|center|kvarter|område|gade|vej|festival|kor|hold|sang|avis|"
+    r"blad|station|dog|cat|boat|horse|shop|band|school|park|building)|"
     r"båden|skibet|færgen|hunden|katten|hesten|butikken|baren|caféen|cafeen|firmaet|"
     r"projektet|stormen|vejen|gaden|pladsen|parken|skolen|huset|foreningen|festivalen|bandet|"
     r"bogen|filmen|serien|programmet|appen|restauranten|stedet|klubben|holdet|the\s+boat|the\s+ship|"

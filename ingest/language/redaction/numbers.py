@@ -77,13 +77,21 @@ _NOT_PERSONAL = re.compile(
 )
 
 
+# "70 10 20 30 som står på skiltet": a number put up for everyone.
+_ON_A_SIGN = re.compile(
+    r"[,\s]+(?i:som\s+)?(?i:står|stod)\s+på\s+(?i:skiltet|skiltene|døren|hjemmesiden|plakaten|"
+    r"opslagstavlen|nettet)|[,\s]+(?i:on\s+the\s+(?:sign|door|website|poster))"
+)
+
+
 def _institutions(text: str, spans: list[Span]) -> list[Span]:
     """The phone and CPR spans that are no one's: an institution's number said right after
     its name, a company's CVR number, a ticket's or a receipt's number."""
     public = []
     for span in spans:
         sentence = re.split(r"[.!?]\s", text[max(0, span.start - 60) : span.start])[-1]
-        if span.kind in (Kind.PHONE, Kind.CPR) and _NOT_PERSONAL.search(sentence):
+        on_a_sign = _ON_A_SIGN.match(text, span.end)
+        if span.kind in (Kind.PHONE, Kind.CPR) and (_NOT_PERSONAL.search(sentence) or on_a_sign):
             public.append(span)
             continue
         if span.kind is not Kind.PHONE:
