@@ -116,6 +116,16 @@ def test_a_name_inside_an_email_address_is_labelled_as_the_address() -> None:
         ("og så sagde jonna at vi skulle ringe", "og så sagde [navn] at vi skulle ringe"),
         ("Gitte min nabo og jeg ringer om lyset", "[navn] min nabo og jeg ringer om lyset"),
         ("det staves K som i Karl, I som i Ida, M som i Mette.", "det staves [navn]."),
+        # From the eighth and ninth corpora: number words run together, a card read aloud,
+        # a local part said before "snabel-a", a middle initial, names between commas.
+        ("cpr er nultotolvfemogfirs nulnitretre, tak", "cpr er [CPR], tak"),
+        ("øh 21 punktum 04 punktum 77 streg 3 3 1 2 står der", "øh [CPR] står der"),
+        ("den er jens.holm. Og så snabel-a gmail punktum com.", "den er [e-mail]. Og så [e-mail]."),
+        ("Det er Anne B. Kruse, og jeg vil", "Det er [navn], og jeg vil"),
+        (
+            "viceværten i opgangen, Bent, siger det også",
+            "viceværten i opgangen, [navn], siger det også",
+        ),
     ],
 )
 def test_what_callers_say_in_passing_is_hidden(said: str, published: str) -> None:
@@ -145,6 +155,15 @@ def test_what_callers_say_in_passing_is_hidden(said: str, published: str) -> Non
         "På Carl Blochs Gade mangler der lys om aftenen.",
         "Der er 14 huller i cykelstien fra Ceres Park til Sønder Allé, 14, jeg har talt dem.",
         "De første seks måneder af 2024 var der 120 ulykker.",
+        # Desks, companies' and tickets' numbers, dates, storms, things named, people on the air.
+        "Skriv til kundeservice@midttrafik.dk, så svarer de inden for en uge.",
+        "Firmaet har CVR 29 18 44 37 og de graver stadig om natten.",
+        "Brevet var dateret 2024-05-17 og kom først i juni.",
+        "Efter stormen Bodil kom Gorm i 2015 og væltede resten.",
+        "Vores kat hedder Felix og han går ikke over vejen.",
+        "Jeg hørte Mads Steffensen fra DR sige at Aarhus er smuk.",
+        "Arne Jacobsen og Erik Møller tegnede rådhuset.",
+        "Ring 89 40 20 00 som står på skiltet ved indgangen.",
     ],
 )
 def test_public_figures_places_and_storms_stay(said: str) -> None:

@@ -125,7 +125,9 @@ def _found(text: str) -> list[Span]:
             before = _LOCAL_BEFORE.search(text, window, at.start())
             if before is not None:
                 spans.append(Span(before.start("local"), before.end("local"), Kind.EMAIL))
-                start = at.start()
+                said_at = at.start() + len(at.group()) - len(at.group().lstrip(" ,"))
+                spans.append(Span(said_at, domain.end(), Kind.EMAIL))
+                continue
         if start is not None and start <= at.start():
             spans.append(Span(start, domain.end(), Kind.EMAIL))
     return spans
@@ -151,6 +153,10 @@ def _abandoned(text: str, at: re.Match[str]) -> list[Span]:
     return [Span(start, at.end(), Kind.EMAIL)]
 
 
+# Words that lead up to an address, never one by themselves.
+_LEAD_WORDS = frozenset({"så", "og", "er", "det", "den", "mail", "email", "e-mail", "then", "is"})
+
+
 def _local_part(text: str, window: int, at: int) -> int | None:
     """Where the local part before `at` begins, or None."""
     # Only from a word start: a search from inside a word would take its tail.
@@ -161,7 +167,7 @@ def _local_part(text: str, window: int, at: int) -> int | None:
         before = local.group("before")
         if before is not None and before in lists().stop_words:
             continue  # "den er anna": only "anna"
-        if local.group().lower() in lists().stop_words:
+        if local.group().lower() in lists().stop_words | _LEAD_WORDS:
             continue  # "… og så er det snabel-a …": no local part
         return local.start()
     return None
