@@ -40,7 +40,8 @@ _PAUSE = r"(?:,?\s*(?i:øh+m*|æh+m*|eh+m*|uh+m*|um+|hm+|altså|vent)[,.]?(?=\s)
 _HOUSE = (
     rf"{_PAUSE}(?:,?\s*(?:i\s+)?(?i:nummer|nr\.?|number|no\.?)\s+|,\s*)?"
     rf"(?:\d(?:\s\d){{1,3}}\b(?!\s\d)|"  # "Lindevangsvej 2 0 4": read digit by digit
-    rf"(?!(?:19|20)\d\d\b)\d{{1,4}}(?!\d)(?:-\d{{1,4}}\b)?{_LETTER}?|{_NUMBER_WORD}\b{_LETTER}?)"
+    rf"(?!(?:19|20)\d\d\b)\d{{1,4}}(?!\d)(?:-\d{{1,4}}\b)?{_LETTER}?|"
+    rf"(?!to\s+(?:[A-ZÆØÅ]|the\b)){_NUMBER_WORD}\b{_LETTER}?)"  # "Skanderborgvej to Eskelunden"
 )
 _SIDE = r"(?:til\s+(?:højre|venstre)|midt\s+for|th\b\.?|tv\b\.?|mf\b\.?|left|right)"
 _LEVEL = (
@@ -110,9 +111,9 @@ _ENGLISH_NUMBER = (
 )
 _ENGLISH = re.compile(
     rf"{_FLAT}{_ENGLISH_FLOOR}(?:(?i:no\.?|number|nr\.?)\s+)?"
-    rf"\b(?:\d{{1,4}}[a-zA-Z]?|(?<=at |is |on ){_ENGLISH_NUMBER})\s+"
+    rf"\b(?:\d{{1,3}}[a-zA-Z]?|(?<=at |is |on ){_ENGLISH_NUMBER})\s+"
     rf"(?:(?:[A-Z][a-z]+\s+){{1,3}}{_ENGLISH_ROAD}"
-    rf"|(?:{_CAPITALISED}\s+){{0,2}}(?:{_STREET_TYPE}\b|[\wæøåÆØÅ-]{{3,}}{_SUFFIX}\b))"
+    rf"|(?:{_CAPITALISED}\s+){{0,2}}(?:(?=[A-ZÆØÅ]){_STREET_TYPE}\b|[A-ZÆØÅ][\wæøå-]{{2,}}{_SUFFIX}\b))"
     rf"{_FLOOR}{_DOOR}{_POSTCODE}"
     rf"|\b(?:[A-Z][a-z]+\s+){{1,3}}{_ENGLISH_ROAD}\s+\d{{1,4}}\b{_NOT_AFTER}"
 )
@@ -168,6 +169,11 @@ _NUMBER_LATER = re.compile(
     rf"(?P<street>{_DANISH_STREET})(?:,\s+[^\d.!?]{{1,40}}?)?[,.?]?\s+(?P<house>(?i:nummer|nr\.?|"
     rf"number)\??\s+(?:\d{{1,4}}[a-zA-Z]?|(?i:{_NUMBER_WORD}))\b)"
 )
+# "Lampe nummer 1147 på Viborgvej": the number of a thing in the street, not a house.
+_THINGS_NUMBER = re.compile(
+    r"\b(?i:lampe|lygtepæl|lygtepælen|mast|stolpe|skab|container|bænk|skilt|plads|stand|boks|"
+    r"port|spor|perron|bus|linje|rute|sag|sagen|lamp|post|pole)\s+$"
+)
 _NUMBER_CUE = re.compile(r"\b(?i:nummer|nr|number)\b")
 _LIVES_AT_NUMBER = re.compile(
     rf"\b(?i:bor|boede|live[sd]?)\s+(?:(?i:selv|også|nu|still|now)\s+)?(?i:i|på|in|at)\s+"
@@ -184,7 +190,12 @@ _PUBLIC_BEFORE = re.compile(
 
 
 def find(text: str, language: str | None = None) -> list[Span]:
-    spans = [s for s in _streets(text) if not _PUBLIC_BEFORE.search(text, 0, s.start)]
+    spans = [
+        s
+        for s in _streets(text)
+        if not _PUBLIC_BEFORE.search(text, 0, s.start)
+        and not _THINGS_NUMBER.search(text, 0, s.start)
+    ]
     if not _LIVING.search(text):
         spans = [s for s in spans if not _BARE_NUMBER.search(text, s.start, s.end)]
     for m in _NUMBER_LATER.finditer(text) if _NUMBER_CUE.search(text) else ():

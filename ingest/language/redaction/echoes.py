@@ -46,12 +46,19 @@ def find(text: str, hidden: list[Span]) -> list[Span]:
             continue  # "Bo der bor": a name that is a stop word, capitalised where it is one
         if any(s.start <= match.start() < s.end for s in hidden):
             continue
+        noun = match.group()[0].islower() and _ARTICLE.search(text, 0, match.start())
+        if noun:
+            continue  # "Helle. Der mangler en helle": a noun after its article
         if low in in_address or match.group()[0].isupper() or not names.is_word(low):
             end = match.end()
             after = words[k + 1] if k + 1 < len(words) else None
             if after and text[end : after.start()] == " " and _goes_with(after.group()):
                 end = after.end()  # "det er Storm, Storm Kjær", "Deepak, Deepak Raghunathan"
-            found.append(Span(match.start(), end, Kind.NAME))
+            start = match.start()
+            before = words[k - 1] if k > 0 else None
+            if before and text[before.end() : start] == " " and _first_before(before.group()):
+                start = before.start()  # "Jeg hedder Sommer, Helle Sommer"
+            found.append(Span(start, end, Kind.NAME))
     # "hj at dadlnet punktum dk, h j som mine initialer": the local part spelled
     for letters in _SPELLED_LETTERS.finditer(text) if in_address | said_as_name else ():
         said = re.sub(r"[\W\d_]", "", letters.group()).lower()
@@ -86,8 +93,16 @@ _LEAD = (
 )
 
 
+_ARTICLE = re.compile(r"\b(?i:en|et|den|det|a|an|the)\s+$")
+
+
 def _starts_sentence(text: str, word: re.Match[str]) -> bool:
     return not text[: word.start()].strip() or text[: word.start()].rstrip()[-1] in ".!?:"
+
+
+def _first_before(word: str) -> bool:
+    names = lists()
+    return word[0].isupper() and names.is_first_name(word) and not names.is_public(word)
 
 
 def _goes_with(word: str) -> bool:

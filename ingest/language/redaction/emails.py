@@ -76,7 +76,10 @@ _DESK = re.compile(
     r"(?i:support|kundeservice|kundecenter|borgerservice|service|helpdesk|hotline|sekretariat|"
     r"redaktion|presse|press|booking|billetter|tickets|reception|noreply|no-reply|webmaster|"
     r"trafikogveje|teknikogmiljoe|teknikogmiljø|kommune|byraad|byråd|raadhus|rådhus|"
-    r"customerservice|customer\.service|sales|salg|ordre|orders|hello|contact)"
+    r"customerservice|customer\.service|sales|salg|ordre|orders|hello|contact|kontakt|trafik|"
+    r"veje|vej|vejarbejde|park|parker|natur|teknik|miljø|miljoe|affald|genbrug|skole|skoler|"
+    r"borger|byggeri|plan|kultur|sport|bibliotek|biblioteker|sundhed|aeldre|ældre|jobcenter|"
+    r"digital|web|kundecentret|kommunikation|klage|klager|hoeringssvar|høringssvar)"
 )
 
 

@@ -50,6 +50,8 @@ class Lists:
             return True  # "Alhasan", "Elkhatib": the article written with the name
         if "-" not in low and not low.endswith("s"):
             return False
+        if word[:1].islower() and not self.is_first_name(word):
+            return False  # a surname's genitive only when capitalised: "langs" is no "Lang"
         return all(part in self.any_names for part in _stem(low, self.any_names).split("-"))
 
     def is_surname(self, word: str) -> bool:

@@ -131,6 +131,12 @@ _MEDIA_AFTER = re.compile(
 
 
 # A monarch's number is capitalised ("Christian den Tiende"); a date is not ("den 3. maj").
+# The maker of a work, and Whisper's subtitle credits on silence, are public.
+_MADE_BY = re.compile(
+    r"(?i:(?P<credit>undertekster|tekster|tekstning|subtitles|captions)|skulptur\w*|maleri\w*|værk\w*|"
+    r"statue\w*|roman\w*|digt\w*|bog(?:en)?|sang(?:en)?|film(?:en)?|tegnet|skrevet|bygget|"
+    r"designet|malet|painted|written|designed|built)\b[^.!?]{0,40}?\s(?:af|by)\s+$"
+)
 _REGNAL = re.compile(
     r"\s+den\s+(?:Første|Anden|Tredje|Fjerde|Femte|Sjette|Syvende|Ottende|Niende|Tiende|"
     r"Ellevte|Tolvte)\b"
@@ -151,6 +157,9 @@ def _public_after_all(reader: Reader, span: Span) -> bool:
         return True
     if _THING_NAMED.search(text, max(0, span.start - 50), span.start):
         return True  # "båden … hedder Lykke-Per"
+    made_by = _MADE_BY.search(text, max(0, span.start - 60), span.start)
+    if made_by and (" " in text[span.start : span.end] or made_by.group("credit")):
+        return True  # "skulpturen af Ron Mueck", "Undertekster af DR"; not "af lise"
     if _MEDIA_AFTER.match(text, span.end) or _REGNAL.search(text, span.start, span.end + 20):
         return True  # "Steffen Brandt fra TV-2", "Christian den Tiende"
     before = re.search(
@@ -423,6 +432,7 @@ _THING_NAMED = re.compile(
 )
 # Words that follow "hedder han" and the like without being the name: "hedder han rigtigt".
 _NEVER_NAMES = {"rigtigt", "egentlig", "egentligt", "faktisk", "vist", "really", "actually"}
+_NEVER_NAMES |= {"hele", "alle", "byen", "stedet", "det", "den", "ikke", "også", "nu", "jo"}
 _EVERYONE = {"alle", "jer", "os", "dig", "dem", "all", "everyone", "you"}
 _SIGN_OFF = re.compile(
     r"(?i:hilsen|hilsner|mvh\.?|vh\.?|kh\.?|knus|regards|cheers|love|vi\s+ses|tak\s+for\s+nu)"

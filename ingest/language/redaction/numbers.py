@@ -57,7 +57,7 @@ _INSTITUTION = re.compile(
     r"lægevagt(?:en)?|vagtlæge(?:n)?|politi(?:et|ets)?|borgerservice|kundeservice|hotline|"
     r"switchboard|alarmcentral(?:en)?|døgnvagt(?:en)?|servicecenter|kontaktcenter|"
     r"rådgivning(?:en)?|hospital(?:et)?|skadestue(?:n)?|biblioteket|the\s+council|"
-    r"taxa|taxi|\w+linien|\w+telefonen|havnekontoret|kontoret|kundeservice|kundecent(?:er|ret)|"
+    r"taxa|taxi|\w+linien|\w+linjen|\w+telefonen|havnekontoret|kontoret|kundeservice|kundecent(?:er|ret)|"
     r"midttrafik|kredsløb|forsyning(?:en)?|aarhus\s+vand)\b"
 )
 # Only these between the institution and its number: "lægevagten på", "kommunens nummer er".
