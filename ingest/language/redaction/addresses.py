@@ -43,7 +43,7 @@ _HOUSE = (
     rf"(?!(?:19|20)\d\d\b)\d{{1,4}}(?!\d)(?:-\d{{1,4}}\b)?{_LETTER}?|"
     rf"(?!to\s+(?:[A-ZÆØÅ]|the\b)){_NUMBER_WORD}\b{_LETTER}?)"  # "Skanderborgvej to Eskelunden"
 )
-_SIDE = r"(?:til\s+(?:højre|venstre)|midt\s+for|th\b\.?|tv\b\.?|mf\b\.?|left|right)"
+_SIDE = r"(?:til\s+(?:højre|venstre)|højre|venstre|midt\s+for|th\b\.?|tv\b\.?|mf\b\.?|left|right)"
 _LEVEL = (
     r"(?:\d{1,2}\.?|første|anden|tredje|fjerde|femte|sjette|st\.?|stuen|kælder|en|et|to|tre|"
     r"fire|fem|seks)"
@@ -77,7 +77,7 @@ _NOT_AFTER = (
     r"lejligheder|børn|elever|mennesker|personer|beboere|familier|biler|busser|huse|træer|"
     r"bænke|pladser|stk|dage|uger|måneder|people|cars|homes|years|minutes))"
 )
-_CAPITALISED = r"[A-ZÆØÅ][\wæøå.-]+"
+_CAPITALISED = r"[A-ZÆØÅ][\wæøå.'-]+"  # "Christian X's Vej"
 _DANISH_STREET = (
     rf"(?:\b(?:{_CAPITALISED}\s+(?:(?:la|le|de|du|van|von|der)\s+)?){{1,3}}{_STREET_TYPE}"
     rf"|\b(?:[A-ZÆØÅa-zæøå][a-zæøå]+\s+){{0,2}}(?:[a-zæøå]+s|nørre|søndre|vestre|østre|nordre|gammel|ny|store|"
@@ -181,7 +181,8 @@ _LIVES_AT_NUMBER = re.compile(
 )
 # A public building's address is no one's home: "Borgerservice på Hack Kampmanns Plads 2".
 _PUBLIC_BEFORE = re.compile(
-    r"\b(?i:borgerservice|rådhuset|hovedbiblioteket|biblioteket|jobcent(?:ret|er)|"
+    r"\b(?i:dokk1|\w*hospital\w*|\w*universitet\w*|\w*gymnasium|\w*skolen|\w*biblioteket|"
+    r"borgerservice|rådhuset|hovedbiblioteket|biblioteket|jobcent(?:ret|er)|"
     r"politistationen|lægehuset|sundhedshuset|apoteket|posthuset|butikken|forretningen|"
     r"cafeen|caféen|restauranten|kontoret|firmaet|virksomheden|svømmehallen|hallen|skolen|"
     r"kirken|museet|hotellet|teatret|kommunen|the\s+library|the\s+town\s+hall)"

@@ -13,7 +13,7 @@ from ingest.language.redaction.spans import Kind, Span
 CPR_CUE = re.compile(
     r"(?i:cpr|personnummer|person-nummer|personal\s+number|cpr-nummer|"
     # not "de første seks måneder"; "er" may have been blanked as a filler
-    r"(?:de\s+)?første\s+seks(?:\s+(?:cifre|tal))?(?=\s+(?:er|is|var|cifre|tal)\b|\s+\d)|"
+    r"(?:de\s+)?første\s+seks(?:\s+(?:cifre|tal))?(?=,?\s+(?:det\s+)?(?:er|is|var|cifre|tal)\b|\s+\d)|"
     r"the\s+first\s+six(?:\s+digits)?(?=\s+(?:is|are|digits)\b))"
 )
 _LAST_FOUR = re.compile(
@@ -71,9 +71,11 @@ def last_four(text: str, language: str | None) -> list[Span]:
         # The first number after the cue, not "fire" of "de sidste fire" itself.
         after = [[t for t in r if t.start >= cue.end()] for r in all_runs]
         near = [r for r in after if r and _reaches(text, cue.end(), r[0].start, about_cpr)]
-        if not near or len(digits_of(digit_groups(text, near[0], language))) != 4:
+        if not near:
             continue
-        run = near[0]
+        run = _first_four(text, near[0], language)  # "9-9-1-4, altså ni ni en fire"
+        if not run:
+            continue
         spans.append(Span(run[0].start, run[-1].end, Kind.CPR))
         spans += _first_half(text, runs, language)
         for born in _BORN.finditer(text):
@@ -86,6 +88,18 @@ def last_four(text: str, language: str | None) -> list[Span]:
 
 # "de sidste" alone, with a word for CPR in the message.
 _LAST_BARE = re.compile(r"\b(?i:de\s+sidste|the\s+last)\b(?!\s+(?i:fire|4|år|uger|gange|years))")
+
+
+def _first_four(text: str, run: list[Token], language: str | None) -> list[Token]:
+    """The tokens of the run that say its first four digits, or none."""
+    total = 0
+    for group in digit_groups(text, run, language):
+        total += len(group.digits)
+        if total == 4:
+            return [t for t in run if t.start < group.end]
+        if total > 4:
+            break
+    return []
 
 
 def _reaches(text: str, cue: int, number: int, about_cpr: bool) -> bool:
@@ -181,14 +195,16 @@ def in_cpr_talk(text: str, language: str | None) -> list[Span]:
     a = 0
     while a < len(runs):
         b, total = a, read[a]
+        four = a if len(total) == 4 else None
         while (
             len(total) < 6
             and b + 1 < len(runs)
             and _PIECES.fullmatch(text, runs[b][-1].end, runs[b + 1][0].start)
         ):
             b, total = b + 1, total + read[b + 1]
-            if len(total) in (4, 6):
-                break
+            four = b if len(total) == 4 and four is None else four
+        if not (len(total) == 6 and date6(total)) and four is not None:
+            b, total = four, "".join(read[a : four + 1])  # "seksten... nul to... syvoghalvfjerds"
         start, end = runs[a][0].start, runs[b][-1].end
         groups = digit_groups(text, runs[a], language) if a == b else []
         half = len(total) == 6 and date6(total)

@@ -34,12 +34,16 @@ _LOCAL = re.compile(
     rf"{_PIECE}(?:(?:{_SPOKEN_JOIN}|,?\s+(?={_SHORT})){_PIECE})*$"
 )
 _AT = re.compile(
-    r"\s*@\s*|,?\s+(?i:at\s+sign|at|sna[bp]el[\s-]?a|sna[bp]ela|sna[bp]el|snabel-a-tegn)"
-    r"(?:,?\s+|(?=\.{2,3}|…))"
+    r"\s*@\s*|\s*\((?i:at|snabel-a)\)\s*|"  # "ahmad.saleh(at)gmail.com"
+    r",?\s+(?i:at\s+sign|at|sna(?:bel|pel|pple|bbel)[\s-]?a|sna[bp]ela|sna[bp]el|snabel-a-tegn|"
+    r"ad(?=\s+(?:gmail|hotmail|yahoo|outlook|icloud|live|jubii)\b))(?:,?\s+|(?=\.{2,3}|…))"
 )
 _TLD = r"(?i:d\s?k|c\s?o\s?m|[a-zæøå]{2,})"
 # Greedy: "uni dot au dot dk" is one domain, not "uni dot au".
-_DOMAIN = re.compile(rf"[\w-]+(?:(?:{_SPOKEN_DOT}|\.)[\w-]+)*(?:{_SPOKEN_DOT}|\.){_TLD}\b")
+_DOMAIN = re.compile(
+    rf"(?:(?i:g\s+mail|hot\s+mail|out\s+look)|[\w-]+)(?:(?:{_SPOKEN_DOT}|\.)[\w-]+)*"
+    rf"(?:(?:{_SPOKEN_DOT}|\.){_TLD}|\.\s(?i:dk|com|net|org|se|de|no|nu|eu))\b"  # "stofanet. dk"
+)
 # Webmail a caller names without a dot, or without its ending: "snabel a hotmail dk",
 # "bentemunk på gmail".
 _PROVIDERS = (
@@ -132,8 +136,26 @@ def _found(text: str) -> list[Span]:
                 spans.append(Span(said_at, domain.end(), Kind.EMAIL))
                 continue
         if start is not None and start <= at.start():
+            start = _joined_before(text, window, start)
             spans.append(Span(start, domain.end(), Kind.EMAIL))
     return spans
+
+
+# "lukas underscore from aarhus at …": words joined by a spoken underscore before the part
+# found belong to it.
+_JOIN_BEFORE = re.compile(
+    r"(?:^|(?<=\s))[\w.+-]+\s+(?i:underscore|bundstreg|understreg|hyphen|bindestreg|dash)\s+"
+    r"(?:[a-zæøå]+\s+)?$"
+)
+
+
+def _joined_before(text: str, window: int, start: int) -> int:
+    for _ in range(3):
+        join = _JOIN_BEFORE.search(text, window, start)
+        if join is None:
+            break
+        start = join.start()
+    return start
 
 
 def _cued(text: str, at: int) -> bool:

@@ -83,8 +83,8 @@ _FOLD = str.maketrans(
 
 def _in(word: str, names: frozenset[str]) -> str | None:
     """The word in lower case as the list holds it, as written or with other alphabets'
-    marks taken off; None if the list holds neither."""
-    low = word.lower()
+    marks taken off; None if the list holds neither. "Jonas'" is "Jonas"."""
+    low = word.lower().rstrip("'\u2019")
     if low in names:
         return low
     if low.isascii():

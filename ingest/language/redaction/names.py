@@ -37,7 +37,8 @@ _SAYS_NAME = (
     # German, Polish, Spanish, French, Italian, Portuguese, Turkish, Vietnamese, Ukrainian
     r"ich\s+heiße|ich\s+heisse|mein\s+name\s+ist|nazywam\s+się|mam\s+na\s+imię|me\s+llamo|"
     r"mi\s+nombre\s+es|je\s+m'appelle|mi\s+chiamo|meu\s+nome\s+é|benim\s+ad\u0131m|ad\u0131m|"
-    r"tôi\s+là|tên\s+tôi\s+là|мене\s+звати|меня\s+зовут"
+    r"tôi\s+là|tên\s+tôi\s+là|tôi\s+tên\s+là|мене\s+звати|меня\s+зовут|"
+    r"hed(?=\s)"  # "en der hed Helle"
 )
 # The caller's own name follows these even when it is a public figure's ("jeg hedder Kim
 # Larsen, ikke ham sangeren").
@@ -55,7 +56,8 @@ _RELATIONS = (
     r"svigerinde|svoger|stedsøn|steddatter|stedfar|stedmor|fætter|kusine|bedstemor|bedstefar|"
     r"farmor|farfar|mormor|morfar|oldemor|oldefar|lillebror|storebror|lillesøster|storesøster|"
     r"cousin|uncle|aunt|grandma|grandpa|grandmother|grandfather|nephew|stepson|stepdaughter|"
-    r"son-in-law|daughter-in-law|roommate|flatmate|bff|bf|gf|bestie|moster|faster|morbror|farbror"
+    r"son-in-law|daughter-in-law|roommate|flatmate|bff|bf|gf|bestie|moster|faster|morbror|farbror|"
+    r"nabopige|nabodreng|nabokone|nabomand"
 )
 # People by their job or office, named after it: "pedellen Kim", "rådmand Torben Kjærsgaard".
 # A citizen's message names them in a complaint or a thanks; office does not make the name
@@ -64,7 +66,8 @@ _ROLES = (
     r"pedel|pedellen|gårdmand|gårdmanden|varmemester|varmemesteren|ejendomsfunktionæren|"
     r"inspektør|inspektøren|skoleinspektøren|skolelederen|lederen|formand|formanden|"
     r"næstformand|næstformanden|afdelingsformanden|rådmand|rådmanden|byrådsmedlem|"
-    r"byrådsmedlemmet|sagsbehandler|sagsbehandleren|pædagog|"
+    r"byrådsmedlemmet|sagsbehandler|sagsbehandleren|pædagog|dagplejer|dagplejeren|dagplejemor|"
+    r"dagplejemoren|pædagogmedhjælper|vikar|vikaren|rengøringsdamen|"
     r"pædagogen|træner|træneren|præst|præsten|læge|lægen|overlæge|overlægen|tandlæge|"
     r"tandlægen|jordemoder|jordemoderen|psykolog|psykologen|fysioterapeut|fysioterapeuten|"
     r"hjemmehjælper|hjemmehjælperen|sygeplejerske|sygeplejersken|chauffør|"
@@ -122,7 +125,9 @@ _NAME_HERE = re.compile(
 
 # In a message about storms, a name before "i 2015" is a storm's ("og Gorm i 2015").
 _STORMS = re.compile(r"(?i:storm|orkan|hurricane)")
-_IN_A_YEAR = re.compile(r"\s+i\s+(?:19|20)\d\d\b")
+_IN_A_YEAR = re.compile(
+    r"(?:\s+og\s+[A-ZÆØÅ]\w+)?\s+i\s+(?:19|20)\d\d\b"
+)  # "Allan og Bodil i 2013"
 # Someone speaking on the radio or television is public: "Steffen Brandt fra TV-2".
 _MEDIA_AFTER = re.compile(
     r"\s+(?i:fra|på|from|on)\s+(?i:tv[\s-]?2|dr\b|p[1-4]\b|radioen|avisen|jyllands-posten|"
@@ -191,6 +196,8 @@ def _found(reader: Reader) -> list[Span]:
         *_spelled_again(reader),
     ]
     spans += _joined_to(reader, spans) + _restarted(reader, spans)
+    # "Min svoger hedder Kim Larsen, ikke ham sangeren": a public figure's name, someone else's
+    spans += [Span(a, b, Kind.NAME) for a, b in reader.masked if _NOT_THE_ONE.match(text, b)]
     return [
         Span(m.start(), s.end, s.kind)
         if (m := _FAMILY_TITLE.search(text, max(0, s.start - 12), s.start))
@@ -376,7 +383,8 @@ def _after_cues(reader: Reader) -> list[Span]:
             a, b = whole[0] if whole else (word.start, word.end)
             spans.append(Span(a, b, Kind.NAME))
             continue
-        if reader.public(i) or word.text.lower() in _NEVER_NAMES:
+        month = strength == "intro" and word.text in _MONTH_NAMES  # "min nabopige Maj"
+        if (reader.public(i) and not month) or word.text.lower() in _NEVER_NAMES:
             continue
         signed = _signed(reader, position, i)
         if signed is not None:
@@ -430,9 +438,15 @@ _THING_NAMED = re.compile(
     r"bogen|filmen|serien|programmet|appen|restauranten|stedet|klubben|holdet|the\s+boat|the\s+ship|"
     r"the\s+dog|the\s+shop|the\s+band|the\s+app)\b[^.!?]*?(?i:hedder|kaldes|called|named)\s+$"
 )
+_NOT_THE_ONE = re.compile(
+    r",?\s+(?i:ikke|not)\s+(?i:ham|hende|den|the)\s+(?i:\w+en|\w+er|famous|singer|kendte)\b"
+)
+# Months that are also first names: a name after "min nabopige", "hans ven".
+_MONTH_NAMES = {"Maj", "Juni", "Juli", "August", "April", "May", "June", "July"}
 # Words that follow "hedder han" and the like without being the name: "hedder han rigtigt".
 _NEVER_NAMES = {"rigtigt", "egentlig", "egentligt", "faktisk", "vist", "really", "actually"}
 _NEVER_NAMES |= {"hele", "alle", "byen", "stedet", "det", "den", "ikke", "også", "nu", "jo"}
+_NEVER_NAMES |= {"noget", "sådan", "dengang", "før", "engang"}
 _EVERYONE = {"alle", "jer", "os", "dig", "dem", "all", "everyone", "you"}
 _SIGN_OFF = re.compile(
     r"(?i:hilsen|hilsner|mvh\.?|vh\.?|kh\.?|knus|regards|cheers|love|vi\s+ses|tak\s+for\s+nu)"

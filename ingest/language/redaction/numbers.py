@@ -32,6 +32,7 @@ from ingest.language.redaction.numerals import (
     digit_groups,
     digits_in,
     digits_of,
+    is_number,
     number_runs,
     without_fillers,
 )
@@ -272,6 +273,9 @@ def _find(said: str, text: str, language: str | None) -> list[Span]:
         if restart:
             spans += restart
             continue
+        if all(_whole_number(run, each) for run, _, _ in parts):
+            spans += each  # "tres, otteogtredive, et, to, nul, fire... altså 60 38 12 04"
+            continue
         # A caller who pauses in the middle of a number gets a full stop from Whisper
         # ("23 45. 67 89."): the runs are read again as one, the pause a separator.
         run = [token for tokens, _, _ in parts for token in tokens]
@@ -287,6 +291,11 @@ def _find(said: str, text: str, language: str | None) -> list[Span]:
         ]
         spans += _corrections(parts, whole + each)
     return spans
+
+
+def _whole_number(run: list[Token], spans: list[Span]) -> bool:
+    """The run is one number found whole: each part of a number said twice."""
+    return any(s.start <= run[0].start and s.end >= run[-1].end for s in spans)
 
 
 def _restarted(parts: list[tuple[list[Token], str, list[Group]]], each: list[Span]) -> list[Span]:
@@ -387,17 +396,26 @@ def _sentence_before(text: str, start: int) -> str:
 
 
 # "8200, 8210 og 8220": a list of numbers ends with "og" and one more.
-_LIST_ENDS = re.compile(r"\s*(?:og|and)\s+\d")
+_LIST_ENDS = re.compile(r"\s*(?:og|and)\s+(?P<last>\S+)")
 
 
 def _windows(text: str, groups: list[Group], run: list[Token], after: str) -> list[Span]:
     spans = []
     if any(MAGNITUDES.match(t.word) for t in run) or _AMOUNT_AFTER.match(after):
         return []  # "12 500 000 kr", "tolv millioner": an amount
-    listed = any(g.sep == "," for g in groups[1:]) and _LIST_ENDS.match(text, run[-1].end)
+    ends = _LIST_ENDS.match(text, run[-1].end)
+    last = ends.group("last").strip(".,;:!?") if ends else ""
+    listed = "," in text[run[0].start : run[-1].end] and bool(last) and is_number(last.lower())
     if listed and not _STRONG_PHONE_CUES.search(_sentence_before(text, groups[0].start)):
         return []  # "8200, 8210 og 8220": a list
     digits = digits_of(groups)
+    half = len(digits) // 2
+    if len(digits) in (16, 20) and digits[:half] == digits[half:]:
+        # "tres, otteogtredive, et, to, nul, fire... altså 60 38 12 04": said twice
+        said = [Group(digits[:half], 0, 0, "")]
+        kind = Kind.CPR if half == 10 and cpr_like(said) else Kind.PHONE
+        if kind is Kind.CPR or digits[0] not in "01":
+            return [Span(run[0].start, run[-1].end, kind)]
     if groups[0].plus and not groups[0].prefix and len(digits) >= 10:
         return [Span(run[0].start, run[-1].end, Kind.PHONE)]  # "plus forty-four seven seven …"
     if re.match(r"00[1-9]", digits) and len(digits) >= 10 and not groups[0].prefix:

@@ -93,6 +93,10 @@ def _tokens(text: str) -> tuple[Token, ...]:
         if raw == "(0)":
             continue  # "+45 (0) 53 12 77 08": the trunk zero written the British way
         core = raw.strip(_EDGE)
+        label = re.match(r"[^\W\d_]+:(?=\d)", core)  # "tlf:30128845"
+        if label:
+            start, core = start + raw.index(core) + label.end(), core[label.end() :]
+            raw = core
         if len(core) > 1 and core[0] in "-\u2013" and core[1].isdigit():
             core = core[1:]  # "0 2 1 2 3 1 -2 0 1 1"
         start += raw.index(core) if core else 0
@@ -102,6 +106,11 @@ def _tokens(text: str) -> tuple[Token, ...]:
         if core:
             tokens.append(Token(start, start + len(core), core.lower(), trailing))
     return tuple(tokens)
+
+
+def is_number(word: str) -> bool:
+    """A number token: digits, or a number word in Danish, English or German."""
+    return _is_number(word)
 
 
 @functools.lru_cache(maxsize=8192)  # transcripts repeat their words; text2num is slow
@@ -261,6 +270,15 @@ def _read_aloud(phrase: str, language: str | None) -> str:
     phrase = re.sub(r"\b\w{7,}\b", _unglued, phrase)
     phrase = _DOUBLED.sub(lambda m: " ".join([m.group(2)] * _TIMES[m.group(1).lower()]), phrase)
     phrase = re.sub(r"(?<=[^\W\d])-(?=[^\W\d])", " ", phrase)  # "syv-otte"
+    best = _best_reading(phrase, language)
+    if "," in phrase:  # "toogtyve, fifty-one, eighteen, nul ni": each pair in its language
+        pieces = " ".join(_best_reading(piece, language) for piece in phrase.split(","))
+        if len(re.findall(r"\d", pieces)) > len(re.findall(r"\d", best)):
+            best = pieces
+    return best
+
+
+def _best_reading(phrase: str, language: str | None) -> str:
     best = ""
     for lang in ([language] if language in _LANGUAGES else []) + list(_LANGUAGES):
         converted = alpha2digit(phrase, lang, threshold=0)

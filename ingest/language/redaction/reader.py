@@ -34,7 +34,7 @@ _PUBLIC_BEFORE = re.compile(
     r"(?i:sankt|skt\.?|st\.?|kong|dronning|prins|prinsesse|king|queen|saint|minister|"
     r"ministeren|statsminister|statsministeren|folketingsmedlem|president|præsident|biskop|"
     r"borgmester|borgmesteren|mayor|"
-    r"stormen|orkanen|hurricane|storm|"
+    r"stormen|stormene|orkanen|hurricane|storm|"
     # a pet's name is no one's personal data: "vores hund Bella"
     r"hund|hunden|kat|katten|hvalp|hvalpen|killing|hest|hesten|kanin|kaninen|dog|cat|puppy|"
     r"kitten|horse|rabbit|"
