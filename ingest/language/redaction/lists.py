@@ -13,12 +13,13 @@
 import functools
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from stop_words import get_stop_words  # type: ignore[import-untyped]
 
 _DATA = Path(__file__).parent / "data"
+_REMEMBERED = 50_000  # words whose answers are kept, a few MB
 
 
 @dataclass(frozen=True)
@@ -31,10 +32,29 @@ class Lists:
     public: frozenset[str]  # single public words
     public_phrases: re.Pattern[str]  # names of several words, any case
     phrase_starts: frozenset[str]  # the first words of those names, lower case
+    # Answers already given: each rule asks of the same words again.
+    _first: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
+    _any: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
 
     def is_first_name(self, word: str) -> bool:
         """A first name, one joined of first names ("Anna-Sofie"), or its genitive
         ("Camillas")."""
+        known = self._first.get(word)
+        if known is None:
+            if len(self._first) > _REMEMBERED:
+                self._first.clear()
+            known = self._first[word] = self._is_first_name(word)
+        return known
+
+    def is_name(self, word: str) -> bool:
+        known = self._any.get(word)
+        if known is None:
+            if len(self._any) > _REMEMBERED:
+                self._any.clear()
+            known = self._any[word] = self._is_name(word)
+        return known
+
+    def _is_first_name(self, word: str) -> bool:
         if _in(word, self.first_names):
             return True
         low = word.lower()
@@ -42,7 +62,7 @@ class Lists:
             return False
         return all(part in self.first_names for part in _stem(low, self.first_names).split("-"))
 
-    def is_name(self, word: str) -> bool:
+    def _is_name(self, word: str) -> bool:
         if _in(word, self.any_names):
             return True
         low = word.lower()

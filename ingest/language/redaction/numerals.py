@@ -93,7 +93,7 @@ def _tokens(text: str) -> tuple[Token, ...]:
         if raw == "(0)":
             continue  # "+45 (0) 53 12 77 08": the trunk zero written the British way
         core = raw.strip(_EDGE)
-        label = re.match(r"[^\W\d_]+:(?=\d)", core)  # "tlf:30128845"
+        label = ":" in core and re.match(r"[^\W\d_]+:(?=\d)", core)  # "tlf:30128845"
         if label:
             start, core = start + raw.index(core) + label.end(), core[label.end() :]
             raw = core
