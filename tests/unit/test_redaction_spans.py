@@ -126,6 +126,21 @@ def test_a_name_inside_an_email_address_is_labelled_as_the_address() -> None:
             "viceværten i opgangen, Bent, siger det også",
             "viceværten i opgangen, [navn], siger det også",
         ),
+        # From the tenth and eleventh corpora: said twice, read in two languages, e-mail
+        # addresses Whisper mishears, a public figure's name that is someone else's.
+        (
+            "de sidste fire er 3-3-0-8, altså tre tre nul otte, og",
+            "de sidste fire er [CPR], og",
+        ),
+        ("nummer fem et, tolv, otte, ni... altså 51 12 08 09, tak", "nummer [telefon], tak"),
+        ("my number is toogtyve, sixty-one, atten, zero four, ok", "my number is [telefon], ok"),
+        ("skriv til per.moeller(at)gmail.com om det", "skriv til [e-mail] om det"),
+        ("mailen er hanne underscore k at g mail dot com, tak", "mailen er [e-mail], tak"),
+        (
+            "Min fætter hedder Lars Løkke, ikke ham politikeren, og",
+            "Min fætter hedder [navn], ikke ham politikeren, og",
+        ),
+        ("hans veninde Juni bor også her", "hans veninde [navn] bor også her"),
     ],
 )
 def test_what_callers_say_in_passing_is_hidden(said: str, published: str) -> None:
@@ -164,6 +179,12 @@ def test_what_callers_say_in_passing_is_hidden(said: str, published: str) -> Non
         "Jeg hørte Mads Steffensen fra DR sige at Aarhus er smuk.",
         "Arne Jacobsen og Erik Møller tegnede rådhuset.",
         "Ring 89 40 20 00 som står på skiltet ved indgangen.",
+        # Whisper's credits on silence, makers of works, a lamp's number, a spoken count.
+        "Undertekster af Amara.org-fællesskabet",
+        "Skulpturen af Ron Mueck står på ARoS.",
+        "Lampe nummer 1147 på Viborgvej er slukket.",
+        "Vi talte 12, 15, 18 og 20 biler i timen ved skolen.",
+        "Der kommer 18 alle dage, sagde de.",
     ],
 )
 def test_public_figures_places_and_storms_stay(said: str) -> None:

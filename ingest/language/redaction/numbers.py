@@ -229,7 +229,16 @@ def find(text: str, language: str | None = None) -> list[Span]:
     if CPR_CUE.search(plain) or any(s.kind is Kind.CPR for s in found):
         found += in_cpr_talk(plain, language)
     public = _institutions(text, found)
-    return [s for s in found if s not in public]
+    found = [s for s in found if s not in public]
+    cprs = [s for s in found if s.kind is Kind.CPR]
+    # "de sidste fire er 3-3-0-8, altså tre tre nul otte": eight digits that hold the last
+    # four of a CPR number are that number said twice, not a phone number
+    return [
+        replace(s, kind=Kind.CPR)
+        if s.kind is Kind.PHONE and any(s.start <= c.start and c.end <= s.end for c in cprs)
+        else s
+        for s in found
+    ]
 
 
 def said_again(text: str, hidden: list[Span], language: str | None = None) -> list[Span]:
