@@ -53,6 +53,8 @@ _FLOOR = (
     rf"|,\s*(?:første|anden|tredje|fjerde|femte|sjette|stuen),\s*(?:til\s+)?(?:højre|venstre)\b)"
     rf"|,?\s*(?:i\s+)?(?:stuen\b|st\.|kælderen\b)(?:,?\s*{_SIDE})?"
     rf"|,?\s*{_SIDE}"
+    # "edwin rahrs vej 40 fjerde og …": the floor said bare after the number
+    rf"|\s+(?:første|anden|tredje|fjerde|femte|sjette)(?=\s*(?:[,.!?]|og\b|$))"
     # "Nørre Allé 5, 1.", "Kaløgade 5, 1. og …": not the end of a sentence
     rf"|,\s*\d{{1,2}}\.(?:\s\d{{2,4}}(?=[,.;]|\s|$))?(?=\s|$|[,;.])"
     rf"|,?\s*(?:the\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?|first|second|third|fourth|fifth|ground|top)"
@@ -190,6 +192,20 @@ _PUBLIC_BEFORE = re.compile(
 )
 
 
+# Streets abroad that callers name: "Eppendorfer Weg 127", "ulica Długa 17", "Dalavegur 23".
+_FOREIGN_STREET = re.compile(
+    r"\b(?:(?:ulica|ul\.)\s+[A-ZÆØÅŁŚŻŹĆŃÓ][\w'-]+(?:\s+[A-ZÆØÅŁŚŻŹĆŃÓ][\w'-]+)?"
+    r"|(?:[A-ZÄÖÜ][\w'-]+\s+)?[A-ZÄÖÜ][\w'-]*(?:\s+(?:Weg|Straße|Strasse|Str\.|Allee|Platz|Gasse|Damm|"
+    r"Ufer|Road|Street|Avenue)|(?:straße|strasse|weg|vegur|gøta|gata|gatan|vägen|veien|gate|gasse)))"
+    r"\s+\d{1,4}[a-zA-Z]?\b(?:,\s+[A-ZÆØÅŁŚŻŹĆŃÓÞ][\w'-]+)?"
+)
+# "Min mor bor i Nuuk på Aqqusinersuaq 14": a street on no list, where someone lives.
+_LIVES_ON = re.compile(
+    r"\b(?i:bor|boede|lives?|lived)(?:\s+(?i:i|in)\s+[A-ZÆØÅ][\wæøå'-]+)?\s+(?i:på|on|at)\s+"
+    r"(?P<street>[A-ZÆØÅ][\wæøå'-]+(?:\s+[A-ZÆØÅ][\wæøå'-]+)?\s+\d{1,4}[a-zA-Z]?)\b"
+)
+
+
 def find(text: str, language: str | None = None) -> list[Span]:
     spans = [
         s
@@ -206,6 +222,10 @@ def find(text: str, language: str | None = None) -> list[Span]:
     spans += [
         Span(m.start("house"), m.end("house"), Kind.ADDRESS)
         for m in _LIVES_AT_NUMBER.finditer(text)
+    ]
+    spans += [Span(m.start(), m.end(), Kind.ADDRESS) for m in _FOREIGN_STREET.finditer(text)]
+    spans += [
+        Span(m.start("street"), m.end("street"), Kind.ADDRESS) for m in _LIVES_ON.finditer(text)
     ]
     spans = [
         Span(span.start, m.end(), Kind.ADDRESS) if m is not None else span

@@ -1,6 +1,7 @@
 """A name said again: once hidden, the same word elsewhere in the message is the same person."""
 
 import re
+import unicodedata
 
 from ingest.language.redaction.lists import lists
 from ingest.language.redaction.reader import PLACE_WORDS, WORD, surname_shaped
@@ -37,8 +38,11 @@ def find(text: str, hidden: list[Span]) -> list[Span]:
     stop_names = (said_as_name & names.stop_words) - names.public
     found = []
     words = list(WORD.finditer(text))
+    wanted |= {_bare(w) for w in wanted}
     for k, match in enumerate(words):
         low = match.group().lower()
+        if low not in wanted and _bare(low) in wanted:
+            low = _bare(low)  # "rogvi snabel-a …, Rógvi med accent"
         if low not in wanted and low.endswith("s") and low[:-1] in wanted:
             low = low[:-1]  # "noahs mor": the name in the genitive
         capitalised_again = match.group()[0].isupper() and not _starts_sentence(text, match)
@@ -94,6 +98,11 @@ _LEAD = (
 
 
 _ARTICLE = re.compile(r"\b(?i:en|et|den|det|a|an|the)\s+$")
+
+
+def _bare(word: str) -> str:
+    """The word without accents and other marks: "Tuấn" as "tuan"."""
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
 
 
 def _starts_sentence(text: str, word: re.Match[str]) -> bool:

@@ -104,7 +104,7 @@ _FOLD = str.maketrans(
 def _in(word: str, names: frozenset[str]) -> str | None:
     """The word in lower case as the list holds it, as written or with other alphabets'
     marks taken off; None if the list holds neither. "Jonas'" is "Jonas"."""
-    low = word.lower().rstrip("'\u2019")
+    low = re.sub(r"['\u2019]s?$", "", word.lower())  # "Nigel's", "Jonas'"
     if low in names:
         return low
     if low.isascii():

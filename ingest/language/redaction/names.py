@@ -57,7 +57,7 @@ _RELATIONS = (
     r"farmor|farfar|mormor|morfar|oldemor|oldefar|lillebror|storebror|lillesøster|storesøster|"
     r"cousin|uncle|aunt|grandma|grandpa|grandmother|grandfather|nephew|stepson|stepdaughter|"
     r"son-in-law|daughter-in-law|roommate|flatmate|bff|bf|gf|bestie|moster|faster|morbror|farbror|"
-    r"nabopige|nabodreng|nabokone|nabomand"
+    r"nabopige|nabodreng|nabokone|nabomand|roomie|roommaten|sambo|samboen|kæresten"
 )
 # People by their job or office, named after it: "pedellen Kim", "rådmand Torben Kjærsgaard".
 # A citizen's message names them in a complaint or a thanks; office does not make the name
@@ -74,13 +74,16 @@ _ROLES = (
     r"chaufføren|buschaufføren|betjent|betjenten|frisøren|købmanden|bageren|"
     r"the\s+caretaker|the\s+janitor|caretaker|janitor|councillor|councilor|coach"
 )
-_TITLES = r"fru|hr\.?|herr|frk\.?|frøken|mrs\.?|mr\.?|ms\.?|miss|dr\.?|doktor|familien|the\s+family"
+_TITLES = (
+    r"fru|hr\.?|herr|frk\.?|frøken|mrs\.?|mr\.?|ms\.?|miss|dr\.?|doktor|familien|the\s+family|"
+    r"bà|ông"  # Vietnamese: "min svigermor bà Hoa"
+)
 # After these, a capitalised word or a known name in lower case.
 _INTRODUCES = (
     rf"(?:(?:kærlig|venlig|mange|de\s+bedste)\s+)?hilsen(?:\s+fra)?|"
     rf"(?:(?:kærlige|venlige)\s+)?hilsner(?:\s+fra)?|mvh\.?|vh\.?|best\s+regards|kind\s+regards|"
     rf"regards|best\s+wishes|love\s+from|"
-    rf"(?:min|mine|vores|hans|hendes|deres|my|our|his|her|their|the)\s+"
+    rf"(?:min|mit|mine|vores|hans|hendes|deres|my|our|his|her|their|the)\s+"
     rf"(?:(?:bedste|gamle|nye|søde|kære|lille|store|ældste|yngste|eneste|best|old|new|dear|"
     rf"little|big|eldest|youngest|only)\s+)?(?:{_RELATIONS})|"
     rf"hende|ham|det\s+er\s+mig|it's\s+me|it\s+is\s+me|"
@@ -196,6 +199,7 @@ def _found(reader: Reader) -> list[Span]:
         *_spelled_again(reader),
     ]
     spans += _joined_to(reader, spans) + _restarted(reader, spans)
+    spans += _name_corrected(reader, spans)
     # "Min svoger hedder Kim Larsen, ikke ham sangeren": a public figure's name, someone else's
     spans += [Span(a, b, Kind.NAME) for a, b in reader.masked if _NOT_THE_ONE.match(text, b)]
     return [
@@ -478,7 +482,15 @@ def _and_another(reader: Reader, j: int) -> list[Span]:
     joined, second = words[j + 1], words[j + 2]
     if joined.text.lower() not in ("og", "and", "&") or reader.public(j + 2):
         return []
-    if not second.capitalised and not reader.surname_like(j + 2):
+    said = re.search(
+        r"(?i:det\s+er|this\s+is|vi\s+er|we\s+are)\s+\S+\s+$", reader.text[: joined.start]
+    )
+    plain = not reader.names.is_word(second.text) or (
+        reader.names.is_first_name(second.text)
+        and second.text.lower() not in reader.names.stop_words
+    )
+    lower_ok = said and plain and len(second.text) > 2  # "det er gitte og hardy"
+    if not second.capitalised and not reader.surname_like(j + 2) and not lower_ok:
         return []
     end = reader.extend(j + 2, lower_ok=True)
     span = reader.span(j + 2, end)
@@ -596,7 +608,7 @@ _ADVERBS = {"bare", "lige", "blot", "kun", "også", "altså", "just", "only", "a
 # "ham der Voitek", "hende der Xiulan": the pointing "der" before the name.
 _SKIPPED = {
     "says": _ADVERBS | {"ikke", "not"},
-    "may": _ADVERBS,
+    "may": _ADVERBS | {"så"},  # "det er så Kaj igen"
     "intro": {"også", "also", "der", "altså"},  # "min mand altså Svend"
 }
 _NAME_BEFORE = {"med", "og", "hos", "til", "fra", "af", "with", "and", "from", "to", "by"}
@@ -762,10 +774,25 @@ def _joined_to(reader: Reader, spans: list[Span]) -> list[Span]:
         before = words[k - 2]
         said = re.search(r"(?i:det\s+er|it's|this\s+is)\s+$", reader.text[: before.start])
         lower = not before.capitalised and said and not reader.names.is_word(before.text)
-        upper = before.capitalised and not before.initial and not reader.public(k - 2)
+        inside = not before.initial or reader.names.is_first_name(before.text)  # "Bitten og Søren"
+        upper = before.capitalised and inside and not reader.public(k - 2)
         if (upper and not PLACE_WORDS.fullmatch(before.text)) or (lower and len(before.text) > 2):
             joined.append(Span(before.start, before.end, Kind.NAME))
     return joined
+
+
+_CORRECTION = re.compile(r",?\s+(?i:nej|no|undskyld|sorry|jeg\s+mener|I\s+mean),?\s+")
+
+
+def _name_corrected(reader: Reader, spans: list[Span]) -> list[Span]:
+    """ "Det var Rasmus, nej, Rasmine": the name said instead of one found is a name too."""
+    found = []
+    for span in spans:
+        fix = _CORRECTION.match(reader.text, span.end)
+        k = reader.at.get(fix.end()) if fix else None
+        if k is not None and reader.words[k].capitalised and not reader.public(k):
+            found.append(Span(reader.words[k].start, reader.words[k].end, Kind.NAME))
+    return found
 
 
 def _restarted(reader: Reader, spans: list[Span]) -> list[Span]:
