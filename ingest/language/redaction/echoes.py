@@ -38,10 +38,10 @@ def find(text: str, hidden: list[Span]) -> list[Span]:
     stop_names = (said_as_name & names.stop_words) - names.public
     found = []
     words = list(WORD.finditer(text))
-    wanted |= {_bare(w) for w in wanted}
+    wanted |= {_bare(w) for w in wanted if not w.isascii()}
     for k, match in enumerate(words):
         low = match.group().lower()
-        if low not in wanted and _bare(low) in wanted:
+        if low not in wanted and not low.isascii() and _bare(low) in wanted:
             low = _bare(low)  # "rogvi snabel-a …, Rógvi med accent"
         if low not in wanted and low.endswith("s") and low[:-1] in wanted:
             low = low[:-1]  # "noahs mor": the name in the genitive

@@ -639,12 +639,17 @@ def _lower_case_name_in_context(reader: Reader, i: int) -> bool:
 _DANISH_SURNAME = re.compile(r"(?i:.{2,}(?:sen|søn|gaard|gård|strup|rup))")
 
 
+_DANISH_ENDINGS = ("sen", "søn", "gaard", "gård", "strup", "rup")
+
+
 def _danish_surname(reader: Reader, i: int) -> bool:
     """A Danish surname from the list alone: a name however it is said ("Larsen ovenpå",
     "jensen på anden sal", "Hansen-Bach"); "Bussen" and "Prisen" are on no list of names."""
     word = reader.words[i].text
+    first = word.split("-")[0].lower()
     return (
-        reader.names.is_surname(word)
+        first.endswith(_DANISH_ENDINGS)
+        and reader.names.is_surname(word)
         and _DANISH_SURNAME.fullmatch(word.split("-")[0]) is not None
         and not reader.names.is_word(word)
         and not reader.public(i)
