@@ -34,11 +34,11 @@ _NUMBER_WORD = (
     r"\w+og(?:tyve|tredive|fyrre|halvtreds|tres|halvfjerds|firs|halvfems))"
 )
 # A house letter: "4B", "41 B", "7 b"; not "3 i Brabrand" or "3 a day".
-_LETTER = r"(?:[a-zA-Z]\b|\s(?![iIaA]\b)[a-zA-Z]\b|\s[AI](?=[,.]))"
+_LETTER = r"(?:[a-zA-Z]\b|\s(?![iIaA]\b)[a-zA-Z]\b|\s[AI](?=[,.])|\sA(?=\s+(?:og|and)\b))"
 # A caller who looks for the number: "Ingerslevs Boulevard, øh, 3".
 _PAUSE = r"(?:,?\s*(?i:øh+m*|æh+m*|eh+m*|uh+m*|um+|hm+|altså|vent)[,.]?(?=\s))*\s*"
 _HOUSE = (
-    rf"{_PAUSE}(?:,?\s*(?:i\s+)?(?i:nummer|nr\.?|number|no\.?)\s+|,\s*)?"
+    rf"{_PAUSE}(?:,?\s*(?:i\s+)?(?i:nummer|nr\.?|number|no\.?)[,.]?\s+{_PAUSE}|,\s*)?"
     rf"(?:\d(?:\s\d){{1,3}}\b(?!\s\d)|"  # "Lindevangsvej 2 0 4": read digit by digit
     rf"(?!(?:19|20)\d\d\b)\d{{1,4}}(?!\d)(?:-\d{{1,4}}\b)?{_LETTER}?|"
     rf"(?!to\s+(?:[A-ZÆØÅ]|the\b)){_NUMBER_WORD}\b{_LETTER}?)"  # "Skanderborgvej to Eskelunden"
@@ -72,6 +72,7 @@ _POSTCODE = (
     rf"(?:\s+(?:og\s+)?(?:{_DIGIT_WORD}\s*)?hundrede)?(?:\s+og\s+\w+)?))"
     r"\s+[A-ZÆØÅ][\wæøå]+(?:\s+[A-ZÆØÅ]\b)?"
     r"|,?\s*postnummer\s+\d{4}\b|,\s*\d{4}\b"
+    rf"|,\s*(?i:{_DIGIT_WORD}(?:\s+{_DIGIT_WORD}){{3}})\b"  # ", otte to nul nul"
     r"|(?:,|\s+i)\s+[A-ZÆØÅ][\wæøå]+(?:\s+[A-ZÆØÅ]\b)?)?"  # the town: "…, Aarhus N", "… i Hasle"
 )
 _NOT_AFTER = (
@@ -80,8 +81,16 @@ _NOT_AFTER = (
     r"bænke|pladser|stk|dage|uger|måneder|people|cars|homes|years|minutes))"
 )
 _CAPITALISED = r"[A-ZÆØÅ][\wæøå.'-]+"  # "Christian X's Vej"
+# Words that are no part of a street's name: "Vi kørte ad vej 13" is no address.
+_NOT_A_STREET = (
+    r"(?i:vi|jeg|du|de|han|hun|den|det|man|min|mit|vores|der|her|ad|af|på|i|til|fra|med|om|og|"
+    r"en|et|kørte|kører|gik|går|cyklede|cykler|ned|op|ud|hen|over|langs|forbi)"
+)
 _DANISH_STREET = (
     rf"(?:\b(?:{_CAPITALISED}\s+(?:(?:la|le|de|du|van|von|der)\s+)?){{1,3}}{_STREET_TYPE}"
+    # "Ny munke gade", "Janus la course gade", "Hasle ring vej": a name Whisper split
+    rf"|\b(?!{_NOT_A_STREET}\b){_CAPITALISED}\s+(?:(?!{_NOT_A_STREET}\b)[a-zæøå]+\s+){{1,2}}"
+    rf"(?:vej|gade|allé|alle|stræde|plads|torv)(?=\s+\d)"
     rf"|\b(?:[A-ZÆØÅa-zæøå][a-zæøå]+\s+){{0,2}}(?:[a-zæøå]+s|nørre|søndre|vestre|østre|nordre|gammel|ny|store|"
     rf"lille)\s+(?:vej|gade|allé|alle|stræde|plads|torv|boulevard)"
     rf"|\b(?:{_CAPITALISED}\s+){{0,2}}[\wæøåÆØÅ-]+{_SUFFIX}"
@@ -91,7 +100,7 @@ _FLAT = r"(?:(?i:flat|apartment|apt\.?|lejlighed)\s+\d{1,3}[a-zA-Z]?,?\s+)?"
 # "Hasselager Allé 23, 25 og 27": neighbours' numbers listed after the first.
 _MORE_HOUSES = r"(?:(?:,\s*\d{1,4}[a-zA-Z]?\b(?!\.))*\s+(?:og|and)\s+\d{1,4}[a-zA-Z]?\b(?!\.\d))?"
 _DANISH = re.compile(
-    rf"{_FLAT}{_DANISH_STREET}(?:\s+|(?=,)){_HOUSE}{_MORE_HOUSES}{_NOT_AFTER}{_DOOR}{_FLOOR}{_DOOR}"
+    rf"{_FLAT}{_DANISH_STREET}(?:\s+|(?=,)|(?=\d)){_HOUSE}{_MORE_HOUSES}{_NOT_AFTER}{_DOOR}{_FLOOR}{_DOOR}"
     rf"{_POSTCODE}"
     rf"|\b(?i:nummer|nr\.?|number)\s+{_HOUSE}{_NOT_AFTER}{_FLOOR},?\s+(?:(?i:på|i|on|in)\s+)?"
     rf"{_DANISH_STREET}\b{_FLOOR}"

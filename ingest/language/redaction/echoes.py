@@ -63,6 +63,7 @@ def find(text: str, hidden: list[Span]) -> list[Span]:
             if before and text[before.end() : start] == " " and _first_before(before.group()):
                 start = before.start()  # "Jeg hedder Sommer, Helle Sommer"
             found.append(Span(start, end, Kind.NAME))
+    found = _joined(text, found)
     # "hj at dadlnet punktum dk, h j som mine initialer": the local part spelled
     for letters in _SPELLED_LETTERS.finditer(text) if in_address | said_as_name else ():
         said = re.sub(r"[\W\d_]", "", letters.group()).lower()
@@ -98,6 +99,24 @@ _LEAD = (
 
 
 _ARTICLE = re.compile(r"\b(?i:en|et|den|det|a|an|the)\s+$")
+
+
+_JOIN_WORDS = re.compile(
+    r"\s+(?i:bindestreg|streg|punktum|prik|dot|underscore|bundstreg|hyphen|dash)\s+"
+)
+
+
+def _joined(text: str, spans: list[Span]) -> list[Span]:
+    """ "altså ole bindestreg kristian": pieces of an address said again, with the spoken
+    joins between them, are one."""
+    spans = sorted(spans)
+    out: list[Span] = []
+    for span in spans:
+        if out and _JOIN_WORDS.fullmatch(text, out[-1].end, span.start):
+            out[-1] = Span(out[-1].start, span.end, Kind.NAME)
+        else:
+            out.append(span)
+    return out
 
 
 def _bare(word: str) -> str:

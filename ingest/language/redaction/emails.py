@@ -31,7 +31,7 @@ _NUMBER_WORD = (
 _SHORT = rf"(?:\d{{1,4}}|[^\W\d_]|{_NUMBER_WORD})(?=[\s,]|$)"
 _LOCAL = re.compile(
     rf"(?:(?P<before>[a-zæøå]{{2,}})\s+(?=[a-zæøå][\w.-]*$))?"
-    rf"{_PIECE}(?:(?:{_SPOKEN_JOIN}|,?\s+(?={_SHORT})){_PIECE})*$"
+    rf"{_PIECE}(?:(?:(?:{_SPOKEN_JOIN})+|,?\s+(?={_SHORT})){_PIECE})*$"
 )
 _AT = re.compile(
     r"\s*@\s*|\s*\((?i:at|snabel-a)\)\s*|"  # "ahmad.saleh(at)gmail.com"
@@ -41,7 +41,7 @@ _AT = re.compile(
 _TLD = r"(?i:d\s?k|c\s?o\s?m|[a-zæøå]{2,})"
 # Greedy: "uni dot au dot dk" is one domain, not "uni dot au".
 _DOMAIN = re.compile(
-    rf"(?:(?i:g\s+mail|hot\s+mail|out\s+look)|[\w-]+)(?:(?:{_SPOKEN_DOT}|\.)[\w-]+)*"
+    rf"(?:(?i:g(?:ee)?\s+mail|hot\s+mail|out\s+look)|[\w-]+)(?:(?:{_SPOKEN_DOT}|\.)[\w-]+)*"
     rf"(?:(?:{_SPOKEN_DOT}|\.){_TLD}|\.\s(?i:dk|com|net|org|se|de|no|nu|eu))\b"  # "stofanet. dk"
 )
 # Webmail a caller names without a dot, or without its ending: "snabel a hotmail dk",
@@ -64,6 +64,7 @@ _LOOK_BACK = 80  # characters before "at" that may hold the local part
 
 # Fillers a caller says while spelling an address out: blanked before reading it.
 _FILLER = re.compile(
+    r",?\s*\b[A-ZÆØÅ](?:-[A-ZÆØÅ]){2,}\b(?=,)|"  # "jørgensen, J-Ø-R-G-E-N-S-E-N, snabel a"
     r"\b(?i:øh+m*|æh+m*|eh+m*|uh+m*|um+|hm+|i\s+[ée]t\s+ord|in\s+one\s+word|"
     r"uden\s+mellemrum|without\s+spaces|no\s+spaces|med\s+småt|all\s+lower\s*case)\b[,.]?"
 )

@@ -44,7 +44,8 @@ _AMOUNT_AFTER = re.compile(
     re.IGNORECASE,
 )
 _PHONE_CUES = re.compile(
-    r"\b(ring\w*|telefon\w*|tlf|nummer|nummeret|mobil\w*|sms|call|phone|number|reach me|"
+    r"\b(ring(?:e|er|ede|et)?|telefon\w*|tlf|nummer|nummeret|mobil\w*|sms|call|phone|number|"
+    r"reach me|"
     r"få\s+fat\s+i|fat\s+på|kontakte?|"
     r"text me)\b",
     re.IGNORECASE,
@@ -397,7 +398,10 @@ def _only_a_full_stop(text: str, before: list[Token], run: list[Token]) -> bool:
 
 
 # "busserne nummer 20, 45, 67 og 89": "nummer" alone does not make a list a phone number.
-_STRONG_PHONE_CUES = re.compile(r"\b(?i:ring\w*|telefon\w*|tlf|mobil\w*|sms|call|phone)\b")
+# "ring", not "Ringgaden"
+_STRONG_PHONE_CUES = re.compile(
+    r"\b(?i:ring(?:e|er|ede|et)?|telefon\w*|tlf|mobil\w*|sms|call|phone)\b"
+)
 
 
 def _sentence_before(text: str, start: int) -> str:
@@ -409,7 +413,9 @@ _LIST_ENDS = re.compile(r"\s*(?:og|and)\s+(?P<last>\S+)")
 
 
 def _windows(text: str, groups: list[Group], run: list[Token], after: str) -> list[Span]:
-    spans = []
+    spans: list[Span] = []
+    if not groups:
+        return spans
     if any(MAGNITUDES.match(t.word) for t in run) or _AMOUNT_AFTER.match(after):
         return []  # "12 500 000 kr", "tolv millioner": an amount
     ends = _LIST_ENDS.match(text, run[-1].end)
@@ -418,6 +424,9 @@ def _windows(text: str, groups: list[Group], run: list[Token], after: str) -> li
     if listed and not _STRONG_PHONE_CUES.search(_sentence_before(text, groups[0].start)):
         return []  # "8200, 8210 og 8220": a list
     digits = digits_of(groups)
+    bare = digits_of([g for g in groups if not g.prefix])
+    if bare != digits and len(bare) == 16 and bare[:8] == bare[8:]:
+        return [Span(run[0].start, run[-1].end, Kind.PHONE)]  # "+45 61 27 03 99 øh 61 27 03 99"
     half = len(digits) // 2
     if len(digits) in (16, 20) and digits[:half] == digits[half:]:
         # "tres, otteogtredive, et, to, nul, fire... altså 60 38 12 04": said twice
@@ -448,7 +457,7 @@ def _windows(text: str, groups: list[Group], run: list[Token], after: str) -> li
             j = len(groups) - 1  # "30 24 undskyld 30 42 18 18": the number said again
         elif (
             kind is Kind.PHONE
-            and len(digits_of(rest)) in (1, 2)
+            and len(digits_of(rest)) in (1, 2, 3)
             and _phone_like(text, _last_eight(groups))
         ):
             j = len(groups) - 1  # "31... vent lige... 31 62 70 18": begun, then said whole
@@ -555,4 +564,7 @@ def _other_number(window: list[Group]) -> bool:
 def _about_phoning(text: str, window: list[Group]) -> bool:
     """A word about phoning earlier in the same sentence."""
     sentence_start = max(text.rfind(".", 0, window[0].start), 0)
-    return bool(_PHONE_CUES.search(text, sentence_start, window[-1].end))
+    if _PHONE_CUES.search(text, sentence_start, window[-1].end):
+        return True
+    # "øh mit telefonnummer. 40.112.233.": the cue ends the sentence just before
+    return bool(_PHONE_CUES.search(text, max(0, window[0].start - 30), sentence_start + 1))

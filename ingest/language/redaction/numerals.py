@@ -21,7 +21,7 @@ _DIGIT_WORDS = {
     # Single digits that text2num leaves alone outside a run ("en", "et" are also articles).
     "nul": 0, "en": 1, "et": 1, "to": 2, "tre": 3, "fire": 4, "fem": 5, "seks": 6, "syv": 7,
     "otte": 8, "ni": 9, "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
-    "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "six": 6, "seven": 7, "eight": 8, "nine": 9, "ét": 1, "én": 1,
 }  # fmt: skip
 _DASHES = {"-", "\u2013", "\u2014", "bindestreg", "streg", "tankestreg", "minus", "dash", "hyphen"}
 _DASHES |= {"punktum", "prik"}  # "18 punktum 02 punktum 66 streg 1479": a card read aloud

@@ -50,9 +50,14 @@ def thing_compound(word: str) -> bool:
     return len(parts) > 1 and parts[-1][:1].islower()
 
 
+_SLAVIC_ENDINGS = ("ić", "ic", "vić", "vic", "ović", "ovic", "evic", "ević")
+
+
 def surname_shaped(word: str) -> bool:
-    """A Danish surname by its ending, on a list or not: "Brodersen", "Damgaard"."""
-    return word[0].isupper() and len(word) > 5 and word.lower().endswith(_SURNAME_ENDINGS)
+    """A surname by its ending, on a list or not: "Brodersen", "Damgaard", "Hodžić",
+    "Hodsic" (South Slavic, as Whisper writes it)."""
+    low = word.lower()
+    return word[0].isupper() and len(word) > 5 and low.endswith(_SURNAME_ENDINGS + _SLAVIC_ENDINGS)
 
 
 _SURNAME_ENDINGS = ("sen", "gaard", "gård")
