@@ -2,13 +2,15 @@
 
 - Development corpora, whose lines the rules may be fitted to; a failure prints the lines:
   `redaction_corpus.txt` (written beside the rules), `redaction_dev2.txt`,
-  `redaction_dev3.txt` to `redaction_dev12.txt` (each written later without sight of the
+  `redaction_dev3.txt` to `redaction_dev13.txt` (each written later without sight of the
   rules, then used to improve them; the fourth leans on numbers and addresses, the fifth on
   CPR numbers, e-mail addresses and names, the sixth on names in passing and phone numbers,
   the seventh on long messages, newcomers' speech and addresses, the eighth on hard ordinary
   talk, the ninth on callers of many kinds and names said every way; the tenth holds only
   ordinary lines; the eleventh was asked for what a careful program still gets wrong, the
-  twelfth for twelve kinds of callers each in their own way of speaking).
+  twelfth for twelve kinds of callers each in their own way of speaking, the thirteenth for
+  speech as Whisper garbles it). A development corpus whose last misses no rule covers yet
+  is an expected failure with a floor, as a held-out one is (`NOT_YET_COMPLETE`).
 - Held-out corpora, written without sight of the rules and never tuned against; a failure
   prints only figures (overall and per section heading), never a line, so the rules cannot
   be fitted to them case by case: `redaction_heldout.txt` to `redaction_heldout6.txt`. The
@@ -43,6 +45,7 @@ DEVELOPMENT_9 = DATA / "redaction_dev9.txt"
 DEVELOPMENT_10 = DATA / "redaction_dev10.txt"
 DEVELOPMENT_11 = DATA / "redaction_dev11.txt"
 DEVELOPMENT_12 = DATA / "redaction_dev12.txt"
+DEVELOPMENT_13 = DATA / "redaction_dev13.txt"
 DEVELOPMENTS = [
     DEVELOPMENT,
     DEVELOPMENT_2,
@@ -56,7 +59,10 @@ DEVELOPMENTS = [
     DEVELOPMENT_10,
     DEVELOPMENT_11,
     DEVELOPMENT_12,
+    DEVELOPMENT_13,
 ]
+# Development corpora whose last misses no rule here covers yet: each keeps a floor.
+NOT_YET_COMPLETE = [DEVELOPMENT_13]
 HELD_OUT = DATA / "redaction_heldout.txt"
 HELD_OUT_2 = DATA / "redaction_heldout2.txt"
 HELD_OUT_3 = DATA / "redaction_heldout3.txt"
@@ -69,11 +75,12 @@ HELD_OUTS = [HELD_OUT, HELD_OUT_2, HELD_OUT_3, HELD_OUT_4, HELD_OUT_5, HELD_OUT_
 # development corpora.
 FLOORS = {
     HELD_OUT: (175, 0),
-    HELD_OUT_2: (150, 1),
+    HELD_OUT_2: (151, 1),
     HELD_OUT_3: (253, 1),
-    HELD_OUT_4: (297, 5),
-    HELD_OUT_5: (316, 4),
+    HELD_OUT_4: (299, 5),
+    HELD_OUT_5: (317, 4),
     HELD_OUT_6: (331, 3),
+    DEVELOPMENT_13: (372, 1),
 }
 MARK = re.compile(r"⟦(.*?)⟧")
 MAX_DAMAGE = 0.05
@@ -203,17 +210,22 @@ def test_the_corpora_are_big_enough_and_danish_first() -> None:
     assert len(cases(DEVELOPMENT_8)) >= 200 and len(cases(DEVELOPMENT_9)) >= 200
     assert len(cases(DEVELOPMENT_10)) >= 200 and len(cases(DEVELOPMENT_11)) >= 200
     assert len(cases(HELD_OUT_6)) >= 200 and len(cases(DEVELOPMENT_12)) >= 200
+    assert len(cases(DEVELOPMENT_13)) >= 200
 
 
-@pytest.mark.parametrize("corpus", DEVELOPMENTS, ids=lambda p: p.stem)
+_NOT_YET = pytest.mark.xfail(strict=False, reason="the rules do not yet hide every secret here")
+
+
+@pytest.mark.parametrize(
+    "corpus",
+    [pytest.param(c, marks=_NOT_YET) if c in NOT_YET_COMPLETE else c for c in DEVELOPMENTS],
+    ids=lambda p: p.stem,
+)
 def test_development_corpus_recall_is_complete_and_damage_small(corpus: Path) -> None:
     figures = measure(corpus, show_lines=True)
     print("\n" + figures.summary(corpus.stem))
     print(f"redaction of a 150-word transcript: {milliseconds_for_150_words():.2f} ms CPU")
     assert figures.recall == 1.0 and figures.damage <= MAX_DAMAGE, "\n".join(figures.examples)
-
-
-_NOT_YET = pytest.mark.xfail(strict=False, reason="the rules do not yet hide every secret here")
 
 
 @pytest.mark.parametrize(
@@ -237,7 +249,7 @@ def test_held_out_corpus_recall_is_complete_and_damage_small(corpus: Path) -> No
     assert ok, figures.summary(corpus.stem)  # figures only: its lines stay unseen
 
 
-@pytest.mark.parametrize("corpus", HELD_OUTS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("corpus", HELD_OUTS + NOT_YET_COMPLETE, ids=lambda p: p.stem)
 def test_held_out_recall_never_falls_back(corpus: Path) -> None:
     figures = measure(corpus, show_lines=False)
     hidden, changed = FLOORS[corpus]

@@ -75,7 +75,7 @@ _ROLES = (
     r"the\s+caretaker|the\s+janitor|caretaker|janitor|councillor|councilor|coach"
 )
 _TITLES = (
-    r"fru|hr\.?|herr|frk\.?|frøken|mrs\.?|mr\.?|ms\.?|miss|dr\.?|doktor|familien|the\s+family|"
+    r"fru|hr\.?|herr|frk\.?|frøken|mrs\.?|mr\.?|ms\.?|miss|dr\.?|doktor|familien|the\s+family|family|"
     r"bà|ông"  # Vietnamese: "min svigermor bà Hoa"
 )
 # After these, a capitalised word or a known name in lower case.
@@ -100,7 +100,9 @@ _INTRODUCES = (
     # "alle siger bare Kris", "kald mig Mo", "der bor Frank og Sussi", "my name Tesfay"
     rf"(?:alle|de|folk|everyone|they)\s+(?:siger|kalder\s+mig|call\s+me)(?:\s+bare)?|"
     rf"kald\s+mig|kalder\s+mig|call\s+me|der\s+bor|bor\s+der|next\s+door\s+lives|"
-    rf"my\s+name|mit\s+navn|"
+    rf"my\s+name|mit\s+navn|min\s+navn|"
+    # "karens mand ib": who they are to someone named
+    rf"[a-zæøåA-ZÆØÅ]+s\s+(?:mand|kone|søn|datter|kæreste|mor|far|bror|søster|husband|wife)|"
     rf"(?:talk|talked|speak|spoke)\s+(?:to|with)"
 )
 # After these, only a known name ("det er Camilla"; "det er Letbanen" stays).
@@ -145,6 +147,10 @@ _MADE_BY = re.compile(
     r"statue\w*|roman\w*|digt\w*|bog(?:en)?|sang(?:en)?|film(?:en)?|tegnet|skrevet|bygget|"
     r"designet|malet|painted|written|designed|built)\b[^.!?]{0,40}?\s(?:af|by)\s+$"
 )
+_STREET_AFTER = re.compile(
+    r"(?:\s+(?:den|de|la|le|von|van)\s+[a-zæøå]+)?(?:\s+[a-zæøå]+s)?\s+"
+    r"(?i:vej|gade|allé|alle|plads|torv|stræde|boulevard|park)\b"
+)
 _REGNAL = re.compile(
     r"\s+den\s+(?:Første|Anden|Tredje|Fjerde|Femte|Sjette|Syvende|Ottende|Niende|Tiende|"
     r"Ellevte|Tolvte)\b"
@@ -168,6 +174,8 @@ def _public_after_all(reader: Reader, span: Span) -> bool:
     made_by = _MADE_BY.search(text, max(0, span.start - 60), span.start)
     if made_by and (" " in text[span.start : span.end] or made_by.group("credit")):
         return True  # "skulpturen af Ron Mueck", "Undertekster af DR"; not "af lise"
+    if _STREET_AFTER.match(text, span.end):
+        return True  # "Karl blocks gade", "Christian den tiendes vej": a street in lower case
     if _MEDIA_AFTER.match(text, span.end) or _REGNAL.search(text, span.start, span.end + 20):
         return True  # "Steffen Brandt fra TV-2", "Christian den Tiende"
     before = re.search(
@@ -199,7 +207,11 @@ def _found(reader: Reader) -> list[Span]:
         *_spelled_again(reader),
     ]
     spans += _joined_to(reader, spans) + _restarted(reader, spans)
-    spans += _name_corrected(reader, spans)
+    spans += _name_corrected(reader, spans) + _split_names(reader) + _cyrillic(reader)
+    spans += [
+        Span(m.start("letters"), m.end("letters"), Kind.NAME)
+        for m in _SPACED_LETTERS.finditer(text)
+    ]
     # "Min svoger hedder Kim Larsen, ikke ham sangeren": a public figure's name, someone else's
     spans += [Span(a, b, Kind.NAME) for a, b in reader.masked if _NOT_THE_ONE.match(text, b)]
     return [
@@ -450,7 +462,7 @@ _MONTH_NAMES = {"Maj", "Juni", "Juli", "August", "April", "May", "June", "July"}
 # Words that follow "hedder han" and the like without being the name: "hedder han rigtigt".
 _NEVER_NAMES = {"rigtigt", "egentlig", "egentligt", "faktisk", "vist", "really", "actually"}
 _NEVER_NAMES |= {"hele", "alle", "byen", "stedet", "det", "den", "ikke", "også", "nu", "jo"}
-_NEVER_NAMES |= {"noget", "sådan", "dengang", "før", "engang"}
+_NEVER_NAMES |= {"noget", "sådan", "dengang", "før", "engang", "de", "dem"}
 _EVERYONE = {"alle", "jer", "os", "dig", "dem", "all", "everyone", "you"}
 _SIGN_OFF = re.compile(
     r"(?i:hilsen|hilsner|mvh\.?|vh\.?|kh\.?|knus|regards|cheers|love|vi\s+ses|tak\s+for\s+nu)"
@@ -751,7 +763,7 @@ def _from_somewhere(reader: Reader) -> list[Span]:
 
 # "Kaas med to a'er", "Bakgaard med dobbelt-a", "Kasper som i navnet": a name spelled out.
 _SPELLING_AFTER = re.compile(
-    r"[,]?\s+(?:(?i:med|with)\s+(?i:to|tre|dobbelt|double|two|et|ét|én|one|a|an|stort|"
+    r"[,]?\s+(?:(?i:med|with)\s+[A-ZÆØÅ](?=\s*[,.]|\s+(?:og|and)\b)|(?i:med|with)\s+(?i:to|tre|dobbelt|double|two|et|ét|én|one|a|an|stort|"
     r"lille|capital)[\s-]*[a-zæøåA-ZÆØÅ](?:['\u2019]?(?:er|s|es))?\b|"
     r"(?i:som\s+i\s+navnet|like\s+the\s+name|as\s+in\s+the\s+name))"
 )
@@ -786,7 +798,48 @@ def _joined_to(reader: Reader, spans: list[Span]) -> list[Span]:
     return joined
 
 
-_CORRECTION = re.compile(r",?\s+(?i:nej|no|undskyld|sorry|jeg\s+mener|I\s+mean),?\s+")
+_CORRECTION = re.compile(r",?\s+(?i:nej|no|undskyld|sorry|jeg\s+mener|I\s+mean|eller|or),?\s+")
+
+
+_ALIAS = re.compile(r"\s+(?i:som|as|like)\b")  # "eller JP som de siger"
+
+
+_SPACED_LETTERS = re.compile(
+    r"\b(?i:hedder|heder|navn\s+er|name\s+is|staves|spelled)\s+(?P<letters>[a-zæøå](?:\s+[a-zæøå]){1,}\b)(?=[,.]|\s)"
+)
+_CYRILLIC = re.compile(
+    "[\u0410-\u042f\u0401\u0407\u0406\u0404\u0490][\u0430-\u044f\u0451\u0457\u0456\u0454\u0491'-]+"
+)
+
+
+def _cyrillic(reader: Reader) -> list[Span]:
+    """A capitalised word in Cyrillic inside a sentence ("моя сусідка Катерина"): a name."""
+    spans = []
+    for m in _CYRILLIC.finditer(reader.text):
+        before = reader.text[: m.start()].rstrip()
+        if before and before[-1] not in ".!?":
+            spans.append(Span(m.start(), m.end(), Kind.NAME))
+    return spans
+
+
+def _split_names(reader: Reader) -> list[Span]:
+    """A name Whisper split in two ("Ras mus hedder jeg", "Kirstin Dams gård"): a
+    capitalised word and a short word after it that together make a name on the lists."""
+    words, names, spans = reader.words, reader.names, []
+    for i in range(len(words) - 1):
+        a, b = words[i], words[i + 1]
+        if not a.capitalised or b.capitalised or len(b.text) > 5 or not reader.next_to(i):
+            continue
+        common = {a.text.lower(), b.text.lower()} & names.stop_words
+        if common or a.text.isupper() or reader.public(i) or PLACE_WORDS.fullmatch(a.text):
+            continue  # "Men de", "AM in", "Park er"
+        joined = a.text + b.text.replace("gård", "gaard")  # "Dams gård": Damsgaard
+        if (names.is_first_name(joined) or names.is_surname(joined)) and not names.is_word(joined):
+            start = a.start
+            if i > 0 and reader.next_to(i - 1) and names.is_first_name(words[i - 1].text):
+                start = words[i - 1].start  # "Kirstin Dams gård"
+            spans.append(Span(start, b.end, Kind.NAME))
+    return spans
 
 
 def _name_corrected(reader: Reader, spans: list[Span]) -> list[Span]:
@@ -795,7 +848,16 @@ def _name_corrected(reader: Reader, spans: list[Span]) -> list[Span]:
     for span in spans:
         fix = _CORRECTION.match(reader.text, span.end)
         k = reader.at.get(fix.end()) if fix else None
-        if k is not None and reader.words[k].capitalised and not reader.public(k):
+        if (
+            k is not None
+            and reader.words[k].capitalised
+            and not reader.public(k)
+            and not (
+                fix
+                and fix.group().strip(" ,").lower() in ("eller", "or")
+                and not _ALIAS.match(reader.text, reader.words[k].end)
+            )
+        ):
             found.append(Span(reader.words[k].start, reader.words[k].end, Kind.NAME))
     return found
 

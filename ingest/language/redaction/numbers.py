@@ -227,6 +227,7 @@ def find(text: str, language: str | None = None) -> list[Span]:
     plain = without_fillers(text)
     found = _find(text, plain, language)
     found += _in_pieces(plain, language) + _abroad_and_ends(text)
+    found += _or_another(plain, found, language)
     if CPR_CUE.search(plain) or any(s.kind is Kind.CPR for s in found):
         found += in_cpr_talk(plain, language)
     public = _institutions(text, found)
@@ -240,6 +241,24 @@ def find(text: str, language: str | None = None) -> list[Span]:
         else s
         for s in found
     ]
+
+
+_OR = re.compile(r"\s+(?i:eller|or)\s+$")
+
+
+def _or_another(text: str, found: list[Span], language: str | None) -> list[Span]:
+    """ "ring 30 89 44 12 eller tredive otteogfirs... nej": a second number begun after a
+    phone number in the same sentence."""
+    phones = [s for s in found if s.kind is Kind.PHONE]
+    spans = []
+    for run, _ in number_runs(text) if phones else ():
+        start, end = run[0].start, run[-1].end
+        if not 4 <= len(digits_of(digit_groups(text, run, language))) < 8:
+            continue
+        before = [p for p in phones if p.end <= start and "." not in text[p.end : start]]
+        if before and _OR.search(text, before[-1].end, start):
+            spans.append(Span(start, end, Kind.PHONE))
+    return spans
 
 
 def said_again(text: str, hidden: list[Span], language: str | None = None) -> list[Span]:
@@ -468,6 +487,12 @@ def _windows(text: str, groups: list[Group], run: list[Token], after: str) -> li
         i = j + 1
     if not spans and _part_of_a_phone_number(text, groups):
         spans.append(Span(run[0].start, run[-1].end, Kind.PHONE))
+    if spans and spans[0].start > groups[0].start:
+        # "31 4... øh undskyld 31 47 22 86": the number begun, then said whole
+        begun = [g for g in groups if g.end <= spans[0].start]
+        whole = digits_of([g for g in groups if spans[0].start <= g.start < spans[0].end])
+        if begun and whole.startswith(digits_of(begun)):
+            spans[0] = Span(begun[0].start, spans[0].end, spans[0].kind)
     return spans + _repeated_in_run(groups, spans)
 
 

@@ -176,6 +176,10 @@ class Reader:
                 break
             if PLACE_WORDS.fullmatch(word.text) or thing_compound(word.text):
                 break  # "Jens Baggesens Vej", "Karl Johan-svampene": a street, a thing
+            initial = len(word.text) == 1 and word.text.lower() not in "iaoåeyu"  # not "i", "a"
+            if initial and re.match(r"[,.]|\s*$", self.text[word.end : word.end + 1]):
+                j = k  # "camilla d,": an initial after the name
+                break
             capitalised = word.capitalised and not word.initial and not self.public(k)
             lower = lower_ok and not word.capitalised
             # "bjarne skov": a surname that is also a word, after a name that is none
