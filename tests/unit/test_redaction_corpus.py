@@ -13,7 +13,7 @@
   is an expected failure with a floor, as a held-out one is (`NOT_YET_COMPLETE`).
 - Held-out corpora, written without sight of the rules and never tuned against; a failure
   prints only figures (overall and per section heading), never a line, so the rules cannot
-  be fitted to them case by case: `redaction_heldout.txt` to `redaction_heldout6.txt`. The
+  be fitted to them case by case: `redaction_heldout.txt` to `redaction_heldout7.txt`. The
   first is at 100%; until the others are, their test is an expected failure, and no held-out
   recall may fall below, nor its damage rise above, what it last was (`FLOORS`).
 
@@ -69,7 +69,8 @@ HELD_OUT_3 = DATA / "redaction_heldout3.txt"
 HELD_OUT_4 = DATA / "redaction_heldout4.txt"
 HELD_OUT_5 = DATA / "redaction_heldout5.txt"
 HELD_OUT_6 = DATA / "redaction_heldout6.txt"
-HELD_OUTS = [HELD_OUT, HELD_OUT_2, HELD_OUT_3, HELD_OUT_4, HELD_OUT_5, HELD_OUT_6]
+HELD_OUT_7 = DATA / "redaction_heldout7.txt"
+HELD_OUTS = [HELD_OUT, HELD_OUT_2, HELD_OUT_3, HELD_OUT_4, HELD_OUT_5, HELD_OUT_6, HELD_OUT_7]
 # Secrets hidden and ordinary lines changed in each held-out corpus when the rules last
 # changed: a change that hides fewer or changes more is a step back, whatever it gains on the
 # development corpora.
@@ -80,6 +81,7 @@ FLOORS = {
     HELD_OUT_4: (299, 5),
     HELD_OUT_5: (317, 4),
     HELD_OUT_6: (331, 3),
+    HELD_OUT_7: (300, 0),
     DEVELOPMENT_13: (372, 1),
 }
 MARK = re.compile(r"⟦(.*?)⟧")
@@ -210,7 +212,7 @@ def test_the_corpora_are_big_enough_and_danish_first() -> None:
     assert len(cases(DEVELOPMENT_8)) >= 200 and len(cases(DEVELOPMENT_9)) >= 200
     assert len(cases(DEVELOPMENT_10)) >= 200 and len(cases(DEVELOPMENT_11)) >= 200
     assert len(cases(HELD_OUT_6)) >= 200 and len(cases(DEVELOPMENT_12)) >= 200
-    assert len(cases(DEVELOPMENT_13)) >= 200
+    assert len(cases(DEVELOPMENT_13)) >= 200 and len(cases(HELD_OUT_7)) >= 200
 
 
 _NOT_YET = pytest.mark.xfail(strict=False, reason="the rules do not yet hide every secret here")
@@ -237,6 +239,7 @@ def test_development_corpus_recall_is_complete_and_damage_small(corpus: Path) ->
         pytest.param(HELD_OUT_4, marks=_NOT_YET),
         pytest.param(HELD_OUT_5, marks=_NOT_YET),
         pytest.param(HELD_OUT_6, marks=_NOT_YET),
+        pytest.param(HELD_OUT_7, marks=_NOT_YET),
     ],
     ids=lambda p: p.stem,
 )
