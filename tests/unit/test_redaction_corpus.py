@@ -2,15 +2,16 @@
 
 - Development corpora, whose lines the rules may be fitted to; a failure prints the lines:
   `redaction_corpus.txt` (written beside the rules), `redaction_dev2.txt`,
-  `redaction_dev3.txt` to `redaction_dev13.txt` (each written later without sight of the
+  `redaction_dev3.txt` to `redaction_dev14.txt` (each written later without sight of the
   rules, then used to improve them; the fourth leans on numbers and addresses, the fifth on
   CPR numbers, e-mail addresses and names, the sixth on names in passing and phone numbers,
   the seventh on long messages, newcomers' speech and addresses, the eighth on hard ordinary
   talk, the ninth on callers of many kinds and names said every way; the tenth holds only
   ordinary lines; the eleventh was asked for what a careful program still gets wrong, the
   twelfth for twelve kinds of callers each in their own way of speaking, the thirteenth for
-  speech as Whisper garbles it). A development corpus whose last misses no rule covers yet
-  is an expected failure with a floor, as a held-out one is (`NOT_YET_COMPLETE`).
+  speech as Whisper garbles it, the fourteenth for third parties named every way). A
+  development corpus whose last misses no rule covers yet is an expected failure with a
+  floor, as a held-out one is (`NOT_YET_COMPLETE`).
 - Held-out corpora, written without sight of the rules and never tuned against; a failure
   prints only figures (overall and per section heading), never a line, so the rules cannot
   be fitted to them case by case: `redaction_heldout.txt` to `redaction_heldout7.txt`. The
@@ -46,6 +47,7 @@ DEVELOPMENT_10 = DATA / "redaction_dev10.txt"
 DEVELOPMENT_11 = DATA / "redaction_dev11.txt"
 DEVELOPMENT_12 = DATA / "redaction_dev12.txt"
 DEVELOPMENT_13 = DATA / "redaction_dev13.txt"
+DEVELOPMENT_14 = DATA / "redaction_dev14.txt"
 DEVELOPMENTS = [
     DEVELOPMENT,
     DEVELOPMENT_2,
@@ -60,9 +62,10 @@ DEVELOPMENTS = [
     DEVELOPMENT_11,
     DEVELOPMENT_12,
     DEVELOPMENT_13,
+    DEVELOPMENT_14,
 ]
 # Development corpora whose last misses no rule here covers yet: each keeps a floor.
-NOT_YET_COMPLETE = [DEVELOPMENT_13]
+NOT_YET_COMPLETE = [DEVELOPMENT_13, DEVELOPMENT_14]
 HELD_OUT = DATA / "redaction_heldout.txt"
 HELD_OUT_2 = DATA / "redaction_heldout2.txt"
 HELD_OUT_3 = DATA / "redaction_heldout3.txt"
@@ -83,6 +86,7 @@ FLOORS = {
     HELD_OUT_6: (331, 3),
     HELD_OUT_7: (300, 0),
     DEVELOPMENT_13: (372, 1),
+    DEVELOPMENT_14: (431, 1),
 }
 MARK = re.compile(r"⟦(.*?)⟧")
 MAX_DAMAGE = 0.05
@@ -213,6 +217,7 @@ def test_the_corpora_are_big_enough_and_danish_first() -> None:
     assert len(cases(DEVELOPMENT_10)) >= 200 and len(cases(DEVELOPMENT_11)) >= 200
     assert len(cases(HELD_OUT_6)) >= 200 and len(cases(DEVELOPMENT_12)) >= 200
     assert len(cases(DEVELOPMENT_13)) >= 200 and len(cases(HELD_OUT_7)) >= 200
+    assert len(cases(DEVELOPMENT_14)) >= 200
 
 
 _NOT_YET = pytest.mark.xfail(strict=False, reason="the rules do not yet hide every secret here")

@@ -51,10 +51,10 @@ _LEVEL = (
 _FLOOR = (
     rf"(?:{_PAUSE}(?:,?\s*(?:på\s+|i\s+)?{_LEVEL}\s*(?:sal\b\.?(?:,?\s*{_SIDE})?|{_SIDE})"
     rf"|,\s*(?:første|anden|tredje|fjerde|femte|sjette|stuen),\s*(?:til\s+)?(?:højre|venstre)\b)"
-    rf"|,?\s*(?:i\s+)?(?:stuen\b|st\.|kælderen\b)(?:,?\s*{_SIDE})?"
+    rf"|,?\s*(?:i\s+)?(?:stuen\b|st\.|st\b|kælderen\b)(?:,?\s*{_SIDE})?"
     rf"|,?\s*{_SIDE}"
     # "edwin rahrs vej 40 fjerde og …": the floor said bare after the number
-    rf"|\s+(?:første|anden|tredje|fjerde|femte|sjette)(?=\s*(?:[,.!?]|og\b|$))"
+    rf"|,?\s+(?:første|anden|tredje|fjerde|femte|sjette)(?=\s*(?:[,.!?]|og\b|$))"
     # "Nørre Allé 5, 1.", "Kaløgade 5, 1. og …": not the end of a sentence
     rf"|,\s*\d{{1,2}}\.(?:\s\d{{2,4}}(?=[,.;]|\s|$))?(?=\s|$|[,;.])"
     rf"|,?\s*(?:the\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?|first|second|third|fourth|fifth|ground|top)"
@@ -100,7 +100,7 @@ _FLAT = r"(?:(?i:flat|apartment|apt\.?|lejlighed)\s+\d{1,3}[a-zA-Z]?,?\s+)?"
 # "Hasselager Allé 23, 25 og 27": neighbours' numbers listed after the first.
 _MORE_HOUSES = r"(?:(?:,\s*\d{1,4}[a-zA-Z]?\b(?!\.))*\s+(?:og|and)\s+\d{1,4}[a-zA-Z]?\b(?!\.\d))?"
 _DANISH = re.compile(
-    rf"{_FLAT}{_DANISH_STREET}(?:\s+|(?=,)|(?=\d)){_HOUSE}{_MORE_HOUSES}{_NOT_AFTER}{_DOOR}{_FLOOR}{_DOOR}"
+    rf"{_FLAT}{_DANISH_STREET}(?:\s+|(?=,)|(?<=vej)(?=\d)|(?<=gade)(?=\d)|(?<=allé)(?=\d)){_HOUSE}{_MORE_HOUSES}{_NOT_AFTER}{_DOOR}{_FLOOR}{_DOOR}"
     rf"{_POSTCODE}"
     rf"|\b(?i:nummer|nr\.?|number)\s+{_HOUSE}{_NOT_AFTER}{_FLOOR},?\s+(?:(?i:på|i|on|in)\s+)?"
     rf"{_DANISH_STREET}\b{_FLOOR}"

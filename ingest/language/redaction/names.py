@@ -57,7 +57,8 @@ _RELATIONS = (
     r"farmor|farfar|mormor|morfar|oldemor|oldefar|lillebror|storebror|lillesøster|storesøster|"
     r"cousin|uncle|aunt|grandma|grandpa|grandmother|grandfather|nephew|stepson|stepdaughter|"
     r"son-in-law|daughter-in-law|roommate|flatmate|bff|bf|gf|bestie|moster|faster|morbror|farbror|"
-    r"nabopige|nabodreng|nabokone|nabomand|roomie|roommaten|sambo|samboen|kæresten"
+    r"nabopige|nabodreng|nabokone|nabomand|roomie|roommaten|sambo|samboen|kæresten|underbo|"
+    r"overbo|underboen|overboen"
 )
 # People by their job or office, named after it: "pedellen Kim", "rådmand Torben Kjærsgaard".
 # A citizen's message names them in a complaint or a thanks; office does not make the name
@@ -66,6 +67,7 @@ _ROLES = (
     r"pedel|pedellen|gårdmand|gårdmanden|varmemester|varmemesteren|ejendomsfunktionæren|"
     r"inspektør|inspektøren|skoleinspektøren|skolelederen|lederen|formand|formanden|"
     r"næstformand|næstformanden|afdelingsformanden|rådmand|rådmanden|byrådsmedlem|"
+    r"lærer|læreren|klasselærer|klasselæreren|"
     r"byrådsmedlemmet|sagsbehandler|sagsbehandleren|pædagog|dagplejer|dagplejeren|dagplejemor|"
     r"dagplejemoren|pædagogmedhjælper|vikar|vikaren|rengøringsdamen|"
     r"pædagogen|træner|træneren|præst|præsten|læge|lægen|overlæge|overlægen|tandlæge|"
@@ -208,6 +210,8 @@ def _found(reader: Reader) -> list[Span]:
     ]
     spans += _joined_to(reader, spans) + _restarted(reader, spans)
     spans += _name_corrected(reader, spans) + _split_names(reader) + _cyrillic(reader)
+    spans += [Span(m.start("name"), m.end("name"), Kind.NAME) for m in _FAMILY_OF.finditer(text)]
+    spans += _in_a_list(reader, spans)
     spans += [
         Span(m.start("letters"), m.end("letters"), Kind.NAME)
         for m in _SPACED_LETTERS.finditer(text)
@@ -631,6 +635,7 @@ _NAME_BEFORE |= {"fortalte", "hjalp", "gik", "synes", "syntes", "siger", "spørg
 _NAME_AFTER = re.compile(
     r"\s+(?i:og\s+jeg|and\s+i|(?:hun|han)\s+(?:siger|sagde|mener|synes|bor|har)|"
     r"bor\s+(?:ved\s+siden\s+af|ovenpå|nedenunder|overfor|over\s+for)|"
+    r"(?:som|der)\s+(?:kører|bor|arbejder|passer|gør\s+rent)|"  # "Per som kører 2A"
     r"sagde|siger|says|said|ringede|called|mener|thinks|har\s+sagt|"
     r"fra|from|ved\s+siden\s+af|ovenpå|nedenunder|overfor|next\s+door|upstairs|downstairs)\b"
 )
@@ -682,7 +687,9 @@ def _and_known_name(reader: Reader, i: int) -> bool:
 
 # "Per Holm hedder jeg", "Anna er mit navn": the name before an inverted formula.
 _FORMULA_AFTER = re.compile(
-    r"\s+(?i:hedder\s+jeg|er\s+mit\s+(?:for|efter)?navn|is\s+my\s+name|is\s+the\s+name|"
+    r",\s+(?i:(?:det\s+er\s+det\s+|som\s+)?vi\s+kalder\s+(?:ham|hende)|kalder\s+vi\s+(?:ham|hende))|"
+    r"\s+(?i:hedder\s+jeg|hedder\s+(?:han|hun)|er\s+mit\s+(?:for|efter)?navn|is\s+my\s+name|"
+    r"is\s+the\s+name|vi\s+kalder\s+(?:ham|hende)|kalder\s+vi\s+(?:ham|hende)|"
     r"jeg\s+hedder(?=\s*[,.])|kalder\s+(?:de|folk|alle)\s+mig|they\s+call\s+me)\b"
 )
 
@@ -812,6 +819,28 @@ _CYRILLIC = re.compile(
 )
 
 
+def _in_a_list(reader: Reader, spans: list[Span]) -> list[Span]:
+    """ "Lone, Kim, Hüseyin og Dorthe": a first name that is also a word, between names found
+    in a list, is a name."""
+    starts = {s.start for s in spans}
+    ends = {s.end for s in spans}
+    found = []
+    for word in reader.words:
+        if (
+            not word.capitalised
+            or not reader.names.is_first_name(word.text)
+            or word.start in starts
+        ):
+            continue
+        before = re.search(r"(\S)(?:,|\s+og)\s+$", reader.text[max(0, word.start - 6) : word.start])
+        after = re.match(r"(?:,|\s+og)\s+", reader.text[word.end :])
+        left = before is not None and any(e == word.start - len(before.group()) + 1 for e in ends)
+        right = after is not None and (word.end + after.end()) in starts
+        if left and right:
+            found.append(Span(word.start, word.end, Kind.NAME))
+    return found
+
+
 def _cyrillic(reader: Reader) -> list[Span]:
     """A capitalised word in Cyrillic inside a sentence ("моя сусідка Катерина"): a name."""
     spans = []
@@ -840,6 +869,9 @@ def _split_names(reader: Reader) -> list[Span]:
                 start = words[i - 1].start  # "Kirstin Dams gård"
             spans.append(Span(start, b.end, Kind.NAME))
     return spans
+
+
+_FAMILY_OF = re.compile(r"\b(?P<name>[A-ZÆØÅ][\wæøå]+)-(?i:familien|family)\b")
 
 
 def _name_corrected(reader: Reader, spans: list[Span]) -> list[Span]:

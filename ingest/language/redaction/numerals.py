@@ -117,7 +117,7 @@ def is_number(word: str) -> bool:
 def _is_number(word: str) -> bool:
     if _DIGITS.fullmatch(word) or word in _DIGIT_WORDS or MAGNITUDES.match(word):
         return True
-    if len(word) >= 7 and _GLUED.fullmatch(word):
+    if (len(word) >= 7 and _GLUED.fullmatch(word)) or word == "elve":
         return True
     if "-" in word.strip("-"):  # "syv-otte": digits read in pairs, joined by Whisper
         return all(part and _is_number(part) for part in word.split("-"))
@@ -268,6 +268,7 @@ def _read_aloud(phrase: str, language: str | None) -> str:
     """The phrase with its number words as digits, in whichever language reads most."""
     phrase = re.sub(r"\boh\b", "zero", phrase, flags=re.IGNORECASE)
     phrase = re.sub(r"\b\w{7,}\b", _unglued, phrase)
+    phrase = re.sub(r"\b(?i:elve)\b", "elleve", phrase)  # as Whisper hears "elleve"
     phrase = _DOUBLED.sub(lambda m: " ".join([m.group(2)] * _TIMES[m.group(1).lower()]), phrase)
     phrase = re.sub(r"(?<=[^\W\d])-(?=[^\W\d])", " ", phrase)  # "syv-otte"
     best = _best_reading(phrase, language)
