@@ -12,7 +12,7 @@
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,20 +39,10 @@ class Lists:
     def is_first_name(self, word: str) -> bool:
         """A first name, one joined of first names ("Anna-Sofie"), or its genitive
         ("Camillas")."""
-        known = self._first.get(word)
-        if known is None:
-            if len(self._first) > _REMEMBERED:
-                self._first.clear()
-            known = self._first[word] = self._is_first_name(word)
-        return known
+        return _remembered(self._first, word, self._is_first_name)
 
     def is_name(self, word: str) -> bool:
-        known = self._any.get(word)
-        if known is None:
-            if len(self._any) > _REMEMBERED:
-                self._any.clear()
-            known = self._any[word] = self._is_name(word)
-        return known
+        return _remembered(self._any, word, self._is_name)
 
     def _is_first_name(self, word: str) -> bool:
         if _in(word, self.first_names):
@@ -99,6 +89,16 @@ class Lists:
 _FOLD = str.maketrans(
     "şçğıłńśźżćąęõãñüöäèêëáàâíìîóòôúùûýčšžřďťňőű", "scgilnszzcaeoanuoaeeeaaaiiiooouuuycszrdtnou"
 )
+
+
+def _remembered(answers: dict[str, bool], word: str, ask: Callable[[str], bool]) -> bool:
+    """The answer for `word`, asked once; forgotten all at once when too many are kept."""
+    known = answers.get(word)
+    if known is None:
+        if len(answers) > _REMEMBERED:
+            answers.clear()
+        known = answers[word] = ask(word)
+    return known
 
 
 def _in(word: str, names: frozenset[str]) -> str | None:

@@ -16,7 +16,11 @@ Hidden:
   jens"). Names that are also ordinary words ("Per", "Hans", "Mark", "Bo") need a formula
   or a surname;
 - who someone is to the caller after the name ("Storm, min søn,");
-- a name said again: spelled, in an e-mail address, or twice (echoes.py).
+- a name said again: spelled, in an e-mail address, or twice (echoes.py);
+- a name said another way: corrected, split by Whisper, in Cyrillic (variants.py).
+
+Kept: a name that what stands around it makes public — a storm's, a monarch's, a maker's,
+someone on the air or beside a public figure, a thing's (public.py).
 
 Not hidden but returned by suspects.py: other capitalised words that do not begin a sentence
 and are not public names (places, institutions, roles), for the moderator to look at.
@@ -24,6 +28,8 @@ and are not public names (places, institutions, roles), for the moderator to loo
 
 import re
 
+from ingest.language.redaction import variants
+from ingest.language.redaction.public import THING_NAMED, public_after_all
 from ingest.language.redaction.reader import PLACE_WORDS, Reader
 from ingest.language.redaction.spans import Kind, Span
 from ingest.language.redaction.spelling import spelled
@@ -130,68 +136,9 @@ _NAME_HERE = re.compile(
 )
 
 
-# In a message about storms, a name before "i 2015" is a storm's ("og Gorm i 2015").
-_STORMS = re.compile(r"(?i:storm|orkan|hurricane)")
-_IN_A_YEAR = re.compile(
-    r"(?:\s+og\s+[A-ZÆØÅ]\w+)?\s+i\s+(?:19|20)\d\d\b"
-)  # "Allan og Bodil i 2013"
-# Someone speaking on the radio or television is public: "Steffen Brandt fra TV-2".
-_MEDIA_AFTER = re.compile(
-    r"\s+(?i:fra|på|from|on)\s+(?i:tv[\s-]?2|dr\b|p[1-4]\b|radioen|avisen|jyllands-posten|"
-    r"stiften|stiftstidende|politiken|berlingske|ekstra\s+bladet|bt\b)"
-)
-
-
-# A monarch's number is capitalised ("Christian den Tiende"); a date is not ("den 3. maj").
-# The maker of a work, and Whisper's subtitle credits on silence, are public.
-_MADE_BY = re.compile(
-    r"(?i:(?P<credit>undertekster|tekster|tekstning|subtitles|captions)|skulptur\w*|maleri\w*|værk\w*|"
-    r"statue\w*|roman\w*|digt\w*|bog(?:en)?|sang(?:en)?|film(?:en)?|tegnet|skrevet|bygget|"
-    r"designet|malet|painted|written|designed|built)\b[^.!?]{0,40}?\s(?:af|by)\s+$"
-)
-_STREET_AFTER = re.compile(
-    r"(?:\s+(?:den|de|la|le|von|van)\s+[a-zæøå]+)?(?:\s+[a-zæøå]+s)?\s+"
-    r"(?i:vej|gade|allé|alle|plads|torv|stræde|boulevard|park)\b"
-)
-_REGNAL = re.compile(
-    r"\s+den\s+(?:Første|Anden|Tredje|Fjerde|Femte|Sjette|Syvende|Ottende|Niende|Tiende|"
-    r"Ellevte|Tolvte)\b"
-)
-
-
 def find(text: str) -> list[Span]:
     reader = Reader(text)
-    return [s for s in _found(reader) if not _public_after_all(reader, s)]
-
-
-def _public_after_all(reader: Reader, span: Span) -> bool:
-    """A name found that its company makes public: a storm's, one on the air, one joined by
-    "og" to a public figure ("Arne Jacobsen og Erik Møller", "Holger Rune og Clara
-    Tauson")."""
-    text = reader.text
-    if _STORMS.search(text) and _IN_A_YEAR.match(text, span.end):
-        return True
-    if _THING_NAMED.search(text, max(0, span.start - 50), span.start):
-        return True  # "båden … hedder Lykke-Per"
-    made_by = _MADE_BY.search(text, max(0, span.start - 60), span.start)
-    if made_by and (" " in text[span.start : span.end] or made_by.group("credit")):
-        return True  # "skulpturen af Ron Mueck", "Undertekster af DR"; not "af lise"
-    if _STREET_AFTER.match(text, span.end):
-        return True  # "Karl blocks gade", "Christian den tiendes vej": a street in lower case
-    if _MEDIA_AFTER.match(text, span.end) or _REGNAL.search(text, span.start, span.end + 20):
-        return True  # "Steffen Brandt fra TV-2", "Christian den Tiende"
-    before = re.search(
-        r"(\S+(?:\s+\S+)?)\s+(?:og|and|&)\s+$", text[max(0, span.start - 40) : span.start]
-    )
-    after = re.match(r"\s+(?:og|and|&)\s+", text[span.end :])
-    figures = [(a, b) for a, b in reader.masked if " " in text[a:b] and text[a].isupper()]
-    near = [
-        (a, b)
-        for a, b in figures
-        if (before and b == span.start - len(before.group()) + len(before.group(1)))
-        or (after and a == span.end + after.end())
-    ]
-    return bool(near)
+    return [s for s in _found(reader) if not public_after_all(reader, s)]
 
 
 def _found(reader: Reader) -> list[Span]:
@@ -209,13 +156,7 @@ def _found(reader: Reader) -> list[Span]:
         *_spelled_again(reader),
     ]
     spans += _joined_to(reader, spans) + _restarted(reader, spans)
-    spans += _name_corrected(reader, spans) + _split_names(reader) + _cyrillic(reader)
-    spans += [Span(m.start("name"), m.end("name"), Kind.NAME) for m in _FAMILY_OF.finditer(text)]
-    spans += _in_a_list(reader, spans)
-    spans += [
-        Span(m.start("letters"), m.end("letters"), Kind.NAME)
-        for m in _SPACED_LETTERS.finditer(text)
-    ]
+    spans += variants.find(reader, spans)
     # "Min svoger hedder Kim Larsen, ikke ham sangeren": a public figure's name, someone else's
     spans += [Span(a, b, Kind.NAME) for a, b in reader.masked if _NOT_THE_ONE.match(text, b)]
     return [
@@ -395,7 +336,7 @@ def _after_cues(reader: Reader) -> list[Span]:
             i += 1  # "jeg hedder ikke anna", "det er bare mette her"
             start = reader.words[i].start
         word = reader.words[i]
-        if strength == "says" and _THING_NAMED.search(text, max(0, position - 50), position):
+        if strength == "says" and THING_NAMED.search(text, max(0, position - 50), position):
             continue  # "båden der ligger i Egå Marina og hedder Lykke-Per"
         own = strength == "says" and _OWN_NAME.search(text, max(0, position - 25), position)
         if own and reader.public(i):
@@ -446,18 +387,6 @@ def _after_cues(reader: Reader) -> list[Span]:
     return spans
 
 
-# What is named after "hedder", "kaldes", "called" when it is no person.
-_THING_NAMED = re.compile(
-    r"\b(?i:(?:en|et|den|det|vores|min|mit|deres|hans|hendes|a|our|my|the)\s+(?:\w+\s+)?"
-    r"(?:hund|kat|hest|båd|skib|kanin|fugl|papegøje|marsvin|hamster|butik|bar|café|firma|"
-    r"projekt|forening|band|bog|film|app|restaurant|klub|børnehave|vuggestue|skole|hal|plads|"
-    r"park|legeplads|bygning|hus|center|kvarter|område|gade|vej|festival|kor|hold|sang|avis|"
-    r"blad|station|dog|cat|boat|horse|shop|band|school|park|building)|"
-    r"båden|skibet|færgen|hunden|katten|hesten|butikken|baren|caféen|cafeen|firmaet|"
-    r"projektet|stormen|vejen|gaden|pladsen|parken|skolen|huset|foreningen|festivalen|bandet|"
-    r"bogen|filmen|serien|programmet|appen|restauranten|stedet|klubben|holdet|the\s+boat|the\s+ship|"
-    r"the\s+dog|the\s+shop|the\s+band|the\s+app)\b[^.!?]*?(?i:hedder|kaldes|called|named)\s+$"
-)
 _NOT_THE_ONE = re.compile(
     r",?\s+(?i:ikke|not)\s+(?i:ham|hende|den|the)\s+(?i:\w+en|\w+er|famous|singer|kendte)\b"
 )
@@ -803,95 +732,6 @@ def _joined_to(reader: Reader, spans: list[Span]) -> list[Span]:
         if (upper and not PLACE_WORDS.fullmatch(before.text)) or (lower and len(before.text) > 2):
             joined.append(Span(before.start, before.end, Kind.NAME))
     return joined
-
-
-_CORRECTION = re.compile(r",?\s+(?i:nej|no|undskyld|sorry|jeg\s+mener|I\s+mean|eller|or),?\s+")
-
-
-_ALIAS = re.compile(r"\s+(?i:som|as|like)\b")  # "eller JP som de siger"
-
-
-_SPACED_LETTERS = re.compile(
-    r"\b(?i:hedder|heder|navn\s+er|name\s+is|staves|spelled)\s+(?P<letters>[a-zæøå](?:\s+[a-zæøå]){1,}\b)(?=[,.]|\s)"
-)
-_CYRILLIC = re.compile(
-    "[\u0410-\u042f\u0401\u0407\u0406\u0404\u0490][\u0430-\u044f\u0451\u0457\u0456\u0454\u0491'-]+"
-)
-
-
-def _in_a_list(reader: Reader, spans: list[Span]) -> list[Span]:
-    """ "Lone, Kim, Hüseyin og Dorthe": a first name that is also a word, between names found
-    in a list, is a name."""
-    starts = {s.start for s in spans}
-    ends = {s.end for s in spans}
-    found = []
-    for word in reader.words:
-        if (
-            not word.capitalised
-            or not reader.names.is_first_name(word.text)
-            or word.start in starts
-        ):
-            continue
-        before = re.search(r"(\S)(?:,|\s+og)\s+$", reader.text[max(0, word.start - 6) : word.start])
-        after = re.match(r"(?:,|\s+og)\s+", reader.text[word.end :])
-        left = before is not None and any(e == word.start - len(before.group()) + 1 for e in ends)
-        right = after is not None and (word.end + after.end()) in starts
-        if left and right:
-            found.append(Span(word.start, word.end, Kind.NAME))
-    return found
-
-
-def _cyrillic(reader: Reader) -> list[Span]:
-    """A capitalised word in Cyrillic inside a sentence ("моя сусідка Катерина"): a name."""
-    spans = []
-    for m in _CYRILLIC.finditer(reader.text):
-        before = reader.text[: m.start()].rstrip()
-        if before and before[-1] not in ".!?":
-            spans.append(Span(m.start(), m.end(), Kind.NAME))
-    return spans
-
-
-def _split_names(reader: Reader) -> list[Span]:
-    """A name Whisper split in two ("Ras mus hedder jeg", "Kirstin Dams gård"): a
-    capitalised word and a short word after it that together make a name on the lists."""
-    words, names, spans = reader.words, reader.names, []
-    for i in range(len(words) - 1):
-        a, b = words[i], words[i + 1]
-        if not a.capitalised or b.capitalised or len(b.text) > 5 or not reader.next_to(i):
-            continue
-        common = {a.text.lower(), b.text.lower()} & names.stop_words
-        if common or a.text.isupper() or reader.public(i) or PLACE_WORDS.fullmatch(a.text):
-            continue  # "Men de", "AM in", "Park er"
-        joined = a.text + b.text.replace("gård", "gaard")  # "Dams gård": Damsgaard
-        if (names.is_first_name(joined) or names.is_surname(joined)) and not names.is_word(joined):
-            start = a.start
-            if i > 0 and reader.next_to(i - 1) and names.is_first_name(words[i - 1].text):
-                start = words[i - 1].start  # "Kirstin Dams gård"
-            spans.append(Span(start, b.end, Kind.NAME))
-    return spans
-
-
-_FAMILY_OF = re.compile(r"\b(?P<name>[A-ZÆØÅ][\wæøå]+)-(?i:familien|family)\b")
-
-
-def _name_corrected(reader: Reader, spans: list[Span]) -> list[Span]:
-    """ "Det var Rasmus, nej, Rasmine": the name said instead of one found is a name too."""
-    found = []
-    for span in spans:
-        fix = _CORRECTION.match(reader.text, span.end)
-        k = reader.at.get(fix.end()) if fix else None
-        if (
-            k is not None
-            and reader.words[k].capitalised
-            and not reader.public(k)
-            and not (
-                fix
-                and fix.group().strip(" ,").lower() in ("eller", "or")
-                and not _ALIAS.match(reader.text, reader.words[k].end)
-            )
-        ):
-            found.append(Span(reader.words[k].start, reader.words[k].end, Kind.NAME))
-    return found
 
 
 def _restarted(reader: Reader, spans: list[Span]) -> list[Span]:

@@ -1,0 +1,79 @@
+"""Names found that what stands around them makes public: a storm's, a monarch's, a maker's of
+a work, someone on the air or beside a public figure, a thing's or a pet's, a street's."""
+
+import re
+
+from ingest.language.redaction.reader import Reader
+from ingest.language.redaction.spans import Span
+
+# In a message about storms, a name before "i 2015" is a storm's ("og Gorm i 2015").
+_STORMS = re.compile(r"(?i:storm|orkan|hurricane)")
+_IN_A_YEAR = re.compile(
+    r"(?:\s+og\s+[A-ZÆØÅ]\w+)?\s+i\s+(?:19|20)\d\d\b"
+)  # "Allan og Bodil i 2013"
+# Someone speaking on the radio or television is public: "Steffen Brandt fra TV-2".
+_MEDIA_AFTER = re.compile(
+    r"\s+(?i:fra|på|from|on)\s+(?i:tv[\s-]?2|dr\b|p[1-4]\b|radioen|avisen|jyllands-posten|"
+    r"stiften|stiftstidende|politiken|berlingske|ekstra\s+bladet|bt\b)"
+)
+
+
+# The maker of a work, and Whisper's subtitle credits on silence, are public.
+_MADE_BY = re.compile(
+    r"(?i:(?P<credit>undertekster|tekster|tekstning|subtitles|captions)|skulptur\w*|maleri\w*|værk\w*|"
+    r"statue\w*|roman\w*|digt\w*|bog(?:en)?|sang(?:en)?|film(?:en)?|tegnet|skrevet|bygget|"
+    r"designet|malet|painted|written|designed|built)\b[^.!?]{0,40}?\s(?:af|by)\s+$"
+)
+# "Karl blocks gade", "Christian den tiendes vej": a street Whisper wrote in lower case.
+_STREET_AFTER = re.compile(
+    r"(?:\s+(?:den|de|la|le|von|van)\s+[a-zæøå]+)?(?:\s+[a-zæøå]+s)?\s+"
+    r"(?i:vej|gade|allé|alle|plads|torv|stræde|boulevard|park)\b"
+)
+# A monarch's number is capitalised ("Christian den Tiende"); a date is not ("den 3. maj").
+_REGNAL = re.compile(
+    r"\s+den\s+(?:Første|Anden|Tredje|Fjerde|Femte|Sjette|Syvende|Ottende|Niende|Tiende|"
+    r"Ellevte|Tolvte)\b"
+)
+
+# What is named after "hedder", "kaldes", "called" when it is no person.
+THING_NAMED = re.compile(
+    r"\b(?i:(?:en|et|den|det|vores|min|mit|deres|hans|hendes|a|our|my|the)\s+(?:\w+\s+)?"
+    r"(?:hund|kat|hest|båd|skib|kanin|fugl|papegøje|marsvin|hamster|butik|bar|café|firma|"
+    r"projekt|forening|band|bog|film|app|restaurant|klub|børnehave|vuggestue|skole|hal|plads|"
+    r"park|legeplads|bygning|hus|center|kvarter|område|gade|vej|festival|kor|hold|sang|avis|"
+    r"blad|station|dog|cat|boat|horse|shop|band|school|park|building)|"
+    r"båden|skibet|færgen|hunden|katten|hesten|butikken|baren|caféen|cafeen|firmaet|"
+    r"projektet|stormen|vejen|gaden|pladsen|parken|skolen|huset|foreningen|festivalen|bandet|"
+    r"bogen|filmen|serien|programmet|appen|restauranten|stedet|klubben|holdet|the\s+boat|the\s+ship|"
+    r"the\s+dog|the\s+shop|the\s+band|the\s+app)\b[^.!?]*?(?i:hedder|kaldes|called|named)\s+$"
+)
+
+
+def public_after_all(reader: Reader, span: Span) -> bool:
+    """A name found that its company makes public: a storm's, one on the air, one joined by
+    "og" to a public figure ("Arne Jacobsen og Erik Møller", "Holger Rune og Clara
+    Tauson")."""
+    text = reader.text
+    if _STORMS.search(text) and _IN_A_YEAR.match(text, span.end):
+        return True
+    if THING_NAMED.search(text, max(0, span.start - 50), span.start):
+        return True  # "båden … hedder Lykke-Per"
+    made_by = _MADE_BY.search(text, max(0, span.start - 60), span.start)
+    if made_by and (" " in text[span.start : span.end] or made_by.group("credit")):
+        return True  # "skulpturen af Ron Mueck", "Undertekster af DR"; not "af lise"
+    if _STREET_AFTER.match(text, span.end):
+        return True  # "Karl blocks gade", "Christian den tiendes vej": a street in lower case
+    if _MEDIA_AFTER.match(text, span.end) or _REGNAL.search(text, span.start, span.end + 20):
+        return True  # "Steffen Brandt fra TV-2", "Christian den Tiende"
+    before = re.search(
+        r"(\S+(?:\s+\S+)?)\s+(?:og|and|&)\s+$", text[max(0, span.start - 40) : span.start]
+    )
+    after = re.match(r"\s+(?:og|and|&)\s+", text[span.end :])
+    figures = [(a, b) for a, b in reader.masked if " " in text[a:b] and text[a].isupper()]
+    near = [
+        (a, b)
+        for a, b in figures
+        if (before and b == span.start - len(before.group()) + len(before.group(1)))
+        or (after and a == span.end + after.end())
+    ]
+    return bool(near)
