@@ -427,7 +427,14 @@ def _role(
         settings, receive=receiving, transcribe=not receiving, watchdog=watchdog
     )
     service.start()  # a worker's model is loaded when this returns
-    server = serve_health(health_host, health_port, service.problem) if health_port else None
+    try:
+        server = serve_health(health_host, health_port, service.problem) if health_port else None
+    except OSError as exc:
+        # Without its health port nothing can see the role: stop, so systemd starts it again,
+        # rather than run on unwatched with the worker's threads alive.
+        service.stop()
+        print(f"error: health port {health_host}:{health_port}: {exc.strerror}", file=sys.stderr)
+        return 1
     receiver = service.receiver
     while receiver is not None and not (stop.is_set() or receiver.connected.wait(1.0)):
         pass  # ready once the broker took the subscription

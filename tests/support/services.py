@@ -59,8 +59,13 @@ class IngestProcess:
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
-        if wait_until(self._ready, timeout, every=0.2):
-            return self
+        try:
+            if wait_until(self._ready, timeout, every=0.2):
+                return self
+        except RuntimeError:
+            self.stop()  # a role that failed to start is not left running for the next test
+            raise
+        self.stop()
         raise RuntimeError(f"ingest not ready in {timeout} s:\n{self.log_path.read_text()}")
 
     def _ready(self) -> bool:
