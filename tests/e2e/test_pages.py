@@ -124,8 +124,9 @@ def test_the_public_page_in_danish_and_english(
                 booth.publish(payload, clip_properties(meta))
                 assert booth.next_ack().status == "stored"
                 ids[name] = str(meta.clip_id)
-        for clip_id in ids.values():
-            assert ingest.wait_for_clip(clip_id)["status"] == "transcribed"
+                # One at a time: a batch is encoded as wide as its longest clip, so what
+                # Whisper hears in a clip can depend on what it was batched with.
+                assert ingest.wait_for_clip(ids[name])["status"] == "transcribed"
         approved = httpx.post(
             f"{ingest.base_url}/api/clips/{ids['approved']}/moderation",
             json={"action": "approve"},
