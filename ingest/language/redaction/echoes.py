@@ -12,7 +12,6 @@ _EMAIL_WORDS = re.compile(
     r"(?i:at|snabel|snabela|dot|punktum|prik|punkt|kropka|bundstreg|underscore|understreg|streg|"
     r"bindestreg|dash|hyphen|minus|plus|[øæe]h+m*|uh+m*|um+|hm+|[a-zæøå])"
 )
-_SPELLED_WHOLE = re.compile(r"[^\W\d_](?:(?:\s*[-,.]\s*|\s+)[^\W\d_])+")
 _LOCAL_END = re.compile(r"@|\s(?i:at|snabel[\s-]?a|snabela|snabel)\b")
 
 
@@ -28,7 +27,7 @@ def find(text: str, hidden: list[Span]) -> list[Span]:
     for span in hidden:
         part = text[span.start : span.end]
         if span.kind is Kind.NAME:
-            if _SPELLED_WHOLE.fullmatch(part):
+            if _SPELLED_LETTERS.fullmatch(part):
                 said_as_name.add(re.sub(r"[\W\d_]", "", part).lower())
             said_as_name |= {w.lower() for w in WORD.findall(part) if len(w) > 1}
         elif span.kind is Kind.EMAIL:
@@ -45,8 +44,9 @@ def find(text: str, hidden: list[Span]) -> list[Span]:
             low = _bare(low)  # "rogvi snabel-a …, Rógvi med accent"
         if low not in wanted and low.endswith("s") and low[:-1] in wanted:
             low = low[:-1]  # "noahs mor": the name in the genitive
-        capitalised_again = match.group()[0].isupper() and not _starts_sentence(text, match)
-        if low not in wanted and not (capitalised_again and low in stop_names):
+        if low not in wanted and not (
+            low in stop_names and match.group()[0].isupper() and not _starts_sentence(text, match)
+        ):
             continue  # "Bo der bor": a name that is a stop word, capitalised where it is one
         if any(s.start <= match.start() < s.end for s in hidden):
             continue

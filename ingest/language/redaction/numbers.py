@@ -423,8 +423,13 @@ _STRONG_PHONE_CUES = re.compile(
 )
 
 
+def _sentence_start(text: str, position: int) -> int:
+    """Where the sentence holding `position` begins (its full stop, or the text's start)."""
+    return max(text.rfind(".", 0, position), 0)
+
+
 def _sentence_before(text: str, start: int) -> str:
-    return text[max(text.rfind(".", 0, start), 0) : start]
+    return text[_sentence_start(text, start) : start]
 
 
 # "8200, 8210 og 8220": a list of numbers ends with "og" and one more.
@@ -588,7 +593,7 @@ def _other_number(window: list[Group]) -> bool:
 
 def _about_phoning(text: str, window: list[Group]) -> bool:
     """A word about phoning earlier in the same sentence."""
-    sentence_start = max(text.rfind(".", 0, window[0].start), 0)
+    sentence_start = _sentence_start(text, window[0].start)
     if _PHONE_CUES.search(text, sentence_start, window[-1].end):
         return True
     # "øh mit telefonnummer. 40.112.233.": the cue ends the sentence just before
