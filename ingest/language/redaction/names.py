@@ -582,9 +582,6 @@ def _lower_case_name_in_context(reader: Reader, i: int) -> bool:
     return _and_known_name(reader, i)
 
 
-_DANISH_SURNAME = re.compile(r"(?i:.{2,}(?:sen|søn|gaard|gård|strup|rup))")
-
-
 _DANISH_ENDINGS = ("sen", "søn", "gaard", "gård", "strup", "rup")
 
 
@@ -594,9 +591,9 @@ def _danish_surname(reader: Reader, i: int) -> bool:
     word = reader.words[i].text
     first = word.split("-")[0].lower()
     return (
-        first.endswith(_DANISH_ENDINGS)
+        # the ending and two letters at least before it: "Rup" alone is none
+        any(first.endswith(end) and len(first) >= len(end) + 2 for end in _DANISH_ENDINGS)
         and reader.names.is_surname(word)
-        and _DANISH_SURNAME.fullmatch(word.split("-")[0]) is not None
         and not reader.names.is_word(word)
         and not reader.public(i)
         and not reader.place_follows(i)
