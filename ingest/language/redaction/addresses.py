@@ -6,6 +6,7 @@ not an address, and stays; so does a postcode with its town alone."""
 
 import re
 
+from ingest.language.redaction import scan
 from ingest.language.redaction.lists import lists
 from ingest.language.redaction.spans import Kind, Span
 
@@ -141,9 +142,6 @@ _BEFORE_STREET = re.compile(
 )
 
 
-_WORD_START = re.compile(r"\b\w")
-
-
 # After an address: "Frederiks Allé 90, nej 80" (a correction of the house number).
 _CORRECTED = re.compile(
     rf"(?:,?\s+(?i:(?:eller\s+)?nej|undskyld|sorry|I\s+mean|jeg\s+mener|altså|øh+m*|æh+m*)"
@@ -216,15 +214,22 @@ _LIVES_ON = re.compile(
 
 
 def find(text: str, language: str | None = None) -> list[Span]:
+    # Every address holds a street type or a word like "nummer", and begins at most ten
+    # words before it ("lejlighed 14, Hans-Christian Andersens Boulevard", "flat 3, second
+    # floor, number 14 Harbour Street"): the long patterns are tried there only.
+    hints = [m.end() for m in scan.LETTERS.finditer(text) if _street_word(m.group())]
+    starts = scan.starts_near(scan.word_starts(text), hints, words_before=10)
     spans = [
         s
-        for s in _streets(text)
-        if not _PUBLIC_BEFORE.search(text, 0, s.start)
-        and not _THINGS_NUMBER.search(text, 0, s.start)
+        for s in _streets(text, starts)
+        # what stands before an address ends where it begins: "Borgerservice på …"
+        if not _PUBLIC_BEFORE.search(text, max(0, s.start - 80), s.start)
+        and not _THINGS_NUMBER.search(text, max(0, s.start - 40), s.start)
     ]
     if not _LIVING.search(text):
         spans = [s for s in spans if not _BARE_NUMBER.search(text, s.start, s.end)]
-    for m in _NUMBER_LATER.finditer(text) if _NUMBER_CUE.search(text) else ():
+    later = scan.matches_at(_NUMBER_LATER, text, starts) if _NUMBER_CUE.search(text) else []
+    for m in later:
         if _LIVING.search(text, max(0, m.start() - 30), m.start()):
             spans.append(Span(m.start("street"), m.end("street"), Kind.ADDRESS))
             spans.append(Span(m.start("house"), m.end("house"), Kind.ADDRESS))
@@ -261,13 +266,11 @@ _NOT_AFTER_RE = re.compile(_NOT_AFTER)
 _BARE_NUMBER = re.compile(r"[^\d\s,],\s*\d{1,4}$")
 
 
-def _streets(text: str) -> list[Span]:
-    # Every address begins a word: the long patterns are tried at word starts only.
-    starts = [m.start() for m in _WORD_START.finditer(text)]
+def _streets(text: str, starts: list[int]) -> list[Span]:
     spans = [
         Span(_with_place_before(text, m.start()), m.end(), Kind.ADDRESS)
         for pattern in (_DANISH, _ENGLISH)
-        for m in _matches(pattern, text, starts)
+        for m in scan.matches_at(pattern, text, starts)
     ]
     spans += [
         Span(m.start("address"), m.end("address"), Kind.ADDRESS)
@@ -276,15 +279,21 @@ def _streets(text: str) -> list[Span]:
     return spans
 
 
-def _matches(pattern: re.Pattern[str], text: str, starts: list[int]) -> list[re.Match[str]]:
-    found: list[re.Match[str]] = []
-    for start in starts:
-        if found and start < found[-1].end():
-            continue  # inside the last address, as finditer would skip it
-        match = pattern.match(text, start)
-        if match is not None and match.end() > match.start():
-            found.append(match)
-    return found
+# The words of _DANISH and _ENGLISH that tell an address: how a street's name ends (each
+# street type of _STREET_TYPE and _ENGLISH_ROAD, in lower case), and the words an address
+# may begin with instead ("Ved Lunden 3", "nummer 12 på Toftevej", "blok 4, lejlighed 12").
+_STREET_ENDINGS = (
+    *_SUFFIX[3:-1].split("|"),
+    *("kvarter", "avenue", "gej", "vade"),
+    *("street", "road", "lane", "way", "drive", "close", "place", "square", "terrace"),
+)
+_ADDRESS_WORDS = {"ved", "under", "over", "bag", "mellem", "nummer", "nr", "number", "no"}
+_ADDRESS_WORDS |= {"blok", "block", "opgang", "bygning", "building", "st", "rd", "ave"}
+
+
+def _street_word(word: str) -> bool:
+    low = word.lower()
+    return low.endswith(_STREET_ENDINGS) or low in _ADDRESS_WORDS
 
 
 _ESTATE_BEFORE = re.compile(

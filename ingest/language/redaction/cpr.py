@@ -6,6 +6,7 @@ No modulus-11 check: numbers issued since 2007 may fail it.
 import re
 from datetime import date
 
+from ingest.language.redaction import scan
 from ingest.language.redaction.numerals import Group, Token, digit_groups, digits_of, number_runs
 from ingest.language.redaction.spans import Kind, Span
 
@@ -127,6 +128,40 @@ _DATE = re.compile(
 )
 
 
+# Each date of _DATE holds a month's name, digits around a separator ("9/6 1979"), or
+# " i " before an ordinal month ("tredje i ottende"), and begins at most four words before
+# it ("the eighteenth of March"): the long pattern is tried there only.
+_MONTHS = (
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "maj",
+    "may",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "okt",
+    "oct",
+    "nov",
+    "dec",
+)
+_OTHER_DATE_HINT = re.compile(
+    r"\d[./-]\d|\si\s+(?i:første|anden|tredje|fjerde|femte|sjette|syvende|ottende|niende|"
+    r"tiende|ellevte|tolvte)"
+)
+
+
+def _dates(text: str) -> list[re.Match[str]]:
+    words = scan.LETTERS.finditer(text)
+    hints = [m.start() for m in words if m.group().lower().startswith(_MONTHS)]
+    hints += [m.start() for m in _OTHER_DATE_HINT.finditer(text)]
+    if not hints:
+        return []
+    return scan.matches_at(_DATE, text, scan.starts_near(scan.word_starts(text), hints, 4))
+
+
 _DATE_TO_FOUR = re.compile(
     r"[\s,.:-]*(?i:bindestreg|streg|dash|og\s+så|og|and\s+then|and|then|så)?[\s,.:-]*"
 )
@@ -135,7 +170,7 @@ _DATE_TO_FOUR = re.compile(
 def date_then_four(text: str, language: str | None) -> list[Span]:
     """A date and four digits right after it are a CPR number: "9. juni 79 - 2231"."""
     spans: list[Span] = []
-    dates = list(_DATE.finditer(text))
+    dates = _dates(text)
     runs = [run for run, _ in number_runs(text)] if dates else []
     for date_match in dates:
         for run in runs:
@@ -151,7 +186,7 @@ def date_then_four(text: str, language: str | None) -> list[Span]:
 def _first_half(text: str, runs: dict[int, list[Token]], language: str | None) -> list[Span]:
     """With the last four digits said, a date in the same message is the first half of the
     CPR number: "090679", "9. juni 79", "9/6 1979"."""
-    spans = [Span(m.start(), m.end(), Kind.CPR) for m in _DATE.finditer(text)]
+    spans = [Span(m.start(), m.end(), Kind.CPR) for m in _dates(text)]
     for run in runs.values():
         digits = digits_of(digit_groups(text, run, language))
         if len(digits) == 6 and date6(digits):
@@ -189,7 +224,7 @@ def in_cpr_talk(text: str, language: str | None) -> list[Span]:
     they stand: dates ("født den tredje i tredje nul tre", "hun er 221192 og jeg er 221190")
     and four digits, read whole or in pieces ("241285... jeg glemmer... 3 9... 6 0"), that
     are no amount, postcode or year."""
-    spans = [Span(m.start(), m.end(), Kind.CPR) for m in _DATE.finditer(text)]
+    spans = [Span(m.start(), m.end(), Kind.CPR) for m in _dates(text)]
     runs = [run for run, _ in number_runs(text)]
     read = [digits_of(digit_groups(text, run, language)) for run in runs]
     a = 0

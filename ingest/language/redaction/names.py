@@ -591,8 +591,9 @@ def _danish_surname(reader: Reader, i: int) -> bool:
     word = reader.words[i].text
     first = word.split("-")[0].lower()
     return (
-        # the ending and two letters at least before it: "Rup" alone is none
-        any(first.endswith(end) and len(first) >= len(end) + 2 for end in _DANISH_ENDINGS)
+        first.endswith(_DANISH_ENDINGS)
+        # two letters at least before the ending: "Rup" alone is none
+        and any(first.endswith(end) and len(first) >= len(end) + 2 for end in _DANISH_ENDINGS)
         and reader.names.is_surname(word)
         and not reader.names.is_word(word)
         and not reader.public(i)

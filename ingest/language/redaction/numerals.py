@@ -90,6 +90,9 @@ def _tokens(text: str) -> tuple[Token, ...]:
     tokens = []
     for match in _TOKEN.finditer(text):
         raw, start = match.group(), match.start()
+        if raw.isalpha():  # most tokens: a plain word
+            tokens.append(Token(start, match.end(), raw.lower(), ""))
+            continue
         if raw == "(0)":
             continue  # "+45 (0) 53 12 77 08": the trunk zero written the British way
         core = raw.strip(_EDGE)

@@ -24,6 +24,9 @@ _MADE_BY = re.compile(
     r"statue\w*|roman\w*|digt\w*|bog(?:en)?|sang(?:en)?|film(?:en)?|tegnet|skrevet|bygget|"
     r"designet|malet|painted|written|designed|built)\b[^.!?]{0,40}?\s(?:af|by)\s+$"
 )
+# How THING_NAMED and _MADE_BY end.
+_NAMED_BEFORE = re.compile(r"(?i:hedder|kaldes|called|named)\s+$")
+_BY_BEFORE = re.compile(r"\s(?:af|by)\s+$")
 # "Karl blocks gade", "Christian den tiendes vej": a street Whisper wrote in lower case.
 _STREET_AFTER = re.compile(
     r"(?:\s+(?:den|de|la|le|von|van)\s+[a-zæøå]+)?(?:\s+[a-zæøå]+s)?\s+"
@@ -54,11 +57,14 @@ def public_after_all(reader: Reader, span: Span) -> bool:
     "og" to a public figure ("Arne Jacobsen og Erik Møller", "Holger Rune og Clara
     Tauson")."""
     text = reader.text
-    if _STORMS.search(text) and _IN_A_YEAR.match(text, span.end):
+    if _IN_A_YEAR.match(text, span.end) and _STORMS.search(text):
         return True
-    if THING_NAMED.search(text, max(0, span.start - 50), span.start):
+    # The long patterns end where the name begins: each is tried only after its last words.
+    named = _NAMED_BEFORE.search(text, max(0, span.start - 20), span.start)
+    if named and THING_NAMED.search(text, max(0, span.start - 50), span.start):
         return True  # "båden … hedder Lykke-Per"
-    made_by = _MADE_BY.search(text, max(0, span.start - 60), span.start)
+    by = _BY_BEFORE.search(text, max(0, span.start - 10), span.start)
+    made_by = by and _MADE_BY.search(text, max(0, span.start - 60), span.start)
     if made_by and (" " in text[span.start : span.end] or made_by.group("credit")):
         return True  # "skulpturen af Ron Mueck", "Undertekster af DR"; not "af lise"
     if _STREET_AFTER.match(text, span.end):

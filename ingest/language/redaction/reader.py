@@ -69,10 +69,7 @@ class Word:
     end: int
     text: str
     initial: bool  # begins a sentence
-
-    @property
-    def capitalised(self) -> bool:
-        return self.text[0].isupper()
+    capitalised: bool
 
 
 def _words(text: str) -> list[Word]:
@@ -82,7 +79,8 @@ def _words(text: str) -> list[Word]:
         initial = (previous_end == 0 and not gap.strip(_OPENERS)) or bool(
             _SENTENCE_BREAK.search(gap)
         )
-        found.append(Word(match.start(), match.end(), match.group(), initial))
+        word = match.group()
+        found.append(Word(match.start(), match.end(), word, initial, word[0].isupper()))
         previous_end = match.end()
     return found
 
