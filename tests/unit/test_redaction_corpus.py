@@ -9,12 +9,15 @@
   talk, the ninth on callers of many kinds and names said every way; the tenth holds only
   ordinary lines; the eleventh was asked for what a careful program still gets wrong, the
   twelfth for twelve kinds of callers each in their own way of speaking, the thirteenth for
-  speech as Whisper garbles it, the fourteenth for third parties named every way). A
+  speech as Whisper garbles it, the fourteenth for third parties named every way), then
+  `redaction_dev16.txt` (people named in passing in long messages, hard ordinary lines) and
+  `redaction_dev17.txt` (callers not fluent in Danish or switching languages, the elderly
+  and children). A
   development corpus whose last misses no rule covers yet is an expected failure with a
   floor, as a held-out one is (`NOT_YET_COMPLETE`).
 - Held-out corpora, written without sight of the rules and never tuned against; a failure
   prints only figures (overall and per section heading), never a line, so the rules cannot
-  be fitted to them case by case: `redaction_heldout.txt` to `redaction_heldout7.txt`. The
+  be fitted to them case by case: `redaction_heldout.txt` to `redaction_heldout9.txt`. The
   first is at 100%; until the others are, their test is an expected failure, and no held-out
   recall may fall below, nor its damage rise above, what it last was (`FLOORS`).
 
@@ -48,6 +51,8 @@ DEVELOPMENT_11 = DATA / "redaction_dev11.txt"
 DEVELOPMENT_12 = DATA / "redaction_dev12.txt"
 DEVELOPMENT_13 = DATA / "redaction_dev13.txt"
 DEVELOPMENT_14 = DATA / "redaction_dev14.txt"
+DEVELOPMENT_16 = DATA / "redaction_dev16.txt"
+DEVELOPMENT_17 = DATA / "redaction_dev17.txt"
 DEVELOPMENTS = [
     DEVELOPMENT,
     DEVELOPMENT_2,
@@ -63,9 +68,11 @@ DEVELOPMENTS = [
     DEVELOPMENT_12,
     DEVELOPMENT_13,
     DEVELOPMENT_14,
+    DEVELOPMENT_16,
+    DEVELOPMENT_17,
 ]
 # Development corpora whose last misses no rule here covers yet: each keeps a floor.
-NOT_YET_COMPLETE = [DEVELOPMENT_13, DEVELOPMENT_14]
+NOT_YET_COMPLETE = [DEVELOPMENT_13, DEVELOPMENT_14, DEVELOPMENT_16, DEVELOPMENT_17]
 HELD_OUT = DATA / "redaction_heldout.txt"
 HELD_OUT_2 = DATA / "redaction_heldout2.txt"
 HELD_OUT_3 = DATA / "redaction_heldout3.txt"
@@ -73,7 +80,10 @@ HELD_OUT_4 = DATA / "redaction_heldout4.txt"
 HELD_OUT_5 = DATA / "redaction_heldout5.txt"
 HELD_OUT_6 = DATA / "redaction_heldout6.txt"
 HELD_OUT_7 = DATA / "redaction_heldout7.txt"
+HELD_OUT_8 = DATA / "redaction_heldout8.txt"
+HELD_OUT_9 = DATA / "redaction_heldout9.txt"
 HELD_OUTS = [HELD_OUT, HELD_OUT_2, HELD_OUT_3, HELD_OUT_4, HELD_OUT_5, HELD_OUT_6, HELD_OUT_7]
+HELD_OUTS += [HELD_OUT_8, HELD_OUT_9]
 # Secrets hidden and ordinary lines changed in each held-out corpus when the rules last
 # changed: a change that hides fewer or changes more is a step back, whatever it gains on the
 # development corpora.
@@ -85,8 +95,12 @@ FLOORS = {
     HELD_OUT_5: (317, 4),
     HELD_OUT_6: (331, 3),
     HELD_OUT_7: (300, 0),
+    HELD_OUT_8: (284, 4),
+    HELD_OUT_9: (273, 2),
     DEVELOPMENT_13: (372, 1),
     DEVELOPMENT_14: (431, 1),
+    DEVELOPMENT_16: (352, 4),
+    DEVELOPMENT_17: (275, 4),
 }
 MARK = re.compile(r"⟦(.*?)⟧")
 MAX_DAMAGE = 0.05
