@@ -141,6 +141,18 @@ def test_a_name_inside_an_email_address_is_labelled_as_the_address() -> None:
             "Min fætter hedder [navn], ikke ham politikeren, og",
         ),
         ("hans veninde Juni bor også her", "hans veninde [navn] bor også her"),
+        # From the seventeenth corpus: numbers read out in a newcomer's first language, and
+        # a caller's CPR number said after a case number.
+        (
+            "annemin cpr'si sıfır dokuz, on bir, yetmiş iki, ve sonra üç beş bir sekiz",
+            "annemin cpr'si [CPR], ve sonra [CPR]",
+        ),
+        ("zadzwoń, pięć dwa, osiem osiem, trzy zero, jeden cztery", "zadzwoń, [telefon]"),
+        ("номер cpr тридцять один, нуль три, вісімдесят, два два сім нуль", "номер cpr [CPR]"),
+        (
+            "sagsnummer 2024/11873 og mit cpr er 120583-4471, tak",
+            "sagsnummer 2024/11873 og mit cpr er [CPR], tak",
+        ),
     ],
 )
 def test_what_callers_say_in_passing_is_hidden(said: str, published: str) -> None:

@@ -47,7 +47,10 @@ _PHONE_CUES = re.compile(
     r"\b(ring(?:e|er|ede|et)?|telefon\w*|tlf|nummer|nummeret|mobil\w*|sms|call|phone|number|"
     r"reach me|"
     r"få\s+fat\s+i|fat\s+på|kontakte?|"
-    r"text me)\b",
+    r"text me|"
+    # in the newcomers' languages: Polish, Turkish, Ukrainian and Russian
+    r"numer|numeru|numerem|dzwoń|dzwonić|zadzwoń|numara|numaram|numaramı|arayın|arayin|ara|"
+    r"номер\w*|телефон\w*|дзвон\w*|звон\w*)\b",
     re.IGNORECASE,
 )
 
@@ -79,6 +82,19 @@ _NOT_PERSONAL = re.compile(
 )
 
 
+# A word for someone's own number after the case number's: "sagsnummer 23/41877 og mit cpr
+# 250377-3012" names two numbers, and the second is the caller's.
+_OWN_NUMBER = re.compile(
+    r"\b(?i:cpr\w*|personnummer\w*|telefon\w*|tlf|mobil\w*|ring\w*|phone|mobile|call)\b"
+)
+
+
+def _no_ones(sentence: str) -> bool:
+    """The number at the end of the sentence is a case's, a ticket's, a company's."""
+    cues = list(_NOT_PERSONAL.finditer(sentence))
+    return bool(cues) and not _OWN_NUMBER.search(sentence, cues[-1].end())
+
+
 # "70 10 20 30 som står på skiltet": a number put up for everyone.
 _ON_A_SIGN = re.compile(
     r"[,\s]+(?i:som\s+)?(?i:står|stod)\s+på\s+(?i:skiltet|skiltene|døren|hjemmesiden|plakaten|"
@@ -93,7 +109,7 @@ def _institutions(text: str, spans: list[Span]) -> list[Span]:
     for span in spans:
         sentence = re.split(r"[.!?]\s", text[max(0, span.start - 60) : span.start])[-1]
         on_a_sign = _ON_A_SIGN.match(text, span.end)
-        if span.kind in (Kind.PHONE, Kind.CPR) and (_NOT_PERSONAL.search(sentence) or on_a_sign):
+        if span.kind in (Kind.PHONE, Kind.CPR) and (_no_ones(sentence) or on_a_sign):
             public.append(span)
             continue
         if span.kind is not Kind.PHONE:
@@ -419,7 +435,8 @@ def _only_a_full_stop(text: str, before: list[Token], run: list[Token]) -> bool:
 # "busserne nummer 20, 45, 67 og 89": "nummer" alone does not make a list a phone number.
 # "ring", not "Ringgaden"
 _STRONG_PHONE_CUES = re.compile(
-    r"\b(?i:ring(?:e|er|ede|et)?|telefon\w*|tlf|mobil\w*|sms|call|phone)\b"
+    r"\b(?i:ring(?:e|er|ede|et)?|telefon\w*|tlf|mobil\w*|sms|call|phone|dzwoń|dzwonić|"
+    r"zadzwoń|arayın|arayin|телефон\w*|дзвон\w*|звон\w*)\b"
 )
 
 

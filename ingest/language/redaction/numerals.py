@@ -14,6 +14,8 @@ from dataclasses import dataclass, replace
 
 from text_to_num import alpha2digit
 
+from ingest.language.redaction import abroad
+
 _TOKEN = re.compile(r"\S+")
 _EDGE = "\"'«»()[]{}"
 _DIGITS = re.compile(r"(?:\+|00)?\d+(?:[-./]\d+)*[a-zæøå]?")  # "2a": bus 2A, or misheard
@@ -145,6 +147,11 @@ def _number_runs(text: str) -> tuple[tuple[tuple[Token, ...], str], ...]:
 def _read_runs(text: str) -> Iterator[tuple[list[Token], str]]:
     tokens = _tokens(text)
     numeric = [_is_number(t.word) for t in tokens]
+    abroad = [not numeric[i] and _abroad(t) for i, t in enumerate(tokens)]
+    for i in range(len(tokens)):  # "on iki": words that are words here too ("on") in a row
+        numeric[i] = numeric[i] or (
+            abroad[i] and ((i > 0 and abroad[i - 1]) or (i + 1 < len(tokens) and abroad[i + 1]))
+        )
     for i, token in enumerate(tokens):
         if token.word in _DOUBLE and i + 1 < len(tokens) and numeric[i + 1]:
             numeric[i] = True  # "double two": a digit said twice
@@ -198,6 +205,9 @@ def _read_groups(text: str, run: list[Token], language: str | None) -> Iterator[
             plus = token
             continue
         if token is not None and not _DIGITS.fullmatch(token.word) and token.word not in _DASHES:
+            if words and _abroad(words[-1]) != _abroad(token):  # "sześć jeden, seks en"
+                yield from _after_plus(_spoken(text, words, sep, language), plus)
+                sep, words, plus = words[-1].trailing[:1] or " ", [], None
             words.append(token)
             continue
         if words:
@@ -298,8 +308,17 @@ def _unglued(word: re.Match[str]) -> str:
     return " ".join(_GLUED_PART.findall(word.group().lower()))
 
 
+def _abroad(token: Token) -> bool:
+    """A number word of the newcomers' languages (abroad.py) that is none here."""
+    return abroad.value(token.word) is not None and not _is_number(token.word)
+
+
 def _spoken(text: str, words: list[Token], sep: str, language: str | None) -> Iterator[Group]:
     """Number words become digit groups; each group spans the words it was read from."""
+    if _abroad(words[0]):
+        for n, (a, b, digits) in enumerate(abroad.read([w.word for w in words])):
+            yield Group(digits, words[a].start, words[b].end, sep if n == 0 else " ")
+        return
     best = _read_aloud(text[words[0].start : words[-1].end], language)
     if _mixed_languages(words):  # "en ni nul syv otte tre and then five five one nine"
         best = " ".join(str(_DIGIT_WORDS[w.word]) for w in words if w.word in _DIGIT_WORDS)
