@@ -10,6 +10,7 @@
   ordinary lines; the eleventh was asked for what a careful program still gets wrong, the
   twelfth for twelve kinds of callers each in their own way of speaking, the thirteenth for
   speech as Whisper garbles it, the fourteenth for third parties named every way), then
+  `redaction_dev15.txt` (e-mail addresses and phone numbers said on a bad line),
   `redaction_dev16.txt` (people named in passing in long messages, hard ordinary lines) and
   `redaction_dev17.txt` (callers not fluent in Danish or switching languages, the elderly
   and children). A
@@ -51,6 +52,7 @@ DEVELOPMENT_11 = DATA / "redaction_dev11.txt"
 DEVELOPMENT_12 = DATA / "redaction_dev12.txt"
 DEVELOPMENT_13 = DATA / "redaction_dev13.txt"
 DEVELOPMENT_14 = DATA / "redaction_dev14.txt"
+DEVELOPMENT_15 = DATA / "redaction_dev15.txt"
 DEVELOPMENT_16 = DATA / "redaction_dev16.txt"
 DEVELOPMENT_17 = DATA / "redaction_dev17.txt"
 DEVELOPMENTS = [
@@ -68,11 +70,13 @@ DEVELOPMENTS = [
     DEVELOPMENT_12,
     DEVELOPMENT_13,
     DEVELOPMENT_14,
+    DEVELOPMENT_15,
     DEVELOPMENT_16,
     DEVELOPMENT_17,
 ]
 # Development corpora whose last misses no rule here covers yet: each keeps a floor.
-NOT_YET_COMPLETE = [DEVELOPMENT_13, DEVELOPMENT_14, DEVELOPMENT_16, DEVELOPMENT_17]
+NOT_YET_COMPLETE = [DEVELOPMENT_13, DEVELOPMENT_14, DEVELOPMENT_15, DEVELOPMENT_16]
+NOT_YET_COMPLETE += [DEVELOPMENT_17]
 HELD_OUT = DATA / "redaction_heldout.txt"
 HELD_OUT_2 = DATA / "redaction_heldout2.txt"
 HELD_OUT_3 = DATA / "redaction_heldout3.txt"
@@ -95,12 +99,13 @@ FLOORS = {
     HELD_OUT_5: (317, 4),
     HELD_OUT_6: (331, 3),
     HELD_OUT_7: (300, 0),
-    HELD_OUT_8: (284, 4),
-    HELD_OUT_9: (273, 2),
+    HELD_OUT_8: (285, 4),
+    HELD_OUT_9: (274, 2),
     DEVELOPMENT_13: (372, 1),
     DEVELOPMENT_14: (431, 1),
+    DEVELOPMENT_15: (359, 1),
     DEVELOPMENT_16: (352, 4),
-    DEVELOPMENT_17: (275, 4),
+    DEVELOPMENT_17: (285, 4),
 }
 MARK = re.compile(r"⟦(.*?)⟧")
 MAX_DAMAGE = 0.05
