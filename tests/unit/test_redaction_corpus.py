@@ -96,16 +96,16 @@ FLOORS = {
     HELD_OUT_2: (151, 1),
     HELD_OUT_3: (253, 1),
     HELD_OUT_4: (299, 5),
-    HELD_OUT_5: (317, 4),
+    HELD_OUT_5: (318, 4),
     HELD_OUT_6: (331, 3),
     HELD_OUT_7: (300, 0),
-    HELD_OUT_8: (285, 4),
-    HELD_OUT_9: (274, 2),
+    HELD_OUT_8: (287, 4),
+    HELD_OUT_9: (275, 2),
     DEVELOPMENT_13: (372, 1),
     DEVELOPMENT_14: (431, 1),
-    DEVELOPMENT_15: (359, 1),
+    DEVELOPMENT_15: (374, 1),
     DEVELOPMENT_16: (352, 4),
-    DEVELOPMENT_17: (285, 4),
+    DEVELOPMENT_17: (294, 4),
 }
 MARK = re.compile(r"⟦(.*?)⟧")
 MAX_DAMAGE = 0.05

@@ -149,6 +149,19 @@ def test_a_name_inside_an_email_address_is_labelled_as_the_address() -> None:
         ),
         ("zadzwoń, pięć dwa, osiem osiem, trzy zero, jeden cztery", "zadzwoń, [telefon]"),
         ("номер cpr тридцять один, нуль три, вісімдесят, два два сім нуль", "номер cpr [CPR]"),
+        # E-mail addresses with "@" and the dot said abroad, misheard, or said in pieces.
+        ("mój mail ola.nowak małpa wp kropka pl, dziękuję", "mój [e-mail], dziękuję"),
+        ("пишіть petro.k собака ukr крапка net, дякую", "пишіть [e-mail], дякую"),
+        ("mailen er tine.b snabel a hot male punktum dk, ok", "mailen er [e-mail], ok"),
+        ("skriv til lone.h a med en ring om gmail dåt com", "skriv til [e-mail]"),
+        (
+            "Skriv til mig. Det er jens punktum p. Og så snabel a gmail punktum com. Tak.",
+            "Skriv til mig. Det er [e-mail]. Og så [e-mail]. Tak.",
+        ),
+        (
+            "ib punktum dal, og så er den, øh, snabel-a, og så er det post prik tele punktum dk.",
+            "[e-mail], og så er den, øh, [e-mail].",
+        ),
         (
             "sagsnummer 2024/11873 og mit cpr er 120583-4471, tak",
             "sagsnummer 2024/11873 og mit cpr er [CPR], tak",

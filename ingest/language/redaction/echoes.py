@@ -12,7 +12,12 @@ _EMAIL_WORDS = re.compile(
     r"(?i:at|snabel|snabela|dot|punktum|prik|punkt|kropka|bundstreg|underscore|understreg|streg|"
     r"bindestreg|dash|hyphen|minus|plus|[øæe]h+m*|uh+m*|um+|hm+|[a-zæøå])"
 )
-_LOCAL_END = re.compile(r"@|\s(?i:at|snabel[\s-]?a|snabela|snabel)\b")
+# Where the local part ends; an address said in pieces may begin with its "at" ("snabel-a,
+# og så er det post punktum tele punktum dk"), and has no local part then.
+_LOCAL_END = re.compile(
+    r"@|(?:^|\s)(?i:at|sna[bp](?:el|pel|ple)?[\s-]?a|snabela|snabel|małpa|malpa|sobaka|собака|"
+    r"a\s+còng|a\s+med\s+(?:en\s+)?ring)\b"
+)
 
 
 def find(text: str, hidden: list[Span]) -> list[Span]:

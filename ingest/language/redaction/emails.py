@@ -14,10 +14,13 @@ _WRITTEN = re.compile(
     re.UNICODE,
 )
 # A caller who spells slowly gets commas from Whisper: "sofie, snabel-a, jubii, punktum, dk".
-_SPOKEN_DOT = r"(?:,?\s+(?i:dot|punktum|prik|punkt|kropka),?\s+|\s+\.\s+)"  # "mail . dk" too
+# Dots said in Polish, Turkish, Vietnamese, Ukrainian and Russian too, and as Whisper hears
+# "dot" from a Dane ("dåt").
+_DOTS = r"dot|dåt|punktum|punkt\s?um|prik|punkt|kropka|nokta|chấm|крапка|точка"
+_SPOKEN_DOT = rf"(?:,?\s+(?i:{_DOTS}),?\s+|\s+\.\s+)"  # "mail . dk" too
 _SPOKEN_JOIN = (
-    r"\s+\.\s+|,\s+(?i:nej),?\s+|,?\s+(?i:dot|punktum|prik|punkt|kropka|bundstreg|underscore|understreg|streg|bindestreg|dash|hyphen|"
-    r"minus|plus),?\s+"
+    rf"\s+\.\s+|,\s+(?i:nej),?\s+|,?\s+(?i:{_DOTS}|bundstreg|underscore|understreg|streg|"
+    r"bindestreg|dash|hyphen|minus|plus),?\s+"
 )
 _PIECE = r"(?:[a-zæøå]\s+(?i:som\s+i|as\s+in)\s+\w+|[\w+.'-]*[\w+])"  # "sarah.o'neill"
 # Whisper splits a spoken local part at spaces: "mads k", "ole h", "hamid bundstreg 9 2".
@@ -35,13 +38,18 @@ _LOCAL = re.compile(
 )
 _AT = re.compile(
     r"\s*@\s*|\s*\((?i:at|snabel-a)\)\s*|"  # "ahmad.saleh(at)gmail.com"
-    r",?\s+(?i:at\s+sign|at|sna(?:bel|pel|pple|bbel)[\s-]?a|sna[bp]ela|sna[bp]el|snabel-a-tegn|"
-    r"ad(?=\s+(?:gmail|hotmail|yahoo|outlook|icloud|live|jubii)\b))(?:,?\s+|(?=\.{2,3}|…))"
+    r",?\s+(?i:at\s+sign|at|sna(?:bel|pel|pple|bbel)[\s-]?a[rh]?|sna[bp]e?la|sna[bp]el|"
+    r"snabel-a-tegn|(?:det\s+der\s+)?a\s+med\s+(?:en\s+)?ring\s+(?:om|omkring|rundt\s+om)|"
+    # "@" said in Polish, Russian or Ukrainian, Vietnamese, Turkish
+    r"małpa|malpa|małpka|sobaka|собака|a\s+còng|a\s+cong|at\s+işareti|"
+    r"(?:ad|et)(?=\s+(?:gmail|hotmail|yahoo|outlook|icloud|live|jubii)\b))"
+    r"(?:,?\s+|(?=\.{2,3}|…))"
+    r"(?:(?i:og\s+så)(?:\s+(?i:er\s+det|er\s+den))?,?\s+)?"  # "snabel-a, og så er det post …"
 )
-_TLD = r"(?i:d\s?k|c\s?o\s?m|[a-zæøå]{2,})"
+_TLD = r"(?i:d\s?k|de\s+ka|c\s?o\s?m|[a-zæøå]{2,})"  # "de ka": "dk" said
 # Greedy: "uni dot au dot dk" is one domain, not "uni dot au".
 _DOMAIN = re.compile(
-    rf"(?:(?i:g(?:ee)?\s+mail|hot\s+mail|out\s+look)|[\w-]+)(?:(?:{_SPOKEN_DOT}|\.)[\w-]+)*"
+    rf"(?:(?i:g(?:ee)?\s+mail|hot\s+ma(?:il|le)|out\s+look|proton\s+mail)|[\w-]+)(?:(?:{_SPOKEN_DOT}|\.)[\w-]+)*"
     rf"(?:(?:{_SPOKEN_DOT}|\.){_TLD}|\.\s(?i:dk|com|net|org|se|de|no|nu|eu))\b"  # "stofanet. dk"
 )
 # Webmail a caller names without a dot, or without its ending: "snabel a hotmail dk",
@@ -52,7 +60,7 @@ _PROVIDERS = (
 )
 _PROVIDER = re.compile(rf"(?i:{_PROVIDERS})(?:,?\s+(?i:dk|com|net|org|se|de|no|nu|me))?\b")
 # "på" for "at" only before a provider's name ("på mail" is "by e-mail").
-_ON = re.compile(r"\s+på\s+(?=(?i:gmail|hotmail|yahoo|outlook|icloud|jubii|protonmail)\b)")
+_ON = re.compile(r"\s+(?:på|hos)\s+(?=(?i:gmail|hotmail|yahoo|outlook|icloud|jubii|protonmail)\b)")
 # "min mail er anna berg snabel a …": after such words the whole local part is taken,
 # spaces and all, since Whisper may split one spoken address into several words.
 _CUE = re.compile(
@@ -105,7 +113,9 @@ _GLUED = re.compile(
 # "den starter med pia.tornoe. Og så er det snabel-a gmail punktum com": the local part said
 # in the sentence before.
 _LOCAL_BEFORE = re.compile(
-    r"(?<![\w.])(?P<local>[a-zæøå0-9][\w+-]*(?:\.[\w+-]+)+|[a-zæøå]+\d+)[.,]?\s+[^.!?@\d]{0,30}$"
+    r"(?<![\w.])(?P<local>[a-zæøå0-9][\w+-]*(?:\.[\w+-]+)+|[a-zæøå]+\d+|"
+    rf"[a-zæøå]+(?:\s+(?i:{_DOTS})\s+[a-zæøå0-9]+)+)"  # "thomas punktum e. Og så snabel a …"
+    r"[.,]?\s+[^.!?@\d]{0,30}$"
 )
 
 
