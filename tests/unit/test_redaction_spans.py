@@ -162,6 +162,20 @@ def test_a_name_inside_an_email_address_is_labelled_as_the_address() -> None:
             "ib punktum dal, og så er den, øh, snabel-a, og så er det post prik tele punktum dk.",
             "[e-mail], og så er den, øh, [e-mail].",
         ),
+        # Floors and doors written or said abroad, a corrected number, a number and a floor.
+        ("vi bor på Åboulevarden 71, 5.2 ved åen", "vi bor på [adresse] ved åen"),
+        ("mieszkam Ryesgade 9, mieszkanie 4, w centrum", "mieszkam [adresse], w centrum"),
+        ("Fenrisvej 31, nej undskyld 13, 2. th. og", "[adresse] og"),
+        ("jeg bor i 12, anden sal, og det trækker", "jeg bor i [adresse], og det trækker"),
+        ("Vi bor på Byleddet 4 ved skolen", "Vi bor på [adresse] ved skolen"),
+        # Nicknames, and formulas in Vietnamese and Arabic.
+        (
+            "men danskerne siger bare Mika, det er fint",
+            "men danskerne siger bare [navn], det er fint",
+        ),
+        ("vi kalder Pølse-Poul, han sidder der", "vi kalder [navn], han sidder der"),
+        ("dạ em tên là Hương, em ở Viby", "dạ em tên là [navn], em ở Viby"),
+        ("ana ismi karim, og det er om bussen", "ana ismi [navn], og det er om bussen"),
         (
             "sagsnummer 2024/11873 og mit cpr er 120583-4471, tak",
             "sagsnummer 2024/11873 og mit cpr er [CPR], tak",
@@ -210,6 +224,10 @@ def test_what_callers_say_in_passing_is_hidden(said: str, published: str) -> Non
         "Lampe nummer 1147 på Viborgvej er slukket.",
         "Vi talte 12, 15, 18 og 20 biler i timen ved skolen.",
         "Der kommer 18 alle dage, sagde de.",
+        # An article after a street is no house number, nor is an amount.
+        "Det er dejligt at gå langs Kystvejen en sommermorgen.",
+        "I 1968 kostede et hus i Risskov 80.000 kroner.",
+        "Et digt af Inger Christensens alfabet ved Dokk1, tak.",
     ],
 )
 def test_public_figures_places_and_storms_stay(said: str) -> None:

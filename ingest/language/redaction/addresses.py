@@ -18,7 +18,7 @@ _SUFFIX = (
     r"tofte|eng|brygge|kaj|passage|svinget|løkke|krogen|tangen|gyde|gyden|passagen|kilden|"
     r"bugten|stranden|mosen|alléen|holmen|skoven|banke|promenaden|bryggen|sletten|agre|enge|"
     r"stykket|lyngen|toppen|lien|boulevarden|gård|gaard|gaarden|skov|mark|strand|næs|sø|byen|"
-    r"draget|holt|mose|kløften|volden|skrænt|tværvej|ryg|ryggen|høje|løkkerne)"
+    r"draget|holt|mose|kløften|volden|skrænt|tværvej|ryg|ryggen|høje|løkkerne|leddet|slet)"
 )
 _STREET_TYPE = (
     r"(?:[VvGg](?:ej|ade)|[Aa]ll[ée]|[Ss]træde|[Pp]lads|[Tt]orv|[Bb]oulevard|Vænge|Park|Have|"
@@ -41,8 +41,10 @@ _PAUSE = r"(?:,?\s*(?i:øh+m*|æh+m*|eh+m*|uh+m*|um+|hm+|altså|vent)[,.]?(?=\s)
 _HOUSE = (
     rf"{_PAUSE}(?:,?\s*(?:i\s+)?(?i:nummer|nr\.?|number|no\.?)[,.]?\s+{_PAUSE}|,\s*)?"
     rf"(?:\d(?:\s\d){{1,3}}\b(?!\s\d)|"  # "Lindevangsvej 2 0 4": read digit by digit
-    rf"(?!(?:19|20)\d\d\b)\d{{1,4}}(?!\d)(?:-\d{{1,4}}\b)?{_LETTER}?|"
-    rf"(?!to\s+(?:[A-ZÆØÅ]|the\b)){_NUMBER_WORD}\b{_LETTER}?)"  # "Skanderborgvej to Eskelunden"
+    # "Risskov 80.000 kroner" is an amount
+    rf"(?!(?:19|20)\d\d\b)\d{{1,4}}(?!\d|[.,]\d{{3}})(?:-\d{{1,4}}\b)?{_LETTER}?|"
+    # "Skanderborgvej to Eskelunden", "langs Kystvejen en sommermorgen"
+    rf"(?!to\s+(?:[A-ZÆØÅ]|the\b)|(?:en|et)\s+(?!hundrede|tusind)[a-zæøå]){_NUMBER_WORD}\b{_LETTER}?)"
 )
 _SIDE = r"(?:til\s+(?:højre|venstre)|højre|venstre|midt\s+for|th\b\.?|tv\b\.?|mf\b\.?|left|right)"
 _LEVEL = (
@@ -56,6 +58,9 @@ _FLOOR = (
     rf"|,?\s*{_SIDE}"
     # "edwin rahrs vej 40 fjerde og …": the floor said bare after the number
     rf"|,?\s+(?:første|anden|tredje|fjerde|femte|sjette)(?=\s*(?:[,.!?]|og\b|$))"
+    # "Dagmar Petersens Gade 85, 6.3": floor and door; "…, kælderlejligheden"
+    rf"|,\s*\d{{1,2}}\.\d{{1,2}}\b(?![.,]\d)"
+    rf"|,?\s*(?i:kælderlejligheden|stuelejligheden|loftslejligheden|kælderen|baghuset)\b"
     # "Nørre Allé 5, 1.", "Kaløgade 5, 1. og …": not the end of a sentence
     rf"|,\s*\d{{1,2}}\.(?:\s\d{{2,4}}(?=[,.;]|\s|$))?(?=\s|$|[,;.])"
     rf"|,?\s*(?:the\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?|first|second|third|fourth|fifth|ground|top)"
@@ -63,7 +68,7 @@ _FLOOR = (
 )
 _DOOR = (
     r"(?:,?\s*(?i:lejlighed|lejl\.|dør|door|opgang|indgang|flat|apartment|apt\.?|room|værelse|"
-    r"vær\.)\s+(?:\d{1,3}[a-zA-Z]?|[A-Z]|(?i:en|et|to|tre|fire|fem|seks|syv|otte|ni|ti|one|two|"
+    r"vær\.|mieszkanie|квартира|кв\.)\s+(?:\d{1,3}[a-zA-Z]?|[A-Z]|(?i:en|et|to|tre|fire|fem|seks|syv|otte|ni|ti|one|two|"
     r"three|four|five|six|seven|eight|nine|ten))\b){0,2}"
 )
 _DIGIT_WORD = r"(?:nul|en|et|to|tre|fire|fem|seks|syv|otte|ni)"
@@ -144,7 +149,8 @@ _BEFORE_STREET = re.compile(
 
 # After an address: "Frederiks Allé 90, nej 80" (a correction of the house number).
 _CORRECTED = re.compile(
-    rf"(?:,?\s+(?i:(?:eller\s+)?nej|undskyld|sorry|I\s+mean|jeg\s+mener|altså|øh+m*|æh+m*)"
+    rf"(?:,?\s+(?i:(?:eller\s+)?nej(?:,?\s+undskyld)?|undskyld|sorry|I\s+mean|jeg\s+mener|altså|"
+    rf"øh+m*|æh+m*)"
     rf"(?:,?\s+(?i:det\s+er|it's|it\s+is))?|\.{{2,3}}|…),?\s*"
     rf"(?:(?:\d{{1,4}}[a-zA-Z]?\b|{_NUMBER_WORD}\b){_NOT_AFTER}(?:\s+(?i:mener\s+jeg|I\s+mean))?"
     rf"{_FLOOR}{_DOOR}|(?=,?\s*(?:{_LEVEL}\s*sal|stuen|dør|door))(?:{_FLOOR}{_DOOR}))"
@@ -184,6 +190,12 @@ _THINGS_NUMBER = re.compile(
     r"port|spor|perron|bus|linje|rute|sag|sagen|lamp|post|pole)\s+$"
 )
 _NUMBER_CUE = re.compile(r"\b(?i:nummer|nr|number)\b")
+# "jeg bor i 43, tredje sal", "Nummer 210, første sal": a number and a floor is a home.
+_NUMBER_AND_FLOOR = re.compile(
+    rf"\b(?:(?i:nummer|nr\.?)|(?i:bor|boede|live[sd]?)\s+(?i:i|på|in|at))\s+"
+    rf"(?P<house>\d{{1,4}}[a-zA-Z]?,?\s+(?:{_LEVEL}\s*sal\b\.?(?:,?\s*{_SIDE})?|"
+    rf"{_LEVEL}\s*{_SIDE}|stuen\b))"
+)
 _LIVES_AT_NUMBER = re.compile(
     rf"\b(?i:bor|boede|live[sd]?)\s+(?:(?i:selv|også|nu|still|now)\s+)?(?i:i|på|in|at)\s+"
     rf"(?P<house>(?i:nummer|nr\.?|number)\s+(?:\d{{1,4}}[a-zA-Z]?|{_NUMBER_WORD})\b)"
@@ -236,6 +248,10 @@ def find(text: str, language: str | None = None) -> list[Span]:
     spans += [
         Span(m.start("house"), m.end("house"), Kind.ADDRESS)
         for m in _LIVES_AT_NUMBER.finditer(text)
+    ]
+    spans += [
+        Span(m.start("house"), m.end("house"), Kind.ADDRESS)
+        for m in _NUMBER_AND_FLOOR.finditer(text)
     ]
     spans += [Span(m.start(), m.end(), Kind.ADDRESS) for m in _FOREIGN_STREET.finditer(text)]
     spans += [

@@ -153,4 +153,6 @@ def _first_word(phrase: str) -> str:
 
 def _alternatives(phrases: Iterable[str]) -> re.Pattern[str]:
     longest_first = sorted(phrases, key=len, reverse=True)
-    return re.compile(r"\b(?:" + "|".join(map(re.escape, longest_first)) + r")\b", re.IGNORECASE)
+    # in the genitive too: "Inger Christensens alfabet"
+    alternatives = "|".join(map(re.escape, longest_first))
+    return re.compile(rf"\b(?:{alternatives})(?:s|'s)?\b", re.IGNORECASE)

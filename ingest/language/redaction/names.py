@@ -43,7 +43,10 @@ _SAYS_NAME = (
     # German, Polish, Spanish, French, Italian, Portuguese, Turkish, Vietnamese, Ukrainian
     r"ich\s+heiße|ich\s+heisse|mein\s+name\s+ist|nazywam\s+się|mam\s+na\s+imię|me\s+llamo|"
     r"mi\s+nombre\s+es|je\s+m'appelle|mi\s+chiamo|meu\s+nome\s+é|benim\s+ad\u0131m|ad\u0131m|"
-    r"tôi\s+là|tên\s+tôi\s+là|tôi\s+tên\s+là|мене\s+звати|меня\s+зовут|"
+    r"tôi\s+là|tên\s+tôi\s+là|tôi\s+tên\s+là|em\s+tên\s+là|em\s+là|tôi\s+tên|tên\s+là|"
+    r"мене\s+звати|меня\s+зовут|"
+    # Arabic, said or written: "ana ismi", "اسمي"
+    r"(?:ana\s+)?ismi|اسمي|"
     r"hed(?=\s)"  # "en der hed Helle"
 )
 # The caller's own name follows these even when it is a public figure's ("jeg hedder Kim
@@ -84,7 +87,7 @@ _ROLES = (
 )
 _TITLES = (
     r"fru|hr\.?|herr|frk\.?|frøken|mrs\.?|mr\.?|ms\.?|miss|dr\.?|doktor|familien|the\s+family|family|"
-    r"bà|ông"  # Vietnamese: "min svigermor bà Hoa"
+    r"bà|ông|bác|chú"  # Vietnamese: "min svigermor bà Hoa", "bác Tư"
 )
 # After these, a capitalised word or a known name in lower case.
 _INTRODUCES = (
@@ -106,7 +109,10 @@ _INTRODUCES = (
     rf"naboen|genboen|udlejeren|viceværten|{_ROLES}|{_TITLES}|"
     rf"spørg\s+efter|spørge\s+efter|ask\s+for|(?:tal|talte|snak|snakke|snakkede)\s+med|"
     # "alle siger bare Kris", "kald mig Mo", "der bor Frank og Sussi", "my name Tesfay"
-    rf"(?:alle|de|folk|everyone|they)\s+(?:siger|kalder\s+mig|call\s+me)(?:\s+bare)?|"
+    rf"(?:alle|de|folk|everyone|they|jeg|vi|danskerne|alle\s+på\s+\w+)\s+"
+    rf"(?:siger|kalder\s+(?:mig|ham|hende)|call\s+(?:me|him|her))(?:\s+bare)?|"
+    rf"(?:vi|de|folk|alle)\s+kalder(?:\s+(?:for|bare))?|"  # "vi kalder Kringle-Kurt"
+    rf"ibni|binti|"  # Arabic "my son", "my daughter": "wa hatha ibni omar"
     rf"kald\s+mig|kalder\s+mig|call\s+me|der\s+bor|bor\s+der|next\s+door\s+lives|"
     rf"my\s+name|mit\s+navn|min\s+navn|"
     # "karens mand ib": who they are to someone named
@@ -115,7 +121,7 @@ _INTRODUCES = (
 )
 # After these, only a known name ("det er Camilla"; "det er Letbanen" stays).
 _MAY_INTRODUCE = (
-    r"det\s+er|det\s+var|her\s+er|this\s+is|it's|it\s+is|here\s+is|kære|dear|hej|hejsa|"
+    r"det\s+er|det\s+var|var\s+det|her\s+er|this\s+is|it's|it\s+is|here\s+is|kære|dear|hej|hejsa|"
     r"hallo|hi|hello|goddag|kh|knus|farvel|vi\s+ses|hej\s+hej|tak\s+til|takket\s+være|"
     r"thanks\s+to|tak|tak\s+for\s+nu|thanks|"
     r"cheers|bye|best|love|spørg|spørge|ring\s+til|ringe\s+til|skriv\s+til|kontakt|call|ask|"
@@ -554,7 +560,7 @@ _ADVERBS = {"bare", "lige", "blot", "kun", "også", "altså", "just", "only", "a
 _SKIPPED = {
     "says": _ADVERBS | {"ikke", "not"},
     "may": _ADVERBS | {"så"},  # "det er så Kaj igen"
-    "intro": {"også", "also", "der", "altså"},  # "min mand altså Svend"
+    "intro": {"også", "also", "der", "altså", "bare"},  # "min mand altså Svend"
 }
 _NAME_BEFORE = {"med", "og", "hos", "til", "fra", "af", "with", "and", "from", "to", "by"}
 # Danish puts the verb before its subject after a fronted word: "så kom ole ud", "i går

@@ -95,6 +95,9 @@ def _tokens(text: str) -> tuple[Token, ...]:
         if raw.isalpha():  # most tokens: a plain word
             tokens.append(Token(start, match.end(), raw.lower(), ""))
             continue
+        if raw[-1] in ",.;:!?" and raw[:-1].isalpha():  # or one before a comma or a stop
+            tokens.append(Token(start, match.end() - 1, raw[:-1].lower(), raw[-1]))
+            continue
         if raw == "(0)":
             continue  # "+45 (0) 53 12 77 08": the trunk zero written the British way
         core = raw.strip(_EDGE)

@@ -76,8 +76,8 @@ def _words(text: str) -> list[Word]:
     found, previous_end = [], 0
     for match in WORD.finditer(text):
         gap = text[previous_end : match.start()]
-        initial = (previous_end == 0 and not gap.strip(_OPENERS)) or bool(
-            _SENTENCE_BREAK.search(gap)
+        initial = (gap != " " or previous_end == 0) and (
+            (previous_end == 0 and not gap.strip(_OPENERS)) or bool(_SENTENCE_BREAK.search(gap))
         )
         word = match.group()
         found.append(Word(match.start(), match.end(), word, initial, word[0].isupper()))
