@@ -103,9 +103,9 @@ FLOORS = {
     HELD_OUT_9: (275, 2),
     DEVELOPMENT_13: (372, 1),
     DEVELOPMENT_14: (431, 1),
-    DEVELOPMENT_15: (378, 0),
+    DEVELOPMENT_15: (382, 0),
     DEVELOPMENT_16: (356, 1),
-    DEVELOPMENT_17: (306, 2),
+    DEVELOPMENT_17: (309, 2),
 }
 MARK = re.compile(r"⟦(.*?)⟧")
 MAX_DAMAGE = 0.05

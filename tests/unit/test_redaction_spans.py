@@ -162,6 +162,23 @@ def test_a_name_inside_an_email_address_is_labelled_as_the_address() -> None:
             "ib punktum dal, og så er den, øh, snabel-a, og så er det post prik tele punktum dk.",
             "[e-mail], og så er den, øh, [e-mail].",
         ),
+        # Tens as Whisper splits them and as newcomers say them; four digits said twice.
+        (
+            "ring på en og halv fems, to og halv fems, nul fire, tretten tak",
+            "ring på [telefon] tak",
+        ),
+        (
+            "mit nummer er fem og tyve fire og treti nul otte tyve, ok",
+            "mit nummer er [telefon], ok",
+        ),
+        (
+            "cpr elleve nul ni halvtreds fem, bindestreg, syv syv nul en, tak",
+            "cpr [CPR], tak",
+        ),
+        (
+            "cpr toogtyve nul ni fireogfirs og så sześć jeden siedem dwa, seks en syv to, ja",
+            "cpr [CPR] og så [CPR], ja",
+        ),
         # Floors and doors written or said abroad, a corrected number, a number and a floor.
         ("vi bor på Åboulevarden 71, 5.2 ved åen", "vi bor på [adresse] ved åen"),
         ("mieszkam Ryesgade 9, mieszkanie 4, w centrum", "mieszkam [adresse], w centrum"),

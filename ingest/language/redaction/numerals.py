@@ -39,6 +39,8 @@ _GLUED_PART = re.compile(
     rf"elleve|tolv|ti|nul|{_UNITS}"
 )
 _JOINERS = {"og", "and"}
+# Pieces of Danish tens as Whisper splits them: "en og halv fems", "halvt fjerds", "treti".
+_SPLIT_TENS = {"halv", "halvt", "fems", "fjerds", "treds", "treti"}
 _PLUS = {"plus", "+"}
 # "double two, four seven", "dobbelt fem": a digit said twice (or three times).
 _TIMES = {"double": 2, "dobbelt": 2, "triple": 3, "tredobbelt": 3}
@@ -124,6 +126,8 @@ def is_number(word: str) -> bool:
 @functools.lru_cache(maxsize=8192)  # transcripts repeat their words; text2num is slow
 def _is_number(word: str) -> bool:
     if _DIGITS.fullmatch(word) or word in _DIGIT_WORDS or MAGNITUDES.match(word):
+        return True
+    if word in _SPLIT_TENS:
         return True
     if (len(word) >= 7 and _GLUED.fullmatch(word)) or word == "elve":
         return True
@@ -285,6 +289,7 @@ def _read_aloud(phrase: str, language: str | None) -> str:
     phrase = re.sub(r"\boh\b", "zero", phrase, flags=re.IGNORECASE)
     phrase = re.sub(r"\b\w{7,}\b", _unglued, phrase)
     phrase = re.sub(r"\b(?i:elve)\b", "elleve", phrase)  # as Whisper hears "elleve"
+    phrase = _rejoined(phrase)
     phrase = _DOUBLED.sub(lambda m: " ".join([m.group(2)] * _TIMES[m.group(1).lower()]), phrase)
     phrase = re.sub(r"(?<=[^\W\d])-(?=[^\W\d])", " ", phrase)  # "syv-otte"
     best = _best_reading(phrase, language)
@@ -293,6 +298,19 @@ def _read_aloud(phrase: str, language: str | None) -> str:
         if len(re.findall(r"\d", pieces)) > len(re.findall(r"\d", best)):
             best = pieces
     return best
+
+
+_TENS = r"(?:tyve|tredive|fyrre|halvtreds|tres|halvfjerds|firs|halvfems)"
+_UNITS = r"(?:en|et|to|tre|fire|fem|seks|syv|otte|ni)"
+
+
+def _rejoined(phrase: str) -> str:
+    """Danish tens as Whisper splits them and as newcomers say them: "halv fems", "halvt
+    fjerds", "treti", "fem og tyve" and "halvtreds fem" read as "femoghalvtreds"."""
+    phrase = re.sub(r"\b(?i:(halv)t?\s+(treds|tres|fjerds|fems))\b", r"\1\2", phrase)
+    phrase = re.sub(r"\b(?i:treti)\b", "tredive", phrase)
+    phrase = re.sub(rf"\b(?i:({_UNITS})\s+og\s+({_TENS}))\b", r"\1og\2", phrase)
+    return re.sub(rf"\b(?i:({_TENS})\s+({_UNITS}))\b", r"\2og\1", phrase)
 
 
 def _best_reading(phrase: str, language: str | None) -> str:
