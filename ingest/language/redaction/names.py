@@ -28,7 +28,7 @@ and are not public names (places, institutions, roles), for the moderator to loo
 
 import re
 
-from ingest.language.redaction import variants
+from ingest.language.redaction import scan, variants
 from ingest.language.redaction.public import THING_NAMED, public_after_all
 from ingest.language.redaction.reader import PLACE_WORDS, Reader
 from ingest.language.redaction.spans import Kind, Span
@@ -104,7 +104,9 @@ _INTRODUCES = (
     rf"ungerne|børnene|drengene|pigerne|tvillingerne|sønnerne|døtrene|"
     rf"(?:min|vores|my)\s+(?:lille|søde|little)|"
     rf"kalder\s+(?:ham|hende)(?:\s+(?:for|bare))?(?:\s+(?:min|vores))?|"
-    rf"(?:\w+\s+)?(?:naboer|venner|kolleger|kollegaer|søskende|neighbours|neighbors|friends|"
+    # "mine naboer Jens og Ib": only where the cue ends matters, so the word before is not
+    # part of it
+    rf"(?:naboer|venner|kolleger|kollegaer|søskende|neighbours|neighbors|friends|"
     rf"colleagues)|"
     rf"naboen|genboen|udlejeren|viceværten|{_ROLES}|{_TITLES}|"
     rf"spørg\s+efter|spørge\s+efter|ask\s+for|(?:tal|talte|snak|snakke|snakkede)\s+med|"
@@ -116,7 +118,7 @@ _INTRODUCES = (
     rf"kald\s+mig|kalder\s+mig|call\s+me|der\s+bor|bor\s+der|next\s+door\s+lives|"
     rf"my\s+name|mit\s+navn|min\s+navn|"
     # "karens mand ib": who they are to someone named
-    rf"[a-zæøåA-ZÆØÅ]+s\s+(?:mand|kone|søn|datter|kæreste|mor|far|bror|søster|husband|wife)|"
+    rf"(?<=[a-zæøåA-ZÆØÅ]s\s)(?:mand|kone|søn|datter|kæreste|mor|far|bror|søster|husband|wife)|"
     rf"(?:talk|talked|speak|spoke)\s+(?:to|with)"
 )
 # After these, only a known name ("det er Camilla"; "det er Letbanen" stays).
@@ -132,6 +134,7 @@ _TITLE = re.compile(rf"(?i:{_TITLES})$")
 _CUE = re.compile(
     rf"\b(?i:(?P<says>{_SAYS_NAME})|(?P<intro>{_INTRODUCES})|(?P<may>{_MAY_INTRODUCE}))[,:]?\s+"
 )
+_CUE_OPENINGS = scan.Openings(_CUE)
 # "I am Tom", "jeg er lise": a capitalised word or a known name ("I am happy" stays).
 _WEAK_CUE = re.compile(r"\b(?i:i\s+am|i'm|jeg\s+er)\s+")
 # "Søren her, …": a name then "her" at the start of a message or after a greeting.
@@ -326,8 +329,12 @@ def _followed_by(reader: Reader, after: re.Pattern[str], initial: bool) -> list[
 def _after_cues(reader: Reader) -> list[Span]:
     spans = []
     text, names = reader.text, reader.names
-    # Tried at word starts only: the pattern is long, and most positions start no cue.
-    matches = [_CUE.match(text, word.start) for word in reader.words]
+    # Tried only at word starts whose first letters begin a cue: the pattern is long.
+    matches = [
+        _CUE.match(text, word.start)
+        for word in reader.words
+        if _CUE_OPENINGS.may_begin(text, word.start)
+    ]
     cues = [(m.end(), m.lastgroup or "") for m in matches if m is not None]
     cues += [(m.end(), "weak") for m in _WEAK_CUE.finditer(text)]
     for position, strength in cues:

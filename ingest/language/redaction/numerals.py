@@ -11,6 +11,7 @@ import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from text_to_num import alpha2digit
 
@@ -78,8 +79,7 @@ class Group:
     plus: bool = False  # "plus" or "+" was said or written just before it
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):  # a tuple: a transcript makes hundreds of them
     start: int
     end: int
     word: str  # lower case, edges stripped
@@ -133,7 +133,26 @@ def _is_number(word: str) -> bool:
         return True
     if "-" in word.strip("-"):  # "syv-otte": digits read in pairs, joined by Whisper
         return all(part and _is_number(part) for part in word.split("-"))
+    if not _NUMBER_PARTS.fullmatch(word):
+        return False  # no number word: text2num, slow, need not be asked
     return any(_spoken_value(word, lang) is not None for lang in _LANGUAGES)
+
+
+# The pieces every Danish, English and German number word is made of ("femogtyve",
+# "twentyone", "einundzwanzig"): a word of other letters is none.
+_NUMBER_PARTS = re.compile(
+    r"(?:nul|en|én|et|ét|eet|to|tre|fire|fem|seks|syv|otte|ni|ti|elleve|tolv|tretten|fjorten|femten|"
+    r"seksten|sytten|atten|nitten|tyve|tredive|fyrre|fyrretyve|halvtreds|tres|halvfjerds|firs|"
+    r"halvfems|sindstyve|hundred|hundrede|hundreder|tusind|tusinde|tusinder|million|millioner|"
+    r"milliard|milliarder|og|"
+    r"zero|oh|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+    r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fourty|fifty|sixty|"
+    r"seventy|eighty|ninety|hundreds|thousand|thousands|millions|billion|billions|and|a|"
+    r"null|eins|ein|eine|einen|zwei|zwo|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|"
+    r"dreizehn|vierzehn|fünfzehn|sechzehn|siebzehn|achtzehn|neunzehn|zwanzig|dreißig|vierzig|"
+    r"fünfzig|sechzig|siebzig|achtzig|neunzig|hundert|tausend|millionen|milliarde|milliarden|"
+    r"und)+"
+)
 
 
 def _spoken_value(word: str, lang: str) -> str | None:

@@ -2,7 +2,7 @@
 (places, institutions, offices), which the name lists know, and how far a name runs."""
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ingest.language.redaction.lists import Lists, lists
 from ingest.language.redaction.spans import Kind, Span
@@ -63,8 +63,7 @@ def surname_shaped(word: str) -> bool:
 _SURNAME_ENDINGS = ("sen", "gaard", "gård")
 
 
-@dataclass(frozen=True)
-class Word:
+class Word(NamedTuple):  # a tuple: a transcript makes hundreds of them
     start: int
     end: int
     text: str
