@@ -13,12 +13,12 @@
   `redaction_dev15.txt` (e-mail addresses and phone numbers said on a bad line),
   `redaction_dev16.txt` (people named in passing in long messages, hard ordinary lines) and
   `redaction_dev17.txt` (callers not fluent in Danish or switching languages, the elderly
-  and children). A
+  and children), `redaction_dev18.txt` (names said every way). A
   development corpus whose last misses no rule covers yet is an expected failure with a
   floor, as a held-out one is (`NOT_YET_COMPLETE`).
 - Held-out corpora, written without sight of the rules and never tuned against; a failure
   prints only figures (overall and per section heading), never a line, so the rules cannot
-  be fitted to them case by case: `redaction_heldout.txt` to `redaction_heldout9.txt`. The
+  be fitted to them case by case: `redaction_heldout.txt` to `redaction_heldout10.txt`. The
   first is at 100%; until the others are, their test is an expected failure, and no held-out
   recall may fall below, nor its damage rise above, what it last was (`FLOORS`).
 
@@ -55,6 +55,7 @@ DEVELOPMENT_14 = DATA / "redaction_dev14.txt"
 DEVELOPMENT_15 = DATA / "redaction_dev15.txt"
 DEVELOPMENT_16 = DATA / "redaction_dev16.txt"
 DEVELOPMENT_17 = DATA / "redaction_dev17.txt"
+DEVELOPMENT_18 = DATA / "redaction_dev18.txt"
 DEVELOPMENTS = [
     DEVELOPMENT,
     DEVELOPMENT_2,
@@ -73,10 +74,11 @@ DEVELOPMENTS = [
     DEVELOPMENT_15,
     DEVELOPMENT_16,
     DEVELOPMENT_17,
+    DEVELOPMENT_18,
 ]
 # Development corpora whose last misses no rule here covers yet: each keeps a floor.
 NOT_YET_COMPLETE = [DEVELOPMENT_13, DEVELOPMENT_14, DEVELOPMENT_15, DEVELOPMENT_16]
-NOT_YET_COMPLETE += [DEVELOPMENT_17]
+NOT_YET_COMPLETE += [DEVELOPMENT_17, DEVELOPMENT_18]
 HELD_OUT = DATA / "redaction_heldout.txt"
 HELD_OUT_2 = DATA / "redaction_heldout2.txt"
 HELD_OUT_3 = DATA / "redaction_heldout3.txt"
@@ -86,8 +88,9 @@ HELD_OUT_6 = DATA / "redaction_heldout6.txt"
 HELD_OUT_7 = DATA / "redaction_heldout7.txt"
 HELD_OUT_8 = DATA / "redaction_heldout8.txt"
 HELD_OUT_9 = DATA / "redaction_heldout9.txt"
+HELD_OUT_10 = DATA / "redaction_heldout10.txt"
 HELD_OUTS = [HELD_OUT, HELD_OUT_2, HELD_OUT_3, HELD_OUT_4, HELD_OUT_5, HELD_OUT_6, HELD_OUT_7]
-HELD_OUTS += [HELD_OUT_8, HELD_OUT_9]
+HELD_OUTS += [HELD_OUT_8, HELD_OUT_9, HELD_OUT_10]
 # Secrets hidden and ordinary lines changed in each held-out corpus when the rules last
 # changed: a change that hides fewer or changes more is a step back, whatever it gains on the
 # development corpora.
@@ -101,11 +104,13 @@ FLOORS = {
     HELD_OUT_7: (301, 0),
     HELD_OUT_8: (288, 2),
     HELD_OUT_9: (275, 2),
+    HELD_OUT_10: (338, 1),
     DEVELOPMENT_13: (372, 1),
     DEVELOPMENT_14: (431, 1),
     DEVELOPMENT_15: (382, 0),
     DEVELOPMENT_16: (356, 1),
     DEVELOPMENT_17: (309, 2),
+    DEVELOPMENT_18: (320, 2),
 }
 MARK = re.compile(r"⟦(.*?)⟧")
 MAX_DAMAGE = 0.05
