@@ -103,14 +103,14 @@ FLOORS = {
     HELD_OUT_6: (331, 3),
     HELD_OUT_7: (301, 0),
     HELD_OUT_8: (288, 2),
-    HELD_OUT_9: (275, 2),
+    HELD_OUT_9: (276, 2),
     HELD_OUT_10: (338, 1),
     DEVELOPMENT_13: (372, 1),
     DEVELOPMENT_14: (431, 1),
     DEVELOPMENT_15: (382, 0),
     DEVELOPMENT_16: (356, 1),
     DEVELOPMENT_17: (309, 2),
-    DEVELOPMENT_18: (320, 2),
+    DEVELOPMENT_18: (326, 0),
 }
 MARK = re.compile(r"⟦(.*?)⟧")
 MAX_DAMAGE = 0.05

@@ -179,6 +179,11 @@ def test_a_name_inside_an_email_address_is_labelled_as_the_address() -> None:
             "cpr toogtyve nul ni fireogfirs og så sześć jeden siedem dwa, seks en syv to, ja",
             "cpr [CPR] og så [CPR], ja",
         ),
+        # A number glued to its word, a name given as either of two, a nickname.
+        ("ring på telefon41558720 i aften", "ring på telefon[telefon] i aften"),
+        ("min nabo Aksel eller Bent, jeg ved ikke", "min nabo [navn], jeg ved ikke"),
+        ("men alle danskere siger bare Gosia, fint", "men alle danskere siger bare [navn], fint"),
+        ("Det er Ørnereden 3, øh nej, 13, og", "Det er [adresse], og"),
         # Floors and doors written or said abroad, a corrected number, a number and a floor.
         ("vi bor på Åboulevarden 71, 5.2 ved åen", "vi bor på [adresse] ved åen"),
         ("mieszkam Ryesgade 9, mieszkanie 4, w centrum", "mieszkam [adresse], w centrum"),
@@ -241,6 +246,9 @@ def test_what_callers_say_in_passing_is_hidden(said: str, published: str) -> Non
         "Lampe nummer 1147 på Viborgvej er slukket.",
         "Vi talte 12, 15, 18 og 20 biler i timen ved skolen.",
         "Der kommer 18 alle dage, sagde de.",
+        # The city's switchboard, and "Ja" opening a sentence, are no one's.
+        "Hvorfor skal man ringe til 89 40 20 00 og vente i 45 minutter?",
+        "Ja, min mor boede på Skovvejen i 1960'erne.",
         # An article after a street is no house number, nor is an amount.
         "Det er dejligt at gå langs Kystvejen en sommermorgen.",
         "I 1968 kostede et hus i Risskov 80.000 kroner.",

@@ -18,7 +18,7 @@ _SUFFIX = (
     r"tofte|eng|brygge|kaj|passage|svinget|løkke|krogen|tangen|gyde|gyden|passagen|kilden|"
     r"bugten|stranden|mosen|alléen|holmen|skoven|banke|promenaden|bryggen|sletten|agre|enge|"
     r"stykket|lyngen|toppen|lien|boulevarden|gård|gaard|gaarden|skov|mark|strand|næs|sø|byen|"
-    r"draget|holt|mose|kløften|volden|skrænt|tværvej|ryg|ryggen|høje|løkkerne|leddet|slet)"
+    r"draget|holt|mose|kløften|volden|skrænt|tværvej|ryg|ryggen|høje|løkkerne|leddet|slet|faldet|reden)"
 )
 _STREET_TYPE = (
     r"(?:[VvGg](?:ej|ade)|[Aa]ll[ée]|[Ss]træde|[Pp]lads|[Tt]orv|[Bb]oulevard|Vænge|Park|Have|"
@@ -149,7 +149,7 @@ _BEFORE_STREET = re.compile(
 
 # After an address: "Frederiks Allé 90, nej 80" (a correction of the house number).
 _CORRECTED = re.compile(
-    rf"(?:,?\s+(?i:(?:eller\s+)?nej(?:,?\s+undskyld)?|undskyld|sorry|I\s+mean|jeg\s+mener|altså|"
+    rf"(?:,?\s+(?i:(?:eller\s+|øh+m*,?\s+)?nej(?:,?\s+undskyld)?|undskyld|sorry|I\s+mean|jeg\s+mener|altså|"
     rf"øh+m*|æh+m*)"
     rf"(?:,?\s+(?i:det\s+er|it's|it\s+is))?|\.{{2,3}}|…),?\s*"
     rf"(?:(?:\d{{1,4}}[a-zA-Z]?\b|{_NUMBER_WORD}\b){_NOT_AFTER}(?:\s+(?i:mener\s+jeg|I\s+mean))?"

@@ -114,6 +114,7 @@ _INTRODUCES = (
     rf"(?:alle|de|folk|everyone|they|jeg|vi|danskerne|alle\s+på\s+\w+)\s+"
     rf"(?:siger|kalder\s+(?:mig|ham|hende)|call\s+(?:me|him|her))(?:\s+bare)?|"
     rf"(?:vi|de|folk|alle)\s+kalder(?:\s+(?:for|bare))?|"  # "vi kalder Kringle-Kurt"
+    rf"siger\s+bare|"  # "alle danskere siger bare Vojtek"
     rf"ibni|binti|"  # Arabic "my son", "my daughter": "wa hatha ibni omar"
     rf"kald\s+mig|kalder\s+mig|call\s+me|der\s+bor|bor\s+der|next\s+door\s+lives|"
     rf"my\s+name|mit\s+navn|min\s+navn|"
@@ -214,6 +215,8 @@ def _are_mine(reader: Reader) -> list[Span]:
     spans = []
     for match in _ARE_MINE.finditer(reader.text):
         for name in re.finditer(r"[A-ZÆØÅ][\wæøå'-]+", match.group("names")):
+            if name.group().lower() in _INTERJECTIONS:
+                continue  # "Ja, min mor boede …" names no one
             start = match.start("names") + name.start()  # "Sommer" too: a season, and a name
             spans.append(Span(start, start + len(name.group()), Kind.NAME))
     return spans
@@ -255,6 +258,10 @@ _PERSON_BEFORE = re.compile(
 )
 # "Mor Ulla", "Moster Grete": a family word written as part of what a person is called.
 _FAMILY_TITLE = re.compile(r"(?:Mor|Far|Moster|Faster|Morbror|Farbror|Onkel|Tante|Oma|Opa)\s+$")
+
+
+# Words a sentence opens with that the name lists also hold ("Ja" is a Korean name).
+_INTERJECTIONS = frozenset({"ja", "jo", "nej", "nå", "hej", "tak", "okay", "ok", "yes", "well"})
 
 
 def _apposed(reader: Reader) -> list[Span]:
@@ -438,7 +445,8 @@ def _and_another(reader: Reader, j: int) -> list[Span]:
     if not (reader.next_to(j) and j + 2 < len(words) and reader.next_to(j + 1)):
         return []
     joined, second = words[j + 1], words[j + 2]
-    if joined.text.lower() not in ("og", "and", "&") or reader.public(j + 2):
+    # "min nabo Poul eller Bjørn, jeg kan aldrig huske det": either is his name
+    if joined.text.lower() not in ("og", "and", "&", "eller", "or") or reader.public(j + 2):
         return []
     said = re.search(
         r"(?i:det\s+er|this\s+is|vi\s+er|we\s+are)\s+\S+\s+$", reader.text[: joined.start]

@@ -73,6 +73,8 @@ _TO_ITS_NUMBER = re.compile(
 )
 
 
+# The city's own numbers, printed on every letter it sends: its switchboard.
+_CITY_NUMBERS = {"89402000", "4589402000"}
 # Numbers that are no one's: a company's CVR number, a ticket's, a receipt's, a case's.
 _NOT_PERSONAL = re.compile(
     r"\b(?i:cvr(?:-?nummer|-?nr\.?)?|se-nummer|p-nummer|billet\w*|kvittering\w*|sagsnummer\w*|"
@@ -109,6 +111,9 @@ def _institutions(text: str, spans: list[Span]) -> list[Span]:
     for span in spans:
         sentence = re.split(r"[.!?]\s", text[max(0, span.start - 60) : span.start])[-1]
         on_a_sign = _ON_A_SIGN.match(text, span.end)
+        if re.sub(r"\D", "", text[span.start : span.end]) in _CITY_NUMBERS:
+            public.append(span)
+            continue
         if span.kind in (Kind.PHONE, Kind.CPR) and (_no_ones(sentence) or on_a_sign):
             public.append(span)
             continue

@@ -103,7 +103,8 @@ def _tokens(text: str) -> tuple[Token, ...]:
         if raw == "(0)":
             continue  # "+45 (0) 53 12 77 08": the trunk zero written the British way
         core = raw.strip(_EDGE)
-        label = ":" in core and re.match(r"[^\W\d_]+:(?=\d)", core)  # "tlf:30128845"
+        # "tlf:30128845", "telefon53817604": a word glued to the number
+        label = re.match(r"[^\W\d_]+:(?=\d)|[^\W\d_]{3,}(?=\d{8,}[,.;:!?]*$)", core)
         if label:
             start, core = start + raw.index(core) + label.end(), core[label.end() :]
             raw = core
