@@ -179,6 +179,10 @@ def test_a_name_inside_an_email_address_is_labelled_as_the_address() -> None:
             "cpr toogtyve nul ni fireogfirs og så sześć jeden siedem dwa, seks en syv to, ja",
             "cpr [CPR] og så [CPR], ja",
         ),
+        (
+            "sara.k, k for Knudsen, min fars navn, og så @gmail.com, tak",
+            "[e-mail], k for [navn], min fars navn, og så [e-mail], tak",
+        ),
         # A number glued to its word, a name given as either of two, a nickname.
         ("ring på telefon41558720 i aften", "ring på telefon[telefon] i aften"),
         ("min nabo Aksel eller Bent, jeg ved ikke", "min nabo [navn], jeg ved ikke"),

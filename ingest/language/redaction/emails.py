@@ -119,6 +119,9 @@ _LOCAL_BEFORE = re.compile(
 )
 
 
+_DOTTED_BEFORE = re.compile(r"(?<![\w.])(?P<local>[a-zæøå][\w+-]+\.[a-zæøå0-9][\w+-]*)(?=[,\s])")
+
+
 def _a_desk(address: str) -> bool:
     local = re.split(r"\s*@\s*|\s+(?i:at|snabel[\s-]?a|snabela|snabel)\s+", address)[0]
     return _DESK.fullmatch(re.sub(r"[\s._-]", "", local)) is not None
@@ -141,9 +144,14 @@ def _found(text: str) -> list[Span]:
             start = min(start if start is not None else at.start(), cues[-1].end())
         if start is None:
             before = _LOCAL_BEFORE.search(text, window, at.start())
+            said_at = at.start() + len(at.group()) - len(at.group().lstrip(" ,"))
+            if before is None and "@" in at.group():
+                # "mariam.h, h for Hassan, det er min fars navn, og så @yahoo.com": a written
+                # "@" and its domain are an address's, and the dotted word before its start
+                before = _DOTTED_BEFORE.search(text, window, at.start())
+                spans.append(Span(said_at, domain.end(), Kind.EMAIL))
             if before is not None:
                 spans.append(Span(before.start("local"), before.end("local"), Kind.EMAIL))
-                said_at = at.start() + len(at.group()) - len(at.group().lstrip(" ,"))
                 spans.append(Span(said_at, domain.end(), Kind.EMAIL))
                 continue
         if start is not None and start <= at.start():
