@@ -13,7 +13,8 @@
   `redaction_dev15.txt` (e-mail addresses and phone numbers said on a bad line),
   `redaction_dev16.txt` (people named in passing in long messages, hard ordinary lines) and
   `redaction_dev17.txt` (callers not fluent in Danish or switching languages, the elderly
-  and children), `redaction_dev18.txt` (names said every way), `redaction_dev19.txt` (a week of calls). A
+  and children), `redaction_dev18.txt` (names said every way), `redaction_dev19.txt` (a
+  week of calls). A
   development corpus whose last misses no rule covers yet is an expected failure with a
   floor, as a held-out one is (`NOT_YET_COMPLETE`).
 - Held-out corpora, written without sight of the rules and never tuned against; a failure
