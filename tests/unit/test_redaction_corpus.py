@@ -114,7 +114,7 @@ FLOORS = {
     DEVELOPMENT_16: (356, 1),
     DEVELOPMENT_17: (309, 2),
     DEVELOPMENT_18: (326, 0),
-    DEVELOPMENT_19: (290, 1),
+    DEVELOPMENT_19: (295, 0),
 }
 MARK = re.compile(r"⟦(.*?)⟧")
 MAX_DAMAGE = 0.05

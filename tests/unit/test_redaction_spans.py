@@ -183,6 +183,13 @@ def test_a_name_inside_an_email_address_is_labelled_as_the_address() -> None:
             "sara.k, k for Knudsen, min fars navn, og så @gmail.com, tak",
             "[e-mail], k for [navn], min fars navn, og så [e-mail], tak",
         ),
+        ("nummeret er27419306 eller det var det", "nummeret er[telefon] eller det var det"),
+        ("mit cpr.nr.er0603894417 og så", "mit cpr.nr.er[CPR] og så"),
+        (
+            "jeg hedder lasse mølgaard og jeg er fra Lystrup",
+            "jeg hedder [navn] og jeg er fra Lystrup",
+        ),
+        ("Jeg bor Dirch Passers Allé 18, 5. 2, altså", "Jeg bor [adresse], altså"),
         # A number glued to its word, a name given as either of two, a nickname.
         ("ring på telefon41558720 i aften", "ring på telefon[telefon] i aften"),
         ("min nabo Aksel eller Bent, jeg ved ikke", "min nabo [navn], jeg ved ikke"),
@@ -252,6 +259,7 @@ def test_what_callers_say_in_passing_is_hidden(said: str, published: str) -> Non
         "Der kommer 18 alle dage, sagde de.",
         # The city's switchboard, and "Ja" opening a sentence, are no one's.
         "Hvorfor skal man ringe til 89 40 20 00 og vente i 45 minutter?",
+        "Lægevagten i Region Midtjylland har nummeret 70 11 31 31, og jeg ventede.",
         "Ja, min mor boede på Skovvejen i 1960'erne.",
         # An article after a street is no house number, nor is an amount.
         "Det er dejligt at gå langs Kystvejen en sommermorgen.",

@@ -62,7 +62,7 @@ _FLOOR = (
     rf"|,\s*\d{{1,2}}\.\d{{1,2}}\b(?![.,]\d)"
     rf"|,?\s*(?i:kælderlejligheden|stuelejligheden|loftslejligheden|kælderen|baghuset)\b"
     # "Nørre Allé 5, 1.", "Kaløgade 5, 1. og …": not the end of a sentence
-    rf"|,\s*\d{{1,2}}\.(?:\s\d{{2,4}}(?=[,.;]|\s|$))?(?=\s|$|[,;.])"
+    rf"|,\s*\d{{1,2}}\.(?:\s\d{{1,4}}(?=[,.;]|\s|$))?(?=\s|$|[,;.])"  # "18, 5. 2": the door
     rf"|,?\s*(?:the\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?|first|second|third|fourth|fifth|ground|top)"
     rf"\s+floor\b(?:,?\s*(?:(?:on\s+the\s+)?(?:left|right)(?:\s+side)?)\b)?)?"
 )

@@ -73,8 +73,8 @@ _TO_ITS_NUMBER = re.compile(
 )
 
 
-# The city's own numbers, printed on every letter it sends: its switchboard.
-_CITY_NUMBERS = {"89402000", "4589402000"}
+# Public numbers printed on every letter and leaflet: the city's switchboard.
+_CITY_NUMBERS = {"89402000", "4589402000", "70113131"}  # and the region's doctor on call
 # Numbers that are no one's: a company's CVR number, a ticket's, a receipt's, a case's.
 _NOT_PERSONAL = re.compile(
     r"\b(?i:cvr(?:-?nummer|-?nr\.?)?|se-nummer|p-nummer|billet\w*|kvittering\w*|sagsnummer\w*|"

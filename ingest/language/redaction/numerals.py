@@ -88,6 +88,10 @@ class Token(NamedTuple):  # a tuple: a transcript makes hundreds of them
 
 # Runs ---------------------------------------------------------------------------------------
 
+# "tlf:30128845", "telefon53817604", "er27419306", "cpr.nr.er0603894417": a word glued to
+# the number it introduces.
+_GLUED_LABEL = re.compile(r"[^\W\d_]+:(?=\d)|(?:[^\W\d_]+\.)*[^\W\d_]{2,}(?=\d{8,}[,.;:!?]*$)")
+
 
 @functools.lru_cache(maxsize=64)  # one transcript is read several times over
 def _tokens(text: str) -> tuple[Token, ...]:
@@ -104,7 +108,7 @@ def _tokens(text: str) -> tuple[Token, ...]:
             continue  # "+45 (0) 53 12 77 08": the trunk zero written the British way
         core = raw.strip(_EDGE)
         # "tlf:30128845", "telefon53817604": a word glued to the number
-        label = re.match(r"[^\W\d_]+:(?=\d)|[^\W\d_]{3,}(?=\d{8,}[,.;:!?]*$)", core)
+        label = _GLUED_LABEL.match(core)
         if label:
             start, core = start + raw.index(core) + label.end(), core[label.end() :]
             raw = core
@@ -133,7 +137,8 @@ def _is_number(word: str) -> bool:
     if (len(word) >= 7 and _GLUED.fullmatch(word)) or word == "elve":
         return True
     if "-" in word.strip("-"):  # "syv-otte": digits read in pairs, joined by Whisper
-        return all(part and _is_number(part) for part in word.split("-"))
+        # "oh-seven": zero as English speakers read it
+        return all(part and (part == "oh" or _is_number(part)) for part in word.split("-"))
     if not _NUMBER_PARTS.fullmatch(word):
         return False  # no number word: text2num, slow, need not be asked
     return any(_spoken_value(word, lang) is not None for lang in _LANGUAGES)

@@ -182,7 +182,9 @@ class Reader:
             # "bjarne skov": a surname that is also a word, after a name that is none
             worded = lower and self.names.is_surname(word.text) and j == i
             worded = worded and not self.names.is_word(self.words[i].text)
-            if not (capitalised or (lower and self.surname_like(k)) or worded):
+            # "jeg hedder lasse mølgaard": a surname by its ending, in lower case
+            shaped = lower and surname_shaped(word.text.capitalize())
+            if not (capitalised or (lower and self.surname_like(k)) or worded or shaped):
                 break
             j = k
         return j
