@@ -190,6 +190,21 @@ def test_a_name_inside_an_email_address_is_labelled_as_the_address() -> None:
             "jeg hedder [navn] og jeg er fra Lystrup",
         ),
         ("Jeg bor Dirch Passers Allé 18, 5. 2, altså", "Jeg bor [adresse], altså"),
+        # CPR halves named as such, "null" as Whisper spells "nul", an e-mail without its at.
+        (
+            "Første del er 120488. Det er min fødselsdag. Anden del er 3317. Tak.",
+            "Første del er [CPR]. Det er min fødselsdag. Anden del er [CPR]. Tak.",
+        ),
+        ("null to null fire otteogfirs tre tre en syv, det er mit cpr", "[CPR], det er mit cpr"),
+        (
+            "Den er ninakjaer gmail.com, med snabel-a imellem",
+            "Den er [e-mail], med snabel-a imellem",
+        ),
+        (
+            "Jeg bor på Jernbanegade… nummer 7, lige over bageren",
+            "Jeg bor på [adresse], lige over bageren",
+        ),
+        ("Efternavnet… Dahl, tror jeg", "Efternavnet… [navn], tror jeg"),
         # A number glued to its word, a name given as either of two, a nickname.
         ("ring på telefon41558720 i aften", "ring på telefon[telefon] i aften"),
         ("min nabo Aksel eller Bent, jeg ved ikke", "min nabo [navn], jeg ved ikke"),
@@ -260,6 +275,10 @@ def test_what_callers_say_in_passing_is_hidden(said: str, published: str) -> Non
         # The city's switchboard, and "Ja" opening a sentence, are no one's.
         "Hvorfor skal man ringe til 89 40 20 00 og vente i 45 minutter?",
         "Lægevagten i Region Midtjylland har nummeret 70 11 31 31, og jeg ventede.",
+        # A public building's address, a name asked for, a verb after a kinship word.
+        "På Aarhus Universitetshospital, Palle Juul-Jensens Boulevard 99, ventede vi.",
+        "Jeg ved ikke hvad hun hedder, damen i bageren, men hun er sød.",
+        "Pingo var på plakaten, og mit barnebarn ville ikke gå derfra.",
         "Ja, min mor boede på Skovvejen i 1960'erne.",
         # An article after a street is no house number, nor is an amount.
         "Det er dejligt at gå langs Kystvejen en sommermorgen.",

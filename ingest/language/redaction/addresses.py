@@ -37,7 +37,7 @@ _NUMBER_WORD = (
 # A house letter: "4B", "41 B", "7 b"; not "3 i Brabrand" or "3 a day".
 _LETTER = r"(?:[a-zA-Z]\b|\s(?![iIaA]\b)[a-zA-Z]\b|\s[AI](?=[,.])|\sA(?=\s+(?:og|and)\b))"
 # A caller who looks for the number: "Ingerslevs Boulevard, øh, 3".
-_PAUSE = r"(?:,?\s*(?i:øh+m*|æh+m*|eh+m*|uh+m*|um+|hm+|altså|vent)[,.]?(?=\s))*\s*"
+_PAUSE = r"(?:,?\s*(?:(?i:øh+m*|æh+m*|eh+m*|uh+m*|um+|hm+|altså|vent)[,.]?|…|\.{3})(?=\s))*\s*"
 _HOUSE = (
     rf"{_PAUSE}(?:,?\s*(?:i\s+)?(?i:nummer|nr\.?|number|no\.?)[,.]?\s+{_PAUSE}|,\s*)?"
     rf"(?:\d(?:\s\d){{1,3}}\b(?!\s\d)|"  # "Lindevangsvej 2 0 4": read digit by digit
@@ -106,7 +106,7 @@ _FLAT = r"(?:(?i:flat|apartment|apt\.?|lejlighed)\s+\d{1,3}[a-zA-Z]?,?\s+)?"
 # "Hasselager Allé 23, 25 og 27": neighbours' numbers listed after the first.
 _MORE_HOUSES = r"(?:(?:,\s*\d{1,4}[a-zA-Z]?\b(?!\.))*\s+(?:og|and)\s+\d{1,4}[a-zA-Z]?\b(?!\.\d))?"
 _DANISH = re.compile(
-    rf"{_FLAT}{_DANISH_STREET}(?:\s+|(?=,)|(?<=vej)(?=\d)|(?<=gade)(?=\d)|(?<=allé)(?=\d)){_HOUSE}{_MORE_HOUSES}{_NOT_AFTER}{_DOOR}{_FLOOR}{_DOOR}"
+    rf"{_FLAT}{_DANISH_STREET}(?:\s+|(?=,|…)|(?<=vej)(?=\d)|(?<=gade)(?=\d)|(?<=allé)(?=\d)){_HOUSE}{_MORE_HOUSES}{_NOT_AFTER}{_DOOR}{_FLOOR}{_DOOR}"
     rf"{_POSTCODE}"
     rf"|\b(?i:nummer|nr\.?|number)\s+{_HOUSE}{_NOT_AFTER}{_FLOOR},?\s+(?:(?i:på|i|on|in)\s+)?"
     rf"{_DANISH_STREET}\b{_FLOOR}"
@@ -208,6 +208,8 @@ _PUBLIC_BEFORE = re.compile(
     r"cafeen|caféen|restauranten|kontoret|firmaet|virksomheden|svømmehallen|hallen|skolen|"
     r"kirken|museet|hotellet|teatret|kommunen|the\s+library|the\s+town\s+hall)"
     r"\s+(?i:på|i|ligger\s+på|ligger\s+i|holder\s+til\s+på|at|on)\s+$"
+    # "Aarhus Universitetshospital, Palle Juul-Jensens Boulevard 99"
+    r"|\b(?i:\w*hospital\w*|\w*universitet\w*|dokk1|rådhuset|borgerservice),\s+$"
 )
 
 

@@ -15,7 +15,10 @@ CPR_CUE = re.compile(
     r"(?i:cpr|personnummer|person-nummer|personal\s+number|cpr-nummer|se[\s-]?pe[\s-]?er|"
     # not "de første seks måneder"; "er" may have been blanked as a filler
     r"(?:de\s+)?første\s+seks(?:\s+(?:cifre|tal))?(?=,?\s+(?:det\s+)?(?:er|is|var|cifre|tal)\b|\s+\d)|"
-    r"the\s+first\s+six(?:\s+digits)?(?=\s+(?:is|are|digits)\b))"
+    r"the\s+first\s+six(?:\s+digits)?(?=\s+(?:is|are|digits)\b)|"
+    # "Første del er 310199 … Anden del er 4402", "den første halvdel er ti nul tre halvfems"
+    r"(?:den\s+)?(?:første|anden|sidste)\s+(?:del|halvdel)(?=,?\s+(?:det\s+)?(?:er|var)\s+\w*\d|"
+    r",?\s+(?:det\s+)?(?:er|var)\s+(?:nul|en|et|to|tre|fire|fem|seks|syv|otte|ni|ti)\b))"
 )
 _LAST_FOUR = re.compile(
     r"\b(?i:løbenummer(?:et)?|(?:(?:de|mine|hans|hendes|deres|dine|og\s+så|så|og)\s+)?"

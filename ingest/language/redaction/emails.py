@@ -42,7 +42,7 @@ _AT = re.compile(
     r"snabel-a-tegn|(?:det\s+der\s+)?a\s+med\s+(?:en\s+)?ring\s+(?:om|omkring|rundt\s+om)|"
     # "@" said in Polish, Russian or Ukrainian, Vietnamese, Turkish
     r"małpa|malpa|małpka|sobaka|собака|a\s+còng|a\s+cong|at\s+işareti|"
-    r"(?:ad|et)(?=\s+(?:gmail|hotmail|yahoo|outlook|icloud|live|jubii)\b))"
+    r"(?:ad|add|et)(?=\s+(?:gmail|hotmail|yahoo|outlook|icloud|live|jubii|protonmail)\b))"
     r"(?:,?\s+|(?=\.{2,3}|…))"
     r"(?:(?i:og\s+så)(?:\s+(?i:er\s+det|er\s+den))?,?\s+)?"  # "snabel-a, og så er det post …"
 )
@@ -119,6 +119,9 @@ _LOCAL_BEFORE = re.compile(
 )
 
 
+_NO_AT = re.compile(
+    rf"(?<![\w.@])(?P<local>[a-zæøå][\w.+-]*[\w+])\s+(?i:{_PROVIDERS})\.(?i:com|dk|net|org)\b"
+)
 _DOTTED_BEFORE = re.compile(r"(?<![\w.])(?P<local>[a-zæøå][\w+-]+\.[a-zæøå0-9][\w+-]*)(?=[,\s])")
 
 
@@ -130,6 +133,11 @@ def _a_desk(address: str) -> bool:
 def _found(text: str) -> list[Span]:
     spans = [Span(m.start(), m.end(), Kind.EMAIL) for m in _WRITTEN.finditer(text)]
     spans += [Span(m.start(), m.end(), Kind.EMAIL) for m in _GLUED.finditer(text)]
+    spans += [  # "Den er ninakjaer gmail.com": the "at" left unsaid
+        Span(m.start(), m.end(), Kind.EMAIL)
+        for m in _NO_AT.finditer(text)
+        if m.group("local").lower() not in lists().stop_words
+    ]
     ats = [*_AT.finditer(text)] + [m for m in _ON.finditer(text) if _cued(text, m.start())]
     for at in ats:
         domain = _DOMAIN.match(text, at.end()) or _PROVIDER.match(text, at.end())

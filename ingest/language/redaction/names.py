@@ -37,7 +37,7 @@ from ingest.language.redaction.spelling import spelled
 # After these, any word is the name, capitalised or not.
 _SAYS_NAME = (
     r"jeg\s+hedder|jeg\s+hedder\s+også|mit\s+(?:for|efter|mellem)?navn\s+er|"
-    r"(?:for|efter|mellem)?navnet\s+er|my\s+(?:first\s+|last\s+|sur)?name\s+is|the\s+name\s+is|"
+    r"(?:for|efter|mellem)?navnet\s+er|(?:for|efter)navn(?:et)?(?=[\s,:…])|my\s+(?:first\s+|last\s+|sur)?name\s+is|the\s+name\s+is|"
     r"my\s+(?:first\s+|last\s+|sur)?name's|i'm\s+called|i\s+am\s+called|hedder\s+(?:hun|han)|"
     r"hedder|kaldes|kalder\s+sig|who\s+is\s+called|is\s+called|kaldet|named|called|"
     # German, Polish, Spanish, French, Italian, Portuguese, Turkish, Vietnamese, Ukrainian
@@ -133,7 +133,7 @@ _MAY_INTRODUCE = (
 )
 _TITLE = re.compile(rf"(?i:{_TITLES})$")
 _CUE = re.compile(
-    rf"\b(?i:(?P<says>{_SAYS_NAME})|(?P<intro>{_INTRODUCES})|(?P<may>{_MAY_INTRODUCE}))[,:]?\s+"
+    rf"\b(?i:(?P<says>{_SAYS_NAME})|(?P<intro>{_INTRODUCES})|(?P<may>{_MAY_INTRODUCE}))[,:…]?\s+"
 )
 _CUE_OPENINGS = scan.Openings(_CUE)
 # "I am Tom", "jeg er lise": a capitalised word or a known name ("I am happy" stays).
@@ -358,6 +358,8 @@ def _after_cues(reader: Reader) -> list[Span]:
         word = reader.words[i]
         if strength == "says" and THING_NAMED.search(text, max(0, position - 50), position):
             continue  # "båden der ligger i Egå Marina og hedder Lykke-Per"
+        if strength == "says" and _ASKED.search(text, max(0, position - 30), position):
+            continue  # "Jeg ved ikke hvad hun hedder, damen i bageren …"
         own = strength == "says" and _OWN_NAME.search(text, max(0, position - 25), position)
         if own and reader.public(i):
             whole = [(a, b) for a, b in reader.masked if a <= word.start < b]
@@ -407,6 +409,8 @@ def _after_cues(reader: Reader) -> list[Span]:
     return spans
 
 
+# A name asked for, not given: "hvad hun hedder", "what he's called".
+_ASKED = re.compile(r"\b(?i:hvad|what)\s+\S+\s+(?:\S+\s+)?(?i:hedder|hed|is\s+called)[,.]?\s+$")
 _NOT_THE_ONE = re.compile(
     r",?\s+(?i:ikke|not)\s+(?i:ham|hende|den|the)\s+(?i:\w+en|\w+er|famous|singer|kendte)\b"
 )
@@ -569,6 +573,7 @@ def _known_names(reader: Reader) -> list[Span]:
 # Stop words that the name lists also hold and that follow "min nabo" as words.
 _FUNCTION_WORDS = {"der", "den", "de", "en", "da", "om", "man", "din", "es", "la", "an", "li"}
 _FUNCTION_WORDS |= {"jo", "vi", "else", "som", "og", "i", "is", "has", "and", "who", "the", "hans"}
+_FUNCTION_WORDS |= {"ville", "skulle", "kunne", "måtte", "turde"}  # "mit barnebarn ville ikke"
 # Small words between a formula and the name, by kind of formula.
 _ADVERBS = {"bare", "lige", "blot", "kun", "også", "altså", "just", "only", "also"}
 # "ham der Voitek", "hende der Xiulan": the pointing "der" before the name.

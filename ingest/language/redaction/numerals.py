@@ -329,11 +329,18 @@ _TENS = r"(?:tyve|tredive|fyrre|halvtreds|tres|halvfjerds|firs|halvfems)"
 _UNITS = r"(?:en|et|to|tre|fire|fem|seks|syv|otte|ni)"
 
 
+_DANISH_ONLY = re.compile(
+    r"\b(?i:seks|syv|otte|fem|fire|tres|firs|halvfems|halvfjerds|halvtreds|tyve|\w+og\w+)\b"
+)
+
+
 def _rejoined(phrase: str) -> str:
     """Danish tens as Whisper splits them and as newcomers say them: "halv fems", "halvt
     fjerds", "treti", "fem og tyve" and "halvtreds fem" read as "femoghalvtreds"."""
     phrase = re.sub(r"\b(?i:(halv)t?\s+(treds|tres|fjerds|fems))\b", r"\1\2", phrase)
     phrase = re.sub(r"\b(?i:treti)\b", "tredive", phrase)
+    if _DANISH_ONLY.search(phrase):  # "null seks null to firs": Danish "nul" as Whisper spells it
+        phrase = re.sub(r"\b(?i:null)\b", "nul", phrase)
     phrase = re.sub(rf"\b(?i:({_UNITS})\s+og\s+({_TENS}))\b", r"\1og\2", phrase)
     return re.sub(rf"\b(?i:({_TENS})\s+({_UNITS}))\b", r"\2og\1", phrase)
 
