@@ -118,7 +118,7 @@ FLOORS = {
     DEVELOPMENT_17: (309, 2),
     DEVELOPMENT_18: (326, 0),
     DEVELOPMENT_19: (295, 0),
-    DEVELOPMENT_20: (319, 0),
+    DEVELOPMENT_20: (321, 0),
 }
 MARK = re.compile(r"⟦(.*?)⟧")
 MAX_DAMAGE = 0.05

@@ -196,6 +196,8 @@ def test_a_name_inside_an_email_address_is_labelled_as_the_address() -> None:
             "Første del er [CPR]. Det er min fødselsdag. Anden del er [CPR]. Tak.",
         ),
         ("null to null fire otteogfirs tre tre en syv, det er mit cpr", "[CPR], det er mit cpr"),
+        # in pairs, "firs fire fire" is 80 44, not 84 4
+        ("null seks null to firs fire fire null otte det er mit cpr", "[CPR] det er mit cpr"),
         (
             "Den er ninakjaer gmail.com, med snabel-a imellem",
             "Den er [e-mail], med snabel-a imellem",

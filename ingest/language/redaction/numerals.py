@@ -317,10 +317,29 @@ def _read_aloud(phrase: str, language: str | None) -> str:
     phrase = _rejoined(phrase)
     phrase = _DOUBLED.sub(lambda m: " ".join([m.group(2)] * _TIMES[m.group(1).lower()]), phrase)
     phrase = re.sub(r"(?<=[^\W\d])-(?=[^\W\d])", " ", phrase)  # "syv-otte"
+    best = _reading(phrase, language)
+    # "halvtreds fem": a newcomer's 55, the tens said first; "firs fire fire" read in pairs
+    # is 80 44. Taken as 55 only when that gives the number a length phone and CPR numbers
+    # have and the pairs do not.
+    turned = _TENS_FIRST.sub(r"\2og\1", phrase)
+    if turned != phrase and _digit_count(best) not in _LENGTHS:
+        other = _reading(turned, language)
+        best = other if _digit_count(other) in _LENGTHS else best
+    return best
+
+
+_LENGTHS = (6, 8, 10)
+
+
+def _digit_count(reading: str) -> int:
+    return len(re.findall(r"\d", reading))
+
+
+def _reading(phrase: str, language: str | None) -> str:
     best = _best_reading(phrase, language)
     if "," in phrase:  # "toogtyve, fifty-one, eighteen, nul ni": each pair in its language
         pieces = " ".join(_best_reading(piece, language) for piece in phrase.split(","))
-        if len(re.findall(r"\d", pieces)) > len(re.findall(r"\d", best)):
+        if _digit_count(pieces) > _digit_count(best):
             best = pieces
     return best
 
@@ -334,15 +353,17 @@ _DANISH_ONLY = re.compile(
 )
 
 
+_TENS_FIRST = re.compile(rf"\b(?i:({_TENS})\s+({_UNITS}))\b")
+
+
 def _rejoined(phrase: str) -> str:
-    """Danish tens as Whisper splits them and as newcomers say them: "halv fems", "halvt
-    fjerds", "treti", "fem og tyve" and "halvtreds fem" read as "femoghalvtreds"."""
+    """Danish tens as Whisper splits them: "halv fems", "halvt fjerds", "treti", "fem og
+    tyve"; and "null", as Whisper spells "nul", among Danish digits."""
     phrase = re.sub(r"\b(?i:(halv)t?\s+(treds|tres|fjerds|fems))\b", r"\1\2", phrase)
     phrase = re.sub(r"\b(?i:treti)\b", "tredive", phrase)
     if _DANISH_ONLY.search(phrase):  # "null seks null to firs": Danish "nul" as Whisper spells it
         phrase = re.sub(r"\b(?i:null)\b", "nul", phrase)
-    phrase = re.sub(rf"\b(?i:({_UNITS})\s+og\s+({_TENS}))\b", r"\1og\2", phrase)
-    return re.sub(rf"\b(?i:({_TENS})\s+({_UNITS}))\b", r"\2og\1", phrase)
+    return re.sub(rf"\b(?i:({_UNITS})\s+og\s+({_TENS}))\b", r"\1og\2", phrase)
 
 
 def _best_reading(phrase: str, language: str | None) -> str:
