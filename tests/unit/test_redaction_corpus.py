@@ -114,7 +114,7 @@ FLOORS = {
     HELD_OUT_7: (301, 0),
     HELD_OUT_8: (288, 2),
     HELD_OUT_9: (276, 2),
-    HELD_OUT_10: (338, 1),
+    HELD_OUT_10: (339, 1),
     DEVELOPMENT_13: (372, 1),
     DEVELOPMENT_14: (431, 1),
     DEVELOPMENT_15: (386, 0),
@@ -123,7 +123,7 @@ FLOORS = {
     DEVELOPMENT_18: (326, 0),
     DEVELOPMENT_19: (295, 0),
     DEVELOPMENT_20: (321, 0),
-    DEVELOPMENT_21: (311, 2),
+    DEVELOPMENT_21: (316, 0),
 }
 MARK = re.compile(r"⟦(.*?)⟧")
 MAX_DAMAGE = 0.05

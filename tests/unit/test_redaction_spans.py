@@ -207,6 +207,14 @@ def test_a_name_inside_an_email_address_is_labelled_as_the_address() -> None:
             "Jeg bor på [adresse], lige over bageren",
         ),
         ("Efternavnet… Dahl, tror jeg", "Efternavnet… [navn], tror jeg"),
+        # From dev21: spelling commas, a glued "snabela", a pause that asks for the number.
+        (
+            "e-mailen er ali punktum ak, snabel, a, gmail, punktum, com, og",
+            "e-mailen er [e-mail], og",
+        ),
+        ("min mail: mariam snabelagmail.com. det er", "min mail: [e-mail]. det er"),
+        ("jeg bor på Søndervangs Allé, hvad hedder det, 44, stuen, og", "jeg bor på [adresse], og"),
+        ("I live in Jettesvej 2, 4th floor, and", "I live in [adresse], and"),
         # A number glued to its word, a name given as either of two, a nickname.
         ("ring på telefon41558720 i aften", "ring på telefon[telefon] i aften"),
         ("min nabo Aksel eller Bent, jeg ved ikke", "min nabo [navn], jeg ved ikke"),
@@ -277,6 +285,8 @@ def test_what_callers_say_in_passing_is_hidden(said: str, published: str) -> Non
         # The city's switchboard, and "Ja" opening a sentence, are no one's.
         "Hvorfor skal man ringe til 89 40 20 00 og vente i 45 minutter?",
         "Lægevagten i Region Midtjylland har nummeret 70 11 31 31, og jeg ventede.",
+        "Hvorfor hedder vejen Niels Juels Gade når ingen ved hvem Niels Juel var?",
+        "Vores opgang har nummer 14 til 22, og lyset slukker.",
         # A public building's address, a name asked for, a verb after a kinship word.
         "På Aarhus Universitetshospital, Palle Juul-Jensens Boulevard 99, ventede vi.",
         "Jeg ved ikke hvad hun hedder, damen i bageren, men hun er sød.",

@@ -37,7 +37,10 @@ _NUMBER_WORD = (
 # A house letter: "4B", "41 B", "7 b"; not "3 i Brabrand" or "3 a day".
 _LETTER = r"(?:[a-zA-Z]\b|\s(?![iIaA]\b)[a-zA-Z]\b|\s[AI](?=[,.])|\sA(?=\s+(?:og|and)\b))"
 # A caller who looks for the number: "Ingerslevs Boulevard, øh, 3".
-_PAUSE = r"(?:,?\s*(?:(?i:øh+m*|æh+m*|eh+m*|uh+m*|um+|hm+|altså|vent)[,.]?|…|\.{3})(?=\s))*\s*"
+_PAUSE = (
+    r"(?:,?\s*(?:(?i:øh+m*|æh+m*|eh+m*|uh+m*|um+|hm+|altså|vent|hvad\s+hedder\s+det|"
+    r"hvad\s+er\s+det\s+nu)[,.]?|…|\.{3})(?=\s))*\s*"
+)
 _HOUSE = (
     rf"{_PAUSE}(?:,?\s*(?:i\s+)?(?i:nummer|nr\.?|number|no\.?)[,.]?\s+{_PAUSE}|,\s*)?"
     rf"(?:\d(?:\s\d){{1,3}}\b(?!\s\d)|"  # "Lindevangsvej 2 0 4": read digit by digit
@@ -46,7 +49,10 @@ _HOUSE = (
     # "Skanderborgvej to Eskelunden", "langs Kystvejen en sommermorgen"
     rf"(?!to\s+(?:[A-ZÆØÅ]|the\b)|(?:en|et)\s+(?!hundrede|tusind)[a-zæøå]){_NUMBER_WORD}\b{_LETTER}?)"
 )
-_SIDE = r"(?:til\s+(?:højre|venstre)|højre|venstre|midt\s+for|th\b\.?|tv\b\.?|mf\b\.?|left|right)"
+_SIDE = (  # "4. th"; "4th floor" is no side
+    r"(?:til\s+(?:højre|venstre)|højre|venstre|midt\s+for|th\b\.?(?!\s*floor)|tv\b\.?|mf\b\.?|"
+    r"left|right)"
+)
 _LEVEL = (
     r"(?:\d{1,2}\.?|første|anden|tredje|fjerde|femte|sjette|st\.?|stuen|kælder|en|et|to|tre|"
     r"fire|fem|seks)"
@@ -110,7 +116,7 @@ _DANISH = re.compile(
     rf"{_POSTCODE}"
     rf"|\b(?i:nummer|nr\.?|number)\s+{_HOUSE}{_NOT_AFTER}{_FLOOR},?\s+(?:(?i:på|i|on|in)\s+)?"
     rf"{_DANISH_STREET}\b{_FLOOR}"
-    rf"|\b(?i:blok|block|opgang|bygning|building)\s+\w{{1,3}},?\s+(?i:nummer|nr\.?|number|"
+    rf"|\b(?i:blok|block|opgang|bygning|building)\s+(?:\d{{1,3}}[a-zA-Z]?|[A-ZÆØÅ])\b,?\s+(?i:nummer|nr\.?|number|"
     rf"lejlighed|flat|apartment)\s+\d{{1,4}}[a-zA-Z]?\b",
     re.UNICODE,
 )

@@ -38,12 +38,12 @@ _LOCAL = re.compile(
 )
 _AT = re.compile(
     r"\s*@\s*|\s*\((?i:at|snabel-a)\)\s*|"  # "ahmad.saleh(at)gmail.com"
-    r",?\s+(?i:at\s+sign|at|sna(?:bel|pel|pple|bbel)[\s-]?a[rh]?|sna[bp]e?la|sna[bp]el|"
+    r",?\s+(?i:at\s+sign|at|sna(?:bel|pel|pple|bbel)(?:,?\s|-)?a[rh]?|sna[bp]e?la|sna[bp]el|"
     r"snabel-a-tegn|(?:det\s+der\s+)?a\s+med\s+(?:en\s+)?ring\s+(?:om|omkring|rundt\s+om)|"
     # "@" said in Polish, Russian or Ukrainian, Vietnamese, Turkish
     r"małpa|malpa|małpka|sobaka|собака|a\s+còng|a\s+cong|at\s+işareti|"
     r"(?:ad|add|et)(?=\s+(?:gmail|hotmail|yahoo|outlook|icloud|live|jubii|protonmail)\b))"
-    r"(?:,?\s+|(?=\.{2,3}|…))"
+    r"(?:,?\s+|(?=\.{2,3}|…)|(?<=a)(?=[a-z0-9-]+\.[a-z]{2,}\b))"  # "mariam snabelagmail.com"
     r"(?:(?i:og\s+så)(?:\s+(?i:er\s+det|er\s+den))?,?\s+)?"  # "snabel-a, og så er det post …"
 )
 _TLD = r"(?i:d\s?k|de\s+ka|c\s?o\s?m|[a-zæøå]{2,})"  # "de ka": "dk" said
@@ -122,7 +122,9 @@ _LOCAL_BEFORE = re.compile(
 _NO_AT = re.compile(
     rf"(?<![\w.@])(?P<local>[a-zæøå][\w.+-]*[\w+])\s+(?i:{_PROVIDERS})\.(?i:com|dk|net|org)\b"
 )
-_DOTTED_BEFORE = re.compile(r"(?<![\w.])(?P<local>[a-zæøå][\w+-]+\.[a-zæøå0-9][\w+-]*)(?=[,\s])")
+_DOTTED_BEFORE = re.compile(
+    r"(?<![\w.])(?P<local>[a-zæøå][\w+-]+\.[a-zæøå0-9][\w+-]*)(?=[,\s]|\.{2,3}|…)"
+)
 
 
 def _a_desk(address: str) -> bool:

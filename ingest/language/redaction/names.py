@@ -360,6 +360,8 @@ def _after_cues(reader: Reader) -> list[Span]:
             continue  # "båden der ligger i Egå Marina og hedder Lykke-Per"
         if strength == "says" and _ASKED.search(text, max(0, position - 30), position):
             continue  # "Jeg ved ikke hvad hun hedder, damen i bageren …"
+        if strength == "says" and reader.place_follows(reader.extend(i, lower_ok=False)):
+            continue  # "Hvorfor hedder vejen Niels Juels Gade": a street's name
         own = strength == "says" and _OWN_NAME.search(text, max(0, position - 25), position)
         if own and reader.public(i):
             whole = [(a, b) for a, b in reader.masked if a <= word.start < b]
@@ -391,6 +393,8 @@ def _after_cues(reader: Reader) -> list[Span]:
         elif strength == "says":
             if names.is_word(word.text) and not names.is_name(word.text):
                 continue  # "jeg hedder ikke …"
+            if not own and not names.is_name(word.text) and word.text.endswith(("en", "et")):
+                continue  # "Hvorfor hedder vejen …": a thing, not a name
             reader_end = reader.extend(i, lower_ok=True)
         elif names.is_name(word.text) and not names.is_word(word.text):
             reader_end = reader.extend(i, lower_ok=True)  # "min nabo poul andersen"
