@@ -127,7 +127,7 @@ FLOORS = {
     DEVELOPMENT_19: (295, 0),
     DEVELOPMENT_20: (321, 0),
     DEVELOPMENT_21: (316, 0),
-    DEVELOPMENT_22: (339, 5),
+    DEVELOPMENT_22: (339, 0),
 }
 MARK = re.compile(r"⟦(.*?)⟧")
 MAX_DAMAGE = 0.05

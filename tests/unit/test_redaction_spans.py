@@ -286,6 +286,8 @@ def test_what_callers_say_in_passing_is_hidden(said: str, published: str) -> Non
         "Hvorfor skal man ringe til 89 40 20 00 og vente i 45 minutter?",
         "Lægevagten i Region Midtjylland har nummeret 70 11 31 31, og jeg ventede.",
         "Hvorfor hedder vejen Niels Juels Gade når ingen ved hvem Niels Juel var?",
+        "Vi fra Dansk Vietnamesisk Forening holder fest i Globus1 i februar.",
+        "Matador kører igen på DR, og Mads Skjern minder mig om investorerne.",
         "Vores opgang har nummer 14 til 22, og lyset slukker.",
         # A public building's address, a name asked for, a verb after a kinship word.
         "På Aarhus Universitetshospital, Palle Juul-Jensens Boulevard 99, ventede vi.",

@@ -561,6 +561,9 @@ def _known_names(reader: Reader) -> list[Span]:
         if not word.capitalised or not names.is_first_name(word.text) or reader.public(i):
             i += 1
             continue
+        if word.initial and word.text.lower() in _FUNCTION_WORDS - {"hans"}:
+            i += 1  # "Vi fra Dansk Vietnamesisk Forening …": a Vietnamese name, and "we"
+            continue
         end = reader.extend(i, lower_ok=False)
         # "Per Hansen" is a name, "Per time" and "Hans cykel" are not; "Per siger" is.
         said = _NAME_AFTER.match(reader.text, word.end) is not None
