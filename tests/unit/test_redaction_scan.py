@@ -43,8 +43,7 @@ def test_no_cue_for_a_name_is_skipped_on_any_corpus_line() -> None:
 
 def test_streets_and_dates_found_near_their_words_as_a_full_scan_finds_them() -> None:
     for line in _transcripts():
-        hints = [m.end() for m in scan.LETTERS.finditer(line) if addresses._street_word(m.group())]
-        starts = scan.starts_near(scan.word_starts(line), hints, words_before=10)
+        starts = addresses._starts(line)
         for pattern in (addresses._DANISH, addresses._ENGLISH):
             scanned = [m.span() for m in pattern.finditer(line) if m.end() > m.start()]
             assert [m.span() for m in scan.matches_at(pattern, line, starts)] == scanned, line

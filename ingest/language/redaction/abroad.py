@@ -32,7 +32,9 @@ def _plain(word: str) -> str:
 
 def value(word: str) -> int | None:
     """The number a word says in one of the languages, or None."""
-    return _values().get(word.translate(_APOSTROPHES))
+    return _values().get(
+        word.translate(_APOSTROPHES) if "\u2019" in word or "\u02bc" in word else word
+    )
 
 
 def read(words: list[str]) -> list[tuple[int, int, str]]:

@@ -234,11 +234,7 @@ _LIVES_ON = re.compile(
 
 
 def find(text: str, language: str | None = None) -> list[Span]:
-    # Every address holds a street type or a word like "nummer", and begins at most ten
-    # words before it ("lejlighed 14, Hans-Christian Andersens Boulevard", "flat 3, second
-    # floor, number 14 Harbour Street"): the long patterns are tried there only.
-    hints = [m.end() for m in scan.LETTERS.finditer(text) if _street_word(m.group())]
-    starts = scan.starts_near(scan.word_starts(text), hints, words_before=10)
+    starts = _starts(text)  # the long patterns are tried there only
     spans = [
         s
         for s in _streets(text, starts)
@@ -311,13 +307,43 @@ _STREET_ENDINGS = (
     *("kvarter", "avenue", "gej", "vade"),
     *("street", "road", "lane", "way", "drive", "close", "place", "square", "terrace"),
 )
-_ADDRESS_WORDS = {"ved", "under", "over", "bag", "mellem", "nummer", "nr", "number", "no"}
-_ADDRESS_WORDS |= {"blok", "block", "opgang", "bygning", "building", "st", "rd", "ave"}
+# The street types the patterns take in lower case too ("hasle ring vej 12")
+_LOWER_TYPES = {
+    "vej",
+    "gej",
+    "vade",
+    "gade",
+    "allé",
+    "alle",
+    "stræde",
+    "plads",
+    "torv",
+    "boulevard",
+}
+_CAPITAL_WORDS = {"ved", "under", "over", "bag", "mellem", "st", "rd", "ave"}  # "Ved Lunden 3"
+_START_WORDS = {"nummer", "nr", "number", "no", "blok", "block", "opgang", "bygning", "building"}
 
 
-def _street_word(word: str) -> bool:
+def _street_end(word: str) -> bool:
+    """A word a street's name may end with, as the patterns read it."""
     low = word.lower()
-    return low.endswith(_STREET_ENDINGS) or low in _ADDRESS_WORDS
+    if not low.endswith(_STREET_ENDINGS):
+        return word[0].isupper() and low in _CAPITAL_WORDS
+    if word[0].isupper() or low in _LOWER_TYPES:
+        return True
+    # In lower case the ending follows other letters: "have" alone is a verb, and no street.
+    return any(low.endswith(end) and len(low) > len(end) for end in _STREET_ENDINGS)
+
+
+def _starts(text: str) -> list[int]:
+    """Where an address may begin: up to ten words before a word a street's name ends with
+    ("lejlighed 14, Hans-Christian Andersens Boulevard", "flat 3, second floor, number 14
+    Harbour Street"), and at a word an address begins with ("nummer 12, 3. sal, på …")."""
+    words = list(scan.LETTERS.finditer(text))
+    ends = [m.end() for m in words if _street_end(m.group())]
+    starts = scan.starts_near(scan.word_starts(text), ends, words_before=10)
+    begins = [m.start() for m in words if m.group().lower() in _START_WORDS]
+    return sorted(set(starts).union(begins)) if begins else starts
 
 
 _ESTATE_BEFORE = re.compile(

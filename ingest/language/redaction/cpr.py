@@ -3,6 +3,7 @@
 No modulus-11 check: numbers issued since 2007 may fail it.
 """
 
+import functools
 import re
 from datetime import date
 
@@ -20,6 +21,14 @@ CPR_CUE = re.compile(
     r"(?:den\s+)?(?:første|anden|sidste)\s+(?:del|halvdel)(?=,?\s+(?:det\s+)?(?:er|var)\s+\w*\d|"
     r",?\s+(?:det\s+)?(?:er|var)\s+(?:nul|en|et|to|tre|fire|fem|seks|syv|otte|ni|ti)\b))"
 )
+
+
+@functools.lru_cache(maxsize=64)  # asked by several rules of the same text
+def about_a_cpr_number(text: str) -> bool:
+    """A word for a CPR number stands in the text."""
+    return CPR_CUE.search(text) is not None
+
+
 _LAST_FOUR = re.compile(
     r"\b(?i:løbenummer(?:et)?|(?:(?:de|mine|hans|hendes|deres|dine|og\s+så|så|og)\s+)?"
     r"(?:sidste\s+(?:fire|4)|(?:fire|4)\s+sidste)"
@@ -64,7 +73,7 @@ def last_four(text: str, language: str | None) -> list[Span]:
     said anywhere in the same message ("født den 9. juni 79")."""
     spans: list[Span] = []
     cues = list(_LAST_FOUR.finditer(text))
-    about_cpr = CPR_CUE.search(text) is not None
+    about_cpr = about_a_cpr_number(text)
     if about_cpr:  # "de første seks er …, og de sidste, vent lige, …, 1049"
         cues += _LAST_BARE.finditer(text)
     if not cues:

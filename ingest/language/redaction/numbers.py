@@ -17,6 +17,7 @@ from dataclasses import replace
 
 from ingest.language.redaction.cpr import (
     CPR_CUE,
+    about_a_cpr_number,
     cpr_like,
     date6,
     date_then_four,
@@ -177,7 +178,7 @@ def _in_pieces(text: str, language: str | None) -> list[Span]:
             pieces = [Span(run[0].start, run[-1].end, Kind.CPR) for run in runs[a : b + 1]]
             date_first = len(digits[a]) == 6 and len(total) == 10 and b == a + 1
             cpr = len(total) == 10 and cpr_like([Group(total, 0, 0, "")])
-            if cpr and (date_first or CPR_CUE.search(text)):
+            if cpr and (date_first or about_a_cpr_number(text)):
                 spans += pieces
             if b == a + 1 and len(digits[a]) == 6 and len(digits[b]) == 4 and cpr:
                 # "290280, ja jeg er skudårsbarn, og så 3315": the date, a remark, the rest
@@ -249,7 +250,7 @@ def find(text: str, language: str | None = None) -> list[Span]:
     found = _find(text, plain, language)
     found += _in_pieces(plain, language) + _abroad_and_ends(text)
     found += _or_another(plain, found, language)
-    if CPR_CUE.search(plain) or any(s.kind is Kind.CPR for s in found):
+    if about_a_cpr_number(plain) or any(s.kind is Kind.CPR for s in found):
         found += in_cpr_talk(plain, language)
     public = _institutions(text, found)
     found = [s for s in found if s not in public]
