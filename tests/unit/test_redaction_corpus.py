@@ -114,12 +114,12 @@ FLOORS = {
     HELD_OUT: (175, 0),
     HELD_OUT_2: (151, 1),
     HELD_OUT_3: (253, 1),
-    HELD_OUT_4: (299, 4),
+    HELD_OUT_4: (300, 4),
     HELD_OUT_5: (318, 3),
     HELD_OUT_6: (331, 3),
     HELD_OUT_7: (301, 0),
     HELD_OUT_8: (288, 2),
-    HELD_OUT_9: (276, 2),
+    HELD_OUT_9: (277, 2),
     HELD_OUT_10: (339, 1),
     DEVELOPMENT_13: (372, 1),
     DEVELOPMENT_14: (431, 1),
@@ -131,7 +131,7 @@ FLOORS = {
     DEVELOPMENT_20: (321, 0),
     DEVELOPMENT_21: (316, 0),
     DEVELOPMENT_22: (339, 0),
-    DEVELOPMENT_24: (373, 0),
+    DEVELOPMENT_24: (381, 0),
 }
 MARK = re.compile(r"⟦(.*?)⟧")
 MAX_DAMAGE = 0.05

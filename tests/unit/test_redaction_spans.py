@@ -215,6 +215,12 @@ def test_a_name_inside_an_email_address_is_labelled_as_the_address() -> None:
         ("min mail: mariam snabelagmail.com. det er", "min mail: [e-mail]. det er"),
         ("jeg bor på Søndervangs Allé, hvad hedder det, 44, stuen, og", "jeg bor på [adresse], og"),
         ("I live in Jettesvej 2, 4th floor, and", "I live in [adresse], and"),
+        # From dev24: an English house number, a door by number, "point", "g mail dk".
+        ("my address is Tranekær Ringvej fifteen, apartment 2B, ok", "my address is [adresse], ok"),
+        ("jeg bor Hasle Ringvej 68, fjerde sal, dør nummer tre og", "jeg bor [adresse] og"),
+        ("min mail er jonas point h at hotmail point dk og", "min mail er [e-mail] og"),
+        ("min mail det er laura 99 snapple a g mail dk, tak", "min mail det er [e-mail], tak"),
+        ("my supervisor professor Lindqvist says so", "my supervisor [navn] says so"),
         # A number glued to its word, a name given as either of two, a nickname.
         ("ring på telefon41558720 i aften", "ring på telefon[telefon] i aften"),
         ("min nabo Aksel eller Bent, jeg ved ikke", "min nabo [navn], jeg ved ikke"),

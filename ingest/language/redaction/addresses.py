@@ -41,13 +41,21 @@ _PAUSE = (
     r"(?:,?\s*(?:(?i:øh+m*|æh+m*|eh+m*|uh+m*|um+|hm+|altså|vent|hvad\s+hedder\s+det|"
     r"hvad\s+er\s+det\s+nu)[,.]?|…|\.{3})(?=\s))*\s*"
 )
+_ENGLISH_UNITS = r"(?:one|two|three|four|five|six|seven|eight|nine)"
+_ENGLISH_NUMBER = (
+    rf"(?i:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-]{_ENGLISH_UNITS})?|"
+    rf"{_ENGLISH_UNITS}|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|"
+    rf"eighteen|nineteen)"
+)
 _HOUSE = (
     rf"{_PAUSE}(?:,?\s*(?:i\s+)?(?i:nummer|nr\.?|number|no\.?)[,.]?\s+{_PAUSE}|,\s*)?"
     rf"(?:\d(?:\s\d){{1,3}}\b(?!\s\d)|"  # "Lindevangsvej 2 0 4": read digit by digit
     # "Risskov 80.000 kroner" is an amount
     rf"(?!(?:19|20)\d\d\b)\d{{1,4}}(?!\d|[.,]\d{{3}})(?:-\d{{1,4}}\b)?{_LETTER}?|"
     # "Skanderborgvej to Eskelunden", "langs Kystvejen en sommermorgen"
-    rf"(?!to\s+(?:[A-ZÆØÅ]|the\b)|(?:en|et)\s+(?!hundrede|tusind)[a-zæøå]){_NUMBER_WORD}\b{_LETTER}?)"
+    rf"(?!to\s+(?:[A-ZÆØÅ]|the\b)|(?:en|et)\s+(?!hundrede|tusind)[a-zæøå]){_NUMBER_WORD}\b{_LETTER}?|"
+    # "my address is Tranekær Ringvej fifteen"
+    rf"{_ENGLISH_NUMBER}\b(?!\s+(?i:of|more|times?|days?|ways?|things?|minutes?|years?)\b))"
 )
 _SIDE = (  # "4. th"; "4th floor" is no side
     r"(?:til\s+(?:højre|venstre)|højre|venstre|midt\s+for|th\b\.?(?!\s*floor)|tv\b\.?|mf\b\.?|"
@@ -74,7 +82,7 @@ _FLOOR = (
 )
 _DOOR = (
     r"(?:,?\s*(?i:lejlighed|lejl\.|dør|door|opgang|indgang|flat|apartment|apt\.?|room|værelse|"
-    r"vær\.|mieszkanie|квартира|кв\.)\s+(?:\d{1,3}[a-zA-Z]?|[A-Z]|(?i:en|et|to|tre|fire|fem|seks|syv|otte|ni|ti|one|two|"
+    r"vær\.|mieszkanie|квартира|кв\.)\s+(?:(?i:nummer|nr\.?|number)\s+)?(?:\d{1,3}[a-zA-Z]?|[A-Z]|(?i:en|et|to|tre|fire|fem|seks|syv|otte|ni|ti|one|two|"
     r"three|four|five|six|seven|eight|nine|ten))\b){0,2}"
 )
 _DIGIT_WORD = r"(?:nul|en|et|to|tre|fire|fem|seks|syv|otte|ni)"
@@ -125,12 +133,6 @@ _ENGLISH_ROAD = (
 )
 _ENGLISH_FLOOR = (
     r"(?:(?:\d{1,2}(?:st|nd|rd|th)|first|second|third|fourth|fifth|ground|top)\s+floor,?\s+)?"
-)
-_ENGLISH_UNITS = r"(?:one|two|three|four|five|six|seven|eight|nine)"
-_ENGLISH_NUMBER = (
-    rf"(?i:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-]{_ENGLISH_UNITS})?|"
-    rf"{_ENGLISH_UNITS}|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|"
-    rf"eighteen|nineteen)"
 )
 _ENGLISH = re.compile(
     rf"{_FLAT}{_ENGLISH_FLOOR}(?:(?i:no\.?|number|nr\.?)\s+)?"

@@ -16,7 +16,7 @@ _WRITTEN = re.compile(
 # A caller who spells slowly gets commas from Whisper: "sofie, snabel-a, jubii, punktum, dk".
 # Dots said in Polish, Turkish, Vietnamese, Ukrainian and Russian too, and as Whisper hears
 # "dot" from a Dane ("dåt").
-_DOTS = r"dot|dåt|punktum|punkt\s?um|prik|punkt|kropka|nokta|chấm|крапка|точка"
+_DOTS = r"dot|dåt|point|punktum|punkt\s?um|prik|punkt|kropka|nokta|chấm|крапка|точка"
 _SPOKEN_DOT = rf"(?:,?\s+(?i:{_DOTS}),?\s+|\s+\.\s+)"  # "mail . dk" too
 _SPOKEN_JOIN = (
     rf"\s+\.\s+|,\s+(?i:nej),?\s+|,?\s+(?i:{_DOTS}|bundstreg|underscore|understreg|streg|"
@@ -55,7 +55,7 @@ _DOMAIN = re.compile(
 # Webmail a caller names without a dot, or without its ending: "snabel a hotmail dk",
 # "bentemunk på gmail".
 _PROVIDERS = (
-    r"gmail|googlemail|hotmail|yahoo|outlook|icloud|jubii|msn|protonmail|proton|aol|gmx|"
+    r"g\s?mail|googlemail|hot\s?mail|yahoo|outlook|icloud|jubii|msn|protonmail|proton|aol|gmx|"
     r"webspeed|stofanet|youmail|get2net|live|mail"
 )
 _PROVIDER = re.compile(rf"(?i:{_PROVIDERS})(?:,?\s+(?i:dk|com|net|org|se|de|no|nu|me))?\b")

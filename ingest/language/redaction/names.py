@@ -86,7 +86,8 @@ _ROLES = (
     r"the\s+caretaker|the\s+janitor|caretaker|janitor|councillor|councilor|coach"
 )
 _TITLES = (
-    r"fru|hr\.?|herr|frk\.?|frøken|mrs\.?|mr\.?|ms\.?|miss|dr\.?|doktor|familien|the\s+family|family|"
+    r"fru|hr\.?|herr|frk\.?|frøken|mrs\.?|mr\.?|ms\.?|miss|dr\.?|doktor|professor|prof\.|"
+    r"familien|the\s+family|family|"
     r"bà|ông|bác|chú"  # Vietnamese: "min svigermor bà Hoa", "bác Tư"
 )
 # After these, a capitalised word or a known name in lower case.
