@@ -116,17 +116,17 @@ HELD_OUTS += [HELD_OUT_8, HELD_OUT_9, HELD_OUT_10]
 FLOORS = {
     HELD_OUT: (175, 0),
     HELD_OUT_2: (151, 1),
-    HELD_OUT_3: (253, 1),
+    HELD_OUT_3: (253, 0),
     HELD_OUT_4: (300, 4),
     HELD_OUT_5: (318, 3),
     HELD_OUT_6: (331, 3),
     HELD_OUT_7: (301, 0),
-    HELD_OUT_8: (288, 2),
+    HELD_OUT_8: (288, 1),
     HELD_OUT_9: (277, 2),
     HELD_OUT_10: (339, 1),
     DEVELOPMENT_13: (372, 1),
     DEVELOPMENT_14: (431, 1),
-    DEVELOPMENT_15: (386, 0),
+    DEVELOPMENT_15: (387, 0),
     DEVELOPMENT_16: (356, 1),
     DEVELOPMENT_17: (309, 2),
     DEVELOPMENT_18: (326, 0),
@@ -135,7 +135,7 @@ FLOORS = {
     DEVELOPMENT_21: (316, 0),
     DEVELOPMENT_22: (339, 0),
     DEVELOPMENT_24: (381, 0),
-    DEVELOPMENT_25: (359, 3),
+    DEVELOPMENT_25: (366, 0),
 }
 MARK = re.compile(r"⟦(.*?)⟧")
 MAX_DAMAGE = 0.05

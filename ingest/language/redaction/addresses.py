@@ -30,6 +30,9 @@ _NUMBER_WORD = (
     # "fyrre to": the tens, then the unit, as a newcomer may say it
     r"(?:tyve|tredive|fyrre|halvtreds|tres|halvfjerds|firs|halvfems)\s+(?:en|et|to|tre|fire|fem|"
     r"seks|syv|otte|ni)\b|"
+    # "otte og halvtreds": a number Whisper split
+    r"(?:en|et|to|tre|fire|fem|seks|syv|otte|ni)\s+og\s+(?:tyve|tredive|fyrre|halvtreds|tres|"
+    r"halvfjerds|firs|halvfems)\b|"
     r"en|et|to|tre|fire|fem|seks|syv|otte|ni|ti|elleve|tolv|tretten|fjorten|femten|seksten|"
     r"sytten|atten|nitten|tyve|tredive|fyrre|halvtreds|tres|halvfjerds|firs|halvfems|"
     r"\w+og(?:tyve|tredive|fyrre|halvtreds|tres|halvfjerds|firs|halvfems))"
@@ -48,7 +51,7 @@ _ENGLISH_NUMBER = (
     rf"eighteen|nineteen)"
 )
 _HOUSE = (
-    rf"{_PAUSE}(?:,?\s*(?:i\s+)?(?i:nummer|nr\.?|number|no\.?)[,.]?\s+{_PAUSE}|,\s*)?"
+    rf"{_PAUSE}(?:,?\s*(?:i\s+)?(?i:nummer|nr\.?|number|no\.?)(?:[,.]|\.{{3}}|…)?\s+{_PAUSE}|,\s*)?"
     rf"(?:\d(?:\s\d){{1,3}}\b(?!\s\d)|"  # "Lindevangsvej 2 0 4": read digit by digit
     # "Risskov 80.000 kroner" is an amount
     rf"(?!(?:19|20)\d\d\b)\d{{1,4}}(?!\d|[.,]\d{{3}})(?:-\d{{1,4}}\b)?{_LETTER}?|"
@@ -74,7 +77,8 @@ _FLOOR = (
     rf"|,?\s+(?:første|anden|tredje|fjerde|femte|sjette)(?=\s*(?:[,.!?]|og\b|$))"
     # "Dagmar Petersens Gade 85, 6.3": floor and door; "…, kælderlejligheden"
     rf"|,\s*\d{{1,2}}\.\d{{1,2}}\b(?![.,]\d)"
-    rf"|,?\s*(?i:kælderlejligheden|stuelejligheden|loftslejligheden|kælderen|baghuset)\b"
+    rf"|,?\s*(?i:kælderlejligheden|stuelejligheden|loftslejligheden|kælderen|baghuset|forhuset|"
+    rf"sidehuset)\b(?:,?\s*{_LEVEL}\s*sal\b\.?(?:,?\s*{_SIDE})?)?"
     # "Nørre Allé 5, 1.", "Kaløgade 5, 1. og …": not the end of a sentence
     rf"|,\s*\d{{1,2}}\.(?:\s\d{{1,4}}(?=[,.;]|\s|$))?(?=\s|$|[,;.])"  # "18, 5. 2": the door
     rf"|,?\s*(?:the\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?|first|second|third|fourth|fifth|ground|top)"
@@ -120,7 +124,7 @@ _FLAT = r"(?:(?i:flat|apartment|apt\.?|lejlighed)\s+\d{1,3}[a-zA-Z]?,?\s+)?"
 # "Hasselager Allé 23, 25 og 27": neighbours' numbers listed after the first.
 _MORE_HOUSES = r"(?:(?:,\s*\d{1,4}[a-zA-Z]?\b(?!\.))*\s+(?:og|and)\s+\d{1,4}[a-zA-Z]?\b(?!\.\d))?"
 _DANISH = re.compile(
-    rf"{_FLAT}{_DANISH_STREET}(?:\s+|(?=,|…)|(?<=vej)(?=\d)|(?<=gade)(?=\d)|(?<=allé)(?=\d)){_HOUSE}{_MORE_HOUSES}{_NOT_AFTER}{_DOOR}{_FLOOR}{_DOOR}"
+    rf"{_FLAT}{_DANISH_STREET}(?:\s+|(?=,|…|\.{{3}})|(?<=vej)(?=\d)|(?<=gade)(?=\d)|(?<=allé)(?=\d)){_HOUSE}{_MORE_HOUSES}{_NOT_AFTER}{_DOOR}{_FLOOR}{_DOOR}"
     rf"{_POSTCODE}"
     rf"|\b(?i:nummer|nr\.?|number)\s+{_HOUSE}{_NOT_AFTER}{_FLOOR},?\s+(?:(?i:på|i|on|in)\s+)?"
     rf"{_DANISH_STREET}\b{_FLOOR}"

@@ -73,7 +73,7 @@ _LOOK_BACK = 80  # characters before "at" that may hold the local part
 # Fillers a caller says while spelling an address out: blanked before reading it.
 _FILLER = re.compile(
     r",\s*\b[A-ZÆØÅ](?:-[A-ZÆØÅ]){2,}\b,?(?=\s)|"  # "jørgensen, J-Ø-R-G-E-N-S-E-N, snabel a"
-    r"\b(?i:øh+m*|æh+m*|eh+m*|uh+m*|um+|hm+|i\s+[ée]t\s+ord|in\s+one\s+word|"
+    r"\b(?i:øh+m*|æh+m*|eh+m*|uh+m*|um+|hm+|(?:i\s+)?[ée]t\s+ord|in\s+one\s+word|"
     r"uden\s+mellemrum|without\s+spaces|no\s+spaces|med\s+småt|all\s+lower\s*case)\b[,.]?"
 )
 # "mette77@gmail.com, nej 78": a part of the address corrected after it.

@@ -263,6 +263,7 @@ _FAMILY_TITLE = re.compile(r"(?:Mor|Far|Moster|Faster|Morbror|Farbror|Onkel|Tant
 
 # Words a sentence opens with that the name lists also hold ("Ja" is a Korean name).
 _INTERJECTIONS = frozenset({"ja", "jo", "nej", "nå", "hej", "tak", "okay", "ok", "yes", "well"})
+_INTERJECTIONS |= {"altså", "men", "og", "så", "nu"}  # "Altså, min søster bor i Silkeborg"
 
 
 def _apposed(reader: Reader) -> list[Span]:

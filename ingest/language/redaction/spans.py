@@ -1,5 +1,6 @@
 """Spans of personal data and how they are found and applied."""
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -47,7 +48,31 @@ def find_spans(text: str, language: str | None = None) -> list[Span]:
         *numbers.find(text, language),
     ]
     hidden = merge(found)
-    return merge(found + echoes.find(text, hidden) + numbers.said_again(text, hidden, language))
+    found += echoes.find(text, hidden) + numbers.said_again(text, hidden, language)
+    return _joined(text, merge(found))
+
+
+# Only this between two pieces of one number read out slowly: "nul... ni... streg... tre".
+_BETWEEN_PIECES = re.compile(
+    r"(?:[\s.,…:;-]|(?i:streg|bindestreg|og\s+så|øh+m*|altså)(?![^\W\d_]))*"
+)
+
+
+def _joined(text: str, spans: list[Span]) -> list[Span]:
+    """Pieces of one CPR or phone number with only pauses between them are one span."""
+    joined: list[Span] = []
+    for span in spans:
+        last = joined[-1] if joined else None
+        if (
+            last is not None
+            and last.kind is span.kind
+            and span.kind in (Kind.CPR, Kind.PHONE)
+            and _BETWEEN_PIECES.fullmatch(text, last.end, span.start)
+        ):
+            joined[-1] = Span(last.start, span.end, span.kind)
+        else:
+            joined.append(span)
+    return joined
 
 
 def find_suspects(text: str, spans: list[Span]) -> list[Span]:
