@@ -4,9 +4,11 @@ Booth messages are short, and faster-whisper's defaults pay for a full 30-second
 whatever the clip's length; one clip at a time, the model also decodes one sequence per step.
 Here the speech of every clip (found with the VAD that ships with faster-whisper) is cut into
 pieces of at most 28 s at pauses, pieces of similar length are batched, and each batch is
-encoded once, in a window as long as its longest piece and a tail of silence (CTranslate2
-takes windows shorter than 30 s, as faster-whisper's `chunk_length` does), and decoded
-together. See docs/performance.md for the figures.
+encoded once, in a window as long as its pieces and a tail of silence, in steps of 5 s
+(CTranslate2 takes windows shorter than 30 s, as faster-whisper's `chunk_length` does), and
+decoded together. A batch holds pieces of one window width only, so that what a clip is heard
+to say does not depend on the clips that happened to be transcribed with it. See
+docs/performance.md for the figures.
 
 A booth says where it heard speech (the clip's speech map, shared.clip): when the map checks
 out against the decoded audio, its regions stand in for Silero's, which was the largest
@@ -14,6 +16,7 @@ share of the time spent outside the model.
 """
 
 import contextlib
+import itertools
 import logging
 import threading
 import time
@@ -39,6 +42,10 @@ FRAMES = 3000  # 30 s of log-mel frames: Whisper's full window
 # Silence after a batch's longest piece, in frames (10 ms each): without it Whisper is apt to
 # drop or invent the last words of a piece that ends at the window's edge.
 TAIL_FRAMES = 300
+# Windows come in steps of 5 s, and a batch holds pieces of one step only: a piece's window,
+# and so its transcript, depends on its own length, never on the pieces batched with it.
+WINDOW_STEP = 500
+HOP = 160  # samples a log-mel frame
 VAD = VadOptions(min_silence_duration_ms=300, speech_pad_ms=200, max_speech_duration_s=28)
 PIECE_S = 28.0
 # A claimed region none of whose 30-ms frames reaches -50 dBFS (the booth's own floor for
@@ -177,12 +184,20 @@ def decode_pieces(
     """Fill in each piece's text and scores. `model` is a faster-whisper WhisperModel with
     `parallel` replicas (num_workers): batches go to them from as many threads, and a lone
     batch is halved so that no replica idles. `progress` is called after each batch."""
-    # Similar lengths decode in similar numbers of steps: batch them together.
+    # Similar lengths decode in similar numbers of steps: batch them together, one window
+    # width a batch.
     ordered = sorted(pieces, key=lambda p: (p.language or "", len(p.audio)))
     size = batch_size
     if parallel > 1 and len(ordered) <= batch_size * parallel:
         size = max(1, -(-len(ordered) // parallel))  # few pieces: one batch per replica
-    batches = [ordered[first : first + size] for first in range(0, len(ordered), size)]
+    batches = [
+        group[first : first + size]
+        for _, grouped in itertools.groupby(
+            ordered, key=lambda p: (p.language or "", window_frames(len(p.audio)))
+        )
+        for group in [list(grouped)]
+        for first in range(0, len(group), size)
+    ]
     if parallel == 1 or len(batches) == 1:
         for batch in batches:
             _decode_batch(model, batch, beam_size, profile)
@@ -243,11 +258,16 @@ def _generate(
     )
 
 
+def window_frames(samples: int) -> int:
+    """The window a piece of `samples` is encoded in: its frames and TAIL_FRAMES of silence,
+    rounded up to WINDOW_STEP (an even number: the encoder's first convolution halves it),
+    at most Whisper's 30 s."""
+    return min(FRAMES, -(-(samples // HOP + TAIL_FRAMES) // WINDOW_STEP) * WINDOW_STEP)
+
+
 def _window(model: Any, pieces: list[np.ndarray]) -> np.ndarray:
-    """The pieces' log-mel features in one window: the longest piece and TAIL_FRAMES of
-    silence, at most Whisper's 30 s, an even number of frames (the encoder's first
-    convolution halves them)."""
+    """The pieces' log-mel features in one window (see `window_frames`)."""
     features = [model.feature_extractor(audio)[..., :FRAMES] for audio in pieces]
-    frames = min(FRAMES, max(f.shape[-1] for f in features) + TAIL_FRAMES)
-    frames += frames % 2
+    frames = max(window_frames(len(audio)) for audio in pieces)
+    frames = max(frames, *(f.shape[-1] for f in features))
     return np.stack([np.pad(f, ((0, 0), (0, frames - f.shape[-1]))) for f in features])

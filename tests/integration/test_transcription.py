@@ -366,8 +366,38 @@ def test_a_batch_is_encoded_in_a_window_as_long_as_its_longest_piece(
     assert not isinstance(long, Exception)
     assert word_error_rate(LONG_TALK, long.text) <= 0.25, long.text
     speech_s = short.audio_s  # at most: the piece is the speech within the clip
-    assert widths[0] <= speech_s * 100 + batching.TAIL_FRAMES + 2 and widths[0] % 2 == 0
+    limit = speech_s * 100 + batching.TAIL_FRAMES + batching.WINDOW_STEP
+    assert widths[0] <= limit and widths[0] % 2 == 0
     assert max(widths) == batching.FRAMES
+
+
+def test_what_a_clip_is_heard_to_say_does_not_depend_on_its_batch_mates(
+    speech_wav: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each batch is encoded in one window; were it as wide as its longest piece, a short
+    clip batched with a long one would be heard in a wider window than alone, and Whisper
+    once heard 'about the new playground' as 'A behind-emoutment who play around' that way.
+    A batch holds pieces of one window width only: the short clip's window is the same
+    alone and beside a long clip, and so is what it is heard to say."""
+    from ingest.transcribe.transcriber import Transcriber
+
+    transcriber = Transcriber(None, threads=2, replicas=1, beam_size=2)
+    model = transcriber._model
+    windows: list[tuple[int, ...]] = []
+    encode = model.encode
+
+    def watched(features: np.ndarray) -> Any:
+        windows.append(features.shape)
+        return encode(features)
+
+    monkeypatch.setattr(model, "encode", watched)
+    talk = speak(LONG_TALK, tmp_path / "long.wav", lead_s=0.5, tail_s=0.5)
+    (alone,) = transcriber.transcribe_many([(speech_wav, None)], 8)
+    short_window = windows[-1][-1]
+    together, _ = transcriber.transcribe_many([(speech_wav, None), (talk, None)], 8)
+    assert not isinstance(alone, Exception) and not isinstance(together, Exception)
+    assert short_window in [shape[-1] for shape in windows[1:]]  # batched apart, same width
+    assert together.text == alone.text
 
 
 LONG_TALK = (
