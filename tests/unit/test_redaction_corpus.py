@@ -25,7 +25,7 @@
   floor, as a held-out one is (`NOT_YET_COMPLETE`).
 - Held-out corpora, written without sight of the rules and never tuned against; a failure
   prints only figures (overall and per section heading), never a line, so the rules cannot
-  be fitted to them case by case: `redaction_heldout.txt` to `redaction_heldout10.txt`. The
+  be fitted to them case by case: `redaction_heldout.txt` to `redaction_heldout11.txt`. The
   first is at 100%; until the others are, their test is an expected failure, and no held-out
   recall may fall below, nor its damage rise above, what it last was (`FLOORS`).
 
@@ -112,8 +112,9 @@ HELD_OUT_7 = DATA / "redaction_heldout7.txt"
 HELD_OUT_8 = DATA / "redaction_heldout8.txt"
 HELD_OUT_9 = DATA / "redaction_heldout9.txt"
 HELD_OUT_10 = DATA / "redaction_heldout10.txt"
+HELD_OUT_11 = DATA / "redaction_heldout11.txt"
 HELD_OUTS = [HELD_OUT, HELD_OUT_2, HELD_OUT_3, HELD_OUT_4, HELD_OUT_5, HELD_OUT_6, HELD_OUT_7]
-HELD_OUTS += [HELD_OUT_8, HELD_OUT_9, HELD_OUT_10]
+HELD_OUTS += [HELD_OUT_8, HELD_OUT_9, HELD_OUT_10, HELD_OUT_11]
 # Secrets hidden and ordinary lines changed in each held-out corpus when the rules last
 # changed: a change that hides fewer or changes more is a step back, whatever it gains on the
 # development corpora.
@@ -128,6 +129,7 @@ FLOORS = {
     HELD_OUT_8: (288, 1),
     HELD_OUT_9: (277, 2),
     HELD_OUT_10: (339, 1),
+    HELD_OUT_11: (332, 1),
     DEVELOPMENT_13: (372, 1),
     DEVELOPMENT_14: (431, 1),
     DEVELOPMENT_15: (387, 0),
