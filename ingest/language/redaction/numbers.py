@@ -44,14 +44,14 @@ _AMOUNT_AFTER = re.compile(
     r"people|persons|personer|mennesker|biler|cars|dollars?|pounds?)\b",
     re.IGNORECASE,
 )
+# Calling in the newcomers' languages: Polish, Turkish, Ukrainian and Russian.
+_CALL_ABROAD = r"dzwoń|dzwonić|zadzwoń|arayın|arayin|телефон\w*|дзвон\w*|звон\w*"
 _PHONE_CUES = re.compile(
     r"\b(ring(?:e|er|ede|et)?|telefon\w*|tlf|nummer|nummeret|mobil\w*|sms|call|phone|number|"
     r"reach me|"
     r"få\s+fat\s+i|fat\s+på|kontakte?|"
     r"text me|"
-    # in the newcomers' languages: Polish, Turkish, Ukrainian and Russian
-    r"numer|numeru|numerem|dzwoń|dzwonić|zadzwoń|numara|numaram|numaramı|arayın|arayin|ara|"
-    r"номер\w*|телефон\w*|дзвон\w*|звон\w*)\b",
+    rf"{_CALL_ABROAD}|numer|numeru|numerem|numara|numaram|numaramı|ara|номер\w*)\b",
     re.IGNORECASE,
 )
 
@@ -441,8 +441,7 @@ def _only_a_full_stop(text: str, before: list[Token], run: list[Token]) -> bool:
 # "busserne nummer 20, 45, 67 og 89": "nummer" alone does not make a list a phone number.
 # "ring", not "Ringgaden"
 _STRONG_PHONE_CUES = re.compile(
-    r"\b(?i:ring(?:e|er|ede|et)?|telefon\w*|tlf|mobil\w*|sms|call|phone|dzwoń|dzwonić|"
-    r"zadzwoń|arayın|arayin|телефон\w*|дзвон\w*|звон\w*)\b"
+    rf"\b(?i:ring(?:e|er|ede|et)?|telefon\w*|tlf|mobil\w*|sms|call|phone|{_CALL_ABROAD})\b"
 )
 
 

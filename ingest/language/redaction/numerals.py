@@ -344,10 +344,6 @@ def _reading(phrase: str, language: str | None) -> str:
     return best
 
 
-_TENS = r"(?:tyve|tredive|fyrre|halvtreds|tres|halvfjerds|firs|halvfems)"
-_UNITS = r"(?:en|et|to|tre|fire|fem|seks|syv|otte|ni)"
-
-
 _DANISH_ONLY = re.compile(
     r"\b(?i:seks|syv|otte|fem|fire|tres|firs|halvfems|halvfjerds|halvtreds|tyve|\w+og\w+)\b"
 )
