@@ -165,13 +165,14 @@ _OTHER_DATE_HINT = re.compile(
 )
 
 
-def _dates(text: str) -> list[re.Match[str]]:
+@functools.lru_cache(maxsize=64)  # asked by three rules of the same text
+def _dates(text: str) -> tuple[re.Match[str], ...]:
     words = scan.LETTERS.finditer(text)
     hints = [m.start() for m in words if m.group().lower().startswith(_MONTHS)]
     hints += [m.start() for m in _OTHER_DATE_HINT.finditer(text)]
     if not hints:
-        return []
-    return scan.matches_at(_DATE, text, scan.starts_near(scan.word_starts(text), hints, 4))
+        return ()
+    return tuple(scan.matches_at(_DATE, text, scan.starts_near(scan.word_starts(text), hints, 4)))
 
 
 _DATE_TO_FOUR = re.compile(

@@ -4,8 +4,9 @@ pattern holds a word that short text tells apart cheaply (a street type, a month
 match can begin only a few words before it."""
 
 import bisect
+import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from re import _constants as _c  # type: ignore[attr-defined]
 from re import _parser  # type: ignore[attr-defined]
 from typing import Any
@@ -14,11 +15,12 @@ _WORD_START = re.compile(r"\b\w")
 LETTERS = re.compile(r"[^\W\d_]+")
 
 
-def word_starts(text: str) -> list[int]:
-    return [m.start() for m in _WORD_START.finditer(text)]
+@functools.lru_cache(maxsize=64)  # the street and the date rules read the same text
+def word_starts(text: str) -> tuple[int, ...]:
+    return tuple(m.start() for m in _WORD_START.finditer(text))
 
 
-def starts_near(starts: list[int], hints: Iterable[int], words_before: int) -> list[int]:
+def starts_near(starts: Sequence[int], hints: Iterable[int], words_before: int) -> list[int]:
     """The word starts at or before each hint, at most `words_before` + 1 of them."""
     near: set[int] = set()
     for hint in hints:
