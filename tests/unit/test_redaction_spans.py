@@ -259,6 +259,40 @@ def test_a_name_inside_an_email_address_is_labelled_as_the_address() -> None:
             "sagsnummer 2024/11873 og mit cpr er 120583-4471, tak",
             "sagsnummer 2024/11873 og mit cpr er [CPR], tak",
         ),
+        # A number dialled abroad, or said to be someone's, after talk of a receipt; two
+        # numbers with a correction between, which hold no CPR number between them.
+        (
+            "han vil have en kvittering, hans nummer er +90 555 312 48 19. Tak",
+            "han vil have en kvittering, hans nummer er [telefon]. Tak",
+        ),
+        (
+            "Mit nummer er 53 27 18 04, nej undskyld, 53 27 81 04, jeg bytter om",
+            "Mit nummer er [telefon], jeg bytter om",
+        ),
+        # E-mail said in Spanish or Portuguese, glued, its ending misheard, a local part
+        # that begins like a filler.
+        (
+            "skriv til ana beatriz punto souza arroba gmail punto com hvis",
+            "skriv til [e-mail] hvis",
+        ),
+        ("min mail er mikkel.maler snabelagmail punktumcom, øh", "min mail er [e-mail], øh"),
+        ("min mail er mette70 at jubii de ka hvis nogen", "min mail er [e-mail] hvis nogen"),
+        ("Den er sanne hyphen ravn snabel a gmail kom. Eller", "Den er [e-mail]. Eller"),
+        ("skriv til um.yusuf2015 at gmail punktum com. Tak", "skriv til [e-mail]. Tak"),
+        # Who someone is after "han er", a name in lower case before who they are, a job,
+        # a surname that is a word after "familien" and again after a first name, a name told
+        # by its letters.
+        ("Jeg ringer om Hans, han er min bror, og", "Jeg ringer om [navn], han er min bror, og"),
+        ("ni. sebastian min søn siger det", "ni. [navn] min søn siger det"),
+        ("og sundhedsplejersken Ane er god", "og sundhedsplejersken [navn] er god"),
+        (
+            "nabo til familien lund i Åbyhøj. Jens lund giver os æg",
+            "nabo til [navn] i Åbyhøj. [navn] giver os æg",
+        ),
+        (
+            "jeg er Bo Sand, bo med et b og et o, haha",
+            "jeg er [navn], [navn] med et b og et o, haha",
+        ),
     ],
 )
 def test_what_callers_say_in_passing_is_hidden(said: str, published: str) -> None:
@@ -320,6 +354,9 @@ def test_what_callers_say_in_passing_is_hidden(said: str, published: str) -> Non
         "Det er dejligt at gå langs Kystvejen en sommermorgen.",
         "I 1968 kostede et hus i Risskov 80.000 kroner.",
         "Et digt af Inger Christensens alfabet ved Dokk1, tak.",
+        # Letters after "med" that spell no word said, a family without a name.
+        "Vi kom med et b og et c hold til stævnet.",
+        "Hele familien har det godt, og min søn går i skole.",
     ],
 )
 def test_public_figures_places_and_storms_stay(said: str) -> None:

@@ -58,13 +58,23 @@ def find(text: str, hidden: list[Span]) -> list[Span]:
         noun = match.group()[0].islower() and _ARTICLE.search(text, 0, match.start())
         if noun:
             continue  # "Helle. Der mangler en helle": a noun after its article
-        if low in in_address or match.group()[0].isupper() or not names.is_word(low):
+        before = words[k - 1] if k > 0 else None
+        after_a_name = (  # "Jens lund": the surname found before, after a first name hidden
+            before is not None
+            and text[before.end() : match.start()] == " "
+            and any(s.kind is Kind.NAME and s.start <= before.start() < s.end for s in hidden)
+        )
+        if (
+            low in in_address
+            or match.group()[0].isupper()
+            or not names.is_word(low)
+            or after_a_name
+        ):
             end = match.end()
             after = words[k + 1] if k + 1 < len(words) else None
             if after and text[end : after.start()] == " " and _goes_with(after.group()):
                 end = after.end()  # "det er Storm, Storm Kjær", "Deepak, Deepak Raghunathan"
             start = match.start()
-            before = words[k - 1] if k > 0 else None
             if before and text[before.end() : start] == " " and _first_before(before.group()):
                 start = before.start()  # "Jeg hedder Sommer, Helle Sommer"
             found.append(Span(start, end, Kind.NAME))

@@ -14,9 +14,9 @@ _WRITTEN = re.compile(
     re.UNICODE,
 )
 # A caller who spells slowly gets commas from Whisper: "sofie, snabel-a, jubii, punktum, dk".
-# Dots said in Polish, Turkish, Vietnamese, Ukrainian and Russian too, and as Whisper hears
-# "dot" from a Dane ("dåt").
-_DOTS = r"dot|dåt|point|punktum|punkt\s?um|prik|punkt|kropka|nokta|chấm|крапка|точка"
+# Dots said in Spanish, Portuguese, Polish, Turkish, Vietnamese, Ukrainian and Russian too,
+# and as Whisper hears "dot" from a Dane ("dåt").
+_DOTS = r"dot|dåt|point|punktum|punkt\s?um|prik|punkt|punto|ponto|kropka|nokta|chấm|крапка|точка"
 _SPOKEN_DOT = rf"(?:,?\s+(?i:{_DOTS}),?\s+|\s+\.\s+)"  # "mail . dk" too
 _SPOKEN_JOIN = (
     rf"\s+\.\s+|,\s+(?i:nej),?\s+|,?\s+(?i:{_DOTS}|bundstreg|underscore|understreg|streg|"
@@ -40,17 +40,20 @@ _AT = re.compile(
     r"\s*@\s*|\s*\((?i:at|snabel-a)\)\s*|"  # "ahmad.saleh(at)gmail.com"
     r",?\s+(?i:at\s+sign|at|sna(?:bel|pel|pple|bbel)(?:,?\s|-)?a[rh]?|sna[bp]e?la|sna[bp]el|"
     r"snabel-a-tegn|(?:det\s+der\s+)?a\s+med\s+(?:en\s+)?ring\s+(?:om|omkring|rundt\s+om)|"
-    # "@" said in Polish, Russian or Ukrainian, Vietnamese, Turkish
-    r"małpa|malpa|małpka|sobaka|собака|a\s+còng|a\s+cong|at\s+işareti|"
+    # "@" said in Polish, Russian or Ukrainian, Vietnamese, Turkish, Spanish or Portuguese,
+    # French
+    r"małpa|malpa|małpka|sobaka|собака|a\s+còng|a\s+cong|at\s+işareti|arroba|arobase|"
     r"(?:ad|add|et)(?=\s+(?:gmail|hotmail|yahoo|outlook|icloud|live|jubii|protonmail)\b))"
-    r"(?:,?\s+|(?=\.{2,3}|…)|(?<=a)(?=[a-z0-9-]+\.[a-z]{2,}\b))"  # "mariam snabelagmail.com"
+    # "mariam snabelagmail.com", "snabelagmail punktumcom"
+    r"(?:,?\s+|(?=\.{2,3}|…)|(?<=a)(?=[a-z0-9-]+(?:\.[a-z]{2,}\b|\s+(?i:punktum|dot|prik))))"
     r"(?:(?i:og\s+så)(?:\s+(?i:er\s+det|er\s+den))?,?\s+)?"  # "snabel-a, og så er det post …"
 )
 _TLD = r"(?i:d\s?k|de\s+ka|c\s?o\s?m|[a-zæøå]{2,})"  # "de ka": "dk" said
 # Greedy: "uni dot au dot dk" is one domain, not "uni dot au".
 _DOMAIN = re.compile(
     rf"(?:(?i:g(?:ee)?\s+mail|hot\s+ma(?:il|le)|out\s+look|proton\s+mail)|[\w-]+)(?:(?:{_SPOKEN_DOT}|\.)[\w-]+)*"
-    rf"(?:(?:{_SPOKEN_DOT}|\.){_TLD}|\.\s(?i:dk|com|net|org|se|de|no|nu|eu))\b"  # "stofanet. dk"
+    rf"(?:(?:{_SPOKEN_DOT}|\.){_TLD}|\.\s(?i:dk|com|net|org|se|de|no|nu|eu)|"  # "stofanet. dk"
+    r"\s+(?i:punktum|dot|prik)(?i:com|dk|net|org))\b"  # "gmail punktumcom"
 )
 # Webmail a caller names without a dot, or without its ending: "snabel a hotmail dk",
 # "bentemunk på gmail".
@@ -58,7 +61,10 @@ _PROVIDERS = (
     r"g\s?mail|googlemail|hot\s?mail|yahoo|outlook|icloud|jubii|msn|protonmail|proton|aol|gmx|"
     r"webspeed|stofanet|youmail|get2net|live|mail"
 )
-_PROVIDER = re.compile(rf"(?i:{_PROVIDERS})(?:,?\s+(?i:dk|com|net|org|se|de|no|nu|me))?\b")
+# "jubii de ka", "gmail kom": the ending as Whisper hears it
+_PROVIDER = re.compile(
+    rf"(?i:{_PROVIDERS})(?:,?\s+(?i:dk|com|net|org|se|de\s+ka|de|no|nu|me|kom))?\b"
+)
 # "på" for "at" only before a provider's name ("på mail" is "by e-mail").
 _ON = re.compile(r"\s+(?:på|hos)\s+(?=(?i:gmail|hotmail|yahoo|outlook|icloud|jubii|protonmail)\b)")
 # "min mail er anna berg snabel a …": after such words the whole local part is taken,
@@ -74,7 +80,8 @@ _LOOK_BACK = 80  # characters before "at" that may hold the local part
 _FILLER = re.compile(
     r",\s*\b[A-ZÆØÅ](?:-[A-ZÆØÅ]){2,}\b,?(?=\s)|"  # "jørgensen, J-Ø-R-G-E-N-S-E-N, snabel a"
     r"\b(?i:øh+m*|æh+m*|eh+m*|uh+m*|um+|hm+|(?:i\s+)?[ée]t\s+ord|in\s+one\s+word|"
-    r"uden\s+mellemrum|without\s+spaces|no\s+spaces|med\s+småt|all\s+lower\s*case)\b[,.]?"
+    r"uden\s+mellemrum|without\s+spaces|no\s+spaces|med\s+småt|all\s+lower\s*case)\b"
+    r"(?![.@-]\w)[,.]?"  # "um.yusuf2015" is a local part, not a filler
 )
 # "mette77@gmail.com, nej 78": a part of the address corrected after it.
 _CORRECTED = re.compile(

@@ -83,6 +83,14 @@ _ROLES = (
     r"tandlægen|jordemoder|jordemoderen|psykolog|psykologen|fysioterapeut|fysioterapeuten|"
     r"hjemmehjælper|hjemmehjælperen|sygeplejerske|sygeplejersken|chauffør|"
     r"chaufføren|buschaufføren|betjent|betjenten|frisøren|købmanden|bageren|"
+    r"sundhedsplejerske|sundhedsplejersken|socialrådgiver|socialrådgiveren|bibliotekaren|"
+    r"sekretæren|receptionisten|ekspedienten|postbuddet|postbudet|skraldemanden|"
+    r"kontaktpersonen|kontaktpædagogen|støttepædagogen|vejlederen|mentoren|rektor|rektoren|"
+    r"forstanderen|afdelingslederen|teamlederen|konsulenten|medarbejderen|assistenten|"
+    r"ergoterapeuten|fodterapeuten|plejeren|sosu-assistenten|sosu-hjælperen|nattevagten|"
+    r"portøren|tømreren|elektrikeren|mureren|håndværkeren|maleren|kokken|dirigenten|"
+    r"instruktøren|underviseren|spejderlederen|"
+    r"nurse|the\s+nurse|social\s+worker|health\s+visitor|librarian|the\s+librarian|"
     r"the\s+caretaker|the\s+janitor|caretaker|janitor|councillor|councilor|coach"
 )
 _TITLES = (
@@ -223,9 +231,10 @@ def _are_mine(reader: Reader) -> list[Span]:
     return spans
 
 
-# "det er bare Storm, min søn": a capitalised word, then who they are to the caller.
+# "det er bare Storm, min søn", "om Hans, han er min bror": a capitalised word, then who
+# they are to the caller.
 _RELATION_AFTER = re.compile(
-    rf",\s+(?i:min|mit|mine|vores|hans|hendes|my|our|his|her)\s+(?i:{_RELATIONS})"
+    rf",\s+(?i:(?:han|hun|he|she)\s+(?:er|is)\s+)?(?i:min|mit|mine|vores|hans|hendes|my|our|his|her)\s+(?i:{_RELATIONS})"
     r"(?:\s*[,.!?]|\s*$|\s+(?i:og|han|hun|som|der|and|he|she|who)\b)"
 )
 
@@ -286,7 +295,8 @@ def _apposed(reader: Reader) -> list[Span]:
     spans += [
         Span(word.start, word.end, Kind.NAME)
         for i, word in enumerate(reader.words)
-        if word.capitalised
+        # "sebastian min søn siger": in lower case only a name that is no word
+        if (word.capitalised or not reader.names.is_word(word.text))
         and reader.names.is_first_name(word.text)
         and not reader.public(i)
         and _RELATION_NEXT.match(reader.text, word.end)
@@ -400,6 +410,8 @@ def _after_cues(reader: Reader) -> list[Span]:
             reader_end = reader.extend(i, lower_ok=True)
         elif names.is_name(word.text) and not names.is_word(word.text):
             reader_end = reader.extend(i, lower_ok=True)  # "min nabo poul andersen"
+        elif _after_family(reader, i) and names.is_surname(word.text):
+            reader_end = i  # "familien lund": a surname, though also a word
         elif (
             (strength == "intro" or (strength == "may" and _alone(reader, i)))
             and names.is_first_name(word.text)
@@ -471,6 +483,10 @@ def _and_another(reader: Reader, j: int) -> list[Span]:
     end = reader.extend(j + 2, lower_ok=True)
     span = reader.span(j + 2, end)
     return [span] if span is not None else []
+
+
+def _after_family(reader: Reader, i: int) -> bool:
+    return i > 0 and reader.words[i - 1].text.lower() in ("familien", "family")
 
 
 def _title(reader: Reader, i: int) -> bool:

@@ -88,7 +88,8 @@ _NOT_PERSONAL = re.compile(
 # A word for someone's own number after the case number's: "sagsnummer 23/41877 og mit cpr
 # 250377-3012" names two numbers, and the second is the caller's.
 _OWN_NUMBER = re.compile(
-    r"\b(?i:cpr\w*|personnummer\w*|telefon\w*|tlf|mobil\w*|ring\w*|phone|mobile|call)\b"
+    r"\b(?i:cpr\w*|personnummer\w*|telefon\w*|tlf|mobil\w*|ring\w*|phone|mobile|call|"
+    r"(?:mit|min|hans|hendes|vores|deres|dit|my|his|her|our)\s+(?:nummer|number))\b"
 )
 
 
@@ -115,7 +116,13 @@ def _institutions(text: str, spans: list[Span]) -> list[Span]:
         if re.sub(r"\D", "", text[span.start : span.end]) in _CITY_NUMBERS:
             public.append(span)
             continue
-        if span.kind in (Kind.PHONE, Kind.CPR) and (_no_ones(sentence) or on_a_sign):
+        # "+90 555 …" is dialled: no receipt or case number starts with a country code.
+        dialled = text.startswith("+", span.start)
+        if (
+            span.kind in (Kind.PHONE, Kind.CPR)
+            and not dialled
+            and (_no_ones(sentence) or on_a_sign)
+        ):
             public.append(span)
             continue
         if span.kind is not Kind.PHONE:
@@ -492,7 +499,10 @@ def _windows(text: str, groups: list[Group], run: list[Token], after: str) -> li
             continue
         j, kind = found
         later = [k for k in range(i + 1, j + 1) if _cpr_at(text, groups, k)]
-        if kind is Kind.PHONE and later:
+        # "53 27 18 04, nej undskyld, 53 27 81 04": two numbers that fill the run, not a CPR
+        # number straddling them
+        then = _window_at(text, groups, j + 1) if later else None
+        if kind is Kind.PHONE and later and not (then and then[0] == len(groups) - 1):
             # "to fire... nej, 240352-2088": a false start, then the CPR number
             spans.append(Span(groups[i].start, groups[later[0] - 1].end, Kind.CPR))
             i = later[0]
