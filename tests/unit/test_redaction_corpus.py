@@ -135,11 +135,11 @@ FLOORS = {
     HELD_OUT_4: (300, 4),
     HELD_OUT_5: (318, 3),
     HELD_OUT_6: (331, 3),
-    HELD_OUT_7: (301, 0),
+    HELD_OUT_7: (303, 0),
     HELD_OUT_8: (289, 1),
     HELD_OUT_9: (279, 2),
-    HELD_OUT_10: (340, 1),
-    HELD_OUT_11: (332, 1),
+    HELD_OUT_10: (341, 1),
+    HELD_OUT_11: (334, 1),
     HELD_OUT_12: (325, 0),
     HELD_OUT_13: (364, 1),
     DEVELOPMENT_13: (372, 1),
@@ -157,7 +157,7 @@ FLOORS = {
     DEVELOPMENT_25: (366, 0),
     DEVELOPMENT_26: (295, 1),
     DEVELOPMENT_27: (332, 1),
-    DEVELOPMENT_28: (326, 2),
+    DEVELOPMENT_28: (345, 1),
 }
 MARK = re.compile(r"⟦(.*?)⟧")
 MAX_DAMAGE = 0.05

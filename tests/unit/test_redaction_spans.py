@@ -150,7 +150,7 @@ def test_a_name_inside_an_email_address_is_labelled_as_the_address() -> None:
         ("zadzwoń, pięć dwa, osiem osiem, trzy zero, jeden cztery", "zadzwoń, [telefon]"),
         ("номер cpr тридцять один, нуль три, вісімдесят, два два сім нуль", "номер cpr [CPR]"),
         # E-mail addresses with "@" and the dot said abroad, misheard, or said in pieces.
-        ("mój mail ola.nowak małpa wp kropka pl, dziękuję", "mój [e-mail], dziękuję"),
+        ("mój mail ola.nowak małpa wp kropka pl, dziękuję", "mój mail [e-mail], dziękuję"),
         ("пишіть petro.k собака ukr крапка net, дякую", "пишіть [e-mail], дякую"),
         ("mailen er tine.b snabel a hot male punktum dk, ok", "mailen er [e-mail], ok"),
         ("skriv til lone.h a med en ring om gmail dåt com", "skriv til [e-mail]"),
@@ -293,6 +293,46 @@ def test_a_name_inside_an_email_address_is_labelled_as_the_address() -> None:
             "jeg er Bo Sand, bo med et b og et o, haha",
             "jeg er [navn], [navn] med et b og et o, haha",
         ),
+        # The day of a CPR number said as one digit; a number abroad said in hundreds; a
+        # number given in halves; pairs with dots before the word; the country code apart.
+        ("Det er ni ti otteogfyrre, øhm, tolv seksogtres. Jeg er 76", "Det er [CPR]. Jeg er 76"),
+        (
+            "mit nummer er plus otteogfyrre fem hundrede tolv, tre hundrede femogfyrre, "
+            "seks hundrede otteoghalvfjerds.",
+            "mit nummer er [telefon].",
+        ),
+        (
+            "De første fire er 4287 og de sidste fire er 1190.",
+            "De første fire er [telefon] og de sidste fire er [CPR].",
+        ),
+        (
+            "25.43.61.90 er mit nummer, ring efter kl. 17.30.",
+            "[telefon] er mit nummer, ring efter kl. 17.30.",
+        ),
+        (
+            "Øh det er plus femogfyrre foran og så 31 20 44 87.",
+            "Øh det er [telefon] foran og så [telefon].",
+        ),
+        # The rest of an address after a pause; a domain said with a space.
+        (
+            "Min mail er ib.thomsen snabel-a øh... hvad er det nu... gmail.com.",
+            "Min mail er [e-mail].",
+        ),
+        ("k.a.n.dersen at stofa net punktum dk, altså", "[e-mail], altså"),
+        # A postcode in pairs, after a pause; "stuen midt"; a street abroad.
+        ("Det er Tranbjerg Hovedgade 41, treogfirs ti Tranbjerg.", "Det er [adresse]."),
+        ("Rosenvangs Allé 11, første sal, øh, otte to syv nul Højbjerg.", "[adresse]."),
+        ("Randersvej 371 stuen midt, og der", "[adresse], og der"),
+        ("my address is Via Roma 14, 20121 Milano, but", "my address is [adresse], but"),
+        # A first name before a surname found, a name that signs contact details, a public
+        # figure's name that is not theirs, a surname that is a word said again.
+        (
+            "Please call Hiroshi Tanaka at +81 90 1234 5678, or email h.tanaka@kyoto-u.ac.jp.",
+            "Please call [navn] at [telefon], or email [e-mail].",
+        ),
+        ("Bjørn, +45 50 11 22 38, bjorn.aa@gmail.com.", "[navn], [telefon], [e-mail]."),
+        ("Kaj, Kaj Munk... nej ikke præsten, ha ha", "[navn], [navn]... nej ikke præsten, ha ha"),
+        ("Det er Bo, Bo Skov, og jeg ringer", "Det er [navn], [navn], og jeg ringer"),
     ],
 )
 def test_what_callers_say_in_passing_is_hidden(said: str, published: str) -> None:
@@ -357,6 +397,10 @@ def test_what_callers_say_in_passing_is_hidden(said: str, published: str) -> Non
         # Letters after "med" that spell no word said, a family without a name.
         "Vi kom med et b og et c hold til stævnet.",
         "Hele familien har det godt, og min søn går i skole.",
+        # Two postcodes, a list of lottery numbers, City Hall's address.
+        "Jeg har boet i 8210 og nu 8260, og der er færrest bænke i 8260.",
+        "Ugens lottotal var 4, 11, 18, 27, 30 og 33, og jeg havde fire rigtige.",
+        "Borgmesteren skal ikke kun sidde på Rådhuspladsen 2.",
     ],
 )
 def test_public_figures_places_and_storms_stay(said: str) -> None:

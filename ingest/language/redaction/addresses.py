@@ -61,7 +61,7 @@ _HOUSE = (
     rf"{_ENGLISH_NUMBER}\b(?!\s+(?i:of|more|times?|days?|ways?|things?|minutes?|years?)\b))"
 )
 _SIDE = (  # "4. th"; "4th floor" is no side
-    r"(?:til\s+(?:højre|venstre)|højre|venstre|midt\s+for|th\b\.?(?!\s*floor)|tv\b\.?|mf\b\.?|"
+    r"(?:til\s+(?:højre|venstre)|højre|venstre|midt\s+for|midt\b|th\b\.?(?!\s*floor)|tv\b\.?|mf\b\.?|"
     r"left|right)"
 )
 _LEVEL = (
@@ -90,9 +90,15 @@ _DOOR = (
     r"three|four|five|six|seven|eight|nine|ten))\b){0,2}"
 )
 _DIGIT_WORD = r"(?:nul|en|et|to|tre|fire|fem|seks|syv|otte|ni)"
+# "treogfirs ti", "toogfirs halvtreds": a postcode said in pairs
+_PAIR_WORD = (
+    r"(?:(?:en|to|tre|fire|fem|seks|syv|otte|ni)og)?(?:tyve|tredive|fyrre|halvtreds|tres|"
+    r"halvfjerds|firs|halvfems)|ti|elleve|tolv|tretten|fjorten|femten|seksten|sytten|atten|nitten"
+)
 _POSTCODE = (
-    r"(?:,?\s*(?:i\s+|postnummer\s+)?(?:\d{4}|"
-    rf"(?i:{_DIGIT_WORD}(?:[\s,]+{_DIGIT_WORD}){{3}}|(?:otte|ni|syv|seks|fem|fire|tre|to)\s*tusind"
+    r"(?:,?\s*(?:(?i:øh+m*),?\s*)?(?:i\s+|postnummer\s+)?(?:\d{4}|"
+    rf"(?i:(?:{_PAIR_WORD})\s+(?:{_PAIR_WORD}|nul\s+{_DIGIT_WORD})|"
+    rf"{_DIGIT_WORD}(?:[\s,]+{_DIGIT_WORD}){{3}}|(?:otte|ni|syv|seks|fem|fire|tre|to)\s*tusind"
     rf"(?:\s+(?:og\s+)?(?:{_DIGIT_WORD}\s*)?hundrede)?(?:\s+og\s+\w+)?))"
     r"\s+[A-ZÆØÅ][\wæøå]+(?:\s+[A-ZÆØÅ]\b)?"
     r"|,?\s*postnummer\s+\d{4}\b|,\s*\d{4}\b"
@@ -225,12 +231,21 @@ _PUBLIC_BEFORE = re.compile(
 )
 
 
-# Streets abroad that callers name: "Eppendorfer Weg 127", "ulica Długa 17", "Dalavegur 23".
+# The city's own buildings, printed on every letter: City Hall, Dokk1, the university
+# hospital, the university.
+_PUBLIC_ADDRESS = re.compile(
+    r"(?i:rådhuspladsen\s+2|hack\s+kampmanns\s+plads\s+[12]|"
+    r"palle\s+juul-jensens\s+boulevard\s+99|nordre\s+ringgade\s+1)\b(?!\s*[,.]?\s*\d)"
+)
+# Streets abroad that callers name: "Eppendorfer Weg 127", "ulica Długa 17", "Dalavegur 23",
+# "Via Roma 14, 20121 Milano", "Calle de Alcalá 42".
 _FOREIGN_STREET = re.compile(
     r"\b(?:(?:ulica|ul\.)\s+[A-ZÆØÅŁŚŻŹĆŃÓ][\w'-]+(?:\s+[A-ZÆØÅŁŚŻŹĆŃÓ][\w'-]+)?"
+    r"|(?:Via|Viale|Piazza|Calle|Carrer|Avenida|Rua|Plaza|Paseo)\s+"
+    r"(?:(?:de|del|della|da|do|dos|la)\s+)*[A-ZÀ-Ý][\w'-]+"
     r"|(?:[A-ZÄÖÜ][\w'-]+\s+)?[A-ZÄÖÜ][\w'-]*(?:\s+(?:Weg|Straße|Strasse|Str\.|Allee|Platz|Gasse|Damm|"
     r"Ufer|Road|Street|Avenue)|(?:straße|strasse|weg|vegur|gøta|gata|gatan|vägen|veien|gate|gasse)))"
-    r"\s+\d{1,4}[a-zA-Z]?\b(?:,\s+[A-ZÆØÅŁŚŻŹĆŃÓÞ][\w'-]+)?"
+    r"\s+\d{1,4}[a-zA-Z]?\b(?:,\s+(?:\d{4,5}\s+)?[A-ZÆØÅŁŚŻŹĆŃÓÞ][\w'-]+)?"
 )
 # "Min mor bor i Nuuk på Aqqusinersuaq 14": a street on no list, where someone lives.
 _LIVES_ON = re.compile(
@@ -247,6 +262,7 @@ def find(text: str, language: str | None = None) -> list[Span]:
         # what stands before an address ends where it begins: "Borgerservice på …"
         if not _PUBLIC_BEFORE.search(text, max(0, s.start - 80), s.start)
         and not _THINGS_NUMBER.search(text, max(0, s.start - 40), s.start)
+        and not _PUBLIC_ADDRESS.match(text, s.start)
     ]
     if not _LIVING.search(text):
         spans = [s for s in spans if not _BARE_NUMBER.search(text, s.start, s.end)]

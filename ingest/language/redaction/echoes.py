@@ -1,5 +1,6 @@
 """A name said again: once hidden, the same word elsewhere in the message is the same person."""
 
+import functools
 import re
 import unicodedata
 
@@ -134,6 +135,7 @@ def _joined(text: str, spans: list[Span]) -> list[Span]:
     return out
 
 
+@functools.lru_cache(maxsize=4096)
 def _bare(word: str) -> str:
     """The word without accents and other marks: "Tuấn" as "tuan"."""
     return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
@@ -158,7 +160,7 @@ def _goes_with(word: str) -> bool:
     return (
         word[0].isupper()
         and not names.is_public(low)
-        and not names.is_word(low)
+        and (not names.is_word(low) or names.is_surname(low))  # "Bo, Bo Skov"
         and not PLACE_WORDS.fullmatch(word)
         and (names.is_surname(low) or surname_shaped(word) or not names.is_name(low))
     )

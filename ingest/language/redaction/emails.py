@@ -51,7 +51,7 @@ _AT = re.compile(
 _TLD = r"(?i:d\s?k|de\s+ka|c\s?o\s?m|[a-zæøå]{2,})"  # "de ka": "dk" said
 # Greedy: "uni dot au dot dk" is one domain, not "uni dot au".
 _DOMAIN = re.compile(
-    rf"(?:(?i:g(?:ee)?\s+mail|hot\s+ma(?:il|le)|out\s+look|proton\s+mail)|[\w-]+)(?:(?:{_SPOKEN_DOT}|\.)[\w-]+)*"
+    rf"(?:(?i:g(?:ee)?\s+mail|hot\s+ma(?:il|le)|out\s+look|proton\s+mail|stofa\s+net)|[\w-]+)(?:(?:{_SPOKEN_DOT}|\.)[\w-]+)*"
     rf"(?:(?:{_SPOKEN_DOT}|\.){_TLD}|\.\s(?i:dk|com|net|org|se|de|no|nu|eu)|"  # "stofanet. dk"
     r"\s+(?i:punktum|dot|prik)(?i:com|dk|net|org))\b"  # "gmail punktumcom"
 )
@@ -103,13 +103,22 @@ _DESK = re.compile(
 )
 
 
+# "min mail er anna.berg.. hvad er det nu... gmail.com", "… og så punktum com": the rest of
+# the address said after a pause.
+_REST_LATER = re.compile(
+    r"(?:[\s.,…]|\b(?i:hvad\s+er\s+det\s+nu|og\s+så|undskyld|altså|øh+m*)\b)*"
+    r"(?:(?i:punktum|dot|prik)\s+(?i:com|dk|net|org|se|de)|"
+    r"(?i:gmail|hotmail|yahoo|outlook|live|icloud|jubii|mail)\.(?i:com|dk|net|org))\b"
+)
+
+
 def find(text: str) -> list[Span]:
     text = _FILLER.sub(lambda m: " " * len(m.group()), text)  # same length: spans still fit
     spans = [s for s in _found(text) if not _a_desk(text[s.start : s.end])]
     return [
         Span(span.start, m.end(), span.kind) if m is not None else span
         for span in spans
-        for m in [_CORRECTED.match(text, span.end)]
+        for m in [_CORRECTED.match(text, span.end) or _REST_LATER.match(text, span.end)]
     ]
 
 
@@ -226,8 +235,8 @@ def _local_part(text: str, window: int, at: int) -> int | None:
         if local is None:
             continue
         before = local.group("before")
-        if before is not None and before in lists().stop_words:
-            continue  # "den er anna": only "anna"
+        if before is not None and (before in lists().stop_words or before in _LEAD_WORDS):
+            continue  # "den er anna", "or email h.tanaka": only "anna", "h.tanaka"
         if local.group().lower() in lists().stop_words | _LEAD_WORDS:
             continue  # "… og så er det snabel-a …": no local part
         return local.start()

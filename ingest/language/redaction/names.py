@@ -430,7 +430,8 @@ def _after_cues(reader: Reader) -> list[Span]:
 # A name asked for, not given: "hvad hun hedder", "what he's called".
 _ASKED = re.compile(r"\b(?i:hvad|what)\s+\S+\s+(?:\S+\s+)?(?i:hedder|hed|is\s+called)[,.]?\s+$")
 _NOT_THE_ONE = re.compile(
-    r",?\s+(?i:ikke|not)\s+(?i:ham|hende|den|the)\s+(?i:\w+en|\w+er|famous|singer|kendte)\b"
+    r"(?:,|\.{2,3}|…)?\s+(?:(?i:nej|no),?\s+)?(?i:ikke|not)\s+(?:(?i:ham|hende|den|the)\s+)?"
+    r"(?i:\w+en|\w+er|famous|singer|kendte)\b"  # "Kaj Munk... nej ikke præsten"
 )
 # Months that are also first names: a name after "min nabopige", "hans ven".
 _MONTH_NAMES = {"Maj", "Juni", "Juli", "August", "April", "May", "June", "July"}

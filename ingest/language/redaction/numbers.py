@@ -192,7 +192,9 @@ def _in_pieces(text: str, language: str | None) -> list[Span]:
                 gap = text[runs[a][-1].end : runs[b][0].start]
                 if len(gap) <= 50 and _AND_THEN.search(gap):
                     spans += pieces
-            if len(total) == 8 and b > a and total[0] not in "01":
+            # "boet i 8210 og nu 8260": two postcodes, not a number in pieces
+            postcodes = all(re.fullmatch(r"8\d\d\d", d) for d in digits[a : b + 1])
+            if len(total) == 8 and b > a and total[0] not in "01" and not postcodes:
                 window = [Group(total, runs[a][0].start, runs[b][-1].end, "")]
                 listed = "," in text[runs[a][0].start : runs[b][-1].end]  # "20, 45, 67 og 89"
                 cue = _STRONG_PHONE_CUES.search(_sentence_before(text, runs[a][0].start))
@@ -242,8 +244,23 @@ def _from_last_date(text: str, run: list[Token], language: str | None) -> tuple[
     return run, digits
 
 
+# "De første fire er 4287 og de sidste fire er 1190": a number said in halves.
+_FIRST_FOUR = re.compile(
+    r"\b(?i:de\s+første\s+fire|the\s+first\s+four)(?:\s+(?i:cifre|digits))?,?\s+"
+    r"(?:(?i:er|is|are)\s+)?(?P<four>\d{4}|\d\d\s\d\d)\b(?=[^.!?]{0,40}\b(?i:sidste|last)\s+fire|"
+    r"[^.!?]{0,40}\b(?i:last\s+four))"
+)
+# "plus femogfyrre foran og så 31 20 44 87": the country code said apart from the number.
+_COUNTRY_CODE = re.compile(r"(?:\+45|\b(?i:plus\s+(?:45|femogfyrre|fem\s+og\s+fyrre)|0045))\b")
+
+
 def _abroad_and_ends(text: str) -> list[Span]:
     spans = [Span(m.start(), m.end(), Kind.PHONE) for m in _FOREIGN.finditer(text)]
+    cpr = about_a_cpr_number(text)
+    spans += [
+        Span(m.start("four"), m.end("four"), Kind.CPR if cpr else Kind.PHONE)
+        for m in _FIRST_FOUR.finditer(text)
+    ]
     spans += long_years(text)
     for match in _ENDS_WITH.finditer(text):
         window = [Group(match.group(1), match.start(1), match.end(1), "")]
@@ -261,6 +278,12 @@ def find(text: str, language: str | None = None) -> list[Span]:
         found += in_cpr_talk(plain, language)
     public = _institutions(text, found)
     found = [s for s in found if s not in public]
+    phones = [s for s in found if s.kind is Kind.PHONE]
+    found += [
+        Span(m.start(), m.end(), Kind.PHONE)
+        for m in _COUNTRY_CODE.finditer(text)
+        if any(0 < p.start - m.end() <= 40 for p in phones)
+    ]
     cprs = [s for s in found if s.kind is Kind.CPR]
     # "de sidste fire er 3-3-0-8, altså tre tre nul otte": eight digits that hold the last
     # four of a CPR number are that number said twice, not a phone number
@@ -469,14 +492,22 @@ def _windows(text: str, groups: list[Group], run: list[Token], after: str) -> li
     spans: list[Span] = []
     if not groups:
         return spans
-    if any(MAGNITUDES.match(t.word) for t in run) or _AMOUNT_AFTER.match(after):
-        return []  # "12 500 000 kr", "tolv millioner": an amount
+    digits = digits_of(groups)
+    if _AMOUNT_AFTER.match(after):
+        return []  # "12 500 kr"
+    if groups[0].plus and not groups[0].prefix and len(digits) >= 10:
+        return [Span(run[0].start, run[-1].end, Kind.PHONE)]  # "plus forty-four seven seven …"
+    if any(MAGNITUDES.match(t.word) for t in run):
+        return []  # "12 500 000", "tolv millioner": an amount
     ends = _LIST_ENDS.match(text, run[-1].end)
     last = ends.group("last").strip(".,;:!?") if ends else ""
     listed = "," in text[run[0].start : run[-1].end] and bool(last) and is_number(last.lower())
     if listed and not _STRONG_PHONE_CUES.search(_sentence_before(text, groups[0].start)):
         return []  # "8200, 8210 og 8220": a list
-    digits = digits_of(groups)
+    day_alone = [len(g.digits) for g in groups[:3]] == [1, 2, 2] and len(digits) == 9
+    if day_alone and cpr_like([Group("0" + digits, 0, 0, "")]):
+        # "ni ti otteogfyrre, tolv seksogtres": the day said as one digit
+        return [Span(run[0].start, run[-1].end, Kind.CPR)]
     bare = digits_of([g for g in groups if not g.prefix])
     if bare != digits and len(bare) == 16 and bare[:8] == bare[8:]:
         return [Span(run[0].start, run[-1].end, Kind.PHONE)]  # "+45 61 27 03 99 øh 61 27 03 99"
@@ -487,8 +518,6 @@ def _windows(text: str, groups: list[Group], run: list[Token], after: str) -> li
         kind = Kind.CPR if half == 10 and cpr_like(said) else Kind.PHONE
         if kind is Kind.CPR or digits[0] not in "01":
             return [Span(run[0].start, run[-1].end, kind)]
-    if groups[0].plus and not groups[0].prefix and len(digits) >= 10:
-        return [Span(run[0].start, run[-1].end, Kind.PHONE)]  # "plus forty-four seven seven …"
     if re.match(r"00[1-9]", digits) and len(digits) >= 10 and not groups[0].prefix:
         return [Span(run[0].start, run[-1].end, Kind.PHONE)]  # "0 0 9 0 5 3 2 …": abroad
     i = 0
@@ -586,7 +615,9 @@ def _phone_like(text: str, window: list[Group], whole_run: bool = False) -> bool
         # "telefonnummer er 28.146.690": Whisper wrote a phone number as thousands;
         # "telefon 27.41.66.92": in pairs with dots
         pairs = [len(g.digits) for g in window] == [2, 2, 2, 2]
-        return (_thousands(window) or pairs) and _about_phoning(text, window)
+        # "25.43.61.90 er mit nummer": four pairs are no date, and the word may come after
+        after = pairs and _PHONE_CUES.search(text[window[-1].end : window[-1].end + 30])
+        return (_thousands(window) or pairs) and (_about_phoning(text, window) or bool(after))
     if any(g.sep == "," for g in window[1:]):
         # "23, 45, 67, 89" is how Whisper writes a number read in pairs; so is a list of
         # counts, which in speech ends with "og" ("12, 15, 20 og 30"). Eight digits read

@@ -39,7 +39,7 @@ _RANK = [Kind.EMAIL, Kind.CPR, Kind.ADDRESS, Kind.PHONE, Kind.NAME]
 
 def find_spans(text: str, language: str | None = None) -> list[Span]:
     """Every span of personal data in `text`, sorted and without overlaps."""
-    from ingest.language.redaction import addresses, echoes, emails, names, numbers
+    from ingest.language.redaction import addresses, beside, echoes, emails, names, numbers
 
     found = [
         *emails.find(text),
@@ -49,6 +49,7 @@ def find_spans(text: str, language: str | None = None) -> list[Span]:
     ]
     hidden = merge(found)
     found += echoes.find(text, hidden) + numbers.said_again(text, hidden, language)
+    found += beside.find(text, merge(found))
     return _joined(text, merge(found))
 
 

@@ -1,0 +1,55 @@
+"""Names known by what stands beside them once the rest is hidden: "Please call Hiroshi
+Tanaka at …" (a surname found, the first name before it on no list), "Bjørn, +45 50 11 22
+38, bjorn.aa@gmail.com" (a first name that signs contact details)."""
+
+import re
+
+from ingest.language.redaction.lists import lists
+from ingest.language.redaction.reader import PLACE_WORDS, WORD
+from ingest.language.redaction.spans import Kind, Span
+
+_CONTACT = (Kind.PHONE, Kind.EMAIL, Kind.ADDRESS)
+
+
+def find(text: str, hidden: list[Span]) -> list[Span]:
+    names = lists()
+    found = []
+    for span in hidden:
+        before = _WORD_BEFORE.search(text, max(0, span.start - 40), span.start)
+        if before is None or _starts_sentence(text, before.start()):
+            continue
+        if span.kind is Kind.NAME and _unknown_name(before.group("word")):
+            found.append(Span(before.start(), span.end, Kind.NAME))
+    for span in hidden:
+        signed = _SIGNED.search(text, max(0, span.start - 40), span.start)
+        if span.kind not in _CONTACT or signed is None:
+            continue
+        word = signed.group("word")
+        first = names.is_first_name(word) and not names.is_public(word)
+        if first and _starts_sentence(text, signed.start()):
+            found.append(Span(signed.start(), signed.start() + len(word), Kind.NAME))
+    return found
+
+
+# The word right before a span, and a capitalised one with a comma: "Bjørn, +45 …".
+_WORD_BEFORE = re.compile(rf"(?<![\w'-])(?P<word>{WORD.pattern}) $")
+_SIGNED = re.compile(r"(?<![\w'-])(?P<word>[A-ZÆØÅ][\wæøå'-]*),\s+$")
+
+
+def _unknown_name(word: str) -> bool:
+    """Capitalised, and neither a word, a public name nor a place."""
+    names = lists()
+    low = word.lower()
+    return (
+        word[0].isupper()
+        and len(word) > 1
+        and not names.is_word(low)
+        and not names.is_public(low)
+        and low not in names.stop_words
+        and not PLACE_WORDS.fullmatch(word)
+    )
+
+
+def _starts_sentence(text: str, start: int) -> bool:
+    before = text[:start].rstrip()
+    return not before or before[-1] in ".!?:"
