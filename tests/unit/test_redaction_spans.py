@@ -333,6 +333,22 @@ def test_a_name_inside_an_email_address_is_labelled_as_the_address() -> None:
         ("Bjørn, +45 50 11 22 38, bjorn.aa@gmail.com.", "[navn], [telefon], [e-mail]."),
         ("Kaj, Kaj Munk... nej ikke præsten, ha ha", "[navn], [navn]... nej ikke præsten, ha ha"),
         ("Det er Bo, Bo Skov, og jeg ringer", "Det er [navn], [navn], og jeg ringer"),
+        # Names that are words where only a person stands: saying, doing, "mig og …",
+        # "det var … der", two joined by "og" at a sentence's start; a first name and a
+        # surname by its ending, both in lower case.
+        ("og så sagde lærke at der lå glas", "og så sagde [navn] at der lå glas"),
+        ("Hans og hans kone har klaget", "[navn] og hans kone har klaget"),
+        ("Mig og storm var nede ved vandet", "Mig og [navn] var nede ved vandet"),
+        ("Sol og Ask går i børnehave", "[navn] og [navn] går i børnehave"),
+        ("Mark har slået græsset på marken", "[navn] har slået græsset på marken"),
+        ("det var kim der fandt katten", "det var [navn] der fandt katten"),
+        ("Bo bor lige ved siden af og han", "[navn] bor lige ved siden af og han"),
+        ("anders mølgaard fra foreningen har lovet", "[navn] fra foreningen har lovet"),
+        # "@" said "at-tegnet" or heard as "snabel og", after a pause; a street in lower case.
+        ("jens snabel og stofa punktum net, stofa med f.", "[e-mail], stofa med f."),
+        ("my email, ahmed.k.1990 ... snabel a gmail.com, I", "my email, [e-mail], I"),
+        ("vibeke at-tegnet tdcadsl punktum dk, i ét ord", "[e-mail], i ét ord"),
+        ("Vi bor på lyseng allé 3 og vi vil", "Vi bor på [adresse] og vi vil"),
     ],
 )
 def test_what_callers_say_in_passing_is_hidden(said: str, published: str) -> None:
@@ -401,6 +417,11 @@ def test_what_callers_say_in_passing_is_hidden(said: str, published: str) -> Non
         "Jeg har boet i 8210 og nu 8260, og der er færrest bænke i 8260.",
         "Ugens lottotal var 4, 11, 18, 27, 30 og 33, og jeg havde fire rigtige.",
         "Borgmesteren skal ikke kun sidde på Rådhuspladsen 2.",
+        # Weather does things too; a pronoun before a noun; what people think; brands.
+        "Frost har ødelagt vejene, og Storm og regn hele dagen.",
+        "Hans kone har klaget, og jeg ved ikke hvad folk mener.",
+        "Ole Lynggaard og Georg Jensen i vinduerne på Søndergade.",
+        "Vi gik en tur ... at se på havnen, og en snabel og en hale.",
     ],
 )
 def test_public_figures_places_and_storms_stay(said: str) -> None:

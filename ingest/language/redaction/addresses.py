@@ -250,7 +250,10 @@ _FOREIGN_STREET = re.compile(
 # "Min mor bor i Nuuk på Aqqusinersuaq 14": a street on no list, where someone lives.
 _LIVES_ON = re.compile(
     r"\b(?i:bor|boede|lives?|lived)(?:\s+(?i:i|in)\s+[A-ZÆØÅ][\wæøå'-]+)?\s+(?i:på|on|at)\s+"
-    r"(?P<street>[A-ZÆØÅ][\wæøå'-]+(?:\s+[A-ZÆØÅ][\wæøå'-]+)?\s+\d{1,4}[a-zA-Z]?)\b"
+    r"(?P<street>[A-ZÆØÅ][\wæøå'-]+(?:\s+[A-ZÆØÅ][\wæøå'-]+)?\s+\d{1,4}[a-zA-Z]?|"
+    # "vi bor på lyseng allé 3": Whisper wrote the street in lower case
+    r"(?:[a-zæøå]+\s+)?[a-zæøå]+(?:vej|gade|allé|alle|stræde|vænget|parken|toften|\s+(?:allé|alle|"
+    r"vej|gade|plads|boulevard|torv))\s+\d{1,4}[a-zA-Z]?)\b"
 )
 
 

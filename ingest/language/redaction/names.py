@@ -309,8 +309,8 @@ def _apposed(reader: Reader) -> list[Span]:
 
 
 def _pair_of_word_names(reader: Reader) -> list[Span]:
-    """ "var Storm og Sol helt vildt bange": two capitalised first names that are also words,
-    joined by "og" inside a sentence, are two people."""
+    """ "var Storm og Sol helt vildt bange", "Sol og Ask går i børnehave": two capitalised
+    first names that are also words, joined by "og", are two people."""
     words, names = reader.words, reader.names
     spans = []
     for i in range(len(words) - 2):
@@ -319,7 +319,6 @@ def _pair_of_word_names(reader: Reader) -> list[Span]:
             joined.text in ("og", "and")
             and a.capitalised
             and b.capitalised
-            and not a.initial
             and reader.next_to(i)
             and reader.next_to(i + 1)
             and names.is_first_name(a.text)
@@ -572,7 +571,9 @@ def _known_names(reader: Reader) -> list[Span]:
             spans.append(Span(word.start, words[end].end, Kind.NAME))
             i = end + 1
             continue
-        if not word.capitalised and _lower_case_name_in_context(reader, i):
+        if not word.capitalised and (
+            _lower_case_name_in_context(reader, i) or _person_by_place(reader, i)
+        ):
             last = i + 2 if _and_known_name(reader, i) else i  # "hanne og jens"
             spans.append(Span(word.start, words[last].end, Kind.NAME))
             i = last + 1
@@ -584,8 +585,11 @@ def _known_names(reader: Reader) -> list[Span]:
             i += 1  # "Vi fra Dansk Vietnamesisk Forening …": a Vietnamese name, and "we"
             continue
         end = reader.extend(i, lower_ok=False)
-        # "Per Hansen" is a name, "Per time" and "Hans cykel" are not; "Per siger" is.
-        said = _NAME_AFTER.match(reader.text, word.end) is not None
+        # "Per Hansen" is a name, "Per time" and "Hans cykel" are not; "Per siger" is, and
+        # so is "Mark har slået græsset" (not "Frost har …": weather does things too).
+        said = _NAME_AFTER.match(reader.text, word.end) is not None or (
+            word.text.lower() not in _NATURE and _DID_AFTER.match(reader.text, word.end) is not None
+        )
         if names.is_word(word.text) and (end == i or not reader.surname_like(i + 1)) and not said:
             i += 1
             continue
@@ -615,11 +619,46 @@ _NAME_BEFORE |= {"kom", "sagde", "råbte", "spurgte", "ringede", "skrev", "mente
 _NAME_BEFORE |= {"fortalte", "hjalp", "gik", "synes", "syntes", "siger", "spørger"}
 _NAME_AFTER = re.compile(
     r"\s+(?i:og\s+jeg|and\s+i|(?:hun|han)\s+(?:siger|sagde|mener|synes|bor|har)|"
-    r"bor\s+(?:ved\s+siden\s+af|ovenpå|nedenunder|overfor|over\s+for)|"
+    r"bor\s+(?:(?:lige|helt|også)\s+)?(?:ved\s+siden\s+af|ovenpå|nedenunder|overfor|over\s+for)|"
     r"(?:som|der)\s+(?:kører|bor|arbejder|passer|gør\s+rent)|"  # "Per som kører 2A"
     r"sagde|siger|says|said|ringede|called|mener|thinks|har\s+sagt|"
     r"fra|from|ved\s+siden\s+af|ovenpå|nedenunder|overfor|next\s+door|upstairs|downstairs)\b"
 )
+
+
+# What a person does, after a first name that is also a word; nature's words are left out.
+_DID_AFTER = re.compile(
+    r"\s+(?i:og\s+(?:hans|hendes)\s+(?:kone|mand|kæreste|søn|datter|børn|familie)|"
+    r"har\s+(?:(?:lige|også|selv)\s+)?(?:fået|slået|sagt|lovet|klaget|fundet|hørt|ringet|"
+    r"skrevet|bygget|lavet|malet|samlet|spurgt|startet|hjulpet))\b"
+)
+_NATURE = {"storm", "sol", "frost", "sommer", "vinter", "lykke", "due", "rose", "ask", "birk"}
+_NATURE |= {"ravn", "ulv", "bjørn", "sne", "regn", "vind", "skov", "eg", "lind", "dag", "håb"}
+
+
+# Where only a person stands, even one whose name is a word: "mig og storm var", "det var
+# kim der fandt katten", "sagde lærke at", "hvad ravn mener".
+_PERSON_BEFORE_WORD = re.compile(r"(?i:\b(?:mig|jeg)\s+og|\bdet\s+var|\bsagde|\bhvad)\s+$")
+_PERSON_AFTER_WORD = {
+    "og": re.compile(r"\s+(?i:og\s+(?:jeg|mig))\b"),
+    "var": re.compile(r"\s+(?i:der|som)\b"),
+    "sagde": re.compile(r"\s+(?i:at)\b"),
+    "hvad": re.compile(r"\s+(?i:mener|synes|siger|tror|sagde)\b"),
+}
+
+
+def _person_by_place(reader: Reader, i: int) -> bool:
+    word, text = reader.words[i], reader.text
+    low = word.text.lower()
+    if not reader.names.is_first_name(low) or low in reader.names.stop_words | _FUNCTION_WORDS:
+        return False
+    before = _PERSON_BEFORE_WORD.search(text, max(0, word.start - 12), word.start)
+    if before is not None:
+        after = _PERSON_AFTER_WORD[before.group().split()[-1].lower()]
+        return after.match(text, word.end) is not None or before.group().lower().startswith(
+            ("mig", "jeg")
+        )
+    return _PERSON_AFTER_WORD["og"].match(text, word.end) is not None
 
 
 def _lower_case_name_in_context(reader: Reader, i: int) -> bool:

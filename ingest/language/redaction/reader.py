@@ -144,7 +144,7 @@ class Reader:
         word = self.words[i].text
         if self.public(i) or self.names.is_word(word):
             return False
-        return self.names.is_name(word) or surname_shaped(word)
+        return self.names.is_name(word) or surname_shaped(word[0].upper() + word[1:])
 
     def extend(self, i: int, lower_ok: bool) -> int:
         """The last word of a name beginning at word i: capitalised words (or known names,
