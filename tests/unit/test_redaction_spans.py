@@ -349,6 +349,23 @@ def test_a_name_inside_an_email_address_is_labelled_as_the_address() -> None:
         ("my email, ahmed.k.1990 ... snabel a gmail.com, I", "my email, [e-mail], I"),
         ("vibeke at-tegnet tdcadsl punktum dk, i ét ord", "[e-mail], i ét ord"),
         ("Vi bor på lyseng allé 3 og vi vil", "Vi bor på [adresse] og vi vil"),
+        # "snabler"; the rest of an address after its start; who someone was married to; a
+        # house number "et og tyve"; a street in -holtet; the floor someone lives on.
+        ("Øh peter holm snabler gmail punktum com, og så", "Øh [e-mail], og så"),
+        (
+            "Min mail starter med mette og så snabel-a jubii punktum dk, den",
+            "Min mail starter med [navn] og så [e-mail], den",
+        ),
+        ("jeg var gift med Kaj i 52 år", "jeg var gift med [navn] i 52 år"),
+        (
+            "min adresse er Carl Blochs Gade et og tyve, anden sal til højre, og",
+            "min adresse er [adresse], og",
+        ),
+        ("Fyrreholtet 12 i Hjortshøj, der bor jeg", "[adresse], der bor jeg"),
+        (
+            "ud for Ryesgade 12, hvor jeg bor på tredje sal, og det",
+            "ud for [adresse], hvor jeg bor på [adresse], og det",
+        ),
     ],
 )
 def test_what_callers_say_in_passing_is_hidden(said: str, published: str) -> None:
@@ -422,6 +439,9 @@ def test_what_callers_say_in_passing_is_hidden(said: str, published: str) -> Non
         "Hans kone har klaget, og jeg ved ikke hvad folk mener.",
         "Ole Lynggaard og Georg Jensen i vinduerne på Søndergade.",
         "Vi gik en tur ... at se på havnen, og en snabel og en hale.",
+        # A name held back; a floor in a message with no address.
+        "Hej jeg hedder... nej, jeg siger ikke mit navn. Salling Rooftop er for dyrt.",
+        "Jeg bor på tredje sal og elevatoren er gået i stykker.",
     ],
 )
 def test_public_figures_places_and_storms_stay(said: str) -> None:

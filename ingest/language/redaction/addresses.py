@@ -18,7 +18,7 @@ _SUFFIX = (
     r"tofte|eng|brygge|kaj|passage|svinget|løkke|krogen|tangen|gyde|gyden|passagen|kilden|"
     r"bugten|stranden|mosen|alléen|holmen|skoven|banke|promenaden|bryggen|sletten|agre|enge|"
     r"stykket|lyngen|toppen|lien|boulevarden|gård|gaard|gaarden|skov|mark|strand|næs|sø|byen|"
-    r"draget|holt|mose|kløften|volden|skrænt|tværvej|ryg|ryggen|høje|løkkerne|leddet|slet|faldet|reden)"
+    r"draget|holt|holtet|mose|kløften|volden|skrænt|tværvej|ryg|ryggen|høje|løkkerne|leddet|slet|faldet|reden)"
 )
 _STREET_TYPE = (
     r"(?:[VvGg](?:ej|ade)|[Aa]ll[ée]|[Ss]træde|[Pp]lads|[Tt]orv|[Bb]oulevard|Vænge|Park|Have|"
@@ -56,7 +56,8 @@ _HOUSE = (
     # "Risskov 80.000 kroner" is an amount
     rf"(?!(?:19|20)\d\d\b)\d{{1,4}}(?!\d|[.,]\d{{3}})(?:-\d{{1,4}}\b)?{_LETTER}?|"
     # "Skanderborgvej to Eskelunden", "langs Kystvejen en sommermorgen"
-    rf"(?!to\s+(?:[A-ZÆØÅ]|the\b)|(?:en|et)\s+(?!hundrede|tusind)[a-zæøå]){_NUMBER_WORD}\b{_LETTER}?|"
+    rf"(?!to\s+(?:[A-ZÆØÅ]|the\b)|(?:en|et)\s+(?!hundrede|tusind|og\s+(?:tyve|tredive|fyrre|"
+    rf"halvtreds|tres|halvfjerds|firs|halvfems))[a-zæøå]){_NUMBER_WORD}\b{_LETTER}?|"
     # "my address is Tranekær Ringvej fifteen"
     rf"{_ENGLISH_NUMBER}\b(?!\s+(?i:of|more|times?|days?|ways?|things?|minutes?|years?)\b))"
 )
@@ -303,7 +304,15 @@ def find(text: str, language: str | None = None) -> list[Span]:
             for m in _BY_NUMBER.finditer(text)
             if _NOT_AFTER_RE.match(text, m.end())
         ]
+        spans += [Span(m.start("floor"), m.end(), Kind.ADDRESS) for m in _ON_FLOOR.finditer(text)]
     return spans
+
+
+# With an address in the message, the floor someone lives on: "hvor jeg bor på tredje sal".
+_ON_FLOOR = re.compile(
+    rf"\b(?i:bor|boede|lives?|lived)\s+(?:(?i:selv|også|nu)\s+)?(?i:på|on)\s+(?:(?i:the)\s+)?"
+    rf"(?P<floor>(?i:{_LEVEL})\s*(?i:sal)\b\.?(?:,?\s*{_SIDE})?)"
+)
 
 
 _NOT_AFTER_RE = re.compile(_NOT_AFTER)

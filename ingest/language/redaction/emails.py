@@ -39,7 +39,7 @@ _LOCAL = re.compile(
 _AT = re.compile(
     r"\s*@\s*|\s*\((?i:at|snabel-a)\)\s*|"  # "ahmad.saleh(at)gmail.com"
     r"(?:,|\s+(?:\.{2,3}|…))?\s+(?i:at\s+sign|at-tegnet|at-tegn|at|"  # "ahmed.k.1990 ... snabel a"
-    r"sna(?:bel|pel|pple|bbel)(?:,?\s|-)?a[rh]?|sna[bp]e?la|sna[bp]el(?:\s+og)?|"
+    r"sna(?:bel|pel|pple|bbel)(?:,?\s|-)?a[rh]?|sna[bp]e?la|sna[bp]el(?:\s+og)?|snabler|"
     r"snabel-a-tegn|(?:det\s+der\s+)?a\s+med\s+(?:en\s+)?ring\s+(?:om|omkring|rundt\s+om)|"
     # "@" said in Polish, Russian or Ukrainian, Vietnamese, Turkish, Spanish or Portuguese,
     # French
@@ -172,7 +172,7 @@ def _found(text: str) -> list[Span]:
         if start is None:
             before = _LOCAL_BEFORE.search(text, window, at.start())
             said_at = at.start() + len(at.group()) - len(at.group().lstrip(" ,"))
-            if before is None and "@" in at.group():
+            if before is None and ("@" in at.group() or _cued(text, at.start())):
                 # "mariam.h, h for Hassan, det er min fars navn, og så @yahoo.com": a written
                 # "@" and its domain are an address's, and the dotted word before its start
                 before = _DOTTED_BEFORE.search(text, window, at.start())

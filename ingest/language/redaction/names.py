@@ -119,6 +119,7 @@ _INTRODUCES = (
     rf"colleagues)|"
     rf"naboen|genboen|udlejeren|viceværten|{_ROLES}|{_TITLES}|"
     rf"spørg\s+efter|spørge\s+efter|ask\s+for|(?:tal|talte|snak|snakke|snakkede)\s+med|"
+    rf"(?:gift|skilt|kærester?|married)\s+(?:med|fra|to)|"  # "jeg var gift med Kaj i 52 år"
     # "alle siger bare Kris", "kald mig Mo", "der bor Frank og Sussi", "my name Tesfay"
     rf"(?:alle|de|folk|everyone|they|jeg|vi|danskerne|alle\s+på\s+\w+)\s+"
     rf"(?:siger|kalder\s+(?:mig|ham|hende)|call\s+(?:me|him|her))(?:\s+bare)?|"
@@ -708,7 +709,7 @@ _FORMULA_AFTER = re.compile(
     r",\s+(?i:(?:det\s+er\s+det\s+|som\s+)?vi\s+kalder\s+(?:ham|hende)|kalder\s+vi\s+(?:ham|hende))|"
     r"\s+(?i:hedder\s+jeg|hedder\s+(?:han|hun)|er\s+mit\s+(?:for|efter)?navn|is\s+my\s+name|"
     r"is\s+the\s+name|vi\s+kalder\s+(?:ham|hende)|kalder\s+vi\s+(?:ham|hende)|"
-    r"jeg\s+hedder(?=\s*[,.])|kalder\s+(?:de|folk|alle)\s+mig|they\s+call\s+me)\b"
+    r"jeg\s+hedder(?=\s*,|\.(?!\.))|kalder\s+(?:de|folk|alle)\s+mig|they\s+call\s+me)\b"
 )
 
 
@@ -737,8 +738,8 @@ _NEVER_ALONE |= {"din", "sin", "en", "et", "i", "hans", "som", "alle", "mange", 
 def _could_be_name(reader: Reader, i: int) -> bool:
     word = reader.words[i]
     low = word.text.lower()
-    if reader.public(i) or low in _NEVER_ALONE:
-        return False
+    if reader.public(i) or low in _NEVER_ALONE or low in _INTERJECTIONS:
+        return False  # "Hej jeg hedder, …"
     if low in reader.names.stop_words and not (
         word.capitalised and reader.names.is_first_name(low)
     ):
