@@ -362,6 +362,22 @@ def test_a_name_inside_an_email_address_is_labelled_as_the_address() -> None:
             "min adresse er [adresse], og",
         ),
         ("Fyrreholtet 12 i Hjortshøj, der bor jeg", "[adresse], der bor jeg"),
+        # A first name before a surname found; who they are, then where; staff by where they
+        # stand; "snabel og a"; a basement flat written "kl.".
+        (
+            "Jeg ringer om Per Skov, han er min bror, og",
+            "Jeg ringer om [navn], han er min bror, og",
+        ),
+        (
+            "ringer for Chen Yu, hun er min kollega på AU",
+            "ringer for [navn], hun er min kollega på AU",
+        ),
+        (
+            "i Tranbjerg og Helle ved skranken hjalp mig",
+            "i Tranbjerg og [navn] ved skranken hjalp mig",
+        ),
+        ("Det er tina snabel og a jubii punktum dk, jeg", "Det er [e-mail], jeg"),
+        ("Vores kælderlejlighed, Ryhavevej 3 kl., står", "Vores kælderlejlighed, [adresse], står"),
         (
             "ud for Ryesgade 12, hvor jeg bor på tredje sal, og det",
             "ud for [adresse], hvor jeg bor på [adresse], og det",

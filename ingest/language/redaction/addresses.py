@@ -72,7 +72,7 @@ _LEVEL = (
 _FLOOR = (
     rf"(?:{_PAUSE}(?:,?\s*(?:på\s+|i\s+)?{_LEVEL}\s*(?:sal\b\.?(?:,?\s*{_SIDE})?|{_SIDE})"
     rf"|,\s*(?:første|anden|tredje|fjerde|femte|sjette|stuen),\s*(?:til\s+)?(?:højre|venstre)\b)"
-    rf"|,?\s*(?:i\s+)?(?:stuen\b|st\.|st\b|kælderen\b)(?:,?\s*{_SIDE})?"
+    rf"|,?\s*(?:i\s+)?(?:stuen\b|st\.|st\b|kælderen\b|kl\.(?!\s*\d))(?:,?\s*{_SIDE})?"
     rf"|,?\s*{_SIDE}"
     # "edwin rahrs vej 40 fjerde og …": the floor said bare after the number
     rf"|,?\s+(?:første|anden|tredje|fjerde|femte|sjette)(?=\s*(?:[,.!?]|og\b|$))"

@@ -18,7 +18,9 @@ def find(text: str, hidden: list[Span]) -> list[Span]:
         before = _WORD_BEFORE.search(text, max(0, span.start - 40), span.start)
         if before is None or _starts_sentence(text, before.start()):
             continue
-        if span.kind is Kind.NAME and _unknown_name(before.group("word")):
+        word = before.group("word")
+        first = word[0].isupper() and names.is_first_name(word) and not names.is_public(word)
+        if span.kind is Kind.NAME and (_unknown_name(word) or first):  # "om Per Skov, han er …"
             found.append(Span(before.start(), span.end, Kind.NAME))
     for span in hidden:
         signed = _SIGNED.search(text, max(0, span.start - 40), span.start)

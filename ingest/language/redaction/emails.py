@@ -39,7 +39,7 @@ _LOCAL = re.compile(
 _AT = re.compile(
     r"\s*@\s*|\s*\((?i:at|snabel-a)\)\s*|"  # "ahmad.saleh(at)gmail.com"
     r"(?:,|\s+(?:\.{2,3}|…))?\s+(?i:at\s+sign|at-tegnet|at-tegn|at|"  # "ahmed.k.1990 ... snabel a"
-    r"sna(?:bel|pel|pple|bbel)(?:,?\s|-)?a[rh]?|sna[bp]e?la|sna[bp]el(?:\s+og)?|snabler|"
+    r"sna(?:bel|pel|pple|bbel)(?:,?\s|-)?a[rh]?|sna[bp]e?la|sna[bp]el(?:\s+og(?:\s+a)?)?|snabler|"
     r"snabel-a-tegn|(?:det\s+der\s+)?a\s+med\s+(?:en\s+)?ring\s+(?:om|omkring|rundt\s+om)|"
     # "@" said in Polish, Russian or Ukrainian, Vietnamese, Turkish, Spanish or Portuguese,
     # French

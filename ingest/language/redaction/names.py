@@ -236,7 +236,7 @@ def _are_mine(reader: Reader) -> list[Span]:
 # they are to the caller.
 _RELATION_AFTER = re.compile(
     rf",\s+(?i:(?:han|hun|he|she)\s+(?:er|is)\s+)?(?i:min|mit|mine|vores|hans|hendes|my|our|his|her)\s+(?i:{_RELATIONS})"
-    r"(?:\s*[,.!?]|\s*$|\s+(?i:og|han|hun|som|der|and|he|she|who)\b)"
+    r"(?:\s*[,.!?]|\s*$|\s+(?i:og|han|hun|som|der|and|he|she|who|på|i|fra|hos|at|from)\b)"
 )
 
 
@@ -258,7 +258,7 @@ _KIN_AFTER = re.compile(
 _WHERE_AFTER = re.compile(
     r"\s+(?i:på\s+(?:første|anden|tredje|fjerde|femte|sjette|\d{1,2}\.)\s+sal|i\s+stuen|"
     r"ovenpå|nedenunder|ved\s+siden\s+af|overfor|i\s+opgangen|from\s+upstairs|next\s+door|"
-    r"er\s+her\s+også|(?:nede|oppe|henne|ovre)\s+(?:i|på)\s+\w+(?:en|et)\s+(?:siger|sagde|har))\b"
+    r"er\s+her\s+også|(?:ved|i|bag)\s+(?:skranken|kassen|disken|receptionen|informationen)|(?:nede|oppe|henne|ovre)\s+(?:i|på)\s+\w+(?:en|et)\s+(?:siger|sagde|har))\b"
 )
 
 
