@@ -56,7 +56,9 @@ def find(text: str, hidden: list[Span]) -> list[Span]:
             continue  # "Bo der bor": a name that is a stop word, capitalised where it is one
         if any(s.start <= match.start() < s.end for s in hidden):
             continue
-        noun = match.group()[0].islower() and _ARTICLE.search(text, 0, match.start())
+        noun = match.group()[0].islower() and _ARTICLE.search(
+            text, max(0, match.start() - 8), match.start()
+        )
         if noun:
             continue  # "Helle. Der mangler en helle": a noun after its article
         before = words[k - 1] if k > 0 else None
@@ -142,7 +144,10 @@ def _bare(word: str) -> str:
 
 
 def _starts_sentence(text: str, word: re.Match[str]) -> bool:
-    return not text[: word.start()].strip() or text[: word.start()].rstrip()[-1] in ".!?:"
+    before = text[max(0, word.start() - 20) : word.start()].rstrip()
+    if not before:
+        return not text[: word.start()].strip()
+    return before[-1] in ".!?:"
 
 
 def _first_before(word: str) -> bool:

@@ -572,8 +572,10 @@ def _known_names(reader: Reader) -> list[Span]:
             spans.append(Span(word.start, words[end].end, Kind.NAME))
             i = end + 1
             continue
-        if not word.capitalised and (
-            _lower_case_name_in_context(reader, i) or _person_by_place(reader, i)
+        if (
+            not word.capitalised
+            and names.is_first_name(word.text)
+            and (_lower_case_name_in_context(reader, i) or _person_by_place(reader, i))
         ):
             last = i + 2 if _and_known_name(reader, i) else i  # "hanne og jens"
             spans.append(Span(word.start, words[last].end, Kind.NAME))
@@ -651,7 +653,9 @@ _PERSON_AFTER_WORD = {
 def _person_by_place(reader: Reader, i: int) -> bool:
     word, text = reader.words[i], reader.text
     low = word.text.lower()
-    if not reader.names.is_first_name(low) or low in reader.names.stop_words | _FUNCTION_WORDS:
+    if low in _FUNCTION_WORDS or low in reader.names.stop_words:
+        return False
+    if not reader.names.is_first_name(low):
         return False
     before = _PERSON_BEFORE_WORD.search(text, max(0, word.start - 12), word.start)
     if before is not None:

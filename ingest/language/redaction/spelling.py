@@ -44,21 +44,21 @@ def spelled(text: str) -> list[Span]:
     ]
     spans += [Span(m.start(), m.end(), Kind.NAME) for m in _SPELLED_LOWER.finditer(text)]
     spans += [Span(m.start(), m.end(), Kind.NAME) for m in _BY_WORDS.finditer(text)]
-    spans += [
-        Span(m.start("word"), m.end("word"), Kind.NAME)
-        for m in _WITH_LETTERS.finditer(text)
-        if re.sub(r"(?i:\b(?:et|en|an|a|og|and)\b)|[\s,]", "", m.group("letters")).lower()
-        == m.group("word").lower()
-    ]
+    for m in _WITH_LETTERS.finditer(text):
+        word = _WORD_BEFORE.search(text, max(0, m.start() - 6), m.start())
+        letters = re.sub(r"(?i:\b(?:et|en|an|a|og|and)\b)|[\s,]", "", m.group("letters"))
+        if word is not None and letters.lower() == word.group(1).lower():
+            spans.append(Span(word.start(1), word.end(1), Kind.NAME))
     return spans
 
 
 # "bo med et b og et o", "Ea, with an e and an a": a short name told by its letters.
 _LETTER = r"(?:(?i:et|en|an|a)\s+)?[a-zæøåA-ZÆØÅ](?![\wæøå'])"
 _WITH_LETTERS = re.compile(
-    rf"\b(?P<word>[\wæøå]{{2,5}}),?\s+(?i:med|with)\s+"
+    rf"(?<=[\wæøå]),?\s+(?i:med|with)\s+"
     rf"(?P<letters>{_LETTER}(?:\s*(?:,|(?i:og|and))?\s*{_LETTER}){{1,4}})"
 )
+_WORD_BEFORE = re.compile(r"(?<![\wæøå])([\wæøå]{2,5})$")
 
 
 # "K som i Karl, I som i Ida, M som i Mette", "B as in Bravo, O as in Oscar": letters
