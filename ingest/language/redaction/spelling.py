@@ -46,8 +46,8 @@ def spelled(text: str) -> list[Span]:
     spans += [Span(m.start(), m.end(), Kind.NAME) for m in _BY_WORDS.finditer(text)]
     for m in _WITH_LETTERS.finditer(text):
         word = _WORD_BEFORE.search(text, max(0, m.start() - 6), m.start())
-        letters = re.sub(r"(?i:\b(?:et|en|an|a|og|and)\b)|[\s,]", "", m.group("letters"))
-        if word is not None and letters.lower() == word.group(1).lower():
+        told = re.sub(r"(?i:\b(?:et|en|an|a|og|and)\b)|[\s,]", "", m.group("letters"))
+        if word is not None and told.lower() == word.group(1).lower():
             spans.append(Span(word.start(1), word.end(1), Kind.NAME))
     return spans
 
