@@ -378,6 +378,43 @@ def test_a_name_inside_an_email_address_is_labelled_as_the_address() -> None:
         ),
         ("Det er tina snabel og a jubii punktum dk, jeg", "Det er [e-mail], jeg"),
         ("Vores kælderlejlighed, Ryhavevej 3 kl., står", "Vores kælderlejlighed, [adresse], står"),
+        # CPR: the four "bagefter", "and last four", "de første seks," and the birth date
+        # whole ("født den 2. december 1949").
+        (
+            "født niende oktober 56 og nummeret bagefter er 1170, det",
+            "født [CPR] og nummeret bagefter er [CPR], det",
+        ),
+        ("CPR, is 120584 and last four 1287. I", "CPR, is [CPR] and last four [CPR]. I"),
+        ("kun de første seks, 220885, resten", "kun de første seks, [CPR], resten"),
+        (
+            "født den 2. december 1949, de sidste fire er 2231, og",
+            "født [CPR], de sidste fire er [CPR], og",
+        ),
+        # Addresses: "kld.", the house on the plot, a bare floor, a door "nummer 3" or
+        # "3.12", a number corrected with "nummer", a floor or side after "øh", a home by
+        # a public building.
+        ("på Skt. Pauls Gade 16, kld. står under vand", "på [adresse] står under vand"),
+        ("Det er Mejlgade 27, 1. th., bagbygningen, og", "Det er [adresse], og"),
+        ("jeg bor på Elmegade 5, 1, mail mig", "jeg bor på [adresse], mail mig"),
+        ("Jeg bo Gudrunsvej 16, 7 sal, nummer 3. Der", "Jeg bo [adresse]. Der"),
+        ("I live at Hasle Ringvej 2 C, apartment 3.12, my", "I live at [adresse], my"),
+        ("Det er Vestergade 12, nej undskyld, nummer 13.", "Det er [adresse]."),
+        ("i Gellerup, Dortesvej 3 øh til venstre.", "i Gellerup, [adresse]."),
+        (
+            "og bor lige bag Rådhuset på Sønder Allé 9, 5. sal, og",
+            "og bor lige bag Rådhuset på [adresse], og",
+        ),
+        # Names: "faktisk", "men ikke hende …", "bare sig …", staff in the kiosk.
+        (
+            "Jeg hedder faktisk Mette Frederiksen, men ikke hende statsministeren",
+            "Jeg hedder faktisk [navn], men ikke hende statsministeren",
+        ),
+        ("det er svært, bare sig Slava. Min", "det er svært, bare sig [navn]. Min"),
+        ("Rose i kiosken ved stoppestedet giver", "[navn] i kiosken ved stoppestedet giver"),
+        # E-mail: "@" misheard, pauses around it.
+        ("Det er kirstenbach ... øh ... snabel-a ... outlook.dk.", "Det er [e-mail]."),
+        ("bo.thomsen snabel-æ mail punktum dk og", "[e-mail] og"),
+        ("yasmin.khalil snablen gmail.com det er", "[e-mail] det er"),
         (
             "ud for Ryesgade 12, hvor jeg bor på tredje sal, og det",
             "ud for [adresse], hvor jeg bor på [adresse], og det",
@@ -458,6 +495,15 @@ def test_what_callers_say_in_passing_is_hidden(said: str, published: str) -> Non
         # A name held back; a floor in a message with no address.
         "Hej jeg hedder... nej, jeg siger ikke mit navn. Salling Rooftop er for dyrt.",
         "Jeg bor på tredje sal og elevatoren er gået i stykker.",
+        # A month, a verb that ends like a street, a little word after "punktum", museums'
+        # and kings' names, a public building's address, a turn after a street.
+        "Linje 18 bliver omlagt fra 1. marts, men skiltet siger noget andet.",
+        "Jeg tager 2A fra Vejlby hver dag klokken 6.50.",
+        "Min søn lærer at skrive snabel-a og punktum på computeren.",
+        "Den Gamle By på Viborgvej 2 er fantastisk til jul.",
+        "Marselisborg Slot stod færdigt i 1902 som gave til Christian X.",
+        "Vi går ned ad Vestergade, øh, til venstre ved kirken.",
+        "det var de sidste fire år, og Frederiks Bastion er glat.",
     ],
 )
 def test_public_figures_places_and_storms_stay(said: str) -> None:

@@ -72,22 +72,25 @@ _LEVEL = (
 _FLOOR = (
     rf"(?:{_PAUSE}(?:,?\s*(?:på\s+|i\s+)?{_LEVEL}\s*(?:sal\b\.?(?:,?\s*{_SIDE})?|{_SIDE})"
     rf"|,\s*(?:første|anden|tredje|fjerde|femte|sjette|stuen),\s*(?:til\s+)?(?:højre|venstre)\b)"
-    rf"|,?\s*(?:i\s+)?(?:stuen\b|st\.|st\b|kælderen\b|kl\.(?!\s*\d))(?:,?\s*{_SIDE})?"
-    rf"|,?\s*{_SIDE}"
+    rf"|,?\s*(?:i\s+)?(?:stuen\b|st\.|st\b|kælderen\b|kl\.(?!\s*\d)|kld\b\.?)(?:,?\s*{_SIDE})?"
+    rf"|,?\s*(?:(?i:øh+m*|æh+m*),?\s+)?{_SIDE}"
     # "edwin rahrs vej 40 fjerde og …": the floor said bare after the number
-    rf"|,?\s+(?:første|anden|tredje|fjerde|femte|sjette)(?=\s*(?:[,.!?]|og\b|$))"
+    rf"|,?\s+(?:(?i:øh+m*|æh+m*),?\s+)?(?:første|anden|tredje|fjerde|femte|sjette)"
+    rf"(?=\s*(?:[,.!?]|og\b|$))"
     # "Dagmar Petersens Gade 85, 6.3": floor and door; "…, kælderlejligheden"
     rf"|,\s*\d{{1,2}}\.\d{{1,2}}\b(?![.,]\d)"
     rf"|,?\s*(?i:kælderlejligheden|stuelejligheden|loftslejligheden|kælderen|baghuset|forhuset|"
-    rf"sidehuset)\b(?:,?\s*{_LEVEL}\s*sal\b\.?(?:,?\s*{_SIDE})?)?"
+    rf"sidehuset|bagbygningen|baghus|gårdhuset)\b(?:,?\s*{_LEVEL}\s*sal\b\.?(?:,?\s*{_SIDE})?)?"
     # "Nørre Allé 5, 1.", "Kaløgade 5, 1. og …": not the end of a sentence
     rf"|,\s*\d{{1,2}}\.(?:\s\d{{1,4}}(?=[,.;]|\s|$))?(?=\s|$|[,;.])"  # "18, 5. 2": the door
+    rf"|,\s*\d(?=\s*(?:,|\.{{3}}|…))"  # "Elmegade 5, 1, mail …": the floor said bare
     rf"|,?\s*(?:the\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?|first|second|third|fourth|fifth|ground|top)"
     rf"\s+floor\b(?:,?\s*(?:(?:on\s+the\s+)?(?:left|right)(?:\s+side)?)\b)?)?"
 )
 _DOOR = (
     r"(?:,?\s*(?i:lejlighed|lejl\.|dør|door|opgang|indgang|flat|apartment|apt\.?|room|værelse|"
-    r"vær\.|mieszkanie|квартира|кв\.)\s+(?:(?i:nummer|nr\.?|number)\s+)?(?:\d{1,3}[a-zA-Z]?|[A-Z]|(?i:en|et|to|tre|fire|fem|seks|syv|otte|ni|ti|one|two|"
+    r"vær\.|mieszkanie|квартира|кв\.|nummer|nr\.)\s+(?:(?i:nummer|nr\.?|number)\s+)?"
+    r"(?:\d{1,3}(?:\.\d{1,3})?[a-zA-Z]?|[A-Z]|(?i:en|et|to|tre|fire|fem|seks|syv|otte|ni|ti|one|two|"
     r"three|four|five|six|seven|eight|nine|ten))\b){0,2}"
 )
 _DIGIT_WORD = r"(?:nul|en|et|to|tre|fire|fem|seks|syv|otte|ni)"
@@ -117,6 +120,7 @@ _NOT_A_STREET = (
     r"(?i:vi|jeg|du|de|han|hun|den|det|man|min|mit|vores|der|her|ad|af|på|i|til|fra|med|om|og|"
     r"en|et|kørte|kører|gik|går|cyklede|cykler|ned|op|ud|hen|over|langs|forbi)"
 )
+_WORDS_LIKE_STREETS = r"(?i:tager|klager|sager|plager|drager|behager|seng|streng|danmark)"
 _DANISH_STREET = (
     rf"(?:\b(?:{_CAPITALISED}\s+(?:(?:la|le|de|du|van|von|der)\s+)?){{1,3}}{_STREET_TYPE}"
     # "Ny munke gade", "Janus la course gade", "Hasle ring vej": a name Whisper split
@@ -124,7 +128,8 @@ _DANISH_STREET = (
     rf"(?:vej|gade|allé|alle|stræde|plads|torv)(?=\s+\d)"
     rf"|\b(?:[A-ZÆØÅa-zæøå][a-zæøå]+\s+){{0,2}}(?:[a-zæøå]+s|nørre|søndre|vestre|østre|nordre|gammel|ny|store|"
     rf"lille)\s+(?:vej|gade|allé|alle|stræde|plads|torv|boulevard)"
-    rf"|\b(?:{_CAPITALISED}\s+){{0,2}}[\wæøåÆØÅ-]+{_SUFFIX}"
+    # "Jeg tager 2A": a verb that ends like a street is none
+    rf"|\b(?:(?!{_NOT_A_STREET}\b){_CAPITALISED}\s+){{0,2}}(?!{_WORDS_LIKE_STREETS}\b)[\wæøåÆØÅ-]+{_SUFFIX}"
     rf"|\b(?:Ved|Under|Over|Bag|Mellem)\s+(?:{_CAPITALISED}\s+){{0,2}}{_CAPITALISED})"
 )
 _FLAT = r"(?:(?i:flat|apartment|apt\.?|lejlighed)\s+\d{1,3}[a-zA-Z]?,?\s+)?"
@@ -170,13 +175,17 @@ _BEFORE_STREET = re.compile(
 _CORRECTED = re.compile(
     rf"(?:,?\s+(?i:(?:eller\s+|øh+m*,?\s+)?nej(?:,?\s+undskyld)?|undskyld|sorry|I\s+mean|jeg\s+mener|altså|"
     rf"øh+m*|æh+m*)"
-    rf"(?:,?\s+(?i:det\s+er|it's|it\s+is))?|\.{{2,3}}|…),?\s*"
+    rf"(?:,?\s+(?i:det\s+er|it's|it\s+is))?|\.{{2,3}}|…),?\s*(?:(?i:nummer|nr\.?)\s+)?"
     rf"(?:(?:\d{{1,4}}[a-zA-Z]?\b|{_NUMBER_WORD}\b){_NOT_AFTER}(?:\s+(?i:mener\s+jeg|I\s+mean))?"
     rf"{_FLOOR}{_DOOR}|(?=,?\s*(?:{_LEVEL}\s*sal|stuen|dør|door))(?:{_FLOOR}{_DOOR}))"
 )
 # "Ryesgade nummer otte, helt øverst oppe, femte sal": the floor after a remark.
 _FLOOR_LATER = re.compile(
     rf",\s+[^\d.!?,]{{1,30}},\s*(?:{_LEVEL}\s*sal\b\.?(?:,?\s*{_SIDE})?|stuen\b(?:,?\s*{_SIDE})?)"
+)
+# "Mejlgade 27, 1. th., bagbygningen": which house on the plot, after the floor.
+_BUILDING = re.compile(
+    r"[,.]?,?\s*(?i:bagbygningen|baghuset|forhuset|sidehuset|gårdhuset|kælderen)\b"
 )
 # "Viborgvej fireogtres B... ja B. Otte to et nul Aarhus V": the postcode said next.
 _POSTCODE_NEXT = re.compile(
@@ -225,7 +234,9 @@ _PUBLIC_BEFORE = re.compile(
     r"borgerservice|rådhuset|hovedbiblioteket|biblioteket|jobcent(?:ret|er)|"
     r"politistationen|lægehuset|sundhedshuset|apoteket|posthuset|butikken|forretningen|"
     r"cafeen|caféen|restauranten|kontoret|firmaet|virksomheden|svømmehallen|hallen|skolen|"
-    r"kirken|museet|hotellet|teatret|kommunen|the\s+library|the\s+town\s+hall)"
+    r"kirken|museet|hotellet|teatret|kommunen|the\s+library|the\s+town\s+hall|"
+    r"den\s+gamle\s+by|aros|moesgaard(?:\s+museum)?|musikhuset|godsbanen|ceres\s+park|"
+    r"tivoli\s+friheden|naturhistorisk\s+museum|kvindemuseet|besøgscentret)"
     r"\s+(?i:på|i|ligger\s+på|ligger\s+i|holder\s+til\s+på|at|on)\s+$"
     # "Aarhus Universitetshospital, Palle Juul-Jensens Boulevard 99"
     r"|\b(?i:\w*hospital\w*|\w*universitet\w*|dokk1|rådhuset|borgerservice),\s+$"
@@ -238,6 +249,17 @@ _PUBLIC_ADDRESS = re.compile(
     r"(?i:rådhuspladsen\s+2|hack\s+kampmanns\s+plads\s+[12]|"
     r"palle\s+juul-jensens\s+boulevard\s+99|nordre\s+ringgade\s+1)\b(?!\s*[,.]?\s*\d)"
 )
+# "bor lige bag Rådhuset på Sønder Allé 9": a home placed by a public building.
+_BESIDE = re.compile(r"\b(?i:bag|ved\s+siden\s+af|overfor|over\s+for|tæt\s+på|lige\s+ved|nær)\s+$")
+
+
+def _public_building(text: str, start: int) -> bool:
+    public = _PUBLIC_BEFORE.search(text, max(0, start - 80), start)
+    return public is not None and not _BESIDE.search(
+        text, max(0, public.start() - 25), public.start()
+    )
+
+
 # Streets abroad that callers name: "Eppendorfer Weg 127", "ulica Długa 17", "Dalavegur 23",
 # "Via Roma 14, 20121 Milano", "Calle de Alcalá 42".
 _FOREIGN_STREET = re.compile(
@@ -264,7 +286,7 @@ def find(text: str, language: str | None = None) -> list[Span]:
         s
         for s in _streets(text, starts)
         # what stands before an address ends where it begins: "Borgerservice på …"
-        if not _PUBLIC_BEFORE.search(text, max(0, s.start - 80), s.start)
+        if not _public_building(text, s.start)
         and not _THINGS_NUMBER.search(text, max(0, s.start - 40), s.start)
         and not _PUBLIC_ADDRESS.match(text, s.start)
     ]
@@ -290,7 +312,11 @@ def find(text: str, language: str | None = None) -> list[Span]:
     spans = [
         Span(span.start, m.end(), Kind.ADDRESS) if m is not None else span
         for span in spans
-        for m in [_CORRECTED.match(text, span.end) or _FLOOR_LATER.match(text, span.end)]
+        for m in [
+            _CORRECTED.match(text, span.end)
+            or _FLOOR_LATER.match(text, span.end)
+            or _BUILDING.match(text, span.end)
+        ]
     ]
     spans += [
         Span(m.start("code"), m.end("code"), Kind.ADDRESS)

@@ -15,7 +15,7 @@ from ingest.language.redaction.spans import Kind, Span
 CPR_CUE = re.compile(
     r"(?i:cpr|personnummer|person-nummer|personal\s+number|cpr-nummer|se[\s-]?pe[\s-]?er|"
     # not "de første seks måneder"; "er" may have been blanked as a filler
-    r"(?:de\s+)?første\s+seks(?:\s+(?:cifre|tal))?(?=,?\s+(?:det\s+)?(?:er|is|var|cifre|tal)\b|\s+\d)|"
+    r"(?:de\s+)?første\s+seks(?:\s+(?:cifre|tal))?(?=,?\s+(?:det\s+)?(?:er|is|var|cifre|tal)\b|,?\s+\d)|"
     r"the\s+first\s+six(?:\s+digits)?(?=\s+(?:is|are|digits)\b)|"
     # "Første del er 310199 … Anden del er 4402", "den første halvdel er ti nul tre halvfems"
     r"(?:den\s+)?(?:første|anden|sidste)\s+(?:del|halvdel)(?=,?\s+(?:det\s+)?(?:er|var)\s+\w*\d|"
@@ -34,6 +34,7 @@ _LAST_FOUR = re.compile(
     r"(?:sidste\s+(?:fire|4)|(?:fire|4)\s+sidste)"
     r"(?:\s+(?:cifre|tal|numre))?|kontrolcifre(?:ne)?|resten|"
     r"(?:the|my|his|her|their)\s+last\s+(?:four|4|ones|part|digits)(?:\s+(?:digits|numbers))?|"
+    r"(?<=and\s)last\s+(?:four|4)|(?:nummeret|tallene|cifrene)\s+bagefter|"
     r"the\s+last\s+(?:is|are)|the\s+rest|(?:det\s+)?(?:slutter|ender)\s+(?:med|på)|"
     r"(?:it\s+)?ends\s+(?:with|in))(?!\s+(?i:år|uger|måneder|dage|gange|timer|years|weeks|"
     r"months|days|times|hours|minutter|minutes|børn|huse|familier))"
@@ -94,8 +95,9 @@ def last_four(text: str, language: str | None) -> list[Span]:
         for born in _BORN.finditer(text):
             end = _CLAUSE_END.search(text, born.end(), born.end() + 40)
             stop = end.start() if end else min(len(text), born.end() + 40)
+            start = born.start() + len(born.group().split(None, 1)[0]) + 1  # "den 2. december"
             if stop > born.end():
-                spans.append(Span(born.end(), stop, Kind.CPR))
+                spans.append(Span(start, stop, Kind.CPR))
     return spans
 
 

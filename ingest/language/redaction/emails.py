@@ -38,8 +38,8 @@ _LOCAL = re.compile(
 )
 _AT = re.compile(
     r"\s*@\s*|\s*\((?i:at|snabel-a)\)\s*|"  # "ahmad.saleh(at)gmail.com"
-    r"(?:,|\s+(?:\.{2,3}|…))?\s+(?i:at\s+sign|at-tegnet|at-tegn|at|"  # "ahmed.k.1990 ... snabel a"
-    r"sna(?:bel|pel|pple|bbel)(?:,?\s|-)?a[rh]?|sna[bp]e?la|sna[bp]el(?:\s+og(?:\s+a)?)?|snabler|"
+    r"(?:,|\s*(?:\.{2,3}|…))*\s+(?i:at\s+sign|at-tegnet|at-tegn|at|"  # "ahmed.k.1990 ... snabel a"
+    r"sna(?:bel|pel|pple|bbel)(?:,?\s|-)?a[rh]?|sna[bp]e?la|sna[bp]el(?:\s+og(?:\s+a)?)?|snabler|snabel-æ|snablea|snablen|sabel[\s-]a|"
     r"snabel-a-tegn|(?:det\s+der\s+)?a\s+med\s+(?:en\s+)?ring\s+(?:om|omkring|rundt\s+om)|"
     # "@" said in Polish, Russian or Ukrainian, Vietnamese, Turkish, Spanish or Portuguese,
     # French
@@ -49,7 +49,11 @@ _AT = re.compile(
     r"(?:,?\s+|(?=\.{2,3}|…)|(?<=a)(?=[a-z0-9-]+(?:\.[a-z]{2,}\b|\s+(?i:punktum|dot|prik))))"
     r"(?:(?i:og\s+så)(?:\s+(?i:er\s+det|er\s+den))?,?\s+)?"  # "snabel-a, og så er det post …"
 )
-_TLD = r"(?i:d\s?k|de\s+ka|c\s?o\s?m|[a-zæøå]{2,})"  # "de ka": "dk" said
+# "de ka": "dk" said; never a little word ("skrive snabel-a og punktum på computeren")
+_TLD = (
+    r"(?i:d\s?k|de\s+ka|c\s?o\s?m|"
+    r"(?!(?:på|og|i|er|at|en|et|den|det|til|for|som|med|men|så|om|af)\b)[a-zæøå]{2,})"
+)
 # Greedy: "uni dot au dot dk" is one domain, not "uni dot au".
 _DOMAIN = re.compile(
     rf"(?:(?i:g(?:ee)?\s+mail|hot\s+ma(?:il|le)|out\s+look|proton\s+mail|stofa\s+net)|[\w-]+)(?:(?:{_SPOKEN_DOT}|\.)[\w-]+)*"
@@ -75,6 +79,7 @@ _CUE = re.compile(
     r"email\s+address)(?:,?\s+(?i:det|er|is|på|til|at|adressen))*\s*:?\s+"
 )
 _LOOK_BACK = 80  # characters before "at" that may hold the local part
+_PAUSED = re.compile(r"(?:\s*(?:\.{2,3}|…))*\s*")
 
 
 # Fillers a caller says while spelling an address out: blanked before reading it.
@@ -159,7 +164,10 @@ def _found(text: str) -> list[Span]:
     ]
     ats = [*_AT.finditer(text)] + [m for m in _ON.finditer(text) if _cued(text, m.start())]
     for at in ats:
-        domain = _DOMAIN.match(text, at.end()) or _PROVIDER.match(text, at.end())
+        # "kirstenbach ... snabel-a ... outlook.dk": a pause before the domain too
+        paused = _PAUSED.match(text, at.end())
+        begin = paused.end() if paused else at.end()
+        domain = _DOMAIN.match(text, begin) or _PROVIDER.match(text, begin)
         if domain is None:
             spans += _abandoned(text, at)
             continue

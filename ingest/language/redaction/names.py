@@ -127,6 +127,7 @@ _INTRODUCES = (
     rf"siger\s+bare|"  # "alle danskere siger bare Vojtek"
     rf"ibni|binti|"  # Arabic "my son", "my daughter": "wa hatha ibni omar"
     rf"kald\s+mig|kalder\s+mig|call\s+me|der\s+bor|bor\s+der|next\s+door\s+lives|"
+    rf"bare\s+sig|sig\s+bare|just\s+say|"  # "det er svært, bare sig Slava"
     rf"my\s+name|mit\s+navn|min\s+navn|"
     # "karens mand ib": who they are to someone named
     rf"(?<=[a-zæøåA-ZÆØÅ]s\s)(?:mand|kone|søn|datter|kæreste|mor|far|bror|søster|husband|wife)|"
@@ -258,7 +259,8 @@ _KIN_AFTER = re.compile(
 _WHERE_AFTER = re.compile(
     r"\s+(?i:på\s+(?:første|anden|tredje|fjerde|femte|sjette|\d{1,2}\.)\s+sal|i\s+stuen|"
     r"ovenpå|nedenunder|ved\s+siden\s+af|overfor|i\s+opgangen|from\s+upstairs|next\s+door|"
-    r"er\s+her\s+også|(?:ved|i|bag)\s+(?:skranken|kassen|disken|receptionen|informationen)|(?:nede|oppe|henne|ovre)\s+(?:i|på)\s+\w+(?:en|et)\s+(?:siger|sagde|har))\b"
+    r"er\s+her\s+også|(?:ved|i|bag)\s+(?:skranken|kassen|disken|receptionen|informationen)|"
+    r"i\s+(?:kiosken|kantinen|caféen|cafeen|butikken|baren|køkkenet)|(?:nede|oppe|henne|ovre)\s+(?:i|på)\s+\w+(?:en|et)\s+(?:siger|sagde|har))\b"
 )
 
 
@@ -430,7 +432,7 @@ def _after_cues(reader: Reader) -> list[Span]:
 # A name asked for, not given: "hvad hun hedder", "what he's called".
 _ASKED = re.compile(r"\b(?i:hvad|what)\s+\S+\s+(?:\S+\s+)?(?i:hedder|hed|is\s+called)[,.]?\s+$")
 _NOT_THE_ONE = re.compile(
-    r"(?:,|\.{2,3}|…)?\s+(?:(?i:nej|no),?\s+)?(?i:ikke|not)\s+(?:(?i:ham|hende|den|the)\s+)?"
+    r"(?:,|\.{2,3}|…)?\s+(?:(?i:nej|no|men|but),?\s+)?(?i:ikke|not)\s+(?:(?i:ham|hende|den|the)\s+)?"
     r"(?i:\w+en|\w+er|famous|singer|kendte)\b"  # "Kaj Munk... nej ikke præsten"
 )
 # Months that are also first names: a name after "min nabopige", "hans ven".
@@ -609,6 +611,7 @@ _FUNCTION_WORDS |= {"jo", "vi", "else", "som", "og", "i", "is", "has", "and", "w
 _FUNCTION_WORDS |= {"ville", "skulle", "kunne", "måtte", "turde"}  # "mit barnebarn ville ikke"
 # Small words between a formula and the name, by kind of formula.
 _ADVERBS = {"bare", "lige", "blot", "kun", "også", "altså", "just", "only", "also"}
+_ADVERBS |= {"faktisk", "egentlig", "actually", "really"}  # "jeg hedder faktisk …"
 # "ham der Voitek", "hende der Xiulan": the pointing "der" before the name.
 _SKIPPED = {
     "says": _ADVERBS | {"ikke", "not"},
@@ -672,6 +675,8 @@ def _lower_case_name_in_context(reader: Reader, i: int) -> bool:
     word, names = reader.words[i], reader.names
     if not names.is_first_name(word.text) or names.is_word(word.text) or len(word.text) < 3:
         return False
+    if reader.public(i):
+        return False  # "fra 1. marts"
     before = reader.words[i - 1].text.lower() if i > 0 else ""
     if before in _NAME_BEFORE or _NAME_AFTER.match(reader.text, word.end):
         return True
