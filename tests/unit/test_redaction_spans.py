@@ -415,6 +415,7 @@ def test_a_name_inside_an_email_address_is_labelled_as_the_address() -> None:
         ("Det er kirstenbach ... øh ... snabel-a ... outlook.dk.", "Det er [e-mail]."),
         ("bo.thomsen snabel-æ mail punktum dk og", "[e-mail] og"),
         ("yasmin.khalil snablen gmail.com det er", "[e-mail] det er"),
+        ("Hun hedder Fatma... nej Fadumo, folk", "Hun hedder [navn]... nej [navn], folk"),
         (
             "ud for Ryesgade 12, hvor jeg bor på tredje sal, og det",
             "ud for [adresse], hvor jeg bor på [adresse], og det",
@@ -504,6 +505,7 @@ def test_what_callers_say_in_passing_is_hidden(said: str, published: str) -> Non
         "Marselisborg Slot stod færdigt i 1902 som gave til Christian X.",
         "Vi går ned ad Vestergade, øh, til venstre ved kirken.",
         "det var de sidste fire år, og Frederiks Bastion er glat.",
+        "Jeg har boet i 8230, 8240 og nu 8260, og der er færrest bænke i 8260.",
     ],
 )
 def test_public_figures_places_and_storms_stay(said: str) -> None:

@@ -493,6 +493,9 @@ def _windows(text: str, groups: list[Group], run: list[Token], after: str) -> li
     if not groups:
         return spans
     digits = digits_of(groups)
+    postcodes = [re.fullmatch(r"8\d{3}", g.digits) and g.sep in ",|" for g in groups[1:]]
+    if postcodes and all(postcodes) and re.fullmatch(r"8\d{3}", groups[0].digits):
+        return []  # "boet i 8230, 8240 og nu 8260": postcodes of Aarhus, listed
     if _AMOUNT_AFTER.match(after):
         return []  # "12 500 kr"
     if groups[0].plus and not groups[0].prefix and len(digits) >= 10:

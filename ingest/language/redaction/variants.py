@@ -22,7 +22,9 @@ def find(reader: Reader, found: list[Span]) -> list[Span]:
     return spans
 
 
-_CORRECTION = re.compile(r",?\s+(?i:nej|no|undskyld|sorry|jeg\s+mener|I\s+mean|eller|or),?\s+")
+_CORRECTION = re.compile(
+    r"(?:,|\s*(?:\.{2,3}|…))?\s+(?i:nej|no|undskyld|sorry|jeg\s+mener|I\s+mean|eller|or),?\s+"
+)  # "Fatma... nej Fadumo" too
 
 
 _ALIAS = re.compile(r"\s+(?i:som|as|like)\b")  # "eller JP som de siger"
