@@ -4,6 +4,7 @@ treogtyve", "Toftevej nummer 3", "Jens Baggesens Vej 14, 2. tv", "14 Harbour Str
 after it ("Sønder Allé 5, 8000 Aarhus C"). A street named without a number is a place,
 not an address, and stays; so does a postcode with its town alone."""
 
+import functools
 import re
 
 from ingest.language.redaction import scan
@@ -384,6 +385,7 @@ _CAPITAL_WORDS = {"ved", "under", "over", "bag", "mellem", "st", "rd", "ave"}  #
 _START_WORDS = {"nummer", "nr", "number", "no", "blok", "block", "opgang", "bygning", "building"}
 
 
+@functools.lru_cache(maxsize=4096)  # the same words in every transcript
 def _street_end(word: str) -> bool:
     """A word a street's name may end with, as the patterns read it."""
     low = word.lower()

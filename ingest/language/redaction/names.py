@@ -26,6 +26,7 @@ Not hidden but returned by suspects.py: other capitalised words that do not begi
 and are not public names (places, institutions, roles), for the moderator to look at.
 """
 
+import functools
 import re
 
 from ingest.language.redaction import scan, variants
@@ -690,16 +691,20 @@ def _danish_surname(reader: Reader, i: int) -> bool:
     """A Danish surname from the list alone: a name however it is said ("Larsen ovenpå",
     "jensen på anden sal", "Hansen-Bach"); "Bussen" and "Prisen" are on no list of names."""
     word = reader.words[i].text
-    first = word.split("-")[0].lower()
     return (
-        first.endswith(_DANISH_ENDINGS)
-        # two letters at least before the ending: "Rup" alone is none
-        and any(first.endswith(end) and len(first) >= len(end) + 2 for end in _DANISH_ENDINGS)
+        _danish_ending(word)
         and reader.names.is_surname(word)
         and not reader.names.is_word(word)
         and not reader.public(i)
         and not reader.place_follows(i)
     )
+
+
+@functools.lru_cache(maxsize=4096)
+def _danish_ending(word: str) -> bool:
+    first = word.split("-")[0].lower()
+    # two letters at least before the ending: "Rup" alone is none
+    return any(first.endswith(end) and len(first) >= len(end) + 2 for end in _DANISH_ENDINGS)
 
 
 def _and_known_name(reader: Reader, i: int) -> bool:
