@@ -24,12 +24,14 @@
   (people named in passing, in lower case, names that are words), `redaction_dev28.txt`
   (numbers as people say them on the phone), `redaction_dev29.txt` (e-mail addresses and
   names as Whisper mangles them), `redaction_dev30.txt` (addresses and CPR numbers as
-  ordinary Danes give them), `redaction_dev31.txt` (newcomers to Aarhus). A
+  ordinary Danes give them), `redaction_dev31.txt` (newcomers to Aarhus),
+  `redaction_dev32.txt` (ordinary talk full of public names), `redaction_dev33.txt`
+  (personal data spread over a message), `redaction_dev34.txt` (English and mixed calls). A
   development corpus whose last misses no rule covers yet is an expected failure with a
   floor, as a held-out one is (`NOT_YET_COMPLETE`).
 - Held-out corpora, written without sight of the rules and never tuned against; a failure
   prints only figures (overall and per section heading), never a line, so the rules cannot
-  be fitted to them case by case: `redaction_heldout.txt` to `redaction_heldout14.txt`. The
+  be fitted to them case by case: `redaction_heldout.txt` to `redaction_heldout15.txt`. The
   first is at 100%; until the others are, their test is an expected failure, and no held-out
   recall may fall below, nor its damage rise above, what it last was (`FLOORS`).
 
@@ -80,6 +82,9 @@ DEVELOPMENT_28 = DATA / "redaction_dev28.txt"
 DEVELOPMENT_29 = DATA / "redaction_dev29.txt"
 DEVELOPMENT_30 = DATA / "redaction_dev30.txt"
 DEVELOPMENT_31 = DATA / "redaction_dev31.txt"
+DEVELOPMENT_32 = DATA / "redaction_dev32.txt"
+DEVELOPMENT_33 = DATA / "redaction_dev33.txt"
+DEVELOPMENT_34 = DATA / "redaction_dev34.txt"
 DEVELOPMENTS = [
     DEVELOPMENT,
     DEVELOPMENT_2,
@@ -112,13 +117,17 @@ DEVELOPMENTS = [
     DEVELOPMENT_29,
     DEVELOPMENT_30,
     DEVELOPMENT_31,
+    DEVELOPMENT_32,
+    DEVELOPMENT_33,
+    DEVELOPMENT_34,
 ]
 # Development corpora whose last misses no rule here covers yet: each keeps a floor.
 NOT_YET_COMPLETE = [DEVELOPMENT_13, DEVELOPMENT_14, DEVELOPMENT_15, DEVELOPMENT_16]
 NOT_YET_COMPLETE += [DEVELOPMENT_17, DEVELOPMENT_18, DEVELOPMENT_19, DEVELOPMENT_20]
 NOT_YET_COMPLETE += [DEVELOPMENT_21, DEVELOPMENT_22, DEVELOPMENT_23, DEVELOPMENT_24]
 NOT_YET_COMPLETE += [DEVELOPMENT_25, DEVELOPMENT_27, DEVELOPMENT_28, DEVELOPMENT_29]
-NOT_YET_COMPLETE += [DEVELOPMENT_30, DEVELOPMENT_31]
+NOT_YET_COMPLETE += [DEVELOPMENT_30, DEVELOPMENT_31, DEVELOPMENT_32, DEVELOPMENT_33]
+NOT_YET_COMPLETE += [DEVELOPMENT_34]
 HELD_OUT = DATA / "redaction_heldout.txt"
 HELD_OUT_2 = DATA / "redaction_heldout2.txt"
 HELD_OUT_3 = DATA / "redaction_heldout3.txt"
@@ -133,9 +142,10 @@ HELD_OUT_11 = DATA / "redaction_heldout11.txt"
 HELD_OUT_12 = DATA / "redaction_heldout12.txt"
 HELD_OUT_13 = DATA / "redaction_heldout13.txt"
 HELD_OUT_14 = DATA / "redaction_heldout14.txt"
+HELD_OUT_15 = DATA / "redaction_heldout15.txt"
 HELD_OUTS = [HELD_OUT, HELD_OUT_2, HELD_OUT_3, HELD_OUT_4, HELD_OUT_5, HELD_OUT_6, HELD_OUT_7]
 HELD_OUTS += [HELD_OUT_8, HELD_OUT_9, HELD_OUT_10, HELD_OUT_11, HELD_OUT_12, HELD_OUT_13]
-HELD_OUTS += [HELD_OUT_14]
+HELD_OUTS += [HELD_OUT_14, HELD_OUT_15]
 # Secrets hidden and ordinary lines changed in each held-out corpus when the rules last
 # changed: a change that hides fewer or changes more is a step back, whatever it gains on the
 # development corpora.
@@ -154,6 +164,7 @@ FLOORS = {
     HELD_OUT_12: (327, 0),
     HELD_OUT_13: (364, 1),
     HELD_OUT_14: (315, 4),
+    HELD_OUT_15: (314, 1),
     DEVELOPMENT_13: (372, 1),
     DEVELOPMENT_14: (431, 1),
     DEVELOPMENT_15: (387, 0),
@@ -172,6 +183,9 @@ FLOORS = {
     DEVELOPMENT_29: (331, 1),
     DEVELOPMENT_30: (327, 0),
     DEVELOPMENT_31: (339, 1),
+    DEVELOPMENT_32: (288, 10),
+    DEVELOPMENT_33: (586, 1),
+    DEVELOPMENT_34: (338, 2),
 }
 MARK = re.compile(r"⟦(.*?)⟧")
 MAX_DAMAGE = 0.05
