@@ -417,6 +417,10 @@ def test_a_name_inside_an_email_address_is_labelled_as_the_address() -> None:
         ("yasmin.khalil snablen gmail.com det er", "[e-mail] det er"),
         ("Hun hedder Fatma... nej Fadumo, folk", "Hun hedder [navn]... nej [navn], folk"),
         (
+            "Min svigerfar bor på Christian den Tiendes Vej hundrede og atten og",
+            "Min svigerfar bor på [adresse] og",
+        ),
+        (
             "ud for Ryesgade 12, hvor jeg bor på tredje sal, og det",
             "ud for [adresse], hvor jeg bor på [adresse], og det",
         ),
@@ -506,6 +510,14 @@ def test_what_callers_say_in_passing_is_hidden(said: str, published: str) -> Non
         "Vi går ned ad Vestergade, øh, til venstre ved kirken.",
         "det var de sidste fire år, og Frederiks Bastion er glat.",
         "Jeg har boet i 8230, 8240 og nu 8260, og der er færrest bænke i 8260.",
+        # Who streets and museums are named after, founders, a sign-off by no one, public
+        # numbers and addresses.
+        "Thomas Jensens Allé er opkaldt efter dirigenten Thomas Jensen, vidste I det?",
+        "Det er sjovt at gaden hedder Peter Sabroes Gade, for Peter Sabroe kæmpede for børn.",
+        "Peter Holm grundlagde Den Gamle By i 1909, og parkering koster 39 kroner.",
+        "Skjoldhøjkollegiet har over 900 værelser og én vaskekælder, hilsen en beboer.",
+        "Falck har nummer 70 10 20 30, men vi ventede 2 timer.",
+        "Send klagen til Aarhus Rådhus, Rådhuspladsen 2, 8000 Aarhus C, sagde de.",
     ],
 )
 def test_public_figures_places_and_storms_stay(said: str) -> None:

@@ -123,7 +123,7 @@ _NOT_A_STREET = (
 )
 _WORDS_LIKE_STREETS = r"(?i:tager|klager|sager|plager|drager|behager|seng|streng|danmark)"
 _DANISH_STREET = (
-    rf"(?:\b(?:{_CAPITALISED}\s+(?:(?:la|le|de|du|van|von|der)\s+)?){{1,3}}{_STREET_TYPE}"
+    rf"(?:\b(?:{_CAPITALISED}\s+(?:(?:la|le|de|du|van|von|der|den)\s+)?){{1,3}}{_STREET_TYPE}"
     # "Ny munke gade", "Janus la course gade", "Hasle ring vej": a name Whisper split
     rf"|\b(?!{_NOT_A_STREET}\b){_CAPITALISED}\s+(?:(?!{_NOT_A_STREET}\b)[a-zæøå]+\s+){{1,2}}"
     rf"(?:vej|gade|allé|alle|stræde|plads|torv)(?=\s+\d)"
@@ -248,7 +248,8 @@ _PUBLIC_BEFORE = re.compile(
 # hospital, the university.
 _PUBLIC_ADDRESS = re.compile(
     r"(?i:rådhuspladsen\s+2|hack\s+kampmanns\s+plads\s+[12]|"
-    r"palle\s+juul-jensens\s+boulevard\s+99|nordre\s+ringgade\s+1)\b(?!\s*[,.]?\s*\d)"
+    r"palle\s+juul-jensens\s+boulevard\s+99|nordre\s+ringgade\s+1)\b"
+    r"(?!,?\s*\d{1,2}\.)"  # "Rådhuspladsen 2, 8000 Aarhus C", not "…, 3. th."
 )
 # "bor lige bag Rådhuset på Sønder Allé 9": a home placed by a public building.
 _BESIDE = re.compile(r"\b(?i:bag|ved\s+siden\s+af|overfor|over\s+for|tæt\s+på|lige\s+ved|nær)\s+$")

@@ -443,6 +443,7 @@ _NEVER_NAMES = {"rigtigt", "egentlig", "egentligt", "faktisk", "vist", "really",
 _NEVER_NAMES |= {"hele", "alle", "byen", "stedet", "det", "den", "ikke", "også", "nu", "jo"}
 _NEVER_NAMES |= {"noget", "sådan", "dengang", "før", "engang", "de", "dem"}
 _EVERYONE = {"alle", "jer", "os", "dig", "dem", "all", "everyone", "you"}
+_NOT_SIGNED = _EVERYONE | {"en", "et", "din", "jeres", "vores", "fra", "a", "an", "your", "the"}
 _SIGN_OFF = re.compile(
     r"(?i:hilsen|hilsner|mvh\.?|vh\.?|kh\.?|knus|regards|cheers|love|vi\s+ses|tak\s+for\s+nu)"
     r"(?:\s+fra)?[,:]?\s+$"
@@ -457,6 +458,8 @@ def _signed(reader: Reader, position: int, i: int) -> int | None:
     rest = reader.words[i:]
     if not 1 <= len(rest) <= 3 or reader.text[rest[-1].end :].strip(" .!,") != "":
         return None
+    if rest[0].text.lower() in _NOT_SIGNED:
+        return None  # "hilsen en beboer", "hilsen alle os fra opgangen"
     alone = rest[0].text
     if len(rest) == 1 and reader.names.is_first_name(alone) and alone.lower() not in _EVERYONE:
         return len(reader.words) - 1  # "hilsen hans", "kh per": a name that is a word

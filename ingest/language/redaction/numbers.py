@@ -64,7 +64,7 @@ _INSTITUTION = re.compile(
     r"switchboard|alarmcentral(?:en)?|døgnvagt(?:en)?|servicecenter|kontaktcenter|"
     r"rådgivning(?:en)?|hospital(?:et)?|skadestue(?:n)?|biblioteket|the\s+council|"
     r"taxa|taxi|\w+linien|\w+linjen|\w+telefonen|havnekontoret|kontoret|kundeservice|kundecent(?:er|ret)|"
-    r"midttrafik|kredsløb|forsyning(?:en)?|aarhus\s+vand)\b"
+    r"midttrafik|kredsløb|forsyning(?:en)?|aarhus\s+vand|falck|dsb|beredskab(?:et)?)\b"
 )
 # Only these between the institution and its number: "lægevagten på", "kommunens nummer er".
 _TO_ITS_NUMBER = re.compile(

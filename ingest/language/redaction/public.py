@@ -52,6 +52,22 @@ THING_NAMED = re.compile(
 )
 
 
+# Someone a street, a hall or a square is named after, or who founded what the city keeps:
+# "opkaldt efter Niels Steno", "Peter Holm grundlagde Den Gamle By".
+_HONOURED_BEFORE = re.compile(
+    r"\b(?i:opkaldt|opkalde|navngivet|named|har\s+navn|fik\s+navn)\s+(?i:efter|after)\s+"
+    r"(?:(?i:dirigenten|komponisten|forfatteren|digteren|billedhuggeren|arkitekten|"
+    r"filosoffen|købmanden|kongen|dronningen|the\s+\w+)\s+)?$"
+)
+_FOUNDED_AFTER = re.compile(r"\s+(?i:grundlagde|grundlagt|founded|stiftede)\b")
+# A name a street in the same message is named after: "Peter Sabroes Gade, for Peter
+# Sabroe kæmpede …".
+_STREET_NAMED = re.compile(
+    r"([A-ZÆØÅ][\w.]*(?:[\s-]+[A-ZÆØÅ][\w.]*){0,2})s\s+(?:Gade|Vej|Allé|Alle|Plads|Boulevard|"
+    r"Torv|Stræde|Park|Museum|Museet|Skole|Hallen|Kollegium|Kollegiet)\b"
+)
+
+
 def public_after_all(reader: Reader, span: Span) -> bool:
     """A name found that its company makes public: a storm's, one on the air, one joined by
     "og" to a public figure ("Arne Jacobsen og Erik Møller", "Holger Rune og Clara
@@ -59,6 +75,13 @@ def public_after_all(reader: Reader, span: Span) -> bool:
     text = reader.text
     if _IN_A_YEAR.match(text, span.end) and _STORMS.search(text):
         return True
+    if _HONOURED_BEFORE.search(text, max(0, span.start - 45), span.start):
+        return True  # "opkaldt efter dirigenten Thomas Jensen"
+    if _FOUNDED_AFTER.match(text, span.end):
+        return True  # "Peter Holm grundlagde Den Gamle By i 1909"
+    said = text[span.start : span.end]
+    if " " in said and any(m.group(1) == said for m in _STREET_NAMED.finditer(text)):
+        return True  # "Peter Sabroes Gade, for Peter Sabroe kæmpede …"
     # The long patterns end where the name begins: each is tried only after its last words.
     named = _NAMED_BEFORE.search(text, max(0, span.start - 20), span.start)
     if named and THING_NAMED.search(text, max(0, span.start - 50), span.start):
