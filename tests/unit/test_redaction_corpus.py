@@ -159,7 +159,7 @@ FLOORS = {
     HELD_OUT_7: (303, 0),
     HELD_OUT_8: (289, 1),
     HELD_OUT_9: (280, 2),
-    HELD_OUT_10: (342, 1),
+    HELD_OUT_10: (343, 1),
     HELD_OUT_11: (334, 1),
     HELD_OUT_12: (327, 0),
     HELD_OUT_13: (364, 1),
@@ -184,7 +184,7 @@ FLOORS = {
     DEVELOPMENT_30: (327, 0),
     DEVELOPMENT_31: (339, 1),
     DEVELOPMENT_33: (586, 1),
-    DEVELOPMENT_34: (338, 0),
+    DEVELOPMENT_34: (346, 0),
 }
 MARK = re.compile(r"⟦(.*?)⟧")
 MAX_DAMAGE = 0.05

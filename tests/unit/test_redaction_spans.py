@@ -420,6 +420,21 @@ def test_a_name_inside_an_email_address_is_labelled_as_the_address() -> None:
             "Min svigerfar bor på Christian den Tiendes Vej hundrede og atten og",
             "Min svigerfar bor på [adresse] og",
         ),
+        # English: "people call me", "mister", "his name was"; doors, rooms, staircases and
+        # floors as students give them.
+        (
+            "This is Oluwaseun, people call me Seun, and",
+            "This is [navn], people call me [navn], and",
+        ),
+        ("our landlord is mister Kjær, we pay", "our landlord is [navn], we pay"),
+        (
+            "the driver, I think his name was Kim, said",
+            "the driver, I think his name was [navn], said",
+        ),
+        ("We are at Randersvej 148, staircase C, apartment 22, and", "We are at [adresse], and"),
+        ("in the dorm at Skjoldhøjvej 37, room 1412, and", "in the dorm at [adresse], and"),
+        ("my address... Guldsmedgade 30, 3rd, sorry", "my address... [adresse], sorry"),
+        ("vi bor på Ryesgade 3 ... lejlighed 4 ... i Hasle.", "vi bor på [adresse] ... i Hasle."),
         (
             "ud for Ryesgade 12, hvor jeg bor på tredje sal, og det",
             "ud for [adresse], hvor jeg bor på [adresse], og det",
@@ -517,6 +532,7 @@ def test_what_callers_say_in_passing_is_hidden(said: str, published: str) -> Non
         "Peter Holm grundlagde Den Gamle By i 1909, og parkering koster 39 kroner.",
         "Skjoldhøjkollegiet har over 900 værelser og én vaskekælder, hilsen en beboer.",
         "Falck har nummer 70 10 20 30, men vi ventede 2 timer.",
+        "He was 30, 3rd in the race, and his name is on the list.",
         "Send klagen til Aarhus Rådhus, Rådhuspladsen 2, 8000 Aarhus C, sagde de.",
     ],
 )

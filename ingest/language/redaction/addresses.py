@@ -85,13 +85,15 @@ _FLOOR = (
     # "Nørre Allé 5, 1.", "Kaløgade 5, 1. og …": not the end of a sentence
     rf"|,\s*\d{{1,2}}\.(?:\s\d{{1,4}}(?=[,.;]|\s|$))?(?=\s|$|[,;.])"  # "18, 5. 2": the door
     rf"|,\s*\d(?=\s*(?:,|\.{{3}}|…))"  # "Elmegade 5, 1, mail …": the floor said bare
+    rf"|,\s*\d{{1,2}}(?:st|nd|rd|th)\b(?!\s+floor)"  # "Guldsmedgade 30, 3rd"
     rf"|,?\s*(?:the\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?|first|second|third|fourth|fifth|ground|top)"
     rf"\s+floor\b(?:,?\s*(?:(?:on\s+the\s+)?(?:left|right)(?:\s+side)?)\b)?)?"
 )
 _DOOR = (
-    r"(?:,?\s*(?i:lejlighed|lejl\.|dør|door|opgang|indgang|flat|apartment|apt\.?|room|værelse|"
+    r"(?:(?:,|\s*(?:\.{3}|…))?\s*(?i:lejlighed|lejl\.|dør|door|opgang|indgang|flat|apartment|apt\.?|"
+    r"room|værelse|staircase|entrance|block|"
     r"vær\.|mieszkanie|квартира|кв\.|nummer|nr\.)\s+(?:(?i:nummer|nr\.?|number)\s+)?"
-    r"(?:\d{1,3}(?:\.\d{1,3})?[a-zA-Z]?|[A-Z]|(?i:en|et|to|tre|fire|fem|seks|syv|otte|ni|ti|one|two|"
+    r"(?:\d{1,4}(?:\.\d{1,3})?[a-zA-Z]?|[A-Z]|(?i:en|et|to|tre|fire|fem|seks|syv|otte|ni|ti|one|two|"
     r"three|four|five|six|seven|eight|nine|ten))\b){0,2}"
 )
 _DIGIT_WORD = r"(?:nul|en|et|to|tre|fire|fem|seks|syv|otte|ni)"

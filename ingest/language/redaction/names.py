@@ -48,7 +48,8 @@ _SAYS_NAME = (
     r"мене\s+звати|меня\s+зовут|"
     # Arabic, said or written: "ana ismi", "اسمي"
     r"(?:ana\s+)?ismi|اسمي|"
-    r"hed(?=\s)"  # "en der hed Helle"
+    r"(?:his|her|their)\s+name\s+(?:is|was)|(?:hans|hendes)\s+navn\s+(?:er|var)|"
+    r"hed(?=\s)"  # "en der hed Helle", "I think his name was Kim"
 )
 # The caller's own name follows these even when it is a public figure's ("jeg hedder Kim
 # Larsen, ikke ham sangeren").
@@ -95,7 +96,7 @@ _ROLES = (
     r"the\s+caretaker|the\s+janitor|caretaker|janitor|councillor|councilor|coach"
 )
 _TITLES = (
-    r"fru|hr\.?|herr|frk\.?|frøken|mrs\.?|mr\.?|ms\.?|miss|dr\.?|doktor|professor|prof\.|"
+    r"fru|hr\.?|herr|frk\.?|frøken|mrs\.?|mr\.?|ms\.?|miss|mister|dr\.?|doktor|professor|prof\.|"
     r"familien|the\s+family|family|"
     r"bà|ông|bác|chú"  # Vietnamese: "min svigermor bà Hoa", "bác Tư"
 )
@@ -513,7 +514,8 @@ def _alone(reader: Reader, i: int) -> bool:
 # "det er Oksana, jeg er fra Ukraine": the caller goes on about themselves.
 _I_AFTER = re.compile(
     r",\s+(?i:(?:og\s+)?jeg\s+(?:er\s+fra|bor|ringer|kommer\s+fra|har\s+boet)|"
-    r"(?:and\s+)?i(?:\s+am|'m)\s+(?:from|calling)|(?:and\s+)?i\s+live)\b"
+    r"(?:and\s+)?i(?:\s+am|'m)\s+(?:from|calling)|(?:and\s+)?i\s+live|"
+    r"(?:people|everyone|they|folk|alle)\s+(?:call|kalder)\s+(?:me|mig))\b"  # "…, people call me"
 )
 
 
