@@ -435,6 +435,17 @@ def test_a_name_inside_an_email_address_is_labelled_as_the_address() -> None:
         ("in the dorm at Skjoldhøjvej 37, room 1412, and", "in the dorm at [adresse], and"),
         ("my address... Guldsmedgade 30, 3rd, sorry", "my address... [adresse], sorry"),
         ("vi bor på Ryesgade 3 ... lejlighed 4 ... i Hasle.", "vi bor på [adresse] ... i Hasle."),
+        # An address in pieces: the number after a remark ("det er 140", "husnummer 19"),
+        # then floor, side and door one by one.
+        (
+            "Snerydningen mangler hos mig på Skjoldhøjvej, det er 140, 1. sal, og der",
+            "Snerydningen mangler hos mig på [adresse], [adresse], og der",
+        ),
+        (
+            "Det er ved mig, Fenrisvej i Viby... husnummer 19. Der",
+            "Det er ved mig, [adresse] i Viby... [adresse]. Der",
+        ),
+        ("Vi bor på Ryesgade 3, og så fjerde, lejlighed 11, og", "Vi bor på [adresse], og"),
         (
             "ud for Ryesgade 12, hvor jeg bor på tredje sal, og det",
             "ud for [adresse], hvor jeg bor på [adresse], og det",
@@ -533,6 +544,8 @@ def test_what_callers_say_in_passing_is_hidden(said: str, published: str) -> Non
         "Skjoldhøjkollegiet har over 900 værelser og én vaskekælder, hilsen en beboer.",
         "Falck har nummer 70 10 20 30, men vi ventede 2 timer.",
         "He was 30, 3rd in the race, and his name is on the list.",
+        "Jeg bor på Vestergade, det er 12 år siden, og i Aarhus er det 12 minutter væk.",
+        "der bor 4.300 mennesker i Bispehaven og der er én bus, nummer 13, hvert tyvende minut.",
         "Send klagen til Aarhus Rådhus, Rådhuspladsen 2, 8000 Aarhus C, sagde de.",
     ],
 )

@@ -186,6 +186,26 @@ _CORRECTED = re.compile(
 _FLOOR_LATER = re.compile(
     rf",\s+[^\d.!?,]{{1,30}},\s*(?:{_LEVEL}\s*sal\b\.?(?:,?\s*{_SIDE})?|stuen\b(?:,?\s*{_SIDE})?)"
 )
+# "Adressen er Vestergade 33... femte sal... til højre", "det er 140, 1. sal": the floor,
+# the side and the door said after the address, one by one.
+_PIECE_AFTER = re.compile(
+    rf"(?:,|\s*(?:\.{{3}}|…))?\s*(?:(?i:og\s+så|øh+m*),?\s+)?"
+    rf"(?:(?:{_LEVEL})\s*sal\b\.?|(?i:første|anden|tredje|fjerde|femte|sjette)(?=\s*[,.…]|\s+og\b)|"
+    rf"(?i:stuen|kælderen|i\s+kælderen)\b|\d{{1,2}}\.\s*(?:th|tv|mf)\b\.?|(?:til\s+)?(?:højre|venstre)\b|"
+    rf"(?:th|tv|mf)\b\.?|(?i:dør|lejlighed|apartment|door)\s+(?:(?i:nummer|nr\.?)\s+)?\w+)"
+)
+
+
+def _with_pieces_after(text: str, span: Span) -> Span:
+    end = span.end
+    for _ in range(3):
+        piece = _PIECE_AFTER.match(text, end)
+        if piece is None:
+            break
+        end = piece.end()
+    return Span(span.start, end, span.kind) if end > span.end else span
+
+
 # "Mejlgade 27, 1. th., bagbygningen": which house on the plot, after the floor.
 _BUILDING = re.compile(
     r"[,.]?,?\s*(?i:bagbygningen|baghuset|forhuset|sidehuset|gårdhuset|kælderen)\b"
@@ -207,13 +227,16 @@ _BY_NUMBER = re.compile(
 # ("Sønder Allé, 17") is an address only then ("… til Sønder Allé, 17, jeg har talt dem").
 _LIVING = re.compile(
     r"\b(?i:bor|boede|bo|lives?|lived|living|adressen?|address|hjemme|home|flyttet|moved|"
+    r"hos\s+mig|ved\s+mig|"
     r"opgang(?:en)?|lejlighed(?:en)?|apartment|flat)\b"
 )
 # "Vi bor på Rymarksvej, altså nede ved stadion, nummer 36", "Marselis Boulevard. Nummer?
 # Hundrede og syvogtyve": the number said after a remark or a question.
 _NUMBER_LATER = re.compile(
-    rf"(?P<street>{_DANISH_STREET})(?:,\s+[^\d.!?]{{1,40}}?)?[,.?]?\s+(?P<house>(?i:nummer|nr\.?|"
-    rf"number)\??\s+(?:\d{{1,4}}[a-zA-Z]?|(?i:{_NUMBER_WORD}))\b)"
+    rf"(?P<street>{_DANISH_STREET})(?:[,\s]+(?:[^\d.!?]|\.{{3}}|…){{1,40}}?)?"
+    rf"(?:[,.?]|\s*(?:\.{{3}}|…))?\s+(?P<house>(?:(?i:nummer|nr\.?|number|husnummer(?:et)?|"
+    rf"house\s+number)\??|(?i:det\s+er|nummeret\s+er|it's))\s+(?:\d{{1,4}}[a-zA-Z]?|(?i:{_NUMBER_WORD}))\b)"
+    rf"{_NOT_AFTER}(?!\s+(?i:siden|ago|til|minutter|sekunder))"  # not "det er 12 år siden"
 )
 # "Lampe nummer 1147 på Viborgvej": the number of a thing in the street, not a house.
 _THINGS_NUMBER = re.compile(
@@ -221,6 +244,9 @@ _THINGS_NUMBER = re.compile(
     r"port|spor|perron|bus|linje|rute|sag|sagen|lamp|post|pole)\s+$"
 )
 _NUMBER_CUE = re.compile(r"\b(?i:nummer|nr|number)\b")
+_VEHICLE = re.compile(
+    r"\b(?i:bus|busser|bussen|linje|linjen|rute|tog|toget|letbane\w*|sporvogn\w*)\b"
+)
 # "jeg bor i 43, tredje sal", "Nummer 210, første sal": a number and a floor is a home.
 _NUMBER_AND_FLOOR = re.compile(
     rf"\b(?:(?i:nummer|nr\.?)|(?i:bor|boede|live[sd]?)\s+(?i:i|på|in|at))\s+"
@@ -296,9 +322,11 @@ def find(text: str, language: str | None = None) -> list[Span]:
     ]
     if not _LIVING.search(text):
         spans = [s for s in spans if not _BARE_NUMBER.search(text, s.start, s.end)]
-    later = scan.matches_at(_NUMBER_LATER, text, starts) if _NUMBER_CUE.search(text) else []
+    cued = _NUMBER_CUE.search(text) or _LIVING.search(text)
+    later = scan.matches_at(_NUMBER_LATER, text, starts) if cued else []
     for m in later:
-        if _LIVING.search(text, max(0, m.start() - 30), m.start()):
+        vehicle = _VEHICLE.search(text, m.end("street"), m.start("house"))  # "én bus, nummer 13"
+        if _LIVING.search(text, max(0, m.start() - 30), m.start()) and not vehicle:
             spans.append(Span(m.start("street"), m.end("street"), Kind.ADDRESS))
             spans.append(Span(m.start("house"), m.end("house"), Kind.ADDRESS))
     spans += [
@@ -322,6 +350,7 @@ def find(text: str, language: str | None = None) -> list[Span]:
             or _BUILDING.match(text, span.end)
         ]
     ]
+    spans = [_with_pieces_after(text, span) for span in spans]
     spans += [
         Span(m.start("code"), m.end("code"), Kind.ADDRESS)
         for span in spans
