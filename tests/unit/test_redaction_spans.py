@@ -446,6 +446,20 @@ def test_a_name_inside_an_email_address_is_labelled_as_the_address() -> None:
             "Det er ved mig, [adresse] i Viby... [adresse]. Der",
         ),
         ("Vi bor på Ryesgade 3, og så fjerde, lejlighed 11, og", "Vi bor på [adresse], og"),
+        # A number begun, broken off by a remark, then said whole; a name said again
+        # between commas.
+        (
+            "jeg vil gerne ringes op på fireogtyve... der kommer en ambulance... 24 51 33 07.",
+            "jeg vil gerne ringes op på [telefon]... der kommer en ambulance... [telefon].",
+        ),
+        (
+            "Hi, my name is Sita Raman, Sita, Raman, and I",
+            "Hi, my name is [navn], [navn], [navn], and I",
+        ),
+        (
+            "om min nevø, Mathias, Thias, hans CPR er 120304-1234",
+            "om min nevø, [navn], [navn], hans CPR er [CPR]",
+        ),
         (
             "ud for Ryesgade 12, hvor jeg bor på tredje sal, og det",
             "ud for [adresse], hvor jeg bor på [adresse], og det",
@@ -546,6 +560,7 @@ def test_what_callers_say_in_passing_is_hidden(said: str, published: str) -> Non
         "He was 30, 3rd in the race, and his name is on the list.",
         "Jeg bor på Vestergade, det er 12 år siden, og i Aarhus er det 12 minutter væk.",
         "der bor 4.300 mennesker i Bispehaven og der er én bus, nummer 13, hvert tyvende minut.",
+        "Vi var 24 i bussen, og Vi var 24... ja, det var mange.",
         "Send klagen til Aarhus Rådhus, Rådhuspladsen 2, 8000 Aarhus C, sagde de.",
     ],
 )

@@ -1,5 +1,6 @@
 """Names known by what stands beside them once the rest is hidden: "Please call Hiroshi
-Tanaka at …" (a surname found, the first name before it on no list), "Bjørn, +45 50 11 22
+Tanaka at …" (a surname found, the first name before it on no list), a surname after a
+name found, a name said again between commas ("Sita, Raman, and …"), "Bjørn, +45 50 11 22
 38, bjorn.aa@gmail.com" (a first name that signs contact details)."""
 
 import re
@@ -22,6 +23,16 @@ def find(text: str, hidden: list[Span]) -> list[Span]:
         first = word[0].isupper() and names.is_first_name(word) and not names.is_public(word)
         if span.kind is Kind.NAME and (_unknown_name(word) or first):  # "om Per Skov, han er …"
             found.append(Span(before.start(), span.end, Kind.NAME))
+    for span in (s for s in hidden if s.kind is Kind.NAME):
+        surname = _SURNAME_NEXT.match(text, span.end)
+        word = surname.group("word") if surname else ""
+        if surname and names.is_surname(word) and not names.is_public(word):
+            found.append(Span(span.start, surname.end(), Kind.NAME))  # "Storm Lykke"
+        again = _NAME_NEXT.match(text, span.end)
+        if again and (_unknown_name(word := again.group("word")) or _first_name(word)):
+            # "my name is Sita, Raman, and …", "Thias, hans CPR …": the name said again, or
+            # the one they go by
+            found.append(Span(again.start("word"), again.end(), Kind.NAME))
     for span in hidden:
         signed = _SIGNED.search(text, max(0, span.start - 40), span.start)
         if span.kind not in _CONTACT or signed is None:
@@ -36,6 +47,15 @@ def find(text: str, hidden: list[Span]) -> list[Span]:
 # The word right before a span, and a capitalised one with a comma: "Bjørn, +45 …".
 _WORD_BEFORE = re.compile(rf"(?<![\w'-])(?P<word>{WORD.pattern}) $")
 _SIGNED = re.compile(r"(?<![\w'-])(?P<word>[A-ZÆØÅ][\wæøå'-]*),\s+$")
+# The capitalised word after a name: with a space ("Storm Lykke"), or between commas
+# ("Sita, Raman, and …").
+_SURNAME_NEXT = re.compile(r" (?P<word>[A-ZÆØÅ][\wæøå'-]+)\b")
+_NAME_NEXT = re.compile(r",\s+(?P<word>[A-ZÆØÅ][\wæøå'-]+)(?=\s*[,.]|\s+(?:og|and)\b)")
+
+
+def _first_name(word: str) -> bool:
+    names = lists()
+    return names.is_first_name(word) and not names.is_public(word) and not names.is_word(word)
 
 
 def _unknown_name(word: str) -> bool:

@@ -313,16 +313,18 @@ def _or_another(text: str, found: list[Span], language: str | None) -> list[Span
     return spans
 
 
+_RINGES = re.compile(r"\b(?i:ringes\s+op|ringet\s+op|reach\s+me)\b")
+
+
 def said_again(text: str, hidden: list[Span], language: str | None = None) -> list[Span]:
     """Part of a hidden number said again elsewhere in the message ("… to en, det er mit
     nummer, fem et ni nul", "kim123@hotmail.com, altså et to tre til sidst"): a run of three
     or more digits found inside a hidden phone number, CPR number or e-mail address."""
+    numbers = [s for s in hidden if s.kind in (Kind.PHONE, Kind.CPR, Kind.EMAIL)]
+    said = [digits_in(text[s.start : s.end], language) for s in numbers]
     secrets = [
-        (digits_in(text[s.start : s.end], language), s.kind)
-        for s in hidden
-        if s.kind in (Kind.PHONE, Kind.CPR, Kind.EMAIL)
+        (digits, s.kind) for digits, s in zip(said, numbers, strict=True) if len(digits) >= 3
     ]
-    secrets = [(digits, kind) for digits, kind in secrets if len(digits) >= 3]
     if not secrets:
         return []
     plain = without_fillers(text)
@@ -333,11 +335,28 @@ def said_again(text: str, hidden: list[Span], language: str | None = None) -> li
             continue
         groups = digit_groups(plain, run, language)
         digits = digits_of(groups)
-        if len(digits) < 3 or all(re.fullmatch(r"(19|20)\d\d", g.digits) for g in groups):
+        if len(digits) < 2 or all(re.fullmatch(r"(19|20)\d\d", g.digits) for g in groups):
             continue
-        kind = next((k for secret, k in secrets if digits in secret), None)
+        kind = next((k for secret, k in secrets if digits in secret and len(digits) >= 3), None)
         if kind is not None:
             found.append(Span(start, end, kind))
+            continue
+        # "ringes op på fireogtyve... der kommer lige en ambulance... 24 51 …": a number
+        # begun, broken off by a remark, then said whole
+        begun = [
+            s.kind
+            for s, whole in zip(numbers, said, strict=True)
+            if s.kind is not Kind.EMAIL
+            and 0 < s.start - end <= 80
+            and whole.startswith(digits)
+            and not re.search(r"[.!?](?:\s|$)(?<!\.\.\s)", text[end : s.start].replace("...", "…"))
+        ]
+        paused = re.match(r"\s*(?:\.{2,3}|…)", text[end:]) is not None
+        cued = _PHONE_CUES.search(text, max(0, start - 30), start) or _RINGES.search(
+            text, max(0, start - 30), start
+        )
+        if begun and len(digits) >= 2 and paused and cued:
+            found.append(Span(start, end, begun[0]))
     return found
 
 
