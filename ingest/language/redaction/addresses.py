@@ -4,7 +4,6 @@ treogtyve", "Toftevej nummer 3", "Jens Baggesens Vej 14, 2. tv", "14 Harbour Str
 after it ("Sønder Allé 5, 8000 Aarhus C"). A street named without a number is a place,
 not an address, and stays; so does a postcode with its town alone."""
 
-import functools
 import re
 
 from ingest.language.redaction import scan
@@ -244,6 +243,10 @@ _THINGS_NUMBER = re.compile(
     r"port|spor|perron|bus|linje|rute|sag|sagen|lamp|post|pole)\s+$"
 )
 _NUMBER_CUE = re.compile(r"\b(?i:nummer|nr|number)\b")
+# Where _NUMBER_LATER's house number can begin.
+_HOUSE_SAID = re.compile(
+    r"\b(?i:nummer|nr|number|husnummer|house\s+number|det\s+er|nummeret\s+er|it's)\b"
+)
 _VEHICLE = re.compile(
     r"\b(?i:bus|busser|bussen|linje|linjen|rute|tog|toget|letbane\w*|sporvogn\w*)\b"
 )
@@ -322,8 +325,12 @@ def find(text: str, language: str | None = None) -> list[Span]:
     ]
     if not _LIVING.search(text):
         spans = [s for s in spans if not _BARE_NUMBER.search(text, s.start, s.end)]
-    cued = _NUMBER_CUE.search(text) or _LIVING.search(text)
-    later = scan.matches_at(_NUMBER_LATER, text, starts) if cued else []
+    later = []
+    if _NUMBER_CUE.search(text) or _LIVING.search(text):
+        # tried only a few words before a house number's cue: the pattern is long
+        houses = [m.start() for m in _HOUSE_SAID.finditer(text)]
+        near = set(scan.starts_near(scan.word_starts(text), houses, words_before=16))
+        later = scan.matches_at(_NUMBER_LATER, text, [s for s in starts if s in near])
     for m in later:
         vehicle = _VEHICLE.search(text, m.end("street"), m.start("house"))  # "én bus, nummer 13"
         if _LIVING.search(text, max(0, m.start() - 30), m.start()) and not vehicle:
@@ -417,7 +424,6 @@ _CAPITAL_WORDS = {"ved", "under", "over", "bag", "mellem", "st", "rd", "ave"}  #
 _START_WORDS = {"nummer", "nr", "number", "no", "blok", "block", "opgang", "bygning", "building"}
 
 
-@functools.lru_cache(maxsize=4096)  # the same words in every transcript
 def _street_end(word: str) -> bool:
     """A word a street's name may end with, as the patterns read it."""
     low = word.lower()

@@ -1,6 +1,5 @@
 """A name said again: once hidden, the same word elsewhere in the message is the same person."""
 
-import functools
 import re
 import unicodedata
 
@@ -137,7 +136,6 @@ def _joined(text: str, spans: list[Span]) -> list[Span]:
     return out
 
 
-@functools.lru_cache(maxsize=4096)
 def _bare(word: str) -> str:
     """The word without accents and other marks: "Tuấn" as "tuan"."""
     return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))

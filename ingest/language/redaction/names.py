@@ -26,7 +26,6 @@ Not hidden but returned by suspects.py: other capitalised words that do not begi
 and are not public names (places, institutions, roles), for the moderator to look at.
 """
 
-import functools
 import re
 
 from ingest.language.redaction import scan, variants
@@ -297,14 +296,15 @@ def _apposed(reader: Reader) -> list[Span]:
             continue
         if _PERSON_BEFORE.search(reader.text, max(0, m.start() - 60), m.start()):
             spans.append(Span(m.start("name"), m.end("name"), Kind.NAME))
+    relations = {m.start() for m in _RELATION_NEXT.finditer(reader.text)}
     spans += [
         Span(word.start, word.end, Kind.NAME)
         for i, word in enumerate(reader.words)
         # "sebastian min søn siger": in lower case only a name that is no word
-        if (word.capitalised or not reader.names.is_word(word.text))
+        if word.end in relations
+        and (word.capitalised or not reader.names.is_word(word.text))
         and reader.names.is_first_name(word.text)
         and not reader.public(i)
-        and _RELATION_NEXT.match(reader.text, word.end)
     ]
     return spans + [
         Span(m.start(), m.end(), Kind.NAME)
@@ -696,20 +696,16 @@ def _danish_surname(reader: Reader, i: int) -> bool:
     """A Danish surname from the list alone: a name however it is said ("Larsen ovenpå",
     "jensen på anden sal", "Hansen-Bach"); "Bussen" and "Prisen" are on no list of names."""
     word = reader.words[i].text
+    first = word.split("-")[0].lower()
     return (
-        _danish_ending(word)
+        first.endswith(_DANISH_ENDINGS)
+        # two letters at least before the ending: "Rup" alone is none
+        and any(first.endswith(end) and len(first) >= len(end) + 2 for end in _DANISH_ENDINGS)
         and reader.names.is_surname(word)
         and not reader.names.is_word(word)
         and not reader.public(i)
         and not reader.place_follows(i)
     )
-
-
-@functools.lru_cache(maxsize=4096)
-def _danish_ending(word: str) -> bool:
-    first = word.split("-")[0].lower()
-    # two letters at least before the ending: "Rup" alone is none
-    return any(first.endswith(end) and len(first) >= len(end) + 2 for end in _DANISH_ENDINGS)
 
 
 def _and_known_name(reader: Reader, i: int) -> bool:

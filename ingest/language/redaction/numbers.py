@@ -314,6 +314,7 @@ def _or_another(text: str, found: list[Span], language: str | None) -> list[Span
 
 
 _RINGES = re.compile(r"\b(?i:ringes\s+op|ringet\s+op|reach\s+me)\b")
+_PAUSE_AFTER = re.compile(r"\s*(?:\.{2,3}|…)")
 
 
 def said_again(text: str, hidden: list[Span], language: str | None = None) -> list[Span]:
@@ -343,6 +344,8 @@ def said_again(text: str, hidden: list[Span], language: str | None = None) -> li
             continue
         # "ringes op på fireogtyve... der kommer lige en ambulance... 24 51 …": a number
         # begun, broken off by a remark, then said whole
+        if not _PAUSE_AFTER.match(text, end):
+            continue
         begun = [
             s.kind
             for s, whole in zip(numbers, said, strict=True)
@@ -351,11 +354,10 @@ def said_again(text: str, hidden: list[Span], language: str | None = None) -> li
             and whole.startswith(digits)
             and not re.search(r"[.!?](?:\s|$)(?<!\.\.\s)", text[end : s.start].replace("...", "…"))
         ]
-        paused = re.match(r"\s*(?:\.{2,3}|…)", text[end:]) is not None
         cued = _PHONE_CUES.search(text, max(0, start - 30), start) or _RINGES.search(
             text, max(0, start - 30), start
         )
-        if begun and len(digits) >= 2 and paused and cued:
+        if begun and cued:
             found.append(Span(start, end, begun[0]))
     return found
 

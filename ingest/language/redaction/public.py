@@ -1,6 +1,7 @@
 """Names found that what stands around them makes public: a storm's, a monarch's, a maker's of
 a work, someone on the air or beside a public figure, a thing's or a pet's, a street's."""
 
+import functools
 import re
 
 from ingest.language.redaction.reader import Reader
@@ -68,6 +69,11 @@ _STREET_NAMED = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=64)  # asked for each name found in the same text
+def _streets_named_after(text: str) -> frozenset[str]:
+    return frozenset(m.group(1) for m in _STREET_NAMED.finditer(text))
+
+
 def public_after_all(reader: Reader, span: Span) -> bool:
     """A name found that its company makes public: a storm's, one on the air, one joined by
     "og" to a public figure ("Arne Jacobsen og Erik Møller", "Holger Rune og Clara
@@ -80,7 +86,7 @@ def public_after_all(reader: Reader, span: Span) -> bool:
     if _FOUNDED_AFTER.match(text, span.end):
         return True  # "Peter Holm grundlagde Den Gamle By i 1909"
     said = text[span.start : span.end]
-    if " " in said and any(m.group(1) == said for m in _STREET_NAMED.finditer(text)):
+    if " " in said and said in _streets_named_after(text):
         return True  # "Peter Sabroes Gade, for Peter Sabroe kæmpede …"
     # The long patterns end where the name begins: each is tried only after its last words.
     named = _NAMED_BEFORE.search(text, max(0, span.start - 20), span.start)

@@ -56,11 +56,7 @@ class Openings:
         self.openings = frozenset(self._read(_parser.parse(pattern.pattern, pattern.flags), {""}))
 
     def may_begin(self, text: str, position: int) -> bool:
-        return self._opens(text[position : position + self.letters])
-
-    @functools.lru_cache(maxsize=4096)  # noqa: B019 - one Openings per pattern, kept for good
-    def _opens(self, said: str) -> bool:
-        said = said.lower()
+        said = text[position : position + self.letters].lower()
         for i, char in enumerate(said):
             if not char.isalpha():
                 said = said[:i] + self._END
