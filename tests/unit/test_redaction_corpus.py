@@ -31,7 +31,7 @@
   floor, as a held-out one is (`NOT_YET_COMPLETE`).
 - Held-out corpora, written without sight of the rules and never tuned against; a failure
   prints only figures (overall and per section heading), never a line, so the rules cannot
-  be fitted to them case by case: `redaction_heldout.txt` to `redaction_heldout15.txt`. The
+  be fitted to them case by case: `redaction_heldout.txt` to `redaction_heldout16.txt`. The
   first is at 100%; until the others are, their test is an expected failure, and no held-out
   recall may fall below, nor its damage rise above, what it last was (`FLOORS`).
 
@@ -143,9 +143,10 @@ HELD_OUT_12 = DATA / "redaction_heldout12.txt"
 HELD_OUT_13 = DATA / "redaction_heldout13.txt"
 HELD_OUT_14 = DATA / "redaction_heldout14.txt"
 HELD_OUT_15 = DATA / "redaction_heldout15.txt"
+HELD_OUT_16 = DATA / "redaction_heldout16.txt"
 HELD_OUTS = [HELD_OUT, HELD_OUT_2, HELD_OUT_3, HELD_OUT_4, HELD_OUT_5, HELD_OUT_6, HELD_OUT_7]
 HELD_OUTS += [HELD_OUT_8, HELD_OUT_9, HELD_OUT_10, HELD_OUT_11, HELD_OUT_12, HELD_OUT_13]
-HELD_OUTS += [HELD_OUT_14, HELD_OUT_15]
+HELD_OUTS += [HELD_OUT_14, HELD_OUT_15, HELD_OUT_16]
 # Secrets hidden and ordinary lines changed in each held-out corpus when the rules last
 # changed: a change that hides fewer or changes more is a step back, whatever it gains on the
 # development corpora.
@@ -165,6 +166,7 @@ FLOORS = {
     HELD_OUT_13: (364, 1),
     HELD_OUT_14: (316, 3),
     HELD_OUT_15: (314, 1),
+    HELD_OUT_16: (349, 0),
     DEVELOPMENT_13: (372, 1),
     DEVELOPMENT_14: (431, 1),
     DEVELOPMENT_15: (388, 0),
