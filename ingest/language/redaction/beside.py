@@ -15,27 +15,25 @@ _CONTACT = (Kind.PHONE, Kind.EMAIL, Kind.ADDRESS)
 def find(text: str, hidden: list[Span]) -> list[Span]:
     names = lists()
     found = []
-    for span in hidden:
-        before = _WORD_BEFORE.search(text, max(0, span.start - 40), span.start)
-        if before is None or _starts_sentence(text, before.start()):
-            continue
-        word = before.group("word")
-        first = word[0].isupper() and names.is_first_name(word) and not names.is_public(word)
-        if span.kind is Kind.NAME and (_unknown_name(word) or first):  # "om Per Skov, han er …"
-            found.append(Span(before.start(), span.end, Kind.NAME))
     for span in (s for s in hidden if s.kind is Kind.NAME):
+        before = _WORD_BEFORE.search(text, max(0, span.start - 40), span.start)
+        if before and not _starts_sentence(text, before.start()):
+            word = before.group("word")
+            first = word[0].isupper() and names.is_first_name(word) and not names.is_public(word)
+            if _unknown_name(word) or first:  # "Hiroshi Tanaka", "om Per Skov, han er …"
+                found.append(Span(before.start(), span.end, Kind.NAME))
         surname = _SURNAME_NEXT.match(text, span.end)
-        word = surname.group("word") if surname else ""
-        if surname and names.is_surname(word) and not names.is_public(word):
+        last = surname.group("word") if surname else ""
+        if surname and names.is_surname(last) and not names.is_public(last):
             found.append(Span(span.start, surname.end(), Kind.NAME))  # "Storm Lykke"
         again = _NAME_NEXT.match(text, span.end)
-        if again and (_unknown_name(word := again.group("word")) or _first_name(word)):
+        if again and (_unknown_name(other := again.group("word")) or _first_name(other)):
             # "my name is Sita, Raman, and …", "Thias, hans CPR …": the name said again, or
             # the one they go by
             found.append(Span(again.start("word"), again.end(), Kind.NAME))
-    for span in hidden:
+    for span in (s for s in hidden if s.kind in _CONTACT):
         signed = _SIGNED.search(text, max(0, span.start - 40), span.start)
-        if span.kind not in _CONTACT or signed is None:
+        if signed is None:
             continue
         word = signed.group("word")
         first = names.is_first_name(word) and not names.is_public(word)
