@@ -323,10 +323,11 @@ def find(text: str, language: str | None = None) -> list[Span]:
         and not _THINGS_NUMBER.search(text, max(0, s.start - 40), s.start)
         and not _PUBLIC_ADDRESS.match(text, s.start)
     ]
-    if not _LIVING.search(text):
+    living = _LIVING.search(text) is not None
+    if not living:
         spans = [s for s in spans if not _BARE_NUMBER.search(text, s.start, s.end)]
     later = []
-    if _NUMBER_CUE.search(text) or _LIVING.search(text):
+    if living or _NUMBER_CUE.search(text):
         # tried only a few words before a house number's cue: the pattern is long
         houses = [m.start() for m in _HOUSE_SAID.finditer(text)]
         near = set(scan.starts_near(scan.word_starts(text), houses, words_before=16))

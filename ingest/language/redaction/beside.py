@@ -6,7 +6,7 @@ name found, a name said again between commas ("Sita, Raman, and …"), "Bjørn, 
 import re
 
 from ingest.language.redaction.lists import lists
-from ingest.language.redaction.reader import PLACE_WORDS, WORD
+from ingest.language.redaction.reader import PLACE_WORDS, WORD, starts_sentence
 from ingest.language.redaction.spans import Kind, Span
 
 _CONTACT = (Kind.PHONE, Kind.EMAIL, Kind.ADDRESS)
@@ -17,7 +17,7 @@ def find(text: str, hidden: list[Span]) -> list[Span]:
     found = []
     for span in (s for s in hidden if s.kind is Kind.NAME):
         before = _WORD_BEFORE.search(text, max(0, span.start - 40), span.start)
-        if before and not _starts_sentence(text, before.start()):
+        if before and not starts_sentence(text, before.start()):
             word = before.group("word")
             first = word[0].isupper() and names.is_first_name(word) and not names.is_public(word)
             if _unknown_name(word) or first:  # "Hiroshi Tanaka", "om Per Skov, han er …"
@@ -37,7 +37,7 @@ def find(text: str, hidden: list[Span]) -> list[Span]:
             continue
         word = signed.group("word")
         first = names.is_first_name(word) and not names.is_public(word)
-        if first and _starts_sentence(text, signed.start()):
+        if first and starts_sentence(text, signed.start()):
             found.append(Span(signed.start(), signed.start() + len(word), Kind.NAME))
     return found
 
@@ -68,8 +68,3 @@ def _unknown_name(word: str) -> bool:
         and low not in names.stop_words
         and not PLACE_WORDS.fullmatch(word)
     )
-
-
-def _starts_sentence(text: str, start: int) -> bool:
-    before = text[:start].rstrip()
-    return not before or before[-1] in ".!?:"

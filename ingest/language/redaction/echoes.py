@@ -4,7 +4,7 @@ import re
 import unicodedata
 
 from ingest.language.redaction.lists import lists
-from ingest.language.redaction.reader import PLACE_WORDS, WORD, surname_shaped
+from ingest.language.redaction.reader import PLACE_WORDS, WORD, starts_sentence, surname_shaped
 from ingest.language.redaction.spans import Kind, Span
 
 # Spoken between the pieces of an e-mail address: never a piece of anyone's name.
@@ -50,7 +50,9 @@ def find(text: str, hidden: list[Span]) -> list[Span]:
         if low not in wanted and low.endswith("s") and low[:-1] in wanted:
             low = low[:-1]  # "noahs mor": the name in the genitive
         if low not in wanted and not (
-            low in stop_names and match.group()[0].isupper() and not _starts_sentence(text, match)
+            low in stop_names
+            and match.group()[0].isupper()
+            and not starts_sentence(text, match.start())
         ):
             continue  # "Bo der bor": a name that is a stop word, capitalised where it is one
         if any(s.start <= match.start() < s.end for s in hidden):
@@ -139,13 +141,6 @@ def _joined(text: str, spans: list[Span]) -> list[Span]:
 def _bare(word: str) -> str:
     """The word without accents and other marks: "Tuấn" as "tuan"."""
     return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
-
-
-def _starts_sentence(text: str, word: re.Match[str]) -> bool:
-    before = text[max(0, word.start() - 20) : word.start()].rstrip()
-    if not before:
-        return not text[: word.start()].strip()
-    return before[-1] in ".!?:"
 
 
 def _first_before(word: str) -> bool:

@@ -36,10 +36,15 @@ _LOCAL = re.compile(
     rf"(?:(?P<before>[a-zæøå]{{2,}})\s+(?=[a-zæøå][\w.-]*$))?"
     rf"{_PIECE}(?:(?:(?:{_SPOKEN_JOIN})+|,?\s+(?={_SHORT})){_PIECE})*$"
 )
+# "snabel-a" as Whisper hears it: "snabela", "snabel og a", "snabler", "snablen", "sabel a" …
+_SNABEL_A = (
+    r"sna(?:bel|pel|pple|bbel)(?:,?\s|-)?a[rh]?|sna[bp]e?la|sna[bp]el(?:\s+og(?:\s+a)?)?|"
+    r"snabler|snabel-æ|snablea|snablen|sabel[\s-]a"
+)
 _AT = re.compile(
     r"\s*@\s*|\s*\((?i:at|snabel-a)\)\s*|"  # "ahmad.saleh(at)gmail.com"
     r"(?:,|\s*(?:\.{2,3}|…))*\s+(?i:at\s+sign|at-tegnet|at-tegn|at|"  # "ahmed.k.1990 ... snabel a"
-    r"sna(?:bel|pel|pple|bbel)(?:,?\s|-)?a[rh]?|sna[bp]e?la|sna[bp]el(?:\s+og(?:\s+a)?)?|snabler|snabel-æ|snablea|snablen|sabel[\s-]a|"
+    rf"{_SNABEL_A}|"
     r"snabel-a-tegn|(?:det\s+der\s+)?a\s+med\s+(?:en\s+)?ring\s+(?:om|omkring|rundt\s+om)|"
     # "@" said in Polish, Russian or Ukrainian, Vietnamese, Turkish, Spanish or Portuguese,
     # French

@@ -650,29 +650,29 @@ _NATURE |= {"ravn", "ulv", "bjørn", "sne", "regn", "vind", "skov", "eg", "lind"
 
 # Where only a person stands, even one whose name is a word: "mig og storm var", "det var
 # kim der fandt katten", "sagde lærke at", "hvad ravn mener".
-_PERSON_BEFORE_WORD = re.compile(r"(?i:\b(?:mig|jeg)\s+og|\bdet\s+var|\bsagde|\bhvad)\s+$")
+# Each opening but "mig og" needs its closing after the name.
+_PERSON_BEFORE_WORD = re.compile(
+    r"(?i:\b(?:mig|jeg)\s+(?P<me>og)|\bdet\s+(?P<var>var)|\b(?P<sagde>sagde)|\b(?P<hvad>hvad))\s+$"
+)
 _PERSON_AFTER_WORD = {
-    "og": re.compile(r"\s+(?i:og\s+(?:jeg|mig))\b"),
     "var": re.compile(r"\s+(?i:der|som)\b"),
     "sagde": re.compile(r"\s+(?i:at)\b"),
     "hvad": re.compile(r"\s+(?i:mener|synes|siger|tror|sagde)\b"),
 }
+_AND_I = re.compile(r"\s+(?i:og\s+(?:jeg|mig))\b")  # "storm og jeg var …"
 
 
 def _person_by_place(reader: Reader, i: int) -> bool:
+    """Word i, a known first name, stands where only a person does."""
     word, text = reader.words[i], reader.text
     low = word.text.lower()
     if low in _FUNCTION_WORDS or low in reader.names.stop_words:
         return False
-    if not reader.names.is_first_name(low):
-        return False
     before = _PERSON_BEFORE_WORD.search(text, max(0, word.start - 12), word.start)
-    if before is not None:
-        after = _PERSON_AFTER_WORD[before.group().split()[-1].lower()]
-        return after.match(text, word.end) is not None or before.group().lower().startswith(
-            ("mig", "jeg")
-        )
-    return _PERSON_AFTER_WORD["og"].match(text, word.end) is not None
+    if before is None:
+        return _AND_I.match(text, word.end) is not None
+    opening = before.lastgroup or ""
+    return opening == "me" or _PERSON_AFTER_WORD[opening].match(text, word.end) is not None
 
 
 def _lower_case_name_in_context(reader: Reader, i: int) -> bool:

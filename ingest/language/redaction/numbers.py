@@ -156,6 +156,7 @@ _FOREIGN = re.compile(
 _ENDS_WITH = re.compile(r"\b(?i:slutter|ender|ends)\s+(?i:på|med|with|in)\s+(\d{2,4})\b")
 
 
+_AARHUS_POSTCODE = re.compile(r"8\d{3}")  # "8210 og nu 8260", "8230, 8240": places, not numbers
 _DOTTED_DATE = re.compile(r"\d{1,2}[./]\d{1,2}[./]\d{2,4}")  # "09.03.25": a date
 _TIME = re.compile(r"(?:[01]?\d|2[0-3])[.:][0-5]\d")
 
@@ -193,7 +194,7 @@ def _in_pieces(text: str, language: str | None) -> list[Span]:
                 if len(gap) <= 50 and _AND_THEN.search(gap):
                     spans += pieces
             # "boet i 8210 og nu 8260": two postcodes, not a number in pieces
-            postcodes = all(re.fullmatch(r"8\d\d\d", d) for d in digits[a : b + 1])
+            postcodes = all(_AARHUS_POSTCODE.fullmatch(d) for d in digits[a : b + 1])
             if len(total) == 8 and b > a and total[0] not in "01" and not postcodes:
                 window = [Group(total, runs[a][0].start, runs[b][-1].end, "")]
                 listed = "," in text[runs[a][0].start : runs[b][-1].end]  # "20, 45, 67 og 89"
@@ -514,8 +515,8 @@ def _windows(text: str, groups: list[Group], run: list[Token], after: str) -> li
     if not groups:
         return spans
     digits = digits_of(groups)
-    postcodes = [re.fullmatch(r"8\d{3}", g.digits) and g.sep in ",|" for g in groups[1:]]
-    if postcodes and all(postcodes) and re.fullmatch(r"8\d{3}", groups[0].digits):
+    postcodes = [_AARHUS_POSTCODE.fullmatch(g.digits) and g.sep in ",|" for g in groups[1:]]
+    if postcodes and all(postcodes) and _AARHUS_POSTCODE.fullmatch(groups[0].digits):
         return []  # "boet i 8230, 8240 og nu 8260": postcodes of Aarhus, listed
     if _AMOUNT_AFTER.match(after):
         return []  # "12 500 kr"

@@ -53,6 +53,14 @@ def thing_compound(word: str) -> bool:
 _SLAVIC_ENDINGS = ("ić", "ic", "vić", "vic", "ović", "ovic", "evic", "ević")
 
 
+def starts_sentence(text: str, position: int) -> bool:
+    """Only spaces, or the end of a sentence, stand before `position`."""
+    i = position
+    while i > 0 and text[i - 1].isspace():
+        i -= 1
+    return i == 0 or text[i - 1] in ".!?:"
+
+
 def surname_shaped(word: str) -> bool:
     """A surname by its ending, on a list or not: "Brodersen", "Damgaard", "Hodžić",
     "Hodsic" (South Slavic, as Whisper writes it)."""
