@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import booth, corpus, ingest_load, one_core, pages, transcription
+from bench import booth, corpus, ingest_load, one_core, pages, redaction, transcription
 from tests.support.broker import Mosquitto
 from tests.support.postgres import fresh_database
 from tests.support.speech import speak
@@ -37,8 +37,11 @@ TARGETS = {
     "transcription_outside_model_share": 0.25,
     "city_ingest_stored_per_s": 300,
     "city_ingest_p99_ms": 100,
+    # Redaction (issue on unseen transcripts): per 150-word transcript, and the name lists.
+    "redaction_ms_per_150_words": 5,
+    "name_lists_mb": 30,
 }
-PARTS = ("transcription", "ingest", "booth", "pages")
+PARTS = ("transcription", "ingest", "booth", "pages", "redaction")
 DATABASES = (("pages", "SQLite"), ("pages_postgresql", "PostgreSQL"))
 
 
@@ -95,6 +98,9 @@ def main() -> None:
         with fresh_database("dn_bench") as url:
             if url:
                 results["pages_postgresql"] = pages.run(100_000, url)
+    if "redaction" in parts:
+        print("redaction of the development corpora, 150 words at a time ...", flush=True)
+        results["redaction"] = redaction.run()
     results["verdicts"] = verdicts(results)
     results["bench_seconds"] = round(time.monotonic() - started)
     (HERE / "results.json").write_text(json.dumps(results, indent=2) + "\n")
@@ -148,6 +154,11 @@ def _round_three(r: dict[str, Any]) -> dict[str, bool]:
         found["ingest on PostgreSQL + S3 p99 ack < 100 ms at 100 clips/s"] = (
             p99 is not None and p99 < TARGETS["city_ingest_p99_ms"]
         )
+    if red := r.get("redaction"):
+        found["redaction of 150 words < 5 ms CPU (mean)"] = (
+            red["ms_per_150_words_mean"] < TARGETS["redaction_ms_per_150_words"]
+        )
+        found["name lists < 30 MB"] = red["name_lists_rss_mb"] < TARGETS["name_lists_mb"]
     return found
 
 
@@ -309,6 +320,20 @@ def markdown(r: dict[str, Any]) -> str:
                 f"| planners' statistics by day, all {r[key]['clips']:,} clips, {db} | "
                 f"p50 {stats['p50_ms']} ms ({stats['groups']:,} groups) | | |"
             )
+    if red := r.get("redaction"):
+        row(
+            f"redaction of a 150-word transcript, {red['texts']} texts, CPU",
+            f"mean {red['ms_per_150_words_mean']} ms (p50 {red['ms_per_150_words_p50']} ms, "
+            f"p95 {red['ms_per_150_words_p95']} ms)",
+            "< 5 ms",
+            "redaction of 150 words < 5 ms CPU (mean)",
+        )
+        row(
+            "name lists, loaded once per process",
+            f"{red['name_lists_rss_mb']} MB RSS ({red['name_lists_python_mb']} MB Python objects)",
+            "< 30 MB",
+            "name lists < 30 MB",
+        )
     sweep = ", ".join(f"{k}: {v}x" for k, v in t["throughput_by_batch_size"].items())
     lines += [
         "",
