@@ -2,7 +2,8 @@
 
 - data/first_names.txt, data/surnames.txt: Danish, Nordic and the first names and surnames
   of Aarhus's larger immigrant groups, taken from Faker's person providers (MIT licence,
-  data/LICENSE-faker.txt) by deploy/tools/make_name_lists.py;
+  data/LICENSE-faker.txt) and the surnames of Mimesis's person datasets (MIT licence,
+  data/LICENSE-mimesis.txt) by deploy/tools/make_name_lists.py;
 - data/more_first_names.txt, data/more_surnames.txt: names common in Aarhus that those
   lists lack (Somali, Arabic, Kurdish, Persian, Turkish …), kept by hand;
 - data/also_words.txt: those names that are also ordinary Danish or English words ("Per",
