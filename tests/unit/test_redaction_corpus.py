@@ -26,12 +26,15 @@
   names as Whisper mangles them), `redaction_dev30.txt` (addresses and CPR numbers as
   ordinary Danes give them), `redaction_dev31.txt` (newcomers to Aarhus),
   `redaction_dev32.txt` (ordinary talk full of public names), `redaction_dev33.txt`
-  (personal data spread over a message), `redaction_dev34.txt` (English and mixed calls). A
+  (personal data spread over a message), `redaction_dev34.txt` (English and mixed calls),
+  `redaction_dev35.txt` (e-mail addresses given every way), `redaction_dev36.txt` (other
+  people named in passing), `redaction_dev37.txt` (CPR and phone numbers said aloud),
+  `redaction_dev38.txt` (a month of calls on the city's themes). A
   development corpus whose last misses no rule covers yet is an expected failure with a
   floor, as a held-out one is (`NOT_YET_COMPLETE`).
 - Held-out corpora, written without sight of the rules and never tuned against; a failure
   prints only figures (overall and per section heading), never a line, so the rules cannot
-  be fitted to them case by case: `redaction_heldout.txt` to `redaction_heldout16.txt`. The
+  be fitted to them case by case: `redaction_heldout.txt` to `redaction_heldout18.txt`. The
   first is at 100%; until the others are, their test is an expected failure, and no held-out
   recall may fall below, nor its damage rise above, what it last was (`FLOORS`).
 
@@ -85,6 +88,10 @@ DEVELOPMENT_31 = DATA / "redaction_dev31.txt"
 DEVELOPMENT_32 = DATA / "redaction_dev32.txt"
 DEVELOPMENT_33 = DATA / "redaction_dev33.txt"
 DEVELOPMENT_34 = DATA / "redaction_dev34.txt"
+DEVELOPMENT_35 = DATA / "redaction_dev35.txt"
+DEVELOPMENT_36 = DATA / "redaction_dev36.txt"
+DEVELOPMENT_37 = DATA / "redaction_dev37.txt"
+DEVELOPMENT_38 = DATA / "redaction_dev38.txt"
 DEVELOPMENTS = [
     DEVELOPMENT,
     DEVELOPMENT_2,
@@ -120,6 +127,10 @@ DEVELOPMENTS = [
     DEVELOPMENT_32,
     DEVELOPMENT_33,
     DEVELOPMENT_34,
+    DEVELOPMENT_35,
+    DEVELOPMENT_36,
+    DEVELOPMENT_37,
+    DEVELOPMENT_38,
 ]
 # Development corpora whose last misses no rule here covers yet: each keeps a floor.
 NOT_YET_COMPLETE = [DEVELOPMENT_13, DEVELOPMENT_14, DEVELOPMENT_15, DEVELOPMENT_16]
@@ -127,7 +138,8 @@ NOT_YET_COMPLETE += [DEVELOPMENT_17, DEVELOPMENT_18, DEVELOPMENT_19, DEVELOPMENT
 NOT_YET_COMPLETE += [DEVELOPMENT_21, DEVELOPMENT_22, DEVELOPMENT_23, DEVELOPMENT_24]
 NOT_YET_COMPLETE += [DEVELOPMENT_25, DEVELOPMENT_27, DEVELOPMENT_28, DEVELOPMENT_29]
 NOT_YET_COMPLETE += [DEVELOPMENT_30, DEVELOPMENT_31, DEVELOPMENT_33]
-NOT_YET_COMPLETE += [DEVELOPMENT_34]
+NOT_YET_COMPLETE += [DEVELOPMENT_34, DEVELOPMENT_35, DEVELOPMENT_36, DEVELOPMENT_37]
+NOT_YET_COMPLETE += [DEVELOPMENT_38]
 HELD_OUT = DATA / "redaction_heldout.txt"
 HELD_OUT_2 = DATA / "redaction_heldout2.txt"
 HELD_OUT_3 = DATA / "redaction_heldout3.txt"
@@ -144,9 +156,11 @@ HELD_OUT_13 = DATA / "redaction_heldout13.txt"
 HELD_OUT_14 = DATA / "redaction_heldout14.txt"
 HELD_OUT_15 = DATA / "redaction_heldout15.txt"
 HELD_OUT_16 = DATA / "redaction_heldout16.txt"
+HELD_OUT_17 = DATA / "redaction_heldout17.txt"
+HELD_OUT_18 = DATA / "redaction_heldout18.txt"
 HELD_OUTS = [HELD_OUT, HELD_OUT_2, HELD_OUT_3, HELD_OUT_4, HELD_OUT_5, HELD_OUT_6, HELD_OUT_7]
 HELD_OUTS += [HELD_OUT_8, HELD_OUT_9, HELD_OUT_10, HELD_OUT_11, HELD_OUT_12, HELD_OUT_13]
-HELD_OUTS += [HELD_OUT_14, HELD_OUT_15, HELD_OUT_16]
+HELD_OUTS += [HELD_OUT_14, HELD_OUT_15, HELD_OUT_16, HELD_OUT_17, HELD_OUT_18]
 # Secrets hidden and ordinary lines changed in each held-out corpus when the rules last
 # changed: a change that hides fewer or changes more is a step back, whatever it gains on the
 # development corpora.
@@ -167,6 +181,8 @@ FLOORS = {
     HELD_OUT_14: (316, 3),
     HELD_OUT_15: (314, 1),
     HELD_OUT_16: (349, 0),
+    HELD_OUT_17: (340, 1),
+    HELD_OUT_18: (420, 1),
     DEVELOPMENT_13: (373, 1),
     DEVELOPMENT_14: (434, 1),
     DEVELOPMENT_15: (388, 0),
@@ -187,6 +203,10 @@ FLOORS = {
     DEVELOPMENT_31: (340, 1),
     DEVELOPMENT_33: (600, 1),
     DEVELOPMENT_34: (349, 0),
+    DEVELOPMENT_35: (471, 2),
+    DEVELOPMENT_36: (455, 2),
+    DEVELOPMENT_37: (399, 0),
+    DEVELOPMENT_38: (341, 1),
 }
 MARK = re.compile(r"⟦(.*?)⟧")
 MAX_DAMAGE = 0.05
