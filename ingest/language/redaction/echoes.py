@@ -49,6 +49,8 @@ def find(text: str, hidden: list[Span]) -> list[Span]:
             low = _bare(low)  # "rogvi snabel-a …, Rógvi med accent"
         if low not in wanted and low.endswith("s") and low[:-1] in wanted:
             low = low[:-1]  # "noahs mor": the name in the genitive
+        if low not in wanted and in_address:
+            low = _spelled_out(text, match, low, in_address) or low
         if low not in wanted and not (
             low in stop_names
             and match.group()[0].isupper()
@@ -83,12 +85,67 @@ def find(text: str, hidden: list[Span]) -> list[Span]:
                 start = before.start()  # "Jeg hedder Sommer, Helle Sommer"
             found.append(Span(start, end, Kind.NAME))
     found = _joined(text, found)
+    found += _letter_for_name(text, hidden)
     # "hj at dadlnet punktum dk, h j som mine initialer": the local part spelled
     for letters in _SPELLED_LETTERS.finditer(text) if in_address | said_as_name else ():
         said = re.sub(r"[\W\d_]", "", letters.group()).lower()
         inside = any(s.start <= letters.start() < s.end for s in hidden)
         if said in in_address | said_as_name and not inside:
             found.append(Span(letters.start(), letters.end(), Kind.NAME))
+    return found
+
+
+# What a caller says after a piece of their address to spell it: "Møller med o e", "lund
+# som i skov", "brun som farven", "Højbjerg ligesom bydelen", "Kærgaard skrevet med a e".
+_SPELLING_REMARK = re.compile(
+    r"\s+(?i:med\s+(?:[a-zæøå]\b|to\b|dobbelt|ét|et\b|stort|lille)|som\s+i\b|som\s+(?:farven|fuglen|"
+    r"træet|byen|bydelen|blomsten|dyret)|ligesom|skrevet|staves|uden\s+[a-zæøå]\b|"
+    r"with\s+(?:an?\s+)?[a-z]\b|like\s+the)"
+)
+# Letters an address cannot hold, as addresses write them: "Bjørn" as "bjoern" or "bjorn".
+_DANISH_LETTERS = (
+    str.maketrans({"æ": "ae", "ø": "oe", "å": "aa"}),
+    str.maketrans({"æ": "e", "ø": "o", "å": "a"}),
+)
+
+
+def _spelled_out(text: str, match: re.Match[str], low: str, in_address: set[str]) -> str:
+    """The piece of an e-mail address a word spells out after it: the word as the address
+    writes its Danish letters ("Møller med o e" for "moeller"), or the end or start of a
+    piece, with a remark on its spelling after it ("lund som i skov" for "rasmuslund")."""
+    for table in _DANISH_LETTERS:
+        written = low.translate(table)
+        if written != low and written in in_address:
+            return written
+    if len(low) >= 3 and _SPELLING_REMARK.match(text, match.end()):
+        written_forms = {low, *(low.translate(t) for t in _DANISH_LETTERS)}
+        for piece in in_address:
+            if any(piece.startswith(w) or piece.endswith(w) for w in written_forms):
+                return piece
+    return ""
+
+
+_LETTER_FOR = re.compile(
+    r"(?<![\w'-])(?P<letters>[^\W\d_](?:\s+[^\W\d_])?)\s+(?i:for|like)\s+"
+    r"(?P<name>[A-ZÆØÅ][^\W\d_'-]+(?:-[A-ZÆØÅ][^\W\d_'-]+)?)"
+)
+
+
+def _letter_for_name(text: str, hidden: list[Span]) -> list[Span]:
+    """ "hamid dot n at gmail dot com, N for Naseri": a letter of an address and the name it
+    stands for."""
+    letters: set[str] = set()
+    for span in (s for s in hidden if s.kind is Kind.EMAIL):
+        part = text[span.start : span.end]
+        ends = [*_LOCAL_END.finditer(part)]
+        local = part[: ends[-1].start()] if ends else part
+        letters |= {w.lower() for w in re.findall(r"[^\W\d_]+", local)}
+    found = []
+    for match in _LETTER_FOR.finditer(text) if letters else ():
+        said = re.sub(r"\s", "", match.group("letters")).lower()
+        inside = any(s.start <= match.start() < s.end for s in hidden)
+        if said in letters and not inside and not lists().is_public(match.group("name")):
+            found.append(Span(match.start(), match.end(), Kind.NAME))
     return found
 
 

@@ -39,7 +39,7 @@ _LOCAL = re.compile(
 # "snabel-a" as Whisper hears it: "snabela", "snabel og a", "snabler", "snablen", "sabel a" …
 _SNABEL_A = (
     r"sna(?:bel|pel|pple|bbel)(?:,?\s|-)?a[rh]?|sna[bp]e?la|sna[bp]el(?:\s+og(?:\s+a)?)?|"
-    r"snabler|snabel-æ|snablea|snablen|sabel[\s-]a"
+    r"snabler|snabel-æ|snablea|snablen|snabelen|sabel[\s-]a"
 )
 _AT = re.compile(
     r"\s*@\s*|\s*\((?i:at|snabel-a)\)\s*|"  # "ahmad.saleh(at)gmail.com"

@@ -29,7 +29,7 @@ and are not public names (places, institutions, roles), for the moderator to loo
 import re
 
 from ingest.language.redaction import scan, variants
-from ingest.language.redaction.public import THING_NAMED, public_after_all
+from ingest.language.redaction.public import a_thing_named, public_after_all
 from ingest.language.redaction.reader import PLACE_WORDS, Reader
 from ingest.language.redaction.spans import Kind, Span
 from ingest.language.redaction.spelling import spelled
@@ -372,7 +372,7 @@ def _after_cues(reader: Reader) -> list[Span]:
             i += 1  # "jeg hedder ikke anna", "det er bare mette her"
             start = reader.words[i].start
         word = reader.words[i]
-        if strength == "says" and THING_NAMED.search(text, max(0, position - 50), position):
+        if strength == "says" and a_thing_named(text, position):
             continue  # "båden der ligger i Egå Marina og hedder Lykke-Per"
         if strength == "says" and _ASKED.search(text, max(0, position - 30), position):
             continue  # "Jeg ved ikke hvad hun hedder, damen i bageren …"

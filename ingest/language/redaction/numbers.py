@@ -522,6 +522,8 @@ def _windows(text: str, groups: list[Group], run: list[Token], after: str) -> li
         return []  # "12 500 kr"
     if groups[0].plus and not groups[0].prefix and len(digits) >= 10:
         return [Span(run[0].start, run[-1].end, Kind.PHONE)]  # "plus forty-four seven seven …"
+    if _in_hundreds(text, groups, run):
+        return [Span(run[0].start, run[-1].end, Kind.PHONE)]
     if any(MAGNITUDES.match(t.word) for t in run):
         return []  # "12 500 000", "tolv millioner": an amount
     ends = _LIST_ENDS.match(text, run[-1].end)
@@ -585,6 +587,23 @@ def _windows(text: str, groups: list[Group], run: list[Token], after: str) -> li
         if begun and whole.startswith(digits_of(begun)):
             spans[0] = Span(begun[0].start, spans[0].end, spans[0].kind)
     return spans + _repeated_in_run(groups, spans)
+
+
+def _in_hundreds(text: str, groups: list[Group], run: list[Token]) -> bool:
+    """ "mit nummer er fireogtyve, seks hundrede og treogfirs, fem hundrede og ni": a phone
+    number said in hundreds, each part after a comma, right after a word about phoning; it
+    may be said again in digits ("…, syvoghalvfjerds, altså to et to, tre fire fire, syv syv")."""
+    sizes = [len(g.digits) for g in groups]
+    digits = digits_of(groups)
+    return (
+        len(groups) >= 3
+        and (len(digits) == 8 or (len(digits) == 16 and digits[:8] == digits[8:]))
+        and max(sizes) <= 3
+        and groups[0].digits[0] not in "01"
+        and text.count(",", run[0].start, run[-1].end) >= 2
+        and all(t.word in ("hundrede", "hundred") for t in run if MAGNITUDES.match(t.word))
+        and bool(_PHONE_CUES.search(text, max(0, run[0].start - 40), run[0].start))
+    )
 
 
 def _last_eight(groups: list[Group]) -> list[Group]:

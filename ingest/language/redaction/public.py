@@ -74,6 +74,18 @@ def _streets_named_after(text: str) -> frozenset[str]:
     return frozenset(m.group(1) for m in _STREET_NAMED.finditer(text))
 
 
+# A person is named, whatever thing was spoken of before: "om min mors plads, hun hedder …".
+_SHE_SAYS = re.compile(r"\b(?i:hun|han|she|he)\s+(?i:hedder|is\s+called)\s*$")
+
+
+def a_thing_named(text: str, position: int) -> bool:
+    """The name at `position` is a thing's: a boat, a shop, a place was spoken of just
+    before, and no "hun hedder" says it is a person's."""
+    return bool(THING_NAMED.search(text, max(0, position - 50), position)) and not (
+        _SHE_SAYS.search(text, max(0, position - 20), position)
+    )
+
+
 def public_after_all(reader: Reader, span: Span) -> bool:
     """A name found that its company makes public: a storm's, one on the air, one joined by
     "og" to a public figure ("Arne Jacobsen og Erik Møller", "Holger Rune og Clara
@@ -90,7 +102,7 @@ def public_after_all(reader: Reader, span: Span) -> bool:
         return True  # "Peter Sabroes Gade, for Peter Sabroe kæmpede …"
     # The long patterns end where the name begins: each is tried only after its last words.
     named = _NAMED_BEFORE.search(text, max(0, span.start - 20), span.start)
-    if named and THING_NAMED.search(text, max(0, span.start - 50), span.start):
+    if named and a_thing_named(text, span.start):
         return True  # "båden … hedder Lykke-Per"
     by = _BY_BEFORE.search(text, max(0, span.start - 10), span.start)
     made_by = by and _MADE_BY.search(text, max(0, span.start - 60), span.start)
