@@ -81,6 +81,9 @@ _FLOOR = (
     rf"|,\s*\d{{1,2}}\.\d{{1,2}}\b(?![.,]\d)"
     rf"|,?\s*(?i:kælderlejligheden|stuelejligheden|loftslejligheden|kælderen|baghuset|forhuset|"
     rf"sidehuset|bagbygningen|baghus|gårdhuset)\b(?:,?\s*{_LEVEL}\s*sal\b\.?(?:,?\s*{_SIDE})?)?"
+    # "Gudrunsvej 37, 2. Stock", "Nørregade 38, zweiter Stock": German
+    rf"|,?\s*(?:\d{{1,2}}\.|erster|zweiter|dritter|vierter|fünfter)\s+(?:Stock|Etage|OG)\b"
+    rf"(?:,?\s*(?:links|rechts)\b)?"
     # "Nørre Allé 5, 1.", "Kaløgade 5, 1. og …": not the end of a sentence
     rf"|,\s*\d{{1,2}}\.(?:\s\d{{1,4}}(?=[,.;]|\s|$))?(?=\s|$|[,;.])"  # "18, 5. 2": the door
     rf"|,\s*\d(?=\s*(?:,|\.{{3}}|…))"  # "Elmegade 5, 1, mail …": the floor said bare
@@ -209,11 +212,13 @@ def _with_pieces_after(text: str, span: Span) -> Span:
 _BUILDING = re.compile(
     r"[,.]?,?\s*(?i:bagbygningen|baghuset|forhuset|sidehuset|gårdhuset|kælderen)\b"
 )
-# "Viborgvej fireogtres B... ja B. Otte to et nul Aarhus V": the postcode said next.
+# "Viborgvej fireogtres B... ja B. Otte to et nul Aarhus V", "Fenrisvej 40, lige over for
+# Skovbakkeskolen, 8210 Aarhus V": the postcode said next.
 _POSTCODE_NEXT = re.compile(
-    rf"[^\d]{{0,20}}?\s+(?P<code>(?:\d{{4}}|(?i:{_DIGIT_WORD}(?:[\s,]+{_DIGIT_WORD}){{3}}))"
+    rf"[^\d]{{0,60}}?\s+(?P<code>(?:\d{{4}}|(?i:{_DIGIT_WORD}(?:[\s,]+{_DIGIT_WORD}){{3}}))"
     r"\s+[A-ZÆØÅ][\wæøå]+(?:\s+[A-ZÆØÅ]\b)?)"
 )
+_TOWN = re.compile(r"\s+[A-ZÆØÅ][\wæøå]+(?:\s+[A-ZÆØÅ]\b)?")
 # With an address in the message, a neighbour's or the caller's own house named by number:
 # "min nabo på nummer 11", "jeg er Marianne i nummer otte".
 _BY_NUMBER = re.compile(
@@ -363,6 +368,13 @@ def find(text: str, language: str | None = None) -> list[Span]:
         Span(m.start("code"), m.end("code"), Kind.ADDRESS)
         for span in spans
         for m in [_POSTCODE_NEXT.match(text, span.end)]
+        if m is not None
+    ]
+    spans += [  # "… 1. sal altså 8220 Brabrand": the town after a postcode the span ends with
+        Span(span.start, m.end(), Kind.ADDRESS)
+        for span in spans
+        if re.search(r"\b\d{4}$", text[span.start : span.end])
+        for m in [_TOWN.match(text, span.end)]
         if m is not None
     ]
     if spans:

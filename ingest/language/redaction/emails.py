@@ -102,7 +102,7 @@ _CORRECTED = re.compile(
 
 # An organisation's desk, not a person: "support@…", "kundecenter@midttrafik.dk",
 # "trafikogveje snabel-a aarhus punktum dk". "info@" and "post@" of a small association may
-# lead to one person and stay hidden.
+# lead to one person and stay hidden; those of the city's and the state's domains do not.
 _DESK = re.compile(
     r"(?i:support|kundeservice|kundecenter|borgerservice|service|helpdesk|hotline|sekretariat|"
     r"redaktion|presse|press|booking|billetter|tickets|reception|noreply|no-reply|webmaster|"
@@ -155,8 +155,21 @@ _DOTTED_BEFORE = re.compile(
 
 
 def _a_desk(address: str) -> bool:
-    local = re.split(r"\s*@\s*|\s+(?i:at|snabel[\s-]?a|snabela|snabel)\s+", address)[0]
-    return _DESK.fullmatch(re.sub(r"[\s._-]", "", local)) is not None
+    local, *domain = re.split(r"\s*@\s*|\s+(?i:at|snabel[\s-]?a|snabela|snabel)\s+", address)
+    local = re.sub(r"[\s._-]", "", local)
+    if _DESK.fullmatch(local):
+        return True
+    public = domain and _PUBLIC_DOMAIN.fullmatch(
+        re.sub(r"\s*(?i:punktum|dot|prik)\s*", ".", domain[-1])
+    )
+    return bool(public) and local.lower() in ("post", "info", "mail", "postkasse")
+
+
+# The domains of the city, the region and the state: their "post@" and "info@" are desks.
+_PUBLIC_DOMAIN = re.compile(
+    r"(?i:aarhus|aarhuskommune|mail\.aarhus|au|rm|midttrafik|politi|borger|sundhed|skat|"
+    r"kk|kb|sst|ft|dr|stm)\.dk"
+)
 
 
 def _found(text: str) -> list[Span]:

@@ -252,6 +252,9 @@ _FIRST_FOUR = re.compile(
     r"[^.!?]{0,40}\b(?i:last\s+four))"
 )
 # "plus femogfyrre foran og så 31 20 44 87": the country code said apart from the number.
+_EXTENSION = re.compile(
+    r",?\s+(?i:lokal|lokalnummer|lok\.|ext\.?|extension|direkte\s+linje)\s+(?P<extension>\d{2,5})\b"
+)
 _COUNTRY_CODE = re.compile(r"(?:\+45|\b(?i:plus\s+(?:45|femogfyrre|fem\s+og\s+fyrre)|0045))\b")
 
 
@@ -284,6 +287,11 @@ def find(text: str, language: str | None = None) -> list[Span]:
         Span(m.start(), m.end(), Kind.PHONE)
         for m in _COUNTRY_CODE.finditer(text)
         if any(0 < p.start - m.end() <= 40 for p in phones)
+    ]
+    found += [  # "86 12 34 56 lokal 214": the extension goes with the number
+        Span(m.start("extension"), m.end("extension"), Kind.PHONE)
+        for p in phones
+        if (m := _EXTENSION.match(text, p.end))
     ]
     cprs = [s for s in found if s.kind is Kind.CPR]
     # "de sidste fire er 3-3-0-8, altså tre tre nul otte": eight digits that hold the last
