@@ -218,6 +218,11 @@ _POSTCODE_NEXT = re.compile(
     rf"[^\d]{{0,60}}?\s+(?P<code>(?:\d{{4}}|(?i:{_DIGIT_WORD}(?:[\s,]+{_DIGIT_WORD}){{3}}))"
     r"\s+[A-ZÆØÅ][\wæøå]+(?:\s+[A-ZÆØÅ]\b)?)"
 )
+_WRONG_STREET = re.compile(
+    rf"(?<![\w-])(?P<street>[A-ZÆØÅ][\wæøå]*{_SUFFIX})(?:[,.]*\s+|\.{{2,3}}\s*|…\s*)"
+    r"(?:(?i:øh+m*|nej|undskyld|altså|vent)[,.]*\s+){1,3}"
+    r"(?:(?i:det\s+er\s+|hjemme\s+er\s+det\s+))?$"
+)
 _TOWN = re.compile(r"\s+[A-ZÆØÅ][\wæøå]+(?:\s+[A-ZÆØÅ]\b)?")
 # With an address in the message, a neighbour's or the caller's own house named by number:
 # "min nabo på nummer 11", "jeg er Marianne i nummer otte".
@@ -368,6 +373,12 @@ def find(text: str, language: str | None = None) -> list[Span]:
         Span(m.start("code"), m.end("code"), Kind.ADDRESS)
         for span in spans
         for m in [_POSTCODE_NEXT.match(text, span.end)]
+        if m is not None
+    ]
+    spans += [  # "Vi bor på Skovvangsvej, nej Skovagervej 14": the street said wrong first
+        Span(m.start("street"), m.end("street"), Kind.ADDRESS)
+        for span in spans
+        for m in [_WRONG_STREET.search(text, max(0, span.start - 60), span.start)]
         if m is not None
     ]
     spans += [  # "… 1. sal altså 8220 Brabrand": the town after a postcode the span ends with

@@ -31,6 +31,7 @@ def find(text: str, hidden: list[Span]) -> list[Span]:
             # "my name is Sita, Raman, and …", "Thias, hans CPR …": the name said again, or
             # the one they go by
             found.append(Span(again.start("word"), again.end(), Kind.NAME))
+    found += _listed_with(text, [s for s in hidden if s.kind is Kind.NAME])
     for span in (s for s in hidden if s.kind in _CONTACT):
         signed = _SIGNED.search(text, max(0, span.start - 40), span.start)
         if signed is None:
@@ -49,6 +50,42 @@ _SIGNED = re.compile(r"(?<![\w'-])(?P<word>[A-ZÆØÅ][\wæøå'-]*),\s+$")
 # ("Sita, Raman, and …").
 _SURNAME_NEXT = re.compile(r" (?P<word>[A-ZÆØÅ][\wæøå'-]+)\b")
 _NAME_NEXT = re.compile(r",\s+(?P<word>[A-ZÆØÅ][\wæøå'-]+)(?=\s*[,.]|\s+(?:og|and)\b)")
+
+
+# A word listed right before or after a name: "Line, Mette og Sanne", "Mette, malthe og sofus".
+_LISTED_BEFORE = re.compile(rf"(?<![\w'-])(?P<word>{WORD.pattern})(?:,\s+|\s+(?:og|and)\s+)$")
+_LISTED_AFTER = re.compile(rf"(?:,\s+|\s+(?:og|and)\s+)(?P<word>{WORD.pattern})(?![\w'-])")
+
+
+def _listed_with(text: str, names_found: list[Span]) -> list[Span]:
+    """First names listed with a name found, and with those, in turn: "pædagogerne Line,
+    Mette og Sanne", "på vegne af Mette, malthe og sofus"."""
+    found: list[Span] = []
+    todo = list(names_found)
+    taken = {(s.start, s.end) for s in names_found}
+    while todo:
+        span = todo.pop()
+        near = [
+            _LISTED_BEFORE.search(text, max(0, span.start - 30), span.start),
+            _LISTED_AFTER.match(text, span.end),
+        ]
+        for match in (m for m in near if m is not None):
+            start, end = match.start("word"), match.end("word")
+            if (start, end) not in taken and _a_listed_name(text, match.group("word"), start):
+                taken.add((start, end))
+                found.append(Span(start, end, Kind.NAME))
+                todo.append(found[-1])
+    return found
+
+
+def _a_listed_name(text: str, word: str, start: int) -> bool:
+    names = lists()
+    low = word.lower()
+    if not names.is_first_name(word) or names.is_public(low) or len(word) < 3:
+        return False
+    if word[0].isupper():  # "Line, Mette": a name that is a word, but not where a sentence starts
+        return not names.is_word(low) or not starts_sentence(text, start)
+    return not names.is_word(low)  # "malthe og sofus", not "mette og sol"
 
 
 def _first_name(word: str) -> bool:

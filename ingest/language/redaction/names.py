@@ -803,9 +803,10 @@ def _from_somewhere(reader: Reader) -> list[Span]:
 
 
 # "Kaas med to a'er", "Bakgaard med dobbelt-a", "Kasper som i navnet": a name spelled out.
+# "Kaas med to a'er", "Line med et i": not "Stop med at …" ("med a" and a "t").
 _SPELLING_AFTER = re.compile(
     r"[,]?\s+(?:(?i:med|with)\s+[A-ZÆØÅ](?=\s*[,.]|\s+(?:og|and)\b)|(?i:med|with)\s+(?i:to|tre|dobbelt|double|two|et|ét|én|one|a|an|stort|"
-    r"lille|capital)[\s-]*[a-zæøåA-ZÆØÅ](?:['\u2019]?(?:er|s|es))?\b|"
+    r"lille|capital)[\s-]+[a-zæøåA-ZÆØÅ](?:['\u2019]?(?:er|s|es))?\b|"
     r"(?i:som\s+i\s+navnet|like\s+the\s+name|as\s+in\s+the\s+name))"
 )
 

@@ -47,6 +47,7 @@ THING_NAMED = re.compile(
     r"park|legeplads|bygning|hus|center|kvarter|område|gade|vej|festival|kor|hold|sang|avis|"
     r"blad|station|dog|cat|boat|horse|shop|band|school|park|building)|"
     r"båden|skibet|færgen|hunden|katten|hesten|butikken|baren|caféen|cafeen|firmaet|"
+    r"bussen|toget|linjen|ruten|broen|"
     r"projektet|stormen|vejen|gaden|pladsen|parken|skolen|huset|foreningen|festivalen|bandet|"
     r"bogen|filmen|serien|programmet|appen|restauranten|stedet|klubben|holdet|the\s+boat|the\s+ship|"
     r"the\s+dog|the\s+shop|the\s+band|the\s+app)\b[^.!?]*?(?i:hedder|kaldes|called|named)\s+$"
