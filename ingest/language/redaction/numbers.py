@@ -553,6 +553,8 @@ def _windows(text: str, groups: list[Group], run: list[Token], after: str) -> li
         kind = Kind.CPR if half == 10 and cpr_like(said) else Kind.PHONE
         if kind is Kind.CPR or digits[0] not in "01":
             return [Span(run[0].start, run[-1].end, kind)]
+    if corrected := _corrected_phone(text, groups):
+        return corrected
     if re.match(r"00[1-9]", digits) and len(digits) >= 10 and not groups[0].prefix:
         return [Span(run[0].start, run[-1].end, Kind.PHONE)]  # "0 0 9 0 5 3 2 …": abroad
     i = 0
@@ -612,6 +614,29 @@ def _in_hundreds(text: str, groups: list[Group], run: list[Token]) -> bool:
         and all(t.word in ("hundrede", "hundred") for t in run if MAGNITUDES.match(t.word))
         and bool(_PHONE_CUES.search(text, max(0, run[0].start - 40), run[0].start))
     )
+
+
+def _corrected_phone(text: str, groups: list[Group]) -> list[Span]:
+    """ "20 11 69 74, nej 20 11 96 74": a phone number, then the same number corrected after a
+    pause (the "nej" is gone from the text read here, as a filler); not a CPR number in its
+    first ten digits ("201169" reads as a date)."""
+    total = 0
+    for k, group in enumerate(groups[:-1]):
+        total += len(group.digits)
+        if total != 8:
+            continue
+        first, second = digits_of(groups[: k + 1]), digits_of(groups[k + 1 :])
+        if (
+            len(second) == 8
+            and first[:4] == second[:4]
+            and first[0] not in "01"
+            and text[group.end : groups[k + 1].start] != " "
+        ):
+            return [
+                Span(groups[0].start, group.end, Kind.PHONE),
+                Span(groups[k + 1].start, groups[-1].end, Kind.PHONE),
+            ]
+    return []
 
 
 def _last_eight(groups: list[Group]) -> list[Group]:
