@@ -288,6 +288,7 @@ def find(text: str, language: str | None = None) -> list[Span]:
         for m in _COUNTRY_CODE.finditer(text)
         if any(0 < p.start - m.end() <= 40 for p in phones)
     ]
+    found += _begun_before(text, phones, language)
     found += [  # "86 12 34 56 lokal 214": the extension goes with the number
         Span(m.start("extension"), m.end("extension"), Kind.PHONE)
         for p in phones
@@ -614,6 +615,36 @@ def _in_hundreds(text: str, groups: list[Group], run: list[Token]) -> bool:
         and all(t.word in ("hundrede", "hundred") for t in run if MAGNITUDES.match(t.word))
         and bool(_PHONE_CUES.search(text, max(0, run[0].start - 40), run[0].start))
     )
+
+
+# "mit nummer er 30 30... nej vent, det er min gamle. Det nye er …": a number begun.
+_NUMBER_IS = re.compile(
+    r"\b(?i:(?:telefon|mobil)?nummer(?:et)?\s+(?:er|var)|number\s+is|ring\s+(?:mig\s+)?på|"
+    r"starter\s+med|begynder\s+med|call\s+me\s+on)[\s:,]+"
+)
+_NUMBER_TOKEN = re.compile(r"(?P<word>[\w-]+)[,.…]*(?:\s+|$)")
+
+
+def _begun_before(text: str, phones: list[Span], language: str | None) -> list[Span]:
+    """A phone number begun and broken off before the one given whole later in the message
+    ("Nummeret er 27... det er forresten min mands telefon … 20 41 66 18", "The number is 40
+    55... sorry, I have a new number, …"): the digits said first are someone's too."""
+    found = []
+    for cue in _NUMBER_IS.finditer(text) if phones else ():
+        end, position = cue.end(), cue.end()
+        while token := _NUMBER_TOKEN.match(text, position):
+            word = token.group("word").lower()
+            if not (is_number(word) or re.fullmatch(FILLER_WORDS, word)):
+                break
+            if is_number(word):
+                end = token.start() + len(token.group("word"))
+            position = token.end()
+        said = digits_in(text[cue.end() : end], language) if end > cue.end() else ""
+        later = any(0 < p.start - end <= 200 for p in phones)
+        inside = any(p.start <= cue.end() < p.end for p in phones)
+        if 0 < len(said) < 8 and later and not inside:
+            found.append(Span(cue.end(), end, Kind.PHONE))
+    return found
 
 
 def _corrected_phone(text: str, groups: list[Group]) -> list[Span]:
