@@ -198,6 +198,33 @@ def date_then_four(text: str, language: str | None) -> list[Span]:
     return spans
 
 
+_SIX = re.compile(r"(?<!\d)(?<!\d[.,/-])\d{6}(?!\d|[.,/]\d)")
+_NEXT_NUMBER = re.compile(r"\D{1,160}?(?<!\d[.,/-])(?P<number>\d+)(?!\d|[.,/]\d)")
+# Four digits that are a year, a postcode, an amount or a time, not the end of a CPR number.
+_NOT_THE_LAST_FOUR = re.compile(
+    r"(?i:\b(?:i|in|siden|since|fra|from|til|år|året|klokken|kl\.?|nummer|linje|bus)\s+$)"
+)
+_AFTER_FOUR = re.compile(r"\s*(?:kr\b|kroner|%|procent|[A-ZÆØÅ]\w+)")
+
+
+def halves_apart(text: str) -> list[Span]:
+    """ "170555, altså det er min fødselsdag, … hvad var det, 3106", "010199 bindestreg, øh,
+    min søn står lige og råber her i baggrunden, 4127": six digits that read as a date, and
+    the next number said in the message four digits long, are a CPR number's two halves."""
+    spans = []
+    for six in _SIX.finditer(text):
+        after = _NEXT_NUMBER.match(text, six.end())
+        if not after or len(after.group("number")) != 4 or not date6(six.group()):
+            continue
+        start, end = after.start("number"), after.end("number")
+        if _NOT_THE_LAST_FOUR.search(text, max(0, start - 12), start):
+            continue
+        if _AFTER_FOUR.match(text, end):
+            continue  # "8210 Aarhus V", "1200 kroner"
+        spans += [Span(six.start(), six.end(), Kind.CPR), Span(start, end, Kind.CPR)]
+    return spans
+
+
 def _first_half(text: str, runs: dict[int, list[Token]], language: str | None) -> list[Span]:
     """With the last four digits said, a date in the same message is the first half of the
     CPR number: "090679", "9. juni 79", "9/6 1979"."""

@@ -21,6 +21,7 @@ from ingest.language.redaction.cpr import (
     cpr_like,
     date6,
     date_then_four,
+    halves_apart,
     in_cpr_talk,
     last_four,
     long_years,
@@ -374,7 +375,7 @@ def said_again(text: str, hidden: list[Span], language: str | None = None) -> li
 
 def _find(said: str, text: str, language: str | None) -> list[Span]:
     """`said`: the transcript; `text`: the same without fillers between numbers."""
-    spans = last_four(text, language) + date_then_four(text, language)
+    spans = last_four(text, language) + date_then_four(text, language) + halves_apart(text)
     for chain in _chains(text):
         parts = [(run, after, digit_groups(text, run, language)) for run, after in chain]
         each = [s for run, after, groups in parts for s in _windows(text, groups, run, after)]
