@@ -218,6 +218,26 @@ _POSTCODE_NEXT = re.compile(
     rf"[^\d]{{0,60}}?\s+(?P<code>(?:\d{{4}}|(?i:{_DIGIT_WORD}(?:[\s,]+{_DIGIT_WORD}){{3}}))"
     r"\s+[A-ZÆØÅ][\wæøå]+(?:\s+[A-ZÆØÅ]\b)?)"
 )
+_STREET_IN = re.compile(rf"(?<![\w-])[A-ZÆØÅ][\wæøå]*{_SUFFIX}(?![\w-])")
+
+
+def _street_again(text: str, spans: list[Span]) -> list[Span]:
+    """ "Øh, det er Skovvangsvej... Skovvangsvej, ja, nummer 9": the street of an address
+    found, said again elsewhere in the message, leads to the same home."""
+    streets = {
+        m.group().lower()
+        for span in spans
+        for m in [_STREET_IN.match(text, span.start)]
+        if m is not None and m.end() <= span.end
+    }
+    return [
+        Span(m.start(), m.end(), Kind.ADDRESS)
+        for m in _STREET_IN.finditer(text)
+        if streets
+        if m.group().lower() in streets and not any(s.start <= m.start() < s.end for s in spans)
+    ]
+
+
 _WRONG_STREET = re.compile(
     rf"(?<![\w-])(?P<street>[A-ZÆØÅ][\wæøå]*{_SUFFIX})(?:[,.]*\s+|\.{{2,3}}\s*|…\s*)"
     r"(?:(?i:øh+m*|nej|undskyld|altså|vent)[,.]*\s+){1,3}"
@@ -375,6 +395,7 @@ def find(text: str, language: str | None = None) -> list[Span]:
         for m in [_POSTCODE_NEXT.match(text, span.end)]
         if m is not None
     ]
+    spans += _street_again(text, spans)
     spans += [  # "Vi bor på Skovvangsvej, nej Skovagervej 14": the street said wrong first
         Span(m.start("street"), m.end("street"), Kind.ADDRESS)
         for span in spans
