@@ -218,7 +218,11 @@ _POSTCODE_NEXT = re.compile(
     rf"[^\d]{{0,60}}?\s+(?P<code>(?:\d{{4}}|(?i:{_DIGIT_WORD}(?:[\s,]+{_DIGIT_WORD}){{3}}))"
     r"\s+[A-ZÆØÅ][\wæøå]+(?:\s+[A-ZÆØÅ]\b)?)"
 )
-_STREET_IN = re.compile(rf"(?<![\w-])[A-ZÆØÅ][\wæøå]*{_SUFFIX}(?![\w-])")
+# A street by its plainest endings: not "Østergaard", a name that ends like a farm.
+_STREET_IN = re.compile(
+    r"(?<![\w-])[A-ZÆØÅ][\wæøå]*(?:vej|vejen|gade|gaden|allé|alle|stræde|strædet|plads|"
+    r"pladsen|torv|torvet|boulevard|vænget|vænge|ringen|stien)(?![\w-])"
+)
 
 
 def _street_again(text: str, spans: list[Span]) -> list[Span]:

@@ -227,6 +227,32 @@ def halves_apart(text: str) -> list[Span]:
     return spans
 
 
+_BORN = re.compile(r"\b(?i:født|born|fødselsdag|fødselsdato|date\s+of\s+birth)\b")
+
+
+def born_then_four(text: str, language: str | None) -> list[Span]:
+    """ "født 19. juni 1938 og har 0617 som de sidste", "født fjortende juni otteogfyrre, og så
+    har I brug for 1-7-2-2": a birth date, and the next number in the message four digits
+    long, are a CPR number's two halves."""
+    spans: list[Span] = []
+    dates = [d for d in _dates(text) if _BORN.search(text, max(0, d.start() - 25), d.start())]
+    runs = [run for run, _ in number_runs(text)] if dates else []
+    for date_match in dates:
+        later = [r for r in runs if r[0].start >= date_match.end()]
+        if not later or later[0][0].start - date_match.end() > 160:
+            continue
+        run = later[0]
+        start, end = run[0].start, run[-1].end
+        if len(digits_of(digit_groups(text, run, language))) != 4:
+            continue
+        if _NOT_THE_LAST_FOUR.search(text, max(0, start - 12), start) or _AFTER_FOUR.match(
+            text, end
+        ):
+            continue
+        spans += [Span(date_match.start(), date_match.end(), Kind.CPR), Span(start, end, Kind.CPR)]
+    return spans
+
+
 def _first_half(text: str, runs: dict[int, list[Token]], language: str | None) -> list[Span]:
     """With the last four digits said, a date in the same message is the first half of the
     CPR number: "090679", "9. juni 79", "9/6 1979"."""
