@@ -126,11 +126,33 @@ _REST_LATER = re.compile(
 def find(text: str) -> list[Span]:
     text = _FILLER.sub(lambda m: " " * len(m.group()), text)  # same length: spans still fit
     spans = [s for s in _found(text) if not _a_desk(text[s.start : s.end])]
-    return [
+    spans = [
         Span(span.start, m.end(), span.kind) if m is not None else span
         for span in spans
         for m in [_CORRECTED.match(text, span.end) or _REST_LATER.match(text, span.end)]
     ]
+    return spans + _begun_before(text, spans)
+
+
+# "min e-mail er louise... jeg skal lige have mine briller på... louise.mark@…", "Skriv til
+# mettelund78... nej vent, det er …": an address begun and broken off.
+_BEGUN = re.compile(
+    r"\b(?i:e-?mail(?:en|adresse|adressen)?|mail(?:en|adresse|adressen)?|skriv\s+til|write\s+to)"
+    r"(?:,?\s+(?i:den|det|it))?(?:,?\s+(?i:er|is|'s))?[,:]?\s+"
+    r"(?P<local>[a-zæøå](?:[a-zæøå0-9_.]*[a-zæøå0-9_])?(?:\s+[a-zæøå][a-zæøå0-9_]*)?)"
+    r"(?=\s*(?:\.{2,3}|…|,\s*(?i:nej|no|sorry|undskyld)\b))"
+)
+
+
+def _begun_before(text: str, spans: list[Span]) -> list[Span]:
+    found = []
+    for m in _BEGUN.finditer(text) if spans else ():
+        words = m.group("local").split()
+        later = any(0 < s.start - m.end("local") <= 200 for s in spans)
+        inside = any(s.start <= m.start("local") < s.end for s in spans)
+        if later and not inside and not set(words) & lists().stop_words:
+            found.append(Span(m.start("local"), m.end("local"), Kind.EMAIL))
+    return found
 
 
 # Whisper wrote it as one word: "karinaolsensnabelagmailpunktumcom".
