@@ -181,7 +181,7 @@ def test_a_name_inside_an_email_address_is_labelled_as_the_address() -> None:
         ),
         (
             "sara.k, k for Knudsen, min fars navn, og så @gmail.com, tak",
-            "[e-mail], k for [navn], min fars navn, og så [e-mail], tak",
+            "[e-mail], [navn], min fars navn, og så [e-mail], tak",
         ),
         ("nummeret er27419306 eller det var det", "nummeret er[telefon] eller det var det"),
         ("mit cpr.nr.er0603894417 og så", "mit cpr.nr.er[CPR] og så"),
@@ -464,6 +464,63 @@ def test_a_name_inside_an_email_address_is_labelled_as_the_address() -> None:
             "ud for Ryesgade 12, hvor jeg bor på tredje sal, og det",
             "ud for [adresse], hvor jeg bor på [adresse], og det",
         ),
+        (
+            "mit nummer er fireogtyve, seks hundrede og treogfirs, fem hundrede og ni, ja?",
+            "mit nummer er [telefon], ja?",
+        ),
+        (
+            "kirsten.moeller@stofanet.dk, Møller med o e, og rasmuslund@outlook.dk, lund som i skov",
+            "[e-mail], [navn] med o e, og [e-mail], [navn] som i skov",
+        ),
+        ("hamid dot n at gmail dot com, N for Naseri, tak", "[e-mail], [navn], tak"),
+        ("sanne.l snabelen jubii.dk tak", "[e-mail] tak"),
+        (
+            "jeg ringer om min mors plads, hun hedder Gudrun Mikkelsen",
+            "jeg ringer om min mors plads, hun hedder [navn]",
+        ),
+        ("arbejdet, 86 12 34 56 lokal 214, spørg", "arbejdet, [telefon] lokal [telefon], spørg"),
+        (
+            "Vi bor på Fenrisvej 40, lige over for Skovbakkeskolen, 8210 Aarhus V.",
+            "Vi bor på [adresse], lige over for Skovbakkeskolen, [adresse].",
+        ),
+        (
+            "Adressen er Tousgårdsvej 9, 1. sal altså 8220 Brabrand, tak",
+            "Adressen er [adresse], tak",
+        ),
+        ("ich wohne Nørregade 38, zweiter Stock, und", "ich wohne [adresse], und"),
+        (
+            "Vi bor på Skovvangsvej, nej Skovagervej 14 i Risskov",
+            "Vi bor på [adresse], nej [adresse]",
+        ),
+        (
+            "på vegne af Mette, malthe og sofus fra 4.b, og pædagogerne Line, Sanne og Bo",
+            "på vegne af [navn], [navn] fra 4.b, og pædagogerne [navn], [navn] og [navn]",
+        ),
+        (
+            "mit nummer er 20 11 69 74, nej 20 11 96 74, og",
+            "mit nummer er [telefon], og",
+        ),
+        (
+            "The number is 40 55... sorry, I have a new number, 20 41 66 18.",
+            "The number is [telefon]... sorry, I have a new number, [telefon].",
+        ),
+        (
+            "170555, altså min fødselsdag, og så, øh, hvad var det, 3106, ja.",
+            "[CPR], altså min fødselsdag, og så, øh, hvad var det, [CPR], ja.",
+        ),
+        ("født 19. juni 1938 og har 0617 som de sidste", "født [CPR] og har [CPR] som de sidste"),
+        (
+            "det står på det gule kort, nul syv nul syv syvogfyrre, og så",
+            "det står på det gule kort, [CPR], og så",
+        ),
+        (
+            "Vi bor på Skovvangsvej 9, 1. th. Ja, Skovvangsvej, den lange.",
+            "Vi bor på [adresse] Ja, [adresse], den lange.",
+        ),
+        (
+            "Skriv til mettelund78... nej vent, det er mette_lund@hotmail.com, tak",
+            "Skriv til [e-mail]... nej vent, det er [e-mail], tak",
+        ),
     ],
 )
 def test_what_callers_say_in_passing_is_hidden(said: str, published: str) -> None:
@@ -562,6 +619,11 @@ def test_what_callers_say_in_passing_is_hidden(said: str, published: str) -> Non
         "der bor 4.300 mennesker i Bispehaven og der er én bus, nummer 13, hvert tyvende minut.",
         "Vi var 24 i bussen, og Vi var 24... ja, det var mange.",
         "Send klagen til Aarhus Rådhus, Rådhuspladsen 2, 8000 Aarhus C, sagde de.",
+        "Hvis I vil kontakte nogen så skriv til post@aarhus.dk, det står på hjemmesiden.",
+        "Stop med at fælde træer i Marselisborgskovene, jeg har talt 23 stubbe.",
+        "Bussen der hedder Plus Bus eller hvad det er, den burde stoppe ved Skejby.",
+        "Bus nummer 5 er altid sen, og 2019 var værre.",
+        "Vi har boet i 8210 siden 1999, og huslejen er 6.750 kroner.",
     ],
 )
 def test_public_figures_places_and_storms_stay(said: str) -> None:

@@ -666,10 +666,7 @@ def _corrected_phone(text: str, groups: list[Group]) -> list[Span]:
             and first[0] not in "01"
             and text[group.end : groups[k + 1].start] != " "
         ):
-            return [
-                Span(groups[0].start, group.end, Kind.PHONE),
-                Span(groups[k + 1].start, groups[-1].end, Kind.PHONE),
-            ]
+            return [Span(groups[0].start, groups[-1].end, Kind.PHONE)]
     return []
 
 
