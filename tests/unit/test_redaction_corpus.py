@@ -182,7 +182,7 @@ FLOORS = {
     HELD_OUT_15: (315, 1),
     HELD_OUT_16: (350, 0),
     HELD_OUT_17: (342, 1),
-    HELD_OUT_18: (423, 1),
+    HELD_OUT_18: (424, 1),
     DEVELOPMENT_13: (373, 1),
     DEVELOPMENT_14: (434, 1),
     DEVELOPMENT_15: (390, 0),
@@ -203,9 +203,9 @@ FLOORS = {
     DEVELOPMENT_31: (340, 1),
     DEVELOPMENT_33: (620, 1),
     DEVELOPMENT_34: (350, 0),
-    DEVELOPMENT_35: (488, 1),
+    DEVELOPMENT_35: (492, 1),
     DEVELOPMENT_36: (460, 0),
-    DEVELOPMENT_37: (406, 0),
+    DEVELOPMENT_37: (408, 0),
     DEVELOPMENT_38: (344, 0),
 }
 MARK = re.compile(r"⟦(.*?)⟧")

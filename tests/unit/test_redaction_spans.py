@@ -474,6 +474,16 @@ def test_a_name_inside_an_email_address_is_labelled_as_the_address() -> None:
         ),
         ("hamid dot n at gmail dot com, N for Naseri, tak", "[e-mail], [navn], tak"),
         ("sanne.l snabelen jubii.dk tak", "[e-mail] tak"),
+        ("min mail er gitte grisehale jubii punktum dk, tak", "min mail er [e-mail], tak"),
+        ("mail oksana krapka kovalenko ravlyk ukr krapka net, tak", "mail [e-mail], tak"),
+        (
+            "min mail er signe.dahl@mail.dk, Signe med g, s i g n e.",
+            "min mail er [e-mail], [navn] med g, [navn].",
+        ),
+        (
+            "det er Rasmus Lund, rasmuslund@outlook.dk, alt i et ord, lund som i skov",
+            "det er [navn], [e-mail], alt i et ord, [navn] som i skov",
+        ),
         (
             "jeg ringer om min mors plads, hun hedder Gudrun Mikkelsen",
             "jeg ringer om min mors plads, hun hedder [navn]",

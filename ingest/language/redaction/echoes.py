@@ -49,7 +49,7 @@ def find(text: str, hidden: list[Span]) -> list[Span]:
             low = _bare(low)  # "rogvi snabel-a …, Rógvi med accent"
         if low not in wanted and low.endswith("s") and low[:-1] in wanted:
             low = low[:-1]  # "noahs mor": the name in the genitive
-        if low not in wanted and in_address:
+        if low not in in_address and in_address:
             low = _spelled_out(text, match, low, in_address) or low
         if low not in wanted and not (
             low in stop_names
@@ -88,10 +88,14 @@ def find(text: str, hidden: list[Span]) -> list[Span]:
     found += _letter_for_name(text, hidden)
     # "hj at dadlnet punktum dk, h j som mine initialer": the local part spelled
     for letters in _SPELLED_LETTERS.finditer(text) if in_address | said_as_name else ():
+        at = [letters.start() + i for i, c in enumerate(letters.group()) if c.isalpha()]
         said = re.sub(r"[\W\d_]", "", letters.group()).lower()
-        inside = any(s.start <= letters.start() < s.end for s in hidden)
-        if said in in_address | said_as_name and not inside:
-            found.append(Span(letters.start(), letters.end(), Kind.NAME))
+        # "Signe med g, s i g n e": the letters may begin with one said about the spelling
+        for skip in range(max(1, min(3, len(at) - 2))):
+            inside = any(s.start <= at[skip] < s.end for s in hidden)
+            if said[skip:] in in_address | said_as_name and not inside:
+                found.append(Span(at[skip], letters.end(), Kind.NAME))
+                break
     return found
 
 

@@ -16,7 +16,10 @@ _WRITTEN = re.compile(
 # A caller who spells slowly gets commas from Whisper: "sofie, snabel-a, jubii, punktum, dk".
 # Dots said in Spanish, Portuguese, Polish, Turkish, Vietnamese, Ukrainian and Russian too,
 # and as Whisper hears "dot" from a Dane ("dåt").
-_DOTS = r"dot|dåt|point|punktum|punkt\s?um|prik|punkt|punto|ponto|kropka|nokta|chấm|крапка|точка"
+_DOTS = (
+    r"dot|dåt|point|punktum|punkt\s?um|prik|punkt|punto|ponto|kropka|nokta|chấm|крапка|точка|"
+    r"krapka|tochka"  # Ukrainian and Russian as Whisper writes them in Latin letters
+)
 _SPOKEN_DOT = rf"(?:,?\s+(?i:{_DOTS}),?\s+|\s+\.\s+)"  # "mail . dk" too
 _SPOKEN_JOIN = (
     rf"\s+\.\s+|,\s+(?i:nej),?\s+|,?\s+(?i:{_DOTS}|bundstreg|underscore|understreg|streg|"
@@ -49,7 +52,8 @@ _AT = re.compile(
     # "@" said in Polish, Russian or Ukrainian, Vietnamese, Turkish, Spanish or Portuguese,
     # French
     r"małpa|malpa|małpka|sobaka|собака|a\s+còng|a\s+cong|at\s+işareti|arroba|arobase|"
-    r"(?:ad|add|et)(?=\s+(?:gmail|hotmail|yahoo|outlook|icloud|live|jubii|protonmail)\b))"
+    r"grisehale|ravlyk|равлик|"  # Danish "the pig's tail", Ukrainian "the snail"
+    r"(?:ad|add|et|æt)(?=\s+(?:gmail|hotmail|yahoo|outlook|icloud|live|jubii|protonmail)\b))"
     # "mariam snabelagmail.com", "snabelagmail punktumcom"
     r"(?:,?\s+|(?=\.{2,3}|…)|(?<=a)(?=[a-z0-9-]+(?:\.[a-z]{2,}\b|\s+(?i:punktum|dot|prik))))"
     r"(?:(?i:og\s+så)(?:\s+(?i:er\s+det|er\s+den))?,?\s+)?"  # "snabel-a, og så er det post …"
