@@ -469,8 +469,8 @@ def test_a_name_inside_an_email_address_is_labelled_as_the_address() -> None:
             "mit nummer er [telefon], ja?",
         ),
         (
-            "kirsten.moeller@stofanet.dk, Møller med o e, og rasmuslund@outlook.dk, lund som i skov",
-            "[e-mail], [navn] med o e, og [e-mail], [navn] som i skov",
+            "kirsten.moeller@stofanet.dk, Møller med o e, og rasmuslund@outlook.dk, lund som i ås",
+            "[e-mail], [navn] med o e, og [e-mail], [navn] som i ås",
         ),
         ("hamid dot n at gmail dot com, N for Naseri, tak", "[e-mail], [navn], tak"),
         ("sanne.l snabelen jubii.dk tak", "[e-mail] tak"),
