@@ -498,6 +498,7 @@ def test_a_name_inside_an_email_address_is_labelled_as_the_address() -> None:
             "Adressen er [adresse], tak",
         ),
         ("ich wohne Nørregade 38, zweiter Stock, und", "ich wohne [adresse], und"),
+        ("Jeg bor på Skjoldhøjkollegiet, værelse 612, og", "Jeg bor på [adresse], og"),
         (
             "Vi bor på Skovvangsvej, nej Skovagervej 14 i Risskov",
             "Vi bor på [adresse], nej [adresse]",

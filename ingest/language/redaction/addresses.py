@@ -329,6 +329,11 @@ def _public_building(text: str, start: int) -> bool:
 
 # Streets abroad that callers name: "Eppendorfer Weg 127", "ulica Długa 17", "Dalavegur 23",
 # "Via Roma 14, 20121 Milano", "Calle de Alcalá 42".
+# "Skjoldhøjkollegiet, værelse 612": a room in a hall of residence is a home.
+_DORM_ROOM = re.compile(
+    r"\b[A-ZÆØÅ][\wæøå-]*(?:kollegiet|kollegium|Kollegiet|Kollegium)(?:\s+[A-ZÆØÅ]\b)?,?\s+"
+    r"(?i:værelse|vær\.|room|lejlighed|nr\.?|nummer)\s+\d{1,4}[a-zA-Z]?\b"
+)
 _FOREIGN_STREET = re.compile(
     r"\b(?:(?:ulica|ul\.)\s+[A-ZÆØÅŁŚŻŹĆŃÓ][\w'-]+(?:\s+[A-ZÆØÅŁŚŻŹĆŃÓ][\w'-]+)?"
     r"|(?:Via|Viale|Piazza|Calle|Carrer|Avenida|Rua|Plaza|Paseo)\s+"
@@ -380,6 +385,7 @@ def find(text: str, language: str | None = None) -> list[Span]:
         for m in _NUMBER_AND_FLOOR.finditer(text)
     ]
     spans += [Span(m.start(), m.end(), Kind.ADDRESS) for m in _FOREIGN_STREET.finditer(text)]
+    spans += [Span(m.start(), m.end(), Kind.ADDRESS) for m in _DORM_ROOM.finditer(text)]
     spans += [
         Span(m.start("street"), m.end("street"), Kind.ADDRESS) for m in _LIVES_ON.finditer(text)
     ]
