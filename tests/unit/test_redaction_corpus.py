@@ -29,12 +29,15 @@
   (personal data spread over a message), `redaction_dev34.txt` (English and mixed calls),
   `redaction_dev35.txt` (e-mail addresses given every way), `redaction_dev36.txt` (other
   people named in passing), `redaction_dev37.txt` (CPR and phone numbers said aloud),
-  `redaction_dev38.txt` (a month of calls on the city's themes). A
+  `redaction_dev38.txt` (a month of calls on the city's themes), `redaction_dev39.txt`
+  (people whose names are words), `redaction_dev40.txt` (data given for someone else),
+  `redaction_dev41.txt` (newcomers in their own languages), `redaction_dev42.txt` (long
+  wandering messages). A
   development corpus whose last misses no rule covers yet is an expected failure with a
   floor, as a held-out one is (`NOT_YET_COMPLETE`).
 - Held-out corpora, written without sight of the rules and never tuned against; a failure
   prints only figures (overall and per section heading), never a line, so the rules cannot
-  be fitted to them case by case: `redaction_heldout.txt` to `redaction_heldout18.txt`. The
+  be fitted to them case by case: `redaction_heldout.txt` to `redaction_heldout20.txt`. The
   first is at 100%; until the others are, their test is an expected failure, and no held-out
   recall may fall below, nor its damage rise above, what it last was (`FLOORS`).
 
@@ -92,6 +95,10 @@ DEVELOPMENT_35 = DATA / "redaction_dev35.txt"
 DEVELOPMENT_36 = DATA / "redaction_dev36.txt"
 DEVELOPMENT_37 = DATA / "redaction_dev37.txt"
 DEVELOPMENT_38 = DATA / "redaction_dev38.txt"
+DEVELOPMENT_39 = DATA / "redaction_dev39.txt"
+DEVELOPMENT_40 = DATA / "redaction_dev40.txt"
+DEVELOPMENT_41 = DATA / "redaction_dev41.txt"
+DEVELOPMENT_42 = DATA / "redaction_dev42.txt"
 DEVELOPMENTS = [
     DEVELOPMENT,
     DEVELOPMENT_2,
@@ -131,6 +138,10 @@ DEVELOPMENTS = [
     DEVELOPMENT_36,
     DEVELOPMENT_37,
     DEVELOPMENT_38,
+    DEVELOPMENT_39,
+    DEVELOPMENT_40,
+    DEVELOPMENT_41,
+    DEVELOPMENT_42,
 ]
 # Development corpora whose last misses no rule here covers yet: each keeps a floor.
 NOT_YET_COMPLETE = [DEVELOPMENT_13, DEVELOPMENT_14, DEVELOPMENT_15, DEVELOPMENT_16]
@@ -139,7 +150,8 @@ NOT_YET_COMPLETE += [DEVELOPMENT_21, DEVELOPMENT_22, DEVELOPMENT_23, DEVELOPMENT
 NOT_YET_COMPLETE += [DEVELOPMENT_25, DEVELOPMENT_27, DEVELOPMENT_28, DEVELOPMENT_29]
 NOT_YET_COMPLETE += [DEVELOPMENT_30, DEVELOPMENT_31, DEVELOPMENT_33]
 NOT_YET_COMPLETE += [DEVELOPMENT_34, DEVELOPMENT_35, DEVELOPMENT_36, DEVELOPMENT_37]
-NOT_YET_COMPLETE += [DEVELOPMENT_38]
+NOT_YET_COMPLETE += [DEVELOPMENT_38, DEVELOPMENT_39, DEVELOPMENT_40, DEVELOPMENT_41]
+NOT_YET_COMPLETE += [DEVELOPMENT_42]
 HELD_OUT = DATA / "redaction_heldout.txt"
 HELD_OUT_2 = DATA / "redaction_heldout2.txt"
 HELD_OUT_3 = DATA / "redaction_heldout3.txt"
@@ -158,9 +170,12 @@ HELD_OUT_15 = DATA / "redaction_heldout15.txt"
 HELD_OUT_16 = DATA / "redaction_heldout16.txt"
 HELD_OUT_17 = DATA / "redaction_heldout17.txt"
 HELD_OUT_18 = DATA / "redaction_heldout18.txt"
+HELD_OUT_19 = DATA / "redaction_heldout19.txt"
+HELD_OUT_20 = DATA / "redaction_heldout20.txt"
 HELD_OUTS = [HELD_OUT, HELD_OUT_2, HELD_OUT_3, HELD_OUT_4, HELD_OUT_5, HELD_OUT_6, HELD_OUT_7]
 HELD_OUTS += [HELD_OUT_8, HELD_OUT_9, HELD_OUT_10, HELD_OUT_11, HELD_OUT_12, HELD_OUT_13]
-HELD_OUTS += [HELD_OUT_14, HELD_OUT_15, HELD_OUT_16, HELD_OUT_17, HELD_OUT_18]
+HELD_OUTS += [HELD_OUT_14, HELD_OUT_15, HELD_OUT_16, HELD_OUT_17, HELD_OUT_18, HELD_OUT_19]
+HELD_OUTS += [HELD_OUT_20]
 # Secrets hidden and ordinary lines changed in each held-out corpus when the rules last
 # changed: a change that hides fewer or changes more is a step back, whatever it gains on the
 # development corpora.
@@ -183,6 +198,8 @@ FLOORS = {
     HELD_OUT_16: (350, 0),
     HELD_OUT_17: (342, 1),
     HELD_OUT_18: (424, 1),
+    HELD_OUT_19: (407, 2),
+    HELD_OUT_20: (360, 0),
     DEVELOPMENT_13: (373, 1),
     DEVELOPMENT_14: (434, 1),
     DEVELOPMENT_15: (390, 0),
@@ -207,6 +224,10 @@ FLOORS = {
     DEVELOPMENT_36: (460, 0),
     DEVELOPMENT_37: (408, 0),
     DEVELOPMENT_38: (344, 0),
+    DEVELOPMENT_39: (404, 2),
+    DEVELOPMENT_40: (407, 3),
+    DEVELOPMENT_41: (316, 3),
+    DEVELOPMENT_42: (481, 4),
 }
 MARK = re.compile(r"⟦(.*?)⟧")
 MAX_DAMAGE = 0.05
