@@ -499,6 +499,21 @@ def test_a_name_inside_an_email_address_is_labelled_as_the_address() -> None:
         ),
         ("ich wohne Nørregade 38, zweiter Stock, und", "ich wohne [adresse], und"),
         ("Jeg bor på Skjoldhøjkollegiet, værelse 612, og", "Jeg bor på [adresse], og"),
+        # number words in the newcomers' languages (abroad.py): Arabic, Spanish, Somali,
+        # Tigrinya
+        (
+            "رقمي الشخصي ثلاثة صفر صفر سبعة ثمانية تسعة شرطة اثنين واحد ستة خمسة، وأنا",
+            "رقمي الشخصي [CPR]، وأنا",
+        ),
+        (
+            "mi teléfono es el cincuenta y tres, veinte, diecinueve, cero ocho, gracias",
+            "mi teléfono es el [telefon], gracias",
+        ),
+        (
+            "lambarkaygu waa lix kow, laba kow, saddex saddex, afar lix, i soo wac",
+            "lambarkaygu waa [telefon], i soo wac",
+        ),
+        ("ቁጽረይ ሸሞንተ ሓደ ክልተ ሰለስተ ኣርባዕተ ሓሙሽተ ሽዱሽተ ሸውዓተ እዩ።", "ቁጽረይ [telefon] እዩ።"),
         (
             "Vi bor på Skovvangsvej, nej Skovagervej 14 i Risskov",
             "Vi bor på [adresse], nej [adresse]",
@@ -634,6 +649,7 @@ def test_what_callers_say_in_passing_is_hidden(said: str, published: str) -> Non
         "Stop med at fælde træer i Marselisborgskovene, jeg har talt 23 stubbe.",
         "Bussen der hedder Plus Bus eller hvad det er, den burde stoppe ved Skejby.",
         "Bus nummer 5 er altid sen, og 2019 var værre.",
+        "Der kom tres, fire biler og en bus, og vi var dos personas y tres niños.",
         "Vi har boet i 8210 siden 1999, og huslejen er 6.750 kroner.",
     ],
 )

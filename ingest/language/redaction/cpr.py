@@ -16,6 +16,7 @@ CPR_CUE = re.compile(
     r"(?i:cpr|personnummer|person-nummer|personal\s+number|cpr-nummer|se[\s-]?pe[\s-]?er|"
     # the cards it stands on: "det står på det gule kort"
     r"gule\s+kort|sygesikrings(?:kort|bevis)|sundhedskort|"
+    r"سی\s+پی\s+آر|"  # "CPR" in Persian letters
     # not "de første seks måneder"; "er" may have been blanked as a filler
     r"(?:de\s+)?første\s+seks(?:\s+(?:cifre|tal))?(?=,?\s+(?:det\s+)?(?:er|is|var|cifre|tal)\b|,?\s+\d)|"
     r"the\s+first\s+six(?:\s+digits)?(?=\s+(?:is|are|digits)\b)|"

@@ -47,7 +47,12 @@ _AMOUNT_AFTER = re.compile(
     re.IGNORECASE,
 )
 # Calling in the newcomers' languages: Polish, Turkish, Ukrainian and Russian.
-_CALL_ABROAD = r"dzwoń|dzwonić|zadzwoń|arayın|arayin|телефон\w*|дзвон\w*|звон\w*"
+_CALL_ABROAD = (
+    r"dzwoń|dzwonić|zadzwoń|arayın|arayin|телефон\w*|дзвон\w*|звон\w*|"
+    # "my number" and "phone" in Spanish, Arabic, Persian, Vietnamese, Somali, Ukrainian
+    r"número|numero|teléfono|telefono|móvil|movil|رقم\w*|هاتف\w*|تلفون\w*|شماره\w*|تلفن\w*|"
+    r"điện\s+thoại|lambar\w*|raqm\w*|shomare\w*|nomer"
+)
 _PHONE_CUES = re.compile(
     r"\b(ring(?:e|er|ede|et)?|telefon\w*|tlf|nummer|nummeret|mobil\w*|sms|call|phone|number|"
     r"reach me|"

@@ -28,6 +28,8 @@ _DIGIT_WORDS = {
 }  # fmt: skip
 _DASHES = {"-", "\u2013", "\u2014", "bindestreg", "streg", "tankestreg", "minus", "dash", "hyphen"}
 _DASHES |= {"punktum", "prik"}  # "18 punktum 02 punktum 66 streg 1479": a card read aloud
+# The dash in the newcomers' languages: Arabic, Spanish, Polish, Turkish, Ukrainian/Russian.
+_DASHES |= {"شرطة", "guion", "guión", "myślnik", "kreska", "tire", "тире"}
 # Danish number words Whisper writes as one ("nulnitolvhalvfjerds", "tolvfemogfyrre").
 _UNITS = "en|et|to|tre|fire|fem|seks|syv|otte|ni"
 _TENS = "tyve|tredive|fyrre|halvtreds|tres|halvfjerds|firs|halvfems"
@@ -101,7 +103,7 @@ def _tokens(text: str) -> tuple[Token, ...]:
         if raw.isalpha():  # most tokens: a plain word
             tokens.append(Token(start, match.end(), raw.lower(), ""))
             continue
-        if raw[-1] in ",.;:!?" and raw[:-1].isalpha():  # or one before a comma or a stop
+        if raw[-1] in ",.;:!?،؛።፣" and raw[:-1].isalpha():  # or one before a comma or a stop
             tokens.append(Token(start, match.end() - 1, raw[:-1].lower(), raw[-1]))
             continue
         if raw == "(0)":
@@ -116,7 +118,7 @@ def _tokens(text: str) -> tuple[Token, ...]:
             core = core[1:]  # "0 2 1 2 3 1 -2 0 1 1"
         start += raw.index(core) if core else 0
         trailing = ""
-        while core and core[-1] in ",.;:!?\u2026":
+        while core and core[-1] in ",.;:!?\u2026،؛።፣":
             trailing, core = core[-1] + trailing, core[:-1]
         if core:
             tokens.append(Token(start, start + len(core), core.lower(), trailing))
@@ -179,11 +181,16 @@ def _number_runs(text: str) -> tuple[tuple[tuple[Token, ...], str], ...]:
 def _read_runs(text: str) -> Iterator[tuple[list[Token], str]]:
     tokens = _tokens(text)
     numeric = [_is_number(t.word) for t in tokens]
-    abroad = [not numeric[i] and _abroad(t) for i, t in enumerate(tokens)]
+    foreign = [not numeric[i] and _abroad(t) for i, t in enumerate(tokens)]
+    # "ochenta y ocho": a joiner between two of them leaves them side by side
+    joiner = [t.word in abroad.JOINERS for t in tokens]
     for i in range(len(tokens)):  # "on iki": words that are words here too ("on") in a row
-        numeric[i] = numeric[i] or (
-            abroad[i] and ((i > 0 and abroad[i - 1]) or (i + 1 < len(tokens) and abroad[i + 1]))
-        )
+        before = i - 2 if i > 1 and joiner[i - 1] else i - 1
+        after = i + 2 if i + 2 < len(tokens) and joiner[i + 1] else i + 1
+        # across a joiner, any number word will do: "cincuenta y tres" ("tres" is Danish)
+        near_before = before >= 0 and (foreign[before] or (before < i - 1 and numeric[before]))
+        near_after = after < len(tokens) and (foreign[after] or (after > i + 1 and numeric[after]))
+        numeric[i] = numeric[i] or (foreign[i] and (near_before or near_after))
     for i, token in enumerate(tokens):
         if token.word in _DOUBLE and i + 1 < len(tokens) and numeric[i + 1]:
             numeric[i] = True  # "double two": a digit said twice
@@ -199,7 +206,9 @@ def _read_runs(text: str) -> Iterator[tuple[list[Token], str]]:
             and run
             and numeric[i + 1]
             and (
-                token.word in _DASHES or (token.word in _JOINERS and not run[-1].word[0].isdigit())
+                token.word in _DASHES
+                or (token.word in _JOINERS and not run[-1].word[0].isdigit())
+                or (token.word in abroad.JOINERS and abroad.value(run[-1].word) is not None)
             )
         )
         plus = token.word in _PLUS and i + 1 < len(tokens) and numeric[i + 1]
