@@ -499,6 +499,16 @@ def test_a_name_inside_an_email_address_is_labelled_as_the_address() -> None:
         ),
         ("ich wohne Nørregade 38, zweiter Stock, und", "ich wohne [adresse], und"),
         ("Jeg bor på Skjoldhøjkollegiet, værelse 612, og", "Jeg bor på [adresse], og"),
+        ("Due hedder jeg, Hans Due, født 120345-1234.", "[navn] hedder jeg, [navn], født [CPR]."),
+        ("Falk her igen, jeg ringede i går.", "[navn] her igen, jeg ringede i går."),
+        (
+            "sten her, cpr 120345-1234, der ligger en sten",
+            "[navn] her, cpr [CPR], der ligger en sten",
+        ),
+        (
+            "det her er Ulv, mit nummer er 22334455, og",
+            "det her er [navn], mit nummer er [telefon], og",
+        ),
         # number words in the newcomers' languages (abroad.py): Arabic, Spanish, Somali,
         # Tigrinya
         (
@@ -649,6 +659,7 @@ def test_what_callers_say_in_passing_is_hidden(said: str, published: str) -> Non
         "Stop med at fælde træer i Marselisborgskovene, jeg har talt 23 stubbe.",
         "Bussen der hedder Plus Bus eller hvad det er, den burde stoppe ved Skejby.",
         "Bus nummer 5 er altid sen, og 2019 var værre.",
+        "Hvad hedder jeg? Det er kommunen der ringer, og nu her i byen er det mig der ringer.",
         "Der kom tres, fire biler og en bus, og vi var dos personas y tres niños.",
         "Vi har boet i 8210 siden 1999, og huslejen er 6.750 kroner.",
     ],

@@ -151,6 +151,7 @@ _CUE_OPENINGS = scan.Openings(_CUE)
 # "I am Tom", "jeg er lise": a capitalised word or a known name ("I am happy" stays).
 _WEAK_CUE = re.compile(r"\b(?i:i\s+am|i'm|jeg\s+er)\s+")
 # "Søren her, …": a name then "her" at the start of a message or after a greeting.
+_HERE_AGAIN = re.compile(r"\s+(?i:igen|altså|again)\b")  # "Falk her igen, jeg ringede i går"
 _NAME_HERE = re.compile(
     r"(?:^|[.!?]\s+|\b(?i:hej|hejsa|hallo|goddag|godmorgen|hi|hello)[,!]?\s+)"
     r"(?:(?i:øh+m*|æh+m*|ehm?|ja|jo|nå|altså|okay|ok|så|yes|yeah|um|uh)[,.]?\s+){0,3}"
@@ -176,6 +177,7 @@ def _found(reader: Reader) -> list[Span]:
         *_name_then_formula(reader),
         *_from_somewhere(reader),
         *_spelled_again(reader),
+        *_who_calls(reader),
     ]
     spans += _joined_to(reader, spans) + _restarted(reader, spans)
     spans += variants.find(reader, spans)
@@ -187,6 +189,27 @@ def _found(reader: Reader) -> list[Span]:
         else s
         for s in spans
     ]
+
+
+# "det er ulv der ringer", "her er Storm som ringer", "det her er Ulv, mit nummer er …":
+# whoever is said to be calling is named, though the name is a word.
+_WHO_CALLS = re.compile(
+    r"\b(?i:det\s+er|det\s+her\s+er|her\s+er|this\s+is)\s+(?P<name>[^\W\d_][\w'-]*)"
+    r"(?=\s+(?i:der|som|who)\s+(?i:ringer|taler|calls|is\s+calling)\b|,\s+(?i:mit|my)\s+"
+    r"(?i:nummer|number|telefonnummer|cpr|mail|e-mail)\b)"
+)
+
+
+def _who_calls(reader: Reader) -> list[Span]:
+    spans = []
+    for match in _WHO_CALLS.finditer(reader.text):
+        i = reader.at.get(match.start("name"))
+        low = match.group("name").lower()
+        if i is None or reader.public(i) or low in _NEVER_ALONE or low in _INTERJECTIONS:
+            continue
+        if reader.names.is_name(match.group("name")) or reader.words[i].capitalised:
+            spans.append(Span(match.start("name"), match.end("name"), Kind.NAME))
+    return spans
 
 
 def _names_in_a_row(reader: Reader) -> list[Span]:
@@ -537,7 +560,10 @@ def _name_here(reader: Reader) -> list[Span]:
         word = reader.words[i]
         after = reader.text[match.end() : match.end() + 1]
         known = reader.names.is_name(word.text) and not reader.names.is_word(word.text)
-        if known or (word.capitalised and after in {",", ".", "!", ""}):
+        paused = after in {",", ".", "!", ""} or bool(_HERE_AGAIN.match(reader.text, match.end()))
+        # "sten her, sten kjær, cpr …": at the start of the message, a name that is a word
+        opening = match.start() == 0 and reader.names.is_name(word.text) and paused
+        if known or (word.capitalised and paused) or opening:
             spans.append(Span(match.start("name"), match.end("name"), Kind.NAME))
     return spans
 
@@ -740,8 +766,15 @@ def _name_then_formula(reader: Reader) -> list[Span]:
             first -= 1
         if first < i:
             spans.append(Span(reader.words[first + 1].start, word.end, Kind.NAME))
-        elif word.initial and word.text.lower() not in _NEVER_ALONE | reader.names.stop_words:
-            spans.append(Span(word.start, word.end, Kind.NAME))  # "glad hedder jeg, … Glad"
+        elif (
+            word.initial
+            and word.text.lower() not in _NEVER_ALONE
+            and (
+                word.text.lower() not in reader.names.stop_words or reader.names.is_name(word.text)
+            )
+        ):
+            # "glad hedder jeg, … Glad"; "Due hedder jeg": a name that is a stop word too
+            spans.append(Span(word.start, word.end, Kind.NAME))
     return spans
 
 
