@@ -225,9 +225,9 @@ FLOORS = {
     DEVELOPMENT_37: (409, 0),
     DEVELOPMENT_38: (344, 0),
     DEVELOPMENT_39: (410, 2),
-    DEVELOPMENT_40: (407, 3),
+    DEVELOPMENT_40: (407, 1),
     DEVELOPMENT_41: (355, 3),
-    DEVELOPMENT_42: (481, 4),
+    DEVELOPMENT_42: (481, 3),
 }
 MARK = re.compile(r"⟦(.*?)⟧")
 MAX_DAMAGE = 0.05

@@ -360,8 +360,8 @@ def _pair_of_word_names(reader: Reader) -> list[Span]:
 
 
 def _followed_by(reader: Reader, after: re.Pattern[str], initial: bool) -> list[Span]:
-    """Capitalised words, not public, that `after` follows; at a sentence's start too if
-    `initial`."""
+    """Capitalised words, not public and not streets, that `after` follows; at a sentence's
+    start too if `initial`."""
     return [
         Span(word.start, word.end, Kind.NAME)
         for i, word in enumerate(reader.words)
@@ -369,7 +369,14 @@ def _followed_by(reader: Reader, after: re.Pattern[str], initial: bool) -> list[
         and (initial or not word.initial)
         and after.match(reader.text, word.end) is not None
         and not reader.public(i)
+        and not _A_STREET.search(word.text)  # "op til Åboulevarden, min mor på 87 …"
     ]
+
+
+_A_STREET = re.compile(
+    r"(?i:vej|vejen|gade|gaden|boulevard|boulevarden|allé|alléen|plads|pladsen|torv|torvet|"
+    r"stræde|strædet|havn|havnen)$"
+)
 
 
 def _after_cues(reader: Reader) -> list[Span]:
@@ -458,7 +465,9 @@ def _after_cues(reader: Reader) -> list[Span]:
 _ASKED = re.compile(r"\b(?i:hvad|what)\s+\S+\s+(?:\S+\s+)?(?i:hedder|hed|is\s+called)[,.]?\s+$")
 _NOT_THE_ONE = re.compile(
     r"(?:,|\.{2,3}|…)?\s+(?:(?i:nej|no|men|but),?\s+)?(?i:ikke|not)\s+(?:(?i:ham|hende|den|the)\s+)?"
-    r"(?i:\w+en|\w+er|famous|singer|kendte)\b"  # "Kaj Munk... nej ikke præsten"
+    # "Kaj Munk... nej ikke præsten"; not "…, men ikke efter klokken 23"
+    r"(?!(?i:efter|over|under|mere|siden|igen|helt|eller|hver|der|her)\b)"
+    r"(?i:\w+en|\w+er|famous|singer|kendte)\b"
 )
 # Months that are also first names: a name after "min nabopige", "hans ven".
 _MONTH_NAMES = {"Maj", "Juni", "Juli", "August", "April", "May", "June", "July"}
