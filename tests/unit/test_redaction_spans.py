@@ -500,6 +500,19 @@ def test_a_name_inside_an_email_address_is_labelled_as_the_address() -> None:
         ("ich wohne Nørregade 38, zweiter Stock, und", "ich wohne [adresse], und"),
         ("Jeg bor på Skjoldhøjkollegiet, værelse 612, og", "Jeg bor på [adresse], og"),
         ("Due hedder jeg, Hans Due, født 120345-1234.", "[navn] hedder jeg, [navn], født [CPR]."),
+        ("born 14 March 2016, last four 6 2 1 7, we", "born [CPR], last four [CPR], we"),
+        (
+            "I was born 12th of March 1990, last four 5523, in",
+            "I was born [CPR], last four [CPR], in",
+        ),
+        (
+            "jeg bor på Ryesgade 3 og min nabo nedenunder på 3. tv. har skimmel",
+            "jeg bor på [adresse] og min nabo nedenunder på [adresse] har skimmel",
+        ),
+        (
+            "han bor i stuen til højre på Ryesgade 3, ring til mig",
+            "han bor i [adresse] på [adresse], ring til mig",
+        ),
         ("Falk her igen, jeg ringede i går.", "[navn] her igen, jeg ringede i går."),
         (
             "sten her, cpr 120345-1234, der ligger en sten",
@@ -663,6 +676,7 @@ def test_what_callers_say_in_passing_is_hidden(said: str, published: str) -> Non
         "Linje 4A kører forbi Aarhus Universitetshospital, men ikke efter klokken 23.",
         "Flere bænke op til Åboulevarden, min mor på 87 kan ikke gå langt.",
         "Midttrafik's app doesn't take German credit cards.",
+        "Naboen på 2. th. har en hund, og der er en Rema 1000 på hjørnet.",
         "Der kom tres, fire biler og en bus, og vi var dos personas y tres niños.",
         "Vi har boet i 8210 siden 1999, og huslejen er 6.750 kroner.",
     ],

@@ -426,9 +426,17 @@ def find(text: str, language: str | None = None) -> list[Span]:
             if _NOT_AFTER_RE.match(text, m.end())
         ]
         spans += [Span(m.start("floor"), m.end(), Kind.ADDRESS) for m in _ON_FLOOR.finditer(text)]
+        spans += [Span(m.start(), m.end(), Kind.ADDRESS) for m in _FLOOR_SIDE.finditer(text)]
     return spans
 
 
+# With an address in the message, a floor and a side said apart from it: "min nabo
+# nedenunder på 3. tv.", "han bor st. th. på …", "i stuen til højre", "…, nej, 1. th.".
+_FLOOR_SIDE = re.compile(
+    r"(?<![\w.])(?:\d{1,2}\.|st\.|stuen|kld\.|kælderen)\s*(?:tv|th|mf)\b\.?"
+    r"|(?<![\w.])(?:stuen|kælderen|(?:første|anden|tredje|fjerde|femte|\d{1,2}\.)\s+sal)"
+    r",?\s+(?:til\s+)?(?:højre|venstre)\b"
+)
 # With an address in the message, the floor someone lives on: "hvor jeg bor på tredje sal".
 _ON_FLOOR = re.compile(
     rf"\b(?i:bor|boede|lives?|lived)\s+(?:(?i:selv|også|nu)\s+)?(?i:på|on)\s+(?:(?i:the)\s+)?"

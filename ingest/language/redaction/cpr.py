@@ -43,7 +43,7 @@ _LAST_FOUR = re.compile(
     r"months|days|times|hours|minutter|minutes|børn|huse|familier))"
 )
 _ORDINAL_DAY = (
-    r"(?:\d{1,2}\.?|(?i:første|anden|tredje|fjerde|femte|sjette|syvende|ottende|niende|"
+    r"(?:\d{1,2}(?:st|nd|rd|th)?\.?|(?i:første|anden|tredje|fjerde|femte|sjette|syvende|ottende|niende|"
     r"tiende|[a-zæøå]+(?:tende|ende|te)|"
     # a day said as a number ("ni marts"), or in English ("eighteenth of March")
     r"en|et|to|tre|fire|fem|seks|syv|otte|ni|ti|elleve|tolv|[a-zæøå]+og(?:tyve|tredive)|"
@@ -130,7 +130,7 @@ def _reaches(text: str, cue: int, number: int, about_cpr: bool) -> bool:
 
 
 _DATE = re.compile(
-    rf"\b{_ORDINAL_DAY}\s*(?i:januar|februar|marts|april|maj|juni|juli|august|september|oktober|"
+    rf"\b{_ORDINAL_DAY}\s*(?:(?i:of)\s+)?(?i:januar|februar|marts|april|maj|juni|juli|august|september|oktober|"
     r"november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|okt|oct|nov|dec|january|"
     r"february|march|may|june|july|october)\.?,?\s*(?:\d{4}|\d{2}\b|"
     r"(?i:(?:nitten\s+(?:hundrede\s+)?(?:og\s+)?|to\s*tusind(?:\s+og\s+)?)?"
@@ -228,7 +228,9 @@ def halves_apart(text: str) -> list[Span]:
     return spans
 
 
-_BORN = re.compile(r"\b(?i:født|born|fødselsdag|fødselsdato|date\s+of\s+birth)\b")
+_FOUR = {"four", "fire", "4"}
+_LAST = re.compile(r"\b(?i:last|sidste)\s+$")
+_BIRTH_WORD = re.compile(r"\b(?i:født|born|fødselsdag|fødselsdato|date\s+of\s+birth)\b")
 
 
 def born_then_four(text: str, language: str | None) -> list[Span]:
@@ -236,13 +238,15 @@ def born_then_four(text: str, language: str | None) -> list[Span]:
     har I brug for 1-7-2-2": a birth date, and the next number in the message four digits
     long, are a CPR number's two halves."""
     spans: list[Span] = []
-    dates = [d for d in _dates(text) if _BORN.search(text, max(0, d.start() - 25), d.start())]
+    dates = [d for d in _dates(text) if _BIRTH_WORD.search(text, max(0, d.start() - 25), d.start())]
     runs = [run for run, _ in number_runs(text)] if dates else []
     for date_match in dates:
         later = [r for r in runs if r[0].start >= date_match.end()]
         if not later or later[0][0].start - date_match.end() > 160:
             continue
         run = later[0]
+        if len(run) > 1 and run[0].word in _FOUR and _LAST.search(text, 0, run[0].start):
+            run = run[1:]  # "last four 6 2 1 7": the "four" is no digit of it
         start, end = run[0].start, run[-1].end
         if len(digits_of(digit_groups(text, run, language))) != 4:
             continue
