@@ -46,6 +46,7 @@ without marks must come out unchanged. For each corpus every secret must be hidd
 (100% recall) and at most 5% of the ordinary lines may change. `pytest -s` prints the figures.
 """
 
+import functools
 import re
 import time
 from collections import Counter
@@ -331,6 +332,7 @@ def measure(corpus: Path, show_lines: bool) -> Figures:
     return figures
 
 
+@functools.cache  # measured once per run, printed beside each development corpus
 def milliseconds_for_150_words() -> float:
     """Printed, not asserted: speed targets belong to the benchmark. CPU time of this
     process, so that other work on a shared machine does not count; each text read once,
