@@ -567,6 +567,14 @@ def test_a_name_inside_an_email_address_is_labelled_as_the_address() -> None:
             "Vi bor på [adresse] Ja, [adresse], den lange.",
         ),
         (
+            "the e-mail is lukas punkt becker, sorry, that is German, lukas.becker@web.de, and",
+            "the e-mail is [e-mail], sorry, that is German, [e-mail], and",
+        ),
+        (
+            "Min mail er h punktum storm... hannestorm@gmail.com, og",
+            "Min mail er [e-mail], og",
+        ),
+        (
             "Skriv til mettelund78... nej vent, det er mette_lund@hotmail.com, tak",
             "Skriv til [e-mail]... nej vent, det er [e-mail], tak",
         ),

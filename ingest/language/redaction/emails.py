@@ -143,15 +143,19 @@ def find(text: str) -> list[Span]:
 _BEGUN = re.compile(
     r"\b(?i:e-?mail(?:en|adresse|adressen)?|mail(?:en|adresse|adressen)?|skriv\s+til|write\s+to)"
     r"(?:,?\s+(?i:den|det|it))?(?:,?\s+(?i:er|is|'s))?[,:]?\s+"
-    r"(?P<local>[a-zæøå](?:[a-zæøå0-9_.]*[a-zæøå0-9_])?(?:\s+[a-zæøå][a-zæøå0-9_]*)?)"
-    r"(?=\s*(?:\.{2,3}|…|,\s*(?i:nej|no|sorry|undskyld)\b))"
+    r"(?P<local>[a-zæøå](?:[a-zæøå0-9_.]*[a-zæøå0-9_])?"
+    rf"(?P<spoken>(?:\s+(?i:{_DOTS}|bundstreg|underscore)\s+[a-zæøå][a-zæøå0-9_]*)+)?"
+    r"(?:\s+[a-zæøå][a-zæøå0-9_]*)?)"
+    # a pause or a correction ends it; a comma does too after a spoken dot ("ravi dot
+    # subramanian, subramanian is …")
+    r"(?=\s*(?:\.{2,3}|…|,\s*(?i:nej|no|sorry|undskyld)\b|,(?(spoken)|(?!))))"
 )
 
 
 def _begun_before(text: str, spans: list[Span]) -> list[Span]:
     found = []
     for m in _BEGUN.finditer(text) if spans else ():
-        words = m.group("local").split()
+        words = [w for w in m.group("local").split() if len(w) > 1]  # "h punktum storm"
         later = any(0 < s.start - m.end("local") <= 200 for s in spans)
         inside = any(s.start <= m.start("local") < s.end for s in spans)
         if later and not inside and not set(words) & lists().stop_words:
