@@ -86,14 +86,19 @@ def find(text: str, hidden: list[Span]) -> list[Span]:
             found.append(Span(start, end, Kind.NAME))
     found = _joined(text, found)
     found += _letter_for_name(text, hidden)
-    # "hj at dadlnet punktum dk, h j som mine initialer": the local part spelled
-    for letters in _SPELLED_LETTERS.finditer(text) if in_address | said_as_name else ():
+    return found + _letters_spelled(text, hidden, in_address | said_as_name)
+
+
+def _letters_spelled(text: str, hidden: list[Span], said: set[str]) -> list[Span]:
+    """ "hj at dadlnet punktum dk, h j som mine initialer": the local part or a name spelled;
+    "Signe med g, s i g n e": the letters may begin with one said about the spelling."""
+    found = []
+    for letters in _SPELLED_LETTERS.finditer(text) if said else ():
         at = [letters.start() + i for i, c in enumerate(letters.group()) if c.isalpha()]
-        said = re.sub(r"[\W\d_]", "", letters.group()).lower()
-        # "Signe med g, s i g n e": the letters may begin with one said about the spelling
+        spelled = re.sub(r"[\W\d_]", "", letters.group()).lower()
         for skip in range(max(1, min(3, len(at) - 2))):
             inside = any(s.start <= at[skip] < s.end for s in hidden)
-            if said[skip:] in in_address | said_as_name and not inside:
+            if spelled[skip:] in said and not inside:
                 found.append(Span(at[skip], letters.end(), Kind.NAME))
                 break
     return found
@@ -138,12 +143,12 @@ _LETTER_FOR = re.compile(
 def _letter_for_name(text: str, hidden: list[Span]) -> list[Span]:
     """ "hamid dot n at gmail dot com, N for Naseri": a letter of an address and the name it
     stands for."""
-    letters: set[str] = set()
-    for span in (s for s in hidden if s.kind is Kind.EMAIL):
-        part = text[span.start : span.end]
-        ends = [*_LOCAL_END.finditer(part)]
-        local = part[: ends[-1].start()] if ends else part
-        letters |= {w.lower() for w in re.findall(r"[^\W\d_]+", local)}
+    letters = {
+        w.lower()
+        for span in hidden
+        if span.kind is Kind.EMAIL
+        for w in re.findall(r"[^\W\d_]+", _local_part(text[span.start : span.end]))
+    }
     found = []
     for match in _LETTER_FOR.finditer(text) if letters else ():
         said = re.sub(r"\s", "", match.group("letters")).lower()
@@ -160,8 +165,7 @@ def _local_pieces(address: str) -> set[str]:
     """The words of an address's local part, before its last "at" ("email me at tom dot
     baker at …"). A written one counts whole, stop words too ("bo.skov@…"); one said in
     words leaves out the words around it ("min mail er anna berg snabel a …")."""
-    ends = [*_LOCAL_END.finditer(address)]
-    local = address[: ends[-1].start()] if ends else address
+    local = _local_part(address)
     pieces = {p.lower() for p in re.findall(r"[^\W\d_]{2,}", local)}
     pieces = {p for p in pieces if not _EMAIL_WORDS.fullmatch(p)}
     if " " in local.strip():  # the words that lead up to it: "my email is", "min mail er"
@@ -171,6 +175,12 @@ def _local_pieces(address: str) -> set[str]:
                 re.findall(r"[^\W\d_]{2,}", local.strip()[lead.end() :].lower())
             )
     return pieces
+
+
+def _local_part(address: str) -> str:
+    """What stands before an address's last "at" ("email me at tom dot baker at …")."""
+    ends = [*_LOCAL_END.finditer(address)]
+    return address[: ends[-1].start()] if ends else address
 
 
 _LEAD = (
