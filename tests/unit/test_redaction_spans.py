@@ -571,6 +571,10 @@ def test_a_name_inside_an_email_address_is_labelled_as_the_address() -> None:
             "the e-mail is [e-mail], sorry, that is German, [e-mail], and",
         ),
         (
+            "Min mail er rf@work.dk... nej, den private er ras.fog... ras.fog@gmail.com, f.eks.",
+            "Min mail er [e-mail]... nej, den private er [e-mail]... [e-mail], f.eks.",
+        ),
+        (
             "Min mail er h punktum storm... hannestorm@gmail.com, og",
             "Min mail er [e-mail], og",
         ),

@@ -135,7 +135,25 @@ def find(text: str) -> list[Span]:
         for span in spans
         for m in [_CORRECTED.match(text, span.end) or _REST_LATER.match(text, span.end)]
     ]
-    return spans + _begun_before(text, spans)
+    return spans + _begun_before(text, spans) + _local_part_alone(text, spans)
+
+
+# "den private er ras.fog... ras.fog@…", "Den er helle.strand og …": a local part with its
+# dot written, standing apart from the address; not a domain ("hotmail.dk"), nor "f.eks."
+_DOTTED_LOCAL = re.compile(
+    r"(?<![\w.@])[a-zæøå][a-zæøå0-9_]+(?:\.[a-zæøå0-9_]{2,})+(?![\w@-]|\.\w)"
+)
+_DOMAIN_END = re.compile(r"\.(?:dk|com|net|org|de|se|no|nu|eu|info|pl|es|uk|io)$")
+
+
+def _local_part_alone(text: str, spans: list[Span]) -> list[Span]:
+    return [
+        Span(m.start(), m.end(), Kind.EMAIL)
+        for m in _DOTTED_LOCAL.finditer(text)
+        if spans
+        if not _DOMAIN_END.search(m.group())
+        and not any(s.start <= m.start() < s.end for s in spans)
+    ]
 
 
 # "min e-mail er louise... jeg skal lige have mine briller på... louise.mark@…", "Skriv til
