@@ -32,7 +32,8 @@
   `redaction_dev38.txt` (a month of calls on the city's themes), `redaction_dev39.txt`
   (people whose names are words), `redaction_dev40.txt` (data given for someone else),
   `redaction_dev41.txt` (newcomers in their own languages), `redaction_dev42.txt` (long
-  wandering messages). A
+  wandering messages), `redaction_dev43.txt` (teenagers and students), `redaction_dev44.txt`
+  (callers over 75). A
   development corpus whose last misses no rule covers yet is an expected failure with a
   floor, as a held-out one is (`NOT_YET_COMPLETE`).
 - Held-out corpora, written without sight of the rules and never tuned against; a failure
@@ -100,6 +101,8 @@ DEVELOPMENT_39 = DATA / "redaction_dev39.txt"
 DEVELOPMENT_40 = DATA / "redaction_dev40.txt"
 DEVELOPMENT_41 = DATA / "redaction_dev41.txt"
 DEVELOPMENT_42 = DATA / "redaction_dev42.txt"
+DEVELOPMENT_43 = DATA / "redaction_dev43.txt"
+DEVELOPMENT_44 = DATA / "redaction_dev44.txt"
 DEVELOPMENTS = [
     DEVELOPMENT,
     DEVELOPMENT_2,
@@ -143,6 +146,8 @@ DEVELOPMENTS = [
     DEVELOPMENT_40,
     DEVELOPMENT_41,
     DEVELOPMENT_42,
+    DEVELOPMENT_43,
+    DEVELOPMENT_44,
 ]
 # Development corpora whose last misses no rule here covers yet: each keeps a floor.
 NOT_YET_COMPLETE = [DEVELOPMENT_13, DEVELOPMENT_14, DEVELOPMENT_15, DEVELOPMENT_16]
@@ -152,7 +157,7 @@ NOT_YET_COMPLETE += [DEVELOPMENT_25, DEVELOPMENT_27, DEVELOPMENT_28, DEVELOPMENT
 NOT_YET_COMPLETE += [DEVELOPMENT_30, DEVELOPMENT_31, DEVELOPMENT_33]
 NOT_YET_COMPLETE += [DEVELOPMENT_34, DEVELOPMENT_35, DEVELOPMENT_36, DEVELOPMENT_37]
 NOT_YET_COMPLETE += [DEVELOPMENT_38, DEVELOPMENT_39, DEVELOPMENT_40, DEVELOPMENT_41]
-NOT_YET_COMPLETE += [DEVELOPMENT_42]
+NOT_YET_COMPLETE += [DEVELOPMENT_42, DEVELOPMENT_43, DEVELOPMENT_44]
 HELD_OUT = DATA / "redaction_heldout.txt"
 HELD_OUT_2 = DATA / "redaction_heldout2.txt"
 HELD_OUT_3 = DATA / "redaction_heldout3.txt"
@@ -229,6 +234,8 @@ FLOORS = {
     DEVELOPMENT_40: (414, 1),
     DEVELOPMENT_41: (358, 3),
     DEVELOPMENT_42: (491, 3),
+    DEVELOPMENT_43: (432, 0),
+    DEVELOPMENT_44: (492, 2),
 }
 MARK = re.compile(r"⟦(.*?)⟧")
 MAX_DAMAGE = 0.05
