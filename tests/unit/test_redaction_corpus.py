@@ -234,8 +234,8 @@ FLOORS = {
     DEVELOPMENT_40: (414, 1),
     DEVELOPMENT_41: (358, 3),
     DEVELOPMENT_42: (491, 3),
-    DEVELOPMENT_43: (432, 0),
-    DEVELOPMENT_44: (492, 2),
+    DEVELOPMENT_43: (435, 0),
+    DEVELOPMENT_44: (495, 2),
 }
 MARK = re.compile(r"⟦(.*?)⟧")
 MAX_DAMAGE = 0.05

@@ -109,7 +109,7 @@ _POSTCODE = (
     rf"(?i:(?:{_PAIR_WORD})\s+(?:{_PAIR_WORD}|nul\s+{_DIGIT_WORD})|"
     rf"{_DIGIT_WORD}(?:[\s,]+{_DIGIT_WORD}){{3}}|(?:otte|ni|syv|seks|fem|fire|tre|to)\s*tusind"
     rf"(?:\s+(?:og\s+)?(?:{_DIGIT_WORD}\s*)?hundrede)?(?:\s+og\s+\w+)?))"
-    r"\s+[A-ZÆØÅ][\wæøå]+(?:\s+[A-ZÆØÅ]\b)?"
+    r"\s+[A-ZÆØÅ](?:[\wæøå]+(?:\s+[A-ZÆØÅ]\b)?|\b(?!['-]))"  # "8000 Aarhus C", "8000 C"
     r"|,?\s*postnummer\s+\d{4}\b|,\s*\d{4}\b"
     rf"|,\s*(?i:{_DIGIT_WORD}(?:\s+{_DIGIT_WORD}){{3}})\b"  # ", otte to nul nul"
     r"|(?:,|\s+i)\s+[A-ZÆØÅ][\wæøå]+(?:\s+[A-ZÆØÅ]\b)?)?"  # the town: "…, Aarhus N", "… i Hasle"
@@ -247,7 +247,10 @@ _WRONG_STREET = re.compile(
     r"(?:(?i:øh+m*|nej|undskyld|altså|vent)[,.]*\s+){1,3}"
     r"(?:(?i:det\s+er\s+|hjemme\s+er\s+det\s+))?$"
 )
-_TOWN = re.compile(r"\s+[A-ZÆØÅ][\wæøå]+(?:\s+[A-ZÆØÅ]\b)?")
+_TOWN = re.compile(
+    r",?\s+(?:(?i:ja|altså|øh+m*)[,.]?\s+)?"  # "8000, ja, Aarhus C"
+    r"(?P<town>[A-ZÆØÅ][\wæøå]+)(?:\s+[A-ZÆØÅ]\b)?"
+)
 # With an address in the message, a neighbour's or the caller's own house named by number:
 # "min nabo på nummer 11", "jeg er Marianne i nummer otte".
 _BY_NUMBER = re.compile(
@@ -364,7 +367,12 @@ def find(text: str, language: str | None = None) -> list[Span]:
     ]
     living = _LIVING.search(text) is not None
     if not living:
-        spans = [s for s in spans if not _BARE_NUMBER.search(text, s.start, s.end)]
+        spans = [
+            s
+            for s in spans
+            if not _BARE_NUMBER.search(text, s.start, s.end)
+            or _A_FLOOR.search(text, s.start, s.end)  # "Vestergade 60, 2. tv., 8000"
+        ]
     later = []
     if living or _NUMBER_CUE.search(text):
         # tried only a few words before a house number's cue: the pattern is long
@@ -417,7 +425,7 @@ def find(text: str, language: str | None = None) -> list[Span]:
         for span in spans
         if re.search(r"\b\d{4}$", text[span.start : span.end])
         for m in [_TOWN.match(text, span.end)]
-        if m is not None
+        if m is not None and m.group("town").lower() not in lists().stop_words
     ]
     if spans:
         spans += [
@@ -447,6 +455,7 @@ _ON_FLOOR = re.compile(
 _NOT_AFTER_RE = re.compile(_NOT_AFTER)
 # A street and a number after a comma, nothing more: "Frederiksgade, 9".
 _BARE_NUMBER = re.compile(r"[^\d\s,],\s*\d{1,4}$")
+_A_FLOOR = re.compile(r"\b(?i:tv|th|mf|sal|st|stuen)\b")
 
 
 def _streets(text: str, starts: list[int]) -> list[Span]:
