@@ -505,6 +505,10 @@ def test_a_name_inside_an_email_address_is_labelled_as_the_address() -> None:
         ),
         ("Jeg bor på Skjoldhøjkollegiet, værelse 612, og", "Jeg bor på [adresse], og"),
         ("Due hedder jeg, Hans Due, født 120345-1234.", "[navn] hedder jeg, [navn], født [CPR]."),
+        (
+            "mit CPR det er nulsyv nulotte nulseks tolv fireogtredive, jeg",
+            "mit CPR det er [CPR], jeg",
+        ),
         ("born 14 March 2016, last four 6 2 1 7, we", "born [CPR], last four [CPR], we"),
         (
             "I was born 12th of March 1990, last four 5523, in",

@@ -136,7 +136,9 @@ def _is_number(word: str) -> bool:
         return True
     if word in _SPLIT_TENS:
         return True
-    if (len(word) >= 7 and _GLUED.fullmatch(word)) or word == "elve":
+    if len(word) >= 6 and _GLUED.fullmatch(word) and abroad.value(word) is None:
+        return True  # "nulsyv", "tolvfemogfyrre"; not Turkish "seksen" (80)
+    if word == "elve":
         return True
     if "-" in word.strip("-"):  # "syv-otte": digits read in pairs, joined by Whisper
         # "oh-seven": zero as English speakers read it
@@ -321,7 +323,7 @@ def _mixed_languages(words: list[Token]) -> bool:
 def _read_aloud(phrase: str, language: str | None) -> str:
     """The phrase with its number words as digits, in whichever language reads most."""
     phrase = re.sub(r"\boh\b", "zero", phrase, flags=re.IGNORECASE)
-    phrase = re.sub(r"\b\w{7,}\b", _unglued, phrase)
+    phrase = re.sub(r"\b\w{6,}\b", _unglued, phrase)
     phrase = re.sub(r"\b(?i:elve)\b", "elleve", phrase)  # as Whisper hears "elleve"
     phrase = _rejoined(phrase)
     phrase = _DOUBLED.sub(lambda m: " ".join([m.group(2)] * _TIMES[m.group(1).lower()]), phrase)
