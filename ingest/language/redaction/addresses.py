@@ -8,6 +8,7 @@ import re
 
 from ingest.language.redaction import scan
 from ingest.language.redaction.lists import lists
+from ingest.language.redaction.reader import STREET_ENDING
 from ingest.language.redaction.spans import Kind, Span
 
 _SUFFIX = (
@@ -218,11 +219,7 @@ _POSTCODE_NEXT = re.compile(
     rf"[^\d]{{0,60}}?\s+(?P<code>(?:\d{{4}}|(?i:{_DIGIT_WORD}(?:[\s,]+{_DIGIT_WORD}){{3}}))"
     r"\s+[A-ZÆØÅ][\wæøå]+(?:\s+[A-ZÆØÅ]\b)?)"
 )
-# A street by its plainest endings: not "Østergaard", a name that ends like a farm.
-_STREET_IN = re.compile(
-    r"(?<![\w-])[A-ZÆØÅ][\wæøå]*(?:vej|vejen|gade|gaden|allé|alle|stræde|strædet|plads|"
-    r"pladsen|torv|torvet|boulevard|vænget|vænge|ringen|stien)(?![\w-])"
-)
+_STREET_IN = re.compile(rf"(?<![\w-])[A-ZÆØÅ][\wæøå]*{STREET_ENDING}(?![\w-])")
 
 
 def _street_again(text: str, spans: list[Span]) -> list[Span]:

@@ -30,7 +30,7 @@ import re
 
 from ingest.language.redaction import scan, variants
 from ingest.language.redaction.public import a_thing_named, public_after_all
-from ingest.language.redaction.reader import PLACE_WORDS, Reader
+from ingest.language.redaction.reader import PLACE_WORDS, STREET_ENDING, Reader
 from ingest.language.redaction.spans import Kind, Span
 from ingest.language.redaction.spelling import spelled
 
@@ -373,10 +373,7 @@ def _followed_by(reader: Reader, after: re.Pattern[str], initial: bool) -> list[
     ]
 
 
-_A_STREET = re.compile(
-    r"(?i:vej|vejen|gade|gaden|boulevard|boulevarden|allé|alléen|plads|pladsen|torv|torvet|"
-    r"stræde|strædet|havn|havnen)$"
-)
+_A_STREET = re.compile(rf"(?i:{STREET_ENDING})$")
 
 
 def _after_cues(reader: Reader) -> list[Span]:

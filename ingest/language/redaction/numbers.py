@@ -46,7 +46,7 @@ _AMOUNT_AFTER = re.compile(
     r"people|persons|personer|mennesker|biler|cars|dollars?|pounds?)\b",
     re.IGNORECASE,
 )
-# Calling in the newcomers' languages: Polish, Turkish, Ukrainian and Russian.
+# Calling, and "my number", in the newcomers' languages.
 _CALL_ABROAD = (
     r"dzwoń|dzwonić|zadzwoń|arayın|arayin|телефон\w*|дзвон\w*|звон\w*|"
     # "my number" and "phone" in Spanish, Arabic, Persian, Vietnamese, Somali, Ukrainian
@@ -258,10 +258,11 @@ _FIRST_FOUR = re.compile(
     r"(?:(?i:er|is|are)\s+)?(?P<four>\d{4}|\d\d\s\d\d)\b(?=[^.!?]{0,40}\b(?i:sidste|last)\s+fire|"
     r"[^.!?]{0,40}\b(?i:last\s+four))"
 )
-# "plus femogfyrre foran og så 31 20 44 87": the country code said apart from the number.
+# "86 12 34 56 lokal 214": the extension after a phone number.
 _EXTENSION = re.compile(
     r",?\s+(?i:lokal|lokalnummer|lok\.|ext\.?|extension|direkte\s+linje)\s+(?P<extension>\d{2,5})\b"
 )
+# "plus femogfyrre foran og så 31 20 44 87": the country code said apart from the number.
 _COUNTRY_CODE = re.compile(r"(?:\+45|\b(?i:plus\s+(?:45|femogfyrre|fem\s+og\s+fyrre)|0045))\b")
 
 

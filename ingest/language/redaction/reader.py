@@ -15,6 +15,12 @@ _PARTICLE_NAME = re.compile(
 )
 _PARTICLES = {"van", "von", "der", "den", "de", "da", "di", "du", "al", "el", "bin", "ibn", "abu"}
 _PARTICLES |= {"la", "le", "dos", "das", "do", "del", "della", "ten", "ter", "zu", "op"}
+# The plainest endings of a street's name: "Skovvangsvej", "Åboulevarden"; not "Østergaard",
+# a name that ends like a farm.
+STREET_ENDING = (
+    r"(?:vej|vejen|gade|gaden|allé|alle|alléen|stræde|strædet|plads|pladsen|torv|torvet|"
+    r"boulevard|boulevarden|vænget|vænge|ringen|stien|havn|havnen)"
+)
 PLACE_WORDS = re.compile(
     r"(?i:vej|vejen|gade|gaden|allé|alle|torv|torvet|plads|pladsen|boulevard|stræde|"
     r"skole|skolen|kirke|kirken|park|parken|hus|huset|hallen|hal|center|centret|centeret|"
