@@ -238,7 +238,7 @@ FLOORS = {
     DEVELOPMENT_40: (414, 1),
     DEVELOPMENT_41: (358, 3),
     DEVELOPMENT_42: (491, 3),
-    DEVELOPMENT_43: (437, 0),
+    DEVELOPMENT_43: (443, 0),
     DEVELOPMENT_44: (495, 2),
 }
 MARK = re.compile(r"⟦(.*?)⟧")

@@ -505,6 +505,13 @@ def test_a_name_inside_an_email_address_is_labelled_as_the_address() -> None:
         ),
         ("Jeg bor på Skjoldhøjkollegiet, værelse 612, og", "Jeg bor på [adresse], og"),
         ("Due hedder jeg, Hans Due, født 120345-1234.", "[navn] hedder jeg, [navn], født [CPR]."),
+        # handles.py: names people go by online
+        ("min gamertag er Sn1perKing_Aar og vi", "min gamertag er [navn] og vi"),
+        ("han går under navnet HusseinTheDream på TikTok", "han går under navnet [navn] på TikTok"),
+        (
+            "jeg spiller med QuickScopeQueen og DanskDreng07 hver aften",
+            "jeg spiller med [navn] og [navn] hver aften",
+        ),
         (
             "mit CPR det er nulsyv nulotte nulseks tolv fireogtredive, jeg",
             "mit CPR det er [CPR], jeg",
@@ -698,6 +705,7 @@ def test_what_callers_say_in_passing_is_hidden(said: str, published: str) -> Non
         "Flere bænke op til Åboulevarden, min mor på 87 kan ikke gå langt.",
         "Midttrafik's app doesn't take German credit cards.",
         "Naboen på 2. th. har en hund, og der er en Rema 1000 på hjørnet.",
+        "Jeg så det på TikTok, min iPhone var død, og Dokk1 på Instagram har 4A-bussen.",
         "Vi bor i 8000 C og det er fint.",
         "Der kom tres, fire biler og en bus, og vi var dos personas y tres niños.",
         "Vi har boet i 8210 siden 1999, og huslejen er 6.750 kroner.",

@@ -39,12 +39,21 @@ _RANK = [Kind.EMAIL, Kind.CPR, Kind.ADDRESS, Kind.PHONE, Kind.NAME]
 
 def find_spans(text: str, language: str | None = None) -> list[Span]:
     """Every span of personal data in `text`, sorted and without overlaps."""
-    from ingest.language.redaction import addresses, beside, echoes, emails, names, numbers
+    from ingest.language.redaction import (
+        addresses,
+        beside,
+        echoes,
+        emails,
+        handles,
+        names,
+        numbers,
+    )
 
     found = [
         *emails.find(text),
         *addresses.find(text, language),
         *names.find(text),
+        *handles.find(text),
         *numbers.find(text, language),
     ]
     hidden = merge(found)
