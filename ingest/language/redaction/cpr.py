@@ -220,12 +220,17 @@ def halves_apart(text: str) -> list[Span]:
         if not after or len(after.group("number")) != 4 or not date6(six.group()):
             continue
         start, end = after.start("number"), after.end("number")
-        if _NOT_THE_LAST_FOUR.search(text, max(0, start - 12), start):
-            continue
-        if _AFTER_FOUR.match(text, end):
-            continue  # "8210 Aarhus V", "1200 kroner"
-        spans += [Span(six.start(), six.end(), Kind.CPR), Span(start, end, Kind.CPR)]
+        if _may_end_a_cpr_number(text, start, end):
+            spans += [Span(six.start(), six.end(), Kind.CPR), Span(start, end, Kind.CPR)]
     return spans
+
+
+def _may_end_a_cpr_number(text: str, start: int, end: int) -> bool:
+    """Four digits said after the first half that are no year, time or line ("siden 2019",
+    "klokken 1430") and no postcode, amount or share ("8210 Aarhus V", "1200 kroner")."""
+    return not _NOT_THE_LAST_FOUR.search(text, max(0, start - 12), start) and not (
+        _AFTER_FOUR.match(text, end)
+    )
 
 
 _FOUR = {"four", "fire", "4"}
@@ -248,13 +253,12 @@ def born_then_four(text: str, language: str | None) -> list[Span]:
         if len(run) > 1 and run[0].word in _FOUR and _LAST.search(text, 0, run[0].start):
             run = run[1:]  # "last four 6 2 1 7": the "four" is no digit of it
         start, end = run[0].start, run[-1].end
-        if len(digits_of(digit_groups(text, run, language))) != 4:
-            continue
-        if _NOT_THE_LAST_FOUR.search(text, max(0, start - 12), start) or _AFTER_FOUR.match(
-            text, end
-        ):
-            continue
-        spans += [Span(date_match.start(), date_match.end(), Kind.CPR), Span(start, end, Kind.CPR)]
+        four = len(digits_of(digit_groups(text, run, language))) == 4
+        if four and _may_end_a_cpr_number(text, start, end):
+            spans += [
+                Span(date_match.start(), date_match.end(), Kind.CPR),
+                Span(start, end, Kind.CPR),
+            ]
     return spans
 
 
