@@ -95,6 +95,10 @@ class Token(NamedTuple):  # a tuple: a transcript makes hundreds of them
 _GLUED_LABEL = re.compile(r"[^\W\d_]+:(?=\d)|(?:[^\W\d_]+\.)*[^\W\d_]{2,}(?=\d{8,}[,.;:!?]*$)")
 
 
+# What may follow a word: Latin, Arabic and Ethiopic commas and stops.
+_PUNCTUATION = ",.;:!?،؛።፣"
+
+
 @functools.lru_cache(maxsize=64)  # one transcript is read several times over
 def _tokens(text: str) -> tuple[Token, ...]:
     tokens = []
@@ -103,7 +107,7 @@ def _tokens(text: str) -> tuple[Token, ...]:
         if raw.isalpha():  # most tokens: a plain word
             tokens.append(Token(start, match.end(), raw.lower(), ""))
             continue
-        if raw[-1] in ",.;:!?،؛።፣" and raw[:-1].isalpha():  # or one before a comma or a stop
+        if raw[-1] in _PUNCTUATION and raw[:-1].isalpha():  # or one before a comma or a stop
             tokens.append(Token(start, match.end() - 1, raw[:-1].lower(), raw[-1]))
             continue
         if raw == "(0)":
@@ -118,7 +122,7 @@ def _tokens(text: str) -> tuple[Token, ...]:
             core = core[1:]  # "0 2 1 2 3 1 -2 0 1 1"
         start += raw.index(core) if core else 0
         trailing = ""
-        while core and core[-1] in ",.;:!?\u2026،؛።፣":
+        while core and core[-1] in _PUNCTUATION + "\u2026":
             trailing, core = core[-1] + trailing, core[:-1]
         if core:
             tokens.append(Token(start, start + len(core), core.lower(), trailing))
