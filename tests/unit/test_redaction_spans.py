@@ -505,6 +505,22 @@ def test_a_name_inside_an_email_address_is_labelled_as_the_address() -> None:
         ),
         ("Jeg bor på Skjoldhøjkollegiet, værelse 612, og", "Jeg bor på [adresse], og"),
         ("Due hedder jeg, Hans Due, født 120345-1234.", "[navn] hedder jeg, [navn], født [CPR]."),
+        # scattered.py: an e-mail address said in pieces across a message
+        (
+            "Min mail, den starter med anneliselarsen, alt i et ord, og så er det hos gmail, "
+            "og så punktum com til sidst.",
+            "Min mail, den starter med [e-mail], alt i et ord, og så er det hos [e-mail], "
+            "og så [e-mail] til sidst.",
+        ),
+        ("Før snabel-a står der gitte100, altså", "Før snabel-a står der [e-mail], altså"),
+        (
+            "Skriv til bo@dig.dk... er det hotmail? Ja, hotmail.dk.",
+            "Skriv til [e-mail]... er det [e-mail]? Ja, [e-mail].",
+        ),
+        (
+            "skriv til trafik snabel-a aarhus punktum dk, men jeg",
+            "skriv til trafik snabel-a aarhus punktum dk, men jeg",
+        ),
         # handles.py: names people go by online
         ("min gamertag er Sn1perKing_Aar og vi", "min gamertag er [navn] og vi"),
         ("han går under navnet HusseinTheDream på TikTok", "han går under navnet [navn] på TikTok"),

@@ -47,6 +47,7 @@ def find_spans(text: str, language: str | None = None) -> list[Span]:
         handles,
         names,
         numbers,
+        scattered,
     )
 
     found = [
@@ -57,7 +58,8 @@ def find_spans(text: str, language: str | None = None) -> list[Span]:
         *numbers.find(text, language),
     ]
     hidden = merge(found)
-    found += echoes.find(text, hidden) + numbers.said_again(text, hidden, language)
+    found += echoes.find(text, hidden) + scattered.find(text, hidden)
+    found += numbers.said_again(text, hidden, language)
     found += beside.find(text, merge(found))
     return _joined(text, merge(found))
 
