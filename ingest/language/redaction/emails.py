@@ -215,13 +215,14 @@ def _a_desk(address: str) -> bool:
 
 # The domains of the city, the region and the state: their "post@" and "info@" are desks.
 _PUBLIC_DOMAIN = re.compile(
-    r"(?i:aarhus|aarhuskommune|mail\.aarhus|au|rm|midttrafik|politi|borger|sundhed|skat|"
+    r"(?i:aarhus|aarhuskommune|mail\.aarhus|au|rm|midttrafik|politi|borger|sundhed|skat|dokk1|"
     r"kk|kb|sst|ft|dr|stm)\.dk"
 )
 
 
 def _found(text: str) -> list[Span]:
     spans = [Span(m.start(), m.end(), Kind.EMAIL) for m in _WRITTEN.finditer(text)]
+    written = len(spans)
     spans += [Span(m.start(), m.end(), Kind.EMAIL) for m in _GLUED.finditer(text)]
     spans += [  # "Den er ninakjaer gmail.com": the "at" left unsaid
         Span(m.start(), m.end(), Kind.EMAIL)
@@ -257,8 +258,22 @@ def _found(text: str) -> list[Span]:
                 continue
         if start is not None and start <= at.start():
             start = _joined_before(text, window, start)
+            start = _written_from(text, spans[:written], start, at.start())
             spans.append(Span(start, domain.end(), Kind.EMAIL))
     return spans
+
+
+def _written_from(text: str, written: list[Span], start: int, at: int) -> int:
+    """A written address reaches back before its first letter only by a piece joined to it
+    ("d.o'brien@…", "frank punktum due@…"), never by the word before ("kontaktet post@…")."""
+    for span in written:
+        if start < span.start < at < span.end:
+            before = text[start : span.start]
+            if re.search(rf"(?:{_SPOKEN_JOIN})$", before):
+                return start
+            glued = re.search(r"[\w.'+-]*$", before)
+            return span.start - len(glued.group()) if glued else span.start
+    return start
 
 
 # "lukas underscore from aarhus at …": words joined by a spoken underscore before the part
