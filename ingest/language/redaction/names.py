@@ -139,7 +139,9 @@ _MAY_INTRODUCE = (
     r"det\s+er|det\s+var|var\s+det|her\s+er|this\s+is|it's|it\s+is|here\s+is|kære|dear|hej|hejsa|"
     r"hallo|hi|hello|goddag|kh|knus|farvel|vi\s+ses|hej\s+hej|tak\s+til|takket\s+være|"
     r"thanks\s+to|tak|tak\s+for\s+nu|thanks|"
-    r"cheers|bye|best|love|spørg|spørge|ring\s+til|ringe\s+til|skriv\s+til|kontakt|call|ask|"
+    r"cheers|bye|best|love|"
+    # a verb before its name, never before a comma: "træer, ask, birk" are trees
+    r"(?:spørg|spørge|ring\s+til|ringe\s+til|skriv\s+til|kontakt|call|ask)(?![,:…])|"
     r"(?:to|tre|fire|vores|mine|my|our|two|three)\s+(?:drenge|piger|børn|unger|sønner|døtre|"
     r"tvillinger|boys|girls|kids|sons|daughters)"
 )

@@ -38,6 +38,7 @@ PLACE_WORDS = re.compile(
 # people of the city are hidden whatever their office (_ROLES).
 _PUBLIC_BEFORE = re.compile(
     r"(?i:sankt|skt\.?|st\.?|kong|dronning|prins|prinsesse|king|queen|saint|minister|"
+    r"kongen|dronningen|prinsen|prinsessen|kronprins|kronprinsen|kronprinsesse|"
     r"ministeren|statsminister|statsministeren|folketingsmedlem|president|præsident|biskop|"
     r"borgmester|borgmesteren|mayor|"
     r"stormen|stormene|orkanen|hurricane|storm|"
