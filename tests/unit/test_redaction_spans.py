@@ -505,6 +505,31 @@ def test_a_name_inside_an_email_address_is_labelled_as_the_address() -> None:
         ),
         ("Jeg bor på Skjoldhøjkollegiet, værelse 612, og", "Jeg bor på [adresse], og"),
         ("Due hedder jeg, Hans Due, født 120345-1234.", "[navn] hedder jeg, [navn], født [CPR]."),
+        # an address said in pieces, with pauses, corrections and remarks
+        (
+            "min adresse er Ryesgade... nej, jo, Ryesgade er rigtigt... nummer 19... stuen til "
+            "venstre.",
+            "min adresse er [adresse]... nej, jo, [adresse] er rigtigt... [adresse].",
+        ),
+        (
+            "Vi bor på Lollandsgade, nej undskyld, Langelandsgade, nej, Lollandsgade var "
+            "rigtigt, nr. 31.",
+            "Vi bor på [adresse], nej undskyld, [adresse], nej, [adresse] var rigtigt, [adresse].",
+        ),
+        ("it's Jens Baggesens Vej 88, ground floor, 8210, yeah", "it's [adresse], yeah"),
+        ("Adressen er Bøgeskovvej hvad er det tooghalvtreds st. mf.", "Adressen er [adresse]"),
+        ("Husnummer 12 på Marselis Boulevard, det store gule hus", "[adresse], det store gule hus"),
+        ("Adressen er Nørregade 4 øh baghuset, 2. sal.", "Adressen er [adresse]"),
+        ("Det er Nørregade 4 øh A, stuen.", "Det er [adresse]."),
+        ("jeg bor på Vestergade 3, sal 3, nej 3. sal, og", "jeg bor på [adresse], og"),
+        (
+            "Jeg bor på Tordenskjoldsgade og træerne er fældet, og jeg bor i nummer 14 så jeg",
+            "Jeg bor på [adresse] og træerne er fældet, og jeg bor i [adresse] så jeg",
+        ),
+        (
+            "Jeg bor på Randersvej, altså ikke inde i byen men helt ude ved Vejlby, nummer 318.",
+            "Jeg bor på [adresse], altså ikke inde i byen men helt ude ved Vejlby, [adresse].",
+        ),
         # scattered.py: an e-mail address said in pieces across a message
         (
             "Min mail, den starter med anneliselarsen, alt i et ord, og så er det hos gmail, "

@@ -43,7 +43,7 @@ _LETTER = r"(?:[a-zA-Z]\b|\s(?![iIaA]\b)[a-zA-Z]\b|\s[AI](?=[,.])|\sA(?=\s+(?:og
 # A caller who looks for the number: "Ingerslevs Boulevard, øh, 3".
 _PAUSE = (
     r"(?:,?\s*(?:(?i:øh+m*|æh+m*|eh+m*|uh+m*|um+|hm+|altså|vent|hvad\s+hedder\s+det|"
-    r"hvad\s+er\s+det\s+nu)[,.]?|…|\.{3})(?=\s))*\s*"
+    r"hvad\s+er\s+det(?:\s+nu)?)[,.]?|…|\.{3})(?=\s))*\s*"
 )
 _ENGLISH_UNITS = r"(?:one|two|three|four|five|six|seven|eight|nine)"
 _ENGLISH_NUMBER = (
@@ -144,7 +144,7 @@ _MORE_HOUSES = r"(?:(?:,\s*\d{1,4}[a-zA-Z]?\b(?!\.))*\s+(?:og|and)\s+\d{1,4}[a-z
 _DANISH = re.compile(
     rf"{_FLAT}{_DANISH_STREET}(?:\s+|(?=,|…|\.{{3}})|(?<=vej)(?=\d)|(?<=gade)(?=\d)|(?<=allé)(?=\d)){_HOUSE}{_MORE_HOUSES}{_NOT_AFTER}{_DOOR}{_FLOOR}{_DOOR}"
     rf"{_POSTCODE}"
-    rf"|\b(?i:nummer|nr\.?|number)\s+{_HOUSE}{_NOT_AFTER}{_FLOOR},?\s+(?:(?i:på|i|on|in)\s+)?"
+    rf"|\b(?i:husnummer|nummer|nr\.?|number)\s+{_HOUSE}{_NOT_AFTER}{_FLOOR},?\s+(?:(?i:på|i|on|in)\s+)?"
     rf"{_DANISH_STREET}\b{_FLOOR}"
     rf"|\b(?i:blok|block|opgang|bygning|building)\s+(?:\d{{1,3}}[a-zA-Z]?|[A-ZÆØÅ])\b,?\s+(?i:nummer|nr\.?|number|"
     rf"lejlighed|flat|apartment)\s+\d{{1,4}}[a-zA-Z]?\b",
@@ -192,8 +192,11 @@ _FLOOR_LATER = re.compile(
 # "Adressen er Vestergade 33... femte sal... til højre", "det er 140, 1. sal": the floor,
 # the side and the door said after the address, one by one.
 _PIECE_AFTER = re.compile(
-    rf"(?:,|\s*(?:\.{{3}}|…))?\s*(?:(?i:og\s+så|øh+m*),?\s+)?"
+    rf"(?:,|\s*(?:\.{{3}}|…))?\s*(?:(?i:og\s+så|øh+m*|nej),?\s+)?"
     rf"(?:(?:{_LEVEL})\s*sal\b\.?|(?i:første|anden|tredje|fjerde|femte|sjette)(?=\s*[,.…]|\s+og\b)|"
+    # "… øh baghuset, 2. sal", "… øh A, stuen", "…, sal 3, nej 3. sal"
+    rf"(?i:bagbygningen|baghuset|forhuset|sidehuset|gårdhuset)\b|(?<=øh\s)[A-H](?=,)|"
+    rf"(?i:sal)\s+\d{{1,2}}\b|"
     rf"(?i:stuen|kælderen|i\s+kælderen)\b|\d{{1,2}}\.\s*(?:th|tv|mf)\b\.?|(?:til\s+)?(?:højre|venstre)\b|"
     rf"(?:th|tv|mf)\b\.?|(?i:dør|lejlighed|apartment|door)\s+(?:(?i:nummer|nr\.?)\s+)?\w+)"
 )
@@ -239,6 +242,23 @@ def _street_again(text: str, spans: list[Span]) -> list[Span]:
     ]
 
 
+_LIVES_ON_A_STREET = re.compile(
+    rf"\b(?i:bor|boede|lives?|lived|adressen\s+er|address\s+is)\s+(?i:på|i|on|at|in)\s+"
+    rf"(?P<street>[A-ZÆØÅ][\wæøå]*{STREET_ENDING})(?![\w-])"
+)
+
+
+def _street_of_a_number(text: str, spans: list[Span]) -> list[Span]:
+    """ "Jeg bor på Tordenskjoldsgade og …, og jeg bor i nummer 14": with a house number found
+    without its street, the street someone is said to live on is that home's."""
+    if all(_STREET_IN.search(text, s.start, s.end) for s in spans):
+        return []
+    return [
+        Span(m.start("street"), m.end("street"), Kind.ADDRESS)
+        for m in _LIVES_ON_A_STREET.finditer(text)
+    ]
+
+
 _WRONG_STREET = re.compile(
     rf"(?<![\w-])(?P<street>[A-ZÆØÅ][\wæøå]*{_SUFFIX})(?:[,.]*\s+|\.{{2,3}}\s*|…\s*)"
     r"(?:(?i:øh+m*|nej|undskyld|altså|vent)[,.]*\s+){1,3}"
@@ -266,7 +286,7 @@ _LIVING = re.compile(
 # "Vi bor på Rymarksvej, altså nede ved stadion, nummer 36", "Marselis Boulevard. Nummer?
 # Hundrede og syvogtyve": the number said after a remark or a question.
 _NUMBER_LATER = re.compile(
-    rf"(?P<street>{_DANISH_STREET})(?:[,\s]+(?:[^\d.!?]|\.{{3}}|…){{1,40}}?)?"
+    rf"(?P<street>{_DANISH_STREET})(?:[,\s]+(?:[^\d.!?]|\.{{3}}|…){{1,60}}?)?"
     rf"(?:[,.?]|\s*(?:\.{{3}}|…))?\s+(?P<house>(?:(?i:nummer|nr\.?|number|husnummer(?:et)?|"
     rf"house\s+number)\??|(?i:det\s+er|nummeret\s+er|it's))\s+(?:\d{{1,4}}[a-zA-Z]?|(?i:{_NUMBER_WORD}))\b)"
     rf"{_NOT_AFTER}(?!\s+(?i:siden|ago|til|minutter|sekunder))"  # not "det er 12 år siden"
@@ -276,6 +296,7 @@ _THINGS_NUMBER = re.compile(
     r"\b(?i:lampe|lygtepæl|lygtepælen|mast|stolpe|skab|container|bænk|skilt|plads|stand|boks|"
     r"port|spor|perron|bus|linje|rute|sag|sagen|lamp|post|pole)\s+$"
 )
+_A_CORRECTION = re.compile(r"\b(?i:nej|undskyld|sorry|I\s+mean|jeg\s+mener)\b")
 _NUMBER_CUE = re.compile(r"\b(?i:nummer|nr|number)\b")
 # Where _NUMBER_LATER's house number can begin.
 _HOUSE_SAID = re.compile(
@@ -378,9 +399,14 @@ def find(text: str, language: str | None = None) -> list[Span]:
         later = scan.matches_at(_NUMBER_LATER, text, [s for s in starts if s in near])
     for m in later:
         vehicle = _VEHICLE.search(text, m.end("street"), m.start("house"))  # "én bus, nummer 13"
-        if _LIVING.search(text, max(0, m.start() - 30), m.start()) and not vehicle:
+        if _LIVING.search(text, max(0, m.start() - 60), m.start()) and not vehicle:
             spans.append(Span(m.start("street"), m.end("street"), Kind.ADDRESS))
             spans.append(Span(m.start("house"), m.end("house"), Kind.ADDRESS))
+            if _A_CORRECTION.search(text, m.end("street"), m.start("house")):
+                spans += [  # "Lollandsgade, nej undskyld, Langelandsgade, nej, …, nr. 31"
+                    Span(other.start(), other.end(), Kind.ADDRESS)
+                    for other in _STREET_IN.finditer(text, m.end("street"), m.start("house"))
+                ]
     spans += [
         Span(m.start("house"), m.end("house"), Kind.ADDRESS)
         for m in _LIVES_AT_NUMBER.finditer(text)
@@ -410,13 +436,13 @@ def find(text: str, language: str | None = None) -> list[Span]:
         for m in [_POSTCODE_NEXT.match(text, span.end)]
         if m is not None
     ]
-    spans += _street_again(text, spans)
     spans += [  # "Vi bor på Skovvangsvej, nej Skovagervej 14": the street said wrong first
         Span(m.start("street"), m.end("street"), Kind.ADDRESS)
         for span in spans
         for m in [_WRONG_STREET.search(text, max(0, span.start - 60), span.start)]
         if m is not None
     ]
+    spans += _street_again(text, spans) + _street_of_a_number(text, spans)
     spans += [  # "… 1. sal altså 8220 Brabrand": the town after a postcode the span ends with
         Span(span.start, m.end(), Kind.ADDRESS)
         for span in spans
@@ -452,7 +478,7 @@ _ON_FLOOR = re.compile(
 _NOT_AFTER_RE = re.compile(_NOT_AFTER)
 # A street and a number after a comma, nothing more: "Frederiksgade, 9".
 _BARE_NUMBER = re.compile(r"[^\d\s,],\s*\d{1,4}$")
-_A_FLOOR = re.compile(r"\b(?i:tv|th|mf|sal|st|stuen)\b")
+_A_FLOOR = re.compile(r"\b(?i:tv|th|mf|sal|st|stuen|floor|etage|stock)\b")
 
 
 def _streets(text: str, starts: list[int]) -> list[Span]:
