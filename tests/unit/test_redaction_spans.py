@@ -539,6 +539,17 @@ def test_a_name_inside_an_email_address_is_labelled_as_the_address() -> None:
         ),
         ("Før snabel-a står der gitte100, altså", "Før snabel-a står der [e-mail], altså"),
         (
+            "min mail begynder med ole og så kommer der punktum og så fisker, og havnebadet er "
+            "for dyrt, og til sidst er det snabel-a city punktum dk.",
+            "min mail begynder med [navn] og så kommer der punktum og så [e-mail], og havnebadet "
+            "er for dyrt, og til sidst er det [e-mail].",
+        ),
+        ("Min mail, vent, j o h a n n e... og", "Min mail, vent, [e-mail]... og"),
+        (
+            "the first part is jojo and then at gmail dot com, okay?",
+            "the first part is jojo and then [e-mail], okay?",
+        ),
+        (
             "Skriv til bo@dig.dk... er det hotmail? Ja, hotmail.dk.",
             "Skriv til [e-mail]... er det [e-mail]? Ja, [e-mail].",
         ),
