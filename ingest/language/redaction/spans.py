@@ -58,7 +58,8 @@ def find_spans(text: str, language: str | None = None) -> list[Span]:
         *numbers.find(text, language),
     ]
     hidden = merge(found)
-    found += echoes.find(text, hidden) + scattered.find(text, hidden)
+    found += echoes.find(text, hidden)
+    found += scattered.find(text, merge(found))  # a name spelled out stays a name
     found += numbers.said_again(text, hidden, language)
     found += beside.find(text, merge(found))
     return _joined(text, merge(found))
