@@ -211,7 +211,7 @@ FLOORS = {
     HELD_OUT_10: (344, 0),
     HELD_OUT_11: (336, 1),
     HELD_OUT_12: (329, 0),
-    HELD_OUT_13: (366, 1),
+    HELD_OUT_13: (367, 1),
     HELD_OUT_14: (316, 3),
     HELD_OUT_15: (315, 1),
     HELD_OUT_16: (350, 0),
@@ -252,8 +252,8 @@ FLOORS = {
     DEVELOPMENT_43: (445, 0),
     DEVELOPMENT_44: (500, 2),
     DEVELOPMENT_45: (380, 0),
-    DEVELOPMENT_46: (372, 0),
-    DEVELOPMENT_47: (310, 0),
+    DEVELOPMENT_46: (375, 0),
+    DEVELOPMENT_47: (311, 0),
     DEVELOPMENT_48: (553, 1),
 }
 MARK = re.compile(r"⟦(.*?)⟧")

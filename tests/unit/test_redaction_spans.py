@@ -530,6 +530,16 @@ def test_a_name_inside_an_email_address_is_labelled_as_the_address() -> None:
             "Jeg bor på Randersvej, altså ikke inde i byen men helt ude ved Vejlby, nummer 318.",
             "Jeg bor på [adresse], altså ikke inde i byen men helt ude ved Vejlby, [adresse].",
         ),
+        # who did something, a name after "vist", "X here" after a greeting
+        ("Det var Lille-Mads der fandt katten.", "Det var [navn] der fandt katten."),
+        (
+            "Viceværten hedder vist Per, Per Kaalund, og",
+            "Viceværten hedder vist [navn], [navn], og",
+        ),
+        (
+            "hej Oluwaseun here, I study at Aarhus Universitet",
+            "hej [navn] here, I study at Aarhus Universitet",
+        ),
         # scattered.py: an e-mail address said in pieces across a message
         (
             "Min mail, den starter med anneliselarsen, alt i et ord, og så er det hos gmail, "
@@ -660,6 +670,7 @@ def test_what_callers_say_in_passing_is_hidden(said: str, published: str) -> Non
     "said",
     [
         "Kim Larsen sang om at være fri, ikke?",
+        "Det var Movia der aflyste bussen, og det er Ikea der har parkeringen.",
         # A written address is one word: the word before it is not its local part.
         "Jeg har kontaktet post@aarhus.dk og Borgerservice, men intet svar.",
         "Jeg fik en mail fra noreply@borger.dk om min sag.",

@@ -157,7 +157,8 @@ _HERE_AGAIN = re.compile(r"\s+(?i:igen|altså|again)\b")  # "Falk her igen, jeg 
 _NAME_HERE = re.compile(
     r"(?:^|[.!?]\s+|\b(?i:hej|hejsa|hallo|goddag|godmorgen|hi|hello)[,!]?\s+)"
     r"(?:(?i:øh+m*|æh+m*|ehm?|ja|jo|nå|altså|okay|ok|så|yes|yeah|um|uh)[,.]?\s+){0,3}"
-    r"(?P<name>[\wæøåÆØÅ'-]+(?:\s+(?:[A-ZÆØÅ][\wæøå'-]+|[a-zæøå]\b\.?)){0,2})\s+(?i:her)\b"
+    r"(?!(?i:hej|hejsa|hallo|goddag|godmorgen|hi|hello)\b)"  # the greeting is no name
+    r"(?P<name>[\wæøåÆØÅ'-]+(?:\s+(?:[A-ZÆØÅ][\wæøå'-]+|[a-zæøå]\b\.?)){0,2})\s+(?i:her|here)\b"
 )
 
 
@@ -202,8 +203,24 @@ _WHO_CALLS = re.compile(
 )
 
 
+# "Det var Lille-Mads der fandt katten": whoever is said to have done something, when the
+# word is a name on the lists, or joined to one, and no public name ("Det var Movia der …").
+_WHO_DID = re.compile(
+    r"\b(?i:det\s+er|det\s+var|det\s+her\s+er)\s+(?P<name>[A-ZÆØÅ][\w'-]*)"
+    r"(?=\s+(?:der|som|who)\s+[a-zæøå])"
+)
+
+
 def _who_calls(reader: Reader) -> list[Span]:
     spans = []
+    for match in _WHO_DID.finditer(reader.text):
+        i = reader.at.get(match.start("name"))
+        name = match["name"]
+        named = reader.names.is_name(name) or any(
+            reader.names.is_first_name(part) for part in name.split("-")[1:]
+        )
+        if i is not None and named and not reader.public(i) and not reader.names.is_word(name):
+            spans.append(Span(match.start("name"), match.end("name"), Kind.NAME))
     for match in _WHO_CALLS.finditer(reader.text):
         i = reader.at.get(match.start("name"))
         low = match.group("name").lower()
@@ -652,6 +669,7 @@ _FUNCTION_WORDS |= {"ville", "skulle", "kunne", "måtte", "turde"}  # "mit barne
 # Small words between a formula and the name, by kind of formula.
 _ADVERBS = {"bare", "lige", "blot", "kun", "også", "altså", "just", "only", "also"}
 _ADVERBS |= {"faktisk", "egentlig", "actually", "really"}  # "jeg hedder faktisk …"
+_ADVERBS |= {"vist", "nok", "vistnok"}  # "viceværten hedder vist Per"
 # "ham der Voitek", "hende der Xiulan": the pointing "der" before the name.
 _SKIPPED = {
     "says": _ADVERBS | {"ikke", "not"},
