@@ -540,6 +540,11 @@ def test_a_name_inside_an_email_address_is_labelled_as_the_address() -> None:
             "hej Oluwaseun here, I study at Aarhus Universitet",
             "hej [navn] here, I study at Aarhus Universitet",
         ),
+        # a false start corrected just before the number
+        (
+            "Mit nummer er 28 3 nej undskyld 28 31 40 12, jeg er forvirret",
+            "Mit nummer er [telefon], jeg er forvirret",
+        ),
         # scattered.py: an e-mail address said in pieces across a message
         (
             "Min mail, den starter med anneliselarsen, alt i et ord, og så er det hos gmail, "

@@ -380,6 +380,35 @@ def said_again(text: str, hidden: list[Span], language: str | None = None) -> li
     return found
 
 
+# "Mit nummer er 28 3 nej undskyld 28 31 40 12": a correction just before a number hidden.
+_CORRECTION_BEFORE = re.compile(
+    r"[\s,.…]*\b(?i:nej|undskyld|sorry|no|I\s+mean|jeg\s+mener)"
+    r"(?:[\s,.…]+(?i:undskyld|vent|sorry|det\s+er|it's|jeg\s+mener))*[\s,.…]*$"
+)
+_WORD_BEFORE = re.compile(r"([\w-]+)[\s,.…]*$")
+
+
+def false_starts(text: str, hidden: list[Span], language: str | None = None) -> list[Span]:
+    """The digits said just before a correction that leads to a hidden phone or CPR number
+    ("28 3 nej undskyld …", "five... no, …") are its false start: part of the same secret."""
+    found = []
+    for span in hidden:
+        if span.kind not in (Kind.PHONE, Kind.CPR):
+            continue
+        correction = _CORRECTION_BEFORE.search(text, max(0, span.start - 40), span.start)
+        if correction is None:
+            continue
+        start = end = correction.start()
+        for _ in range(8):  # the words of the false start, read backwards
+            word = _WORD_BEFORE.search(text, max(0, start - 20), start)
+            if word is None or not is_number(word.group(1).lower()):
+                break
+            start = word.start(1)
+        if start < end and len(digits_in(text[start:end], language)) >= 2:
+            found.append(Span(start, end, span.kind))
+    return found
+
+
 def _find(said: str, text: str, language: str | None) -> list[Span]:
     """`said`: the transcript; `text`: the same without fillers between numbers."""
     spans = last_four(text, language) + date_then_four(text, language) + halves_apart(text)

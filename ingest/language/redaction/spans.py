@@ -61,6 +61,7 @@ def find_spans(text: str, language: str | None = None) -> list[Span]:
     found += echoes.find(text, hidden)
     found += scattered.find(text, merge(found))  # a name spelled out stays a name
     found += numbers.said_again(text, hidden, language)
+    found += numbers.false_starts(text, hidden, language)
     found += beside.find(text, merge(found))
     return _joined(text, merge(found))
 
