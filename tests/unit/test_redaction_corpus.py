@@ -254,7 +254,7 @@ FLOORS = {
     DEVELOPMENT_45: (381, 0),
     DEVELOPMENT_46: (375, 0),
     DEVELOPMENT_47: (311, 0),
-    DEVELOPMENT_48: (553, 1),
+    DEVELOPMENT_48: (554, 1),
 }
 MARK = re.compile(r"⟦(.*?)⟧")
 MAX_DAMAGE = 0.05

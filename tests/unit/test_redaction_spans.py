@@ -540,6 +540,10 @@ def test_a_name_inside_an_email_address_is_labelled_as_the_address() -> None:
             "hej Oluwaseun here, I study at Aarhus Universitet",
             "hej [navn] here, I study at Aarhus Universitet",
         ),
+        (
+            "Mine fire sidste er 4412 og fødselsdatoen er andet i niende femoghalvfjerds.",
+            "Mine fire sidste er [CPR] og fødselsdatoen [CPR].",
+        ),
         # a false start corrected just before the number
         (
             "Mit nummer er 28 3 nej undskyld 28 31 40 12, jeg er forvirret",

@@ -50,7 +50,7 @@ _ORDINAL_DAY = (
     r"first|second|third|[a-z]+(?:th|st|nd|rd)(?:\s+of)?|the\s+[a-z]+(?:th|st|nd|rd)\s+of))"
 )
 _BORN = re.compile(
-    r"\b(?i:født|fødselsdag|fødselsdato|born|birthday|date\s+of\s+birth)"
+    r"\b(?i:født|fødselsdag(?:en)?|fødselsdato(?:en)?|born|birthday|date\s+of\s+birth)"
     r"(?:\s+(?i:er|is|was|den|d\.|on|the))*\s+"
 )
 # The birth date runs to the end of its clause.
@@ -235,7 +235,9 @@ def _may_end_a_cpr_number(text: str, start: int, end: int) -> bool:
 
 _FOUR = {"four", "fire", "4"}
 _LAST = re.compile(r"\b(?i:last|sidste)\s+$")
-_BIRTH_WORD = re.compile(r"\b(?i:født|born|fødselsdag|fødselsdato|date\s+of\s+birth)\b")
+_BIRTH_WORD = re.compile(
+    r"\b(?i:født|born|fødselsdag(?:en)?|fødselsdato(?:en)?|date\s+of\s+birth)\b"
+)
 
 
 def born_then_four(text: str, language: str | None) -> list[Span]:
