@@ -544,6 +544,12 @@ def test_a_name_inside_an_email_address_is_labelled_as_the_address() -> None:
             "Mine fire sidste er 4412 og fødselsdatoen er andet i niende femoghalvfjerds.",
             "Mine fire sidste er [CPR] og fødselsdatoen [CPR].",
         ),
+        (
+            "mit nummer starter med 40... og så 71... så fortæller jeg om rutsjebanen, den har "
+            "et hul, og sidst er det 22 16.",
+            "mit nummer starter med [telefon]... så fortæller jeg om rutsjebanen, den har et "
+            "hul, og sidst er det [telefon].",
+        ),
         # a false start corrected just before the number
         (
             "Mit nummer er 28 3 nej undskyld 28 31 40 12, jeg er forvirret",

@@ -285,6 +285,7 @@ def find(text: str, language: str | None = None) -> list[Span]:
     plain = without_fillers(text)
     found = _find(text, plain, language)
     found += _in_pieces(plain, language) + _abroad_and_ends(text)
+    found += _told_in_parts(plain, language)
     found += _or_another(plain, found, language)
     if about_a_cpr_number(plain) or any(s.kind is Kind.CPR for s in found):
         found += in_cpr_talk(plain, language)
@@ -314,6 +315,40 @@ def find(text: str, language: str | None = None) -> list[Span]:
 
 
 _OR = re.compile(r"\s+(?i:eller|or)\s+$")
+# "mit nummer starter med 40... og så 71... [a remark] … og sidst er det 22 16": a phone
+# number told in parts, each after a word that carries it on.
+_FIRST_PART = re.compile(
+    r"\b(?i:nummer(?:et)?|number)(?:\s+(?i:starter\s+med|begynder\s+med|starts\s+with|er|is))?"
+    r"[\s,:.…]*$"
+)
+_NEXT_PART = re.compile(
+    r"\b(?i:og\s+så|så|sidst(?:e)?(?:\s+\w+){0,3}\s+er(?:\s+det)?|resten(?:\s+er)?|"
+    r"slutter\s+(?:med|på)|and\s+then|then|the\s+rest(?:\s+is)?|last(?:\s+\w+){0,2}\s+is)"
+    r"[\s,:.…]*$"
+)
+
+
+def _told_in_parts(text: str, language: str | None) -> list[Span]:
+    runs = [run for run, _ in number_runs(text)]
+    digits = [digits_in(text[run[0].start : run[-1].end], language) for run in runs]
+    for a, run in enumerate(runs):
+        first = _FIRST_PART.search(text, max(0, run[0].start - 40), run[0].start)
+        if first is None or not 2 <= len(digits[a]) <= 4 or digits[a][0] in "01":
+            continue
+        parts, total = [a], digits[a]
+        for b in range(a + 1, len(runs)):
+            if runs[b][0].start - runs[parts[-1]][-1].end > 200:
+                break
+            carried = _NEXT_PART.search(text, max(0, runs[b][0].start - 40), runs[b][0].start)
+            if carried is None or not 2 <= len(digits[b]) <= 4:
+                continue  # "… klokken fire …": a number in the remark between
+            parts.append(b)
+            total += digits[b]
+            if len(total) >= 8:
+                break
+        if len(total) == 8 and len(parts) > 1:
+            return [Span(runs[k][0].start, runs[k][-1].end, Kind.PHONE) for k in parts]
+    return []
 
 
 def _or_another(text: str, found: list[Span], language: str | None) -> list[Span]:
