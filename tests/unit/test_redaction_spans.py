@@ -530,6 +530,10 @@ def test_a_name_inside_an_email_address_is_labelled_as_the_address() -> None:
             "Jeg bor på Randersvej, altså ikke inde i byen men helt ude ved Vejlby, nummer 318.",
             "Jeg bor på [adresse], altså ikke inde i byen men helt ude ved Vejlby, [adresse].",
         ),
+        (
+            "Storm hedder min søn, ja ligesom vejret, og",
+            "[navn] hedder min søn, ja ligesom vejret, og",
+        ),
         # who did something, a name after "vist", "X here" after a greeting
         ("Det var Lille-Mads der fandt katten.", "Det var [navn] der fandt katten."),
         (
@@ -686,6 +690,7 @@ def test_what_callers_say_in_passing_is_hidden(said: str, published: str) -> Non
     [
         "Kim Larsen sang om at være fri, ikke?",
         "Det var Movia der aflyste bussen, og det er Ikea der har parkeringen.",
+        "Bella hedder min hund, og hun elsker hundeskoven.",
         # A written address is one word: the word before it is not its local part.
         "Jeg har kontaktet post@aarhus.dk og Borgerservice, men intet svar.",
         "Jeg fik en mail fra noreply@borger.dk om min sag.",

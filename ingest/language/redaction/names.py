@@ -776,7 +776,10 @@ _FORMULA_AFTER = re.compile(
     r",\s+(?i:(?:det\s+er\s+det\s+|som\s+)?vi\s+kalder\s+(?:ham|hende)|kalder\s+vi\s+(?:ham|hende))|"
     r"\s+(?i:hedder\s+jeg|hedder\s+(?:han|hun)|er\s+mit\s+(?:for|efter)?navn|is\s+my\s+name|"
     r"is\s+the\s+name|vi\s+kalder\s+(?:ham|hende)|kalder\s+vi\s+(?:ham|hende)|"
-    r"jeg\s+hedder(?=\s*,|\.(?!\.))|kalder\s+(?:de|folk|alle)\s+mig|they\s+call\s+me)\b"
+    r"jeg\s+hedder(?=\s*,|\.(?!\.))|kalder\s+(?:de|folk|alle)\s+mig|they\s+call\s+me)\b|"
+    # "Storm hedder min søn", "Villum og Ask hedder mine tvillinger"
+    rf"\s+(?i:hedder|hed)\s+(?i:min|mit|mine|vores)\s+(?:(?i:{_RELATIONS})|(?i:tvillinger|børn|"
+    rf"drenge|piger|sønner|døtre|naboer|forældre))\b"
 )
 
 
