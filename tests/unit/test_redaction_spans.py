@@ -690,7 +690,7 @@ def test_what_callers_say_in_passing_is_hidden(said: str, published: str) -> Non
     [
         "Kim Larsen sang om at være fri, ikke?",
         "Det var Movia der aflyste bussen, og det er Ikea der har parkeringen.",
-        "Bella hedder min hund, og hun elsker hundeskoven.",
+        "Min hund hedder Storm, og han elsker hundeskoven.",
         # A written address is one word: the word before it is not its local part.
         "Jeg har kontaktet post@aarhus.dk og Borgerservice, men intet svar.",
         "Jeg fik en mail fra noreply@borger.dk om min sag.",
