@@ -534,6 +534,8 @@ def test_a_name_inside_an_email_address_is_labelled_as_the_address() -> None:
             "Storm hedder min søn, ja ligesom vejret, og",
             "[navn] hedder min søn, ja ligesom vejret, og",
         ),
+        # Danish first names Faker and Mimesis lack, from nam_dict.txt
+        ("jeg ringer for Ejvind, han kan ikke selv", "jeg ringer for [navn], han kan ikke selv"),
         # who did something, a name after "vist", "X here" after a greeting
         ("Det var Lille-Mads der fandt katten.", "Det var [navn] der fandt katten."),
         (
@@ -691,6 +693,7 @@ def test_what_callers_say_in_passing_is_hidden(said: str, published: str) -> Non
         "Kim Larsen sang om at være fri, ikke?",
         "Det var Movia der aflyste bussen, og det er Ikea der har parkeringen.",
         "Min hund hedder Storm, og han elsker hundeskoven.",
+        "Og 13'eren er heller ikke bedre, den kom sent; Tarkan spillede i Tangkrogen.",
         # A written address is one word: the word before it is not its local part.
         "Jeg har kontaktet post@aarhus.dk og Borgerservice, men intet svar.",
         "Jeg fik en mail fra noreply@borger.dk om min sag.",

@@ -129,7 +129,12 @@ def _read(name: str) -> list[str]:
 @functools.cache
 def lists() -> Lists:
     public = [p.lower() for p in _read("public_names.txt")]
-    first = frozenset(n.lower() for n in _read("first_names.txt") + _read("more_first_names.txt"))
+    first = frozenset(
+        n.lower()
+        for n in _read("first_names.txt")
+        + _read("first_names_nam_dict.txt")
+        + _read("more_first_names.txt")
+    )
     last = frozenset(n.lower() for n in _read("surnames.txt") + _read("more_surnames.txt"))
     stop = {w.lower() for language in ("da", "en") for w in get_stop_words(language)}
     return Lists(

@@ -7,7 +7,8 @@ from typing import NamedTuple
 from ingest.language.redaction.lists import Lists, lists
 from ingest.language.redaction.spans import Kind, Span
 
-WORD = re.compile(r"[^\W\d_][\w'\u2019]*(?:-[^\W\d_][\w'\u2019]*)*")
+# A word; not the ending Danish writes after a number ("13'eren" is bus line 13).
+WORD = re.compile(r"(?<!\d['\u2019])[^\W\d_][\w'\u2019]*(?:-[^\W\d_][\w'\u2019]*)*")
 _OPENERS = " \t\"'«»(\u2014\u2013-"  # what may stand before the first word of a text
 _SENTENCE_BREAK = re.compile(r"[.!?:…\n]")
 _PARTICLE_NAME = re.compile(
