@@ -505,6 +505,18 @@ def test_a_name_inside_an_email_address_is_labelled_as_the_address() -> None:
         ),
         ("Jeg bor på Skjoldhøjkollegiet, værelse 612, og", "Jeg bor på [adresse], og"),
         ("Due hedder jeg, Hans Due, født 120345-1234.", "[navn] hedder jeg, [navn], født [CPR]."),
+        (
+            "Jeg bor lige over for Dokk1, Mindet 4, 3. tv., og",
+            "Jeg bor lige over for Dokk1, [adresse], og",
+        ),
+        ("Karl på Skovbrynet 7 har bedt mig ringe", "[navn] på [adresse] har bedt mig ringe"),
+        (
+            "Jeg tog med Karl på Rosenvangskolen 2 gange, og Hanne fra Gellerup 3 gange.",
+            "Jeg tog med [navn] på Rosenvangskolen 2 gange, og [navn] fra Gellerup 3 gange.",
+        ),
+        ("Åboulevarden enogtyve, øverste etage, måger", "[adresse], måger"),
+        ("8000 Aarhus C, Frederiksgade 60, 5., altså omvendt", "[adresse], altså omvendt"),
+        ("min adresse er Birkevej nummer sytten i 8210 og", "min adresse er [adresse] og"),
         # an address said in pieces, with pauses, corrections and remarks
         (
             "min adresse er Ryesgade... nej, jo, Ryesgade er rigtigt... nummer 19... stuen til "

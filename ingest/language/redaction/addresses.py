@@ -196,7 +196,7 @@ _PIECE_AFTER = re.compile(
     rf"(?:(?:{_LEVEL})\s*sal\b\.?|(?i:første|anden|tredje|fjerde|femte|sjette)(?=\s*[,.…]|\s+og\b)|"
     # "… øh baghuset, 2. sal", "… øh A, stuen", "…, sal 3, nej 3. sal"
     rf"(?i:bagbygningen|baghuset|forhuset|sidehuset|gårdhuset)\b|(?<=øh\s)[A-H](?=,)|"
-    rf"(?i:sal)\s+\d{{1,2}}\b|"
+    rf"(?i:sal)\s+\d{{1,2}}\b|(?i:øverste|nederste)\s+(?i:etage|sal)\b|(?i:i\s+8\d{{3}})\b|"
     rf"(?i:stuen|kælderen|i\s+kælderen)\b|\d{{1,2}}\.\s*(?:th|tv|mf)\b\.?|(?:til\s+)?(?:højre|venstre)\b|"
     rf"(?:th|tv|mf)\b\.?|(?i:dør|lejlighed|apartment|door)\s+(?:(?i:nummer|nr\.?)\s+)?\w+)"
 )
@@ -242,6 +242,14 @@ def _street_again(text: str, spans: list[Span]) -> list[Span]:
     ]
 
 
+# "Mindet 4, 3. tv.": a house number with a floor and a side is a home, whatever its street
+# is called.
+_WITH_A_FLOOR = re.compile(
+    r"(?<![\w-])[A-ZÆØÅ][a-zæøå]{3,}\s+\d{1,3}[A-Za-z]?,?\s+"
+    r"(?:\d{1,2}\.?\s*(?:th|tv|mf)\b\.?|st\.?\s*(?:th|tv|mf)\b\.?|stuen\b)"
+)
+# "Hjemme er 8000 Aarhus C, Frederiksgade 60, 5.": the postcode and town said first.
+_POSTCODE_BEFORE = re.compile(r"\b8\d{3}\s+[A-ZÆØÅ][\wæøå]+(?:\s+[A-ZÆØÅ]\b)?,\s+$")
 _LIVES_ON_A_STREET = re.compile(
     rf"\b(?i:bor|boede|lives?|lived|adressen\s+er|address\s+is)\s+(?i:på|i|on|at|in)\s+"
     rf"(?P<street>[A-ZÆØÅ][\wæøå]*{STREET_ENDING})(?![\w-])"
@@ -440,6 +448,13 @@ def find(text: str, language: str | None = None) -> list[Span]:
         Span(m.start("street"), m.end("street"), Kind.ADDRESS)
         for span in spans
         for m in [_WRONG_STREET.search(text, max(0, span.start - 60), span.start)]
+        if m is not None
+    ]
+    spans += [Span(m.start(), m.end(), Kind.ADDRESS) for m in _WITH_A_FLOOR.finditer(text)]
+    spans += [
+        Span(m.start(), span.end, Kind.ADDRESS)
+        for span in spans
+        for m in [_POSTCODE_BEFORE.search(text, max(0, span.start - 30), span.start)]
         if m is not None
     ]
     spans += _street_again(text, spans) + _street_of_a_number(text, spans)

@@ -10,6 +10,11 @@ from ingest.language.redaction.reader import PLACE_WORDS, WORD, starts_sentence
 from ingest.language.redaction.spans import Kind, Span
 
 _CONTACT = (Kind.PHONE, Kind.EMAIL, Kind.ADDRESS)
+_LIVES_ON = re.compile(
+    r"\s+(?i:på|fra)\s+(?P<street>(?P<name>[A-ZÆØÅ][a-zæøå]{3,})\s+\d{1,3}[A-Za-z]?)\b"
+    r"(?![.,:]\d|\s+(?i:gange|minutter|timer|dage|uger|måneder|år|kroner|kr|procent|børn|"
+    r"personer|mennesker|times|minutes|days|weeks|years)\b)"
+)
 
 
 def find(text: str, hidden: list[Span]) -> list[Span]:
@@ -32,6 +37,13 @@ def find(text: str, hidden: list[Span]) -> list[Span]:
             # the one they go by
             found.append(Span(again.start("word"), again.end(), Kind.NAME))
     found += _listed_with(text, [s for s in hidden if s.kind is Kind.NAME])
+    found += [  # "Karl på Skovbrynet 7 har …": where the person named lives
+        Span(m.start("street"), m.end("street"), Kind.ADDRESS)
+        for s in hidden
+        if s.kind is Kind.NAME
+        and (m := _LIVES_ON.match(text, s.end))
+        and not names.is_public(m.group("name"))
+    ]
     for span in (s for s in hidden if s.kind in _CONTACT):
         signed = _SIGNED.search(text, max(0, span.start - 40), span.start)
         if signed is None:
