@@ -548,6 +548,17 @@ def test_a_name_inside_an_email_address_is_labelled_as_the_address() -> None:
         ),
         # Danish first names Faker and Mimesis lack, from nam_dict.txt
         ("jeg ringer for Ejvind, han kan ikke selv", "jeg ringer for [navn], han kan ikke selv"),
+        (
+            "hans henrik hedder jeg og jeg er træt af måger",
+            "[navn] hedder jeg og jeg er træt af måger",
+        ),
+        ("per kjeldsen fra Tilst, jeg vil bare høre", "[navn] fra Tilst, jeg vil bare høre"),
+        ("Ja hej det er Line Bak øh Lindholm og jeg ringer", "Ja hej det er [navn] og jeg ringer"),
+        (
+            "Oluwaseun, but everybody calls me Seun, and I",
+            "Oluwaseun, but everybody calls me [navn], and I",
+        ),
+        ("født 13. 4. 1944 og så 1823, mit hus er", "født [CPR], mit hus er"),
         # who did something, a name after "vist", "X here" after a greeting
         ("Det var Lille-Mads der fandt katten.", "Det var [navn] der fandt katten."),
         (
@@ -706,6 +717,7 @@ def test_what_callers_say_in_passing_is_hidden(said: str, published: str) -> Non
         "Det var Movia der aflyste bussen, og det er Ikea der har parkeringen.",
         "Min hund hedder Storm, og han elsker hundeskoven.",
         "Og 13'eren er heller ikke bedre, den kom sent; Tarkan spillede i Tangkrogen.",
+        "Vi kom den 13. 4. 2024 til mødet, og Hans cykel stod der.",
         # A written address is one word: the word before it is not its local part.
         "Jeg har kontaktet post@aarhus.dk og Borgerservice, men intet svar.",
         "Jeg fik en mail fra noreply@borger.dk om min sag.",

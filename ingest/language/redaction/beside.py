@@ -22,11 +22,14 @@ def find(text: str, hidden: list[Span]) -> list[Span]:
     found = []
     for span in (s for s in hidden if s.kind is Kind.NAME):
         before = _WORD_BEFORE.search(text, max(0, span.start - 40), span.start)
-        if before and not starts_sentence(text, before.start()):
-            word = before.group("word")
-            first = word[0].isupper() and names.is_first_name(word) and not names.is_public(word)
-            if _unknown_name(word) or first:  # "Hiroshi Tanaka", "om Per Skov, han er …"
-                found.append(Span(before.start(), span.end, Kind.NAME))
+        word = before.group("word") if before else ""
+        opening = before is not None and starts_sentence(text, before.start())
+        # "om Per Skov", and in lower case only before a surname ("per kjeldsen fra Tilst")
+        surname = word.islower() and names.is_surname(text[span.start : span.end])
+        first = (word[:1].isupper() and not opening) or surname
+        first = first and names.is_first_name(word) and not names.is_public(word)
+        if before and (first or (_unknown_name(word) and not opening)):  # "Hiroshi Tanaka"
+            found.append(Span(before.start(), span.end, Kind.NAME))
         surname = _SURNAME_NEXT.match(text, span.end)
         last = surname.group("word") if surname else ""
         if surname and names.is_surname(last) and not names.is_public(last):
@@ -60,7 +63,7 @@ _WORD_BEFORE = re.compile(rf"(?<![\w'-])(?P<word>{WORD.pattern}) $")
 _SIGNED = re.compile(r"(?<![\w'-])(?P<word>[A-ZÆØÅ][\wæøå'-]*),\s+$")
 # The capitalised word after a name: with a space ("Storm Lykke"), or between commas
 # ("Sita, Raman, and …").
-_SURNAME_NEXT = re.compile(r" (?P<word>[A-ZÆØÅ][\wæøå'-]+)\b")
+_SURNAME_NEXT = re.compile(r"(?:\s+(?i:øh+m*|æh+m*),?)? (?P<word>[A-ZÆØÅ][\wæøå'-]+)\b")
 _NAME_NEXT = re.compile(r",\s+(?P<word>[A-ZÆØÅ][\wæøå'-]+)(?=\s*[,.]|\s+(?:og|and)\b)")
 
 

@@ -122,8 +122,8 @@ _INTRODUCES = (
     rf"spørg\s+efter|spørge\s+efter|ask\s+for|(?:tal|talte|snak|snakke|snakkede)\s+med|"
     rf"(?:gift|skilt|kærester?|married)\s+(?:med|fra|to)|"  # "jeg var gift med Kaj i 52 år"
     # "alle siger bare Kris", "kald mig Mo", "der bor Frank og Sussi", "my name Tesfay"
-    rf"(?:alle|de|folk|everyone|they|jeg|vi|danskerne|alle\s+på\s+\w+)\s+"
-    rf"(?:siger|kalder\s+(?:mig|ham|hende)|call\s+(?:me|him|her))(?:\s+bare)?|"
+    rf"(?:alle|de|folk|everyone|everybody|people|they|jeg|vi|danskerne|alle\s+på\s+\w+)\s+"
+    rf"(?:siger|kalder\s+(?:mig|ham|hende)|calls?\s+(?:me|him|her))(?:\s+bare|\s+just)?|"
     rf"(?:vi|de|folk|alle)\s+kalder(?:\s+(?:for|bare))?|"  # "vi kalder Kringle-Kurt"
     rf"siger\s+bare|"  # "alle danskere siger bare Vojtek"
     rf"ibni|binti|"  # Arabic "my son", "my daughter": "wa hatha ibni omar"
@@ -789,7 +789,11 @@ def _name_then_formula(reader: Reader) -> list[Span]:
         if not _FORMULA_AFTER.match(reader.text, word.end):
             continue
         first = i
-        while first >= 0 and i - first < 3 and _could_be_name(reader, first):
+        while (
+            first >= 0
+            and i - first < 3
+            and (_could_be_name(reader, first) or _opens_with_a_name(reader, first))
+        ):
             if first < i and not reader.next_to(first):
                 break
             first -= 1
@@ -824,6 +828,12 @@ def _could_be_name(reader: Reader, i: int) -> bool:
     return word.capitalised or (
         reader.names.is_name(word.text) and not reader.names.is_word(word.text)
     )
+
+
+def _opens_with_a_name(reader: Reader, i: int) -> bool:
+    """ "hans henrik hedder jeg": a first name that is also a word, where a sentence begins."""
+    word = reader.words[i]
+    return word.initial and reader.names.is_first_name(word.text)
 
 
 # "Bo fra afdelingsbestyrelsen", "bjørn fra nummer 9": a first name, then where they are from.
