@@ -579,6 +579,11 @@ def test_a_name_inside_an_email_address_is_labelled_as_the_address() -> None:
             "mit nummer starter med [telefon]... så fortæller jeg om rutsjebanen, den har et "
             "hul, og sidst er det [telefon].",
         ),
+        ("anna. h@gmail. com det er min mail", "[e-mail] det er min mail"),
+        (
+            "Det staves k a s p e r snabel-a live punktum dk, kasper med k.",
+            "Det staves [e-mail], [navn] med k.",
+        ),
         # a false start corrected just before the number
         (
             "Mit nummer er 28 3 nej undskyld 28 31 40 12, jeg er forvirret",

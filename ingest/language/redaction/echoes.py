@@ -168,6 +168,8 @@ def _local_pieces(address: str) -> set[str]:
     local = _local_part(address)
     pieces = {p.lower() for p in re.findall(r"[^\W\d_]{2,}", local)}
     pieces = {p for p in pieces if not _EMAIL_WORDS.fullmatch(p)}
+    # "k a s p e r snabel-a …": letters spelled out are the word they spell
+    pieces |= {m.group().replace(" ", "").lower() for m in _SPELLED_OUT.finditer(local)}
     if " " in local.strip():  # the words that lead up to it: "my email is", "min mail er"
         lead = re.match(rf"(?:(?:{_LEAD})\s+)+", local.strip(), re.IGNORECASE)
         if lead:
@@ -175,6 +177,9 @@ def _local_pieces(address: str) -> set[str]:
                 re.findall(r"[^\W\d_]{2,}", local.strip()[lead.end() :].lower())
             )
     return pieces
+
+
+_SPELLED_OUT = re.compile(r"(?<!\w)[^\W\d_](?: [^\W\d_](?!\w)){2,}")
 
 
 def _local_part(address: str) -> str:

@@ -221,7 +221,7 @@ _PUBLIC_DOMAIN = re.compile(
 
 
 def _found(text: str) -> list[Span]:
-    spans = [Span(m.start(), m.end(), Kind.EMAIL) for m in _WRITTEN.finditer(text)]
+    spans = [_with_spaced_piece(text, m.start(), m.end()) for m in _WRITTEN.finditer(text)]
     written = len(spans)
     spans += [Span(m.start(), m.end(), Kind.EMAIL) for m in _GLUED.finditer(text)]
     spans += [  # "Den er ninakjaer gmail.com": the "at" left unsaid
@@ -261,6 +261,19 @@ def _found(text: str) -> list[Span]:
             start = _written_from(text, spans[:written], start, at.start())
             spans.append(Span(start, domain.end(), Kind.EMAIL))
     return spans
+
+
+# "anna. h@gmail. com": Whisper put a space after a dot of the local part too.
+_SPACED_PIECE = re.compile(r"(?<![\w.@-])(?P<piece>[a-zæøå][\w'+-]*)\.\s$")
+
+
+def _with_spaced_piece(text: str, start: int, end: int) -> Span:
+    piece = _SPACED_PIECE.search(text, max(0, start - 30), start)
+    if piece is not None and text[start].islower():
+        word = piece.group("piece")
+        if word not in lists().stop_words and word not in _LEAD_WORDS:
+            start = piece.start()
+    return Span(start, end, Kind.EMAIL)
 
 
 def _written_from(text: str, written: list[Span], start: int, at: int) -> int:
@@ -315,6 +328,7 @@ def _abandoned(text: str, at: re.Match[str]) -> list[Span]:
 
 # Words that lead up to an address, never one by themselves.
 _LEAD_WORDS = frozenset({"så", "og", "er", "det", "den", "mail", "email", "e-mail", "then", "is"})
+_SPELLING = frozenset({"staves", "stavet", "spelled", "spelt"})
 
 
 def _local_part(text: str, window: int, at: int) -> int | None:
@@ -329,5 +343,7 @@ def _local_part(text: str, window: int, at: int) -> int | None:
             continue  # "den er anna", "or email h.tanaka": only "anna", "h.tanaka"
         if local.group().lower() in lists().stop_words | _LEAD_WORDS:
             continue  # "… og så er det snabel-a …": no local part
+        if local.group().split()[0].lower() in _SPELLING:
+            continue  # "det staves k a s p e r snabel-a": the letters only
         return local.start()
     return None

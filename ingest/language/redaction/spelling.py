@@ -2,6 +2,7 @@
 
 import re
 
+from ingest.language.redaction.lists import lists
 from ingest.language.redaction.reader import WORD
 from ingest.language.redaction.spans import Kind, Span
 
@@ -31,8 +32,8 @@ def spelled(text: str) -> list[Span]:
         before = re.search(
             r"([A-ZÆØÅ][\wæøå'-]+)[,.]?\s+(?:(?i:det|it's|it\s+is)\s+)?$", text[: cue.start()]
         )
-        if before and letters:
-            spans.append(Span(before.start(1), before.end(1), Kind.NAME))
+        if before and letters and before.group(1).lower() not in lists().stop_words:
+            spans.append(Span(before.start(1), before.end(1), Kind.NAME))  # not "Det staves"
     spans += [Span(m.start(), m.end(), Kind.NAME) for m in _SPELLED_ANYWHERE.finditer(text)]
     # "det er Kim, K-I-M": three letters spelled with dashes, when they spell a word said.
     three = list(_SPELLED_THREE.finditer(text))
