@@ -38,7 +38,10 @@
   calls), `redaction_dev48.txt` (callers who hesitate, correct themselves and spell),
   `redaction_dev49.txt` (several people named in one message), `redaction_dev50.txt`
   (several kinds of data at once), `redaction_dev51.txt` (e-mail addresses of every shape),
-  `redaction_dev52.txt` (an autumn of calls from all over Aarhus). A
+  `redaction_dev52.txt` (an autumn of calls from all over Aarhus), `redaction_dev53.txt` (a
+  spring of calls), `redaction_dev54.txt` (on behalf of others), `redaction_dev55.txt`
+  (Whisper on a bad line), `redaction_dev56.txt` (complaints and praise about named
+  people). A
   development corpus whose last misses no rule covers yet is an expected failure with a
   floor, as a held-out one is (`NOT_YET_COMPLETE`).
 - Held-out corpora, written without sight of the rules and never tuned against; a failure
@@ -116,6 +119,10 @@ DEVELOPMENT_49 = DATA / "redaction_dev49.txt"
 DEVELOPMENT_50 = DATA / "redaction_dev50.txt"
 DEVELOPMENT_51 = DATA / "redaction_dev51.txt"
 DEVELOPMENT_52 = DATA / "redaction_dev52.txt"
+DEVELOPMENT_53 = DATA / "redaction_dev53.txt"
+DEVELOPMENT_54 = DATA / "redaction_dev54.txt"
+DEVELOPMENT_55 = DATA / "redaction_dev55.txt"
+DEVELOPMENT_56 = DATA / "redaction_dev56.txt"
 DEVELOPMENTS = [
     DEVELOPMENT,
     DEVELOPMENT_2,
@@ -169,6 +176,10 @@ DEVELOPMENTS = [
     DEVELOPMENT_50,
     DEVELOPMENT_51,
     DEVELOPMENT_52,
+    DEVELOPMENT_53,
+    DEVELOPMENT_54,
+    DEVELOPMENT_55,
+    DEVELOPMENT_56,
 ]
 # Development corpora whose last misses no rule here covers yet: each keeps a floor.
 NOT_YET_COMPLETE = [DEVELOPMENT_13, DEVELOPMENT_14, DEVELOPMENT_15, DEVELOPMENT_16]
@@ -181,6 +192,7 @@ NOT_YET_COMPLETE += [DEVELOPMENT_38, DEVELOPMENT_39, DEVELOPMENT_40, DEVELOPMENT
 NOT_YET_COMPLETE += [DEVELOPMENT_42, DEVELOPMENT_43, DEVELOPMENT_44]
 NOT_YET_COMPLETE += [DEVELOPMENT_45, DEVELOPMENT_46, DEVELOPMENT_47, DEVELOPMENT_48]
 NOT_YET_COMPLETE += [DEVELOPMENT_49, DEVELOPMENT_50, DEVELOPMENT_51, DEVELOPMENT_52]
+NOT_YET_COMPLETE += [DEVELOPMENT_53, DEVELOPMENT_54, DEVELOPMENT_55, DEVELOPMENT_56]
 HELD_OUT = DATA / "redaction_heldout.txt"
 HELD_OUT_2 = DATA / "redaction_heldout2.txt"
 HELD_OUT_3 = DATA / "redaction_heldout3.txt"
@@ -213,7 +225,7 @@ HELD_OUTS += [HELD_OUT_20, HELD_OUT_21, HELD_OUT_22]
 FLOORS = {
     HELD_OUT: (175, 0),
     HELD_OUT_2: (152, 0),
-    HELD_OUT_3: (255, 0),
+    HELD_OUT_3: (256, 0),
     HELD_OUT_4: (301, 2),
     HELD_OUT_5: (318, 2),
     HELD_OUT_6: (333, 3),
@@ -258,10 +270,10 @@ FLOORS = {
     DEVELOPMENT_37: (411, 0),
     DEVELOPMENT_38: (344, 0),
     DEVELOPMENT_39: (410, 2),
-    DEVELOPMENT_40: (414, 1),
+    DEVELOPMENT_40: (415, 1),
     DEVELOPMENT_41: (361, 3),
     DEVELOPMENT_42: (493, 3),
-    DEVELOPMENT_43: (445, 0),
+    DEVELOPMENT_43: (446, 0),
     DEVELOPMENT_44: (501, 2),
     DEVELOPMENT_45: (385, 0),
     DEVELOPMENT_46: (376, 0),
@@ -271,6 +283,10 @@ FLOORS = {
     DEVELOPMENT_50: (468, 2),
     DEVELOPMENT_51: (320, 3),
     DEVELOPMENT_52: (351, 2),
+    DEVELOPMENT_53: (335, 1),
+    DEVELOPMENT_54: (418, 1),
+    DEVELOPMENT_55: (360, 3),
+    DEVELOPMENT_56: (445, 2),
 }
 MARK = re.compile(r"⟦(.*?)⟧")
 MAX_DAMAGE = 0.05

@@ -517,6 +517,17 @@ def test_a_name_inside_an_email_address_is_labelled_as_the_address() -> None:
         ("Åboulevarden enogtyve, øverste etage, måger", "[adresse], måger"),
         ("8000 Aarhus C, Frederiksgade 60, 5., altså omvendt", "[adresse], altså omvendt"),
         ("min adresse er Birkevej nummer sytten i 8210 og", "min adresse er [adresse] og"),
+        (
+            "60.17.44.29 det er mig hvis der er spørgsmål",
+            "[telefon] det er mig hvis der er spørgsmål",
+        ),
+        ("min adresse er Toften 4 og jeg", "min adresse er [adresse] og jeg"),
+        ("Jeg bor i lejlighed 44 på Vestergade 12 og", "Jeg bor i [adresse] og"),
+        (
+            "the address is Carl Blochs Gade 4, second floor, door on the right, my",
+            "the address is [adresse], my",
+        ),
+        ("Eva, Ryesgade 6, 1., 8000, om cykelstien.", "[navn], [adresse], om cykelstien."),
         # an address said in pieces, with pauses, corrections and remarks
         (
             "min adresse er Ryesgade... nej, jo, Ryesgade er rigtigt... nummer 19... stuen til "
@@ -722,6 +733,8 @@ def test_what_callers_say_in_passing_is_hidden(said: str, published: str) -> Non
         "Det var Movia der aflyste bussen, og det er Ikea der har parkeringen.",
         "Min hund hedder Storm, og han elsker hundeskoven.",
         "Og 13'eren er heller ikke bedre, den kom sent; Tarkan spillede i Tangkrogen.",
+        "Adressen er Rådhuspladsen 2 for Borgerservice, skriv til kontaktcenter@aarhus.dk.",
+        "Det koster 25 kroner at leje en Donkey Republic cykel i en time.",
         "Vi kom den 13. 4. 2024 til mødet, og Hans cykel stod der.",
         # A written address is one word: the word before it is not its local part.
         "Jeg har kontaktet post@aarhus.dk og Borgerservice, men intet svar.",

@@ -197,6 +197,7 @@ _PIECE_AFTER = re.compile(
     # "… øh baghuset, 2. sal", "… øh A, stuen", "…, sal 3, nej 3. sal"
     rf"(?i:bagbygningen|baghuset|forhuset|sidehuset|gårdhuset)\b|(?<=øh\s)[A-H](?=,)|"
     rf"(?i:sal)\s+\d{{1,2}}\b|(?i:øverste|nederste)\s+(?i:etage|sal)\b|(?i:i\s+8\d{{3}})\b|"
+    rf"(?i:(?:the\s+)?door\s+on\s+the\s+(?:left|right))\b|"
     rf"(?i:stuen|kælderen|i\s+kælderen)\b|\d{{1,2}}\.\s*(?:th|tv|mf)\b\.?|(?:til\s+)?(?:højre|venstre)\b|"
     rf"(?:th|tv|mf)\b\.?|(?i:dør|lejlighed|apartment|door)\s+(?:(?i:nummer|nr\.?)\s+)?\w+)"
 )
@@ -212,6 +213,10 @@ def _with_pieces_after(text: str, span: Span) -> Span:
     return Span(span.start, end, span.kind) if end > span.end else span
 
 
+_FLAT_BEFORE = re.compile(
+    r"(?P<flat>\b(?i:lejlighed|lejl\.|flat|apartment|apt\.?|værelse|room)\s+\w{1,4})\s+"
+    r"(?i:på|at|in|i|on)\s+$"
+)
 # "Mejlgade 27, 1. th., bagbygningen": which house on the plot, after the floor.
 _BUILDING = re.compile(
     r"[,.]?,?\s*(?i:bagbygningen|baghuset|forhuset|sidehuset|gårdhuset|kælderen)\b"
@@ -373,7 +378,8 @@ _FOREIGN_STREET = re.compile(
 )
 # "Min mor bor i Nuuk på Aqqusinersuaq 14": a street on no list, where someone lives.
 _LIVES_ON = re.compile(
-    r"\b(?i:bor|boede|lives?|lived)(?:\s+(?i:i|in)\s+[A-ZÆØÅ][\wæøå'-]+)?\s+(?i:på|on|at)\s+"
+    r"\b(?:(?i:bor|boede|lives?|lived)(?:\s+(?i:i|in)\s+[A-ZÆØÅ][\wæøå'-]+)?\s+(?i:på|on|at)|"
+    r"(?i:adressen?|address)(?:\s+(?i:er|is|det\s+er))?[:,]?)\s+"
     r"(?P<street>[A-ZÆØÅ][\wæøå'-]+(?:\s+[A-ZÆØÅ][\wæøå'-]+)?\s+\d{1,4}[a-zA-Z]?|"
     # "vi bor på lyseng allé 3": Whisper wrote the street in lower case
     r"(?:[a-zæøå]+\s+)?[a-zæøå]+(?:vej|gade|allé|alle|stræde|vænget|parken|toften|\s+(?:allé|alle|"
@@ -426,7 +432,9 @@ def find(text: str, language: str | None = None) -> list[Span]:
     spans += [Span(m.start(), m.end(), Kind.ADDRESS) for m in _FOREIGN_STREET.finditer(text)]
     spans += [Span(m.start(), m.end(), Kind.ADDRESS) for m in _DORM_ROOM.finditer(text)]
     spans += [
-        Span(m.start("street"), m.end("street"), Kind.ADDRESS) for m in _LIVES_ON.finditer(text)
+        Span(m.start("street"), m.end("street"), Kind.ADDRESS)
+        for m in _LIVES_ON.finditer(text)
+        if not _PUBLIC_ADDRESS.match(text, m.start("street"))
     ]
     spans = [
         Span(span.start, m.end(), Kind.ADDRESS) if m is not None else span
@@ -438,6 +446,11 @@ def find(text: str, language: str | None = None) -> list[Span]:
         ]
     ]
     spans = [_with_pieces_after(text, span) for span in spans]
+    spans = [  # "Jeg bor i lejlighed 44 på Vestergade 12", "in flat 3B at …"
+        Span(m.start("flat"), span.end, span.kind) if m is not None else span
+        for span in spans
+        for m in [_FLAT_BEFORE.search(text, max(0, span.start - 30), span.start)]
+    ]
     spans += [
         Span(m.start("code"), m.end("code"), Kind.ADDRESS)
         for span in spans
@@ -493,7 +506,7 @@ _ON_FLOOR = re.compile(
 _NOT_AFTER_RE = re.compile(_NOT_AFTER)
 # A street and a number after a comma, nothing more: "Frederiksgade, 9".
 _BARE_NUMBER = re.compile(r"[^\d\s,],\s*\d{1,4}$")
-_A_FLOOR = re.compile(r"\b(?i:tv|th|mf|sal|st|stuen|floor|etage|stock)\b")
+_A_FLOOR = re.compile(r"\b(?i:tv|th|mf|sal|st|stuen|floor|etage|stock)\b|,\s\d{1,2}\.,")
 
 
 def _streets(text: str, starts: list[int]) -> list[Span]:

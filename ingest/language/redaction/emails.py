@@ -108,7 +108,7 @@ _CORRECTED = re.compile(
 # "trafikogveje snabel-a aarhus punktum dk". "info@" and "post@" of a small association may
 # lead to one person and stay hidden; those of the city's and the state's domains do not.
 _DESK = re.compile(
-    r"(?i:support|kundeservice|kundecenter|borgerservice|service|helpdesk|hotline|sekretariat|"
+    r"(?i:support|kundeservice|kundecenter|kontaktcenter|borgerservice|service|helpdesk|hotline|sekretariat|"
     r"redaktion|presse|press|booking|billetter|tickets|reception|noreply|no-reply|webmaster|"
     r"trafikogveje|teknikogmiljoe|teknikogmiljø|kommune|byraad|byråd|raadhus|rådhus|"
     r"customerservice|customer\.service|sales|salg|ordre|orders|hello|contact|kontakt|trafik|"

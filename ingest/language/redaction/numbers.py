@@ -798,7 +798,12 @@ def _phone_like(text: str, window: list[Group], whole_run: bool = False) -> bool
         pairs = [len(g.digits) for g in window] == [2, 2, 2, 2]
         # "25.43.61.90 er mit nummer": four pairs are no date, and the word may come after
         after = pairs and _PHONE_CUES.search(text[window[-1].end : window[-1].end + 30])
-        return (_thousands(window) or pairs) and (_about_phoning(text, window) or bool(after))
+        # "60.17.44.29 det er mig": four pairs joined by dots alone are no date, amount or time
+        dotted = pairs and text[window[0].start : window[-1].end].count(".") == 3
+        dotted = dotted and " " not in text[window[0].start : window[-1].end]
+        return (_thousands(window) or pairs) and (
+            _about_phoning(text, window) or bool(after) or dotted
+        )
     if any(g.sep == "," for g in window[1:]):
         # "23, 45, 67, 89" is how Whisper writes a number read in pairs; so is a list of
         # counts, which in speech ends with "og" ("12, 15, 20 og 30"). Eight digits read
