@@ -570,6 +570,17 @@ def test_a_name_inside_an_email_address_is_labelled_as_the_address() -> None:
             "Oluwaseun, but everybody calls me [navn], and I",
         ),
         ("født 13. 4. 1944 og så 1823, mit hus er", "født [CPR], mit hus er"),
+        (
+            "der er mit kørekort i, Kim Ravn, Vestergade 12, hvis nogen finder den.",
+            "der er mit kørekort i, [navn], [adresse], hvis nogen finder den.",
+        ),
+        (
+            "ja det er Ebbe Rask, ebbe rask, og jeg ringer",
+            "ja det er [navn], [navn], og jeg ringer",
+        ),
+        ("faren hedder Rahim, moren Zarghuna, de bor", "faren hedder [navn], moren [navn], de bor"),
+        ("jeg er mor til Storm på fem, og", "jeg er mor til [navn] på fem, og"),
+        ("hej det er lille Mille og", "hej det er lille [navn] og"),
         # who did something, a name after "vist", "X here" after a greeting
         ("Det var Lille-Mads der fandt katten.", "Det var [navn] der fandt katten."),
         (
@@ -735,6 +746,7 @@ def test_what_callers_say_in_passing_is_hidden(said: str, published: str) -> Non
         "Og 13'eren er heller ikke bedre, den kom sent; Tarkan spillede i Tangkrogen.",
         "Adressen er Rådhuspladsen 2 for Borgerservice, skriv til kontaktcenter@aarhus.dk.",
         "Det koster 25 kroner at leje en Donkey Republic cykel i en time.",
+        "Jeg har en lille Butik på Mejlgade, og Lagkagehuset har overtaget den gamle Bager.",
         "Vi kom den 13. 4. 2024 til mødet, og Hans cykel stod der.",
         # A written address is one word: the word before it is not its local part.
         "Jeg har kontaktet post@aarhus.dk og Borgerservice, men intet svar.",

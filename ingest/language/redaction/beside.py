@@ -34,6 +34,16 @@ def find(text: str, hidden: list[Span]) -> list[Span]:
         last = surname.group("word") if surname else ""
         if surname and names.is_surname(last) and not names.is_public(last):
             found.append(Span(span.start, surname.end(), Kind.NAME))  # "Storm Lykke"
+        lower = _LOWER_NEXT.match(text, span.end)
+        said = text[span.start : span.end].lower().split()
+        if (
+            lower
+            and names.is_first_name(lower["first"])
+            and (lower["first"] in said or not names.is_word(lower["first"]))
+        ):
+            last = lower["last"] if lower["last"] and names.is_surname(lower["last"]) else None
+            end = lower.end("last") if last else lower.end("first")
+            found.append(Span(lower.start("first"), end, Kind.NAME))
         again = _NAME_NEXT.match(text, span.end)
         if again and (_unknown_name(other := again.group("word")) or _first_name(other)):
             # "my name is Sita, Raman, and …", "Thias, hans CPR …": the name said again, or
@@ -48,6 +58,10 @@ def find(text: str, hidden: list[Span]) -> list[Span]:
         and not names.is_public(m.group("name"))
     ]
     for span in (s for s in hidden if s.kind in _CONTACT):
+        full = _SIGNED_FULL.search(text, max(0, span.start - 60), span.start)
+        if full and names.is_first_name(full["first"]) and not names.is_public(full["last"]):
+            found.append(Span(full.start(), full.end("last"), Kind.NAME))  # "Kim Ravn, [adresse]"
+            continue
         signed = _SIGNED.search(text, max(0, span.start - 40), span.start)
         if signed is None:
             continue
@@ -61,9 +75,14 @@ def find(text: str, hidden: list[Span]) -> list[Span]:
 # The word right before a span, and a capitalised one with a comma: "Bjørn, +45 …".
 _WORD_BEFORE = re.compile(rf"(?<![\w'-])(?P<word>{WORD.pattern}) $")
 _SIGNED = re.compile(r"(?<![\w'-])(?P<word>[A-ZÆØÅ][\wæøå'-]*),\s+$")
+_SIGNED_FULL = re.compile(
+    r"(?<![\w'-])(?P<first>[A-ZÆØÅ][\wæøå'-]*) (?P<last>[A-ZÆØÅ][\wæøå'-]*),\s+$"
+)
 # The capitalised word after a name: with a space ("Storm Lykke"), or between commas
 # ("Sita, Raman, and …").
 _SURNAME_NEXT = re.compile(r"(?:\s+(?i:øh+m*|æh+m*),?)? (?P<word>[A-ZÆØÅ][\wæøå'-]+)\b")
+# "det er Ebbe Rask, ebbe rask, og …": the name said again in lower case
+_LOWER_NEXT = re.compile(r",\s+(?P<first>[a-zæøå][\wæøå'-]+)(?:\s+(?P<last>[a-zæøå][\wæøå'-]+))?\b")
 _NAME_NEXT = re.compile(r",\s+(?P<word>[A-ZÆØÅ][\wæøå'-]+)(?=\s*[,.]|\s+(?:og|and)\b)")
 
 

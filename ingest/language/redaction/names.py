@@ -119,6 +119,9 @@ _INTRODUCES = (
     rf"(?:naboer|venner|kolleger|kollegaer|søskende|neighbours|neighbors|friends|"
     rf"colleagues)|"
     rf"naboen|genboen|udlejeren|viceværten|{_ROLES}|{_TITLES}|"
+    # "faren hedder Rahim, moren Zarghuna", "mor til Storm på fem"
+    rf"moren|faren|sønnen|datteren|konen|broren|søsteren|"
+    rf"(?:mor|far|mormor|morfar|farmor|farfar|bedstemor|bedstefar)\s+til|"
     rf"spørg\s+efter|spørge\s+efter|ask\s+for|(?:tal|talte|snak|snakke|snakkede)\s+med|"
     rf"(?:gift|skilt|kærester?|married)\s+(?:med|fra|to)|"  # "jeg var gift med Kaj i 52 år"
     # "alle siger bare Kris", "kald mig Mo", "der bor Frank og Sussi", "my name Tesfay"
@@ -140,6 +143,7 @@ _MAY_INTRODUCE = (
     r"hallo|hi|hello|goddag|kh|knus|farvel|vi\s+ses|hej\s+hej|tak\s+til|takket\s+være|"
     r"thanks\s+to|tak|tak\s+for\s+nu|thanks|"
     r"cheers|bye|best|love|"
+    r"(?<!\ben\s)(?<!\bet\s)(?<!\bden\s)(?:lille|store|gamle)|"  # "lille Mille"; "en lille Sti"
     # a verb before its name, never before a comma: "træer, ask, birk" are trees
     r"(?:spørg|spørge|ring\s+til|ringe\s+til|skriv\s+til|kontakt|call|ask)(?![,:…])|"
     r"(?:to|tre|fire|vores|mine|my|our|two|three)\s+(?:drenge|piger|børn|unger|sønner|døtre|"
