@@ -626,6 +626,12 @@ def test_a_name_inside_an_email_address_is_labelled_as_the_address() -> None:
             "er for dyrt, og til sidst er det [e-mail].",
         ),
         ("Min mail, vent, j o h a n n e... og", "Min mail, vent, [e-mail]... og"),
+        ("peterskovgaardgmailcom det er min mail", "[e-mail] det er min mail"),
+        ("cecilie snable a icloud punktum com ja tak", "[e-mail] ja tak"),
+        (
+            "the first part is jojo underscore aarhus and then at gmail dot com, okay?",
+            "the first part is [e-mail] and then [e-mail], okay?",
+        ),
         (
             "the first part is jojo and then at gmail dot com, okay?",
             "the first part is jojo and then [e-mail], okay?",
@@ -746,6 +752,7 @@ def test_what_callers_say_in_passing_is_hidden(said: str, published: str) -> Non
         "Og 13'eren er heller ikke bedre, den kom sent; Tarkan spillede i Tangkrogen.",
         "Adressen er Rådhuspladsen 2 for Borgerservice, skriv til kontaktcenter@aarhus.dk.",
         "Det koster 25 kroner at leje en Donkey Republic cykel i en time.",
+        "Min mail? Man sætter punktum og så dk til sidst, siger min søn.",
         "Jeg har en lille Butik på Mejlgade, og Lagkagehuset har overtaget den gamle Bager.",
         "Vi kom den 13. 4. 2024 til mødet, og Hans cykel stod der.",
         # A written address is one word: the word before it is not its local part.

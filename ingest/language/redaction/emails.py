@@ -42,7 +42,7 @@ _LOCAL = re.compile(
 # "snabel-a" as Whisper hears it: "snabela", "snabel og a", "snabler", "snablen", "sabel a" …
 _SNABEL_A = (
     r"sna(?:bel|pel|pple|bbel)(?:,?\s|-)?a[rh]?|sna[bp]e?la|sna[bp]el(?:\s+og(?:\s+a)?)?|"
-    r"snabler|snabel-æ|snablea|snablen|snabelen|sabel[\s-]a"
+    r"snabler|snabel-æ|snablea|snablen|snabelen|sabel[\s-]a|snable[\s-]a"
 )
 _AT = re.compile(
     r"\s*@\s*|\s*\((?i:at|snabel-a)\)\s*|"  # "ahmad.saleh(at)gmail.com"
@@ -183,7 +183,9 @@ def _begun_before(text: str, spans: list[Span]) -> list[Span]:
 
 # Whisper wrote it as one word: "karinaolsensnabelagmailpunktumcom".
 _GLUED = re.compile(
-    r"\b[\wæøå.]+?(?i:snabela|snabel)[\wæøå]+?(?i:punktum|prik|dot)(?i:com|dk|net|org|se|de|nu)\b"
+    r"\b[\wæøå.]+?(?i:snabela|snabel)[\wæøå]+?(?i:punktum|prik|dot)(?i:com|dk|net|org|se|de|nu)\b|"
+    # "peterskovgaardgmailcom": the dots left out too
+    r"\b[a-zæøå0-9._]{3,}?(?:gmail|hotmail|yahoo|outlook|icloud)(?:com|dk|net)\b"
 )
 # "den starter med pia.tornoe. Og så er det snabel-a gmail punktum com": the local part said
 # in the sentence before.

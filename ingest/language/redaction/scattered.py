@@ -24,7 +24,7 @@ _ABOUT_AN_ADDRESS = re.compile(
     rf"\b{_AT_WORD}(?i:{_WEBMAIL})"
 )
 _DOMAIN_APART = re.compile(
-    rf"(?<![\w.@-])(?:{_AT_WORD})?(?:(?i:{_WEBMAIL})(?:{_DOT}{_TLD})?|"
+    rf"(?<![\w.@-])(?:{_AT_WORD})?(?:(?i:{_WEBMAIL})(?:(?:{_DOT}|\s+){_TLD})?|"
     rf"(?i:punktum|dot|prik)\s+{_TLD})\b(?![.@-]\w)"
 )
 # "… og til sidst er det snabel-a city punktum dk": a domain after its "at", with no local
@@ -37,6 +37,11 @@ _DOMAIN_LAST = re.compile(
 # dot said in the caller's own words.
 _AFTER_A_DOT = re.compile(
     r"\b(?i:punktum|dot|prik)(?:,|\s+og)?\s+(?i:så|then)\s+(?P<piece>[a-zæøå][a-zæøå0-9]+)\b"
+)
+# "mia dot sørensen", "jojo underscore aarhus": words joined by a spoken dot or underscore.
+_JOINED = re.compile(
+    r"(?<![\w.@-])[a-zæøå][a-zæøå0-9]*(?:\s+(?i:punktum|dot|prik|bundstreg|underscore|"
+    r"understreg)\s+[a-zæøå0-9]+)+\b"
 )
 # "j o h a n n e": a local part spelled in lower-case letters.
 _LETTERS = re.compile(r"(?<![\w-])[a-zæøå](?:\s[a-zæøå]){2,}(?![\w-])")
@@ -65,6 +70,12 @@ def find(text: str, hidden: list[Span]) -> list[Span]:
         if m.group("piece").lower() not in lists().stop_words
     ]
     found += [Span(m.start(), m.end(), Kind.EMAIL) for m in _LETTERS.finditer(text)]
+    stop = lists().stop_words
+    found += [
+        Span(m.start(), m.end(), Kind.EMAIL)
+        for m in _JOINED.finditer(text)
+        if not {m.group().split()[0].lower(), m.group().split()[-1].lower()} & stop
+    ]
     for m in _ONE_WORD.finditer(text):
         if _a_local_part(m.group("letters"), m.group("digits")):
             found.append(Span(m.start(), m.end(), Kind.EMAIL))
