@@ -606,6 +606,22 @@ def test_a_name_inside_an_email_address_is_labelled_as_the_address() -> None:
             "Det staves k a s p e r snabel-a live punktum dk, kasper med k.",
             "Det staves [e-mail], [navn] med k.",
         ),
+        (
+            "de første seks er elleve tolv halvfjerds og de sidste fire 2231 og så",
+            "de første seks er [CPR] og de sidste fire [CPR] og så",
+        ),
+        (
+            "Den sidste del af mit cpr er 3346 og første del er 120345.",
+            "Den sidste del af mit cpr er [CPR] og første del er [CPR].",
+        ),
+        (
+            "and the four digits after the dash are six one six six.",
+            "and the four digits after the dash are [CPR].",
+        ),
+        (
+            "jeg blev født den trettende juli nul fire og så er det fireogfyrre toogtyve til sidst",
+            "jeg blev født den [CPR] til sidst",
+        ),
         # a false start corrected just before the number
         (
             "Mit nummer er 28 3 nej undskyld 28 31 40 12, jeg er forvirret",
@@ -753,6 +769,7 @@ def test_what_callers_say_in_passing_is_hidden(said: str, published: str) -> Non
         "Adressen er Rådhuspladsen 2 for Borgerservice, skriv til kontaktcenter@aarhus.dk.",
         "Det koster 25 kroner at leje en Donkey Republic cykel i en time.",
         "Min mail? Man sætter punktum og så dk til sidst, siger min søn.",
+        "De første seks måneder var 12 gange værre, og vi kom den 4. juli nul fem gange.",
         "Jeg har en lille Butik på Mejlgade, og Lagkagehuset har overtaget den gamle Bager.",
         "Vi kom den 13. 4. 2024 til mødet, og Hans cykel stod der.",
         # A written address is one word: the word before it is not its local part.

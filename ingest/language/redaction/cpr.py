@@ -18,7 +18,9 @@ CPR_CUE = re.compile(
     r"gule\s+kort|sygesikrings(?:kort|bevis)|sundhedskort|"
     r"سی\s+پی\s+آر|"  # "CPR" in Persian letters
     # not "de første seks måneder"; "er" may have been blanked as a filler
-    r"(?:de\s+)?første\s+seks(?:\s+(?:cifre|tal))?(?=,?\s+(?:det\s+)?(?:er|is|var|cifre|tal)\b|,?\s+\d)|"
+    r"(?:de\s+)?første\s+seks(?:\s+(?:cifre|tal))?(?=,?\s+(?:det\s+)?(?:er|is|var|cifre|tal)\b|,?\s+\d|"
+    r",?\s+[a-zæøå]*(?:nul|et|to|tre|fire|fem|seks|syv|otte|ni|ti|elleve|tolv|tyve|tredive|fyrre|"
+    r"halvtreds|tres|halvfjerds|firs|halvfems)\b)|"
     r"the\s+first\s+six(?:\s+digits)?(?=\s+(?:is|are|digits)\b)|"
     # "Første del er 310199 … Anden del er 4402", "den første halvdel er ti nul tre halvfems"
     r"(?:den\s+)?(?:første|anden|sidste)\s+(?:del|halvdel)(?=,?\s+(?:det\s+)?(?:er|var)\s+\w*\d|"
@@ -34,11 +36,11 @@ def about_a_cpr_number(text: str) -> bool:
 
 _LAST_FOUR = re.compile(
     r"\b(?i:løbenummer(?:et)?|(?:(?:de|mine|hans|hendes|deres|dine|og\s+så|så|og)\s+)?"
-    r"(?:sidste\s+(?:fire|4)|(?:fire|4)\s+sidste)"
+    r"(?:sidste\s+(?:fire|4)|(?:fire|4)\s+sidste|sidste\s+del(?:\s+af\s+\w+\s+(?:cpr|personnummer))?)"
     r"(?:\s+(?:cifre|tal|numre))?|kontrolcifre(?:ne)?|resten|"
     r"(?:the|my|his|her|their)\s+last\s+(?:four|4|ones|part|digits)(?:\s+(?:digits|numbers))?|"
     r"(?<=and\s)last\s+(?:four|4)|(?:nummeret|tallene|cifrene)\s+bagefter|"
-    r"the\s+last\s+(?:is|are)|the\s+rest|(?:det\s+)?(?:slutter|ender)\s+(?:med|på)|"
+    r"the\s+last\s+(?:is|are)|the\s+rest|(?:four\s+)?digits\s+after\s+the\s+dash(?:\s+are)?|(?:det\s+)?(?:slutter|ender)\s+(?:med|på)|"
     r"(?:it\s+)?ends\s+(?:with|in))(?!\s+(?i:år|uger|måneder|dage|gange|timer|years|weeks|"
     r"months|days|times|hours|minutter|minutes|børn|huse|familier))"
 )
@@ -133,7 +135,7 @@ _DATE = re.compile(
     rf"\b{_ORDINAL_DAY}\s*(?:(?i:of)\s+)?(?i:januar|februar|marts|april|maj|juni|juli|august|september|oktober|"
     r"november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|okt|oct|nov|dec|january|"
     r"february|march|may|june|july|october)\.?,?\s*(?:\d{4}|\d{2}\b|"
-    r"(?i:(?:nitten\s+(?:hundrede\s+)?(?:og\s+)?|to\s*tusind(?:\s+og\s+)?)?"
+    r"(?i:(?:nitten\s+(?:hundrede\s+)?(?:og\s+)?|to\s*tusind(?:\s+og\s+)?|nul\s+)?"  # "nul fire"
     r"[a-zæøå]*(?:tyve|tredive|fyrre|halvtreds|tres|halvfjerds|firs|halvfems|ti|tolv|ni|"
     r"otte|syv|seks|fem|fire|tre|to|et)\b|"
     r"(?:nineteen|twenty|two\s+thousand(?:\s+and)?)(?:[\s-]+[a-z]+){1,2}\b))"

@@ -216,6 +216,10 @@ def _in_pieces(text: str, language: str | None) -> list[Span]:
     cues += [*_STARTS_WITH.finditer(text)] if cues else []
     for cue in cues:
         for run, found in zip(runs, digits, strict=True):
+            if run[0].start < cue.end() < run[-1].start:
+                # "de første seks er elleve tolv halvfjerds": the run began with the cue's "seks"
+                run = [token for token in run if token.start >= cue.end()]
+                found = digits_in(text[run[0].start : run[-1].end], language)
             near = 0 <= run[0].start - cue.end() <= 25
             near = near or (0 <= cue.start() - run[-1].end <= 20 and len(found) == 6)
             starts = cue.re is _STARTS_WITH and 2 <= len(found) <= 6
