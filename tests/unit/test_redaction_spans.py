@@ -528,6 +528,19 @@ def test_a_name_inside_an_email_address_is_labelled_as_the_address() -> None:
             "the address is [adresse], my",
         ),
         ("Eva, Ryesgade 6, 1., 8000, om cykelstien.", "[navn], [adresse], om cykelstien."),
+        (
+            "Pakken skulle være leveret til Elmegade 12, nitten, men",
+            "Pakken skulle være leveret til [adresse], men",
+        ),
+        (
+            "Vi bor nu på Egevej 4, halvtreds B, i Lystrup, og",
+            "Vi bor nu på [adresse], i Lystrup, og",
+        ),
+        ("Address is Bülowsgade 12... no, twenty-six, that is", "Address is [adresse], that is"),
+        (
+            "Jeg bor på Vestergade 12, 3 gange har jeg ringet.",
+            "Jeg bor på [adresse], 3 gange har jeg ringet.",
+        ),
         # an address said in pieces, with pauses, corrections and remarks
         (
             "min adresse er Ryesgade... nej, jo, Ryesgade er rigtigt... nummer 19... stuen til "

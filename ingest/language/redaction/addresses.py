@@ -192,8 +192,12 @@ _FLOOR_LATER = re.compile(
 # "Adressen er Vestergade 33... femte sal... til højre", "det er 140, 1. sal": the floor,
 # the side and the door said after the address, one by one.
 _PIECE_AFTER = re.compile(
-    rf"(?:,|\s*(?:\.{{3}}|…))?\s*(?:(?i:og\s+så|øh+m*|nej),?\s+)?"
-    rf"(?:(?:{_LEVEL})\s*sal\b\.?|(?i:første|anden|tredje|fjerde|femte|sjette)(?=\s*[,.…]|\s+og\b)|"
+    rf"(?:,|\s*(?:\.{{3}}|…))?\s*(?:(?i:og\s+så|øh+m*|nej|ja|no|altså|mor|undskyld),?\s+)?"
+    # "[Elmegade], nitten, men …", "[…], halvtreds B, i Lystrup", "… no, twenty-six, that's":
+    # the number said again or put right, standing alone
+    rf"(?:(?:\d{{1,3}}|{_NUMBER_WORD}|{_ENGLISH_NUMBER})(?:[\s-]?[A-H])?"
+    rf"(?=\s*(?:[,.…!?]|$)|\s+(?i:ja|undskyld|sorry|mor)\b)|"
+    rf"(?:{_LEVEL})\s*sal\b\.?|(?i:første|anden|tredje|fjerde|femte|sjette)(?=\s*[,.…]|\s+og\b)|"
     # "… øh baghuset, 2. sal", "… øh A, stuen", "…, sal 3, nej 3. sal"
     rf"(?i:bagbygningen|baghuset|forhuset|sidehuset|gårdhuset)\b|(?<=øh\s)[A-H](?=,)|"
     rf"(?i:sal)\s+\d{{1,2}}\b|(?i:øverste|nederste)\s+(?i:etage|sal)\b|(?i:i\s+8\d{{3}})\b|"
