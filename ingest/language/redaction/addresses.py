@@ -196,7 +196,7 @@ _PIECE_AFTER = re.compile(
     # "[Elmegade], nitten, men …", "[…], halvtreds B, i Lystrup", "… no, twenty-six, that's":
     # the number said again or put right, standing alone
     rf"(?:(?:\d{{1,3}}|{_NUMBER_WORD}|{_ENGLISH_NUMBER})(?:[\s-]?[A-H])?"
-    rf"(?=\s*(?:[,.…!?]|$)|\s+(?i:ja|undskyld|sorry|mor)\b)|"
+    rf"(?=\s*(?:[,…!?]|\.(?!\s*(?i:sal|th|tv|mf|stock|etage)\b)|$)|\s+(?i:ja|undskyld|sorry|mor)\b)|"
     rf"(?:{_LEVEL})\s*sal\b\.?|(?i:første|anden|tredje|fjerde|femte|sjette)(?=\s*[,.…]|\s+og\b)|"
     # "… øh baghuset, 2. sal", "… øh A, stuen", "…, sal 3, nej 3. sal"
     rf"(?i:bagbygningen|baghuset|forhuset|sidehuset|gårdhuset)\b|(?<=øh\s)[A-H](?=,)|"
