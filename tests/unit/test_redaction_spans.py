@@ -635,6 +635,14 @@ def test_a_name_inside_an_email_address_is_labelled_as_the_address() -> None:
             "jeg blev født den trettende juli nul fire og så er det fireogfyrre toogtyve til sidst",
             "jeg blev født den [CPR] til sidst",
         ),
+        (
+            "Skriv det ned, 41... har du det? 41 22 33 44.",
+            "Skriv det ned, [telefon]... har du det? [telefon].",
+        ),
+        (
+            "hvis I ringer til 20 80 nej vent det er det gamle, det nye er 22 33 44 55, det er",
+            "hvis I ringer til [telefon] nej vent det er det gamle, det nye er [telefon], det er",
+        ),
         # a false start corrected just before the number
         (
             "Mit nummer er 28 3 nej undskyld 28 31 40 12, jeg er forvirret",
@@ -782,6 +790,7 @@ def test_what_callers_say_in_passing_is_hidden(said: str, published: str) -> Non
         "Adressen er Rådhuspladsen 2 for Borgerservice, skriv til kontaktcenter@aarhus.dk.",
         "Det koster 25 kroner at leje en Donkey Republic cykel i en time.",
         "Min mail? Man sætter punktum og så dk til sidst, siger min søn.",
+        "Ring til 112 hvis det brænder, og 1813 om natten.",
         "De første seks måneder var 12 gange værre, og vi kom den 4. juli nul fem gange.",
         "Jeg har en lille Butik på Mejlgade, og Lagkagehuset har overtaget den gamle Bager.",
         "Vi kom den 13. 4. 2024 til mødet, og Hans cykel stod der.",

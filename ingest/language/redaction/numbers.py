@@ -700,7 +700,8 @@ def _in_hundreds(text: str, groups: list[Group], run: list[Token]) -> bool:
 # "mit nummer er 30 30... nej vent, det er min gamle. Det nye er …": a number begun.
 _NUMBER_IS = re.compile(
     r"\b(?i:(?:telefon|mobil)?nummer(?:et)?\s+(?:er|var)|number\s+is|ring\s+(?:mig\s+)?på|"
-    r"starter\s+med|begynder\s+med|call\s+me\s+on)[\s:,]+"
+    r"starter\s+med|begynder\s+med|call\s+me\s+on|ring(?:er|e)?\s+til|skriv\s+det\s+ned|"
+    r"call\s+me,\s+it's)[\s:,]+"
 )
 _NUMBER_TOKEN = re.compile(r"(?P<word>[\w-]+)[,.…]*(?:\s+|$)")
 
@@ -722,7 +723,8 @@ def _begun_before(text: str, phones: list[Span], language: str | None) -> list[S
         said = digits_in(text[cue.end() : end], language) if end > cue.end() else ""
         later = any(0 < p.start - end <= 200 for p in phones)
         inside = any(p.start <= cue.end() < p.end for p in phones)
-        if 0 < len(said) < 8 and later and not inside:
+        # a Danish number begins with 2-9: "Ring til 112 hvis det brænder" is no one's
+        if 0 < len(said) < 8 and said[0] not in "01" and later and not inside:
             found.append(Span(cue.end(), end, Kind.PHONE))
     return found
 
