@@ -791,6 +791,7 @@ def test_what_callers_say_in_passing_is_hidden(said: str, published: str) -> Non
         "Det koster 25 kroner at leje en Donkey Republic cykel i en time.",
         "Min mail? Man sætter punktum og så dk til sidst, siger min søn.",
         "Ring til 112 hvis det brænder, og 1813 om natten.",
+        "Skriv til post@aarhus.dk hvis I er enige, og så lander det hos dem der bestemmer.",
         "De første seks måneder var 12 gange værre, og vi kom den 4. juli nul fem gange.",
         "Jeg har en lille Butik på Mejlgade, og Lagkagehuset har overtaget den gamle Bager.",
         "Vi kom den 13. 4. 2024 til mødet, og Hans cykel stod der.",

@@ -89,7 +89,8 @@ def _a_local_part(letters: str, digits: str) -> bool:
         return False
     if digits:
         return letters in names.any_names and not names.is_word(letters)
+    # the second name four letters or more: "lander" is no "Lan" and "der"
     return any(
         letters[:cut] in names.first_names and letters[cut:] in names.any_names
-        for cut in range(3, len(letters) - 2)
+        for cut in range(3, len(letters) - 3)
     )
