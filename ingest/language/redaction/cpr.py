@@ -139,7 +139,8 @@ _DATE = re.compile(
     r"[a-zæøå]*(?:tyve|tredive|fyrre|halvtreds|tres|halvfjerds|firs|halvfems|ti|tolv|ni|"
     r"otte|syv|seks|fem|fire|tre|to|et)\b|"
     r"(?:nineteen|twenty|two\s+thousand(?:\s+and)?)(?:[\s-]+[a-z]+){1,2}\b))"
-    r"|\b\d{1,2}(?:[./-]|\.\s)\d{1,2}(?:[./-]|\.?\s+)(?:\d{4}|\d{2})\b"  # "13. 4. 1944"
+    r"|\b\d{1,2}[./-]\d{1,2}(?:[./-]|\s+)(?:\d{4}|\d{2})\b"
+    r"|\b(?:[0-2]?\d|3[01])\.\s(?:0?[1-9]|1[0-2])\.\s(?:\d{4}|\d{2})\b"  # "13. 4. 1944"
     # "tredje i ottende tooghalvfems": the day of the month of the year
     rf"|\b{_ORDINAL_DAY}\s+i\s+(?i:første|anden|tredje|fjerde|femte|sjette|syvende|ottende|"
     r"niende|tiende|ellevte|tolvte)\s+(?i:(?:nul\s+)?[a-zæøå]*(?:tyve|tredive|fyrre|halvtreds|tres|"
