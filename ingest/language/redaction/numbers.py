@@ -325,7 +325,7 @@ _FIRST_PART = re.compile(
     r"\b(?i:nummer(?:et)?|number)(?:\s+(?i:starter\s+med|begynder\s+med|starts\s+with|er|is))?"
     r"[\s,:.…]*$"
 )
-_NUMBER_WORD = re.compile(r"\b(?i:nummer|nummeret|number)\b")
+_SAYS_NUMBER = re.compile(r"\b(?i:nummer|nummeret|number)\b")
 _NEXT_PART = re.compile(
     r"\b(?i:og\s+så|så|sidst(?:e)?(?:\s+\w+){0,3}\s+er(?:\s+det)?|resten(?:\s+er)?|"
     r"slutter\s+(?:med|på)|and\s+then|then|the\s+rest(?:\s+is)?|last(?:\s+\w+){0,2}\s+is)"
@@ -334,7 +334,7 @@ _NEXT_PART = re.compile(
 
 
 def _told_in_parts(text: str, language: str | None) -> list[Span]:
-    if not _NUMBER_WORD.search(text):
+    if not _SAYS_NUMBER.search(text):
         return []
     runs = [run for run, _ in number_runs(text)]
     digits = [digits_in(text[run[0].start : run[-1].end], language) for run in runs]

@@ -2,7 +2,8 @@
 et ord, og så er det hos gmail, og så punktum com til sidst", "… er det hotmail? Ja,
 hotmail.dk". Each piece alone is no address, so the pieces are looked for only in a message
 that speaks of an e-mail address, and only in shapes no ordinary word has: a webmail's name,
-a domain's ending said after a dot, a name glued to another name or to digits."""
+a domain's ending said after a dot, a domain after its "at", words joined by a spoken dot or
+underscore, letters spelled, a name glued to another name or to digits."""
 
 import re
 
@@ -64,13 +65,13 @@ def find(text: str, hidden: list[Span]) -> list[Span]:
     found += [
         Span(m.start("domain"), m.end("domain"), Kind.EMAIL) for m in _DOMAIN_LAST.finditer(text)
     ]
+    stop = lists().stop_words
     found += [
         Span(m.start("piece"), m.end("piece"), Kind.EMAIL)
         for m in _AFTER_A_DOT.finditer(text)
-        if m.group("piece").lower() not in lists().stop_words
+        if m.group("piece").lower() not in stop
     ]
     found += [Span(m.start(), m.end(), Kind.EMAIL) for m in _LETTERS.finditer(text)]
-    stop = lists().stop_words
     found += [
         Span(m.start(), m.end(), Kind.EMAIL)
         for m in _JOINED.finditer(text)
@@ -83,7 +84,8 @@ def find(text: str, hidden: list[Span]) -> list[Span]:
 
 
 def _a_local_part(letters: str, digits: str) -> bool:
-    """A first name followed by digits, or a first name glued to another name."""
+    """A name followed by digits ("gitte100", "vang76"), or a first name glued to another
+    name ("anneliselarsen")."""
     names = lists()
     if names.is_word(letters + digits):
         return False
