@@ -10,7 +10,7 @@ from ingest.language.redaction.reader import PLACE_WORDS, WORD, starts_sentence
 from ingest.language.redaction.spans import Kind, Span
 
 _CONTACT = (Kind.PHONE, Kind.EMAIL, Kind.ADDRESS)
-_LIVES_ON = re.compile(
+_WHERE_THEY_LIVE = re.compile(
     r"\s+(?i:på|fra)\s+(?P<street>(?P<name>[A-ZÆØÅ][a-zæøå]{3,})\s+\d{1,3}[A-Za-z]?)\b"
     r"(?![.,:]\d|\s+(?i:gange|minutter|timer|dage|uger|måneder|år|kroner|kr|procent|børn|"
     r"personer|mennesker|times|minutes|days|weeks|years)\b)"
@@ -25,8 +25,8 @@ def find(text: str, hidden: list[Span]) -> list[Span]:
         word = before.group("word") if before else ""
         opening = before is not None and starts_sentence(text, before.start())
         # "om Per Skov", and in lower case only before a surname ("per kjeldsen fra Tilst")
-        surname = word.islower() and names.is_surname(text[span.start : span.end])
-        first = (word[:1].isupper() and not opening) or surname
+        before_a_surname = word.islower() and names.is_surname(text[span.start : span.end])
+        first = (word[:1].isupper() and not opening) or before_a_surname
         first = first and names.is_first_name(word) and not names.is_public(word)
         if before and (first or (_unknown_name(word) and not opening)):  # "Hiroshi Tanaka"
             found.append(Span(before.start(), span.end, Kind.NAME))
@@ -41,8 +41,8 @@ def find(text: str, hidden: list[Span]) -> list[Span]:
             and names.is_first_name(lower["first"])
             and (lower["first"] in said or not names.is_word(lower["first"]))
         ):
-            last = lower["last"] if lower["last"] and names.is_surname(lower["last"]) else None
-            end = lower.end("last") if last else lower.end("first")
+            with_surname = bool(lower["last"]) and names.is_surname(lower["last"])
+            end = lower.end("last") if with_surname else lower.end("first")
             found.append(Span(lower.start("first"), end, Kind.NAME))
         again = _NAME_NEXT.match(text, span.end)
         if again and (_unknown_name(other := again.group("word")) or _first_name(other)):
@@ -54,7 +54,7 @@ def find(text: str, hidden: list[Span]) -> list[Span]:
         Span(m.start("street"), m.end("street"), Kind.ADDRESS)
         for s in hidden
         if s.kind is Kind.NAME
-        and (m := _LIVES_ON.match(text, s.end))
+        and (m := _WHERE_THEY_LIVE.match(text, s.end))
         and not names.is_public(m.group("name"))
     ]
     for span in (s for s in hidden if s.kind in _CONTACT):
