@@ -380,7 +380,8 @@ _FOREIGN_STREET = re.compile(
     r"Ufer|Road|Street|Avenue)|(?:straße|strasse|weg|vegur|gøta|gata|gatan|vägen|veien|gate|gasse)))"
     r"\s+\d{1,4}[a-zA-Z]?\b(?:,\s+(?:\d{4,5}\s+)?[A-ZÆØÅŁŚŻŹĆŃÓÞ][\w'-]+)?"
 )
-# "Min mor bor i Nuuk på Aqqusinersuaq 14": a street on no list, where someone lives.
+# "Min mor bor i Nuuk på Aqqusinersuaq 14", "min adresse er Toften 4": a street on no list,
+# where someone lives or after a word for one's address.
 _LIVES_ON = re.compile(
     r"\b(?:(?i:bor|boede|lives?|lived)(?:\s+(?i:i|in)\s+[A-ZÆØÅ][\wæøå'-]+)?\s+(?i:på|on|at)|"
     r"(?i:adressen?|address)(?:\s+(?i:er|is|det\s+er))?[:,]?)\s+"
