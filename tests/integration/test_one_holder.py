@@ -69,11 +69,13 @@ def test_one_holder_at_a_time_and_the_next_takes_over_when_it_dies(
         assert first.held() and first.held()
         assert not second.held()
         assert other.held()  # another lock, another holder
-        # The holder's process dies: the server ends its connection, the lock is free.
+        # The holder's process dies: the server ends its connection, the lock is free. The
+        # backend leaves on its own time after the signal; with a timeout (PostgreSQL 14 and
+        # later) pg_terminate_backend returns once it has gone, and its locks with it.
         with second_host.connect() as admin:
             admin.execute(
                 text(
-                    "SELECT pg_terminate_backend(pid) FROM pg_locks "
+                    "SELECT pg_terminate_backend(pid, 10000) FROM pg_locks "
                     "WHERE locktype = 'advisory' AND objid = :low AND granted"
                     " AND pid <> pg_backend_pid()"
                 ),
