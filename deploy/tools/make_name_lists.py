@@ -92,6 +92,13 @@ NORDIC = {46: 1, 47: 3, 48: 3}  # Denmark, Norway, Sweden
 ABROAD = {72: 2, 76: 2}  # the Arab countries and Iran; Turkey
 
 
+def counted(line: str, columns: dict[int, int]) -> bool:
+    """The name on this line is counted at least so often in one of these countries."""
+    return any(
+        line[k] in "123456789ABCD" and int(line[k], 16) >= least for k, least in columns.items()
+    )
+
+
 def nam_dict_names(known: set[str]) -> set[str]:
     text = (importlib.resources.files("gender_guesser") / "data" / "nam_dict.txt").read_text(
         encoding="utf-8"
@@ -101,14 +108,7 @@ def nam_dict_names(known: set[str]) -> set[str]:
         # a "-" in column 29 marks a spelling that only points to another
         if line.startswith(("#", "=")) or len(line) < 30 or line[29] == "-":
             continue
-
-        def counted(columns: dict[int, int], line: str = line) -> bool:
-            return any(
-                line[k] in "123456789ABCD" and int(line[k], 16) >= least
-                for k, least in columns.items()
-            )
-
-        nordic, abroad = counted(NORDIC), counted(ABROAD)
+        nordic, abroad = counted(line, NORDIC), counted(line, ABROAD)
         for name in line[3:29].replace("+", " ").split() if nordic or abroad else ():
             low = name.lower()
             if "<" in name or low in known or simplemma.is_known(low, lang="en"):

@@ -8,7 +8,7 @@ import re
 
 from ingest.language.redaction import scan
 from ingest.language.redaction.lists import lists
-from ingest.language.redaction.reader import STREET_ENDING
+from ingest.language.redaction.reader import CORRECTING, STREET_ENDING
 from ingest.language.redaction.spans import Kind, Span
 
 _SUFFIX = (
@@ -261,7 +261,7 @@ _WITH_A_FLOOR = re.compile(
 _POSTCODE_BEFORE = re.compile(r"\b8\d{3}\s+[A-ZÆØÅ][\wæøå]+(?:\s+[A-ZÆØÅ]\b)?,\s+$")
 _LIVES_ON_A_STREET = re.compile(
     rf"\b(?i:bor|boede|lives?|lived|adressen\s+er|address\s+is)\s+(?i:på|i|on|at|in)\s+"
-    rf"(?P<street>[A-ZÆØÅ][\wæøå]*{STREET_ENDING})(?![\w-])"
+    rf"(?P<street>{_STREET_IN.pattern})"
 )
 
 
@@ -313,7 +313,7 @@ _THINGS_NUMBER = re.compile(
     r"\b(?i:lampe|lygtepæl|lygtepælen|mast|stolpe|skab|container|bænk|skilt|plads|stand|boks|"
     r"port|spor|perron|bus|linje|rute|sag|sagen|lamp|post|pole)\s+$"
 )
-_A_CORRECTION = re.compile(r"\b(?i:nej|undskyld|sorry|I\s+mean|jeg\s+mener)\b")
+_A_CORRECTION = re.compile(rf"\b(?i:{CORRECTING})\b")
 _NUMBER_CUE = re.compile(r"\b(?i:nummer|nr|number)\b")
 # Where _NUMBER_LATER's house number can begin.
 _HOUSE_SAID = re.compile(

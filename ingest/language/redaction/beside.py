@@ -35,11 +35,13 @@ def find(text: str, hidden: list[Span]) -> list[Span]:
         if surname and names.is_surname(last) and not names.is_public(last):
             found.append(Span(span.start, surname.end(), Kind.NAME))  # "Storm Lykke"
         lower = _LOWER_NEXT.match(text, span.end)
-        said = text[span.start : span.end].lower().split()
         if (
             lower
             and names.is_first_name(lower["first"])
-            and (lower["first"] in said or not names.is_word(lower["first"]))
+            and (
+                lower["first"] in text[span.start : span.end].lower().split()
+                or not names.is_word(lower["first"])
+            )
         ):
             with_surname = bool(lower["last"]) and names.is_surname(lower["last"])
             end = lower.end("last") if with_surname else lower.end("first")

@@ -36,11 +36,13 @@ def about_a_cpr_number(text: str) -> bool:
 
 _LAST_FOUR = re.compile(
     r"\b(?i:løbenummer(?:et)?|(?:(?:de|mine|hans|hendes|deres|dine|og\s+så|så|og)\s+)?"
-    r"(?:sidste\s+(?:fire|4)|(?:fire|4)\s+sidste|sidste\s+del(?:\s+af\s+\w+\s+(?:cpr|personnummer))?)"
+    r"(?:sidste\s+(?:fire|4)|(?:fire|4)\s+sidste|"
+    r"sidste\s+del(?:\s+af\s+\w+\s+(?:cpr|personnummer))?)"
     r"(?:\s+(?:cifre|tal|numre))?|kontrolcifre(?:ne)?|resten|"
     r"(?:the|my|his|her|their)\s+last\s+(?:four|4|ones|part|digits)(?:\s+(?:digits|numbers))?|"
     r"(?<=and\s)last\s+(?:four|4)|(?:nummeret|tallene|cifrene)\s+bagefter|"
-    r"the\s+last\s+(?:is|are)|the\s+rest|(?:four\s+)?digits\s+after\s+the\s+dash(?:\s+are)?|(?:det\s+)?(?:slutter|ender)\s+(?:med|på)|"
+    r"the\s+last\s+(?:is|are)|the\s+rest|(?:four\s+)?digits\s+after\s+the\s+dash(?:\s+are)?|"
+    r"(?:det\s+)?(?:slutter|ender)\s+(?:med|på)|"
     r"(?:it\s+)?ends\s+(?:with|in))(?!\s+(?i:år|uger|måneder|dage|gange|timer|years|weeks|"
     r"months|days|times|hours|minutter|minutes|børn|huse|familier))"
 )

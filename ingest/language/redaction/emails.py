@@ -5,6 +5,7 @@ is hidden, every piece joined by a written or spoken dot, underscore or dash."""
 import re
 
 from ingest.language.redaction.lists import lists
+from ingest.language.redaction.reader import CORRECTING
 from ingest.language.redaction.spans import Kind, Span
 
 # "mia.sol@gmail. com": Whisper may put a space after the last dot.
@@ -99,16 +100,15 @@ _FILLER = re.compile(
     r"(?![.@-]\w)[,.]?"  # "um.yusuf2015" is a local part, not a filler
 )
 # "mette77@gmail.com, nej 78": a part of the address corrected after it.
-_CORRECTED = re.compile(
-    r",?\s+(?i:nej|undskyld|sorry|I\s+mean|jeg\s+mener),?\s+(?=[\w.-]*\d)[\w.-]{1,12}\b"
-)
+_CORRECTED = re.compile(rf",?\s+(?i:{CORRECTING}),?\s+(?=[\w.-]*\d)[\w.-]{{1,12}}\b")
 
 
 # An organisation's desk, not a person: "support@…", "kundecenter@midttrafik.dk",
 # "trafikogveje snabel-a aarhus punktum dk". "info@" and "post@" of a small association may
 # lead to one person and stay hidden; those of the city's and the state's domains do not.
 _DESK = re.compile(
-    r"(?i:support|kundeservice|kundecenter|kontaktcenter|borgerservice|service|helpdesk|hotline|sekretariat|"
+    r"(?i:support|kundeservice|kundecenter|kontaktcenter|borgerservice|service|helpdesk|hotline|"
+    r"sekretariat|"
     r"redaktion|presse|press|booking|billetter|tickets|reception|noreply|no-reply|webmaster|"
     r"trafikogveje|teknikogmiljoe|teknikogmiljø|kommune|byraad|byråd|raadhus|rådhus|"
     r"customerservice|customer\.service|sales|salg|ordre|orders|hello|contact|kontakt|trafik|"

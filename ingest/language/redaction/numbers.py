@@ -39,6 +39,7 @@ from ingest.language.redaction.numerals import (
     number_runs,
     without_fillers,
 )
+from ingest.language.redaction.reader import CORRECTING
 from ingest.language.redaction.spans import Kind, Span
 
 _AMOUNT_AFTER = re.compile(
@@ -424,7 +425,7 @@ def said_again(text: str, hidden: list[Span], language: str | None = None) -> li
 
 # "Mit nummer er 28 3 nej undskyld 28 31 40 12": a correction just before a number hidden.
 _CORRECTION_BEFORE = re.compile(
-    r"[\s,.…]*\b(?i:nej|undskyld|sorry|no|I\s+mean|jeg\s+mener)"
+    rf"[\s,.…]*\b(?i:{CORRECTING}|no)"
     r"(?:[\s,.…]+(?i:undskyld|vent|sorry|det\s+er|it's|jeg\s+mener))*[\s,.…]*$"
 )
 _WORD_BEFORE = re.compile(r"([\w-]+)[\s,.…]*$")

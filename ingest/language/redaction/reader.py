@@ -22,6 +22,8 @@ STREET_ENDING = (
     r"(?:vej|vejen|gade|gaden|allé|alle|alléen|stræde|strædet|plads|pladsen|torv|torvet|"
     r"boulevard|boulevarden|vænget|vænge|ringen|stien|havn|havnen)"
 )
+# What a caller says to put right what they just said: "Frederiks Allé 90, nej 80".
+CORRECTING = r"nej|undskyld|sorry|I\s+mean|jeg\s+mener"
 PLACE_WORDS = re.compile(
     r"(?i:vej|vejen|gade|gaden|allé|alle|torv|torvet|plads|pladsen|boulevard|stræde|"
     r"skole|skolen|kirke|kirken|park|parken|hus|huset|hallen|hal|center|centret|centeret|"
