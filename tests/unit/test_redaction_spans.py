@@ -904,6 +904,12 @@ def test_what_callers_say_in_passing_is_hidden(said: str, published: str) -> Non
         "Vi bor i 8000 C og det er fint.",
         "Der kom tres, fire biler og en bus, og vi var dos personas y tres niños.",
         "Vi har boet i 8210 siden 1999, og huslejen er 6.750 kroner.",
+        # Numbers the numbering plan gives only to businesses, and desks by their own name.
+        "Jeg ventede 45 minutter i telefonen på 70 21 02 30, og frikaldet 80 20 30 40 lukkede.",
+        "Kommunens vejtelefon 89 40 44 00 svarer hele døgnet.",
+        "Skriv til billet@musikhusetaarhus.dk eller til aarhus@aarhus.dk, det står der.",
+        "I called the city switchboard and my landlord, and Boghandlen på Mejlgade 41 lukker.",
+        "Alle siger Banegården, ikke Aarhus H.",
     ],
 )
 def test_public_figures_places_and_storms_stay(said: str) -> None:

@@ -109,7 +109,7 @@ _CORRECTED = re.compile(rf",?\s+(?i:{CORRECTING}),?\s+(?=[\w.-]*\d)[\w.-]{{1,12}
 _DESK = re.compile(
     r"(?i:support|kundeservice|kundecenter|kontaktcenter|borgerservice|service|helpdesk|hotline|"
     r"sekretariat|"
-    r"redaktion|presse|press|booking|billetter|tickets|reception|noreply|no-reply|webmaster|"
+    r"redaktion|presse|press|booking|billet|billetter|kommunen|tickets|reception|noreply|no-reply|webmaster|"
     r"trafikogveje|teknikogmiljoe|teknikogmiljø|kommune|byraad|byråd|raadhus|rådhus|"
     r"customerservice|customer\.service|sales|salg|ordre|orders|hello|contact|kontakt|trafik|"
     r"veje|vej|vejarbejde|park|parker|natur|teknik|miljø|miljoe|affald|genbrug|skole|skoler|"
@@ -212,7 +212,9 @@ def _a_desk(address: str) -> bool:
     public = domain and _PUBLIC_DOMAIN.fullmatch(
         re.sub(r"\s*(?i:punktum|dot|prik)\s*", ".", domain[-1])
     )
-    return bool(public) and local.lower() in ("post", "info", "mail", "postkasse")
+    # "aarhus@aarhus.dk": a public domain's own name before it
+    own_name = public and local.lower() == public.group().split(".")[0].lower()
+    return bool(public) and (own_name or local.lower() in ("post", "info", "mail", "postkasse"))
 
 
 # The domains of the city, the region and the state: their "post@" and "info@" are desks.

@@ -435,7 +435,11 @@ def _after_cues(reader: Reader) -> list[Span]:
             spans.append(Span(a, b, Kind.NAME))
             continue
         month = strength == "intro" and word.text in _MONTH_NAMES  # "min nabopige Maj"
-        if (reader.public(i) and not month) or word.text.lower() in _NEVER_NAMES:
+        if (
+            (reader.public(i) and not month)
+            or word.text.lower() in _NEVER_NAMES
+            or word.text in _DETERMINERS
+        ):
             continue
         signed = _signed(reader, position, i)
         if signed is not None:
@@ -495,6 +499,9 @@ _MONTH_NAMES = {"Maj", "Juni", "Juli", "August", "April", "May", "June", "July"}
 _NEVER_NAMES = {"rigtigt", "egentlig", "egentligt", "faktisk", "vist", "really", "actually"}
 _NEVER_NAMES |= {"hele", "alle", "byen", "stedet", "det", "den", "ikke", "også", "nu", "jo"}
 _NEVER_NAMES |= {"noget", "sådan", "dengang", "før", "engang", "de", "dem"}
+# "I called the city switchboard", "I called my landlord": "called" as phoned; as written, since
+# "My" and "Her" may be names.
+_DETERMINERS = {"the", "my", "his", "her", "their", "our", "your", "them", "him"}
 _EVERYONE = {"alle", "jer", "os", "dig", "dem", "all", "everyone", "you"}
 _NOT_SIGNED = _EVERYONE | {"en", "et", "din", "jeres", "vores", "fra", "a", "an", "your", "the"}
 _SIGN_OFF = re.compile(

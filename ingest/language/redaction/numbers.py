@@ -72,7 +72,8 @@ _INSTITUTION = re.compile(
     r"switchboard|alarmcentral(?:en)?|døgnvagt(?:en)?|servicecenter|kontaktcenter|"
     r"rådgivning(?:en)?|hospital(?:et)?|skadestue(?:n)?|biblioteket|the\s+council|"
     r"taxa|taxi|\w+linien|\w+linjen|\w+telefonen|havnekontoret|kontoret|kundeservice|kundecent(?:er|ret)|"
-    r"midttrafik|kredsløb|forsyning(?:en)?|aarhus\s+vand|falck|dsb|beredskab(?:et)?)\b"
+    r"midttrafik|kredsløb|forsyning(?:en)?|aarhus\s+vand|falck|dsb|beredskab(?:et)?|"
+    r"vejtelefon(?:en)?)\b"
 )
 # Only these between the institution and its number: "lægevagten på", "kommunens nummer er".
 _TO_ITS_NUMBER = re.compile(
@@ -84,6 +85,8 @@ _TO_ITS_NUMBER = re.compile(
 
 # Public numbers printed on every letter and leaflet: the city's switchboard.
 _CITY_NUMBERS = {"89402000", "4589402000", "70113131"}  # and the region's doctor on call
+# The numbering plan gives 70- and 80-numbers to businesses only: nationwide and free numbers.
+_BUSINESS_NUMBER = re.compile(r"(?:45)?[78]0\d{6}")
 # Numbers that are no one's: a company's CVR number, a ticket's, a receipt's, a case's.
 _NOT_PERSONAL = re.compile(
     r"\b(?i:cvr(?:-?nummer|-?nr\.?)?|se-nummer|p-nummer|billet\w*|kvittering\w*|sagsnummer\w*|"
@@ -121,7 +124,10 @@ def _institutions(text: str, spans: list[Span]) -> list[Span]:
     for span in spans:
         sentence = re.split(r"[.!?]\s", text[max(0, span.start - 60) : span.start])[-1]
         on_a_sign = _ON_A_SIGN.match(text, span.end)
-        if re.sub(r"\D", "", text[span.start : span.end]) in _CITY_NUMBERS:
+        digits = re.sub(r"\D", "", text[span.start : span.end])
+        if digits in _CITY_NUMBERS or (
+            span.kind is Kind.PHONE and _BUSINESS_NUMBER.fullmatch(digits)
+        ):
             public.append(span)
             continue
         # "+90 555 …" is dialled: no receipt or case number starts with a country code.
