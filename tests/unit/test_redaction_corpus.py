@@ -314,7 +314,7 @@ FLOORS = {
     DEVELOPMENT_56: (445, 2),
     DEVELOPMENT_57: (396, 0),
     DEVELOPMENT_58: (313, 0),
-    DEVELOPMENT_59: (319, 2),
+    DEVELOPMENT_59: (327, 2),
     DEVELOPMENT_60: (265, 1),
 }
 MARK = re.compile(r"⟦(.*?)⟧")

@@ -26,6 +26,18 @@ def test_a_name_inside_an_email_address_is_labelled_as_the_address() -> None:
         ("at kirsten ved siden af har ret", "at [navn] ved siden af har ret"),
         # Numbers and addresses as people say them.
         (
+            "4922 er de sidste og foran står 311264, min fødselsdag",
+            "[CPR] er de sidste og foran står [CPR], min fødselsdag",
+        ),
+        (
+            "Slutningen er 0964 … og starten er 190459.",
+            "Slutningen er [CPR] … og starten er [CPR].",
+        ),
+        (
+            "my birthday, the ninth of October 1979, and then dash 6620, I",
+            "my birthday, [CPR], I",
+        ),
+        (
             "han er født 041208 og hans sidste fire er 3652",
             "han er født [CPR] og hans sidste fire er [CPR]",
         ),
@@ -910,6 +922,7 @@ def test_what_callers_say_in_passing_is_hidden(said: str, published: str) -> Non
         "Skriv til billet@musikhusetaarhus.dk eller til aarhus@aarhus.dk, det står der.",
         "I called the city switchboard and my landlord, and Boghandlen på Mejlgade 41 lukker.",
         "Alle siger Banegården, ikke Aarhus H.",
+        "Tallene for 2024 er de sidste vi har, og slutningen er 2025 for byggeriet.",
     ],
 )
 def test_public_figures_places_and_storms_stay(said: str) -> None:

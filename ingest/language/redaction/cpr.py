@@ -98,13 +98,43 @@ def last_four(text: str, language: str | None) -> list[Span]:
         if not run:
             continue
         spans.append(Span(run[0].start, run[-1].end, Kind.CPR))
-        spans += _first_half(text, runs, language)
-        for born in _BORN.finditer(text):
-            end = _CLAUSE_END.search(text, born.end(), born.end() + 40)
-            stop = end.start() if end else min(len(text), born.end() + 40)
-            start = born.start() + len(born.group().split(None, 1)[0]) + 1  # "den 2. december"
-            if stop > born.end():
-                spans.append(Span(start, stop, Kind.CPR))
+        spans += _the_start(text, runs, language)
+    return spans
+
+
+# "4922 er de sidste og foran står 311264", "3317 det er de sidste fire, jeg er født …",
+# "Slutningen er 0964 … og starten er 190459": the end said first, where it begins after.
+_END_FIRST = re.compile(
+    r"(?<![\d.,])(?P<four>\d{4})\s+(?i:(?:det\s+)?(?:er|var)\s+de\s+sidste|(?:is|are)\s+the\s+last)\b"
+    r"|\b(?i:slutningen|enden|the\s+end)\s+(?i:er|var|is)\s+(?P<end>\d{4})(?![\d.,]\d)"
+)
+_THE_START = re.compile(
+    r"\b(?i:starten|begyndelsen|foran|første\s+del|the\s+start|the\s+beginning)\b"
+)
+
+
+def end_first(text: str, language: str | None) -> list[Span]:
+    """The last four said before their cue, in a message about a CPR number, a birth, or
+    where the number starts."""
+    ends = list(_END_FIRST.finditer(text))
+    if not ends or not (
+        about_a_cpr_number(text) or _BIRTH_WORD.search(text) or _THE_START.search(text)
+    ):
+        return []
+    runs = {run[0].start: run for run, _ in number_runs(text)}
+    spans = [Span(m.start(m.lastgroup or 0), m.end(m.lastgroup or 0), Kind.CPR) for m in ends]
+    return spans + _the_start(text, runs, language)
+
+
+def _the_start(text: str, runs: dict[int, list[Token]], language: str | None) -> list[Span]:
+    """With the last four said, the birth date in the same message: its first half."""
+    spans = _first_half(text, runs, language)
+    for born in _BORN.finditer(text):
+        end = _CLAUSE_END.search(text, born.end(), born.end() + 40)
+        stop = end.start() if end else min(len(text), born.end() + 40)
+        start = born.start() + len(born.group().split(None, 1)[0]) + 1  # "den 2. december"
+        if stop > born.end():
+            spans.append(Span(start, stop, Kind.CPR))
     return spans
 
 
@@ -185,8 +215,8 @@ def _dates(text: str) -> tuple[re.Match[str], ...]:
     return tuple(scan.matches_at(_DATE, text, scan.starts_near(scan.word_starts(text), hints, 4)))
 
 
-_DATE_TO_FOUR = re.compile(
-    r"[\s,.:-]*(?i:bindestreg|streg|dash|og\s+så|og|and\s+then|and|then|så)?[\s,.:-]*"
+_DATE_TO_FOUR = re.compile(  # "…, and then dash 6620", "og så streg 2231"
+    r"[\s,.:-]*(?:(?i:bindestreg|streg|dash|og\s+så|og|and\s+then|and|then|så)[\s,.:-]*){0,2}"
 )
 
 

@@ -22,6 +22,7 @@ from ingest.language.redaction.cpr import (
     cpr_like,
     date6,
     date_then_four,
+    end_first,
     halves_apart,
     in_cpr_talk,
     last_four,
@@ -461,7 +462,7 @@ def false_starts(text: str, hidden: list[Span], language: str | None = None) -> 
 def _find(said: str, text: str, language: str | None) -> list[Span]:
     """`said`: the transcript; `text`: the same without fillers between numbers."""
     spans = last_four(text, language) + date_then_four(text, language) + halves_apart(text)
-    spans += born_then_four(text, language)
+    spans += born_then_four(text, language) + end_first(text, language)
     for chain in _chains(text):
         parts = [(run, after, digit_groups(text, run, language)) for run, after in chain]
         each = [s for run, after, groups in parts for s in _windows(text, groups, run, after)]
