@@ -25,6 +25,15 @@ def test_a_name_inside_an_email_address_is_labelled_as_the_address() -> None:
         ("det er Oksana, jeg er fra Ukraine", "det er [navn], jeg er fra Ukraine"),
         ("at kirsten ved siden af har ret", "at [navn] ved siden af har ret"),
         # Numbers and addresses as people say them.
+        ("jeg bor på Kirkevej 3 8330 beder og der", "jeg bor på [adresse] [adresse] og der"),
+        (
+            "hvad hedder det 8000 Aarhus C … Frederiksgade 60, og jeg",
+            "hvad hedder det [adresse] … [adresse], og jeg",
+        ),
+        ("adressen er Høgevej 2, Lystrup, 8520 og der", "adressen er [adresse] og der"),
+        ("jeg bor tre tv Ørnevej 4 og vi", "jeg bor [adresse] [adresse] og vi"),
+        ("Jeg bor på Ølstedgade 5 på femte og vi", "Jeg bor på [adresse] og vi"),
+        ("adressen er Fenrisvej 22 sidste opgang og der", "adressen er [adresse] og der"),
         (
             "4922 er de sidste og foran står 311264, min fødselsdag",
             "[CPR] er de sidste og foran står [CPR], min fødselsdag",
@@ -923,6 +932,7 @@ def test_what_callers_say_in_passing_is_hidden(said: str, published: str) -> Non
         "I called the city switchboard and my landlord, and Boghandlen på Mejlgade 41 lukker.",
         "Alle siger Banegården, ikke Aarhus H.",
         "Tallene for 2024 er de sidste vi har, og slutningen er 2025 for byggeriet.",
+        "Jeg bor i 8000 C, og fire tv-skærme på tredje sal i Dokk1 viser 8000 Aarhus C.",
     ],
 )
 def test_public_figures_places_and_storms_stay(said: str) -> None:

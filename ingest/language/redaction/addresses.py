@@ -192,18 +192,22 @@ _FLOOR_LATER = re.compile(
 # "Adressen er Vestergade 33... femte sal... til højre", "det er 140, 1. sal": the floor,
 # the side and the door said after the address, one by one.
 _PIECE_AFTER = re.compile(
-    rf"(?:,|\s*(?:\.{{3}}|…))?\s*(?:(?i:og\s+så|øh+m*|nej|ja|no|altså|mor|undskyld),?\s+)?"
+    rf"(?:,|\s*(?:\.{{3}}|…))?\s*(?:(?i:og\s+så|øh+m*|nej|ja|no|altså|mor|undskyld),?\s+){{0,2}}"
     # "[Elmegade], nitten, men …", "[…], halvtreds B, i Lystrup", "… no, twenty-six, that's":
     # the number said again or put right, standing alone
     rf"(?:(?:\d{{1,3}}|{_NUMBER_WORD}|{_ENGLISH_NUMBER})(?:[\s-]?[A-H])?"
     rf"(?=\s*(?:[,…!?]|\.(?!\s*(?i:sal|th|tv|mf|stock|etage)\b)|$)|\s+(?i:ja|undskyld|sorry|mor)\b)|"
-    rf"(?:{_LEVEL})\s*sal\b\.?|(?i:første|anden|tredje|fjerde|femte|sjette)(?=\s*[,.…]|\s+og\b)|"
+    # "…, sjette etage", "… på femte og", "… fjerde til højre"
+    rf"(?:{_LEVEL})\s*(?:sal|etage)\b\.?|(?:på\s+)?(?i:første|anden|tredje|fjerde|femte|sjette)"
+    rf"(?:\s+(?:til\s+)?(?:højre|venstre))?(?=\s*[,.…]|\s+(?:og|altså)\b)|"
+    rf"(?i:sidste|første|midterste|mellemste|øverste|nederste)\s+(?i:opgang|dør|indgang)\b|"
     # "… øh baghuset, 2. sal", "… øh A, stuen", "…, sal 3, nej 3. sal"
     rf"(?i:bagbygningen|baghuset|forhuset|sidehuset|gårdhuset)\b|(?<=øh\s)[A-H](?=,)|"
     rf"(?i:sal)\s+\d{{1,2}}\b|(?i:øverste|nederste)\s+(?i:etage|sal)\b|(?i:i\s+8\d{{3}})\b|"
     rf"(?i:(?:the\s+)?door\s+on\s+the\s+(?:left|right))\b|"
     rf"(?i:stuen|kælderen|i\s+kælderen)\b|\d{{1,2}}\.\s*(?:th|tv|mf)\b\.?|(?:til\s+)?(?:højre|venstre)\b|"
-    rf"(?:th|tv|mf)\b\.?|(?i:dør|lejlighed|apartment|door)\s+(?:(?i:nummer|nr\.?)\s+)?\w+)"
+    rf"(?:th|tv|mf)\b\.?|(?i:dør|lejlighed|apartment|door)\s+(?:(?i:nummer|nr\.?)\s+)?\w+|"
+    rf"(?<=højre|nstre)\s+side\b)"  # "… højre side"
 )
 
 
@@ -329,7 +333,7 @@ _NUMBER_AND_FLOOR = re.compile(
     rf"{_LEVEL}\s*{_SIDE}|stuen\b))"
 )
 _LIVES_AT_NUMBER = re.compile(
-    rf"\b(?i:bor|boede|live[sd]?)\s+(?:(?i:selv|også|nu|still|now)\s+)?(?i:i|på|in|at)\s+"
+    rf"\b(?i:bor|boede|live[sd]?)\s+(?:(?i:selv|også|nu|still|now)\s+)?(?:(?i:i|på|in|at)\s+)?"
     rf"(?P<house>(?i:nummer|nr\.?|number)\s+(?:\d{{1,4}}[a-zA-Z]?|{_NUMBER_WORD})\b)"
 )
 # A public building's address is no one's home: "Borgerservice på Hack Kampmanns Plads 2".
@@ -492,6 +496,7 @@ def find(text: str, language: str | None = None) -> list[Span]:
         ]
         spans += [Span(m.start("floor"), m.end(), Kind.ADDRESS) for m in _ON_FLOOR.finditer(text)]
         spans += [Span(m.start(), m.end(), Kind.ADDRESS) for m in _FLOOR_SIDE.finditer(text)]
+        spans += _postcodes_near(text, spans)
     return spans
 
 
@@ -501,7 +506,44 @@ _FLOOR_SIDE = re.compile(
     r"(?<![\w.])(?:\d{1,2}\.|st\.|stuen|kld\.|kælderen)\s*(?:tv|th|mf)\b\.?"
     r"|(?<![\w.])(?:stuen|kælderen|(?:første|anden|tredje|fjerde|femte|\d{1,2}\.)\s+sal)"
     r",?\s+(?:til\s+)?(?:højre|venstre)\b"
+    # "tre tv", "fjerde sal", "sjette etage": said apart from the address
+    r"|(?<![\w.])(?i:en|to|tre|fire|fem|seks|første|anden|tredje|fjerde|femte|sjette)\s+(?:tv|th|mf)"
+    r"(?![\w-])\.?"
+    r"|(?<![\w.])(?i:første|anden|tredje|fjerde|femte|sjette|syvende|ottende)\s+(?:sal|etage)\b"
 )
+# With an address in the message, its postcode said just before or after it, with or without
+# the town: "8000 Aarhus C … Frederiksgade 60", "Kirkevej 3 8330 beder", "Høgevej 2, Lystrup,
+# 8520".
+_POSTCODE_NEAR = re.compile(
+    r"(?:(?<![\w-])(?P<town_first>[A-ZÆØÅ][\wæøå]+),\s+)?(?<![\d.,])(?P<code>8\d{3})(?![\d.,:]\d)"
+    r"(?:\s+(?P<town>[A-ZÆØÅa-zæøå][\wæøå]+(?:\s+[A-ZÆØÅ]\b)?|[A-ZÆØÅ]\b))?"
+)
+_TO_THE_ADDRESS = re.compile(
+    r"(?:[\s,.…]|\b(?i:og|så|er|det|ja|øh+m*|altså|hvad|hedder|and|then|it's))*"
+)
+
+
+def _postcodes_near(text: str, spans: list[Span]) -> list[Span]:
+    found = []
+    for m in _POSTCODE_NEAR.finditer(text):
+        before = any(
+            0 <= m.start() - s.end <= 30 and _TO_THE_ADDRESS.fullmatch(text, s.end, m.start())
+            for s in spans
+        )
+        after = any(
+            0 <= s.start - m.end() <= 30 and _TO_THE_ADDRESS.fullmatch(text, m.end(), s.start)
+            for s in spans
+        )
+        if not (before or after):
+            continue
+        town = m.group("town")
+        a_town = town is not None and (town[0].isupper() or town not in lists().stop_words)
+        end = m.end() if a_town else m.end("code")  # "… 8210 og …": no town
+        start = m.start() if before and m.group("town_first") else m.start("code")
+        found.append(Span(start, end, Kind.ADDRESS))
+    return found
+
+
 # With an address in the message, the floor someone lives on: "hvor jeg bor på tredje sal".
 _ON_FLOOR = re.compile(
     rf"\b(?i:bor|boede|lives?|lived)\s+(?:(?i:selv|også|nu)\s+)?(?i:på|on)\s+(?:(?i:the)\s+)?"
