@@ -24,6 +24,18 @@ def test_a_name_inside_an_email_address_is_labelled_as_the_address() -> None:
         # Who they are to the caller, and the caller going on about themselves.
         ("det er Oksana, jeg er fra Ukraine", "det er [navn], jeg er fra Ukraine"),
         ("at kirsten ved siden af har ret", "at [navn] ved siden af har ret"),
+        ("ring til mig, Aksel, på 22 41 87 90", "ring til mig, [navn], på [telefon]"),
+        (
+            "en ung fyr de kaldte Mo, og mormor kalder vi Momse",
+            "en ung fyr de kaldte [navn], og mormor kalder vi [navn]",
+        ),
+        ("jeg hedder fadumo f a d u m o og", "jeg hedder [navn] [navn] og"),
+        (
+            "min mail er ali punktum r nej ali.rasmussen@gmail.com",
+            "min mail er [e-mail] nej [e-mail]",
+        ),
+        # A lower-case word shaped like a surname ("-sen") is a bus here.
+        ("mit navn er ahmed el-sayed og bussen 1A kører", "mit navn er [navn] og bussen 1A kører"),
         # Numbers and addresses as people say them.
         ("jeg bor på Kirkevej 3 8330 beder og der", "jeg bor på [adresse] [adresse] og der"),
         (

@@ -166,7 +166,9 @@ _BEGUN = re.compile(
     r"(?:\s+[a-zæøå][a-zæøå0-9_]*)?)"
     # a pause or a correction ends it; a comma does too after a spoken dot ("ravi dot
     # subramanian, subramanian is …")
-    r"(?=\s*(?:\.{2,3}|…|,\s*(?i:nej|no|sorry|undskyld)\b|,(?(spoken)|(?!))))"
+    r"(?=\s*(?:\.{2,3}|…|,\s*(?i:nej|no|sorry|undskyld)\b|,(?(spoken)|(?!)))"
+    # "ali punktum r nej ali.rasmussen@…": after a spoken dot, a correction without a comma
+    r"|\s+(?i:nej|no|sorry|undskyld|hvad\s+hedder\s+det)\b(?(spoken)|(?!)))"
 )
 
 

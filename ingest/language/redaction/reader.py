@@ -162,7 +162,8 @@ class Reader:
         word = self.words[i].text
         if self.public(i) or self.names.is_word(word):
             return False
-        return self.names.is_name(word) or surname_shaped(word[0].upper() + word[1:])
+        # by its shape only when written as a name: "og bussen" is a bus, "og Bussen" may not be
+        return self.names.is_name(word) or (self.words[i].capitalised and surname_shaped(word))
 
     def extend(self, i: int, lower_ok: bool) -> int:
         """The last word of a name beginning at word i: capitalised words (or known names,
@@ -191,6 +192,9 @@ class Reader:
                 break
             if PLACE_WORDS.fullmatch(word.text) or thing_compound(word.text):
                 break  # "Jens Baggesens Vej", "Karl Johan-svampene": a street, a thing
+            spelling = k + 1 < len(self.words) and len(self.words[k + 1].text) == 1
+            if len(word.text) == 1 and word.text.islower() and spelling:
+                break  # "fadumo f a d u m o": the name spelled after it
             initial = len(word.text) == 1 and word.text.lower() not in "iaoåeyu"  # not "i", "a"
             if initial and re.match(r"[,.]|\s*$", self.text[word.end : word.end + 1]):
                 j = k  # "camilla d,": an initial after the name
