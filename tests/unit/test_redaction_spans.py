@@ -36,6 +36,14 @@ def test_a_name_inside_an_email_address_is_labelled_as_the_address() -> None:
         ),
         # A lower-case word shaped like a surname ("-sen") is a bus here.
         ("mit navn er ahmed el-sayed og bussen 1A kører", "mit navn er [navn] og bussen 1A kører"),
+        (
+            "email gurpreet singh at live dot com, one word, gurpreetsingh, the",
+            "email [e-mail], one word, [navn], the",
+        ),
+        (
+            "hans nummer er 86 17... nej jeg kan ikke huske resten",
+            "hans nummer er [telefon]... nej jeg kan ikke huske resten",
+        ),
         # Numbers and addresses as people say them.
         ("jeg bor på Kirkevej 3 8330 beder og der", "jeg bor på [adresse] [adresse] og der"),
         (
@@ -945,6 +953,7 @@ def test_what_callers_say_in_passing_is_hidden(said: str, published: str) -> Non
         "Alle siger Banegården, ikke Aarhus H.",
         "Tallene for 2024 er de sidste vi har, og slutningen er 2025 for byggeriet.",
         "Jeg bor i 8000 C, og fire tv-skærme på tredje sal i Dokk1 viser 8000 Aarhus C.",
+        "Ring til 112 hvis det brænder, og bus nummer er 13... nej 14.",
     ],
 )
 def test_public_figures_places_and_storms_stay(said: str) -> None:

@@ -176,6 +176,10 @@ def _local_pieces(address: str) -> set[str]:
             pieces -= {w.lower() for w in lead.group().split()} - set(
                 re.findall(r"[^\W\d_]{2,}", local.strip()[lead.end() :].lower())
             )
+    # "gurpreet singh at live dot com, one word, gurpreetsingh": the pieces said as one
+    ordered = [w for w in re.findall(r"[^\W\d_]{2,}", local.lower()) if w in pieces]
+    if len(ordered) > 1:
+        pieces.add("".join(ordered))
     return pieces
 
 

@@ -719,7 +719,7 @@ def _begun_before(text: str, phones: list[Span], language: str | None) -> list[S
     ("Nummeret er 27... det er forresten min mands telefon … 20 41 66 18", "The number is 40
     55... sorry, I have a new number, …"): the digits said first are someone's too."""
     found = []
-    for cue in _NUMBER_IS.finditer(text) if phones else ():
+    for cue in _NUMBER_IS.finditer(text):
         end, position = cue.end(), cue.end()
         while token := _NUMBER_TOKEN.match(text, position):
             word = token.group("word").lower()
@@ -730,11 +730,16 @@ def _begun_before(text: str, phones: list[Span], language: str | None) -> list[S
             position = token.end()
         said = digits_in(text[cue.end() : end], language) if end > cue.end() else ""
         later = any(0 < p.start - end <= 200 for p in phones)
+        # "hans nummer er 86 17... nej jeg kan ikke huske resten": broken off, none later
+        broken_off = len(said) >= 2 and _BROKEN_OFF.match(text, end) is not None
         inside = any(p.start <= cue.end() < p.end for p in phones)
         # a Danish number begins with 2-9: "Ring til 112 hvis det brænder" is no one's
-        if 0 < len(said) < 8 and said[0] not in "01" and later and not inside:
+        if 0 < len(said) < 8 and said[0] not in "01" and (later or broken_off) and not inside:
             found.append(Span(cue.end(), end, Kind.PHONE))
     return found
+
+
+_BROKEN_OFF = re.compile(r"\s*(?:\.{2,3}|…)|,?\s+(?i:nej|vent|undskyld|sorry)\b")
 
 
 def _corrected_phone(text: str, groups: list[Group]) -> list[Span]:
