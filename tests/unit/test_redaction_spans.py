@@ -44,6 +44,11 @@ def test_a_name_inside_an_email_address_is_labelled_as_the_address() -> None:
             "hans nummer er 86 17... nej jeg kan ikke huske resten",
             "hans nummer er [telefon]... nej jeg kan ikke huske resten",
         ),
+        # The city's staff write from initials or a name; a caller's hours are no desk's.
+        (
+            "skriv til ulkj@aarhus.dk eller tine.r@aarhus.dk, ring 23 45 67 18 mellem 16 og 18",
+            "skriv til [e-mail] eller [e-mail], ring [telefon] mellem 16 og 18",
+        ),
         # Numbers and addresses as people say them.
         ("jeg bor på Kirkevej 3 8330 beder og der", "jeg bor på [adresse] [adresse] og der"),
         (
@@ -954,6 +959,14 @@ def test_what_callers_say_in_passing_is_hidden(said: str, published: str) -> Non
         "Tallene for 2024 er de sidste vi har, og slutningen er 2025 for byggeriet.",
         "Jeg bor i 8000 C, og fire tv-skærme på tredje sal i Dokk1 viser 8000 Aarhus C.",
         "Ring til 112 hvis det brænder, og bus nummer er 13... nej 14.",
+        # Desks and organisations' numbers.
+        "Jeg skrev til tryghed@aarhus.dk og til rosenvangskolen@mbu.aarhus.dk om det.",
+        "Sagen om Nordhavnen har nummer 20 24 11 87, og den kommer op i maj.",
+        "Butikkens nummer står på døren, 86 12 34 56, og klubbens telefon 86 19 20 21.",
+        "vores nummer er 86 12 34 56 og det står på hjemmesiden, kom forbi",
+        "postnumrene 8210 8200 og 8220 får aldrig nye legepladser",
+        "Jeg ringede til Affald og Genbrug på 89 40 23 45 i går.",
+        "Kommunens hotline for snerydning 89 40 44 00 tog ikke telefonen.",
     ],
 )
 def test_public_figures_places_and_storms_stay(said: str) -> None:

@@ -74,12 +74,16 @@ _INSTITUTION = re.compile(
     r"rådgivning(?:en)?|hospital(?:et)?|skadestue(?:n)?|biblioteket|the\s+council|"
     r"taxa|taxi|\w+linien|\w+linjen|\w+telefonen|havnekontoret|kontoret|kundeservice|kundecent(?:er|ret)|"
     r"midttrafik|kredsløb|forsyning(?:en)?|aarhus\s+vand|falck|dsb|beredskab(?:et)?|"
-    r"vejtelefon(?:en)?)\b"
+    r"vejtelefon(?:en)?|affald\s+og\s+genbrug|"
+    # "Butikkens nummer står på døren", "klubbens telefon": an organisation's own number
+    r"(?:butikkens|klubbens|foreningens|skolens|caféens|cafeens|firmaets|virksomhedens|"
+    r"institutionens|børnehavens|vuggestuens|bageriets|beboerhusets|kirkens|hallens|"
+    r"klubhuset|sekretariatet)(?:\s+(?:telefon|nummer|telefonnummer))?)\b"
 )
 # Only these between the institution and its number: "lægevagten på", "kommunens nummer er".
 _TO_ITS_NUMBER = re.compile(
     r"[\s,:]*(?:(?i:på|er|is|at|on|nummer|nummeret|number|telefon|tlf\.?|har|has|det|it's|"
-    r"svarer|ikke|answers|not|eller|or)"
+    r"svarer|ikke|answers|not|eller|or|står|på\s+døren|for\s+\w+)"
     r"[\s,:]+){0,3}$"
 )
 
@@ -91,6 +95,8 @@ _BUSINESS_NUMBER = re.compile(r"(?:45)?[78]0\d{6}")
 # Numbers that are no one's: a company's CVR number, a ticket's, a receipt's, a case's.
 _NOT_PERSONAL = re.compile(
     r"\b(?i:cvr(?:-?nummer|-?nr\.?)?|se-nummer|p-nummer|billet\w*|kvittering\w*|sagsnummer\w*|"
+    # "sag nummer 2024-1187", "Sagen om Nordhavnen har nummer …"
+    r"sag(?:en)?\s+(?:\w+\s+){0,3}?(?:har\s+)?(?:nummer|nr\.?)|postnumre\w*|"
     r"sagsnr\.?|ordrenummer\w*|ordre|fakturanummer\w*|faktura|journalnummer\w*|kundenummer\w*|"
     r"referencenummer\w*|bookingnummer\w*|lokalplan\w*|matrikel\w*|registreringsnummer\w*|"
     r"stregkode\w*|ticket|order|invoice|receipt|case\s+number|reference)\b"
@@ -113,8 +119,9 @@ def _no_ones(sentence: str) -> bool:
 
 # "70 10 20 30 som står på skiltet": a number put up for everyone.
 _ON_A_SIGN = re.compile(
-    r"[,\s]+(?i:som\s+)?(?i:står|stod)\s+på\s+(?i:skiltet|skiltene|døren|hjemmesiden|plakaten|"
-    r"opslagstavlen|nettet)|[,\s]+(?i:on\s+the\s+(?:sign|door|website|poster))"
+    r"[,\s]+(?i:som\s+|og\s+(?:det|den)\s+)?(?i:står|stod)\s+på\s+(?i:skiltet|skiltene|døren|"
+    r"hjemmesiden|plakaten|opslagstavlen|nettet)|[,\s]+(?i:on\s+the\s+(?:sign|door|website|poster))"
+    r"|\s+(?i:på\s+opslagstavlen)"
 )
 
 
