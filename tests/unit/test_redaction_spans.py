@@ -30,6 +30,8 @@ def test_a_name_inside_an_email_address_is_labelled_as_the_address() -> None:
             "en ung fyr de kaldte [navn], og mormor kalder vi [navn]",
         ),
         ("jeg hedder fadumo f a d u m o og", "jeg hedder [navn] [navn] og"),
+        ("xin chào jeg hedder nguyen thi lan og min cpr", "xin chào jeg hedder [navn] og min cpr"),
+        ("salam jeg hedder mohammad al hassan og", "salam jeg hedder [navn] og"),
         (
             "min mail er ali punktum r nej ali.rasmussen@gmail.com",
             "min mail er [e-mail] nej [e-mail]",

@@ -16,6 +16,7 @@ _PARTICLE_NAME = re.compile(
 )
 _PARTICLES = {"van", "von", "der", "den", "de", "da", "di", "du", "al", "el", "bin", "ibn", "abu"}
 _PARTICLES |= {"la", "le", "dos", "das", "do", "del", "della", "ten", "ter", "zu", "op"}
+_PARTICLES |= {"thi", "thị", "văn"}  # Vietnamese middle names: "nguyen thi lan"
 # The plainest endings of a street's name: "Skovvangsvej", "Åboulevarden"; not "Østergaard",
 # a name that ends like a farm.
 STREET_ENDING = (
@@ -181,10 +182,18 @@ class Reader:
                     last + 1 < len(self.words) and self.words[last + 1].text.lower() in _PARTICLES
                 ):
                     last += 1
+                after = self.words[last + 1] if last + 1 < len(self.words) else None
+                # "mohammad al hassan", "nguyen van duc": in lower case where names are
+                lower = (
+                    after is not None
+                    and lower_ok
+                    and after.text.isalpha()
+                    and after.text.lower() not in self.names.stop_words
+                )
                 if (
-                    last + 1 < len(self.words)
+                    after is not None
                     and self.next_to(last)
-                    and self.words[last + 1].capitalised
+                    and (after.capitalised or lower)
                     and not self.public(last + 1)
                 ):
                     j = last + 1
