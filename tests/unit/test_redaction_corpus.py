@@ -330,7 +330,7 @@ FLOORS = {
     DEVELOPMENT_60: (267, 1),
     DEVELOPMENT_61: (322, 7),
     DEVELOPMENT_62: (255, 2),
-    DEVELOPMENT_63: (335, 3),
+    DEVELOPMENT_63: (337, 3),
     DEVELOPMENT_64: (270, 7),
 }
 MARK = re.compile(r"⟦(.*?)⟧")

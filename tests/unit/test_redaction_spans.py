@@ -52,6 +52,7 @@ def test_a_name_inside_an_email_address_is_labelled_as_the_address() -> None:
             "skriv til [e-mail] eller [e-mail], ring [telefon] mellem 16 og 18",
         ),
         # Numbers and addresses as people say them.
+        ("det er 25 dobbelt 6 13 80, skriv det ned", "det er [telefon], skriv det ned"),
         ("jeg bor på Kirkevej 3 8330 beder og der", "jeg bor på [adresse] [adresse] og der"),
         (
             "hvad hedder det 8000 Aarhus C … Frederiksgade 60, og jeg",

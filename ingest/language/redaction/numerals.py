@@ -257,9 +257,17 @@ def _read_groups(text: str, run: list[Token], language: str | None) -> Iterator[
                 sep, words, plus = words[-1].trailing[:1] or " ", [], None
             words.append(token)
             continue
+        doubling = None  # "25 dobbelt 6 13 80": a written digit said twice
+        if words and words[-1].word in _DOUBLE and token is not None and len(token.word) == 1:
+            doubling = words.pop()
         if words:
             yield from _after_plus(_spoken(text, words, sep, language), plus)
             sep, words, plus = words[-1].trailing[:1] or " ", [], None
+        if doubling is not None and token is not None:
+            digits = token.word * _TIMES[doubling.word]
+            yield Group(digits, doubling.start, token.start + 1, sep)
+            sep = token.trailing[:1] or " "
+            continue
         if token is None:
             break
         if token.word in _DASHES:
