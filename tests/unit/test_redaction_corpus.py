@@ -331,7 +331,7 @@ FLOORS = {
     DEVELOPMENT_61: (322, 7),
     DEVELOPMENT_62: (255, 2),
     DEVELOPMENT_63: (337, 3),
-    DEVELOPMENT_64: (270, 7),
+    DEVELOPMENT_64: (270, 5),
 }
 MARK = re.compile(r"⟦(.*?)⟧")
 MAX_DAMAGE = 0.05

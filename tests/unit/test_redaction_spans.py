@@ -970,6 +970,7 @@ def test_what_callers_say_in_passing_is_hidden(said: str, published: str) -> Non
         "postnumrene 8210 8200 og 8220 får aldrig nye legepladser",
         "Jeg ringede til Affald og Genbrug på 89 40 23 45 i går.",
         "Kommunens hotline for snerydning 89 40 44 00 tog ikke telefonen.",
+        "Børnehaven på Grøndalsvej 3 er for lille, og vores bageri ligger på Mejlgade 54.",
     ],
 )
 def test_public_figures_places_and_storms_stay(said: str) -> None:

@@ -342,6 +342,7 @@ _PUBLIC_BEFORE = re.compile(
     r"borgerservice|rådhuset|hovedbiblioteket|biblioteket|jobcent(?:ret|er)|"
     r"politistationen|lægehuset|sundhedshuset|apoteket|posthuset|butikken|forretningen|"
     r"cafeen|caféen|restauranten|boghandlen|boghandelen|bageren|kiosken|frisøren|biografen|"
+    r"bageri(?:et)?|børnehaven|vuggestuen|plejehjemmet|institutionen|klubhuset|"
     r"kontoret|firmaet|virksomheden|svømmehallen|hallen|skolen|"
     r"kirken|museet|hotellet|teatret|kommunen|the\s+library|the\s+town\s+hall|"
     r"den\s+gamle\s+by|aros|moesgaard(?:\s+museum)?|musikhuset|godsbanen|ceres\s+park|"
