@@ -51,7 +51,14 @@ def test_a_name_inside_an_email_address_is_labelled_as_the_address() -> None:
             "skriv til ulkj@aarhus.dk eller tine.r@aarhus.dk, ring 23 45 67 18 mellem 16 og 18",
             "skriv til [e-mail] eller [e-mail], ring [telefon] mellem 16 og 18",
         ),
+        ("men jeg, Sivakumar Rajendran, har", "men jeg, [navn], har"),
+        ("det er bare mig thomas jeg ringer", "det er bare mig [navn] jeg ringer"),
         # Numbers and addresses as people say them.
+        ("jeg bor ovenpå butikken på Ryesgade 4, 1. sal", "jeg bor ovenpå butikken på [adresse]"),
+        (
+            "til min mor på Fenrisvej 19 otte to et nul hun",
+            "til min mor på [adresse] [adresse] hun",
+        ),
         ("det er 25 dobbelt 6 13 80, skriv det ned", "det er [telefon], skriv det ned"),
         ("jeg bor på Kirkevej 3 8330 beder og der", "jeg bor på [adresse] [adresse] og der"),
         (

@@ -361,7 +361,10 @@ _PUBLIC_ADDRESS = re.compile(
     r"(?!,?\s*\d{1,2}\.)"  # "Rådhuspladsen 2, 8000 Aarhus C", not "…, 3. th."
 )
 # "bor lige bag Rådhuset på Sønder Allé 9": a home placed by a public building.
-_BESIDE = re.compile(r"\b(?i:bag|ved\s+siden\s+af|overfor|over\s+for|tæt\s+på|lige\s+ved|nær)\s+$")
+_BESIDE = re.compile(
+    r"\b(?i:bag|ved\s+siden\s+af|overfor|over\s+for|tæt\s+på|lige\s+ved|nær|ovenpå|oven\s+på|"
+    r"over|above|next\s+to|behind)\s+$"
+)
 
 
 def _public_building(text: str, start: int) -> bool:
@@ -516,7 +519,8 @@ _FLOOR_SIDE = re.compile(
 # the town: "8000 Aarhus C … Frederiksgade 60", "Kirkevej 3 8330 beder", "Høgevej 2, Lystrup,
 # 8520".
 _POSTCODE_NEAR = re.compile(
-    r"(?:(?<![\w-])(?P<town_first>[A-ZÆØÅ][\wæøå]+),\s+)?(?<![\d.,])(?P<code>8\d{3})(?![\d.,:]\d)"
+    r"(?:(?<![\w-])(?P<town_first>[A-ZÆØÅ][\wæøå]+),\s+)?"
+    rf"(?<![\d.,])(?P<code>8\d{{3}}(?![\d.,:]\d)|(?i:otte)(?:\s+{_DIGIT_WORD}\b){{3}})"
     r"(?:\s+(?P<town>[A-ZÆØÅa-zæøå][\wæøå]+(?:\s+[A-ZÆØÅ]\b)?|[A-ZÆØÅ]\b))?"
 )
 _TO_THE_ADDRESS = re.compile(
