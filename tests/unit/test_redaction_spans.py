@@ -52,6 +52,11 @@ def test_a_name_inside_an_email_address_is_labelled_as_the_address() -> None:
             "skriv til [e-mail] eller [e-mail], ring [telefon] mellem 16 og 18",
         ),
         ("men jeg, Sivakumar Rajendran, har", "men jeg, [navn], har"),
+        # "de" is a particle of names, and "they" in Danish
+        (
+            "olga og hendes datter nadia de bor hos os",
+            "[navn] og hendes datter [navn] de bor hos os",
+        ),
         ("det er bare mig thomas jeg ringer", "det er bare mig [navn] jeg ringer"),
         # Numbers and addresses as people say them.
         ("jeg bor ovenpå butikken på Ryesgade 4, 1. sal", "jeg bor ovenpå butikken på [adresse]"),

@@ -726,7 +726,8 @@ _PERSON_AFTER_WORD = {
     "sagde": re.compile(r"\s+(?i:at)\b"),
     "hvad": re.compile(r"\s+(?i:mener|synes|siger|tror|sagde)\b"),
 }
-_AND_I = re.compile(r"\s+(?i:og\s+(?:jeg|mig))\b")  # "storm og jeg var …"
+# "storm og jeg var …", "olga og hendes datter"
+_AND_I = re.compile(rf"\s+(?i:og\s+(?:jeg|mig|(?:hans|hendes)\s+(?:{_RELATIONS})))\b")
 
 
 def _person_by_place(reader: Reader, i: int) -> bool:

@@ -17,6 +17,9 @@ _PARTICLE_NAME = re.compile(
 _PARTICLES = {"van", "von", "der", "den", "de", "da", "di", "du", "al", "el", "bin", "ibn", "abu"}
 _PARTICLES |= {"la", "le", "dos", "das", "do", "del", "della", "ten", "ter", "zu", "op"}
 _PARTICLES |= {"thi", "thị", "văn"}  # Vietnamese middle names: "nguyen thi lan"
+# Those that are no Danish word: only these lead to a name in lower case ("nadia de bor" is
+# "Nadia, they live").
+_LOWER_PARTICLES = {"al", "el", "bin", "ibn", "abu", "van", "von", "thi", "thị", "văn"}
 # The plainest endings of a street's name: "Skovvangsvej", "Åboulevarden"; not "Østergaard",
 # a name that ends like a farm.
 STREET_ENDING = (
@@ -187,6 +190,7 @@ class Reader:
                 lower = (
                     after is not None
                     and lower_ok
+                    and all(w.text.lower() in _LOWER_PARTICLES for w in self.words[k : last + 1])
                     and after.text.isalpha()
                     and after.text.lower() not in self.names.stop_words
                 )
