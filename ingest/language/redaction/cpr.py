@@ -90,11 +90,19 @@ def last_four(text: str, language: str | None) -> list[Span]:
     runs = {run[0].start: run for run in all_runs}
     for cue in cues:
         # The first number after the cue, not "fire" of "de sidste fire" itself.
-        after = [[t for t in r if t.start >= cue.end()] for r in all_runs]
-        near = [r for r in after if r and _reaches(text, cue.end(), r[0].start, about_cpr)]
-        if not near:
+        near = next(
+            (
+                tail
+                for r in all_runs
+                if r[-1].start >= cue.end()
+                for tail in [[t for t in r if t.start >= cue.end()]]
+                if _reaches(text, cue.end(), tail[0].start, about_cpr)
+            ),
+            None,
+        )
+        if near is None:
             continue
-        run = _first_four(text, near[0], language)  # "9-9-1-4, altså ni ni en fire"
+        run = _first_four(text, near, language)  # "9-9-1-4, altså ni ni en fire"
         if not run:
             continue
         spans.append(Span(run[0].start, run[-1].end, Kind.CPR))
@@ -226,13 +234,14 @@ def date_then_four(text: str, language: str | None) -> list[Span]:
     dates = _dates(text)
     runs = [run for run, _ in number_runs(text)] if dates else []
     for date_match in dates:
-        for run in runs:
-            tail = [t for t in run if t.start >= date_match.end()]
-            gap = text[date_match.end() : tail[0].start] if tail else "x"
-            if tail and _DATE_TO_FOUR.fullmatch(gap):
-                if len(digits_of(digit_groups(text, tail, language))) == 4:
-                    spans.append(Span(date_match.start(), tail[-1].end, Kind.CPR))
-                break
+        # Only the first run after the date can follow it with no digit between.
+        run = next((r for r in runs if r[-1].start >= date_match.end()), None)
+        if run is None:
+            continue
+        tail = [t for t in run if t.start >= date_match.end()]
+        gap = _DATE_TO_FOUR.fullmatch(text, date_match.end(), tail[0].start)
+        if gap and len(digits_of(digit_groups(text, tail, language))) == 4:
+            spans.append(Span(date_match.start(), tail[-1].end, Kind.CPR))
     return spans
 
 
