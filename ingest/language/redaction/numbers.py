@@ -724,7 +724,8 @@ _NUMBER_TOKEN = re.compile(r"(?P<word>[\w-]+)[,.…]*(?:\s+|$)")
 def _begun_before(text: str, phones: list[Span], language: str | None) -> list[Span]:
     """A phone number begun and broken off before the one given whole later in the message
     ("Nummeret er 27... det er forresten min mands telefon … 20 41 66 18", "The number is 40
-    55... sorry, I have a new number, …"): the digits said first are someone's too."""
+    55... sorry, I have a new number, …"), or broken off with a pause or a correction and
+    never finished ("hans nummer er 86 17... nej"): the digits said are someone's too."""
     found = []
     for cue in _NUMBER_IS.finditer(text):
         end, position = cue.end(), cue.end()
@@ -737,7 +738,6 @@ def _begun_before(text: str, phones: list[Span], language: str | None) -> list[S
             position = token.end()
         said = digits_in(text[cue.end() : end], language) if end > cue.end() else ""
         later = any(0 < p.start - end <= 200 for p in phones)
-        # "hans nummer er 86 17... nej jeg kan ikke huske resten": broken off, none later
         broken_off = len(said) >= 2 and _BROKEN_OFF.match(text, end) is not None
         inside = any(p.start <= cue.end() < p.end for p in phones)
         # a Danish number begins with 2-9: "Ring til 112 hvis det brænder" is no one's
