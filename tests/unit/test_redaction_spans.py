@@ -59,6 +59,19 @@ def test_a_name_inside_an_email_address_is_labelled_as_the_address() -> None:
         ),
         ("det er bare mig thomas jeg ringer", "det er bare mig [navn] jeg ringer"),
         # Numbers and addresses as people say them.
+        (
+            "Jeg bor på Tordenskjoldsgade… øh… nummer atten, og",
+            "Jeg bor på [adresse]… øh… [adresse], og",
+        ),
+        (
+            "Vi bor på Sønderhøj 20… til højre… og postnummeret er otte tusind.",
+            "Vi bor på [adresse]… og postnummeret er [adresse].",
+        ),
+        (
+            "mit adresse er Bispehavevej 28, andet, tv, 8210 Aarhus V, min",
+            "mit adresse er [adresse], min",
+        ),
+        ("jeg bor på Vestergade 12… og så bogstav E, E som i", "jeg bor på [adresse], E som i"),
         ("jeg bor ovenpå butikken på Ryesgade 4, 1. sal", "jeg bor ovenpå butikken på [adresse]"),
         (
             "til min mor på Fenrisvej 19 otte to et nul hun",

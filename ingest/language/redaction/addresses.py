@@ -72,7 +72,8 @@ _LEVEL = (
 )
 _FLOOR = (
     rf"(?:{_PAUSE}(?:,?\s*(?:på\s+|i\s+)?{_LEVEL}\s*(?:sal\b\.?(?:,?\s*{_SIDE})?|{_SIDE})"
-    rf"|,\s*(?:første|anden|tredje|fjerde|femte|sjette|stuen),\s*(?:til\s+)?(?:højre|venstre)\b)"
+    rf"|,\s*(?:første|anden|andet|tredje|fjerde|femte|sjette|stuen),\s*"
+    rf"(?:(?:til\s+)?(?:højre|venstre)|tv|th|mf)\b\.?)"
     rf"|,?\s*(?:i\s+)?(?:stuen\b|st\.|st\b|kælderen\b|kl\.(?!\s*\d)|kld\b\.?)(?:,?\s*{_SIDE})?"
     rf"|,?\s*(?:(?i:øh+m*|æh+m*),?\s+)?{_SIDE}"
     # "edwin rahrs vej 40 fjerde og …": the floor said bare after the number
@@ -207,6 +208,7 @@ _PIECE_AFTER = re.compile(
     rf"(?i:(?:the\s+)?door\s+on\s+the\s+(?:left|right))\b|"
     rf"(?i:stuen|kælderen|i\s+kælderen)\b|\d{{1,2}}\.\s*(?:th|tv|mf)\b\.?|(?:til\s+)?(?:højre|venstre)\b|"
     rf"(?:th|tv|mf)\b\.?|(?i:dør|lejlighed|apartment|door)\s+(?:(?i:nummer|nr\.?)\s+)?\w+|"
+    rf"(?i:bogstav)\s+[A-H]\b|"  # "… og så bogstav E"
     rf"(?<=højre|nstre)\s+side\b)"  # "… højre side"
 )
 
@@ -307,7 +309,7 @@ _LIVING = re.compile(
 # "Vi bor på Rymarksvej, altså nede ved stadion, nummer 36", "Marselis Boulevard. Nummer?
 # Hundrede og syvogtyve": the number said after a remark or a question.
 _NUMBER_LATER = re.compile(
-    rf"(?P<street>{_DANISH_STREET})(?:[,\s]+(?:[^\d.!?]|\.{{3}}|…){{1,60}}?)?"
+    rf"(?P<street>{_DANISH_STREET})(?:(?:[,\s]|\.{{3}}|…)+(?:[^\d.!?]|\.{{3}}|…){{1,60}}?)?"
     rf"(?:[,.?]|\s*(?:\.{{3}}|…))?\s+(?P<house>(?:(?i:nummer|nr\.?|number|husnummer(?:et)?|"
     rf"house\s+number)\??|(?i:det\s+er|nummeret\s+er|it's))\s+(?:\d{{1,4}}[a-zA-Z]?|(?i:{_NUMBER_WORD}))\b)"
     rf"{_NOT_AFTER}(?!\s+(?i:siden|ago|til|minutter|sekunder))"  # not "det er 12 år siden"
@@ -520,11 +522,13 @@ _FLOOR_SIDE = re.compile(
 # 8520".
 _POSTCODE_NEAR = re.compile(
     r"(?:(?<![\w-])(?P<town_first>[A-ZÆØÅ][\wæøå]+),\s+)?"
-    rf"(?<![\d.,])(?P<code>8\d{{3}}(?![\d.,:]\d)|(?i:otte)(?:\s+{_DIGIT_WORD}\b){{3}})"
+    rf"(?<![\d.,])(?P<code>8\d{{3}}(?![\d.,:]\d)|(?i:otte)(?:\s+{_DIGIT_WORD}\b){{3}}|"
+    rf"(?i:otte\s+tusind)\b)"
     r"(?:\s+(?P<town>[A-ZÆØÅa-zæøå][\wæøå]+(?:\s+[A-ZÆØÅ]\b)?|[A-ZÆØÅ]\b))?"
 )
 _TO_THE_ADDRESS = re.compile(
-    r"(?:[\s,.…]|\b(?i:og|så|er|det|ja|øh+m*|altså|hvad|hedder|and|then|it's))*"
+    r"(?:[\s,.…]|\b(?i:og|så|er|det|ja|øh+m*|altså|hvad|hedder|postnummer(?:et)?|and|then|"
+    r"it's))*"
 )
 
 
