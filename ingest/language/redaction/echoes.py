@@ -166,8 +166,8 @@ def _local_pieces(address: str) -> set[str]:
     baker at …"). A written one counts whole, stop words too ("bo.skov@…"); one said in
     words leaves out the words around it ("min mail er anna berg snabel a …")."""
     local = _local_part(address)
-    pieces = {p.lower() for p in re.findall(r"[^\W\d_]{2,}", local)}
-    pieces = {p for p in pieces if not _EMAIL_WORDS.fullmatch(p)}
+    words = [w.lower() for w in re.findall(r"[^\W\d_]{2,}", local)]
+    pieces = {w for w in words if not _EMAIL_WORDS.fullmatch(w)}
     # "k a s p e r snabel-a …": letters spelled out are the word they spell
     pieces |= {m.group().replace(" ", "").lower() for m in _SPELLED_OUT.finditer(local)}
     if " " in local.strip():  # the words that lead up to it: "my email is", "min mail er"
@@ -177,7 +177,7 @@ def _local_pieces(address: str) -> set[str]:
                 re.findall(r"[^\W\d_]{2,}", local.strip()[lead.end() :].lower())
             )
     # "gurpreet singh at live dot com, one word, gurpreetsingh": the pieces said as one
-    ordered = [w for w in re.findall(r"[^\W\d_]{2,}", local.lower()) if w in pieces]
+    ordered = [w for w in words if w in pieces]
     if len(ordered) > 1:
         pieces.add("".join(ordered))
     return pieces

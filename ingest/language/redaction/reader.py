@@ -14,12 +14,11 @@ _SENTENCE_BREAK = re.compile(r"[.!?:…\n]")
 _PARTICLE_NAME = re.compile(
     r"(?i:al|el|abu|bin|ibn|ben|van|von|de|da|di|mc|mac|o)[-'\u2019][^\W\d_]{2,}"
 )
-_PARTICLES = {"van", "von", "der", "den", "de", "da", "di", "du", "al", "el", "bin", "ibn", "abu"}
-_PARTICLES |= {"la", "le", "dos", "das", "do", "del", "della", "ten", "ter", "zu", "op"}
-_PARTICLES |= {"thi", "thị", "văn"}  # Vietnamese middle names: "nguyen thi lan"
-# Those that are no Danish word: only these lead to a name in lower case ("nadia de bor" is
-# "Nadia, they live").
+# Particles that are no Danish word: only these lead to a name in lower case ("mohammad al
+# hassan"; "nadia de bor" is "Nadia, they live"). "thi", "văn": Vietnamese middle names.
 _LOWER_PARTICLES = {"al", "el", "bin", "ibn", "abu", "van", "von", "thi", "thị", "văn"}
+_PARTICLES = _LOWER_PARTICLES | {"der", "den", "de", "da", "di", "du", "la", "le", "dos", "das"}
+_PARTICLES |= {"do", "del", "della", "ten", "ter", "zu", "op"}
 # The plainest endings of a street's name: "Skovvangsvej", "Åboulevarden"; not "Østergaard",
 # a name that ends like a farm.
 STREET_ENDING = (
