@@ -3,7 +3,7 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
 
-.PHONY: run test test-fast lint bench system-deps venv web-vendor clean
+.PHONY: run test test-fast lint bench recogniser system-deps venv web-vendor clean
 
 run: system-deps venv web-vendor
 	deploy/run-local.sh
@@ -21,6 +21,11 @@ lint: venv
 
 bench: system-deps venv
 	$(BIN)/python -m bench
+
+# The redaction's learned reader, trained again from the development corpora: after they
+# or the rules change (tests/unit/test_redaction_learned.py says when).
+recogniser: venv
+	$(BIN)/python -m ingest.language.redaction.training
 
 web-vendor: ingest/http/web/vendor/leaflet/leaflet.js
 

@@ -38,7 +38,16 @@ _RANK = [Kind.EMAIL, Kind.CPR, Kind.ADDRESS, Kind.PHONE, Kind.NAME]
 
 
 def find_spans(text: str, language: str | None = None) -> list[Span]:
-    """Every span of personal data in `text`, sorted and without overlaps."""
+    """Every span of personal data in `text`, sorted and without overlaps: what the rules
+    find, and what the learned reader marks beside it."""
+    from ingest.language.redaction import learned
+
+    hidden = rule_spans(text, language)
+    return merge(hidden + learned.find(text, hidden))
+
+
+def rule_spans(text: str, language: str | None = None) -> list[Span]:
+    """What the rules alone find, sorted and without overlaps."""
     from ingest.language.redaction import (
         addresses,
         beside,
