@@ -145,7 +145,9 @@ def find(text: str, hidden: list[Span]) -> list[Span]:
     tagger = _tagger()
     tagger.set(features(text, hidden))
     if PERSONAL not in tagger.tag():
-        return []  # the likeliest reading marks nothing: no word's marginal is high
+        # the likeliest reading marks nothing: a word as sure as THRESHOLD is all but always
+        # in it, and most transcripts without personal data end here, before the marginals
+        return []
     # A word a rule has read part of stays as the rule read it ("er27419306": the number).
     marked = [
         (start, end)
