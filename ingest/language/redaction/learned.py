@@ -28,6 +28,8 @@ THRESHOLD = 0.7
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 _CONTEXT = (-3, -2, -1, 1, 2, 3)
 _EMAIL_WORDS = re.compile(r"(?i:@|\b(?:snabel-?a|at|dot|punktum|gmail|hotmail|dk|com)\b)")
+# What joins an e-mail address's pieces when it is said: no one's data by itself.
+_CONNECTORS = re.compile(r"(?i:(?:punktum|prik|dot|snabel-?a|at|@|[.-])(?:\s+|$))+")
 _NUMBER = re.compile(r"\d")
 _STREET = re.compile(rf"(?i:\w*{STREET_ENDING})")
 
@@ -179,7 +181,9 @@ def _runs(text: str, marked: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 def _telling(said: str) -> bool:
     """Enough to be a secret by itself: not a lone letter or two ("th", "dk", "K") that is
-    no name."""
+    no name, nor the words that join an e-mail address's pieces ("punktum", "snabel-a")."""
+    if _CONNECTORS.fullmatch(said):
+        return False
     return len(said) > 2 or any(c.isdigit() for c in said) or lists().is_name(said)
 
 
