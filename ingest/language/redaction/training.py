@@ -52,7 +52,18 @@ def train(corpora: list[Path], model: Path) -> dict[str, Any]:
         "parameters": PARAMETERS,
         "lines": lines,
         "corpora": {c.name: hashlib.sha256(c.read_bytes()).hexdigest() for c in corpora},
+        "rule_spans": rules_read(corpora),
     }
+
+
+def rules_read(corpora: list[Path]) -> str:
+    """A sha256 of every span the rules find in the corpora: the model learned from them,
+    so when a rule changes what it finds there, the model is made again."""
+    digest = hashlib.sha256()
+    for corpus in corpora:
+        for case in cases(corpus):
+            digest.update(repr(rule_spans(case.text)).encode())
+    return digest.hexdigest()
 
 
 def main() -> None:
