@@ -107,7 +107,7 @@ def test_training_makes_a_model_that_marks_what_it_was_shown(tmp_path: Path) -> 
     tagger = pycrfsuite.Tagger()
     tagger.open(str(model))
     text = "spørg efter Ulla i kantinen"
-    tags = tagger.tag(learned.features(text, rule_spans(text)))
+    tags = tagger.tag(learned.features(learned.tokens(text), rule_spans(text)))
     assert [w for (_, _, w), tag in zip(learned.tokens(text), tags, strict=True) if tag == "S"] == [
         "Ulla"
     ]

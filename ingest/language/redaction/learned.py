@@ -91,9 +91,8 @@ def _seen_from(word: str, offset: int) -> tuple[str, ...]:
 _EDGES = {d: (f"{d}:edge",) for d in _CONTEXT}
 
 
-def features(text: str, hidden: list[Span]) -> list[list[str]]:
-    """For each token of `text`, its features as CRFsuite attributes."""
-    found = tokens(text)
+def features(found: list[tuple[int, int, str]], hidden: list[Span]) -> list[list[str]]:
+    """For each token of a transcript (`tokens`), its features as CRFsuite attributes."""
     words = [w for _, _, w in found]
     lows = [w.lower() for w in words]
     kinds = _kinds_by_token(found, hidden)
@@ -145,7 +144,7 @@ def find(text: str, hidden: list[Span]) -> list[Span]:
     if not words:
         return []
     tagger = _tagger()
-    tagger.set(features(text, hidden))
+    tagger.set(features(words, hidden))
     if PERSONAL not in tagger.tag():
         # the likeliest reading marks nothing: a word as sure as THRESHOLD is all but always
         # in it, and most transcripts without personal data end here, before the marginals

@@ -43,7 +43,7 @@ def train(corpora: list[Path], model: Path) -> dict[str, Any]:
         for case in cases(corpus):
             words = learned.tokens(case.text)
             trainer.append(
-                learned.features(case.text, rule_spans(case.text)), labels(words, case.secrets)
+                learned.features(words, rule_spans(case.text)), labels(words, case.secrets)
             )
             lines += 1
     trainer.set_params({**PARAMETERS, "feature.possible_transitions": True})
