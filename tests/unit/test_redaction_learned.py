@@ -111,3 +111,15 @@ def test_training_makes_a_model_that_marks_what_it_was_shown(tmp_path: Path) -> 
     assert [w for (_, _, w), tag in zip(learned.tokens(text), tags, strict=True) if tag == "S"] == [
         "Ulla"
     ]
+
+
+def test_each_word_knows_the_nearest_rule_span_on_each_side() -> None:
+    text = "Jeg bor på Skovvangsvej 9 i kælderen, ring til mig på 28 19 33 07 i morgen tidlig"
+    words = learned.tokens(text)
+    hidden = rule_spans(text)
+    assert [text[s.start : s.end] for s in hidden] == ["Skovvangsvej 9 i kælderen", "28 19 33 07"]
+    rows = {w: row for (_, _, w), row in zip(words, learned.features(words, hidden), strict=True)}
+    near = {w: [f for f in rows[w] if f.startswith(("Lr=", "Rr="))] for w in rows}
+    assert near["Jeg"] == ["Rr=address:3"]
+    assert near["ring"] == ["Lr=address:2", "Rr=phone:4-6"]
+    assert near["tidlig"] == ["Lr=phone:3"]

@@ -615,6 +615,13 @@ def _street_end(word: str) -> bool:
     return any(low.endswith(end) and len(low) > len(end) for end in _STREET_ENDINGS)
 
 
+_JOINED_START = re.compile(r"(?<![\w-])\w")
+
+
+def _joined_starts(text: str) -> list[int]:
+    return [m.start() for m in _JOINED_START.finditer(text)]
+
+
 def _starts(text: str) -> list[int]:
     """Where an address may begin: up to ten words before a word a street's name ends with
     ("lejlighed 14, Hans-Christian Andersens Boulevard", "flat 3, second floor, number 14
@@ -622,6 +629,8 @@ def _starts(text: str) -> list[int]:
     words = list(scan.LETTERS.finditer(text))
     ends = [m.end() for m in words if _street_end(m.group())]
     starts = scan.starts_near(scan.word_starts(text), ends, words_before=10)
+    if "-" in text:  # a name spelled out in one piece counts as one word: "T-H-O-R-…-gade"
+        starts = sorted(set(starts).union(scan.starts_near(_joined_starts(text), ends, 10)))
     begins = [m.start() for m in words if m.group().lower() in _START_WORDS]
     return sorted(set(starts).union(begins)) if begins else starts
 

@@ -284,6 +284,25 @@ _BIRTH_WORD = re.compile(
 )
 
 
+# Said just before a date, it makes the date a birth date; a birthday is one only when
+# it "is" the date ("min fødselsdag er …"), not a party held on it.
+_BORN_ON = re.compile(
+    r"\b(?i:født|born|fødselsdato(?:en)?|date\s+of\s+birth|(?:fødselsdag(?:en)?|birthday)"
+    r"\s+(?:er|is|var|was))\b"
+)
+
+
+def born_on(text: str) -> list[Span]:
+    """ "født den 1. oktober 1940", "born 3rd of August 1987": a birth date with its year
+    is the first half of a CPR number and personal by itself (a day and a month alone, or a
+    year alone, are not)."""
+    return [
+        Span(d.start(), d.end(), Kind.CPR)
+        for d in _dates(text)
+        if _BORN_ON.search(text, max(0, d.start() - 25), d.start())
+    ]
+
+
 def born_then_four(text: str, language: str | None) -> list[Span]:
     """ "født 19. juni 1938 og har 0617 som de sidste", "født fjortende juni otteogfyrre, og så
     har I brug for 1-7-2-2": a birth date, and the next number in the message four digits

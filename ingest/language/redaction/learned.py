@@ -24,7 +24,9 @@ MODEL = Path(__file__).parent / "data" / "recogniser.crfsuite"
 PERSONAL, OTHER = "S", "O"
 # A word is marked only when the model is this sure: lower marks more of ordinary talk
 # (years said in words, birds and trees that are also names) for few more secrets.
-THRESHOLD = 0.7
+# Chosen by four-fold cross-validation over the development corpora: from 0.7 to 0.6, 39
+# more of 27 780 secrets hidden for 10 more of 4 715 ordinary lines changed.
+THRESHOLD = 0.6
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 _CONTEXT = (-3, -2, -1, 1, 2, 3)
 _EMAIL_WORDS = re.compile(r"(?i:@|\b(?:snabel-?a|at|dot|punktum|gmail|hotmail|dk|com)\b)")
@@ -89,6 +91,25 @@ def _seen_from(word: str, offset: int) -> tuple[str, ...]:
 
 
 _EDGES = {d: (f"{d}:edge",) for d in _CONTEXT}
+_NEAR = 10  # how many words away a rule's span still says something of a word
+
+
+def _distance(words: int) -> str:
+    return str(words) if words <= 3 else "4-6" if words <= 6 else "7-10"
+
+
+def _near(kinds: list[str]) -> list[list[str]]:
+    """For each token, the kind of the nearest rule span on each side within ten words, and
+    how far it is: a street hidden four words back makes "… nummer 9" the rest of a home."""
+    rows: list[list[str]] = [[] for _ in kinds]
+    for side, order in (("L", range(len(kinds))), ("R", range(len(kinds) - 1, -1, -1))):
+        seen = None  # the last token inside a span passed on this side
+        for i in order:
+            if seen is not None and abs(i - seen) <= _NEAR:
+                rows[i].append(f"{side}r={kinds[seen]}:{_distance(abs(i - seen))}")
+            if kinds[i] != "-":
+                seen = i
+    return rows
 
 
 def features(found: list[tuple[int, int, str]], hidden: list[Span]) -> list[list[str]]:
@@ -96,10 +117,11 @@ def features(found: list[tuple[int, int, str]], hidden: list[Span]) -> list[list
     words = [w for _, _, w in found]
     lows = [w.lower() for w in words]
     kinds = _kinds_by_token(found, hidden)
+    near = _near(kinds)
     last = len(words) - 1
     rows = []
     for i, word in enumerate(words):
-        row = [*_own(word), f"r={kinds[i]}"]
+        row = [*_own(word), f"r={kinds[i]}", *near[i]]
         if i == 0 or words[i - 1] in ".!?":
             row.append("initial")
         for d in _CONTEXT:

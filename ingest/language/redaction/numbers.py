@@ -18,6 +18,7 @@ from dataclasses import replace
 from ingest.language.redaction.cpr import (
     CPR_CUE,
     about_a_cpr_number,
+    born_on,
     born_then_four,
     cpr_like,
     date6,
@@ -469,7 +470,7 @@ def false_starts(text: str, hidden: list[Span], language: str | None = None) -> 
 def _find(said: str, text: str, language: str | None) -> list[Span]:
     """`said`: the transcript; `text`: the same without fillers between numbers."""
     spans = last_four(text, language) + date_then_four(text, language) + halves_apart(text)
-    spans += born_then_four(text, language) + end_first(text, language)
+    spans += born_then_four(text, language) + end_first(text, language) + born_on(text)
     for chain in _chains(text):
         parts = [(run, after, digit_groups(text, run, language)) for run, after in chain]
         each = [s for run, after, groups in parts for s in _windows(text, groups, run, after)]
