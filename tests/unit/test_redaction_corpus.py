@@ -54,12 +54,16 @@
   members' private ones), `redaction_dev70.txt` (people named in passing in lower case),
   `redaction_dev71.txt` (numbers read out in words beside years and prices in words),
   `redaction_dev72.txt` (English and mixed calls), and `redaction_dev73.txt` to
-  `redaction_dev84.txt` (73 associations, shops and housing boards: desks beside members; 74
+  `redaction_dev92.txt` (73 associations, shops and housing boards: desks beside members; 74
   older callers dictating in words; 75 third parties named in complaints and praise; 76
   ordinary lines full of numbers; 77 spelled letter by letter; 78 a winter in the northern
   and eastern districts; 79 Whisper at its worst; 80 someone else's details; 81 ordinary
   lines hard for a program; 82 international students and workers; 83 addresses with floors,
-  rooms and c/o; 84 several persons named in long messages). A
+  rooms and c/o; 84 several persons named in long messages; 85 a spring in the western
+  districts; 86 numbers in pieces across a message; 87 names that are also words; 88 e-mail
+  addresses said every way beside public ones; 89 short hurried messages; 90 homes and
+  neighbours' homes described; 91 staff named beside public figures; 92 young people,
+  handles and slang). A
   development corpus whose last misses no rule covers yet is an expected failure with a
   floor, as a held-out one is (`NOT_YET_COMPLETE`).
 - Held-out corpora, written without sight of the rules and never tuned against; a failure
@@ -169,6 +173,14 @@ DEVELOPMENT_81 = DATA / "redaction_dev81.txt"
 DEVELOPMENT_82 = DATA / "redaction_dev82.txt"
 DEVELOPMENT_83 = DATA / "redaction_dev83.txt"
 DEVELOPMENT_84 = DATA / "redaction_dev84.txt"
+DEVELOPMENT_85 = DATA / "redaction_dev85.txt"
+DEVELOPMENT_86 = DATA / "redaction_dev86.txt"
+DEVELOPMENT_87 = DATA / "redaction_dev87.txt"
+DEVELOPMENT_88 = DATA / "redaction_dev88.txt"
+DEVELOPMENT_89 = DATA / "redaction_dev89.txt"
+DEVELOPMENT_90 = DATA / "redaction_dev90.txt"
+DEVELOPMENT_91 = DATA / "redaction_dev91.txt"
+DEVELOPMENT_92 = DATA / "redaction_dev92.txt"
 DEVELOPMENTS = [
     DEVELOPMENT,
     DEVELOPMENT_2,
@@ -254,6 +266,14 @@ DEVELOPMENTS = [
     DEVELOPMENT_82,
     DEVELOPMENT_83,
     DEVELOPMENT_84,
+    DEVELOPMENT_85,
+    DEVELOPMENT_86,
+    DEVELOPMENT_87,
+    DEVELOPMENT_88,
+    DEVELOPMENT_89,
+    DEVELOPMENT_90,
+    DEVELOPMENT_91,
+    DEVELOPMENT_92,
 ]
 # Development corpora whose last misses no rule here covers yet: each keeps a floor.
 NOT_YET_COMPLETE = [DEVELOPMENT_13, DEVELOPMENT_14, DEVELOPMENT_15, DEVELOPMENT_16]
@@ -274,6 +294,8 @@ NOT_YET_COMPLETE += [DEVELOPMENT_69, DEVELOPMENT_70, DEVELOPMENT_71, DEVELOPMENT
 NOT_YET_COMPLETE += [DEVELOPMENT_73, DEVELOPMENT_74, DEVELOPMENT_75, DEVELOPMENT_76]
 NOT_YET_COMPLETE += [DEVELOPMENT_77, DEVELOPMENT_78, DEVELOPMENT_79, DEVELOPMENT_80]
 NOT_YET_COMPLETE += [DEVELOPMENT_81, DEVELOPMENT_82, DEVELOPMENT_83, DEVELOPMENT_84]
+NOT_YET_COMPLETE += [DEVELOPMENT_85, DEVELOPMENT_86, DEVELOPMENT_87, DEVELOPMENT_88]
+NOT_YET_COMPLETE += [DEVELOPMENT_89, DEVELOPMENT_90, DEVELOPMENT_91, DEVELOPMENT_92]
 HELD_OUT = DATA / "redaction_heldout.txt"
 HELD_OUT_2 = DATA / "redaction_heldout2.txt"
 HELD_OUT_3 = DATA / "redaction_heldout3.txt"
@@ -330,52 +352,53 @@ HELD_OUTS += [HELD_OUT_38, HELD_OUT_39, HELD_OUT_40, HELD_OUT_41, HELD_OUT_42]
 # trained again moves single secrets both ways: its floors are rewritten when the held-out
 # totals hide more and change fewer lines (with dev69-72: +13 secrets, -5 lines changed,
 # while six held-out corpora lost one or two secrets each; with dev73-84, the nearest rule
-# span as a feature and a threshold of 0.6: +42 secrets, +5 lines changed on held-out 1-42).
+# span as a feature and a threshold of 0.6: +42 secrets, +5 lines changed on held-out 1-42;
+# with dev85-92: +15 secrets, as many lines changed).
 # The development corpora's figures are the learned reader's own training data since; they
 # say only that nothing learned was lost.
 FLOORS = {
     HELD_OUT: (175, 0),
-    HELD_OUT_2: (153, 0),
-    HELD_OUT_3: (258, 1),
+    HELD_OUT_2: (153, 1),
+    HELD_OUT_3: (259, 1),
     HELD_OUT_4: (305, 2),
-    HELD_OUT_5: (318, 3),
+    HELD_OUT_5: (318, 2),
     HELD_OUT_6: (337, 3),
-    HELD_OUT_7: (312, 0),
-    HELD_OUT_8: (290, 2),
+    HELD_OUT_7: (313, 0),
+    HELD_OUT_8: (290, 1),
     HELD_OUT_9: (289, 1),
-    HELD_OUT_10: (347, 0),
-    HELD_OUT_11: (342, 2),
-    HELD_OUT_12: (331, 0),
+    HELD_OUT_10: (347, 1),
+    HELD_OUT_11: (341, 2),
+    HELD_OUT_12: (332, 0),
     HELD_OUT_13: (368, 2),
     HELD_OUT_14: (323, 2),
     HELD_OUT_15: (316, 1),
-    HELD_OUT_16: (357, 0),
-    HELD_OUT_17: (349, 1),
-    HELD_OUT_18: (441, 1),
-    HELD_OUT_19: (415, 4),
-    HELD_OUT_20: (366, 0),
-    HELD_OUT_21: (459, 2),
-    HELD_OUT_22: (451, 2),
-    HELD_OUT_23: (354, 5),
-    HELD_OUT_24: (486, 2),
-    HELD_OUT_25: (441, 0),
+    HELD_OUT_16: (357, 1),
+    HELD_OUT_17: (350, 1),
+    HELD_OUT_18: (442, 1),
+    HELD_OUT_19: (417, 4),
+    HELD_OUT_20: (367, 0),
+    HELD_OUT_21: (461, 2),
+    HELD_OUT_22: (450, 2),
+    HELD_OUT_23: (355, 5),
+    HELD_OUT_24: (487, 2),
+    HELD_OUT_25: (441, 1),
     HELD_OUT_26: (370, 1),
-    HELD_OUT_27: (329, 1),
-    HELD_OUT_28: (295, 5),
+    HELD_OUT_27: (330, 1),
+    HELD_OUT_28: (296, 4),
     HELD_OUT_29: (310, 1),
     HELD_OUT_30: (373, 2),
     HELD_OUT_31: (447, 1),
     HELD_OUT_32: (276, 2),
     HELD_OUT_33: (304, 1),
-    HELD_OUT_34: (419, 2),
-    HELD_OUT_35: (378, 0),
-    HELD_OUT_36: (603, 0),
-    HELD_OUT_37: (741, 0),
-    HELD_OUT_38: (421, 5),
-    HELD_OUT_39: (600, 6),
+    HELD_OUT_34: (420, 2),
+    HELD_OUT_35: (379, 0),
+    HELD_OUT_36: (604, 0),
+    HELD_OUT_37: (742, 0),
+    HELD_OUT_38: (422, 5),
+    HELD_OUT_39: (600, 5),
     HELD_OUT_40: (464, 19),
     HELD_OUT_41: (379, 0),
-    HELD_OUT_42: (717, 2),
+    HELD_OUT_42: (715, 2),
     DEVELOPMENT_13: (377, 1),
     DEVELOPMENT_14: (439, 1),
     DEVELOPMENT_15: (416, 0),
@@ -383,7 +406,7 @@ FLOORS = {
     DEVELOPMENT_17: (323, 2),
     DEVELOPMENT_18: (336, 0),
     DEVELOPMENT_19: (299, 0),
-    DEVELOPMENT_20: (363, 0),
+    DEVELOPMENT_20: (362, 0),
     DEVELOPMENT_21: (321, 0),
     DEVELOPMENT_22: (350, 0),
     DEVELOPMENT_23: (365, 1),
@@ -398,7 +421,7 @@ FLOORS = {
     DEVELOPMENT_34: (360, 0),
     DEVELOPMENT_35: (498, 1),
     DEVELOPMENT_36: (468, 0),
-    DEVELOPMENT_37: (437, 0),
+    DEVELOPMENT_37: (436, 0),
     DEVELOPMENT_38: (347, 0),
     DEVELOPMENT_39: (465, 2),
     DEVELOPMENT_40: (422, 1),
@@ -418,9 +441,9 @@ FLOORS = {
     DEVELOPMENT_54: (426, 1),
     DEVELOPMENT_55: (378, 3),
     DEVELOPMENT_56: (453, 2),
-    DEVELOPMENT_57: (425, 0),
+    DEVELOPMENT_57: (426, 0),
     DEVELOPMENT_58: (324, 0),
-    DEVELOPMENT_59: (363, 2),
+    DEVELOPMENT_59: (362, 2),
     DEVELOPMENT_60: (270, 1),
     DEVELOPMENT_61: (345, 7),
     DEVELOPMENT_62: (261, 2),
@@ -428,24 +451,32 @@ FLOORS = {
     DEVELOPMENT_64: (272, 5),
     DEVELOPMENT_65: (431, 2),
     DEVELOPMENT_66: (464, 2),
-    DEVELOPMENT_67: (452, 1),
+    DEVELOPMENT_67: (454, 1),
     DEVELOPMENT_68: (455, 0),
     DEVELOPMENT_69: (475, 38),
-    DEVELOPMENT_70: (562, 0),
+    DEVELOPMENT_70: (560, 0),
     DEVELOPMENT_71: (436, 1),
     DEVELOPMENT_72: (422, 0),
     DEVELOPMENT_73: (369, 12),
     DEVELOPMENT_74: (433, 1),
     DEVELOPMENT_75: (453, 2),
-    DEVELOPMENT_76: (398, 1),
-    DEVELOPMENT_77: (484, 6),
-    DEVELOPMENT_78: (394, 1),
+    DEVELOPMENT_76: (400, 1),
+    DEVELOPMENT_77: (483, 6),
+    DEVELOPMENT_78: (395, 1),
     DEVELOPMENT_79: (427, 5),
     DEVELOPMENT_80: (467, 3),
     DEVELOPMENT_81: (356, 1),
     DEVELOPMENT_82: (425, 0),
     DEVELOPMENT_83: (427, 1),
     DEVELOPMENT_84: (615, 1),
+    DEVELOPMENT_85: (357, 1),
+    DEVELOPMENT_86: (442, 0),
+    DEVELOPMENT_87: (390, 0),
+    DEVELOPMENT_88: (347, 1),
+    DEVELOPMENT_89: (373, 1),
+    DEVELOPMENT_90: (420, 5),
+    DEVELOPMENT_91: (462, 3),
+    DEVELOPMENT_92: (422, 2),
 }
 MAX_DAMAGE = 0.05
 
