@@ -68,7 +68,7 @@
   floor, as a held-out one is (`NOT_YET_COMPLETE`).
 - Held-out corpora, written without sight of the rules and never tuned against; a failure
   prints only figures (overall and per section heading), never a line, so the rules cannot
-  be fitted to them case by case: `redaction_heldout.txt` to `redaction_heldout42.txt`. The
+  be fitted to them case by case: `redaction_heldout.txt` to `redaction_heldout46.txt`. The
   first is at 100%; until the others are, their test is an expected failure, and no held-out
   recall may fall below, nor its damage rise above, what it last was (`FLOORS`).
 
@@ -338,6 +338,10 @@ HELD_OUT_39 = DATA / "redaction_heldout39.txt"
 HELD_OUT_40 = DATA / "redaction_heldout40.txt"
 HELD_OUT_41 = DATA / "redaction_heldout41.txt"
 HELD_OUT_42 = DATA / "redaction_heldout42.txt"
+HELD_OUT_43 = DATA / "redaction_heldout43.txt"
+HELD_OUT_44 = DATA / "redaction_heldout44.txt"
+HELD_OUT_45 = DATA / "redaction_heldout45.txt"
+HELD_OUT_46 = DATA / "redaction_heldout46.txt"
 HELD_OUTS = [HELD_OUT, HELD_OUT_2, HELD_OUT_3, HELD_OUT_4, HELD_OUT_5, HELD_OUT_6, HELD_OUT_7]
 HELD_OUTS += [HELD_OUT_8, HELD_OUT_9, HELD_OUT_10, HELD_OUT_11, HELD_OUT_12, HELD_OUT_13]
 HELD_OUTS += [HELD_OUT_14, HELD_OUT_15, HELD_OUT_16, HELD_OUT_17, HELD_OUT_18, HELD_OUT_19]
@@ -345,6 +349,7 @@ HELD_OUTS += [HELD_OUT_20, HELD_OUT_21, HELD_OUT_22, HELD_OUT_23, HELD_OUT_24, H
 HELD_OUTS += [HELD_OUT_26, HELD_OUT_27, HELD_OUT_28, HELD_OUT_29, HELD_OUT_30, HELD_OUT_31]
 HELD_OUTS += [HELD_OUT_32, HELD_OUT_33, HELD_OUT_34, HELD_OUT_35, HELD_OUT_36, HELD_OUT_37]
 HELD_OUTS += [HELD_OUT_38, HELD_OUT_39, HELD_OUT_40, HELD_OUT_41, HELD_OUT_42]
+HELD_OUTS += [HELD_OUT_43, HELD_OUT_44, HELD_OUT_45, HELD_OUT_46]
 # Secrets hidden and ordinary lines changed in each held-out corpus when the rules last
 # changed: a change that hides fewer or changes more is a step back, whatever it gains on the
 # development corpora. Once, ten held-out corpora were let change one line more each: when
@@ -399,6 +404,10 @@ FLOORS = {
     HELD_OUT_40: (464, 19),
     HELD_OUT_41: (379, 0),
     HELD_OUT_42: (715, 2),
+    HELD_OUT_43: (356, 0),
+    HELD_OUT_44: (469, 0),
+    HELD_OUT_45: (593, 0),
+    HELD_OUT_46: (397, 1),
     DEVELOPMENT_13: (377, 1),
     DEVELOPMENT_14: (439, 1),
     DEVELOPMENT_15: (416, 0),
