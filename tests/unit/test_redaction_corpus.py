@@ -54,7 +54,7 @@
   members' private ones), `redaction_dev70.txt` (people named in passing in lower case),
   `redaction_dev71.txt` (numbers read out in words beside years and prices in words),
   `redaction_dev72.txt` (English and mixed calls), and `redaction_dev73.txt` to
-  `redaction_dev92.txt` (73 associations, shops and housing boards: desks beside members; 74
+  `redaction_dev96.txt` (73 associations, shops and housing boards: desks beside members; 74
   older callers dictating in words; 75 third parties named in complaints and praise; 76
   ordinary lines full of numbers; 77 spelled letter by letter; 78 a winter in the northern
   and eastern districts; 79 Whisper at its worst; 80 someone else's details; 81 ordinary
@@ -63,12 +63,13 @@
   districts; 86 numbers in pieces across a message; 87 names that are also words; 88 e-mail
   addresses said every way beside public ones; 89 short hurried messages; 90 homes and
   neighbours' homes described; 91 staff named beside public figures; 92 young people,
-  handles and slang). A
+  handles and slang; 93 details given slowly and corrected; 94 a summer by the harbour; 95
+  family named by relation; 96 newcomers in a second language). A
   development corpus whose last misses no rule covers yet is an expected failure with a
   floor, as a held-out one is (`NOT_YET_COMPLETE`).
 - Held-out corpora, written without sight of the rules and never tuned against; a failure
   prints only figures (overall and per section heading), never a line, so the rules cannot
-  be fitted to them case by case: `redaction_heldout.txt` to `redaction_heldout46.txt`. The
+  be fitted to them case by case: `redaction_heldout.txt` to `redaction_heldout50.txt`. The
   first is at 100%; until the others are, their test is an expected failure, and no held-out
   recall may fall below, nor its damage rise above, what it last was (`FLOORS`).
 
@@ -181,6 +182,10 @@ DEVELOPMENT_89 = DATA / "redaction_dev89.txt"
 DEVELOPMENT_90 = DATA / "redaction_dev90.txt"
 DEVELOPMENT_91 = DATA / "redaction_dev91.txt"
 DEVELOPMENT_92 = DATA / "redaction_dev92.txt"
+DEVELOPMENT_93 = DATA / "redaction_dev93.txt"
+DEVELOPMENT_94 = DATA / "redaction_dev94.txt"
+DEVELOPMENT_95 = DATA / "redaction_dev95.txt"
+DEVELOPMENT_96 = DATA / "redaction_dev96.txt"
 DEVELOPMENTS = [
     DEVELOPMENT,
     DEVELOPMENT_2,
@@ -274,6 +279,10 @@ DEVELOPMENTS = [
     DEVELOPMENT_90,
     DEVELOPMENT_91,
     DEVELOPMENT_92,
+    DEVELOPMENT_93,
+    DEVELOPMENT_94,
+    DEVELOPMENT_95,
+    DEVELOPMENT_96,
 ]
 # Development corpora whose last misses no rule here covers yet: each keeps a floor.
 NOT_YET_COMPLETE = [DEVELOPMENT_13, DEVELOPMENT_14, DEVELOPMENT_15, DEVELOPMENT_16]
@@ -296,6 +305,7 @@ NOT_YET_COMPLETE += [DEVELOPMENT_77, DEVELOPMENT_78, DEVELOPMENT_79, DEVELOPMENT
 NOT_YET_COMPLETE += [DEVELOPMENT_81, DEVELOPMENT_82, DEVELOPMENT_83, DEVELOPMENT_84]
 NOT_YET_COMPLETE += [DEVELOPMENT_85, DEVELOPMENT_86, DEVELOPMENT_87, DEVELOPMENT_88]
 NOT_YET_COMPLETE += [DEVELOPMENT_89, DEVELOPMENT_90, DEVELOPMENT_91, DEVELOPMENT_92]
+NOT_YET_COMPLETE += [DEVELOPMENT_93, DEVELOPMENT_94, DEVELOPMENT_95, DEVELOPMENT_96]
 HELD_OUT = DATA / "redaction_heldout.txt"
 HELD_OUT_2 = DATA / "redaction_heldout2.txt"
 HELD_OUT_3 = DATA / "redaction_heldout3.txt"
@@ -342,6 +352,10 @@ HELD_OUT_43 = DATA / "redaction_heldout43.txt"
 HELD_OUT_44 = DATA / "redaction_heldout44.txt"
 HELD_OUT_45 = DATA / "redaction_heldout45.txt"
 HELD_OUT_46 = DATA / "redaction_heldout46.txt"
+HELD_OUT_47 = DATA / "redaction_heldout47.txt"
+HELD_OUT_48 = DATA / "redaction_heldout48.txt"
+HELD_OUT_49 = DATA / "redaction_heldout49.txt"
+HELD_OUT_50 = DATA / "redaction_heldout50.txt"
 HELD_OUTS = [HELD_OUT, HELD_OUT_2, HELD_OUT_3, HELD_OUT_4, HELD_OUT_5, HELD_OUT_6, HELD_OUT_7]
 HELD_OUTS += [HELD_OUT_8, HELD_OUT_9, HELD_OUT_10, HELD_OUT_11, HELD_OUT_12, HELD_OUT_13]
 HELD_OUTS += [HELD_OUT_14, HELD_OUT_15, HELD_OUT_16, HELD_OUT_17, HELD_OUT_18, HELD_OUT_19]
@@ -350,6 +364,7 @@ HELD_OUTS += [HELD_OUT_26, HELD_OUT_27, HELD_OUT_28, HELD_OUT_29, HELD_OUT_30, H
 HELD_OUTS += [HELD_OUT_32, HELD_OUT_33, HELD_OUT_34, HELD_OUT_35, HELD_OUT_36, HELD_OUT_37]
 HELD_OUTS += [HELD_OUT_38, HELD_OUT_39, HELD_OUT_40, HELD_OUT_41, HELD_OUT_42]
 HELD_OUTS += [HELD_OUT_43, HELD_OUT_44, HELD_OUT_45, HELD_OUT_46]
+HELD_OUTS += [HELD_OUT_47, HELD_OUT_48, HELD_OUT_49, HELD_OUT_50]
 # Secrets hidden and ordinary lines changed in each held-out corpus when the rules last
 # changed: a change that hides fewer or changes more is a step back, whatever it gains on the
 # development corpora. Once, ten held-out corpora were let change one line more each: when
@@ -358,7 +373,8 @@ HELD_OUTS += [HELD_OUT_43, HELD_OUT_44, HELD_OUT_45, HELD_OUT_46]
 # totals hide more and change fewer lines (with dev69-72: +13 secrets, -5 lines changed,
 # while six held-out corpora lost one or two secrets each; with dev73-84, the nearest rule
 # span as a feature and a threshold of 0.6: +42 secrets, +5 lines changed on held-out 1-42;
-# with dev85-92: +15 secrets, as many lines changed).
+# with dev85-92: +15 secrets, as many lines changed; with dev93-96, on held-out 1-46: +11
+# secrets, -2 lines changed).
 # The development corpora's figures are the learned reader's own training data since; they
 # say only that nothing learned was lost.
 FLOORS = {
@@ -366,48 +382,52 @@ FLOORS = {
     HELD_OUT_2: (153, 1),
     HELD_OUT_3: (259, 1),
     HELD_OUT_4: (305, 2),
-    HELD_OUT_5: (318, 2),
+    HELD_OUT_5: (319, 2),
     HELD_OUT_6: (337, 3),
     HELD_OUT_7: (313, 0),
     HELD_OUT_8: (290, 1),
     HELD_OUT_9: (289, 1),
-    HELD_OUT_10: (347, 1),
-    HELD_OUT_11: (341, 2),
+    HELD_OUT_10: (348, 1),
+    HELD_OUT_11: (342, 2),
     HELD_OUT_12: (332, 0),
     HELD_OUT_13: (368, 2),
     HELD_OUT_14: (323, 2),
     HELD_OUT_15: (316, 1),
-    HELD_OUT_16: (357, 1),
-    HELD_OUT_17: (350, 1),
-    HELD_OUT_18: (442, 1),
-    HELD_OUT_19: (417, 4),
-    HELD_OUT_20: (367, 0),
+    HELD_OUT_16: (358, 1),
+    HELD_OUT_17: (351, 1),
+    HELD_OUT_18: (443, 1),
+    HELD_OUT_19: (416, 4),
+    HELD_OUT_20: (369, 0),
     HELD_OUT_21: (461, 2),
-    HELD_OUT_22: (450, 2),
-    HELD_OUT_23: (355, 5),
+    HELD_OUT_22: (451, 2),
+    HELD_OUT_23: (355, 4),
     HELD_OUT_24: (487, 2),
-    HELD_OUT_25: (441, 1),
-    HELD_OUT_26: (370, 1),
+    HELD_OUT_25: (442, 0),
+    HELD_OUT_26: (371, 1),
     HELD_OUT_27: (330, 1),
-    HELD_OUT_28: (296, 4),
+    HELD_OUT_28: (295, 4),
     HELD_OUT_29: (310, 1),
     HELD_OUT_30: (373, 2),
-    HELD_OUT_31: (447, 1),
+    HELD_OUT_31: (449, 1),
     HELD_OUT_32: (276, 2),
-    HELD_OUT_33: (304, 1),
+    HELD_OUT_33: (305, 1),
     HELD_OUT_34: (420, 2),
-    HELD_OUT_35: (379, 0),
+    HELD_OUT_35: (378, 0),
     HELD_OUT_36: (604, 0),
-    HELD_OUT_37: (742, 0),
-    HELD_OUT_38: (422, 5),
+    HELD_OUT_37: (743, 0),
+    HELD_OUT_38: (421, 5),
     HELD_OUT_39: (600, 5),
     HELD_OUT_40: (464, 19),
     HELD_OUT_41: (379, 0),
-    HELD_OUT_42: (715, 2),
+    HELD_OUT_42: (716, 2),
     HELD_OUT_43: (356, 0),
-    HELD_OUT_44: (469, 0),
+    HELD_OUT_44: (468, 0),
     HELD_OUT_45: (593, 0),
     HELD_OUT_46: (397, 1),
+    HELD_OUT_47: (387, 1),
+    HELD_OUT_48: (444, 1),
+    HELD_OUT_49: (340, 2),
+    HELD_OUT_50: (478, 9),
     DEVELOPMENT_13: (377, 1),
     DEVELOPMENT_14: (439, 1),
     DEVELOPMENT_15: (416, 0),
@@ -415,13 +435,13 @@ FLOORS = {
     DEVELOPMENT_17: (323, 2),
     DEVELOPMENT_18: (336, 0),
     DEVELOPMENT_19: (299, 0),
-    DEVELOPMENT_20: (362, 0),
+    DEVELOPMENT_20: (363, 0),
     DEVELOPMENT_21: (321, 0),
     DEVELOPMENT_22: (350, 0),
     DEVELOPMENT_23: (365, 1),
     DEVELOPMENT_24: (388, 1),
     DEVELOPMENT_25: (385, 0),
-    DEVELOPMENT_27: (356, 0),
+    DEVELOPMENT_27: (355, 0),
     DEVELOPMENT_28: (352, 0),
     DEVELOPMENT_29: (337, 1),
     DEVELOPMENT_30: (331, 0),
@@ -430,9 +450,9 @@ FLOORS = {
     DEVELOPMENT_34: (360, 0),
     DEVELOPMENT_35: (498, 1),
     DEVELOPMENT_36: (468, 0),
-    DEVELOPMENT_37: (436, 0),
+    DEVELOPMENT_37: (437, 0),
     DEVELOPMENT_38: (347, 0),
-    DEVELOPMENT_39: (465, 2),
+    DEVELOPMENT_39: (464, 2),
     DEVELOPMENT_40: (422, 1),
     DEVELOPMENT_41: (477, 3),
     DEVELOPMENT_42: (520, 3),
@@ -452,7 +472,7 @@ FLOORS = {
     DEVELOPMENT_56: (453, 2),
     DEVELOPMENT_57: (426, 0),
     DEVELOPMENT_58: (324, 0),
-    DEVELOPMENT_59: (362, 2),
+    DEVELOPMENT_59: (363, 2),
     DEVELOPMENT_60: (270, 1),
     DEVELOPMENT_61: (345, 7),
     DEVELOPMENT_62: (261, 2),
@@ -460,17 +480,17 @@ FLOORS = {
     DEVELOPMENT_64: (272, 5),
     DEVELOPMENT_65: (431, 2),
     DEVELOPMENT_66: (464, 2),
-    DEVELOPMENT_67: (454, 1),
+    DEVELOPMENT_67: (452, 1),
     DEVELOPMENT_68: (455, 0),
     DEVELOPMENT_69: (475, 38),
-    DEVELOPMENT_70: (560, 0),
+    DEVELOPMENT_70: (561, 0),
     DEVELOPMENT_71: (436, 1),
     DEVELOPMENT_72: (422, 0),
     DEVELOPMENT_73: (369, 12),
-    DEVELOPMENT_74: (433, 1),
+    DEVELOPMENT_74: (432, 1),
     DEVELOPMENT_75: (453, 2),
-    DEVELOPMENT_76: (400, 1),
-    DEVELOPMENT_77: (483, 6),
+    DEVELOPMENT_76: (399, 1),
+    DEVELOPMENT_77: (484, 6),
     DEVELOPMENT_78: (395, 1),
     DEVELOPMENT_79: (427, 5),
     DEVELOPMENT_80: (467, 3),
@@ -479,13 +499,17 @@ FLOORS = {
     DEVELOPMENT_83: (427, 1),
     DEVELOPMENT_84: (615, 1),
     DEVELOPMENT_85: (357, 1),
-    DEVELOPMENT_86: (442, 0),
+    DEVELOPMENT_86: (443, 0),
     DEVELOPMENT_87: (390, 0),
     DEVELOPMENT_88: (347, 1),
     DEVELOPMENT_89: (373, 1),
-    DEVELOPMENT_90: (420, 5),
+    DEVELOPMENT_90: (419, 5),
     DEVELOPMENT_91: (462, 3),
     DEVELOPMENT_92: (422, 2),
+    DEVELOPMENT_93: (522, 1),
+    DEVELOPMENT_94: (356, 1),
+    DEVELOPMENT_95: (497, 1),
+    DEVELOPMENT_96: (450, 2),
 }
 MAX_DAMAGE = 0.05
 
