@@ -90,281 +90,22 @@ from ingest.language.redaction import apply, find_spans, find_suspects
 from ingest.language.redaction.corpus import cases
 
 DATA = Path(__file__).parents[1] / "data"
-DEVELOPMENT = DATA / "redaction_corpus.txt"
-DEVELOPMENT_2 = DATA / "redaction_dev2.txt"
-DEVELOPMENT_3 = DATA / "redaction_dev3.txt"
-DEVELOPMENT_4 = DATA / "redaction_dev4.txt"
-DEVELOPMENT_5 = DATA / "redaction_dev5.txt"
-DEVELOPMENT_6 = DATA / "redaction_dev6.txt"
-DEVELOPMENT_7 = DATA / "redaction_dev7.txt"
-DEVELOPMENT_8 = DATA / "redaction_dev8.txt"
-DEVELOPMENT_9 = DATA / "redaction_dev9.txt"
-DEVELOPMENT_10 = DATA / "redaction_dev10.txt"
-DEVELOPMENT_11 = DATA / "redaction_dev11.txt"
-DEVELOPMENT_12 = DATA / "redaction_dev12.txt"
-DEVELOPMENT_13 = DATA / "redaction_dev13.txt"
-DEVELOPMENT_14 = DATA / "redaction_dev14.txt"
-DEVELOPMENT_15 = DATA / "redaction_dev15.txt"
-DEVELOPMENT_16 = DATA / "redaction_dev16.txt"
-DEVELOPMENT_17 = DATA / "redaction_dev17.txt"
-DEVELOPMENT_18 = DATA / "redaction_dev18.txt"
-DEVELOPMENT_19 = DATA / "redaction_dev19.txt"
-DEVELOPMENT_20 = DATA / "redaction_dev20.txt"
-DEVELOPMENT_21 = DATA / "redaction_dev21.txt"
-DEVELOPMENT_22 = DATA / "redaction_dev22.txt"
-DEVELOPMENT_23 = DATA / "redaction_dev23.txt"
-DEVELOPMENT_24 = DATA / "redaction_dev24.txt"
-DEVELOPMENT_25 = DATA / "redaction_dev25.txt"
-DEVELOPMENT_26 = DATA / "redaction_dev26.txt"
-DEVELOPMENT_27 = DATA / "redaction_dev27.txt"
-DEVELOPMENT_28 = DATA / "redaction_dev28.txt"
-DEVELOPMENT_29 = DATA / "redaction_dev29.txt"
-DEVELOPMENT_30 = DATA / "redaction_dev30.txt"
-DEVELOPMENT_31 = DATA / "redaction_dev31.txt"
-DEVELOPMENT_32 = DATA / "redaction_dev32.txt"
-DEVELOPMENT_33 = DATA / "redaction_dev33.txt"
-DEVELOPMENT_34 = DATA / "redaction_dev34.txt"
-DEVELOPMENT_35 = DATA / "redaction_dev35.txt"
-DEVELOPMENT_36 = DATA / "redaction_dev36.txt"
-DEVELOPMENT_37 = DATA / "redaction_dev37.txt"
-DEVELOPMENT_38 = DATA / "redaction_dev38.txt"
-DEVELOPMENT_39 = DATA / "redaction_dev39.txt"
-DEVELOPMENT_40 = DATA / "redaction_dev40.txt"
-DEVELOPMENT_41 = DATA / "redaction_dev41.txt"
-DEVELOPMENT_42 = DATA / "redaction_dev42.txt"
-DEVELOPMENT_43 = DATA / "redaction_dev43.txt"
-DEVELOPMENT_44 = DATA / "redaction_dev44.txt"
-DEVELOPMENT_45 = DATA / "redaction_dev45.txt"
-DEVELOPMENT_46 = DATA / "redaction_dev46.txt"
-DEVELOPMENT_47 = DATA / "redaction_dev47.txt"
-DEVELOPMENT_48 = DATA / "redaction_dev48.txt"
-DEVELOPMENT_49 = DATA / "redaction_dev49.txt"
-DEVELOPMENT_50 = DATA / "redaction_dev50.txt"
-DEVELOPMENT_51 = DATA / "redaction_dev51.txt"
-DEVELOPMENT_52 = DATA / "redaction_dev52.txt"
-DEVELOPMENT_53 = DATA / "redaction_dev53.txt"
-DEVELOPMENT_54 = DATA / "redaction_dev54.txt"
-DEVELOPMENT_55 = DATA / "redaction_dev55.txt"
-DEVELOPMENT_56 = DATA / "redaction_dev56.txt"
-DEVELOPMENT_57 = DATA / "redaction_dev57.txt"
-DEVELOPMENT_58 = DATA / "redaction_dev58.txt"
-DEVELOPMENT_59 = DATA / "redaction_dev59.txt"
-DEVELOPMENT_60 = DATA / "redaction_dev60.txt"
-DEVELOPMENT_61 = DATA / "redaction_dev61.txt"
-DEVELOPMENT_62 = DATA / "redaction_dev62.txt"
-DEVELOPMENT_63 = DATA / "redaction_dev63.txt"
-DEVELOPMENT_64 = DATA / "redaction_dev64.txt"
-DEVELOPMENT_65 = DATA / "redaction_dev65.txt"
-DEVELOPMENT_66 = DATA / "redaction_dev66.txt"
-DEVELOPMENT_67 = DATA / "redaction_dev67.txt"
-DEVELOPMENT_68 = DATA / "redaction_dev68.txt"
-DEVELOPMENT_69 = DATA / "redaction_dev69.txt"
-DEVELOPMENT_70 = DATA / "redaction_dev70.txt"
-DEVELOPMENT_71 = DATA / "redaction_dev71.txt"
-DEVELOPMENT_72 = DATA / "redaction_dev72.txt"
-DEVELOPMENT_73 = DATA / "redaction_dev73.txt"
-DEVELOPMENT_74 = DATA / "redaction_dev74.txt"
-DEVELOPMENT_75 = DATA / "redaction_dev75.txt"
-DEVELOPMENT_76 = DATA / "redaction_dev76.txt"
-DEVELOPMENT_77 = DATA / "redaction_dev77.txt"
-DEVELOPMENT_78 = DATA / "redaction_dev78.txt"
-DEVELOPMENT_79 = DATA / "redaction_dev79.txt"
-DEVELOPMENT_80 = DATA / "redaction_dev80.txt"
-DEVELOPMENT_81 = DATA / "redaction_dev81.txt"
-DEVELOPMENT_82 = DATA / "redaction_dev82.txt"
-DEVELOPMENT_83 = DATA / "redaction_dev83.txt"
-DEVELOPMENT_84 = DATA / "redaction_dev84.txt"
-DEVELOPMENT_85 = DATA / "redaction_dev85.txt"
-DEVELOPMENT_86 = DATA / "redaction_dev86.txt"
-DEVELOPMENT_87 = DATA / "redaction_dev87.txt"
-DEVELOPMENT_88 = DATA / "redaction_dev88.txt"
-DEVELOPMENT_89 = DATA / "redaction_dev89.txt"
-DEVELOPMENT_90 = DATA / "redaction_dev90.txt"
-DEVELOPMENT_91 = DATA / "redaction_dev91.txt"
-DEVELOPMENT_92 = DATA / "redaction_dev92.txt"
-DEVELOPMENT_93 = DATA / "redaction_dev93.txt"
-DEVELOPMENT_94 = DATA / "redaction_dev94.txt"
-DEVELOPMENT_95 = DATA / "redaction_dev95.txt"
-DEVELOPMENT_96 = DATA / "redaction_dev96.txt"
-DEVELOPMENTS = [
-    DEVELOPMENT,
-    DEVELOPMENT_2,
-    DEVELOPMENT_3,
-    DEVELOPMENT_4,
-    DEVELOPMENT_5,
-    DEVELOPMENT_6,
-    DEVELOPMENT_7,
-    DEVELOPMENT_8,
-    DEVELOPMENT_9,
-    DEVELOPMENT_10,
-    DEVELOPMENT_11,
-    DEVELOPMENT_12,
-    DEVELOPMENT_13,
-    DEVELOPMENT_14,
-    DEVELOPMENT_15,
-    DEVELOPMENT_16,
-    DEVELOPMENT_17,
-    DEVELOPMENT_18,
-    DEVELOPMENT_19,
-    DEVELOPMENT_20,
-    DEVELOPMENT_21,
-    DEVELOPMENT_22,
-    DEVELOPMENT_23,
-    DEVELOPMENT_24,
-    DEVELOPMENT_25,
-    DEVELOPMENT_26,
-    DEVELOPMENT_27,
-    DEVELOPMENT_28,
-    DEVELOPMENT_29,
-    DEVELOPMENT_30,
-    DEVELOPMENT_31,
-    DEVELOPMENT_32,
-    DEVELOPMENT_33,
-    DEVELOPMENT_34,
-    DEVELOPMENT_35,
-    DEVELOPMENT_36,
-    DEVELOPMENT_37,
-    DEVELOPMENT_38,
-    DEVELOPMENT_39,
-    DEVELOPMENT_40,
-    DEVELOPMENT_41,
-    DEVELOPMENT_42,
-    DEVELOPMENT_43,
-    DEVELOPMENT_44,
-    DEVELOPMENT_45,
-    DEVELOPMENT_46,
-    DEVELOPMENT_47,
-    DEVELOPMENT_48,
-    DEVELOPMENT_49,
-    DEVELOPMENT_50,
-    DEVELOPMENT_51,
-    DEVELOPMENT_52,
-    DEVELOPMENT_53,
-    DEVELOPMENT_54,
-    DEVELOPMENT_55,
-    DEVELOPMENT_56,
-    DEVELOPMENT_57,
-    DEVELOPMENT_58,
-    DEVELOPMENT_59,
-    DEVELOPMENT_60,
-    DEVELOPMENT_61,
-    DEVELOPMENT_62,
-    DEVELOPMENT_63,
-    DEVELOPMENT_64,
-    DEVELOPMENT_65,
-    DEVELOPMENT_66,
-    DEVELOPMENT_67,
-    DEVELOPMENT_68,
-    DEVELOPMENT_69,
-    DEVELOPMENT_70,
-    DEVELOPMENT_71,
-    DEVELOPMENT_72,
-    DEVELOPMENT_73,
-    DEVELOPMENT_74,
-    DEVELOPMENT_75,
-    DEVELOPMENT_76,
-    DEVELOPMENT_77,
-    DEVELOPMENT_78,
-    DEVELOPMENT_79,
-    DEVELOPMENT_80,
-    DEVELOPMENT_81,
-    DEVELOPMENT_82,
-    DEVELOPMENT_83,
-    DEVELOPMENT_84,
-    DEVELOPMENT_85,
-    DEVELOPMENT_86,
-    DEVELOPMENT_87,
-    DEVELOPMENT_88,
-    DEVELOPMENT_89,
-    DEVELOPMENT_90,
-    DEVELOPMENT_91,
-    DEVELOPMENT_92,
-    DEVELOPMENT_93,
-    DEVELOPMENT_94,
-    DEVELOPMENT_95,
-    DEVELOPMENT_96,
-]
+
+
+def development(n: int) -> Path:
+    """Development corpus `n`; the first is the one written beside the rules."""
+    return DATA / ("redaction_corpus.txt" if n == 1 else f"redaction_dev{n}.txt")
+
+
+def held_out(n: int) -> Path:
+    return DATA / ("redaction_heldout.txt" if n == 1 else f"redaction_heldout{n}.txt")
+
+
+DEVELOPMENT = development(1)
+DEVELOPMENTS = [development(n) for n in range(1, 97)]
 # Development corpora whose last misses no rule here covers yet: each keeps a floor.
-NOT_YET_COMPLETE = [DEVELOPMENT_13, DEVELOPMENT_14, DEVELOPMENT_15, DEVELOPMENT_16]
-NOT_YET_COMPLETE += [DEVELOPMENT_17, DEVELOPMENT_18, DEVELOPMENT_19, DEVELOPMENT_20]
-NOT_YET_COMPLETE += [DEVELOPMENT_21, DEVELOPMENT_22, DEVELOPMENT_23, DEVELOPMENT_24]
-NOT_YET_COMPLETE += [DEVELOPMENT_25, DEVELOPMENT_27, DEVELOPMENT_28, DEVELOPMENT_29]
-NOT_YET_COMPLETE += [DEVELOPMENT_30, DEVELOPMENT_31, DEVELOPMENT_33]
-NOT_YET_COMPLETE += [DEVELOPMENT_34, DEVELOPMENT_35, DEVELOPMENT_36, DEVELOPMENT_37]
-NOT_YET_COMPLETE += [DEVELOPMENT_38, DEVELOPMENT_39, DEVELOPMENT_40, DEVELOPMENT_41]
-NOT_YET_COMPLETE += [DEVELOPMENT_42, DEVELOPMENT_43, DEVELOPMENT_44]
-NOT_YET_COMPLETE += [DEVELOPMENT_45, DEVELOPMENT_46, DEVELOPMENT_47, DEVELOPMENT_48]
-NOT_YET_COMPLETE += [DEVELOPMENT_49, DEVELOPMENT_50, DEVELOPMENT_51, DEVELOPMENT_52]
-NOT_YET_COMPLETE += [DEVELOPMENT_53, DEVELOPMENT_54, DEVELOPMENT_55, DEVELOPMENT_56]
-NOT_YET_COMPLETE += [DEVELOPMENT_57, DEVELOPMENT_58, DEVELOPMENT_59, DEVELOPMENT_60]
-NOT_YET_COMPLETE += [DEVELOPMENT_61, DEVELOPMENT_62, DEVELOPMENT_63, DEVELOPMENT_64]
-NOT_YET_COMPLETE += [DEVELOPMENT_65, DEVELOPMENT_66, DEVELOPMENT_67, DEVELOPMENT_68]
-NOT_YET_COMPLETE += [DEVELOPMENT_69, DEVELOPMENT_70, DEVELOPMENT_71, DEVELOPMENT_72]
-NOT_YET_COMPLETE += [DEVELOPMENT_73, DEVELOPMENT_74, DEVELOPMENT_75, DEVELOPMENT_76]
-NOT_YET_COMPLETE += [DEVELOPMENT_77, DEVELOPMENT_78, DEVELOPMENT_79, DEVELOPMENT_80]
-NOT_YET_COMPLETE += [DEVELOPMENT_81, DEVELOPMENT_82, DEVELOPMENT_83, DEVELOPMENT_84]
-NOT_YET_COMPLETE += [DEVELOPMENT_85, DEVELOPMENT_86, DEVELOPMENT_87, DEVELOPMENT_88]
-NOT_YET_COMPLETE += [DEVELOPMENT_89, DEVELOPMENT_90, DEVELOPMENT_91, DEVELOPMENT_92]
-NOT_YET_COMPLETE += [DEVELOPMENT_93, DEVELOPMENT_94, DEVELOPMENT_95, DEVELOPMENT_96]
-HELD_OUT = DATA / "redaction_heldout.txt"
-HELD_OUT_2 = DATA / "redaction_heldout2.txt"
-HELD_OUT_3 = DATA / "redaction_heldout3.txt"
-HELD_OUT_4 = DATA / "redaction_heldout4.txt"
-HELD_OUT_5 = DATA / "redaction_heldout5.txt"
-HELD_OUT_6 = DATA / "redaction_heldout6.txt"
-HELD_OUT_7 = DATA / "redaction_heldout7.txt"
-HELD_OUT_8 = DATA / "redaction_heldout8.txt"
-HELD_OUT_9 = DATA / "redaction_heldout9.txt"
-HELD_OUT_10 = DATA / "redaction_heldout10.txt"
-HELD_OUT_11 = DATA / "redaction_heldout11.txt"
-HELD_OUT_12 = DATA / "redaction_heldout12.txt"
-HELD_OUT_13 = DATA / "redaction_heldout13.txt"
-HELD_OUT_14 = DATA / "redaction_heldout14.txt"
-HELD_OUT_15 = DATA / "redaction_heldout15.txt"
-HELD_OUT_16 = DATA / "redaction_heldout16.txt"
-HELD_OUT_17 = DATA / "redaction_heldout17.txt"
-HELD_OUT_18 = DATA / "redaction_heldout18.txt"
-HELD_OUT_19 = DATA / "redaction_heldout19.txt"
-HELD_OUT_20 = DATA / "redaction_heldout20.txt"
-HELD_OUT_21 = DATA / "redaction_heldout21.txt"
-HELD_OUT_22 = DATA / "redaction_heldout22.txt"
-HELD_OUT_23 = DATA / "redaction_heldout23.txt"
-HELD_OUT_24 = DATA / "redaction_heldout24.txt"
-HELD_OUT_25 = DATA / "redaction_heldout25.txt"
-HELD_OUT_26 = DATA / "redaction_heldout26.txt"
-HELD_OUT_27 = DATA / "redaction_heldout27.txt"
-HELD_OUT_28 = DATA / "redaction_heldout28.txt"
-HELD_OUT_29 = DATA / "redaction_heldout29.txt"
-HELD_OUT_30 = DATA / "redaction_heldout30.txt"
-HELD_OUT_31 = DATA / "redaction_heldout31.txt"
-HELD_OUT_32 = DATA / "redaction_heldout32.txt"
-HELD_OUT_33 = DATA / "redaction_heldout33.txt"
-HELD_OUT_34 = DATA / "redaction_heldout34.txt"
-HELD_OUT_35 = DATA / "redaction_heldout35.txt"
-HELD_OUT_36 = DATA / "redaction_heldout36.txt"
-HELD_OUT_37 = DATA / "redaction_heldout37.txt"
-HELD_OUT_38 = DATA / "redaction_heldout38.txt"
-HELD_OUT_39 = DATA / "redaction_heldout39.txt"
-HELD_OUT_40 = DATA / "redaction_heldout40.txt"
-HELD_OUT_41 = DATA / "redaction_heldout41.txt"
-HELD_OUT_42 = DATA / "redaction_heldout42.txt"
-HELD_OUT_43 = DATA / "redaction_heldout43.txt"
-HELD_OUT_44 = DATA / "redaction_heldout44.txt"
-HELD_OUT_45 = DATA / "redaction_heldout45.txt"
-HELD_OUT_46 = DATA / "redaction_heldout46.txt"
-HELD_OUT_47 = DATA / "redaction_heldout47.txt"
-HELD_OUT_48 = DATA / "redaction_heldout48.txt"
-HELD_OUT_49 = DATA / "redaction_heldout49.txt"
-HELD_OUT_50 = DATA / "redaction_heldout50.txt"
-HELD_OUTS = [HELD_OUT, HELD_OUT_2, HELD_OUT_3, HELD_OUT_4, HELD_OUT_5, HELD_OUT_6, HELD_OUT_7]
-HELD_OUTS += [HELD_OUT_8, HELD_OUT_9, HELD_OUT_10, HELD_OUT_11, HELD_OUT_12, HELD_OUT_13]
-HELD_OUTS += [HELD_OUT_14, HELD_OUT_15, HELD_OUT_16, HELD_OUT_17, HELD_OUT_18, HELD_OUT_19]
-HELD_OUTS += [HELD_OUT_20, HELD_OUT_21, HELD_OUT_22, HELD_OUT_23, HELD_OUT_24, HELD_OUT_25]
-HELD_OUTS += [HELD_OUT_26, HELD_OUT_27, HELD_OUT_28, HELD_OUT_29, HELD_OUT_30, HELD_OUT_31]
-HELD_OUTS += [HELD_OUT_32, HELD_OUT_33, HELD_OUT_34, HELD_OUT_35, HELD_OUT_36, HELD_OUT_37]
-HELD_OUTS += [HELD_OUT_38, HELD_OUT_39, HELD_OUT_40, HELD_OUT_41, HELD_OUT_42]
-HELD_OUTS += [HELD_OUT_43, HELD_OUT_44, HELD_OUT_45, HELD_OUT_46]
-HELD_OUTS += [HELD_OUT_47, HELD_OUT_48, HELD_OUT_49, HELD_OUT_50]
+NOT_YET_COMPLETE = [development(n) for n in range(13, 97) if n not in {32, 26}]
+HELD_OUTS = [held_out(n) for n in range(1, 51)]
 # Secrets hidden and ordinary lines changed in each held-out corpus when the rules last
 # changed: a change that hides fewer or changes more is a step back, whatever it gains on the
 # development corpora. Once, ten held-out corpora were let change one line more each: when
@@ -378,138 +119,138 @@ HELD_OUTS += [HELD_OUT_47, HELD_OUT_48, HELD_OUT_49, HELD_OUT_50]
 # The development corpora's figures are the learned reader's own training data since; they
 # say only that nothing learned was lost.
 FLOORS = {
-    HELD_OUT: (175, 0),
-    HELD_OUT_2: (153, 1),
-    HELD_OUT_3: (259, 1),
-    HELD_OUT_4: (305, 2),
-    HELD_OUT_5: (319, 2),
-    HELD_OUT_6: (337, 3),
-    HELD_OUT_7: (313, 0),
-    HELD_OUT_8: (290, 1),
-    HELD_OUT_9: (289, 1),
-    HELD_OUT_10: (348, 1),
-    HELD_OUT_11: (342, 2),
-    HELD_OUT_12: (332, 0),
-    HELD_OUT_13: (368, 2),
-    HELD_OUT_14: (323, 2),
-    HELD_OUT_15: (316, 1),
-    HELD_OUT_16: (358, 1),
-    HELD_OUT_17: (351, 1),
-    HELD_OUT_18: (443, 1),
-    HELD_OUT_19: (416, 4),
-    HELD_OUT_20: (369, 0),
-    HELD_OUT_21: (461, 2),
-    HELD_OUT_22: (451, 2),
-    HELD_OUT_23: (355, 4),
-    HELD_OUT_24: (487, 2),
-    HELD_OUT_25: (442, 0),
-    HELD_OUT_26: (371, 1),
-    HELD_OUT_27: (330, 1),
-    HELD_OUT_28: (295, 4),
-    HELD_OUT_29: (310, 1),
-    HELD_OUT_30: (373, 2),
-    HELD_OUT_31: (449, 1),
-    HELD_OUT_32: (276, 2),
-    HELD_OUT_33: (305, 1),
-    HELD_OUT_34: (420, 2),
-    HELD_OUT_35: (378, 0),
-    HELD_OUT_36: (604, 0),
-    HELD_OUT_37: (743, 0),
-    HELD_OUT_38: (421, 5),
-    HELD_OUT_39: (600, 5),
-    HELD_OUT_40: (464, 19),
-    HELD_OUT_41: (379, 0),
-    HELD_OUT_42: (716, 2),
-    HELD_OUT_43: (356, 0),
-    HELD_OUT_44: (468, 0),
-    HELD_OUT_45: (593, 0),
-    HELD_OUT_46: (397, 1),
-    HELD_OUT_47: (387, 1),
-    HELD_OUT_48: (444, 1),
-    HELD_OUT_49: (340, 2),
-    HELD_OUT_50: (478, 9),
-    DEVELOPMENT_13: (377, 1),
-    DEVELOPMENT_14: (439, 1),
-    DEVELOPMENT_15: (416, 0),
-    DEVELOPMENT_16: (359, 1),
-    DEVELOPMENT_17: (323, 2),
-    DEVELOPMENT_18: (336, 0),
-    DEVELOPMENT_19: (299, 0),
-    DEVELOPMENT_20: (363, 0),
-    DEVELOPMENT_21: (321, 0),
-    DEVELOPMENT_22: (350, 0),
-    DEVELOPMENT_23: (365, 1),
-    DEVELOPMENT_24: (388, 1),
-    DEVELOPMENT_25: (385, 0),
-    DEVELOPMENT_27: (355, 0),
-    DEVELOPMENT_28: (352, 0),
-    DEVELOPMENT_29: (337, 1),
-    DEVELOPMENT_30: (331, 0),
-    DEVELOPMENT_31: (347, 1),
-    DEVELOPMENT_33: (701, 1),
-    DEVELOPMENT_34: (360, 0),
-    DEVELOPMENT_35: (498, 1),
-    DEVELOPMENT_36: (468, 0),
-    DEVELOPMENT_37: (437, 0),
-    DEVELOPMENT_38: (347, 0),
-    DEVELOPMENT_39: (464, 2),
-    DEVELOPMENT_40: (422, 1),
-    DEVELOPMENT_41: (477, 3),
-    DEVELOPMENT_42: (520, 3),
-    DEVELOPMENT_43: (464, 0),
-    DEVELOPMENT_44: (524, 2),
-    DEVELOPMENT_45: (404, 0),
-    DEVELOPMENT_46: (387, 0),
-    DEVELOPMENT_47: (316, 0),
-    DEVELOPMENT_48: (623, 1),
-    DEVELOPMENT_49: (687, 0),
-    DEVELOPMENT_50: (482, 2),
-    DEVELOPMENT_51: (329, 1),
-    DEVELOPMENT_52: (352, 2),
-    DEVELOPMENT_53: (340, 1),
-    DEVELOPMENT_54: (426, 1),
-    DEVELOPMENT_55: (378, 3),
-    DEVELOPMENT_56: (453, 2),
-    DEVELOPMENT_57: (426, 0),
-    DEVELOPMENT_58: (324, 0),
-    DEVELOPMENT_59: (363, 2),
-    DEVELOPMENT_60: (270, 1),
-    DEVELOPMENT_61: (345, 7),
-    DEVELOPMENT_62: (261, 2),
-    DEVELOPMENT_63: (346, 3),
-    DEVELOPMENT_64: (272, 5),
-    DEVELOPMENT_65: (431, 2),
-    DEVELOPMENT_66: (464, 2),
-    DEVELOPMENT_67: (452, 1),
-    DEVELOPMENT_68: (455, 0),
-    DEVELOPMENT_69: (475, 38),
-    DEVELOPMENT_70: (561, 0),
-    DEVELOPMENT_71: (436, 1),
-    DEVELOPMENT_72: (422, 0),
-    DEVELOPMENT_73: (369, 12),
-    DEVELOPMENT_74: (432, 1),
-    DEVELOPMENT_75: (453, 2),
-    DEVELOPMENT_76: (399, 1),
-    DEVELOPMENT_77: (484, 6),
-    DEVELOPMENT_78: (395, 1),
-    DEVELOPMENT_79: (427, 5),
-    DEVELOPMENT_80: (467, 3),
-    DEVELOPMENT_81: (356, 1),
-    DEVELOPMENT_82: (425, 0),
-    DEVELOPMENT_83: (427, 1),
-    DEVELOPMENT_84: (615, 1),
-    DEVELOPMENT_85: (357, 1),
-    DEVELOPMENT_86: (443, 0),
-    DEVELOPMENT_87: (390, 0),
-    DEVELOPMENT_88: (347, 1),
-    DEVELOPMENT_89: (373, 1),
-    DEVELOPMENT_90: (419, 5),
-    DEVELOPMENT_91: (462, 3),
-    DEVELOPMENT_92: (422, 2),
-    DEVELOPMENT_93: (522, 1),
-    DEVELOPMENT_94: (356, 1),
-    DEVELOPMENT_95: (497, 1),
-    DEVELOPMENT_96: (450, 2),
+    held_out(1): (175, 0),
+    held_out(2): (153, 1),
+    held_out(3): (259, 1),
+    held_out(4): (305, 2),
+    held_out(5): (319, 2),
+    held_out(6): (337, 3),
+    held_out(7): (313, 0),
+    held_out(8): (290, 1),
+    held_out(9): (289, 1),
+    held_out(10): (348, 1),
+    held_out(11): (342, 2),
+    held_out(12): (332, 0),
+    held_out(13): (368, 2),
+    held_out(14): (323, 2),
+    held_out(15): (316, 1),
+    held_out(16): (358, 1),
+    held_out(17): (351, 1),
+    held_out(18): (443, 1),
+    held_out(19): (416, 4),
+    held_out(20): (369, 0),
+    held_out(21): (461, 2),
+    held_out(22): (451, 2),
+    held_out(23): (355, 4),
+    held_out(24): (487, 2),
+    held_out(25): (442, 0),
+    held_out(26): (371, 1),
+    held_out(27): (330, 1),
+    held_out(28): (295, 4),
+    held_out(29): (310, 1),
+    held_out(30): (373, 2),
+    held_out(31): (449, 1),
+    held_out(32): (276, 2),
+    held_out(33): (305, 1),
+    held_out(34): (420, 2),
+    held_out(35): (378, 0),
+    held_out(36): (604, 0),
+    held_out(37): (743, 0),
+    held_out(38): (421, 5),
+    held_out(39): (600, 5),
+    held_out(40): (464, 19),
+    held_out(41): (379, 0),
+    held_out(42): (716, 2),
+    held_out(43): (356, 0),
+    held_out(44): (468, 0),
+    held_out(45): (593, 0),
+    held_out(46): (397, 1),
+    held_out(47): (387, 1),
+    held_out(48): (444, 1),
+    held_out(49): (340, 2),
+    held_out(50): (478, 9),
+    development(13): (377, 1),
+    development(14): (439, 1),
+    development(15): (416, 0),
+    development(16): (359, 1),
+    development(17): (323, 2),
+    development(18): (336, 0),
+    development(19): (299, 0),
+    development(20): (363, 0),
+    development(21): (321, 0),
+    development(22): (350, 0),
+    development(23): (365, 1),
+    development(24): (388, 1),
+    development(25): (385, 0),
+    development(27): (355, 0),
+    development(28): (352, 0),
+    development(29): (337, 1),
+    development(30): (331, 0),
+    development(31): (347, 1),
+    development(33): (701, 1),
+    development(34): (360, 0),
+    development(35): (498, 1),
+    development(36): (468, 0),
+    development(37): (437, 0),
+    development(38): (347, 0),
+    development(39): (464, 2),
+    development(40): (422, 1),
+    development(41): (477, 3),
+    development(42): (520, 3),
+    development(43): (464, 0),
+    development(44): (524, 2),
+    development(45): (404, 0),
+    development(46): (387, 0),
+    development(47): (316, 0),
+    development(48): (623, 1),
+    development(49): (687, 0),
+    development(50): (482, 2),
+    development(51): (329, 1),
+    development(52): (352, 2),
+    development(53): (340, 1),
+    development(54): (426, 1),
+    development(55): (378, 3),
+    development(56): (453, 2),
+    development(57): (426, 0),
+    development(58): (324, 0),
+    development(59): (363, 2),
+    development(60): (270, 1),
+    development(61): (345, 7),
+    development(62): (261, 2),
+    development(63): (346, 3),
+    development(64): (272, 5),
+    development(65): (431, 2),
+    development(66): (464, 2),
+    development(67): (452, 1),
+    development(68): (455, 0),
+    development(69): (475, 38),
+    development(70): (561, 0),
+    development(71): (436, 1),
+    development(72): (422, 0),
+    development(73): (369, 12),
+    development(74): (432, 1),
+    development(75): (453, 2),
+    development(76): (399, 1),
+    development(77): (484, 6),
+    development(78): (395, 1),
+    development(79): (427, 5),
+    development(80): (467, 3),
+    development(81): (356, 1),
+    development(82): (425, 0),
+    development(83): (427, 1),
+    development(84): (615, 1),
+    development(85): (357, 1),
+    development(86): (443, 0),
+    development(87): (390, 0),
+    development(88): (347, 1),
+    development(89): (373, 1),
+    development(90): (419, 5),
+    development(91): (462, 3),
+    development(92): (422, 2),
+    development(93): (522, 1),
+    development(94): (356, 1),
+    development(95): (497, 1),
+    development(96): (450, 2),
 }
 MAX_DAMAGE = 0.05
 
@@ -602,20 +343,20 @@ def milliseconds_for_150_words() -> float:
 
 
 def test_the_corpora_are_big_enough_and_danish_first() -> None:
-    development = cases(DEVELOPMENT)
-    assert len(development) >= 80
-    assert "Mit CPR-nummer" in development[0].text
-    assert len(cases(HELD_OUT)) >= 120
-    assert len(cases(DEVELOPMENT_2)) >= 150 and len(cases(HELD_OUT_2)) >= 150
-    assert len(cases(DEVELOPMENT_3)) >= 200 and len(cases(HELD_OUT_3)) >= 200
-    assert len(cases(DEVELOPMENT_4)) >= 200 and len(cases(DEVELOPMENT_5)) >= 200
-    assert len(cases(DEVELOPMENT_6)) >= 200 and len(cases(HELD_OUT_4)) >= 200
-    assert len(cases(DEVELOPMENT_7)) >= 200 and len(cases(HELD_OUT_5)) >= 200
-    assert len(cases(DEVELOPMENT_8)) >= 200 and len(cases(DEVELOPMENT_9)) >= 200
-    assert len(cases(DEVELOPMENT_10)) >= 200 and len(cases(DEVELOPMENT_11)) >= 200
-    assert len(cases(HELD_OUT_6)) >= 200 and len(cases(DEVELOPMENT_12)) >= 200
-    assert len(cases(DEVELOPMENT_13)) >= 200 and len(cases(HELD_OUT_7)) >= 200
-    assert len(cases(DEVELOPMENT_14)) >= 200
+    written_beside_the_rules = cases(DEVELOPMENT)
+    assert len(written_beside_the_rules) >= 80
+    assert "Mit CPR-nummer" in written_beside_the_rules[0].text
+    assert len(cases(held_out(1))) >= 120
+    assert len(cases(development(2))) >= 150 and len(cases(held_out(2))) >= 150
+    assert len(cases(development(3))) >= 200 and len(cases(held_out(3))) >= 200
+    assert len(cases(development(4))) >= 200 and len(cases(development(5))) >= 200
+    assert len(cases(development(6))) >= 200 and len(cases(held_out(4))) >= 200
+    assert len(cases(development(7))) >= 200 and len(cases(held_out(5))) >= 200
+    assert len(cases(development(8))) >= 200 and len(cases(development(9))) >= 200
+    assert len(cases(development(10))) >= 200 and len(cases(development(11))) >= 200
+    assert len(cases(held_out(6))) >= 200 and len(cases(development(12))) >= 200
+    assert len(cases(development(13))) >= 200 and len(cases(held_out(7))) >= 200
+    assert len(cases(development(14))) >= 200
 
 
 _NOT_YET = pytest.mark.xfail(strict=False, reason="the rules do not yet hide every secret here")
@@ -636,13 +377,13 @@ def test_development_corpus_recall_is_complete_and_damage_small(corpus: Path) ->
 @pytest.mark.parametrize(
     "corpus",
     [
-        HELD_OUT,
-        pytest.param(HELD_OUT_2, marks=_NOT_YET),
-        pytest.param(HELD_OUT_3, marks=_NOT_YET),
-        pytest.param(HELD_OUT_4, marks=_NOT_YET),
-        pytest.param(HELD_OUT_5, marks=_NOT_YET),
-        pytest.param(HELD_OUT_6, marks=_NOT_YET),
-        pytest.param(HELD_OUT_7, marks=_NOT_YET),
+        held_out(1),
+        pytest.param(held_out(2), marks=_NOT_YET),
+        pytest.param(held_out(3), marks=_NOT_YET),
+        pytest.param(held_out(4), marks=_NOT_YET),
+        pytest.param(held_out(5), marks=_NOT_YET),
+        pytest.param(held_out(6), marks=_NOT_YET),
+        pytest.param(held_out(7), marks=_NOT_YET),
     ],
     ids=lambda p: p.stem,
 )
