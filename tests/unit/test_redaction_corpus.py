@@ -87,7 +87,7 @@ from pathlib import Path
 import pytest
 
 from ingest.language.redaction import apply, find_spans, find_suspects
-from ingest.language.redaction.corpus import cases
+from ingest.language.redaction.corpus import cases, covered
 
 DATA = Path(__file__).parents[1] / "data"
 
@@ -253,13 +253,6 @@ FLOORS = {
     development(96): (450, 2),
 }
 MAX_DAMAGE = 0.05
-
-
-def covered(spans: list[tuple[int, int]], start: int, end: int, text: str) -> bool:
-    """Every letter and digit of text[start:end] lies inside some span."""
-    return all(
-        not text[i].isalnum() or any(a <= i < b for a, b in spans) for i in range(start, end)
-    )
 
 
 @dataclass

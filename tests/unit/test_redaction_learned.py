@@ -123,3 +123,27 @@ def test_each_word_knows_the_nearest_rule_span_on_each_side() -> None:
     assert near["Jeg"] == ["Rr=address:3"]
     assert near["ring"] == ["Lr=address:2", "Rr=phone:4-6"]
     assert near["tidlig"] == ["Lr=phone:3"]
+
+
+def test_cross_validation_reads_each_corpus_with_a_model_that_never_saw_it(
+    tmp_path: Path,
+) -> None:
+    said = {
+        "redaction_dev1.txt": [f"zork blip ⟦{w}⟧ frob" for w in ("quux", "vex", "tarn")],
+        "redaction_dev2.txt": [f"plonk ⟦{w}⟧ snarf gnu" for w in ("wibble", "mox", "ferl")],
+    }
+    corpora = []
+    for name, lines in said.items():
+        corpora.append(tmp_path / name)
+        corpora[-1].write_text("\n".join(lines * 8 + ["ring til kommunen"]) + "\n")
+    figures = training.cross_validate(corpora, folds=2)
+    assert figures["secrets"] == 48 and figures["ordinary lines"] == 2
+    assert figures["rules hid"] == 0
+    # each corpus's own way of saying a secret is learned only from that corpus
+    assert figures["reader hid"] < 10
+    model = tmp_path / "both.crfsuite"
+    training.train(corpora, model)
+    tagger = pycrfsuite.Tagger()
+    tagger.open(str(model))
+    text = "zork blip quux frob"
+    assert [(s.start, s.end) for s in learned.find(text, [], tagger)] == [(10, 14)]

@@ -630,7 +630,8 @@ def _starts(text: str) -> list[int]:
     ends = [m.end() for m in words if _street_end(m.group())]
     starts = scan.starts_near(scan.word_starts(text), ends, words_before=10)
     if "-" in text:  # a name spelled out in one piece counts as one word: "T-H-O-R-…-gade"
-        starts = sorted(set(starts).union(scan.starts_near(_joined_starts(text), ends, 10)))
+        joined = scan.starts_near(_joined_starts(text), ends, words_before=10)
+        starts = sorted(set(starts).union(joined))
     begins = [m.start() for m in words if m.group().lower() in _START_WORDS]
     return sorted(set(starts).union(begins)) if begins else starts
 

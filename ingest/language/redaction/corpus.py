@@ -32,3 +32,11 @@ def cases(corpus: Path) -> list[Case]:
             offset = match.end()
         found.append(Case(section, text + line[offset:], secrets))
     return found
+
+
+def covered(spans: list[tuple[int, int]], start: int, end: int, text: str) -> bool:
+    """Every letter and digit of text[start:end] lies inside some span: the secret is
+    hidden whole."""
+    return all(
+        not text[i].isalnum() or any(a <= i < b for a, b in spans) for i in range(start, end)
+    )

@@ -158,14 +158,19 @@ def _tagger() -> pycrfsuite.Tagger:
     return tagger
 
 
-def find(text: str, hidden: list[Span]) -> list[Span]:
+def find(
+    text: str,
+    hidden: list[Span],
+    tagger: pycrfsuite.Tagger | None = None,
+    threshold: float = THRESHOLD,
+) -> list[Span]:
     """Spans of the words the model marks that no span in `hidden` (sorted, merged) covers.
     A run of them that touches a hidden span is the rest of that secret: its span covers
     both, so that the two are published as one."""
     words = tokens(text)
     if not words:
         return []
-    tagger = _tagger()
+    tagger = tagger or _tagger()  # another model's only when one is being measured
     tagger.set(features(words, hidden))
     if PERSONAL not in tagger.tag():
         # the likeliest reading marks nothing: a word as sure as THRESHOLD is all but always
@@ -175,7 +180,7 @@ def find(text: str, hidden: list[Span]) -> list[Span]:
     marked = [
         (start, end)
         for k, (start, end, _) in enumerate(words)
-        if tagger.marginal(PERSONAL, k) >= THRESHOLD
+        if tagger.marginal(PERSONAL, k) >= threshold
         and not any(s.start < end and start < s.end for s in hidden)
     ]
     found = []
