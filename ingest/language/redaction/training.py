@@ -41,13 +41,20 @@ def labels(words: list[tuple[int, int, str]], secrets: list[tuple[int, int]]) ->
 
 
 def train(corpora: list[Path], model: Path) -> dict[str, Any]:
-    lines = _fit(((case, rule_spans(case.text)) for c in corpora for case in cases(c)), model)
+    read = _read(corpora)
+    lines = _fit((example for c in corpora for example in read[c]), model)
     return {
         "parameters": PARAMETERS,
         "lines": lines,
         "corpora": {c.name: hashlib.sha256(c.read_bytes()).hexdigest() for c in corpora},
-        "rule_spans": rules_read(corpora),
+        "rule_spans": _digest(read),
     }
+
+
+def _read(corpora: list[Path]) -> dict[Path, list[tuple[Case, list[Span]]]]:
+    """Each corpus's transcripts with what the rules find in them: the rules are the slow
+    part of reading a corpus, so they are run once for all that is made from it."""
+    return {c: [(case, rule_spans(case.text)) for case in cases(c)] for c in corpora}
 
 
 def _fit(examples: Iterable[tuple[Case, list[Span]]], model: Path) -> int:
@@ -70,7 +77,7 @@ def cross_validate(
     turn): what the reader does on transcripts it never saw, measured on corpora that may be
     read line by line. Features, parameters and THRESHOLD are chosen on this, so that the
     held-out corpora stay a measure nothing was fitted to."""
-    read = {c: [(case, rule_spans(case.text)) for case in cases(c)] for c in corpora}
+    read = _read(corpora)
     figures: Counter[str] = Counter()
     with tempfile.TemporaryDirectory() as folder:
         for k in range(folds):
@@ -101,10 +108,14 @@ def _score(case: Case, hidden: list[Span], found: list[Span], figures: Counter[s
 def rules_read(corpora: list[Path]) -> str:
     """A sha256 of every span the rules find in the corpora: the model learned from them,
     so when a rule changes what it finds there, the model is made again."""
+    return _digest(_read(corpora))
+
+
+def _digest(read: dict[Path, list[tuple[Case, list[Span]]]]) -> str:
     digest = hashlib.sha256()
-    for corpus in corpora:
-        for case in cases(corpus):
-            digest.update(repr(rule_spans(case.text)).encode())
+    for examples in read.values():
+        for _, hidden in examples:
+            digest.update(repr(hidden).encode())
     return digest.hexdigest()
 
 
