@@ -296,11 +296,12 @@ def born_on(text: str) -> list[Span]:
     """ "født den 1. oktober 1940", "born 3rd of August 1987": a birth date with its year
     is the first half of a CPR number and personal by itself (a day and a month alone, or a
     year alone, are not)."""
-    return [
-        Span(d.start(), d.end(), Kind.CPR)
-        for d in _dates(text)
-        if _BORN_ON.search(text, max(0, d.start() - 25), d.start())
-    ]
+    return [Span(d.start(), d.end(), Kind.CPR) for d in _dates_after(text, _BORN_ON)]
+
+
+def _dates_after(text: str, cue: re.Pattern[str]) -> list[re.Match[str]]:
+    """The dates with `cue` said at most 25 characters before them."""
+    return [d for d in _dates(text) if cue.search(text, max(0, d.start() - 25), d.start())]
 
 
 def born_then_four(text: str, language: str | None) -> list[Span]:
@@ -308,7 +309,7 @@ def born_then_four(text: str, language: str | None) -> list[Span]:
     har I brug for 1-7-2-2": a birth date, and the next number in the message four digits
     long, are a CPR number's two halves."""
     spans: list[Span] = []
-    dates = [d for d in _dates(text) if _BIRTH_WORD.search(text, max(0, d.start() - 25), d.start())]
+    dates = _dates_after(text, _BIRTH_WORD)
     runs = [run for run, _ in number_runs(text)] if dates else []
     for date_match in dates:
         later = [r for r in runs if r[0].start >= date_match.end()]
