@@ -641,6 +641,10 @@ def _known_names(reader: Reader) -> list[Span]:
             spans.append(Span(word.start, words[i + 1].end, Kind.NAME))
             i += 2
             continue
+        if _surname_acting(reader, i):  # "… og så sagde Kofoed fra foreningen"
+            spans.append(Span(word.start, word.end, Kind.NAME))
+            i += 1
+            continue
         if _danish_surname(reader, i):  # "Jensen på anden sal larmer", "fru … jensen"
             end = reader.extend(i, lower_ok=False)
             spans.append(Span(word.start, words[end].end, Kind.NAME))
@@ -773,6 +777,31 @@ def _danish_surname(reader: Reader, i: int) -> bool:
         and not reader.names.is_word(word)
         and not reader.public(i)
         and not reader.place_follows(i)
+    )
+
+
+_HAS_DONE = re.compile(r"\s+(?i:har|havde|has|had)\s+(?:\w+\s+)?\w+(?:et|t|ede|ed)\b")
+
+
+def _surname_acting(reader: Reader, i: int) -> bool:
+    """A surname from the list, alone and inside a sentence, where a person acts or is
+    placed: "Holst har sendt et brev", "Brix fra ejendomskontoret"."""
+    word = reader.words[i]
+    names = reader.names
+    return (
+        word.capitalised
+        and not word.initial
+        and not reader.words[i - 1].capitalised  # "Aarhus Vest har …": part of a place
+        and names.is_surname(word.text)
+        and not names.is_first_name(word.text)
+        and not names.is_word(word.text)
+        and not reader.public(i)
+        and not reader.place_follows(i)
+        and (
+            _NAME_AFTER.match(reader.text, word.end) is not None
+            or _DID_AFTER.match(reader.text, word.end) is not None
+            or _HAS_DONE.match(reader.text, word.end) is not None
+        )
     )
 
 

@@ -11,6 +11,7 @@ class Kind(StrEnum):
     EMAIL = "email"
     ADDRESS = "address"
     NAME = "name"
+    PLATE = "plate"  # a vehicle's licence plate or frame number
 
     @property
     def label(self) -> str:
@@ -24,6 +25,7 @@ _LABELS = {
     Kind.EMAIL: "[e-mail]",
     Kind.ADDRESS: "[adresse]",
     Kind.NAME: "[navn]",
+    Kind.PLATE: "[nummerplade]",
 }
 
 
@@ -34,7 +36,7 @@ class Span:
     kind: Kind
 
 
-_RANK = [Kind.EMAIL, Kind.CPR, Kind.ADDRESS, Kind.PHONE, Kind.NAME]
+_RANK = [Kind.EMAIL, Kind.CPR, Kind.PLATE, Kind.ADDRESS, Kind.PHONE, Kind.NAME]
 
 
 def find_spans(text: str, language: str | None = None) -> list[Span]:
@@ -56,6 +58,7 @@ def rule_spans(text: str, language: str | None = None) -> list[Span]:
         handles,
         names,
         numbers,
+        plates,
         scattered,
     )
 
@@ -65,6 +68,7 @@ def rule_spans(text: str, language: str | None = None) -> list[Span]:
         *names.find(text),
         *handles.find(text),
         *numbers.find(text, language),
+        *plates.find(text),
     ]
     hidden = merge(found)
     found += echoes.find(text, hidden)
