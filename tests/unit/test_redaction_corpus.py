@@ -74,7 +74,7 @@
   floor, as a held-out one is (`NOT_YET_COMPLETE`).
 - Held-out corpora, written without sight of the rules and never tuned against; a failure
   prints only figures (overall and per section heading), never a line, so the rules cannot
-  be fitted to them case by case: `redaction_heldout.txt` to `redaction_heldout50.txt`. The
+  be fitted to them case by case: `redaction_heldout.txt` to `redaction_heldout54.txt`. The
   first is at 100%; until the others are, their test is an expected failure, and no held-out
   recall may fall below, nor its damage rise above, what it last was (`FLOORS`).
 
@@ -110,7 +110,7 @@ DEVELOPMENT = development(1)
 DEVELOPMENTS = [development(n) for n in range(1, 108)]
 # Development corpora whose last misses no rule here covers yet: each keeps a floor.
 NOT_YET_COMPLETE = [development(n) for n in range(13, 108) if n not in {32, 26}]
-HELD_OUTS = [held_out(n) for n in range(1, 51)]
+HELD_OUTS = [held_out(n) for n in range(1, 55)]
 # Secrets hidden and ordinary lines changed in each held-out corpus when the rules last
 # changed: a change that hides fewer or changes more is a step back, whatever it gains on the
 # development corpora. Once, ten held-out corpora were let change one line more each: when
@@ -175,6 +175,10 @@ FLOORS = {
     held_out(48): (444, 1),
     held_out(49): (341, 2),
     held_out(50): (479, 9),
+    held_out(51): (368, 3),
+    held_out(52): (447, 0),
+    held_out(53): (359, 1),
+    held_out(54): (451, 5),
     development(13): (377, 1),
     development(14): (439, 1),
     development(15): (416, 0),
