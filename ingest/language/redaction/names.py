@@ -914,9 +914,21 @@ def _from_somewhere(reader: Reader) -> list[Span]:
         if word.text.lower() in _FUNCTION_WORDS | _NEVER_ALONE:
             continue
         numbered = match.group().lstrip().lower().split()[1][:2] in ("nu", "nr", "no")
+        if numbered and not word.capitalised and _a_thing(reader, i):
+            continue  # "den røde bil fra nummer 3": a word with its article is no name
         if word.capitalised or numbered or not reader.names.is_word(word.text):
             spans.append(Span(word.start, word.end, Kind.NAME))
     return spans
+
+
+_ARTICLES = {"den", "det", "de", "en", "et", "min", "mit", "din", "dit", "sin", "sit", "vores"}
+_ARTICLES |= {"jeres", "deres", "hans", "hendes", "the", "a", "an", "my", "his", "her", "our"}
+
+
+def _a_thing(reader: Reader, i: int) -> bool:
+    """An article or a possessive one or two words before: "den røde bil", "min cykel"."""
+    before = [w.text.lower() for w in reader.words[max(0, i - 2) : i]]
+    return any(w in _ARTICLES for w in before)
 
 
 # "Kaas med to a'er", "Bakgaard med dobbelt-a", "Kasper som i navnet": a name spelled out.
