@@ -123,6 +123,29 @@ def test_possible_names_are_shown_and_counted_but_not_hidden(api: Api) -> None:
     assert response.json()["suspect_count"] == 0  # hidden now, so no longer a suspect
 
 
+def test_a_licence_plate_is_hidden_as_one_and_can_be_marked_by_hand(api: Api) -> None:
+    said = "Bilen CX 41 228 holder på stien, og den røde bil fra nummer 3 har AB 12 9 87."
+    clip_id = api.add_clip(said)
+    seen = review(api, clip_id)
+    assert [(s["kind"], s["text"]) for s in seen["spans"]] == [("plate", "CX 41 228")]  # type: ignore[index]
+    # A plate said in an odd grouping is left to the moderator, who marks it as a plate.
+    start = said.index("AB 12 9 87")
+    response = api.client.put(
+        f"/api/clips/{clip_id}/review",
+        json={
+            "spans": [
+                *({k: s[k] for k in ("start", "end", "kind")} for s in seen["spans"]),  # type: ignore[attr-defined]
+                {"start": start, "end": start + len("AB 12 9 87"), "kind": "plate"},
+            ]
+        },
+        headers=api.as_(Role.MODERATOR),
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["published"] == (
+        "Bilen [nummerplade] holder på stien, og den røde bil fra nummer 3 har [nummerplade]."
+    )
+
+
 def test_spans_outside_the_text_are_refused(api: Api) -> None:
     clip_id = api.add_clip("kort")
     response = api.client.put(
