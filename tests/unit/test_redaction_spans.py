@@ -719,6 +719,10 @@ def test_a_name_inside_an_email_address_is_labelled_as_the_address() -> None:
             "Hun er født [CPR], og hun bor alene.",
         ),
         ("I was born on the 3rd of August 1987 in Leeds.", "I was born on the [CPR] in Leeds."),
+        (  # the century in one word, as Whisper writes it at times
+            "jeg er født første juli nittenhundrede og otteogfyrre og bor i Tilst",
+            "jeg er født [CPR] og bor i Tilst",
+        ),
         (
             "Skriv det ned, 41... har du det? 41 22 33 44.",
             "Skriv det ned, [telefon]... har du det? [telefon].",

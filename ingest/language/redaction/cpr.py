@@ -175,7 +175,7 @@ _DATE = re.compile(
     rf"\b{_ORDINAL_DAY}\s*(?:(?i:of)\s+)?(?i:januar|februar|marts|april|maj|juni|juli|august|september|oktober|"
     r"november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|okt|oct|nov|dec|january|"
     r"february|march|may|june|july|october)\.?,?\s*(?:\d{4}|\d{2}\b|"
-    r"(?i:(?:nitten\s+(?:hundrede\s+)?(?:og\s+)?|to\s*tusind(?:\s+og\s+)?|nul\s+)?"  # "nul fire"
+    r"(?i:(?:nitten\s*(?:hundrede\s+)?(?:og\s+)?|to\s*tusind(?:\s+og\s+)?|nul\s+)?"  # "nul fire"
     r"[a-zæøå]*(?:tyve|tredive|fyrre|halvtreds|tres|halvfjerds|firs|halvfems|ti|tolv|ni|"
     r"otte|syv|seks|fem|fire|tre|to|et)\b|"
     r"(?:nineteen|twenty|two\s+thousand(?:\s+and)?)(?:[\s-]+[a-z]+){1,2}\b))"
