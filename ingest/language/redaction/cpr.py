@@ -172,9 +172,10 @@ def _reaches(text: str, cue: int, number: int, about_cpr: bool) -> bool:
 
 
 _DATE = re.compile(
-    rf"\b{_ORDINAL_DAY}\s*(?:(?i:of)\s+)?(?i:januar|februar|marts|april|maj|juni|juli|august|september|oktober|"
-    r"november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|okt|oct|nov|dec|january|"
-    r"february|march|may|june|july|october)\.?,?\s*(?:\d{4}|\d{2}\b|"
+    # a month's name as a word of its own: "weekendmarkedet" holds no "…nd mar…"
+    rf"\b{_ORDINAL_DAY}(?:\s+|(?<=\.)|(?<=\d))(?:(?i:of)\s+)?(?i:januar|februar|marts|april|maj|juni|juli|"
+    r"august|september|oktober|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|okt|oct|"
+    r"nov|dec|january|february|march|may|june|july|october)(?![a-zæøå])\.?,?\s*(?:\d{4}|\d{2}\b|"
     r"(?i:(?:nitten\s*(?:hundrede\s+)?(?:og\s+)?|to\s*tusind(?:\s+og\s+)?|nul\s+)?"  # "nul fire"
     r"[a-zæøå]*(?:tyve|tredive|fyrre|halvtreds|tres|halvfjerds|firs|halvfems|ti|tolv|ni|"
     r"otte|syv|seks|fem|fire|tre|to|et)\b|"
