@@ -38,7 +38,8 @@ from ingest.language.redaction.spelling import spelled
 _SAYS_NAME = (
     r"jeg\s+hedder|jeg\s+hedder\s+også|mit\s+(?:for|efter|mellem)?navn\s+er|"
     r"(?:for|efter|mellem)?navnet\s+er|(?:for|efter)navn(?:et)?(?=[\s,:…])|my\s+(?:first\s+|last\s+|sur)?name\s+is|the\s+name\s+is|"
-    r"my\s+(?:first\s+|last\s+|sur)?name's|i'm\s+called|i\s+am\s+called|hedder\s+(?:hun|han)|"
+    r"my\s+(?:first\s+|last\s+|sur)?name's|i'm\s+called|"
+    r"i\s+am\s+called|hedder\s+(?:hun|han)|"
     r"hedder|kaldes|kalder\s+sig|who\s+is\s+called|is\s+called|kaldet|named|called|"
     # German, Polish, Spanish, French, Italian, Portuguese, Turkish, Vietnamese, Ukrainian
     r"ich\s+heiße|ich\s+heisse|mein\s+name\s+ist|nazywam\s+się|mam\s+na\s+imię|me\s+llamo|"
@@ -137,6 +138,8 @@ _INTRODUCES = (
     rf"kald\s+mig|kalder\s+mig|call\s+me|der\s+bor|bor\s+der|next\s+door\s+lives|"
     rf"bare\s+sig|sig\s+bare|just\s+say|"  # "det er svært, bare sig Slava"
     rf"my\s+name|mit\s+navn|min\s+navn|"
+    # a form read out: "last name Brandt, first name Ole", "surname Raman"
+    rf"(?:first|last|family|given)\s+name(?:\s+is)?|surname(?:\s+is)?|"
     # "karens mand ib": who they are to someone named
     rf"(?<=[a-zæøåA-ZÆØÅ]s\s)(?:mand|kone|søn|datter|kæreste|mor|far|bror|søster|husband|wife)|"
     rf"(?:talk|talked|speak|spoke)\s+(?:to|with)"
