@@ -38,8 +38,7 @@ from ingest.language.redaction.spelling import spelled
 _SAYS_NAME = (
     r"jeg\s+hedder|jeg\s+hedder\s+også|mit\s+(?:for|efter|mellem)?navn\s+er|"
     r"(?:for|efter|mellem)?navnet\s+er|(?:for|efter)navn(?:et)?(?=[\s,:…])|my\s+(?:first\s+|last\s+|sur)?name\s+is|the\s+name\s+is|"
-    r"my\s+(?:first\s+|last\s+|sur)?name's|i'm\s+called|"
-    r"i\s+am\s+called|hedder\s+(?:hun|han)|"
+    r"my\s+(?:first\s+|last\s+|sur)?name's|i'm\s+called|i\s+am\s+called|hedder\s+(?:hun|han)|"
     r"hedder|kaldes|kalder\s+sig|who\s+is\s+called|is\s+called|kaldet|named|called|"
     # German, Polish, Spanish, French, Italian, Portuguese, Turkish, Vietnamese, Ukrainian
     r"ich\s+heiße|ich\s+heisse|mein\s+name\s+ist|nazywam\s+się|mam\s+na\s+imię|me\s+llamo|"
