@@ -775,7 +775,15 @@ def _danish_surname(reader: Reader, i: int) -> bool:
         first.endswith(_DANISH_ENDINGS)
         # two letters at least before the ending: "Rup" alone is none
         and any(first.endswith(end) and len(first) >= len(end) + 2 for end in _DANISH_ENDINGS)
-        and reader.names.is_surname(word)
+        and _listed_surname(reader, i)
+    )
+
+
+def _listed_surname(reader: Reader, i: int) -> bool:
+    """Word i is a surname on the list, and no ordinary word, public name or place."""
+    word = reader.words[i].text
+    return (
+        reader.names.is_surname(word)
         and not reader.names.is_word(word)
         and not reader.public(i)
         and not reader.place_follows(i)
@@ -789,16 +797,12 @@ def _surname_acting(reader: Reader, i: int) -> bool:
     """A surname from the list, alone and inside a sentence, where a person acts or is
     placed: "Holst har sendt et brev", "Brix fra ejendomskontoret"."""
     word = reader.words[i]
-    names = reader.names
     return (
         word.capitalised
         and not word.initial
         and not reader.words[i - 1].capitalised  # "Aarhus Vest har …": part of a place
-        and names.is_surname(word.text)
-        and not names.is_first_name(word.text)
-        and not names.is_word(word.text)
-        and not reader.public(i)
-        and not reader.place_follows(i)
+        and not reader.names.is_first_name(word.text)
+        and _listed_surname(reader, i)
         and (
             _NAME_AFTER.match(reader.text, word.end) is not None
             or _DID_AFTER.match(reader.text, word.end) is not None
